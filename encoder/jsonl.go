@@ -1,0 +1,378 @@
+package encoder
+
+import (
+	"math"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"github.com/dynlog/dynlog/internal/timefmt"
+	"go.uber.org/zap/buffer"
+	"go.uber.org/zap/zapcore"
+)
+
+var bufferPool = buffer.NewPool()
+
+// keyValue is one top-level key of a JSONL line and its encoded value.
+type keyValue struct {
+	key string
+	// start is where the value begins in the owning encoder's values buffer,
+	// until resolve turns it into val.
+	start int
+	val   []byte
+	// full: val already holds `,"key":value`, pre-encoded for a context.
+	full bool
+}
+
+// frozenContext is a context (the fields of With) sorted by key, with later
+// duplicates winning, and pre-encoded once so EncodeEntry copies bytes.
+type frozenContext struct {
+	kvs []keyValue
+	// An OpenNamespace in the context stays open: the line's own fields go
+	// inside it. openKey is its key, openBytes its value so far, nsOpen how
+	// many objects are open.
+	openKey   string
+	openBytes []byte
+	nsOpen    int
+}
+
+type jsonlEncoder struct {
+	cfg    *config
+	kvs    []keyValue
+	vals   jsonWriter // the values of kvs, back to back
+	nsOpen int        // top-level namespaces open: later fields nest
+	spans  *Spans
+
+	frozen atomic.Pointer[frozenContext] // set on first use as a context
+	line   []byte                        // scratch for EncodeEntry
+}
+
+var _ zapcore.Encoder = (*jsonlEncoder)(nil)
+
+var jsonlPool = sync.Pool{New: func() any { return &jsonlEncoder{} }}
+
+// NewJSONL returns an encoder for Dynamo's JSONL layout (DESIGN §4).
+func NewJSONL(opts ...Option) zapcore.Encoder {
+	cfg := newConfig(opts)
+	return &jsonlEncoder{cfg: &cfg}
+}
+
+// headKeys are the keys every line starts with, in this order. A field that
+// uses one of them is renamed "fields.<key>" so that each key appears once
+// and the head keeps its meaning (DESIGN is silent; tracing-subscriber's
+// JSON puts event fields under "fields" too).
+func topKey(k string) string {
+	switch k {
+	case "time":
+		return "fields.time"
+	case "level":
+		return "fields.level"
+	case "file":
+		return "fields.file"
+	case "line":
+		return "fields.line"
+	case "target":
+		return "fields.target"
+	case "message":
+		return "fields.message"
+	}
+	return k
+}
+
+// begin starts the value of key k: a new top-level key, or, inside an open
+// namespace, a nested key.
+func (e *jsonlEncoder) begin(k string) {
+	if e.nsOpen > 0 {
+		e.vals.key(k)
+		return
+	}
+	e.kvs = append(e.kvs, keyValue{key: topKey(k), start: len(e.vals.b)})
+	e.vals.fresh = true
+}
+
+func (e *jsonlEncoder) AddArray(k string, v zapcore.ArrayMarshaler) error {
+	e.begin(k)
+	return e.vals.AppendArray(v)
+}
+
+func (e *jsonlEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
+	if s, ok := v.(*Spans); ok && k == SpansKey && e.nsOpen == 0 {
+		e.spans = s
+		return nil
+	}
+	e.begin(k)
+	return e.vals.AppendObject(v)
+}
+
+func (e *jsonlEncoder) AddBinary(k string, v []byte)          { e.begin(k); e.vals.appendBinary(v) }
+func (e *jsonlEncoder) AddByteString(k string, v []byte)      { e.begin(k); e.vals.AppendByteString(v) }
+func (e *jsonlEncoder) AddBool(k string, v bool)              { e.begin(k); e.vals.AppendBool(v) }
+func (e *jsonlEncoder) AddComplex128(k string, v complex128)  { e.begin(k); e.vals.AppendComplex128(v) }
+func (e *jsonlEncoder) AddComplex64(k string, v complex64)    { e.begin(k); e.vals.AppendComplex64(v) }
+func (e *jsonlEncoder) AddDuration(k string, v time.Duration) { e.begin(k); e.vals.AppendDuration(v) }
+func (e *jsonlEncoder) AddFloat64(k string, v float64)        { e.begin(k); e.vals.AppendFloat64(v) }
+func (e *jsonlEncoder) AddFloat32(k string, v float32)        { e.begin(k); e.vals.AppendFloat32(v) }
+func (e *jsonlEncoder) AddInt(k string, v int)                { e.begin(k); e.vals.AppendInt64(int64(v)) }
+func (e *jsonlEncoder) AddInt64(k string, v int64)            { e.begin(k); e.vals.AppendInt64(v) }
+func (e *jsonlEncoder) AddInt32(k string, v int32)            { e.begin(k); e.vals.AppendInt64(int64(v)) }
+func (e *jsonlEncoder) AddInt16(k string, v int16)            { e.begin(k); e.vals.AppendInt64(int64(v)) }
+func (e *jsonlEncoder) AddInt8(k string, v int8)              { e.begin(k); e.vals.AppendInt64(int64(v)) }
+func (e *jsonlEncoder) AddString(k, v string)                 { e.begin(k); e.vals.AppendString(v) }
+func (e *jsonlEncoder) AddTime(k string, v time.Time)         { e.begin(k); e.vals.AppendTime(v) }
+func (e *jsonlEncoder) AddUint(k string, v uint)              { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+func (e *jsonlEncoder) AddUint64(k string, v uint64)          { e.begin(k); e.vals.AppendUint64(v) }
+func (e *jsonlEncoder) AddUint32(k string, v uint32)          { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+func (e *jsonlEncoder) AddUint16(k string, v uint16)          { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+func (e *jsonlEncoder) AddUint8(k string, v uint8)            { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+func (e *jsonlEncoder) AddUintptr(k string, v uintptr)        { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+
+func (e *jsonlEncoder) AddReflected(k string, v any) error {
+	e.begin(k)
+	return e.vals.AppendReflected(v)
+}
+
+func (e *jsonlEncoder) OpenNamespace(k string) {
+	e.begin(k)
+	e.vals.separator()
+	e.vals.b = append(e.vals.b, '{')
+	e.nsOpen++
+}
+
+// Clone returns an encoder with the same context, for zap's With.
+func (e *jsonlEncoder) Clone() zapcore.Encoder {
+	c := &jsonlEncoder{}
+	e.cloneInto(c)
+	return c
+}
+
+// cloneInto gives c the context of e. The frozen context's bytes are shared:
+// they never change.
+func (e *jsonlEncoder) cloneInto(c *jsonlEncoder) {
+	ctx := e.context()
+	c.cfg = e.cfg
+	c.spans = e.spans
+	c.kvs = append(c.kvs[:0], ctx.kvs...)
+	c.vals.b = c.vals.b[:0]
+	c.nsOpen = ctx.nsOpen
+	if ctx.nsOpen > 0 {
+		c.kvs = append(c.kvs, keyValue{key: ctx.openKey})
+		c.vals.b = append(c.vals.b, ctx.openBytes...)
+	}
+}
+
+var emptyContext = &frozenContext{}
+
+// context freezes the fields added to e so far. Encoders that serve as a
+// context are not written to after zap's With returns, so computing this
+// once, racily, is safe: every racer computes the same value.
+func (e *jsonlEncoder) context() *frozenContext {
+	if len(e.kvs) == 0 {
+		return emptyContext
+	}
+	if f := e.frozen.Load(); f != nil {
+		return f
+	}
+	f := &frozenContext{}
+	kvs := make([]keyValue, len(e.kvs))
+	copy(kvs, e.kvs)
+	if e.nsOpen > 0 {
+		open := kvs[len(kvs)-1]
+		f.openKey, f.openBytes, f.nsOpen = open.key, e.vals.b[open.start:], e.nsOpen
+		kvs = kvs[:len(kvs)-1]
+	}
+	resolve(kvs, e.vals.b)
+	sortKeys(kvs)
+	var enc []byte
+	type span struct{ from, to int }
+	spans := make([]span, 0, len(kvs))
+	out := kvs[:0]
+	for i, kv := range kvs {
+		if i+1 < len(kvs) && kvs[i+1].key == kv.key {
+			continue // a later value for the same key wins
+		}
+		from := len(enc)
+		enc = appendKeyValue(enc, kv)
+		spans = append(spans, span{from, len(enc)})
+		out = append(out, keyValue{key: kv.key, full: true})
+	}
+	for i := range out {
+		out[i].val = enc[spans[i].from:spans[i].to:spans[i].to]
+	}
+	f.kvs = out
+	e.frozen.Store(f)
+	return f
+}
+
+// resolve turns the start offsets of kvs into value slices of vals: each
+// value runs to the start of the next unresolved one.
+func resolve(kvs []keyValue, vals []byte) {
+	end := len(vals)
+	for i := len(kvs) - 1; i >= 0; i-- {
+		if kvs[i].val != nil {
+			continue
+		}
+		kvs[i].val = vals[kvs[i].start:end:end]
+		end = kvs[i].start
+	}
+}
+
+// sortKeys sorts by key, byte-wise, keeping the order of equal keys. Lines
+// have a handful of keys and contexts arrive sorted, so insertion sort beats
+// sort.SliceStable and does not allocate.
+func sortKeys(kvs []keyValue) {
+	for i := 1; i < len(kvs); i++ {
+		for j := i; j > 0 && kvs[j].key < kvs[j-1].key; j-- {
+			kvs[j], kvs[j-1] = kvs[j-1], kvs[j]
+		}
+	}
+}
+
+func appendKeyValue(b []byte, kv keyValue) []byte {
+	if kv.full {
+		return append(b, kv.val...)
+	}
+	b = append(b, ',')
+	b = jsonfmt.AppendString(b, kv.key)
+	b = append(b, ':')
+	return append(b, kv.val...)
+}
+
+// EncodeEntry writes one line: the head keys, then every other key sorted,
+// each once.
+func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	f := jsonlPool.Get().(*jsonlEncoder)
+	e.cloneInto(f)
+	for i := range fields {
+		fields[i].AddTo(f)
+	}
+	f.closeNamespaces()
+	if ent.Stack != "" {
+		f.AddString("stacktrace", ent.Stack)
+	}
+	if f.spans != nil {
+		f.addSpanKeys()
+	}
+	resolve(f.kvs, f.vals.b)
+	sortKeys(f.kvs)
+
+	bridged := false
+	for i := range f.kvs {
+		if f.kvs[i].key == "log.target" {
+			bridged = true
+			break
+		}
+	}
+
+	b := append(f.line[:0], `{"time":"`...)
+	if f.cfg.loc == nil {
+		b = timefmt.AppendRFC3339Micro(b, ent.Time, true)
+	} else {
+		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false)
+	}
+	b = append(b, `","level":"`...)
+	b = append(b, dynamoLevel(ent.Level)...)
+	b = append(b, '"')
+	if ent.Caller.Defined && !bridged {
+		b = append(b, `,"file":`...)
+		b = jsonfmt.AppendString(b, ent.Caller.File)
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(ent.Caller.Line), 10)
+	}
+	b = append(b, `,"target":`...)
+	if bridged {
+		b = append(b, `"log"`...)
+	} else {
+		b = jsonfmt.AppendString(b, target(ent))
+	}
+	b = append(b, `,"message":`...)
+	b = jsonfmt.AppendString(b, ent.Message)
+	for i, kv := range f.kvs {
+		if i+1 < len(f.kvs) && f.kvs[i+1].key == kv.key {
+			continue // a later value for the same key wins
+		}
+		b = appendKeyValue(b, kv)
+	}
+	b = append(b, '}', '\n')
+
+	out := bufferPool.Get()
+	out.Write(b)
+	f.release(b)
+	return out, nil
+}
+
+func (e *jsonlEncoder) closeNamespaces() {
+	for ; e.nsOpen > 0; e.nsOpen-- {
+		e.vals.b = append(e.vals.b, '}')
+	}
+}
+
+// addSpanKeys adds the span keys and the innermost span's fields, after the
+// event's own fields so that they win over fields of the same name. Span
+// field values are JSON strings, as Dynamo prints them.
+func (e *jsonlEncoder) addSpanKeys() {
+	for _, kv := range e.spans.keys() {
+		if kv.value != "" {
+			e.AddString(kv.key, kv.value)
+		}
+	}
+	inner := e.spans.innermost()
+	if inner == nil {
+		return
+	}
+	for _, fld := range inner.Fields {
+		if fld.Type == zapcore.SkipType {
+			continue
+		}
+		e.begin(fld.Key)
+		e.vals.fresh = false
+		e.vals.b = append(e.vals.b, '"')
+		e.vals.b = appendFieldText(e.vals.b, fld)
+		e.vals.b = append(e.vals.b, '"')
+	}
+}
+
+// appendFieldText appends f's value as the inside of a JSON string: the text
+// a Rust span field's Display gives (no quotes around strings).
+func appendFieldText(b []byte, f zapcore.Field) []byte {
+	switch f.Type {
+	case zapcore.StringType:
+		return jsonfmt.AppendStringContent(b, f.String)
+	case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
+		return strconv.AppendInt(b, f.Integer, 10)
+	case zapcore.Uint64Type, zapcore.Uint32Type, zapcore.Uint16Type, zapcore.Uint8Type, zapcore.UintptrType:
+		return strconv.AppendUint(b, uint64(f.Integer), 10)
+	case zapcore.BoolType:
+		return strconv.AppendBool(b, f.Integer == 1)
+	case zapcore.Float64Type:
+		return jsonfmt.AppendFloat64(b, math.Float64frombits(uint64(f.Integer)))
+	}
+	// Anything else: its JSON value, as a string. A value that is a JSON
+	// string already holds valid string content between its quotes.
+	enc := &jsonlEncoder{cfg: &config{}}
+	f.AddTo(enc)
+	enc.closeNamespaces()
+	resolve(enc.kvs, enc.vals.b)
+	if len(enc.kvs) == 0 {
+		return b
+	}
+	v := enc.kvs[0].val
+	if len(v) > 1 && v[0] == '"' {
+		return append(b, v[1:len(v)-1]...)
+	}
+	return jsonfmt.AppendBytesContent(b, v)
+}
+
+func (e *jsonlEncoder) release(line []byte) {
+	const maxKeep = 64 << 10 // do not pin huge buffers in the pool
+	e.line = line[:0]
+	e.kvs = e.kvs[:0]
+	e.vals.b = e.vals.b[:0]
+	e.spans = nil
+	e.nsOpen = 0
+	if cap(e.line) > maxKeep || cap(e.vals.b) > maxKeep {
+		return
+	}
+	jsonlPool.Put(e)
+}

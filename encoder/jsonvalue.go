@@ -1,0 +1,249 @@
+package encoder
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"go.uber.org/zap/zapcore"
+)
+
+// jsonWriter appends nested JSON values (objects, arrays, namespaces) to b
+// with serde_json's string and number rules. Every layout uses it for the
+// values that have structure: the JSONL encoder for everything below its
+// top-level keys, the text layouts for zap.Object, zap.Array and zap.Any.
+//
+// Separators are decided from the last byte written, as zap's JSON encoder
+// does: no value this writer produces ends in '{', '[', ':' or ','.
+type jsonWriter struct {
+	b []byte
+	// openNamespaces counts the objects opened by OpenNamespace inside the
+	// object being written; they close when it does.
+	openNamespaces int
+	// fresh: the next value starts a top-level key of the JSONL encoder and
+	// takes no separator, whatever precedes it in b.
+	fresh bool
+}
+
+var (
+	_ zapcore.ObjectEncoder = (*jsonWriter)(nil)
+	_ zapcore.ArrayEncoder  = (*jsonWriter)(nil)
+)
+
+func (w *jsonWriter) separator() {
+	if w.fresh {
+		w.fresh = false
+		return
+	}
+	if n := len(w.b); n > 0 {
+		switch w.b[n-1] {
+		case '{', '[', ':', ',':
+			return
+		}
+		w.b = append(w.b, ',')
+	}
+}
+
+func (w *jsonWriter) key(k string) {
+	w.separator()
+	w.b = jsonfmt.AppendString(w.b, k)
+	w.b = append(w.b, ':')
+}
+
+// closeNamespaces closes what OpenNamespace opened since the last call.
+func (w *jsonWriter) closeNamespaces() {
+	for ; w.openNamespaces > 0; w.openNamespaces-- {
+		w.b = append(w.b, '}')
+	}
+}
+
+// ObjectEncoder.
+
+func (w *jsonWriter) AddArray(k string, v zapcore.ArrayMarshaler) error {
+	w.key(k)
+	return w.AppendArray(v)
+}
+
+func (w *jsonWriter) AddObject(k string, v zapcore.ObjectMarshaler) error {
+	w.key(k)
+	return w.AppendObject(v)
+}
+
+func (w *jsonWriter) AddBinary(k string, v []byte)          { w.key(k); w.appendBinary(v) }
+func (w *jsonWriter) AddByteString(k string, v []byte)      { w.key(k); w.AppendByteString(v) }
+func (w *jsonWriter) AddBool(k string, v bool)              { w.key(k); w.AppendBool(v) }
+func (w *jsonWriter) AddComplex128(k string, v complex128)  { w.key(k); w.AppendComplex128(v) }
+func (w *jsonWriter) AddComplex64(k string, v complex64)    { w.key(k); w.AppendComplex64(v) }
+func (w *jsonWriter) AddDuration(k string, v time.Duration) { w.key(k); w.AppendDuration(v) }
+func (w *jsonWriter) AddFloat64(k string, v float64)        { w.key(k); w.AppendFloat64(v) }
+func (w *jsonWriter) AddFloat32(k string, v float32)        { w.key(k); w.AppendFloat32(v) }
+func (w *jsonWriter) AddInt(k string, v int)                { w.key(k); w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AddInt64(k string, v int64)            { w.key(k); w.AppendInt64(v) }
+func (w *jsonWriter) AddInt32(k string, v int32)            { w.key(k); w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AddInt16(k string, v int16)            { w.key(k); w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AddInt8(k string, v int8)              { w.key(k); w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AddString(k, v string)                 { w.key(k); w.AppendString(v) }
+func (w *jsonWriter) AddTime(k string, v time.Time)         { w.key(k); w.AppendTime(v) }
+func (w *jsonWriter) AddUint(k string, v uint)              { w.key(k); w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AddUint64(k string, v uint64)          { w.key(k); w.AppendUint64(v) }
+func (w *jsonWriter) AddUint32(k string, v uint32)          { w.key(k); w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AddUint16(k string, v uint16)          { w.key(k); w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AddUint8(k string, v uint8)            { w.key(k); w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AddUintptr(k string, v uintptr)        { w.key(k); w.AppendUint64(uint64(v)) }
+
+func (w *jsonWriter) AddReflected(k string, v any) error {
+	w.key(k)
+	return w.AppendReflected(v)
+}
+
+func (w *jsonWriter) OpenNamespace(k string) {
+	w.key(k)
+	w.b = append(w.b, '{')
+	w.openNamespaces++
+}
+
+// ArrayEncoder.
+
+func (w *jsonWriter) AppendArray(v zapcore.ArrayMarshaler) error {
+	w.separator()
+	w.b = append(w.b, '[')
+	err := v.MarshalLogArray(w)
+	w.b = append(w.b, ']')
+	return err
+}
+
+func (w *jsonWriter) AppendObject(v zapcore.ObjectMarshaler) error {
+	outer := w.openNamespaces
+	w.openNamespaces = 0
+	w.separator()
+	w.b = append(w.b, '{')
+	err := v.MarshalLogObject(w)
+	w.closeNamespaces()
+	w.b = append(w.b, '}')
+	w.openNamespaces = outer
+	return err
+}
+
+func (w *jsonWriter) AppendBool(v bool) {
+	w.separator()
+	w.b = strconv.AppendBool(w.b, v)
+}
+
+func (w *jsonWriter) AppendByteString(v []byte) {
+	w.separator()
+	w.b = jsonfmt.AppendBytes(w.b, v)
+}
+
+func (w *jsonWriter) appendBinary(v []byte) {
+	w.separator()
+	w.b = append(w.b, '"')
+	w.b = base64.StdEncoding.AppendEncode(w.b, v)
+	w.b = append(w.b, '"')
+}
+
+func (w *jsonWriter) AppendComplex128(v complex128) { w.appendComplex(v, 64) }
+func (w *jsonWriter) AppendComplex64(v complex64)   { w.appendComplex(complex128(v), 32) }
+
+// appendComplex writes a complex number as zap does, a string "1+2i": JSON
+// has no complex numbers and serde_json none to copy.
+func (w *jsonWriter) appendComplex(v complex128, bits int) {
+	w.separator()
+	w.b = append(w.b, '"')
+	w.b = appendComplexText(w.b, v, bits)
+	w.b = append(w.b, '"')
+}
+
+func appendComplexText(b []byte, v complex128, bits int) []byte {
+	b = strconv.AppendFloat(b, real(v), 'g', -1, bits)
+	if imag(v) >= 0 {
+		b = append(b, '+')
+	}
+	b = strconv.AppendFloat(b, imag(v), 'g', -1, bits)
+	return append(b, 'i')
+}
+
+// AppendDuration writes a duration as a string in zap's String form ("1.5s").
+func (w *jsonWriter) AppendDuration(v time.Duration) {
+	w.separator()
+	w.b = append(w.b, '"')
+	w.b = appendDurationText(w.b, v)
+	w.b = append(w.b, '"')
+}
+
+func appendDurationText(b []byte, v time.Duration) []byte {
+	// time.Duration.String allocates only for its result; durations are rare
+	// enough in log fields that a hand-written formatter is not worth it.
+	return append(b, v.String()...)
+}
+
+func (w *jsonWriter) AppendFloat64(v float64) {
+	w.separator()
+	w.b = jsonfmt.AppendFloat64(w.b, v)
+}
+
+func (w *jsonWriter) AppendFloat32(v float32) {
+	w.separator()
+	w.b = jsonfmt.AppendFloat32(w.b, v)
+}
+
+func (w *jsonWriter) AppendInt(v int)     { w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AppendInt32(v int32) { w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AppendInt16(v int16) { w.AppendInt64(int64(v)) }
+func (w *jsonWriter) AppendInt8(v int8)   { w.AppendInt64(int64(v)) }
+
+func (w *jsonWriter) AppendInt64(v int64) {
+	w.separator()
+	w.b = strconv.AppendInt(w.b, v, 10)
+}
+
+func (w *jsonWriter) AppendUint(v uint)       { w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AppendUint32(v uint32)   { w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AppendUint16(v uint16)   { w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AppendUint8(v uint8)     { w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AppendUintptr(v uintptr) { w.AppendUint64(uint64(v)) }
+
+func (w *jsonWriter) AppendUint64(v uint64) {
+	w.separator()
+	w.b = strconv.AppendUint(w.b, v, 10)
+}
+
+func (w *jsonWriter) AppendString(v string) {
+	w.separator()
+	w.b = jsonfmt.AppendString(w.b, v)
+}
+
+// AppendTime writes a time as a string in RFC 3339 with nanoseconds, in the
+// time's own location.
+func (w *jsonWriter) AppendTime(v time.Time) {
+	w.separator()
+	w.b = append(w.b, '"')
+	w.b = v.AppendFormat(w.b, time.RFC3339Nano)
+	w.b = append(w.b, '"')
+}
+
+// AppendReflected writes v through encoding/json with HTML escaping off.
+// Inside a reflected value encoding/json's rules hold, not serde_json's:
+// floats print as "1", not "1.0", and U+2028/U+2029 are escaped. zap.Any on
+// a type of our own choosing (a struct) is the only way to get here; typed
+// fields and ObjectMarshalers follow the layout exactly.
+func (w *jsonWriter) AppendReflected(v any) error {
+	w.separator()
+	if v == nil {
+		w.b = append(w.b, "null"...)
+		return nil
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Keep the output valid: the caller's AddTo reports err under
+		// "<key>Error"; the value itself becomes null.
+		w.b = append(w.b, "null"...)
+		return err
+	}
+	w.b = append(w.b, bytes.TrimRight(out.Bytes(), "\n")...)
+	return nil
+}

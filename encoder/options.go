@@ -1,0 +1,57 @@
+package encoder
+
+import "time"
+
+// config is what the three encoders can be told. It is read-only once an
+// encoder is built and shared by every clone.
+type config struct {
+	loc      *time.Location // nil: UTC with "Z" (Dynamo) or time.Local (vLLM)
+	color    bool
+	prefix   string // vLLM's VLLM_LOGGING_PREFIX
+	relPaths bool   // vLLM's DEBUG-mode relative, shortened [file:line]
+}
+
+// Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
+type Option interface {
+	apply(config) config
+}
+
+type optionFunc func(config) config
+
+func (f optionFunc) apply(c config) config { return f(c) }
+
+func newConfig(opts []Option) config {
+	var c config
+	for _, o := range opts {
+		c = o.apply(c)
+	}
+	return c
+}
+
+// WithLocation prints timestamps in loc. For the Dynamo layouts this is
+// DYN_LOG_USE_LOCAL_TZ: the time carries a ±HH:MM offset instead of "Z"
+// (pass time.Local for the machine's zone). For the vLLM layout it is the
+// zone of the date, time.Local by default. A nil loc restores the default.
+func WithLocation(loc *time.Location) Option {
+	return optionFunc(func(c config) config { c.loc = loc; return c })
+}
+
+// WithColor turns the layout's ANSI colours on or off (off by default). The
+// encoders do not look at the terminal; package core decides (DESIGN §5, §6).
+func WithColor(on bool) Option {
+	return optionFunc(func(c config) config { c.color = on; return c })
+}
+
+// WithPrefix sets the vLLM layout's prefix (VLLM_LOGGING_PREFIX), written
+// literally, uncoloured, at the start of every line, continuation lines
+// included. The Dynamo layouts ignore it.
+func WithPrefix(prefix string) Option {
+	return optionFunc(func(c config) config { c.prefix = prefix; return c })
+}
+
+// WithRelativePaths makes the vLLM layout print the caller's path relative to
+// its module's root, shortened as vLLM does when VLLM_LOGGING_LEVEL is DEBUG,
+// instead of the file's base name. The Dynamo layouts ignore it.
+func WithRelativePaths(on bool) Option {
+	return optionFunc(func(c config) config { c.relPaths = on; return c })
+}

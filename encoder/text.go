@@ -1,0 +1,335 @@
+package encoder
+
+import (
+	"encoding/base64"
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"go.uber.org/zap/zapcore"
+)
+
+// ANSI sequences of the readable and vLLM layouts.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiItalic = "\x1b[3m"
+	ansiGrey   = "\x1b[90m"
+)
+
+// textFields collects fields as " name=value" in call order for the two text
+// layouts (DESIGN §5, §6): strings quoted with Rust's Debug escapes, numbers,
+// bools, durations and times plain, errors as their unquoted text, objects,
+// arrays and zap.Any as JSON. It also takes out what the layouts print
+// elsewhere: the spans in scope and a bridged record's log.* fields.
+type textFields struct {
+	w         jsonWriter // w.b holds the rendered fields
+	colorKeys bool       // readable with colour: ESC[3mname ESC[0m ESC[2m=ESC[0m
+	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
+	errorKey  string     // the next AddString of this key is an error's text
+
+	spans *Spans
+	// A record bridged from a foreign logger (DESIGN §4): its log.* fields,
+	// hidden from the field list.
+	logTarget, logFile string
+	logLine            int64
+	bridged            bool
+}
+
+var _ zapcore.ObjectEncoder = (*textFields)(nil)
+
+// addFields adds fields, marking error fields so that their text is written
+// unquoted while zap's own error handling (panicking Error methods, verbose
+// and grouped errors) still applies.
+func (t *textFields) addFields(fields []zapcore.Field) {
+	for i := range fields {
+		f := &fields[i]
+		if f.Type == zapcore.ErrorType {
+			t.errorKey = f.Key
+			f.AddTo(t)
+			t.errorKey = ""
+			continue
+		}
+		f.AddTo(t)
+	}
+}
+
+// copyFrom makes t a context-carrying copy of o, sharing nothing mutable.
+func (t *textFields) copyFrom(o *textFields) {
+	t.w.b = append(t.w.b[:0], o.w.b...)
+	t.colorKeys = o.colorKeys
+	t.nsPrefix = o.nsPrefix
+	t.spans = o.spans
+	t.logTarget, t.logFile, t.logLine, t.bridged = o.logTarget, o.logFile, o.logLine, o.bridged
+}
+
+func (t *textFields) reset() {
+	t.w.b = t.w.b[:0]
+	t.nsPrefix, t.errorKey = "", ""
+	t.spans = nil
+	t.logTarget, t.logFile, t.logLine, t.bridged = "", "", 0, false
+}
+
+// key writes " name=" and arms the JSON writer for one value.
+func (t *textFields) key(k string) {
+	t.w.b = append(t.w.b, ' ')
+	if t.colorKeys {
+		t.w.b = append(t.w.b, ansiItalic...)
+	}
+	t.w.b = appendSafeText(t.w.b, t.nsPrefix)
+	t.w.b = appendSafeText(t.w.b, k)
+	if t.colorKeys {
+		t.w.b = append(t.w.b, ansiReset+ansiDim+"="+ansiReset...)
+	} else {
+		t.w.b = append(t.w.b, '=')
+	}
+	t.w.fresh = true
+}
+
+func (t *textFields) hidden(k string) bool {
+	return t.nsPrefix == "" && len(k) > 4 && k[:4] == "log."
+}
+
+func (t *textFields) AddArray(k string, v zapcore.ArrayMarshaler) error {
+	t.key(k)
+	return t.w.AppendArray(v)
+}
+
+func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) error {
+	if s, ok := v.(*Spans); ok && k == SpansKey && t.nsPrefix == "" {
+		t.spans = s
+		return nil
+	}
+	t.key(k)
+	return t.w.AppendObject(v)
+}
+
+func (t *textFields) AddReflected(k string, v any) error {
+	t.key(k)
+	return t.w.AppendReflected(v)
+}
+
+func (t *textFields) AddBinary(k string, v []byte) {
+	t.key(k)
+	t.w.b = append(t.w.b, '"')
+	t.w.b = base64.StdEncoding.AppendEncode(t.w.b, v)
+	t.w.b = append(t.w.b, '"')
+}
+
+func (t *textFields) AddByteString(k string, v []byte) {
+	t.key(k)
+	t.w.b = appendDebugQuoted(t.w.b, v)
+}
+
+func (t *textFields) AddBool(k string, v bool) {
+	t.key(k)
+	t.w.b = strconv.AppendBool(t.w.b, v)
+}
+
+func (t *textFields) AddComplex128(k string, v complex128) {
+	t.key(k)
+	t.w.b = appendComplexText(t.w.b, v, 64)
+}
+
+func (t *textFields) AddComplex64(k string, v complex64) {
+	t.key(k)
+	t.w.b = appendComplexText(t.w.b, complex128(v), 32)
+}
+
+func (t *textFields) AddDuration(k string, v time.Duration) {
+	t.key(k)
+	t.w.b = appendDurationText(t.w.b, v)
+}
+
+func (t *textFields) AddFloat64(k string, v float64) {
+	t.key(k)
+	t.w.b = appendFloatText(t.w.b, v, false)
+}
+
+func (t *textFields) AddFloat32(k string, v float32) {
+	t.key(k)
+	t.w.b = appendFloatText(t.w.b, float64(v), true)
+}
+
+// appendFloatText writes a float as Rust's Debug does for the finite values
+// ryu's form shares with it, and NaN, inf, -inf for the rest.
+func appendFloatText(b []byte, v float64, is32 bool) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, "NaN"...)
+	case math.IsInf(v, 1):
+		return append(b, "inf"...)
+	case math.IsInf(v, -1):
+		return append(b, "-inf"...)
+	case is32:
+		return jsonfmt.AppendFloat32(b, float32(v))
+	}
+	return jsonfmt.AppendFloat64(b, v)
+}
+
+func (t *textFields) AddInt(k string, v int)     { t.AddInt64(k, int64(v)) }
+func (t *textFields) AddInt32(k string, v int32) { t.AddInt64(k, int64(v)) }
+func (t *textFields) AddInt16(k string, v int16) { t.AddInt64(k, int64(v)) }
+func (t *textFields) AddInt8(k string, v int8)   { t.AddInt64(k, int64(v)) }
+
+func (t *textFields) AddInt64(k string, v int64) {
+	if t.hidden(k) {
+		if k == "log.line" {
+			t.logLine = v
+		}
+		return
+	}
+	t.key(k)
+	t.w.b = strconv.AppendInt(t.w.b, v, 10)
+}
+
+func (t *textFields) AddUint(k string, v uint)       { t.AddUint64(k, uint64(v)) }
+func (t *textFields) AddUint32(k string, v uint32)   { t.AddUint64(k, uint64(v)) }
+func (t *textFields) AddUint16(k string, v uint16)   { t.AddUint64(k, uint64(v)) }
+func (t *textFields) AddUint8(k string, v uint8)     { t.AddUint64(k, uint64(v)) }
+func (t *textFields) AddUintptr(k string, v uintptr) { t.AddUint64(k, uint64(v)) }
+
+func (t *textFields) AddUint64(k string, v uint64) {
+	if t.hidden(k) {
+		if k == "log.line" {
+			t.logLine = int64(v)
+		}
+		return
+	}
+	t.key(k)
+	t.w.b = strconv.AppendUint(t.w.b, v, 10)
+}
+
+func (t *textFields) AddString(k, v string) {
+	if t.hidden(k) {
+		switch k {
+		case "log.target":
+			t.logTarget, t.bridged = v, true
+		case "log.file":
+			t.logFile = v
+		}
+		return
+	}
+	t.key(k)
+	if t.errorKey != "" && k == t.errorKey {
+		t.errorKey = "" // only the error's own text, not its Verbose twin
+		t.w.b = appendSafeText(t.w.b, v)
+		return
+	}
+	t.w.b = appendDebugQuoted(t.w.b, v)
+}
+
+func (t *textFields) AddTime(k string, v time.Time) {
+	t.key(k)
+	t.w.b = v.AppendFormat(t.w.b, time.RFC3339Nano)
+}
+
+func (t *textFields) OpenNamespace(k string) {
+	t.nsPrefix += k + "."
+}
+
+// appendDebugQuoted writes s quoted as Rust's Debug writes a str: \" \\ \n
+// \r \t \0 escaped, other control characters (C0, DEL, C1) as \u{xx},
+// invalid UTF-8 as U+FFFD, everything else raw.
+func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = append(b, '"')
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = decodeRuneIn(s[i:])
+			if r != utf8.RuneError && !(r >= 0x80 && r <= 0x9f) {
+				i += size
+				continue
+			}
+		}
+		b = append(b, s[last:i]...)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, "\uFFFD"...)
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r == 0:
+			b = append(b, '\\', '0')
+		case r == utf8.RuneError:
+			b = append(b, s[i:i+size]...) // a real U+FFFD in the input
+		default:
+			b = appendUnicodeEscape(b, r)
+		}
+		i += size
+		last = i
+	}
+	b = append(b, s[last:]...)
+	return append(b, '"')
+}
+
+// appendSafeText writes s with the readable layout's message rules (DESIGN
+// §5), as tracing-subscriber does since 0.3.20: ESC, BEL, BS, FF and DEL as
+// \x1b \x07 \x08 \x0c \x7f, C1 controls as \u{80}…\u{9f}, invalid UTF-8 as
+// U+FFFD; newlines and everything else raw. A message cannot drive the
+// terminal.
+func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case 0x1b, 0x07, 0x08, 0x0c, 0x7f:
+				b = append(b, s[last:i]...)
+				b = append(b, '\\', 'x', hexDigit[c>>4], hexDigit[c&0xf])
+				i++
+				last = i
+				continue
+			}
+			i++
+			continue
+		}
+		r, size := decodeRuneIn(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
+		case r >= 0x80 && r <= 0x9f:
+			b = append(b, s[last:i]...)
+			b = appendUnicodeEscape(b, r)
+		default:
+			i += size
+			continue
+		}
+		i += size
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+const hexDigit = "0123456789abcdef"
+
+// appendUnicodeEscape writes Rust's \u{…} form: lowercase hex, no padding.
+func appendUnicodeEscape(b []byte, r rune) []byte {
+	b = append(b, '\\', 'u', '{')
+	b = strconv.AppendUint(b, uint64(r), 16)
+	return append(b, '}')
+}
+
+func decodeRuneIn[S ~string | ~[]byte](s S) (rune, int) {
+	// Converting a short prefix costs nothing for strings; for byte slices
+	// the compiler does not allocate for a conversion that does not escape.
+	if len(s) > utf8.UTFMax {
+		s = s[:utf8.UTFMax]
+	}
+	return utf8.DecodeRuneInString(string(s))
+}

@@ -1,0 +1,206 @@
+// Package jsonfmt writes JSON values byte for byte as Rust's serde_json does,
+// which is what Dynamo's JSONL lines are made of.
+//
+// zap's JSON encoder and encoding/json differ from serde_json in three ways
+// that matter for exact output, and this package exists to get them right:
+//
+//   - Strings: serde_json escapes only '"', '\\' and U+0000–U+001F, using the
+//     short forms \b \f \n \r \t and \u00xx (lowercase hex) for the rest; '/',
+//     '<', '>', '&', DEL and every non-ASCII rune are written raw. Invalid
+//     UTF-8 (which a Rust String cannot hold) is written as a raw U+FFFD.
+//   - Floats: serde_json prints the shortest round-trip digits (ryu) with a
+//     mandatory ".0" on integral values, and switches to exponent form, without
+//     a '+', outside 1e-5 ≤ |x| < 1e16.
+//   - NaN and ±Inf, which JSON cannot hold, are written as 0 (DESIGN §4).
+package jsonfmt
+
+import (
+	"math"
+	"strconv"
+	"unicode/utf8"
+)
+
+const hex = "0123456789abcdef"
+
+// safe[b] is true for the ASCII bytes that serde_json writes unchanged.
+var safe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\'
+	}
+	return t
+}()
+
+// AppendString appends s as a quoted JSON string.
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	dst = appendEscaped(dst, s, utf8.DecodeRuneInString)
+	return append(dst, '"')
+}
+
+// AppendStringContent appends s escaped for the inside of a JSON string,
+// without the surrounding quotes.
+func AppendStringContent(dst []byte, s string) []byte {
+	return appendEscaped(dst, s, utf8.DecodeRuneInString)
+}
+
+// AppendBytes appends b, read as UTF-8 text, as a quoted JSON string.
+func AppendBytes(dst []byte, b []byte) []byte {
+	dst = append(dst, '"')
+	dst = appendEscaped(dst, b, utf8.DecodeRune)
+	return append(dst, '"')
+}
+
+// appendEscaped serves strings and byte slices alike; decode is the matching
+// utf8 decoder, passed in so neither form is converted to the other.
+func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, int)) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if safe[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[last:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			last = i
+			continue
+		}
+		r, size := decode(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[last:i]...)
+			dst = append(dst, "\uFFFD"...)
+			i++
+			last = i
+			continue
+		}
+		i += size
+	}
+	return append(dst, s[last:]...)
+}
+
+// AppendFloat64 appends f as serde_json prints an f64.
+func AppendFloat64(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, '0')
+	}
+	return appendShortest(dst, f, 64)
+}
+
+// AppendFloat32 appends f as serde_json prints an f32: the shortest digits
+// that round-trip through float32, in ryu's f32 layout (format32), whose
+// plain-decimal range is 1e-6 ≤ |x| < 1e13 rather than the f64 1e-5 ≤ |x| < 1e16.
+func AppendFloat32(dst []byte, f float32) []byte {
+	f64 := float64(f)
+	if math.IsNaN(f64) || math.IsInf(f64, 0) {
+		return append(dst, '0')
+	}
+	return appendShortest(dst, f64, 32)
+}
+
+// appendShortest reproduces ryu's format64 (bitSize 64) and format32
+// (bitSize 32): the shortest round-trip digits d1d2…dn with decimal exponent
+// k (value = 0.d1…dn × 10^kk, kk = n + k), laid out as
+//
+//	0 ≤ k and kk ≤ hi   digits, k zeros, ".0"        1234e7  → 12340000000.0
+//	0 < kk ≤ hi         digits with a point inside   1234e-2 → 12.34
+//	lo < kk ≤ 0         "0.", -kk zeros, digits      1234e-6 → 0.001234
+//	n == 1              d "e" (kk-1)                 1e30
+//	otherwise           d "." rest "e" (kk-1)        1234e30 → 1.234e33
+//
+// with hi = 16, lo = -5 for f64 and hi = 13, lo = -6 for f32.
+func appendShortest(dst []byte, f float64, bitSize int) []byte {
+	hi, lo := 16, -5
+	if bitSize == 32 {
+		hi, lo = 13, -6
+	}
+	if f == 0 {
+		if math.Signbit(f) {
+			return append(dst, "-0.0"...)
+		}
+		return append(dst, "0.0"...)
+	}
+	// strconv's 'e' form with precision -1 gives the same shortest digits
+	// as ryu: "-d.ddddde±XX". Render it into a small stack array.
+	var scratch [32]byte
+	e := strconv.AppendFloat(scratch[:0], f, 'e', -1, bitSize)
+	if e[0] == '-' {
+		dst = append(dst, '-')
+		e = e[1:]
+	}
+	ePos := 0
+	for ePos < len(e) && e[ePos] != 'e' {
+		ePos++
+	}
+	mantissa := e[:ePos]
+	exp := parseExponent(e[ePos+1:])
+	var digitBuf [24]byte
+	digits := append(digitBuf[:0], mantissa[0])
+	if len(mantissa) > 2 {
+		digits = append(digits, mantissa[2:]...)
+	}
+	n := len(digits)
+	kk := exp + 1 // value = 0.digits × 10^kk
+	k := kk - n
+	switch {
+	case k >= 0 && kk <= hi:
+		dst = append(dst, digits...)
+		for i := 0; i < k; i++ {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, '.', '0')
+	case kk > 0 && kk <= hi:
+		dst = append(dst, digits[:kk]...)
+		dst = append(dst, '.')
+		dst = append(dst, digits[kk:]...)
+	case kk > lo && kk <= 0:
+		dst = append(dst, '0', '.')
+		for i := 0; i < -kk; i++ {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, digits...)
+	default:
+		dst = append(dst, digits[0])
+		if n > 1 {
+			dst = append(dst, '.')
+			dst = append(dst, digits[1:]...)
+		}
+		dst = append(dst, 'e')
+		dst = strconv.AppendInt(dst, int64(kk-1), 10)
+	}
+	return dst
+}
+
+// parseExponent reads strconv's exponent, "+XX" or "-XX".
+func parseExponent(b []byte) int {
+	v := 0
+	for _, c := range b[1:] {
+		v = v*10 + int(c-'0')
+	}
+	if b[0] == '-' {
+		return -v
+	}
+	return v
+}
+
+// AppendBytesContent appends b, read as UTF-8 text, escaped for the inside
+// of a JSON string, without the surrounding quotes.
+func AppendBytesContent(dst []byte, b []byte) []byte {
+	return appendEscaped(dst, b, utf8.DecodeRune)
+}
