@@ -1,7 +1,13 @@
 module github.com/dynlog/dynlog
 
-go 1.26
+go 1.26.0
 
-require go.uber.org/zap v1.28.0
+require (
+	go.uber.org/zap v1.28.0
+	golang.org/x/term v0.47.0
+)
 
-require go.uber.org/multierr v1.10.0 // indirect
+require (
+	go.uber.org/multierr v1.10.0 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+)

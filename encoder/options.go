@@ -9,6 +9,7 @@ type config struct {
 	color    bool
 	prefix   string // vLLM's VLLM_LOGGING_PREFIX
 	relPaths bool   // vLLM's DEBUG-mode relative, shortened [file:line]
+	bare     bool   // vLLM unconfigured: the message only
 }
 
 // Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
@@ -54,4 +55,12 @@ func WithPrefix(prefix string) Option {
 // instead of the file's base name. The Dynamo layouts ignore it.
 func WithRelativePaths(on bool) Option {
 	return optionFunc(func(c config) config { c.relPaths = on; return c })
+}
+
+// WithBareMessages makes the vLLM layout print the record alone (message,
+// fields, stack) with no header and no line rewriting: what Python prints
+// when VLLM_CONFIGURE_LOGGING=0 leaves logging unconfigured. The Dynamo
+// layouts ignore it.
+func WithBareMessages() Option {
+	return optionFunc(func(c config) config { c.bare = true; return c })
 }

@@ -36,7 +36,8 @@ func relativePath(c zapcore.EntryCaller) string {
 		return v.(string)
 	}
 	rel := baseName(c.File)
-	pkg := packagePath(c.Function)
+	// An external test package (x_test) lives in its package's directory.
+	pkg := strings.TrimSuffix(packagePath(c.Function), "_test")
 	best := ""
 	for _, m := range modulePaths() {
 		if len(m) > len(best) && (pkg == m || strings.HasPrefix(pkg, m+"/")) {

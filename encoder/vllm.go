@@ -33,6 +33,7 @@ var vllmPool = sync.Pool{New: func() any { return &vllmEncoder{} }}
 // NewVLLM returns an encoder for vLLM's text layout (DESIGN §6).
 func NewVLLM(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
+	cfg.prefix = string(appendValidUTF8(nil, cfg.prefix)) // the header is valid UTF-8 like the rest
 	return &vllmEncoder{cfg: &cfg}
 }
 
@@ -115,7 +116,13 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 		body = appendValidUTF8(body, ent.Stack)
 	}
 
-	b := append(f.line[:0], h...)
+	b := f.line[:0]
+	if e.cfg.bare {
+		b = append(b, body...)
+		body = body[:0]
+	} else {
+		b = append(b, h...)
+	}
 	for {
 		i := bytes.IndexByte(body, '\n')
 		if i < 0 {
@@ -159,7 +166,7 @@ func (e *vllmEncoder) appendFileInfo(h []byte, ent zapcore.Entry, t *textFields)
 	default:
 		file = "unknown"
 	}
-	h = appendValidUTF8(h, file)
+	h = appendOneLine(h, file, appendValidUTF8)
 	h = append(h, ':')
 	return strconv.AppendInt(h, line, 10)
 }

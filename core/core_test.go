@@ -1,0 +1,315 @@
+package core_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// fixedClock is a zapcore.Clock stopped at one instant.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time                         { return c.t }
+func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
+
+var pinned = time.Date(2026, 1, 2, 3, 4, 5, 656503999, time.UTC)
+
+func envOf(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
+	}
+}
+
+type built struct {
+	log      *zap.Logger
+	out, err *bytes.Buffer
+}
+
+func build(t *testing.T, newLogger func(...core.Option) (*zap.Logger, error), vars map[string]string) built {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	log, err := newLogger(core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)),
+		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}))
+	if err != nil {
+		t.Fatalf("new logger with %v: %v", vars, err)
+	}
+	return built{log, &out, &errOut}
+}
+
+// here returns the caller's file and line.
+func here() (string, int) {
+	_, file, line, _ := runtime.Caller(1)
+	return file, line
+}
+
+const thisTarget = "github.com/dynlog/dynlog/core_test"
+
+func TestNewLayoutFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		vars      map[string]string
+		want      func(file string, line int) string
+		wantError string
+	}{
+		{"default readable", nil, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, ""},
+		{"DYN_LOGGING_JSONL", map[string]string{"DYN_LOGGING_JSONL": " True "}, jsonlLine, ""},
+		{"DYN_LOGGING_JSONL false", map[string]string{"DYN_LOGGING_JSONL": "0"}, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, ""},
+		{"console format wins", map[string]string{"DYN_LOGGING_JSONL": "0", "DYN_LOGGING_CONSOLE_FORMAT": " JSONL "}, jsonlLine, ""},
+		{"console format readable wins", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONSOLE_FORMAT": "readable"}, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, ""},
+		{"unknown console format", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONSOLE_FORMAT": "xml"}, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, `dynlog: DYN_LOGGING_CONSOLE_FORMAT="xml" is neither "readable" nor "jsonl"; using readable` + "\n"},
+		{"forced colour", map[string]string{"FORCE_COLOR": "1"}, func(string, int) string {
+			return "\x1b[2m2026-01-02T03:04:05.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2m" + thisTarget +
+				"\x1b[0m\x1b[2m:\x1b[0m hello \x1b[3mn\x1b[0m\x1b[2m=\x1b[0m1\n"
+		}, ""},
+		{"DYN_LOGGING_ANSI", map[string]string{"DYN_LOGGING_ANSI": "yes"}, func(string, int) string {
+			return "\x1b[2m2026-01-02T03:04:05.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2m" + thisTarget +
+				"\x1b[0m\x1b[2m:\x1b[0m hello \x1b[3mn\x1b[0m\x1b[2m=\x1b[0m1\n"
+		}, ""},
+		{"NO_COLOR beats FORCE_COLOR", map[string]string{"FORCE_COLOR": "1", "NO_COLOR": "1"}, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, ""},
+		{"empty NO_COLOR does not count", map[string]string{"FORCE_COLOR": "1", "NO_COLOR": ""}, func(string, int) string {
+			return "\x1b[2m2026-01-02T03:04:05.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2m" + thisTarget +
+				"\x1b[0m\x1b[2m:\x1b[0m hello \x1b[3mn\x1b[0m\x1b[2m=\x1b[0m1\n"
+		}, ""},
+		{"DYN_SDK_DISABLE_ANSI_LOGGING beats DYN_LOGGING_ANSI", map[string]string{"DYN_LOGGING_ANSI": "1", "DYN_SDK_DISABLE_ANSI_LOGGING": "on"}, func(string, int) string {
+			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
+		}, ""},
+		{"JSONL never coloured", map[string]string{"DYN_LOGGING_JSONL": "1", "FORCE_COLOR": "1"}, jsonlLine, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := build(t, core.New, tc.vars)
+			file, line := here()
+			b.log.Info("hello", zap.Int("n", 1)) // must stay on the line after here()
+			if got, want := b.out.String(), tc.want(file, line+1); got != want {
+				t.Errorf("\n got %q\nwant %q", got, want)
+			}
+			if got := b.err.String(); got != tc.wantError {
+				t.Errorf("error output:\n got %q\nwant %q", got, tc.wantError)
+			}
+		})
+	}
+}
+
+func jsonlLine(file string, line int) string {
+	return `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) +
+		`,"line":` + strconv.Itoa(line) + `,"target":"` + thisTarget + `","message":"hello","n":1}` + "\n"
+}
+
+// TestNewCallerIsCallSite: file and line are the user's call, through a
+// named logger and With, not a frame inside dynlog or zap.
+func TestNewCallerIsCallSite(t *testing.T) {
+	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	log := b.log.Named("dynamo_runtime::logging").With(zap.String("component", "router"))
+	file, line := here()
+	log.Warn("call site")
+	var rec map[string]any
+	if err := json.Unmarshal(b.out.Bytes(), &rec); err != nil {
+		t.Fatalf("%v: %q", err, b.out.String())
+	}
+	if rec["file"] != file || rec["line"] != float64(line+1) {
+		t.Errorf("caller %v:%v, want %s:%d", rec["file"], rec["line"], file, line+1)
+	}
+	if rec["target"] != "dynamo_runtime::logging" {
+		t.Errorf("target %v", rec["target"])
+	}
+}
+
+func TestNewLocalTimeZone(t *testing.T) {
+	saved := time.Local
+	defer func() { time.Local = saved }()
+	time.Local = time.FixedZone("PDT", -7*3600)
+
+	b := build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "1", "DYN_LOGGING_JSONL": "1"})
+	b.log.Info("x")
+	if got := b.out.String(); !strings.HasPrefix(got, `{"time":"2026-01-01T20:04:05.656503-07:00",`) {
+		t.Errorf("local time: %q", got)
+	}
+
+	time.Local = time.UTC
+	b = build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "true"})
+	b.log.Info("x")
+	if got, want := b.out.String(), "2026-01-02T03:04:05.656503+00:00  INFO "+thisTarget+": x\n"; got != want {
+		t.Errorf("local UTC:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestNewGlobalLevelFromDynLog(t *testing.T) {
+	for _, tc := range []struct {
+		spec      string
+		printed   []string // of trace, debug, info, warn, error
+		wantError string
+	}{
+		{"", []string{"info", "warn", "error"}, ""},
+		{"debug", []string{"debug", "info", "warn", "error"}, ""},
+		{"TRACE", []string{"trace", "debug", "info", "warn", "error"}, ""},
+		{"5", []string{"trace", "debug", "info", "warn", "error"}, ""},
+		{"warning", []string{"warn", "error"}, ""},
+		{"error", []string{"error"}, ""},
+		{"off", nil, ""},
+		{"0", nil, ""},
+		{"info,debug", []string{"debug", "info", "warn", "error"}, ""},
+		{"loud", []string{"info", "warn", "error"},
+			`dynlog: ignoring DYN_LOG directive "loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)` + "\n"},
+		{"warn,dynamo_runtime=debug", []string{"warn", "error"},
+			`dynlog: ignoring DYN_LOG directive "dynamo_runtime=debug": per-target and span directives are not supported yet; only a global level is` + "\n"},
+	} {
+		t.Run(tc.spec, func(t *testing.T) {
+			b := build(t, core.New, map[string]string{"DYN_LOG": tc.spec})
+			b.log.Log(core.TraceLevel, "trace")
+			b.log.Debug("debug")
+			b.log.Info("info")
+			b.log.Warn("warn")
+			b.log.Error("error")
+			var got []string
+			for _, l := range strings.Split(strings.TrimSuffix(b.out.String(), "\n"), "\n") {
+				if l != "" {
+					got = append(got, l[strings.LastIndex(l, ": ")+2:])
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.printed, ",") {
+				t.Errorf("printed %v, want %v", got, tc.printed)
+			}
+			if b.err.String() != tc.wantError {
+				t.Errorf("error output:\n got %q\nwant %q", b.err.String(), tc.wantError)
+			}
+		})
+	}
+}
+
+func TestTraceLevelPrints(t *testing.T) {
+	b := build(t, core.New, map[string]string{"DYN_LOG": "trace"})
+	b.log.Log(core.TraceLevel, "deep")
+	if got, want := b.out.String(), "2026-01-02T03:04:05.656503Z TRACE "+thisTarget+": deep\n"; got != want {
+		t.Errorf("\n got %q\nwant %q", got, want)
+	}
+	if core.TraceLevel != zapcore.DebugLevel-1 {
+		t.Errorf("TraceLevel = %d", core.TraceLevel)
+	}
+}
+
+func TestNewVLLM(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		want func(line int) string
+	}{
+		{"default", nil, func(line int) string {
+			return "INFO 01-02 03:04:05 [core_test.go:" + strconv.Itoa(line) + "] hello n=1\n"
+		}},
+		{"prefix and colour", map[string]string{"VLLM_LOGGING_PREFIX": "[node-7] ", "VLLM_LOGGING_COLOR": "1"}, func(line int) string {
+			return "[node-7] \x1b[32mINFO\x1b[0m \x1b[90m01-02 03:04:05\x1b[0m \x1b[90m[core_test.go:" + strconv.Itoa(line) + "]\x1b[0m hello n=1\n"
+		}},
+		{"NO_COLOR empty still disables", map[string]string{"VLLM_LOGGING_COLOR": "1", "NO_COLOR": ""}, func(line int) string {
+			return "INFO 01-02 03:04:05 [core_test.go:" + strconv.Itoa(line) + "] hello n=1\n"
+		}},
+		{"NO_COLOR=0 does not disable", map[string]string{"VLLM_LOGGING_COLOR": "1", "NO_COLOR": "0"}, func(line int) string {
+			return "\x1b[32mINFO\x1b[0m \x1b[90m01-02 03:04:05\x1b[0m \x1b[90m[core_test.go:" + strconv.Itoa(line) + "]\x1b[0m hello n=1\n"
+		}},
+		{"DEBUG shows the module-relative path", map[string]string{"VLLM_LOGGING_LEVEL": "debug"}, func(line int) string {
+			return "INFO 01-02 03:04:05 [core/core_test.go:" + strconv.Itoa(line) + "] hello n=1\n"
+		}},
+		{"unconfigured: message only", map[string]string{"VLLM_CONFIGURE_LOGGING": "0"}, func(int) string {
+			return ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			saved := time.Local
+			defer func() { time.Local = saved }()
+			time.Local = time.UTC
+			b := build(t, core.NewVLLM, tc.vars)
+			_, line := here()
+			b.log.Info("hello", zap.Int("n", 1))
+			if got, want := b.out.String(), tc.want(line+1); got != want {
+				t.Errorf("\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func TestNewVLLMUnconfiguredPrintsWarningsBare(t *testing.T) {
+	b := build(t, core.NewVLLM, map[string]string{"VLLM_CONFIGURE_LOGGING": "0"})
+	b.log.Info("hidden")
+	b.log.Warn("careful\nsecond line", zap.String("k", "v"))
+	if got, want := b.out.String(), "careful\nsecond line k=\"v\"\n"; got != want {
+		t.Errorf("\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestNewVLLMErrors(t *testing.T) {
+	dir := t.TempDir()
+	notJSON := filepath.Join(dir, "bad.json")
+	os.WriteFile(notJSON, []byte(`{"level": "info",`), 0o600)
+	array := filepath.Join(dir, "array.json")
+	os.WriteFile(array, []byte(`["vllm"]`), 0o600)
+	unknownKey := filepath.Join(dir, "unknown.json")
+	os.WriteFile(unknownKey, []byte(`{"levle": "info"}`), 0o600)
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"VLLM_LOGGING_LEVEL": "LOUD"}, `VLLM_LOGGING_LEVEL: unknown level "LOUD" (want DEBUG, INFO, WARNING, ERROR, CRITICAL or TRACE)`},
+		{map[string]string{"VLLM_LOGGING_STREAM": "ext://sys.stdin"}, `VLLM_LOGGING_STREAM: unknown stream "ext://sys.stdin" (want ext://sys.stdout or ext://sys.stderr)`},
+		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": filepath.Join(dir, "missing.json")}, `VLLM_LOGGING_CONFIG_PATH: file "` + filepath.Join(dir, "missing.json") + `" does not exist`},
+		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": notJSON}, `VLLM_LOGGING_CONFIG_PATH: ` + notJSON + ` is not valid JSON: unexpected end of JSON input (at byte 17)`},
+		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": array}, `VLLM_LOGGING_CONFIG_PATH: ` + array + ` must hold a JSON object at the top level`},
+		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": unknownKey}, `VLLM_LOGGING_CONFIG_PATH: ` + unknownKey + `: json: unknown field "levle"`},
+	} {
+		_, err := core.NewVLLM(core.WithEnv(envOf(tc.vars)))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%v:\n got %v\nwant %s", tc.vars, err, tc.want)
+		}
+	}
+}
+
+// TestNewVLLMConfigFile: a zap.Config JSON naming our encoder, writing to a
+// real file.
+func TestNewVLLMConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "out.log")
+	cfgPath := filepath.Join(dir, "logging.json")
+	cfg := `{"level": "warn", "encoding": "dynamo-jsonl", "outputPaths": [` + strconv.Quote(logPath) + `]}`
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	log, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfgPath})),
+		core.WithClock(fixedClock{pinned}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("dropped")
+	file, line := here()
+	log.Named("vllm.engine").Warn("kept", zap.Float64("ratio", 1))
+	if err := log.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// zap.Config.Build annotates the caller unless disableCaller says not to.
+	want := `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN","file":` + strconv.Quote(file) + `,"line":` +
+		strconv.Itoa(line+1) + `,"target":"vllm.engine","message":"kept","ratio":1.0}` + "\n"
+	if string(got) != want {
+		t.Errorf("\n got %q\nwant %q", got, want)
+	}
+}

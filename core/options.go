@@ -1,0 +1,78 @@
+package core
+
+import (
+	"os"
+
+	"go.uber.org/zap/zapcore"
+)
+
+// config is what New and NewVLLM can be told besides the environment.
+type config struct {
+	lookup      func(string) (string, bool)
+	output      zapcore.WriteSyncer
+	errorOutput zapcore.WriteSyncer
+	clock       zapcore.Clock
+}
+
+// Option configures New and NewVLLM.
+type Option interface {
+	apply(config) config
+}
+
+type optionFunc func(config) config
+
+func (f optionFunc) apply(c config) config { return f(c) }
+
+func newConfig(opts []Option) config {
+	c := config{lookup: os.LookupEnv}
+	for _, o := range opts {
+		c = o.apply(c)
+	}
+	if c.errorOutput == nil {
+		c.errorOutput = zapcore.Lock(os.Stderr)
+	}
+	return c
+}
+
+// WithEnv reads variables through lookup instead of os.LookupEnv, so a test
+// or an embedding program can configure a logger without touching the
+// process environment.
+func WithEnv(lookup func(string) (string, bool)) Option {
+	return optionFunc(func(c config) config {
+		if lookup != nil {
+			c.lookup = lookup
+		}
+		return c
+	})
+}
+
+// WithOutput writes log lines to ws instead of the preset's stream (stderr
+// for New, VLLM_LOGGING_STREAM for NewVLLM). Colour in "auto" mode is off
+// unless ws is os.Stdout or os.Stderr and a terminal.
+func WithOutput(ws zapcore.WriteSyncer) Option {
+	return optionFunc(func(c config) config { c.output = ws; return c })
+}
+
+// WithErrorOutput sends the logger's own complaints there instead of stderr:
+// configuration warnings (an unknown DYN_LOGGING_CONSOLE_FORMAT, a skipped
+// directive) and zap's internal errors (a failed write).
+func WithErrorOutput(ws zapcore.WriteSyncer) Option {
+	return optionFunc(func(c config) config { c.errorOutput = ws; return c })
+}
+
+// WithClock takes entry times from clock, for deterministic timestamps.
+func WithClock(clock zapcore.Clock) Option {
+	return optionFunc(func(c config) config { c.clock = clock; return c })
+}
+
+func (c config) env(name string) (string, bool) { return c.lookup(name) }
+
+func (c config) getenv(name string) string {
+	v, _ := c.lookup(name)
+	return v
+}
+
+// warn writes one line about the configuration to the error output.
+func (c config) warn(line string) {
+	_, _ = c.errorOutput.Write([]byte(line + "\n"))
+}

@@ -1,0 +1,78 @@
+// Package encoder provides zapcore.Encoders for the log layouts of NVIDIA
+// Dynamo and vLLM, byte for byte (DESIGN §4–6):
+//
+//   - NewJSONL, registered as "dynamo-jsonl": Dynamo's JSONL, one JSON object
+//     per line, keys time, level, file, line, target, message, then every
+//     other key sorted byte-wise, each once.
+//   - NewReadable, registered as "dynamo-readable": Dynamo's readable text,
+//     "<time> <LEVEL> <spans><target>: <message> name=value…".
+//   - NewVLLM, registered as "vllm": vLLM's text,
+//     "<prefix><LEVEL> <MM-DD HH:MM:SS> [<file>:<line>] <message>".
+//
+// Any zap user can pick one by name:
+//
+//	cfg := zap.NewProductionConfig()
+//	cfg.Encoding = "dynamo-jsonl"
+//	log, _ := cfg.Build()
+//
+// or build one with options (WithColor, WithLocation, WithPrefix,
+// WithRelativePaths) and hand it to zapcore.NewCore. Registered by name the
+// layouts take no options: zap's EncoderConfig is not consulted, because
+// the layouts are fixed; colour and time zone come through package core.
+//
+// # Targets and callers
+//
+// The target is the logger's name. An unnamed logger's target is the import
+// path of the calling function's package (as a Rust target is its module
+// path), taken from the caller zap records, so it needs zap.AddCaller; with
+// neither it is empty. file and line are the caller's, the path as the Go
+// runtime reports it.
+//
+// # Bridged records
+//
+// A record carrying a string field "log.target" came from a foreign logger:
+// JSONL prints target "log" with log.file, log.line and log.target and no
+// file/line; readable prints the log.target value as the target and hides
+// log.* fields; vLLM prints [base(log.file):log.line] and hides them too.
+//
+// # Spans
+//
+// The tracing core hands the spans in scope to the encoders as one field,
+// SpansField(&Spans{…}). JSONL adds span_name, span_id, trace_id and, when
+// known, parent_id, tracestate, x_request_id and request_id, and the
+// innermost span's fields as JSON strings; these win over event fields of
+// the same name. Readable prints the span names before the target, root
+// first, and every span's fields after the event's. vLLM, which has no
+// place for spans, appends the span fields like event fields. Other
+// encoders print the field as an object of the span keys.
+//
+// # Choices where DESIGN is silent
+//
+//   - A field named like a head key (time, level, file, line, target,
+//     message) is printed in JSONL as "fields.<key>", so every key appears
+//     once and the head keeps its meaning, as tracing-subscriber's JSON keeps
+//     event fields apart.
+//   - A stack (zap.AddStacktrace) is the key "stacktrace" in JSONL, sorted
+//     with the others; in the text layouts it follows the line, on its own
+//     lines (in vLLM each one with the header, as vLLM prints a traceback).
+//   - Nested objects keep their keys in call order; only the top level is
+//     sorted. zap.Namespace opens a nested object in JSONL and prefixes the
+//     names ("ns.key=") in the text layouts.
+//   - zap.Any on a value with no zap marshaler goes through encoding/json,
+//     whose number and escaping rules then apply inside that value.
+//   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
+//     in the text layouts; times as RFC 3339 with nanoseconds.
+//   - Text layouts: strings are quoted with Rust's Debug escapes (\" \\ \n
+//     \r \t \0, other controls as \u{…}); floats as in JSONL except NaN, inf
+//     and -inf; an error's text is unquoted, escaped like the message. An
+//     error given to With, which zap adds through the plain string path, is
+//     quoted like any string.
+//   - The readable layout escapes ESC, BEL, BS, FF, DEL and C1 controls in
+//     the message, target, span names and field names, so a log line cannot
+//     drive the terminal. The vLLM layout writes the message as vLLM does,
+//     raw. Every layout writes invalid UTF-8 as U+FFFD.
+//   - vLLM: TRACE has no colour (vLLM's table has no entry for it, as for
+//     any custom level); an entry without a caller shows [unknown:0]; in
+//     DEBUG mode a main package, whose import path the runtime does not
+//     report, shows its file's base name.
+package encoder
