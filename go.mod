@@ -1,13 +1,13 @@
 module github.com/dynlog/dynlog
 
-go 1.26.0
+go 1.26
 
 require (
 	go.uber.org/zap v1.28.0
-	golang.org/x/term v0.47.0
+	golang.org/x/term v0.44.0
 )
 
 require (
 	go.uber.org/multierr v1.10.0 // indirect
-	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/sys v0.46.0 // indirect
 )
