@@ -63,7 +63,6 @@ type Case struct {
 // entries so that each can be read on its own.
 type CaseWant = map[Layout]string
 
-
 // Time is the instant every case is logged at.
 var Time = time.Date(2025, 9, 2, 16, 38, 6, 656503999, time.UTC)
 

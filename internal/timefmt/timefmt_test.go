@@ -1,0 +1,127 @@
+package timefmt
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+var (
+	pdt  = time.FixedZone("PDT", -7*60*60)
+	ist  = time.FixedZone("IST", 5*60*60+30*60)
+	nst  = time.FixedZone("NST", -(3*60*60 + 30*60))
+	npt  = time.FixedZone("NPT", 5*60*60+45*60)
+	lint = time.FixedZone("LINT", 14*60*60)
+	// A UTC offset that is not a time.UTC location.
+	utcNamed = time.FixedZone("UTC", 0)
+)
+
+// golden is Dynamo's documented example instant, 2025-09-02T16:38:06.656503Z,
+// with extra nanoseconds that must be dropped.
+var golden = time.Date(2025, 9, 2, 16, 38, 6, 656503999, time.UTC)
+
+func TestAppendRFC3339Micro(t *testing.T) {
+	tests := []struct {
+		name string
+		t    time.Time
+		utc  bool
+		want string
+	}{
+		{"golden", golden, true, "2025-09-02T16:38:06.656503Z"},
+		{"golden from PDT", golden.In(pdt), true, "2025-09-02T16:38:06.656503Z"},
+		{"golden from IST", golden.In(ist), true, "2025-09-02T16:38:06.656503Z"},
+		{"zero fraction", time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), true, "2025-01-02T03:04:05.000000Z"},
+		{"1µs", time.Date(2025, 1, 2, 3, 4, 5, 1000, time.UTC), true, "2025-01-02T03:04:05.000001Z"},
+		{"999ns truncates to 0", time.Date(2025, 1, 2, 3, 4, 5, 999, time.UTC), true, "2025-01-02T03:04:05.000000Z"},
+		{"1999ns truncates", time.Date(2025, 1, 2, 3, 4, 5, 1999, time.UTC), true, "2025-01-02T03:04:05.000001Z"},
+		{"500ns not rounded", time.Date(2025, 1, 2, 3, 4, 5, 500, time.UTC), true, "2025-01-02T03:04:05.000000Z"},
+		{"999999999ns no carry", time.Date(2025, 12, 31, 23, 59, 59, 999999999, time.UTC), true, "2025-12-31T23:59:59.999999Z"},
+		{"UTC conversion crosses date", time.Date(2025, 12, 31, 20, 0, 0, 0, pdt), true, "2026-01-01T03:00:00.000000Z"},
+		{"leap day", time.Date(2024, 2, 29, 0, 0, 0, 123456000, time.UTC), true, "2024-02-29T00:00:00.123456Z"},
+		{"year 5 padded", time.Date(5, 1, 2, 3, 4, 5, 6000, time.UTC), true, "0005-01-02T03:04:05.000006Z"},
+		{"year 10000", time.Date(10000, 1, 2, 3, 4, 5, 6000, time.UTC), true, "10000-01-02T03:04:05.000006Z"},
+		{"year -1", time.Date(-1, 1, 2, 3, 4, 5, 6000, time.UTC), true, "-0001-01-02T03:04:05.000006Z"},
+		{"unix epoch", time.Unix(0, 0), true, "1970-01-01T00:00:00.000000Z"},
+
+		{"local -07:00", golden.In(pdt), false, "2025-09-02T09:38:06.656503-07:00"},
+		{"local +05:30", golden.In(ist), false, "2025-09-02T22:08:06.656503+05:30"},
+		{"local -03:30", golden.In(nst), false, "2025-09-02T13:08:06.656503-03:30"},
+		{"local +05:45", golden.In(npt), false, "2025-09-02T22:23:06.656503+05:45"},
+		{"local +14:00 next day", golden.In(lint), false, "2025-09-03T06:38:06.656503+14:00"},
+		{"local time.UTC is +00:00", golden, false, "2025-09-02T16:38:06.656503+00:00"},
+		{"local named UTC zone is +00:00", golden.In(utcNamed), false, "2025-09-02T16:38:06.656503+00:00"},
+		{"local truncates too", time.Date(2025, 12, 31, 23, 59, 59, 999999999, pdt), false, "2025-12-31T23:59:59.999999-07:00"},
+		{"local seconds in offset dropped", time.Date(1880, 1, 1, 0, 0, 0, 0, time.FixedZone("LMT", -(4*60*60+56*60+2))), false, "1880-01-01T00:00:00.000000-04:56"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(AppendRFC3339Micro(nil, tt.t, tt.utc)); got != tt.want {
+				t.Errorf("AppendRFC3339Micro(%v, %v) = %q, want %q", tt.t, tt.utc, got, tt.want)
+			}
+			if got := string(AppendRFC3339Micro([]byte(`"time":"`), tt.t, tt.utc)); got != `"time":"`+tt.want {
+				t.Errorf("AppendRFC3339Micro(prefix, %v, %v) = %q, want %q", tt.t, tt.utc, got, `"time":"`+tt.want)
+			}
+		})
+	}
+}
+
+// TestAppendRFC3339MicroMatchesFormat compares with time.Format, which also
+// truncates fractional seconds, over random instants and zones.
+func TestAppendRFC3339MicroMatchesFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, pdt, ist, nst, npt, lint, utcNamed, time.FixedZone("W", -12*60*60)}
+	rng := rand.New(rand.NewPCG(3, 4))
+	// Years 1..9999, where time.Format's year is four digits like ours.
+	lo := time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
+	hi := time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
+	for range 20000 {
+		tm := time.Unix(lo+rng.Int64N(hi-lo), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
+		if got, want := string(AppendRFC3339Micro(nil, tm, true)), tm.UTC().Format("2006-01-02T15:04:05.000000Z"); got != want {
+			t.Fatalf("AppendRFC3339Micro(%v, true) = %q, time.Format gives %q", tm, got, want)
+		}
+		if got, want := string(AppendRFC3339Micro(nil, tm, false)), tm.Format("2006-01-02T15:04:05.000000-07:00"); got != want {
+			t.Fatalf("AppendRFC3339Micro(%v, false) = %q, time.Format gives %q", tm, got, want)
+		}
+	}
+}
+
+func TestAppendVLLM(t *testing.T) {
+	tests := []struct {
+		name string
+		t    time.Time
+		want string
+	}{
+		{"golden UTC", golden, "09-02 16:38:06"},
+		{"golden PDT", golden.In(pdt), "09-02 09:38:06"},
+		{"golden IST", golden.In(ist), "09-02 22:08:06"},
+		{"golden +14:00 next day", golden.In(lint), "09-03 06:38:06"},
+		{"padding", time.Date(2025, 1, 5, 3, 4, 5, 999999999, time.UTC), "01-05 03:04:05"},
+		{"end of year", time.Date(2025, 12, 31, 23, 59, 59, 999999999, time.UTC), "12-31 23:59:59"},
+		{"midnight", time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC), "06-15 00:00:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := string(AppendVLLM(nil, tt.t)); got != tt.want {
+				t.Errorf("AppendVLLM(%v) = %q, want %q", tt.t, got, tt.want)
+			}
+			if got := string(AppendVLLM([]byte("INFO "), tt.t)); got != "INFO "+tt.want {
+				t.Errorf("AppendVLLM(prefix, %v) = %q, want %q", tt.t, got, "INFO "+tt.want)
+			}
+			if got, want := string(AppendVLLM(nil, tt.t)), tt.t.Format("01-02 15:04:05"); got != want {
+				t.Errorf("AppendVLLM(%v) = %q, time.Format gives %q", tt.t, got, want)
+			}
+		})
+	}
+}
+
+func TestAppendAllocs(t *testing.T) {
+	dst := make([]byte, 0, 64)
+	tm := golden.In(ist)
+	allocs := testing.AllocsPerRun(100, func() {
+		dst = AppendRFC3339Micro(dst[:0], tm, true)
+		dst = AppendRFC3339Micro(dst, tm, false)
+		dst = AppendVLLM(dst, tm)
+	})
+	if allocs != 0 {
+		t.Errorf("appending into a large enough dst allocates %v times, want 0", allocs)
+	}
+}
