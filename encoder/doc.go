@@ -71,6 +71,14 @@
 //     the message, target, span names and field names, so a log line cannot
 //     drive the terminal. The vLLM layout writes the message as vLLM does,
 //     raw. Every layout writes invalid UTF-8 as U+FFFD.
+//   - Invalid UTF-8 becomes one U+FFFD per byte that does not start a valid
+//     sequence, as Go's range loop and zap decode it. Rust's
+//     String::from_utf8_lossy differs only on a truncated multi-byte
+//     sequence ("\xe2\x82"), which it replaces with a single U+FFFD.
+//   - zap.Float32 prints as serde_json prints an f32: its own shortest
+//     digits ("0.1"), plain between 1e-6 and 1e13. Rust's tracing widens f32
+//     to f64 before recording it, so Dynamo would print 0.10000000149011612;
+//     a Go user who wrote 0.1 expects 0.1.
 //   - vLLM: TRACE has no colour (vLLM's table has no entry for it, as for
 //     any custom level); an entry without a caller shows [unknown:0]; in
 //     DEBUG mode a main package, whose import path the runtime does not
