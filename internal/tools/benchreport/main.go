@@ -1,0 +1,390 @@
+// Command benchreport turns the output of the encoder benchmarks into
+// BENCHMARKS.md: the machine, the Go version, the date, every benchmark's
+// median cost, and the performance targets of the three layouts, each marked
+// met or NOT met. It reads `go test -bench -benchmem` output on stdin, with
+// any -count (the median of the runs is reported), and echoes the targets to
+// stdout.
+//
+//	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ > bench.out
+//	go run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// benchPrefix is the benchmark in encoder/encoder_bench_test.go whose
+// sub-benchmarks are named <benchPrefix>/<scenario>/<encoder>.
+const benchPrefix = "BenchmarkEncoders"
+
+// A ratioTarget bounds the ns/op of one of our encoders against a zap
+// baseline in one scenario.
+type ratioTarget struct {
+	scenario, ours, baseline string
+	max                      float64
+}
+
+// An allocTarget bounds the allocations per call of one encoder in one
+// scenario.
+type allocTarget struct {
+	scenario, encoder string
+	max               float64
+}
+
+var ratioTargets = []ratioTarget{
+	{"TenFields", "dynamo-jsonl", "zap-json", 1.3},
+	{"TenFields", "dynamo-readable", "zap-console", 1.3},
+	{"TenFields", "vllm", "zap-console", 1.3},
+	{"TenContext", "dynamo-jsonl", "zap-json", 1.2},
+	{"TenContext", "dynamo-readable", "zap-console", 1.3},
+	{"TenContext", "vllm", "zap-console", 1.3},
+	{"Static", "dynamo-jsonl", "zap-json", 1.2},
+	{"Static", "dynamo-readable", "zap-console", 1.3},
+	{"Static", "vllm", "zap-console", 1.3},
+}
+
+var allocTargets = []allocTarget{
+	{"TenContext", "dynamo-jsonl", 0},
+	{"Static", "dynamo-jsonl", 0},
+}
+
+// A run is one result line of one benchmark.
+type run struct {
+	nsPerOp     float64
+	bytesPerOp  float64 // -1 without -benchmem
+	allocsPerOp float64 // -1 without -benchmem
+}
+
+// A benchmark is every run of one benchmark, in input order.
+type benchmark struct {
+	name string // without the -GOMAXPROCS suffix
+	runs []run
+}
+
+// benchOutput is what benchreport takes from `go test -bench` output.
+type benchOutput struct {
+	goos, goarch, cpu string
+	maxProcs          int // from the names' -N suffix; 1 when there is none
+	benchmarks        []*benchmark
+}
+
+func (o *benchOutput) lookup(name string) *benchmark {
+	for _, b := range o.benchmarks {
+		if b.name == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// parse reads `go test -bench` output. Lines it does not know (PASS, ok,
+// test logs) are skipped; a failed test or benchmark is an error, so that a
+// broken run does not become a report.
+func parse(r io.Reader) (*benchOutput, error) {
+	out := &benchOutput{maxProcs: 1}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if key, value, ok := strings.Cut(line, ": "); ok {
+			switch key {
+			case "goos":
+				out.goos = strings.TrimSpace(value)
+				continue
+			case "goarch":
+				out.goarch = strings.TrimSpace(value)
+				continue
+			case "cpu":
+				out.cpu = strings.TrimSpace(value)
+				continue
+			}
+		}
+		if strings.HasPrefix(line, "FAIL") || strings.HasPrefix(strings.TrimSpace(line), "--- FAIL") {
+			return nil, fmt.Errorf("line %d: %q: the benchmarks failed; not writing a report", n, line)
+		}
+		if !strings.HasPrefix(line, "Benchmark") {
+			continue
+		}
+		name, procs, r, ok := parseResult(line)
+		if !ok {
+			continue // a benchmark's name printed before its log output
+		}
+		out.maxProcs = procs
+		b := out.lookup(name)
+		if b == nil {
+			b = &benchmark{name: name}
+			out.benchmarks = append(out.benchmarks, b)
+		}
+		b.runs = append(b.runs, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading benchmark output: %w", err)
+	}
+	if len(out.benchmarks) == 0 {
+		return nil, errors.New("no benchmark results in the input (want `go test -bench` output on stdin)")
+	}
+	return out, nil
+}
+
+// parseResult parses a result line:
+//
+//	BenchmarkEncoders/Static/vllm-2   798291   454.1 ns/op   64 B/op   1 allocs/op
+//
+// The name's -N suffix is GOMAXPROCS, which go test adds when it is not 1.
+func parseResult(line string) (name string, procs int, r run, ok bool) {
+	f := strings.Fields(line)
+	if len(f) < 4 || len(f)%2 != 0 {
+		return "", 0, run{}, false
+	}
+	if _, err := strconv.ParseInt(f[1], 10, 64); err != nil {
+		return "", 0, run{}, false
+	}
+	name, procs = f[0], 1
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		if p, err := strconv.Atoi(name[i+1:]); err == nil && p > 0 {
+			name, procs = name[:i], p
+		}
+	}
+	r = run{nsPerOp: -1, bytesPerOp: -1, allocsPerOp: -1}
+	for i := 2; i+1 < len(f); i += 2 {
+		v, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			return "", 0, run{}, false
+		}
+		switch f[i+1] {
+		case "ns/op":
+			r.nsPerOp = v
+		case "B/op":
+			r.bytesPerOp = v
+		case "allocs/op":
+			r.allocsPerOp = v
+		}
+	}
+	if r.nsPerOp < 0 {
+		return "", 0, run{}, false
+	}
+	return name, procs, r, true
+}
+
+// median of the values; the mean of the middle two for an even count.
+func median(values []float64) float64 {
+	s := slices.Clone(values)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+func (b *benchmark) column(get func(run) float64) []float64 {
+	vs := make([]float64, len(b.runs))
+	for i, r := range b.runs {
+		vs[i] = get(r)
+	}
+	return vs
+}
+
+func (b *benchmark) ns() []float64     { return b.column(func(r run) float64 { return r.nsPerOp }) }
+func (b *benchmark) bytes() []float64  { return b.column(func(r run) float64 { return r.bytesPerOp }) }
+func (b *benchmark) allocs() []float64 { return b.column(func(r run) float64 { return r.allocsPerOp }) }
+
+// A ratioResult is a ratioTarget measured; oursBench or baselineBench is nil
+// when the input lacks it.
+type ratioResult struct {
+	ratioTarget
+	oursBench, baselineBench *benchmark
+}
+
+func (r ratioResult) ratio() float64 {
+	return median(r.oursBench.ns()) / median(r.baselineBench.ns())
+}
+
+func (r ratioResult) met() bool {
+	return r.oursBench != nil && r.baselineBench != nil && r.ratio() <= r.max
+}
+
+// An allocResult is an allocTarget measured. The worst run counts: a target
+// of zero allocations is not met by a median.
+type allocResult struct {
+	allocTarget
+	bench *benchmark
+}
+
+func (r allocResult) worst() float64 { return slices.Max(r.bench.allocs()) }
+
+func (r allocResult) met() bool {
+	return r.bench != nil && r.worst() >= 0 && r.worst() <= r.max
+}
+
+func benchName(scenario, encoder string) string {
+	return benchPrefix + "/" + scenario + "/" + encoder
+}
+
+func evaluate(o *benchOutput) ([]ratioResult, []allocResult) {
+	ratios := make([]ratioResult, len(ratioTargets))
+	for i, t := range ratioTargets {
+		ratios[i] = ratioResult{t, o.lookup(benchName(t.scenario, t.ours)), o.lookup(benchName(t.scenario, t.baseline))}
+	}
+	allocs := make([]allocResult, len(allocTargets))
+	for i, t := range allocTargets {
+		allocs[i] = allocResult{t, o.lookup(benchName(t.scenario, t.encoder))}
+	}
+	return ratios, allocs
+}
+
+func status(met bool) string {
+	if met {
+		return "met"
+	}
+	return "**NOT met**"
+}
+
+func formatNs(v float64) string {
+	if v >= 100 {
+		return strconv.FormatFloat(v, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func formatCount(v float64) string {
+	if v < 0 {
+		return "—"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// writeTargets writes the two target tables, for the report and stdout.
+func writeTargets(w io.Writer, ratios []ratioResult, allocs []allocResult) {
+	fmt.Fprintln(w, "| Scenario | Encoder | Baseline | ns/op | Baseline ns/op | Ratio | Target | Result |")
+	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|--:|---|")
+	for _, r := range ratios {
+		ours, base, ratio := "missing", "missing", "—"
+		if r.oursBench != nil {
+			ours = formatNs(median(r.oursBench.ns()))
+		}
+		if r.baselineBench != nil {
+			base = formatNs(median(r.baselineBench.ns()))
+		}
+		if r.oursBench != nil && r.baselineBench != nil {
+			ratio = fmt.Sprintf("%.2f×", r.ratio())
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | ≤ %.1f× | %s |\n",
+			r.scenario, r.ours, r.baseline, ours, base, ratio, r.max, status(r.met()))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| Scenario | Encoder | allocs/op (worst run) | Target | Result |")
+	fmt.Fprintln(w, "|---|---|--:|--:|---|")
+	for _, r := range allocs {
+		got := "missing"
+		if r.bench != nil {
+			got = formatCount(r.worst())
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n",
+			r.scenario, r.encoder, got, formatCount(r.max), status(r.met()))
+	}
+}
+
+// machine describes where the report is written: benchreport runs right
+// after the benchmarks, on the same machine and toolchain.
+type machine struct {
+	date      time.Time
+	goVersion string
+	numCPU    int
+}
+
+func writeReport(w io.Writer, o *benchOutput, m machine) {
+	ratios, allocs := evaluate(o)
+	runs := 0
+	for _, b := range o.benchmarks {
+		runs = max(runs, len(b.runs))
+	}
+	cpu := o.cpu
+	if cpu == "" {
+		cpu = "unknown (no cpu line in the benchmark output)"
+	}
+
+	fmt.Fprintln(w, "# Benchmarks")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Written by `make bench` (internal/tools/benchreport) from the output of the")
+	fmt.Fprintln(w, "benchmarks in encoder/encoder_bench_test.go. Do not edit by hand.")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
+	fmt.Fprintf(w, "- CPU: %s\n", cpu)
+	fmt.Fprintf(w, "- OS/arch: %s/%s, %d CPUs (runtime.NumCPU), GOMAXPROCS %d\n", o.goos, o.goarch, m.numCPU, o.maxProcs)
+	fmt.Fprintf(w, "- Go: %s\n", m.goVersion)
+	if runs > 1 {
+		fmt.Fprintf(w, "- Runs per benchmark: %d; the tables show the median\n", runs)
+	} else {
+		fmt.Fprintln(w, "- Runs per benchmark: 1")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Targets")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Ratio is our median ns/op over zap's, same scenario, same logger setup.")
+	fmt.Fprintln(w)
+	writeTargets(w, ratios, allocs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Scenarios")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "The scenarios and their data are zap's own (go.uber.org/zap/benchmarks):")
+	fmt.Fprintln(w, "TenFields logs a message with zap's ten fake fields (int, ints, string,")
+	fmt.Fprintln(w, "strings, time, times, two objects, an array of ten objects, an error);")
+	fmt.Fprintln(w, "TenContext logs a bare message on a logger that got those fields from With;")
+	fmt.Fprintln(w, "Static logs a bare message. Every encoder runs in the same full logger,")
+	fmt.Fprintln(w, "`zap.New(zapcore.NewCore(enc, zapcore.AddSync(io.Discard), zapcore.DebugLevel))`,")
+	fmt.Fprintln(w, "without caller annotation, one goroutine at a time (no RunParallel), so")
+	fmt.Fprintln(w, "ns/op is the cost of one call. zap-json is `zapcore.NewJSONEncoder` with")
+	fmt.Fprintln(w, "`zap.NewProductionEncoderConfig()` (zap.NewProduction's encoder); zap-console")
+	fmt.Fprintln(w, "is `zapcore.NewConsoleEncoder` with `zap.NewDevelopmentEncoderConfig()`")
+	fmt.Fprintln(w, "(zap.NewDevelopment's encoder). Ours run with colour off.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "## Results")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| Benchmark | ns/op | ns/op range | B/op | allocs/op |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+	for _, b := range o.benchmarks {
+		ns := b.ns()
+		fmt.Fprintf(w, "| %s | %s | %s–%s | %s | %s |\n", b.name, formatNs(median(ns)),
+			formatNs(slices.Min(ns)), formatNs(slices.Max(ns)),
+			formatCount(median(b.bytes())), formatCount(median(b.allocs())))
+	}
+}
+
+func main() {
+	outPath := flag.String("o", "BENCHMARKS.md", "the markdown file to write")
+	flag.Usage = func() {
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-o BENCHMARKS.md] < bench.out")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+
+	o, err := parse(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	var report strings.Builder
+	writeReport(&report, o, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
+	if err := os.WriteFile(*outPath, []byte(report.String()), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	ratios, allocs := evaluate(o)
+	writeTargets(os.Stdout, ratios, allocs)
+	fmt.Printf("\nwrote %s\n", *outPath)
+}
