@@ -71,6 +71,11 @@
 //     the message, target, span names and field names, so a log line cannot
 //     drive the terminal. The vLLM layout writes the message as vLLM does,
 //     raw. Every layout writes invalid UTF-8 as U+FFFD.
+//   - Only a message, a stack or an error's text may break a line. Names
+//     (field keys, the target, span names, file names) write a newline or
+//     carriage return as the two characters \n or \r.
+//   - JSONL keys are sorted and deduplicated in their printed form, so two
+//     keys that differ only in invalid bytes are one key.
 //   - Invalid UTF-8 becomes one U+FFFD per byte that does not start a valid
 //     sequence, as Go's range loop and zap decode it. Rust's
 //     String::from_utf8_lossy differs only on a truncated multi-byte

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -27,9 +28,13 @@ type keyValue struct {
 }
 
 // frozenContext is a context (the fields of With) sorted by key, with later
-// duplicates winning, and pre-encoded once so EncodeEntry copies bytes.
+// duplicates winning, and pre-encoded once so EncodeEntry copies bytes: runs
+// of context keys between the line's own keys go out in one append.
 type frozenContext struct {
-	kvs []keyValue
+	kvs []keyValue // val holds `,"key":value`; start is its offset in enc
+	enc []byte     // every kv's bytes, back to back, in key order
+	// bridged: the context holds log.target (a bridge's With).
+	bridged bool
 	// An OpenNamespace in the context stays open: the line's own fields go
 	// inside it. openKey is its key, openBytes its value so far, nsOpen how
 	// many objects are open.
@@ -62,8 +67,12 @@ func NewJSONL(opts ...Option) zapcore.Encoder {
 // headKeys are the keys every line starts with, in this order. A field that
 // uses one of them is renamed "fields.<key>" so that each key appears once
 // and the head keeps its meaning (DESIGN is silent; tracing-subscriber's
-// JSON puts event fields under "fields" too).
+// JSON puts event fields under "fields" too). A key with invalid UTF-8 is
+// sorted and deduplicated as it will be printed, with U+FFFD.
 func topKey(k string) string {
+	if !utf8.ValidString(k) {
+		return string(appendValidUTF8(nil, k))
+	}
 	switch k {
 	case "time":
 		return "fields.time"
@@ -177,28 +186,31 @@ func (e *jsonlEncoder) context() *frozenContext {
 	f := &frozenContext{}
 	kvs := make([]keyValue, len(e.kvs))
 	copy(kvs, e.kvs)
+	vals := e.vals.b
 	if e.nsOpen > 0 {
 		open := kvs[len(kvs)-1]
-		f.openKey, f.openBytes, f.nsOpen = open.key, e.vals.b[open.start:], e.nsOpen
+		f.openKey, f.openBytes, f.nsOpen = open.key, vals[open.start:], e.nsOpen
 		kvs = kvs[:len(kvs)-1]
+		vals = vals[:open.start] // the closed values end where the namespace starts
 	}
-	resolve(kvs, e.vals.b)
+	resolve(kvs, vals)
 	sortKeys(kvs)
-	var enc []byte
-	type span struct{ from, to int }
-	spans := make([]span, 0, len(kvs))
 	out := kvs[:0]
 	for i, kv := range kvs {
 		if i+1 < len(kvs) && kvs[i+1].key == kv.key {
 			continue // a later value for the same key wins
 		}
-		from := len(enc)
-		enc = appendKeyValue(enc, kv)
-		spans = append(spans, span{from, len(enc)})
-		out = append(out, keyValue{key: kv.key, full: true})
+		start := len(f.enc)
+		f.enc = appendKeyValue(f.enc, kv)
+		f.bridged = f.bridged || kv.key == "log.target"
+		out = append(out, keyValue{key: kv.key, start: start, full: true})
 	}
 	for i := range out {
-		out[i].val = enc[spans[i].from:spans[i].to:spans[i].to]
+		end := len(f.enc)
+		if i+1 < len(out) {
+			end = out[i+1].start
+		}
+		out[i].val = f.enc[out[i].start:end:end]
 	}
 	f.kvs = out
 	e.frozen.Store(f)
@@ -242,8 +254,14 @@ func appendKeyValue(b []byte, kv keyValue) []byte {
 // EncodeEntry writes one line: the head keys, then every other key sorted,
 // each once.
 func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	ctx := e.context()
 	f := jsonlPool.Get().(*jsonlEncoder)
-	e.cloneInto(f)
+	f.cfg, f.spans = e.cfg, e.spans
+	if ctx.nsOpen > 0 {
+		f.kvs = append(f.kvs, keyValue{key: ctx.openKey})
+		f.vals.b = append(f.vals.b, ctx.openBytes...)
+		f.nsOpen = ctx.nsOpen
+	}
 	for i := range fields {
 		fields[i].AddTo(f)
 	}
@@ -257,12 +275,9 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	resolve(f.kvs, f.vals.b)
 	sortKeys(f.kvs)
 
-	bridged := false
-	for i := range f.kvs {
-		if f.kvs[i].key == "log.target" {
-			bridged = true
-			break
-		}
+	bridged := ctx.bridged
+	for i := 0; i < len(f.kvs) && !bridged; i++ {
+		bridged = f.kvs[i].key == "log.target"
 	}
 
 	b := append(f.line[:0], `{"time":"`...)
@@ -288,18 +303,45 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	}
 	b = append(b, `,"message":`...)
 	b = jsonfmt.AppendString(b, ent.Message)
+
+	// Merge the line's keys into the sorted context. Of equal keys the
+	// line's last one wins, and over the context's.
+	next := 0 // the first context key not yet written
 	for i, kv := range f.kvs {
 		if i+1 < len(f.kvs) && f.kvs[i+1].key == kv.key {
-			continue // a later value for the same key wins
+			continue
 		}
+		until := next
+		for until < len(ctx.kvs) && ctx.kvs[until].key < kv.key {
+			until++
+		}
+		b = ctx.appendRun(b, next, until)
+		if until < len(ctx.kvs) && ctx.kvs[until].key == kv.key {
+			until++
+		}
+		next = until
 		b = appendKeyValue(b, kv)
 	}
+	b = ctx.appendRun(b, next, len(ctx.kvs))
 	b = append(b, '}', '\n')
 
 	out := bufferPool.Get()
 	out.Write(b)
 	f.release(b)
 	return out, nil
+}
+
+// appendRun appends context keys from up to (not including) until, which
+// lie back to back in enc.
+func (c *frozenContext) appendRun(b []byte, from, until int) []byte {
+	if from >= until {
+		return b
+	}
+	end := len(c.enc)
+	if until < len(c.kvs) {
+		end = c.kvs[until].start
+	}
+	return append(b, c.enc[c.kvs[from].start:end]...)
 }
 
 func (e *jsonlEncoder) closeNamespaces() {

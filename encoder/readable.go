@@ -90,10 +90,10 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 		for _, s := range spans.Chain {
 			if color {
 				b = append(b, ansiBold...)
-				b = appendSafeText(b, s.Name)
+				b = appendOneLine(b, s.Name, appendSafeText[string])
 				b = append(b, ansiReset...)
 			} else {
-				b = appendSafeText(b, s.Name)
+				b = appendOneLine(b, s.Name, appendSafeText[string])
 			}
 			b = append(b, ':')
 		}
@@ -106,10 +106,10 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	}
 	if color {
 		b = append(b, ansiDim...)
-		b = appendSafeText(b, tgt)
+		b = appendOneLine(b, tgt, appendSafeText[string])
 		b = append(b, ansiReset+ansiDim+":"+ansiReset+" "...)
 	} else {
-		b = appendSafeText(b, tgt)
+		b = appendOneLine(b, tgt, appendSafeText[string])
 		b = append(b, ':', ' ')
 	}
 	b = appendSafeText(b, ent.Message)

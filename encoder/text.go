@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,8 @@ type textFields struct {
 	w         jsonWriter // w.b holds the rendered fields
 	colorKeys bool       // readable with colour: ESC[3mname ESC[0m ESC[2m=ESC[0m
 	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
-	errorKey  string     // the next AddString of this key is an error's text
+	errorKey  string     // the next AddString of this key is an error's text,
+	inError   bool       // while inError (the key may be "")
 
 	spans *Spans
 	// A record bridged from a foreign logger (DESIGN §4): its log.* fields,
@@ -48,9 +50,9 @@ func (t *textFields) addFields(fields []zapcore.Field) {
 	for i := range fields {
 		f := &fields[i]
 		if f.Type == zapcore.ErrorType {
-			t.errorKey = f.Key
+			t.errorKey, t.inError = f.Key, true
 			f.AddTo(t)
-			t.errorKey = ""
+			t.errorKey, t.inError = "", false
 			continue
 		}
 		f.AddTo(t)
@@ -68,7 +70,7 @@ func (t *textFields) copyFrom(o *textFields) {
 
 func (t *textFields) reset() {
 	t.w.b = t.w.b[:0]
-	t.nsPrefix, t.errorKey = "", ""
+	t.nsPrefix, t.errorKey, t.inError = "", "", false
 	t.spans = nil
 	t.logTarget, t.logFile, t.logLine, t.bridged = "", "", 0, false
 }
@@ -79,8 +81,8 @@ func (t *textFields) key(k string) {
 	if t.colorKeys {
 		t.w.b = append(t.w.b, ansiItalic...)
 	}
-	t.w.b = appendSafeText(t.w.b, t.nsPrefix)
-	t.w.b = appendSafeText(t.w.b, k)
+	t.w.b = appendOneLine(t.w.b, t.nsPrefix, appendSafeText[string])
+	t.w.b = appendOneLine(t.w.b, k, appendSafeText[string])
 	if t.colorKeys {
 		t.w.b = append(t.w.b, ansiReset+ansiDim+"="+ansiReset...)
 	} else {
@@ -214,8 +216,8 @@ func (t *textFields) AddString(k, v string) {
 		return
 	}
 	t.key(k)
-	if t.errorKey != "" && k == t.errorKey {
-		t.errorKey = "" // only the error's own text, not its Verbose twin
+	if t.inError && k == t.errorKey {
+		t.inError = false // only the error's own text, not its Verbose twin
 		t.w.b = appendSafeText(t.w.b, v)
 		return
 	}
@@ -314,6 +316,25 @@ func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 		last = i
 	}
 	return append(b, s[last:]...)
+}
+
+// appendOneLine writes s with appendText's rules, but '\n' and '\r' as \n and
+// \r: a name (field key, target, span name, file name) never breaks the line
+// that a message may break.
+func appendOneLine(b []byte, s string, appendText func([]byte, string) []byte) []byte {
+	for {
+		i := strings.IndexAny(s, "\n\r")
+		if i < 0 {
+			return appendText(b, s)
+		}
+		b = appendText(b, s[:i])
+		if s[i] == '\n' {
+			b = append(b, '\\', 'n')
+		} else {
+			b = append(b, '\\', 'r')
+		}
+		s = s[i+1:]
+	}
 }
 
 const hexDigit = "0123456789abcdef"

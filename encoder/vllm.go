@@ -116,6 +116,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 		body = appendValidUTF8(body, ent.Stack)
 	}
 
+	f.body = body[:0] // keep the grown buffer; the loop below re-slices body
 	b := f.line[:0]
 	if e.cfg.bare {
 		b = append(b, body...)
@@ -138,7 +139,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 
 	out := bufferPool.Get()
 	out.Write(b)
-	f.header, f.body, f.line = h[:0], f.body[:0], b[:0]
+	f.header, f.line = h[:0], b[:0]
 	f.fields.reset()
 	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.fields.w.b) <= maxPooledLine {
 		vllmPool.Put(f)
