@@ -1,0 +1,45 @@
+package core_test
+
+import (
+	"os"
+
+	"github.com/dynlog/dynlog/core"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// New configured from a map instead of the process environment, as a test
+// would. DYN_LOGGING_JSONL picks the layout; DYN_LOG the level.
+func ExampleNew() {
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "debug"}
+	log, err := core.New(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithOutput(zapcore.AddSync(os.Stdout)),
+		core.WithClock(fixedClock{pinned}),
+	)
+	if err != nil {
+		panic(err)
+	}
+	log = log.WithOptions(zap.WithCaller(false)) // file paths differ per machine
+	log.Named("dynamo_runtime::logging").Debug("listening", zap.Int("port", 9090))
+	log.Log(core.TraceLevel, "not printed at debug")
+	// Output:
+	// {"time":"2026-01-02T03:04:05.656503Z","level":"DEBUG","target":"dynamo_runtime::logging","message":"listening","port":9090}
+}
+
+// NewVLLM with the variables vLLM users already set.
+func ExampleNewVLLM() {
+	vars := map[string]string{"VLLM_LOGGING_PREFIX": "[rank0] ", "VLLM_LOGGING_LEVEL": "WARNING"}
+	log, err := core.NewVLLM(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithOutput(zapcore.AddSync(os.Stdout)),
+		core.WithClock(fixedClock{pinned}),
+	)
+	if err != nil {
+		panic(err)
+	}
+	log.Info("not printed at WARNING")
+	log.Warn("KV cache is 95% full")
+	// The date is local time and the line this file's, so no Output check:
+	// [rank0] WARNING 01-02 03:04:05 [example_test.go:NN] KV cache is 95% full
+}

@@ -1,0 +1,67 @@
+package encoder_test
+
+import (
+	"os"
+	"time"
+
+	"github.com/dynlog/dynlog/encoder"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// A zap core with Dynamo's JSONL layout. Keys after the head are sorted, and
+// a later value for a key replaces an earlier one, the context's included.
+func ExampleNewJSONL() {
+	core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
+	log := zap.New(core, zap.WithClock(stoppedClock{})).Named("dynamo_llm::kv_router")
+	log = log.With(zap.String("worker", "unknown"), zap.Int("attempt", 1))
+	log.Info("selected worker", zap.String("worker", "decode-0"), zap.Float64("load", 1))
+	// Output:
+	// {"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"dynamo_llm::kv_router","message":"selected worker","attempt":1,"load":1.0,"worker":"decode-0"}
+}
+
+// Dynamo's readable layout, with the spans a tracing core would attach.
+func ExampleNewReadable() {
+	core := zapcore.NewCore(encoder.NewReadable(), zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
+	log := zap.New(core, zap.WithClock(stoppedClock{})).Named("dynamo_llm::kv_router")
+	spans := &encoder.Spans{TraceID: "425ef761ca5b44c795b4c912f1d84b39", SpanID: "6959a1b2d1ee41a5",
+		Chain: []encoder.Span{{Name: "http-request", Fields: []zap.Field{zap.String("method", "POST")}}}}
+	log.Warn("queue is deep", zap.Int("queued", 42), encoder.SpansField(spans))
+	// Output:
+	// 2025-09-02T16:38:06.656503Z  WARN http-request: dynamo_llm::kv_router: queue is deep queued=42 method="POST"
+}
+
+// vLLM's layout with VLLM_LOGGING_PREFIX's prefix. (A multi-line message
+// repeats the header on every line after a CR LF, which an Output comment
+// cannot show; TestGoldenVLLM checks it against vLLM's own bytes.)
+func ExampleNewVLLM() {
+	enc := encoder.NewVLLM(encoder.WithPrefix("[node-7] "), encoder.WithLocation(time.UTC))
+	core := zapcore.NewCore(enc, zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
+	log := zap.New(core, zap.WithClock(stoppedClock{}))
+	log.Warn("Info with prefix", zap.String("model", "Qwen/Qwen3-0.6B"))
+	// Output:
+	// [node-7] WARNING 09-02 16:38:06 [unknown:0] Info with prefix model="Qwen/Qwen3-0.6B"
+}
+
+// Any zap user can name the layouts in a zap.Config.
+func Example_zapConfig() {
+	cfg := zap.NewProductionConfig()
+	cfg.Encoding = encoder.JSONLName // "dynamo-jsonl"
+	cfg.OutputPaths = []string{"stdout"}
+	cfg.DisableCaller = true
+	log, err := cfg.Build(zap.WithClock(stoppedClock{}))
+	if err != nil {
+		panic(err)
+	}
+	log.Named("router").Info("ready", zap.Int("port", 8000))
+	// Output:
+	// {"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"router","message":"ready","port":8000}
+}
+
+type stoppedClock struct{}
+
+func (stoppedClock) Now() time.Time {
+	return time.Date(2025, 9, 2, 16, 38, 6, 656503999, time.UTC)
+}
+
+func (stoppedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
