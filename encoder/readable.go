@@ -1,8 +1,6 @@
 package encoder
 
 import (
-	"time"
-
 	"sync"
 
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -14,9 +12,11 @@ import (
 //
 //	<TS> <LVL> <SPANS><TARGET>: <MESSAGE><FIELDS><SPANFIELDS>\n
 type readableEncoder struct {
-	cfg    *config
-	fields textFields // the context: fields of With, already rendered
-	line   []byte     // scratch for EncodeEntry
+	cfg *config
+	// The context, fields of With already rendered. Embedded: the encoder
+	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
+	textFields
+	line []byte // scratch for EncodeEntry
 }
 
 var _ zapcore.Encoder = (*readableEncoder)(nil)
@@ -27,13 +27,13 @@ var readablePool = sync.Pool{New: func() any { return &readableEncoder{} }}
 func NewReadable(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
 	e := &readableEncoder{cfg: &cfg}
-	e.fields.colorKeys = cfg.color
+	e.textFields.colorKeys = cfg.color
 	return e
 }
 
 func (e *readableEncoder) Clone() zapcore.Encoder {
 	c := &readableEncoder{cfg: e.cfg}
-	c.fields.copyFrom(&e.fields)
+	c.textFields.copyFrom(&e.textFields)
 	return c
 }
 
@@ -58,8 +58,8 @@ func readableLevelIndex(l zapcore.Level) int {
 func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	f := readablePool.Get().(*readableEncoder)
 	f.cfg = e.cfg
-	f.fields.copyFrom(&e.fields)
-	f.fields.addFields(fields)
+	f.textFields.copyFrom(&e.textFields)
+	f.textFields.addFields(fields)
 	color := e.cfg.color
 
 	b := f.line[:0]
@@ -85,7 +85,7 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	}
 	b = append(b, ' ')
 
-	spans := f.fields.spans
+	spans := f.textFields.spans
 	if spans != nil && len(spans.Chain) > 0 {
 		for _, s := range spans.Chain {
 			if color {
@@ -100,8 +100,8 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 		b = append(b, ' ')
 	}
 
-	tgt := f.fields.logTarget
-	if !f.fields.bridged {
+	tgt := f.textFields.logTarget
+	if !f.textFields.bridged {
 		tgt = target(ent)
 	}
 	if color {
@@ -117,13 +117,13 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	// Span fields go after the event's, root span first, through the same
 	// renderer; spans are not taken out of them again.
 	if spans != nil {
-		f.fields.spans = nil
+		f.textFields.spans = nil
 		for _, s := range spans.Chain {
-			f.fields.nsPrefix = ""
-			f.fields.addFields(s.Fields)
+			f.textFields.nsPrefix = ""
+			f.textFields.addFields(s.Fields)
 		}
 	}
-	b = append(b, f.fields.w.b...)
+	b = append(b, f.textFields.w.b...)
 	if ent.Stack != "" {
 		b = append(b, '\n')
 		b = appendSafeText(b, ent.Stack)
@@ -133,8 +133,8 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	out := bufferPool.Get()
 	out.Write(b)
 	f.line = b[:0]
-	f.fields.reset()
-	if cap(f.line) <= maxPooledLine && cap(f.fields.w.b) <= maxPooledLine {
+	f.textFields.reset()
+	if cap(f.line) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
 		readablePool.Put(f)
 	}
 	return out, nil
@@ -142,36 +142,3 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 
 // maxPooledLine keeps a rare huge line from pinning its buffers in a pool.
 const maxPooledLine = 64 << 10
-
-// The readable encoder is its own zapcore.ObjectEncoder for With: fields
-// added to a clone become its context.
-
-func (e *readableEncoder) AddArray(k string, v zapcore.ArrayMarshaler) error {
-	return e.fields.AddArray(k, v)
-}
-func (e *readableEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
-	return e.fields.AddObject(k, v)
-}
-func (e *readableEncoder) AddBinary(k string, v []byte)          { e.fields.AddBinary(k, v) }
-func (e *readableEncoder) AddByteString(k string, v []byte)      { e.fields.AddByteString(k, v) }
-func (e *readableEncoder) AddBool(k string, v bool)              { e.fields.AddBool(k, v) }
-func (e *readableEncoder) AddComplex128(k string, v complex128)  { e.fields.AddComplex128(k, v) }
-func (e *readableEncoder) AddComplex64(k string, v complex64)    { e.fields.AddComplex64(k, v) }
-func (e *readableEncoder) AddDuration(k string, v time.Duration) { e.fields.AddDuration(k, v) }
-func (e *readableEncoder) AddFloat64(k string, v float64)        { e.fields.AddFloat64(k, v) }
-func (e *readableEncoder) AddFloat32(k string, v float32)        { e.fields.AddFloat32(k, v) }
-func (e *readableEncoder) AddInt(k string, v int)                { e.fields.AddInt(k, v) }
-func (e *readableEncoder) AddInt64(k string, v int64)            { e.fields.AddInt64(k, v) }
-func (e *readableEncoder) AddInt32(k string, v int32)            { e.fields.AddInt32(k, v) }
-func (e *readableEncoder) AddInt16(k string, v int16)            { e.fields.AddInt16(k, v) }
-func (e *readableEncoder) AddInt8(k string, v int8)              { e.fields.AddInt8(k, v) }
-func (e *readableEncoder) AddString(k, v string)                 { e.fields.AddString(k, v) }
-func (e *readableEncoder) AddTime(k string, v time.Time)         { e.fields.AddTime(k, v) }
-func (e *readableEncoder) AddUint(k string, v uint)              { e.fields.AddUint(k, v) }
-func (e *readableEncoder) AddUint64(k string, v uint64)          { e.fields.AddUint64(k, v) }
-func (e *readableEncoder) AddUint32(k string, v uint32)          { e.fields.AddUint32(k, v) }
-func (e *readableEncoder) AddUint16(k string, v uint16)          { e.fields.AddUint16(k, v) }
-func (e *readableEncoder) AddUint8(k string, v uint8)            { e.fields.AddUint8(k, v) }
-func (e *readableEncoder) AddUintptr(k string, v uintptr)        { e.fields.AddUintptr(k, v) }
-func (e *readableEncoder) AddReflected(k string, v any) error    { return e.fields.AddReflected(k, v) }
-func (e *readableEncoder) OpenNamespace(k string)                { e.fields.OpenNamespace(k) }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -19,8 +18,10 @@ import (
 // with every newline inside the record turned into "\r\n" and the header
 // again, as vLLM's NewLineFormatter does.
 type vllmEncoder struct {
-	cfg    *config
-	fields textFields
+	cfg *config
+	// The context, fields of With already rendered. Embedded: the encoder
+	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
+	textFields
 	header []byte // scratch
 	body   []byte // scratch
 	line   []byte // scratch
@@ -39,7 +40,7 @@ func NewVLLM(opts ...Option) zapcore.Encoder {
 
 func (e *vllmEncoder) Clone() zapcore.Encoder {
 	c := &vllmEncoder{cfg: e.cfg}
-	c.fields.copyFrom(&e.fields)
+	c.textFields.copyFrom(&e.textFields)
 	return c
 }
 
@@ -64,8 +65,8 @@ func vllmLevelColor(l zapcore.Level) string {
 func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	f := vllmPool.Get().(*vllmEncoder)
 	f.cfg = e.cfg
-	f.fields.copyFrom(&e.fields)
-	f.fields.addFields(fields)
+	f.textFields.copyFrom(&e.textFields)
+	f.textFields.addFields(fields)
 	color := e.cfg.color
 
 	h := append(f.header[:0], e.cfg.prefix...)
@@ -92,7 +93,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	} else {
 		h = append(h, ' ', '[')
 	}
-	h = e.appendFileInfo(h, ent, &f.fields)
+	h = e.appendFileInfo(h, ent, &f.textFields)
 	h = append(h, ']')
 	if color {
 		h = append(h, ansiReset...)
@@ -102,15 +103,15 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	// The record: message, fields, stack. Only invalid UTF-8 is changed;
 	// vLLM writes everything else as it is.
 	body := appendValidUTF8(f.body[:0], ent.Message)
-	if f.fields.spans != nil {
-		spans := f.fields.spans
-		f.fields.spans = nil
+	if f.textFields.spans != nil {
+		spans := f.textFields.spans
+		f.textFields.spans = nil
 		for _, s := range spans.Chain {
-			f.fields.nsPrefix = ""
-			f.fields.addFields(s.Fields)
+			f.textFields.nsPrefix = ""
+			f.textFields.addFields(s.Fields)
 		}
 	}
-	body = append(body, f.fields.w.b...)
+	body = append(body, f.textFields.w.b...)
 	if ent.Stack != "" {
 		body = append(body, '\n')
 		body = appendValidUTF8(body, ent.Stack)
@@ -140,8 +141,8 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	out := bufferPool.Get()
 	out.Write(b)
 	f.header, f.line = h[:0], b[:0]
-	f.fields.reset()
-	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.fields.w.b) <= maxPooledLine {
+	f.textFields.reset()
+	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
 		vllmPool.Put(f)
 	}
 	return out, nil
@@ -201,36 +202,3 @@ func appendValidUTF8(b []byte, s string) []byte {
 	}
 	return append(b, s[last:]...)
 }
-
-// The vLLM encoder is its own zapcore.ObjectEncoder for With: fields added to
-// a clone become its context.
-
-func (e *vllmEncoder) AddArray(k string, v zapcore.ArrayMarshaler) error {
-	return e.fields.AddArray(k, v)
-}
-func (e *vllmEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
-	return e.fields.AddObject(k, v)
-}
-func (e *vllmEncoder) AddBinary(k string, v []byte)          { e.fields.AddBinary(k, v) }
-func (e *vllmEncoder) AddByteString(k string, v []byte)      { e.fields.AddByteString(k, v) }
-func (e *vllmEncoder) AddBool(k string, v bool)              { e.fields.AddBool(k, v) }
-func (e *vllmEncoder) AddComplex128(k string, v complex128)  { e.fields.AddComplex128(k, v) }
-func (e *vllmEncoder) AddComplex64(k string, v complex64)    { e.fields.AddComplex64(k, v) }
-func (e *vllmEncoder) AddDuration(k string, v time.Duration) { e.fields.AddDuration(k, v) }
-func (e *vllmEncoder) AddFloat64(k string, v float64)        { e.fields.AddFloat64(k, v) }
-func (e *vllmEncoder) AddFloat32(k string, v float32)        { e.fields.AddFloat32(k, v) }
-func (e *vllmEncoder) AddInt(k string, v int)                { e.fields.AddInt(k, v) }
-func (e *vllmEncoder) AddInt64(k string, v int64)            { e.fields.AddInt64(k, v) }
-func (e *vllmEncoder) AddInt32(k string, v int32)            { e.fields.AddInt32(k, v) }
-func (e *vllmEncoder) AddInt16(k string, v int16)            { e.fields.AddInt16(k, v) }
-func (e *vllmEncoder) AddInt8(k string, v int8)              { e.fields.AddInt8(k, v) }
-func (e *vllmEncoder) AddString(k, v string)                 { e.fields.AddString(k, v) }
-func (e *vllmEncoder) AddTime(k string, v time.Time)         { e.fields.AddTime(k, v) }
-func (e *vllmEncoder) AddUint(k string, v uint)              { e.fields.AddUint(k, v) }
-func (e *vllmEncoder) AddUint64(k string, v uint64)          { e.fields.AddUint64(k, v) }
-func (e *vllmEncoder) AddUint32(k string, v uint32)          { e.fields.AddUint32(k, v) }
-func (e *vllmEncoder) AddUint16(k string, v uint16)          { e.fields.AddUint16(k, v) }
-func (e *vllmEncoder) AddUint8(k string, v uint8)            { e.fields.AddUint8(k, v) }
-func (e *vllmEncoder) AddUintptr(k string, v uintptr)        { e.fields.AddUintptr(k, v) }
-func (e *vllmEncoder) AddReflected(k string, v any) error    { return e.fields.AddReflected(k, v) }
-func (e *vllmEncoder) OpenNamespace(k string)                { e.fields.OpenNamespace(k) }
