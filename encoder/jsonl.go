@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"github.com/dynlog/dynlog/internal/target"
 	"math"
 	"strconv"
 	"sync"
@@ -299,7 +300,7 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	if bridged {
 		b = append(b, `"log"`...)
 	} else {
-		b = jsonfmt.AppendString(b, target(ent))
+		b = jsonfmt.AppendString(b, target.Of(ent))
 	}
 	b = append(b, `,"message":`...)
 	b = jsonfmt.AppendString(b, ent.Message)

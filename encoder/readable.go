@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"github.com/dynlog/dynlog/internal/target"
 	"sync"
 
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -102,7 +103,7 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 
 	tgt := f.textFields.logTarget
 	if !f.textFields.bridged {
-		tgt = target(ent)
+		tgt = target.Of(ent)
 	}
 	if color {
 		b = append(b, ansiDim...)

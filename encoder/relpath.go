@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"github.com/dynlog/dynlog/internal/target"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ func relativePath(c zapcore.EntryCaller) string {
 	}
 	rel := baseName(c.File)
 	// An external test package (x_test) lives in its package's directory.
-	pkg := strings.TrimSuffix(packagePath(c.Function), "_test")
+	pkg := strings.TrimSuffix(target.PackagePath(c.Function), "_test")
 	best := ""
 	for _, m := range modulePaths() {
 		if len(m) > len(best) && (pkg == m || strings.HasPrefix(pkg, m+"/")) {
