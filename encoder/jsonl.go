@@ -1,7 +1,6 @@
 package encoder
 
 import (
-	"github.com/dynlog/dynlog/internal/target"
 	"math"
 	"strconv"
 	"sync"
@@ -10,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"

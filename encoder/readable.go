@@ -1,9 +1,9 @@
 package encoder
 
 import (
-	"github.com/dynlog/dynlog/internal/target"
 	"sync"
 
+	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"

@@ -1,11 +1,11 @@
 package encoder
 
 import (
-	"github.com/dynlog/dynlog/internal/target"
 	"runtime/debug"
 	"strings"
 	"sync"
 
+	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap/zapcore"
 )
 
