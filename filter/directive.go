@@ -1,0 +1,199 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"go.uber.org/zap/zapcore"
+)
+
+// OffLevel is the level of an "off" directive: above every level zap logs
+// at, so nothing passes it.
+const OffLevel = zapcore.FatalLevel + 1
+
+// traceLevel is core.TraceLevel (filter cannot import core).
+const traceLevel = zapcore.DebugLevel - 1
+
+// Directive is one element of a DYN_LOG spec (DESIGN §7). A directive with
+// neither Target nor Span is the default level.
+type Directive struct {
+	Target string        // a prefix of the targets it applies to; "" for all
+	Span   string        // the span name it applies inside; "" for none
+	Level  zapcore.Level // the lowest level printed; OffLevel for off
+}
+
+// String writes d back in DYN_LOG form.
+func (d Directive) String() string {
+	var b strings.Builder
+	b.WriteString(d.Target)
+	if d.Span != "" {
+		b.WriteString("[" + d.Span + "]")
+	}
+	if b.Len() > 0 {
+		b.WriteByte('=')
+	}
+	b.WriteString(LevelName(d.Level))
+	return b.String()
+}
+
+// LevelName is the DYN_LOG word for l: off, error, warn, info, debug, trace.
+func LevelName(l zapcore.Level) string {
+	switch {
+	case l >= OffLevel:
+		return "off"
+	case l >= zapcore.ErrorLevel:
+		return "error"
+	case l == zapcore.WarnLevel:
+		return "warn"
+	case l == zapcore.InfoLevel:
+		return "info"
+	case l == zapcore.DebugLevel:
+		return "debug"
+	}
+	return "trace"
+}
+
+// ParseLevel reads a DYN_LOG level: off, error, warn (or warning), info,
+// debug, trace in any case, or 0–5 (0 = off … 5 = trace).
+func ParseLevel(s string) (zapcore.Level, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "off", "0":
+		return OffLevel, nil
+	case "error", "1":
+		return zapcore.ErrorLevel, nil
+	case "warn", "warning", "2":
+		return zapcore.WarnLevel, nil
+	case "info", "3":
+		return zapcore.InfoLevel, nil
+	case "debug", "4":
+		return zapcore.DebugLevel, nil
+	case "trace", "5":
+		return traceLevel, nil
+	}
+	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
+}
+
+// ParseError is what Parse returns when it skipped directives or holds ones
+// that cannot act yet. Its message has one line per directive.
+type ParseError struct {
+	// Skipped are the directives that did not parse, each with why.
+	Skipped []error
+	// Inactive are span directives: they parse and are kept, but act only
+	// once the tracing core puts span names on entries.
+	Inactive []Directive
+}
+
+func (e *ParseError) Error() string {
+	lines := make([]string, 0, len(e.Skipped)+len(e.Inactive))
+	for _, err := range e.Skipped {
+		lines = append(lines, err.Error())
+	}
+	for _, d := range e.Inactive {
+		lines = append(lines, fmt.Sprintf("filter: directive %q is not active yet: span directives need the tracing core", d.String()))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap gives errors.Is and errors.As the skipped directives' errors.
+func (e *ParseError) Unwrap() []error { return e.Skipped }
+
+// Parse reads a DYN_LOG spec: comma-separated directives, empty ones
+// dropped, each LEVEL, TARGET=LEVEL, TARGET (at TRACE), TARGET:LEVEL,
+// [SPAN]=LEVEL or TARGET[SPAN]=LEVEL. A later directive for the same target
+// and span replaces an earlier one.
+//
+// The returned *Filter is never nil and holds every directive that parsed.
+// The error, a *ParseError, names each directive that was skipped and why,
+// and the span directives that are not active yet.
+func Parse(spec string) (*Filter, error) {
+	var ds []Directive
+	var perr ParseError
+	for _, raw := range strings.Split(spec, ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		d, err := parseDirective(raw)
+		if err != nil {
+			perr.Skipped = append(perr.Skipped, fmt.Errorf("filter: ignoring directive %q: %w", raw, err))
+			continue
+		}
+		ds = append(ds, d)
+	}
+	f := New(ds...)
+	perr.Inactive = f.spans
+	if len(perr.Skipped) == 0 && len(perr.Inactive) == 0 {
+		return f, nil
+	}
+	return f, &perr
+}
+
+// Errors a directive can be skipped for; Parse wraps them with the
+// directive's text.
+var (
+	ErrEmptyTarget = errors.New("empty target before '='")
+	ErrBadSpan     = errors.New("a span must be written [name] after the target, with a non-empty name")
+	ErrBadTarget   = errors.New("a target cannot hold spaces, '=', '[' or ']'")
+)
+
+func parseDirective(s string) (Directive, error) {
+	if i := strings.LastIndexByte(s, '='); i >= 0 {
+		lvl, err := ParseLevel(s[i+1:])
+		if err != nil {
+			return Directive{}, err
+		}
+		if strings.TrimSpace(s[:i]) == "" {
+			return Directive{}, ErrEmptyTarget
+		}
+		return parseSelector(strings.TrimSpace(s[:i]), lvl)
+	}
+	if lvl, err := ParseLevel(s); err == nil {
+		return Directive{Level: lvl}, nil
+	}
+	// TARGET:LEVEL, the form of Dynamo's guide: the part after the last
+	// single ':' (not one of a "::" pair) is a level word.
+	if i := lastSingleColon(s); i >= 0 {
+		if lvl, err := ParseLevel(s[i+1:]); err == nil {
+			return parseSelector(s[:i], lvl)
+		}
+	}
+	return parseSelector(s, traceLevel)
+}
+
+// parseSelector reads TARGET, [SPAN] or TARGET[SPAN].
+func parseSelector(s string, lvl zapcore.Level) (Directive, error) {
+	d := Directive{Target: s, Level: lvl}
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		if !strings.HasSuffix(s, "]") || i == len(s)-2 {
+			return Directive{}, ErrBadSpan
+		}
+		d.Target, d.Span = s[:i], s[i+1:len(s)-1]
+		if strings.ContainsAny(d.Span, "[]=") {
+			return Directive{}, ErrBadSpan
+		}
+	}
+	if strings.ContainsAny(d.Target, " \t[]=") {
+		return Directive{}, ErrBadTarget
+	}
+	if d.Target == "" && d.Span == "" {
+		return Directive{}, ErrEmptyTarget
+	}
+	return d, nil
+}
+
+// lastSingleColon is the index of the last ':' that is not half of "::",
+// or -1.
+func lastSingleColon(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] != ':' {
+			continue
+		}
+		if i > 0 && s[i-1] == ':' {
+			i-- // skip the pair
+			continue
+		}
+		return i
+	}
+	return -1
+}

@@ -1,0 +1,146 @@
+package filter
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap/zapcore"
+)
+
+// Filter is a compiled set of directives: immutable, safe for concurrent
+// use. Build one with Parse or New; swap filters at run time with Atomic.
+type Filter struct {
+	targets []Directive // target directives, longest target first
+	spans   []Directive // span directives, not active yet
+	def     zapcore.Level
+	hasDef  bool
+	// min is the lowest level any target can print at: what a core's
+	// Enabled, which knows no target, must let through.
+	min zapcore.Level
+	// max is the lowest level every target prints at: at or above it no
+	// target needs to be known.
+	max zapcore.Level
+
+	levels     sync.Map // target -> zapcore.Level, for Level
+	levelCount atomic.Int32
+}
+
+// maxCachedTargets bounds the per-filter cache of target levels. Targets are
+// logger names, which programs make a handful of; past the bound the level
+// is computed on each call instead of growing the cache.
+const maxCachedTargets = 4096
+
+// New compiles directives into a filter. A later directive for the same
+// target and span replaces an earlier one; a directive with neither target
+// nor span sets the default level.
+func New(directives ...Directive) *Filter {
+	f := &Filter{}
+	type key struct{ target, span string }
+	last := map[key]int{}
+	for i, d := range directives {
+		last[key{d.Target, d.Span}] = i
+	}
+	for i, d := range directives {
+		if last[key{d.Target, d.Span}] != i {
+			continue
+		}
+		switch {
+		case d.Span != "":
+			f.spans = append(f.spans, d)
+		case d.Target == "":
+			f.def, f.hasDef = d.Level, true
+		default:
+			f.targets = append(f.targets, d)
+		}
+	}
+	// Longest first, so the first match is the longest; ties cannot match
+	// the same target unless equal, and equal ones were merged above.
+	sort.SliceStable(f.targets, func(i, j int) bool {
+		if len(f.targets[i].Target) != len(f.targets[j].Target) {
+			return len(f.targets[i].Target) > len(f.targets[j].Target)
+		}
+		return f.targets[i].Target < f.targets[j].Target
+	})
+	f.min, f.max = OffLevel, OffLevel
+	if f.hasDef {
+		f.min, f.max = f.def, f.def
+	}
+	for _, d := range f.targets {
+		f.min = min(f.min, d.Level)
+		f.max = max(f.max, d.Level)
+	}
+	if !f.hasDef {
+		f.max = OffLevel // a target no directive matches prints nothing
+	}
+	return f
+}
+
+// Level is the lowest level printed for target: the level of the longest
+// directive whose target is a prefix of it, else the default, else OffLevel
+// (nothing matches, nothing prints).
+func (f *Filter) Level(target string) zapcore.Level {
+	if v, ok := f.levels.Load(target); ok {
+		return v.(zapcore.Level)
+	}
+	lvl := f.level(target)
+	if f.levelCount.Load() < maxCachedTargets {
+		if _, loaded := f.levels.LoadOrStore(target, lvl); !loaded {
+			f.levelCount.Add(1)
+		}
+	}
+	return lvl
+}
+
+func (f *Filter) level(target string) zapcore.Level {
+	for _, d := range f.targets {
+		if strings.HasPrefix(target, d.Target) {
+			return d.Level
+		}
+	}
+	if f.hasDef {
+		return f.def
+	}
+	return OffLevel
+}
+
+// Enabled reports whether a line at lvl for target passes the filter.
+func (f *Filter) Enabled(target string, lvl zapcore.Level) bool {
+	return lvl >= f.Level(target)
+}
+
+// subtreeLevel is the lowest level printed for target or any name that
+// starts with it: what a logger bound to target must let through, since zap's
+// Named can extend its name without telling its core.
+func (f *Filter) subtreeLevel(target string) zapcore.Level {
+	lvl := f.level(target)
+	for _, d := range f.targets {
+		if len(d.Target) > len(target) && strings.HasPrefix(d.Target, target) {
+			lvl = min(lvl, d.Level)
+		}
+	}
+	return lvl
+}
+
+// Directives lists the active and inactive directives: the default first,
+// then targets longest first, then span directives.
+func (f *Filter) Directives() []Directive {
+	var ds []Directive
+	if f.hasDef {
+		ds = append(ds, Directive{Level: f.def})
+	}
+	ds = append(ds, f.targets...)
+	return append(ds, f.spans...)
+}
+
+// String is the filter as a DYN_LOG spec that Parse reads back to the same
+// filter.
+func (f *Filter) String() string {
+	ds := f.Directives()
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}
