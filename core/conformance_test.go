@@ -33,7 +33,7 @@ func TestPresetsConformance(t *testing.T) {
 		for _, c := range conformance.Cases {
 			t.Run(string(l)+"/"+c.Name, func(t *testing.T) {
 				var out bytes.Buffer
-				log, err := p.new(core.WithEnv(envOf(p.vars)), core.WithOutput(zapcore.AddSync(&out)))
+				log, err := p.new(core.WithEnv(envOf(p.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""))
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -39,7 +39,7 @@ type built struct {
 func build(t *testing.T, newLogger func(...core.Option) (*zap.Logger, error), vars map[string]string) built {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	log, err := newLogger(core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)),
+	log, err := newLogger(core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
 		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}))
 	if err != nil {
 		t.Fatalf("new logger with %v: %v", vars, err)
@@ -153,7 +153,9 @@ func TestNewLocalTimeZone(t *testing.T) {
 	}
 }
 
-func TestNewGlobalLevelFromDynLog(t *testing.T) {
+// TestNewDynLog: DYN_LOG through New, for this package's unnamed logger
+// (whose target is the package path).
+func TestNewDynLog(t *testing.T) {
 	for _, tc := range []struct {
 		spec      string
 		printed   []string // of trace, debug, info, warn, error
@@ -168,10 +170,14 @@ func TestNewGlobalLevelFromDynLog(t *testing.T) {
 		{"off", nil, ""},
 		{"0", nil, ""},
 		{"info,debug", []string{"debug", "info", "warn", "error"}, ""},
-		{"loud", []string{"info", "warn", "error"},
-			`dynlog: ignoring DYN_LOG directive "loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)` + "\n"},
-		{"warn,dynamo_runtime=debug", []string{"warn", "error"},
-			`dynlog: ignoring DYN_LOG directive "dynamo_runtime=debug": per-target and span directives are not supported yet; only a global level is` + "\n"},
+		{"loud", nil, ""}, // a bare target at TRACE: every other target is off
+		{"info,foo=loud", []string{"info", "warn", "error"},
+			`dynlog: DYN_LOG: filter: ignoring directive "foo=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)` + "\n"},
+		{"warn,dynamo_runtime=debug", []string{"warn", "error"}, ""},
+		{"dynamo_runtime=debug", nil, ""},
+		{"github.com/dynlog/dynlog/core_test=debug", []string{"debug", "info", "warn", "error"}, ""},
+		{"info,[http-request]=debug", []string{"info", "warn", "error"},
+			`dynlog: DYN_LOG: filter: directive "[http-request]=debug" is not active yet: span directives need the tracing core` + "\n"},
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
 			b := build(t, core.New, map[string]string{"DYN_LOG": tc.spec})

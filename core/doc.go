@@ -20,10 +20,32 @@
 // true or NO_COLOR is non-empty; on if FORCE_COLOR is non-empty or
 // DYN_LOGGING_ANSI is true; otherwise on when writing to a terminal.
 //
-// DYN_LOG: in this release only a bare level is acted on (off, error, warn,
-// info, debug, trace or 0–5; the last one given wins; default info).
-// Per-target directives belong to package filter; until it lands each one
-// is reported on stderr and skipped, never silently.
+// # Levels and configuration files
+//
+// Which lines print is decided by package filter, from three layers, lowest
+// priority first (DESIGN §7–8): the built-in defaults (BuiltinTargets at
+// error), the TOML files (SystemConfigPath, then $DYN_LOGGING_CONFIG_PATH
+// over it, key by key), and DYN_LOG. log_level from TOML (default info) is
+// the default level only when DYN_LOG holds no directive; DYN_LOG=foo=debug
+// alone turns every other target off, as in Dynamo. Each DYN_LOG directive
+// that does not parse is reported on the error output and skipped.
+//
+// The TOML keys are those of DESIGN §8, read strictly: an unknown key, a
+// value of the wrong type or a file that does not parse makes New fail with
+// an error naming the file, line and column; a missing file is skipped.
+// Variables win over the TOML key for the same setting (format, local_tz;
+// for colour the variables of §5, then ansi = "always" | "never", then
+// auto). span_events is read for the tracing release; [file] is read and,
+// until file output lands, reported on the error output while lines go to
+// the usual stream.
+//
+// Named(log, "target") binds the filter's level into the logger, so a
+// filtered-out call costs what zap's disabled call costs; loggers named with
+// zap's own Named are looked up per name. Reload re-reads the TOML files and
+// DYN_LOG and swaps the filter for every logger derived from the one New
+// returned; ReloadOnSIGHUP does it on each SIGHUP. filter.AtomicOf(log.Core())
+// is the filter's handle, an http.Handler for GET and PUT (serve it on
+// loopback).
 //
 // # vLLM preset
 //
@@ -37,13 +59,14 @@
 // names a JSON file in zap.Config's form (it may say "encoding": "vllm" or
 // another of our registered names); a missing file, invalid JSON, a top
 // level that is not an object or an unknown key is an error that says which.
-// A bare level in DYN_LOG replaces VLLM_LOGGING_LEVEL as the threshold.
+// DYN_LOG's directives apply on top, with the built-in defaults; a bare
+// level there replaces VLLM_LOGGING_LEVEL as the default.
 //
 // # Options
 //
 // WithEnv reads variables from a function instead of the process
 // environment, WithOutput writes somewhere other than the preset's stream,
 // WithErrorOutput takes the logger's own complaints, and WithClock pins
-// timestamps. Files, TOML, filtering, tracing and once-only lines come in
-// later releases (see README.md).
+// timestamps, WithSystemConfig replaces SystemConfigPath. File output,
+// tracing and once-only lines come in later releases (see README.md).
 package core

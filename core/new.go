@@ -1,58 +1,145 @@
 package core
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"math"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
 )
 
-// New returns a logger in Dynamo's layouts, configured from the environment
-// (DESIGN §8): DYN_LOGGING_CONSOLE_FORMAT or DYN_LOGGING_JSONL choose JSONL
-// or readable, DYN_LOG_USE_LOCAL_TZ the time zone, the colour variables of
-// DESIGN §5 the colour, and DYN_LOG the level. It writes to stderr unless
-// WithOutput says otherwise, and annotates every line with the caller.
+// SystemConfigPath is the TOML file New reads first, as Dynamo does;
+// $DYN_LOGGING_CONFIG_PATH is layered over it.
+const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
+
+// New returns a logger in Dynamo's layouts, configured as DESIGN §7–8 say:
+// built-in defaults, then the TOML files (SystemConfigPath, then
+// $DYN_LOGGING_CONFIG_PATH), then the environment. DYN_LOGGING_CONSOLE_FORMAT
+// or DYN_LOGGING_JSONL choose JSONL or readable, DYN_LOG_USE_LOCAL_TZ the
+// time zone, the colour variables of DESIGN §5 the colour, and DYN_LOG the
+// per-target levels; each wins over the TOML key for the same thing. It
+// writes to stderr unless WithOutput says otherwise, and annotates every
+// line with the caller.
 //
-// The error is for configuration that cannot be honoured at all; problems a
-// logger can live with (an unknown format name, a directive it skips) are
+// The error is for configuration that cannot be honoured at all: a TOML
+// file that exists but does not parse, has an unknown key or a value of the
+// wrong type (the error names file, line and column). Problems a logger can
+// live with (an unknown format name, a DYN_LOG directive it skips) are
 // reported on the error output, one line each, and the logger is built.
 func New(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
+	fc, err := c.loadTOML()
+	if err != nil {
+		return nil, err
+	}
 	out, stream := c.output, c.output
 	if out == nil {
 		out, stream = zapcore.Lock(os.Stderr), os.Stderr
 	}
+	if fc.File != nil && fc.File.Path != nil {
+		c.warn(fmt.Sprintf("dynlog: [file] path %q (from %s): file output is not supported yet; logging to %s instead",
+			*fc.File.Path, fc.Sources["file.path"], streamName(c.output)))
+	}
 
 	var encOpts []encoder.Option
-	if env.Bool(c.getenv("DYN_LOG_USE_LOCAL_TZ")) {
+	if c.localTZ(fc) {
 		encOpts = append(encOpts, encoder.WithLocation(time.Local))
 	}
 	var enc zapcore.Encoder
-	if c.dynamoJSONL() {
+	if c.dynamoJSONL(fc) {
 		enc = encoder.NewJSONL(encOpts...)
 	} else {
-		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(stream)))
+		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(fc, stream)))
 		enc = encoder.NewReadable(encOpts...)
 	}
+	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc))), nil
+}
 
-	level := zapcore.InfoLevel
-	if spec, ok := c.env("DYN_LOG"); ok {
-		if l, ok := globalLevel(spec, c.warn); ok {
-			level = l
-		}
+// loadTOML reads the TOML layers New uses.
+func (c config) loadTOML() (fileConfig, error) {
+	return loadConfigFiles([]string{c.systemConfig, c.getenv("DYN_LOGGING_CONFIG_PATH")})
+}
+
+// dynamoFilter composes the filter of New from fc and DYN_LOG.
+func (c config) dynamoFilter(fc fileConfig) *filter.Filter {
+	fallback := zapcore.InfoLevel
+	if fc.LogLevel != nil {
+		fallback, _ = filter.ParseLevel(*fc.LogLevel) // checked by loadConfigFiles
 	}
-	return c.build(enc, out, level), nil
+	return composeFilter(c.getenv("DYN_LOG"), fc.LogFilters, fallback, c.warn)
+}
+
+// Reload recomputes the filter of a logger that New built, from the TOML
+// files and DYN_LOG as they are now, and puts it in force for the logger and
+// everything derived from it. opts are New's options (WithEnv,
+// WithSystemConfig, WithErrorOutput matter here). On an error the filter in
+// force stays.
+func Reload(log *zap.Logger, opts ...Option) error {
+	a := filter.AtomicOf(log.Core())
+	if a == nil {
+		return errors.New("core: Reload: the logger has no filter core (was it built by core.New?)")
+	}
+	c := newConfig(opts)
+	fc, err := c.loadTOML()
+	if err != nil {
+		return err
+	}
+	a.Store(c.dynamoFilter(fc))
+	return nil
+}
+
+// ReloadOnSIGHUP calls Reload each time the process receives SIGHUP, until
+// ctx is done. A failed reload is reported on the error output and the
+// filter in force stays. It returns at once; the watching goroutine ends
+// with ctx.
+func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	c := newConfig(opts)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				if err := Reload(log, opts...); err != nil {
+					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
+				}
+			}
+		}
+	}()
+}
+
+func streamName(out zapcore.WriteSyncer) string {
+	if out == nil {
+		return "stderr"
+	}
+	return "the configured output"
+}
+
+// localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.
+func (c config) localTZ(fc fileConfig) bool {
+	if v, ok := c.env("DYN_LOG_USE_LOCAL_TZ"); ok {
+		return env.Bool(v)
+	}
+	return fc.LocalTZ != nil && *fc.LocalTZ
 }
 
 // dynamoJSONL applies DYN_LOGGING_CONSOLE_FORMAT, which wins, then
-// DYN_LOGGING_JSONL.
-func (c config) dynamoJSONL() bool {
+// DYN_LOGGING_JSONL, then the TOML format.
+func (c config) dynamoJSONL(fc fileConfig) bool {
 	if f, ok := c.env("DYN_LOGGING_CONSOLE_FORMAT"); ok {
 		switch strings.ToLower(strings.TrimSpace(f)) {
 		case "jsonl":
@@ -63,19 +150,31 @@ func (c config) dynamoJSONL() bool {
 		c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%q is neither \"readable\" nor \"jsonl\"; using readable", f))
 		return false
 	}
-	return env.Bool(c.getenv("DYN_LOGGING_JSONL"))
+	if v, ok := c.env("DYN_LOGGING_JSONL"); ok {
+		return env.Bool(v)
+	}
+	return fc.Format != nil && *fc.Format == "jsonl"
 }
 
 // dynamoColor decides colour for the readable layout (DESIGN §5): off if
 // DYN_SDK_DISABLE_ANSI_LOGGING is true or NO_COLOR is non-empty; on if
-// FORCE_COLOR is non-empty or DYN_LOGGING_ANSI is true; otherwise on only
-// when the stream is a terminal. Dynamo colours pipes too; we do not.
-func (c config) dynamoColor(stream zapcore.WriteSyncer) bool {
+// FORCE_COLOR is non-empty or DYN_LOGGING_ANSI is true; then the TOML ansi
+// ("always" or "never"); otherwise ("auto") on only when the stream is a
+// terminal. Dynamo colours pipes too; we do not.
+func (c config) dynamoColor(fc fileConfig, stream zapcore.WriteSyncer) bool {
 	switch {
 	case env.Bool(c.getenv("DYN_SDK_DISABLE_ANSI_LOGGING")), c.getenv("NO_COLOR") != "":
 		return false
 	case c.getenv("FORCE_COLOR") != "", env.Bool(c.getenv("DYN_LOGGING_ANSI")):
 		return true
+	}
+	if fc.ANSI != nil {
+		switch *fc.ANSI {
+		case "always":
+			return true
+		case "never":
+			return false
+		}
 	}
 	return isTerminal(stream)
 }
@@ -90,9 +189,10 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// build puts the pieces together the same way for both presets.
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, level zapcore.Level) *zap.Logger {
-	core := zapcore.NewCore(enc, out, zap.NewAtomicLevelAt(level))
+// build puts the pieces together the same way for both presets: the
+// filter gate outermost, then the encoder and sink (DESIGN §1).
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic) *zap.Logger {
+	core := filter.NewAtomicCore(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)), a)
 	zopts := []zap.Option{zap.AddCaller(), zap.ErrorOutput(c.errorOutput)}
 	if c.clock != nil {
 		zopts = append(zopts, zap.WithClock(c.clock))

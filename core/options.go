@@ -12,6 +12,8 @@ type config struct {
 	output      zapcore.WriteSyncer
 	errorOutput zapcore.WriteSyncer
 	clock       zapcore.Clock
+	// systemConfig is the first TOML layer, SystemConfigPath by default.
+	systemConfig string
 }
 
 // Option configures New and NewVLLM.
@@ -24,7 +26,7 @@ type optionFunc func(config) config
 func (f optionFunc) apply(c config) config { return f(c) }
 
 func newConfig(opts []Option) config {
-	c := config{lookup: os.LookupEnv}
+	c := config{lookup: os.LookupEnv, systemConfig: SystemConfigPath}
 	for _, o := range opts {
 		c = o.apply(c)
 	}
@@ -58,6 +60,12 @@ func WithOutput(ws zapcore.WriteSyncer) Option {
 // directive) and zap's internal errors (a failed write).
 func WithErrorOutput(ws zapcore.WriteSyncer) Option {
 	return optionFunc(func(c config) config { c.errorOutput = ws; return c })
+}
+
+// WithSystemConfig reads path instead of SystemConfigPath as the first TOML
+// layer; "" reads none. $DYN_LOGGING_CONFIG_PATH is still layered over it.
+func WithSystemConfig(path string) Option {
+	return optionFunc(func(c config) config { c.systemConfig = path; return c })
 }
 
 // WithClock takes entry times from clock, for deterministic timestamps.

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -17,9 +18,10 @@ import (
 // variables (DESIGN §8): VLLM_LOGGING_LEVEL (default INFO; DEBUG also turns
 // on the shortened relative paths), VLLM_LOGGING_STREAM (ext://sys.stdout,
 // the default, or ext://sys.stderr), VLLM_LOGGING_PREFIX, VLLM_LOGGING_COLOR
-// and NO_COLOR, VLLM_CONFIGURE_LOGGING and VLLM_LOGGING_CONFIG_PATH. A bare
-// level in DYN_LOG, when present, replaces VLLM_LOGGING_LEVEL as the
-// threshold.
+// and NO_COLOR, VLLM_CONFIGURE_LOGGING and VLLM_LOGGING_CONFIG_PATH.
+// DYN_LOG's directives apply on top, with the built-in defaults of DESIGN
+// §7; its bare level, when present, replaces VLLM_LOGGING_LEVEL as the
+// default.
 func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
 
@@ -34,7 +36,7 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, zapcore.WarnLevel), nil
+		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel))), nil
 	}
 
 	level := zapcore.InfoLevel
@@ -59,17 +61,22 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 		}
 	}
 
-	if spec, ok := c.env("DYN_LOG"); ok {
-		if l, ok := globalLevel(spec, c.warn); ok {
-			level = l
-		}
-	}
 	enc := encoder.NewVLLM(
 		encoder.WithPrefix(c.getenv("VLLM_LOGGING_PREFIX")),
 		encoder.WithColor(c.vllmColor(stream)),
 		encoder.WithRelativePaths(relPaths),
 	)
-	return c.build(enc, out, level), nil
+	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level))), nil
+}
+
+// vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
+// default, and DYN_LOG's directives on top (its bare level, if any,
+// replacing level). Unlike New, a DYN_LOG without a bare level keeps
+// VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
+// expect it to hold.
+func (c config) vllmFilter(level zapcore.Level) *filter.Filter {
+	ds := append(builtinDirectives(), filter.Directive{Level: level})
+	return filter.New(append(ds, parseDynLog(c.getenv("DYN_LOG"), c.warn)...)...)
 }
 
 // vllmColor is vLLM's decision (DESIGN §6): off if NO_COLOR is set to
@@ -144,6 +151,10 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 			return zapcore.NewCore(enc, out, zc.Level)
 		}))
 	}
+	// DYN_LOG on top, the config's own level deciding the rest.
+	zopts = append(zopts, zap.WrapCore(func(inner zapcore.Core) zapcore.Core {
+		return filter.NewAtomicCore(inner, filter.NewAtomic(c.vllmFilter(TraceLevel)))
+	}))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)

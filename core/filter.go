@@ -1,0 +1,68 @@
+package core
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// BuiltinTargets are the targets that print only errors unless a directive
+// says otherwise (DESIGN §7): Dynamo's list, for services that keep its
+// target names, and grpc and otel for the Go libraries dynlog bridges.
+var BuiltinTargets = []string{
+	"h2", "tower", "hyper_util", "neli", "async_nats", "rustls", "tokenizers", "axum", "tonic",
+	"hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
+}
+
+// composeFilter layers the sources of DESIGN §7, lowest priority first: the
+// built-in defaults, the TOML files' [log_filters], DYN_LOG. The default
+// level is DYN_LOG's bare level; when DYN_LOG holds no directive at all, it
+// is fallback (TOML's log_level for New). A DYN_LOG with directives but no
+// bare level has no default: targets it does not match print nothing, as
+// in Dynamo.
+func composeFilter(dynLog string, tomlFilters map[string]string, fallback zapcore.Level, warn func(string)) *filter.Filter {
+	ds := builtinDirectives()
+	targets := make([]string, 0, len(tomlFilters))
+	for t := range tomlFilters {
+		targets = append(targets, t)
+	}
+	sort.Strings(targets)
+	for _, t := range targets {
+		// loadConfigFiles has checked every level already.
+		lvl, _ := filter.ParseLevel(tomlFilters[t])
+		ds = append(ds, filter.Directive{Target: t, Level: lvl})
+	}
+	dyn := parseDynLog(dynLog, warn)
+	if len(dyn) == 0 {
+		ds = append(ds, filter.Directive{Level: fallback})
+	}
+	return filter.New(append(ds, dyn...)...)
+}
+
+func builtinDirectives() []filter.Directive {
+	ds := make([]filter.Directive, 0, len(BuiltinTargets))
+	for _, t := range BuiltinTargets {
+		ds = append(ds, filter.Directive{Target: t, Level: zapcore.ErrorLevel})
+	}
+	return ds
+}
+
+// parseDynLog parses DYN_LOG and reports every directive skipped or not yet
+// active through warn, one line each: never silently.
+func parseDynLog(spec string, warn func(string)) []filter.Directive {
+	f, err := filter.Parse(spec)
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			warn("dynlog: DYN_LOG: " + line)
+		}
+	}
+	return f.Directives()
+}
+
+// Named is filter.Named: l.Named(name) with the filter's level for the new
+// name bound in, so a call the filter rejects costs what zap's disabled call
+// costs. Prefer it to l.Named for loggers made once and used often.
+func Named(l *zap.Logger, name string) *zap.Logger { return filter.Named(l, name) }

@@ -1,0 +1,230 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest"
+)
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestLayering: built-in defaults < system TOML < DYN_LOGGING_CONFIG_PATH <
+// DYN_LOG, with log_level only when DYN_LOG has no directives.
+func TestLayering(t *testing.T) {
+	dir := t.TempDir()
+	system := writeFile(t, dir, "system.toml", `
+log_level = "warn"
+[log_filters]
+"dynamo_runtime" = "debug"
+"tonic" = "info"
+`)
+	user := writeFile(t, dir, "user.toml", `
+log_level = "error"
+[log_filters]
+"dynamo_runtime" = "info"
+"dynamo_llm" = "trace"
+`)
+	for _, tc := range []struct {
+		name   string
+		system string
+		vars   map[string]string
+		target string
+		level  zapcore.Level
+		want   bool
+	}{
+		{"built-in default for h2", "", nil, "h2::codec", zapcore.WarnLevel, false},
+		{"built-in default lets errors through", "", nil, "h2::codec", zapcore.ErrorLevel, true},
+		{"built-in grpc", "", nil, "grpc", zapcore.InfoLevel, false},
+		{"built-in otel", "", nil, "otel", zapcore.ErrorLevel, true},
+		{"no config: info", "", nil, "svc", zapcore.InfoLevel, true},
+		{"no config: not debug", "", nil, "svc", zapcore.DebugLevel, false},
+		{"system log_level", system, nil, "svc", zapcore.InfoLevel, false},
+		{"system log_level warn", system, nil, "svc", zapcore.WarnLevel, true},
+		{"system filter", system, nil, "dynamo_runtime::x", zapcore.DebugLevel, true},
+		{"system filter over built-in", system, nil, "tonic::transport", zapcore.InfoLevel, true},
+		{"user file over system: log_level", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "svc", zapcore.WarnLevel, false},
+		{"user file over system: filter", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "dynamo_runtime::x", zapcore.DebugLevel, false},
+		{"user file over system: filter info", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "dynamo_runtime::x", zapcore.InfoLevel, true},
+		{"system filters kept under user file", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "tonic", zapcore.InfoLevel, true},
+		{"user file alone", "", map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "dynamo_llm::kv", core.TraceLevel, true},
+		{"missing user file is skipped", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": filepath.Join(dir, "nope.toml")}, "svc", zapcore.WarnLevel, true},
+		{"DYN_LOG level over log_level", system, map[string]string{"DYN_LOG": "debug"}, "svc", zapcore.DebugLevel, true},
+		{"DYN_LOG target over TOML target", system, map[string]string{"DYN_LOG": "info,dynamo_runtime=error"}, "dynamo_runtime::x", zapcore.WarnLevel, false},
+		{"DYN_LOG target over built-in", "", map[string]string{"DYN_LOG": "info,h2=debug"}, "h2", zapcore.DebugLevel, true},
+		{"DYN_LOG with directives drops log_level", system, map[string]string{"DYN_LOG": "foo=debug"}, "svc", zapcore.ErrorLevel, false},
+		{"DYN_LOG with directives keeps TOML filters", system, map[string]string{"DYN_LOG": "foo=debug"}, "dynamo_runtime", zapcore.DebugLevel, true},
+		{"DYN_LOG with directives keeps built-ins", system, map[string]string{"DYN_LOG": "foo=debug"}, "h2", zapcore.ErrorLevel, true},
+		{"DYN_LOG of only bad directives: log_level holds", system, map[string]string{"DYN_LOG": "foo=loud"}, "svc", zapcore.WarnLevel, true},
+		{"empty DYN_LOG: log_level holds", system, map[string]string{"DYN_LOG": " , "}, "svc", zapcore.InfoLevel, false},
+		{"colon form", "", map[string]string{"DYN_LOG": "info,dynamo_runtime::system_status_server:trace"}, "dynamo_runtime::system_status_server", core.TraceLevel, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			log, err := core.New(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(tc.system),
+				core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			core.Named(log, tc.target).Log(tc.level, "line")
+			if got := out.Len() > 0; got != tc.want {
+				t.Errorf("printed %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestTOMLSettings: format, local_tz and ansi from TOML, and the variables
+// winning over them.
+func TestTOMLSettings(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "logging.toml", "format = \"jsonl\"\nlocal_tz = true\nansi = \"always\"\n")
+	readable := writeFile(t, dir, "readable.toml", "ansi = \"always\"\nlocal_tz = true\n")
+	saved := time.Local
+	defer func() { time.Local = saved }()
+	time.Local = time.FixedZone("X", 3600)
+
+	for _, tc := range []struct {
+		name string
+		path string
+		vars map[string]string
+		want string
+	}{
+		{"jsonl, local time", cfg, nil, `{"time":"2026-01-02T04:04:05.656503+01:00","level":"INFO","target":"t","message":"m"}` + "\n"},
+		{"env format and tz win", cfg, map[string]string{"DYN_LOGGING_JSONL": "0", "DYN_LOG_USE_LOCAL_TZ": "false", "NO_COLOR": "1"},
+			"2026-01-02T03:04:05.656503Z  INFO t: m\n"},
+		{"ansi always", readable, nil, "\x1b[2m2026-01-02T04:04:05.656503+01:00\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2mt\x1b[0m\x1b[2m:\x1b[0m m\n"},
+		{"NO_COLOR beats ansi always", readable, map[string]string{"NO_COLOR": "1"}, "2026-01-02T04:04:05.656503+01:00  INFO t: m\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			log, err := core.New(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(tc.path),
+				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.WithOptions(zap.WithCaller(false)).Named("t").Info("m")
+			if out.String() != tc.want {
+				t.Errorf("\n got %q\nwant %q", out.String(), tc.want)
+			}
+		})
+	}
+}
+
+func TestTOMLErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, dir, "bad.toml", "log_level = \"info\"\nformat = jsonl\n")
+	unknown := writeFile(t, dir, "unknown.toml", "\nlevle = \"info\"\n")
+	_, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(bad))
+	if err == nil || !strings.HasPrefix(err.Error(), "core: "+bad+":2:10: invalid TOML: ") {
+		t.Errorf("malformed file: %v", err)
+	}
+	_, err = core.New(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_CONFIG_PATH": unknown})), core.WithSystemConfig(""))
+	if err == nil || err.Error() != "core: "+unknown+`:2:1: unknown key "levle"` {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func TestFileSectionIsReported(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "logging.toml", "[file]\npath = \"/var/log/dynamo/worker.log\"\n")
+	var out, errOut bytes.Buffer
+	log, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(cfg),
+		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("still logged")
+	want := `dynlog: [file] path "/var/log/dynamo/worker.log" (from ` + cfg + `): file output is not supported yet; logging to the configured output instead` + "\n"
+	if errOut.String() != want {
+		t.Errorf("\n got %q\nwant %q", errOut.String(), want)
+	}
+	if !strings.Contains(out.String(), "still logged") {
+		t.Errorf("line lost: %q", out.String())
+	}
+}
+
+// TestReload: Reload and SIGHUP re-read the TOML files and DYN_LOG.
+func TestReload(t *testing.T) {
+	dir := t.TempDir()
+	cfg := writeFile(t, dir, "logging.toml", "log_level = \"warn\"\n")
+	var mu sync.Mutex // the SIGHUP goroutine reads the variables too
+	vars := map[string]string{"DYN_LOGGING_CONFIG_PATH": cfg}
+	lookup := func(k string) (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		v, ok := vars[k]
+		return v, ok
+	}
+	var out bytes.Buffer
+	errOut := zaptest.Buffer{} // written by the SIGHUP goroutine on a failed reload
+	opts := []core.Option{core.WithEnv(lookup), core.WithSystemConfig(""),
+		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.Lock(&errOut))}
+	log, err := core.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := core.Named(log, "svc")
+	svc.Info("1")
+	writeFile(t, dir, "logging.toml", "log_level = \"info\"\n")
+	if err := core.Reload(log, opts...); err != nil {
+		t.Fatal(err)
+	}
+	svc.Info("2")
+
+	writeFile(t, dir, "logging.toml", "log_level = 7\n")
+	if err := core.Reload(log, opts...); err == nil {
+		t.Error("Reload of a bad file returned no error")
+	}
+	svc.Info("3") // the old filter stays
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	core.ReloadOnSIGHUP(ctx, log, opts...)
+	writeFile(t, dir, "logging.toml", "log_level = \"info\"\n")
+	mu.Lock()
+	vars["DYN_LOG"] = "error"
+	mu.Unlock()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		before := out.Len()
+		svc.Info("probe")
+		if out.Len() == before {
+			break // DYN_LOG=error is in force
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("SIGHUP did not reload within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	svc.Error("4")
+	got := out.String()
+	for _, want := range []string{": 2\n", ": 3\n", ": 4\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, ": 1\n") {
+		t.Errorf("line 1 printed under log_level warn:\n%s", got)
+	}
+}
