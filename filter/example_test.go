@@ -1,0 +1,64 @@
+package filter_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+func exampleLogger(f *filter.Filter) *zap.Logger {
+	inner := zapcore.NewCore(encoder.NewVLLM(encoder.WithBareMessages()), zapcore.AddSync(os.Stdout), zapcore.Level(-128))
+	return zap.New(filter.NewCore(inner, f))
+}
+
+// Per-target levels: the longest matching target wins, the default applies
+// to the rest.
+func ExampleParse() {
+	f, err := filter.Parse("warn,dynamo_runtime=debug,dynamo_runtime::pipeline=error,h2=loud")
+	if err != nil {
+		fmt.Println(err) // the bad directive is named; the rest is in force
+	}
+	log := exampleLogger(f)
+	filter.Named(log, "dynamo_runtime::discovery").Debug("discovery debug: printed")
+	filter.Named(log, "dynamo_runtime::pipeline").Warn("pipeline warn: dropped")
+	log.Named("dynamo_llm").Info("llm info: dropped")
+	log.Named("dynamo_llm").Warn("llm warn: printed")
+	// Output:
+	// filter: ignoring directive "h2=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)
+	// discovery debug: printed
+	// llm warn: printed
+}
+
+// An Atomic swaps the filter while loggers run, as a SIGHUP or a PUT to its
+// HTTP handler would.
+func ExampleAtomic() {
+	a := filter.NewAtomic(filter.New(filter.Directive{Level: zapcore.InfoLevel}))
+	inner := zapcore.NewCore(encoder.NewVLLM(encoder.WithBareMessages()), zapcore.AddSync(os.Stdout), zapcore.Level(-128))
+	log := filter.Named(zap.New(filter.NewAtomicCore(inner, a)), "router")
+
+	log.Debug("before: dropped")
+	f, _ := filter.Parse("info,router=debug")
+	a.Store(f)
+	log.Debug("after: printed")
+	fmt.Println(a.Load())
+	// Output:
+	// after: printed
+	// info,router=debug
+}
+
+// vLLM's suppress_logging: drop everything at or below a level while fn runs.
+func ExampleSuppressed() {
+	log := exampleLogger(filter.New(filter.Directive{Level: zapcore.DebugLevel}))
+	filter.Suppressed(zapcore.WarnLevel, func() {
+		log.Warn("warn: dropped")
+		log.Error("error: printed")
+	})
+	log.Info("info: printed again")
+	// Output:
+	// error: printed
+	// info: printed again
+}
