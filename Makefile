@@ -18,10 +18,10 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 
-# Our encoders and zap's own, side by side in one run; the table with the
+# Our encoders and filter beside zap's own, in one run; the tables with the
 # ratios against zap lands in BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ | tee bench.out
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
 lint:

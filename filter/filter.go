@@ -23,8 +23,11 @@ type Filter struct {
 	// target needs to be known.
 	max zapcore.Level
 
-	levels     sync.Map // target -> zapcore.Level, for Level
-	levelCount atomic.Int32
+	// levels caches Level per target: a map replaced whole on each new
+	// name (names are few and made once), so a lookup is an atomic load
+	// and a map read, cheaper than sync.Map's interface-keyed trie.
+	levels   atomic.Pointer[map[string]zapcore.Level]
+	levelsMu sync.Mutex // serialises the copies
 }
 
 // maxCachedTargets bounds the per-filter cache of target levels. Targets are
@@ -81,16 +84,39 @@ func New(directives ...Directive) *Filter {
 // directive whose target is a prefix of it, else the default, else OffLevel
 // (nothing matches, nothing prints).
 func (f *Filter) Level(target string) zapcore.Level {
-	if v, ok := f.levels.Load(target); ok {
-		return v.(zapcore.Level)
-	}
-	lvl := f.level(target)
-	if f.levelCount.Load() < maxCachedTargets {
-		if _, loaded := f.levels.LoadOrStore(target, lvl); !loaded {
-			f.levelCount.Add(1)
+	if m := f.levels.Load(); m != nil {
+		if lvl, ok := (*m)[target]; ok {
+			return lvl
 		}
 	}
+	lvl := f.level(target)
+	f.remember(target, lvl)
 	return lvl
+}
+
+// remember adds target to the cache, up to maxCachedTargets names.
+func (f *Filter) remember(target string, lvl zapcore.Level) {
+	f.levelsMu.Lock()
+	defer f.levelsMu.Unlock()
+	old := f.levels.Load()
+	n := 0
+	if old != nil {
+		if _, ok := (*old)[target]; ok {
+			return
+		}
+		n = len(*old)
+	}
+	if n >= maxCachedTargets {
+		return
+	}
+	m := make(map[string]zapcore.Level, n+1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[target] = lvl
+	f.levels.Store(&m)
 }
 
 func (f *Filter) level(target string) zapcore.Level {

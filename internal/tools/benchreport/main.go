@@ -1,11 +1,12 @@
-// Command benchreport turns the output of the encoder benchmarks into
-// BENCHMARKS.md: the machine, the Go version, the date, every benchmark's
-// median cost, and the performance targets of the three layouts, each marked
-// met or NOT met. It reads `go test -bench -benchmem` output on stdin, with
+// Command benchreport turns the output of the encoder and filter benchmarks
+// into BENCHMARKS.md: the machine, the Go version, the date, every
+// benchmark's median cost, the performance targets of the three layouts and
+// those of the filter (issue 3), each marked met or NOT met. It reads
+// `go test -bench -benchmem` output on stdin, of one package or several, with
 // any -count (the median of the runs is reported), and echoes the targets to
 // stdout.
 //
-//	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ > bench.out
+//	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ ./filter/ > bench.out
 //	go run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 package main
 
@@ -87,9 +88,10 @@ func (o *benchOutput) lookup(name string) *benchmark {
 	return nil
 }
 
-// parse reads `go test -bench` output. Lines it does not know (PASS, ok,
-// test logs) are skipped; a failed test or benchmark is an error, so that a
-// broken run does not become a report.
+// parse reads `go test -bench` output. Lines it does not know (pkg, PASS,
+// ok, test logs) are skipped, so the output of several packages reads as
+// one; their headers repeat the same goos, goarch and cpu. A failed test or
+// benchmark is an error, so that a broken run does not become a report.
 func parse(r io.Reader) (*benchOutput, error) {
 	out := &benchOutput{maxProcs: 1}
 	sc := bufio.NewScanner(r)
@@ -317,7 +319,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, "# Benchmarks")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Written by `make bench` (internal/tools/benchreport) from the output of the")
-	fmt.Fprintln(w, "benchmarks in encoder/encoder_bench_test.go. Do not edit by hand.")
+	fmt.Fprintln(w, "benchmarks in encoder/encoder_bench_test.go and filter/filter_bench_test.go,")
+	fmt.Fprintln(w, "run together. Do not edit by hand.")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
 	fmt.Fprintf(w, "- CPU: %s\n", cpu)
@@ -348,6 +351,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, "`zap.NewProductionEncoderConfig()` (zap.NewProduction's encoder); zap-console")
 	fmt.Fprintln(w, "is `zapcore.NewConsoleEncoder` with `zap.NewDevelopmentEncoderConfig()`")
 	fmt.Fprintln(w, "(zap.NewDevelopment's encoder). Ours run with colour off.")
+	fmt.Fprintln(w)
+	writeFilterSection(w, o)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Results")
 	fmt.Fprintln(w)
@@ -386,5 +391,7 @@ func main() {
 	}
 	ratios, allocs := evaluate(o)
 	writeTargets(os.Stdout, ratios, allocs)
+	fmt.Println()
+	writeFilterTargets(os.Stdout, o)
 	fmt.Printf("\nwrote %s\n", *outPath)
 }

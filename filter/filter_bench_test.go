@@ -1,0 +1,167 @@
+package filter_test
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// The benchmarks of issue 3, each beside plain zap in the same run:
+//
+//	Disabled — a Debug call that prints nothing: zap's disabled call
+//	           (a core at info), a filtered-out call on a logger made with
+//	           filter.Named (bound), and one on a logger made with zap's
+//	           own Named (unbound), which the per-name cache rejects.
+//	           zap-check is the floor for the unbound case: a core that
+//	           passes Enabled and rejects in Check at no cost, so what zap
+//	           does between the two (it reads the clock) is all it measures.
+//	Allowed  — an Info call with three fields that prints, through the same
+//	           encoder and the same inner core, with and without the filter.
+//	Parse    — filter.Parse of a 50-directive spec.
+//
+// The loops are sequential (b.Loop), so ns/op is the cost of one call. The
+// names pair up for internal/tools/benchreport:
+// BenchmarkFilter/<scenario>/<variant>.
+
+// benchTarget is matched by no directive of benchSpec but the default.
+const benchTarget = "dynamo_llm::kv_router"
+
+// benchSpec is a DYN_LOG a user might set, with Dynamo's built-in defaults
+// for its noisy dependencies. dynamo_runtime=debug makes debug the lowest
+// level any target prints at, so an unbound logger's Debug call passes
+// Enabled and is decided in Check, by name.
+var benchSpec = "info,dynamo_runtime=debug," + strings.Join([]string{
+	"h2", "tower", "hyper_util", "neli", "async_nats", "rustls", "tokenizers",
+	"axum", "tonic", "hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
+}, "=error,") + "=error"
+
+// openLevel is the inner core's level under a filter: the filter is the
+// gate, so the core behind it lets through every level, trace included.
+const openLevel = zapcore.DebugLevel - 1
+
+// spec50 is a spec of 50 distinct directives in each form Parse reads:
+// LEVEL, TARGET=LEVEL, TARGET:LEVEL, a bare TARGET and numeric levels.
+func spec50() string {
+	parts := strings.Split(benchSpec, ",") // 16 directives
+	forms := []string{"%s=debug", "%s:warn", "%s=4", "%s", "%s=WARNING", "%s=off"}
+	for i := 0; len(parts) < 50; i++ {
+		parts = append(parts, fmt.Sprintf(forms[i%len(forms)], fmt.Sprintf("dynamo_llm::module_%02d", i)))
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseBench(b *testing.B, spec string) *filter.Filter {
+	b.Helper()
+	f, err := filter.Parse(spec)
+	if err != nil {
+		b.Fatalf("Parse(%q): %v", spec, err)
+	}
+	return f
+}
+
+// logAllowed is the allowed call: an Info line with three fields, built at
+// the call site.
+func logAllowed(log *zap.Logger) {
+	log.Info("kv router selected a worker",
+		zap.String("model", "Qwen/Qwen3-0.6B"),
+		zap.Int64("worker_id", 7),
+		zap.Duration("elapsed", 1500*time.Microsecond))
+}
+
+var parsed *filter.Filter
+
+// rejectAtCheck passes every level in Enabled and rejects every entry in
+// Check: the least a core that decides by logger name can cost.
+type rejectAtCheck struct{ zapcore.Core }
+
+var _ zapcore.Core = rejectAtCheck{}
+
+func (rejectAtCheck) Enabled(zapcore.Level) bool { return true }
+
+func (rejectAtCheck) Check(_ zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	return ce
+}
+
+func BenchmarkFilter(b *testing.B) {
+	f := parseBench(b, benchSpec)
+
+	b.Run("Disabled", func(b *testing.B) {
+		disabled := func(b *testing.B, log *zap.Logger) {
+			if log.Core().Enabled(zapcore.DebugLevel) && log.Check(zapcore.DebugLevel, "") != nil {
+				b.Fatal("the benchmarked Debug call would print")
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				log.Debug("kv router selected a worker")
+			}
+		}
+		b.Run("zap", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), zapcore.InfoLevel)
+			disabled(b, zap.New(core).Named(benchTarget))
+		})
+		b.Run("zap-check", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			disabled(b, zap.New(rejectAtCheck{core}).Named(benchTarget))
+		})
+		b.Run("bound", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			log := filter.Named(zap.New(filter.NewCore(core, f)), benchTarget)
+			if log.Core().Enabled(zapcore.DebugLevel) {
+				b.Fatal("a bound logger's Debug passes Enabled; want it rejected there")
+			}
+			disabled(b, log)
+		})
+		b.Run("unbound", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			log := zap.New(filter.NewCore(core, f)).Named(benchTarget)
+			if !log.Core().Enabled(zapcore.DebugLevel) {
+				b.Fatal("an unbound logger's Debug fails Enabled; want it decided in Check")
+			}
+			disabled(b, log)
+		})
+	})
+
+	b.Run("Allowed", func(b *testing.B) {
+		allowed := func(b *testing.B, log *zap.Logger) {
+			if log.Check(zapcore.InfoLevel, "") == nil {
+				b.Fatal("the benchmarked Info call would not print")
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				logAllowed(log)
+			}
+		}
+		b.Run("zap", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			allowed(b, zap.New(core).Named(benchTarget))
+		})
+		b.Run("bound", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			allowed(b, filter.Named(zap.New(filter.NewCore(core, f)), benchTarget))
+		})
+		b.Run("unbound", func(b *testing.B) {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			allowed(b, zap.New(filter.NewCore(core, f)).Named(benchTarget))
+		})
+	})
+
+	b.Run("Parse", func(b *testing.B) {
+		b.Run("50", func(b *testing.B) {
+			spec := spec50()
+			if n := len(parseBench(b, spec).Directives()); n != 50 {
+				b.Fatalf("spec50 has %d directives, want 50: %s", n, spec)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				parsed, _ = filter.Parse(spec)
+			}
+		})
+	})
+}
