@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
@@ -12,9 +11,6 @@ import (
 // TraceLevel is Dynamo's TRACE, one below zap's Debug. Log at it with
 // logger.Log(core.TraceLevel, msg, fields...); the layouts print it as TRACE.
 const TraceLevel zapcore.Level = levels.Trace
-
-// parseDynamoLevel reads one DYN_LOG level word (filter.ParseLevel).
-func parseDynamoLevel(s string) (zapcore.Level, error) { return filter.ParseLevel(s) }
 
 // parseVLLMLevel reads VLLM_LOGGING_LEVEL: Python's level names, upper-cased
 // as vLLM does, plus TRACE.

@@ -193,9 +193,14 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // filter gate outermost, then the encoder and sink (DESIGN §1).
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic) *zap.Logger {
 	core := filter.NewAtomicCore(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)), a)
-	zopts := []zap.Option{zap.AddCaller(), zap.ErrorOutput(c.errorOutput)}
+	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+}
+
+// zapOptions are the logger options every preset takes from the config.
+func (c config) zapOptions() []zap.Option {
+	zopts := []zap.Option{zap.ErrorOutput(c.errorOutput)}
 	if c.clock != nil {
 		zopts = append(zopts, zap.WithClock(c.clock))
 	}
-	return zap.New(core, zopts...)
+	return zopts
 }

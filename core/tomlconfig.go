@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dynlog/dynlog/filter"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -18,7 +19,7 @@ import (
 // fileConfig is what the TOML files of DESIGN §8 say, layered. A nil field
 // was set by no file. Values are checked and in canonical form: Format,
 // ANSI, LogLevel and the LogFilters levels are trimmed and lower-cased (a
-// level is any word parseDynamoLevel takes), and the numbers in File are not
+// level is any word filter.ParseLevel takes), and the numbers in File are not
 // negative.
 type fileConfig struct {
 	LogLevel   *string           `toml:"log_level"`
@@ -165,7 +166,7 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 		})
 	}
 	level := func(v *string, key ...string) {
-		if _, err := parseDynamoLevel(*v); err != nil {
+		if _, err := filter.ParseLevel(*v); err != nil {
 			bad(key, "%v", err)
 			return
 		}

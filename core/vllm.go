@@ -137,10 +137,7 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	if zc.Level == (zap.AtomicLevel{}) {
 		zc.Level = zap.NewAtomicLevelAt(zapcore.InfoLevel)
 	}
-	zopts := []zap.Option{zap.ErrorOutput(c.errorOutput)}
-	if c.clock != nil {
-		zopts = append(zopts, zap.WithClock(c.clock))
-	}
+	zopts := c.zapOptions()
 	if c.output != nil {
 		enc, err := encoderFor(zc)
 		if err != nil {

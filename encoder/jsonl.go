@@ -65,7 +65,8 @@ func NewJSONL(opts ...Option) zapcore.Encoder {
 	return &jsonlEncoder{cfg: &cfg}
 }
 
-// headKeys are the keys every line starts with, in this order. A field that
+// topKey is the key a top-level field is printed under. The head keys
+// (time, level, file, line, target, message) start every line; a field that
 // uses one of them is renamed "fields.<key>" so that each key appears once
 // and the head keeps its meaning (DESIGN is silent; tracing-subscriber's
 // JSON puts event fields under "fields" too). A key with invalid UTF-8 is
@@ -408,13 +409,12 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 }
 
 func (e *jsonlEncoder) release(line []byte) {
-	const maxKeep = 64 << 10 // do not pin huge buffers in the pool
 	e.line = line[:0]
 	e.kvs = e.kvs[:0]
 	e.vals.b = e.vals.b[:0]
 	e.spans = nil
 	e.nsOpen = 0
-	if cap(e.line) > maxKeep || cap(e.vals.b) > maxKeep {
+	if cap(e.line) > maxPooledLine || cap(e.vals.b) > maxPooledLine {
 		return
 	}
 	jsonlPool.Put(e)

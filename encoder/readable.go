@@ -115,15 +115,7 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	}
 	b = appendSafeText(b, ent.Message)
 
-	// Span fields go after the event's, root span first, through the same
-	// renderer; spans are not taken out of them again.
-	if spans != nil {
-		f.textFields.spans = nil
-		for _, s := range spans.Chain {
-			f.textFields.nsPrefix = ""
-			f.textFields.addFields(s.Fields)
-		}
-	}
+	f.addSpanFields()
 	b = append(b, f.textFields.w.b...)
 	if ent.Stack != "" {
 		b = append(b, '\n')

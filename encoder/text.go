@@ -75,6 +75,20 @@ func (t *textFields) reset() {
 	t.logTarget, t.logFile, t.logLine, t.bridged = "", "", 0, false
 }
 
+// addSpanFields adds the fields of every span in scope, root first, after
+// the event's own. Spans are not taken out of them again.
+func (t *textFields) addSpanFields() {
+	spans := t.spans
+	if spans == nil {
+		return
+	}
+	t.spans = nil
+	for _, s := range spans.Chain {
+		t.nsPrefix = ""
+		t.addFields(s.Fields)
+	}
+}
+
 // key writes " name=" and arms the JSON writer for one value.
 func (t *textFields) key(k string) {
 	t.w.b = append(t.w.b, ' ')

@@ -103,14 +103,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	// The record: message, fields, stack. Only invalid UTF-8 is changed;
 	// vLLM writes everything else as it is.
 	body := appendValidUTF8(f.body[:0], ent.Message)
-	if f.textFields.spans != nil {
-		spans := f.textFields.spans
-		f.textFields.spans = nil
-		for _, s := range spans.Chain {
-			f.textFields.nsPrefix = ""
-			f.textFields.addFields(s.Fields)
-		}
-	}
+	f.addSpanFields()
 	body = append(body, f.textFields.w.b...)
 	if ent.Stack != "" {
 		body = append(body, '\n')

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -13,7 +14,7 @@ import (
 const OffLevel = zapcore.FatalLevel + 1
 
 // traceLevel is core.TraceLevel (filter cannot import core).
-const traceLevel = zapcore.DebugLevel - 1
+const traceLevel = levels.Trace
 
 // Directive is one element of a DYN_LOG spec (DESIGN §7). A directive with
 // neither Target nor Span is the default level.
