@@ -14,6 +14,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
@@ -57,13 +58,26 @@ func New(opts ...Option) (*zap.Logger, error) {
 		encOpts = append(encOpts, encoder.WithLocation(time.Local))
 	}
 	var enc zapcore.Encoder
-	if c.dynamoJSONL(fc) {
+	jsonl := c.dynamoJSONL(fc)
+	if jsonl {
 		enc = encoder.NewJSONL(encOpts...)
 	} else {
 		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(fc, stream)))
 		enc = encoder.NewReadable(encOpts...)
 	}
-	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc))), nil
+	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl)), nil
+}
+
+// spanEvents applies DYN_LOGGING_SPAN_EVENTS, then the TOML span_events,
+// then the layout's default: on in JSONL, off in readable (DESIGN §8).
+func (c config) spanEvents(fc fileConfig, jsonl bool) bool {
+	if v, ok := c.env("DYN_LOGGING_SPAN_EVENTS"); ok {
+		return env.Bool(v)
+	}
+	if fc.SpanEvents != nil {
+		return *fc.SpanEvents
+	}
+	return jsonl
 }
 
 // loadTOML reads the TOML layers New uses.
@@ -190,9 +204,11 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 }
 
 // build puts the pieces together the same way for both presets: the
-// filter gate outermost, then the encoder and sink (DESIGN §1).
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic) *zap.Logger {
-	core := filter.NewAtomicCore(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)), a)
+// filter gate outermost, then the tracing core with the span-event switch,
+// then the encoder and sink (DESIGN §1).
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
+	io := zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8))
+	core := filter.NewAtomicCore(tracing.NewCore(io, spanEvents), a)
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/env"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -36,7 +37,7 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel))), nil
+		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), false), nil
 	}
 
 	level := zapcore.InfoLevel
@@ -66,7 +67,7 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 		encoder.WithColor(c.vllmColor(stream)),
 		encoder.WithRelativePaths(relPaths),
 	)
-	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level))), nil
+	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))), nil
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the

@@ -1,0 +1,125 @@
+package tracing
+
+import (
+	"context"
+	"sync"
+
+	"github.com/dynlog/dynlog/encoder"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+)
+
+type contextKey int
+
+const (
+	loggerKey  contextKey = iota // *zap.Logger: where span events go
+	requestKey                   // *request: IDs received with the request
+)
+
+// Ctx returns the field that puts the span in ctx on a line: with the
+// encoders of package encoder, the span keys of DESIGN §4 in JSONL and the
+// span chain and span fields of §5 in the readable layout. It works on a
+// call (log.Info("msg", tracing.Ctx(ctx))) and on With. The span may have
+// been made by Start or directly through the OpenTelemetry API; outside any
+// span the field prints nothing.
+//
+// For a span made by Start, or by the OpenTelemetry API on a provider with
+// this package's span processor, Ctx costs a context lookup and allocates
+// nothing: the keys are computed once, when the span starts.
+func Ctx(ctx context.Context) zap.Field {
+	if s := spanFrom(ctx); s != nil {
+		return encoder.SpansField(s.spans)
+	}
+	sc := trace.SpanContextFromContext(ctx)
+	if !sc.IsValid() {
+		return zap.Skip()
+	}
+	return encoder.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx)))
+}
+
+// WithLogger returns a context whose spans write their SPAN_CREATED and
+// SPAN_CLOSED events to log, under log's name as their target. Without it
+// they go to zap.L(), which core.Init sets.
+func WithLogger(ctx context.Context, log *zap.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey, log)
+}
+
+// loggerFrom is the logger for spans started in ctx.
+func loggerFrom(ctx context.Context) *zap.Logger {
+	if l, ok := ctx.Value(loggerKey).(*zap.Logger); ok && l != nil {
+		return l
+	}
+	return zap.L()
+}
+
+// spanFrom is the span record of the context's current span: Start's, which
+// it holds through otelView, or the one the span processor made for an
+// OpenTelemetry-API span; nil if neither.
+func spanFrom(ctx context.Context) *Span {
+	otelSpan := trace.SpanFromContext(ctx)
+	if v, ok := otelSpan.(*otelView); ok {
+		return v.s
+	}
+	sc := otelSpan.SpanContext()
+	if !sc.IsValid() {
+		return nil
+	}
+	if s, ok := live.Load(sc.SpanID()); ok {
+		return s.(*Span)
+	}
+	return nil
+}
+
+// live holds the records of OpenTelemetry-API spans between their start and
+// end, keyed by span ID, so that Ctx and child spans find them. A span never
+// ended keeps its record here, as it keeps its state in the SDK.
+var live sync.Map // trace.SpanID -> *Span
+
+// request is what arrived with a request besides the traceparent: kept on
+// every span of the request and sent on with outbound calls.
+type request struct {
+	traceState string // the tracestate header, raw
+	xRequestID string // x-request-id, when valid
+	requestID  string // request-id: the caller's UUID or a fresh one
+}
+
+func withRequest(ctx context.Context, r *request) context.Context {
+	return context.WithValue(ctx, requestKey, r)
+}
+
+// requestFrom is the request data of ctx: from the span in ctx if any,
+// else as stored by the middleware or Extract; nil if none.
+func requestFrom(ctx context.Context) *request {
+	if s := spanFrom(ctx); s != nil {
+		return s.request
+	}
+	r, _ := ctx.Value(requestKey).(*request)
+	return r
+}
+
+// foreignSpans builds the span keys of an OpenTelemetry span this package
+// has no record of (made on a provider without its span processor).
+func foreignSpans(ctx context.Context, span trace.Span) *encoder.Spans {
+	sc := span.SpanContext()
+	out := &encoder.Spans{
+		TraceID:    sc.TraceID().String(),
+		SpanID:     sc.SpanID().String(),
+		TraceState: sc.TraceState().String(),
+	}
+	if r, _ := ctx.Value(requestKey).(*request); r != nil {
+		out.XRequestID, out.RequestID = r.xRequestID, r.requestID
+		if r.traceState != "" {
+			out.TraceState = r.traceState
+		}
+	}
+	if ro, ok := span.(interface {
+		Name() string
+		Parent() trace.SpanContext
+	}); ok {
+		out.Chain = []encoder.Span{{Name: ro.Name()}}
+		if p := ro.Parent(); p.IsValid() {
+			out.ParentID = p.SpanID().String()
+		}
+	}
+	return out
+}

@@ -1,0 +1,48 @@
+package tracing
+
+import (
+	"sync"
+	"sync/atomic"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// tracerOf pairs a provider with the tracer Start takes from it, so that
+// Start does not ask the provider for its tracer on every span.
+type tracerOf struct {
+	provider trace.TracerProvider
+	tracer   trace.Tracer
+}
+
+var (
+	current      atomic.Pointer[tracerOf]
+	localOnce    sync.Once
+	localTracers *tracerOf
+)
+
+// SetTracerProvider makes Start create its spans on tp. Give it your own
+// OpenTelemetry SDK provider (with NewSpanProcessor registered, so spans
+// made by other libraries get events too) if you have one; NewProvider's
+// providers install themselves. Until it is called, Start uses a local SDK
+// provider that samples every trace and exports nothing, so that lines
+// still get real trace and span IDs (DESIGN §9.1).
+func SetTracerProvider(tp trace.TracerProvider) {
+	current.Store(&tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)})
+}
+
+// TracerProvider is the provider Start creates spans on.
+func TracerProvider() trace.TracerProvider { return tracers().provider }
+
+func currentTracer() trace.Tracer { return tracers().tracer }
+
+func tracers() *tracerOf {
+	if t := current.Load(); t != nil {
+		return t
+	}
+	localOnce.Do(func() {
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(NewSpanProcessor()))
+		localTracers = &tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)}
+	})
+	return localTracers
+}
