@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -25,6 +27,42 @@ import (
 // default.
 func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
+	l, err := c.newVLLM()
+	if err != nil {
+		return nil, err
+	}
+	c.vllmTraceFunction(l)
+	return l, nil
+}
+
+// vllmTraceFunction turns on call tracing when VLLM_TRACE_FUNCTION is a
+// non-zero integer, as vLLM does, with vLLM's two lines; call tracing is
+// process-wide, so a second NewVLLM keeps the file the first one opened. A
+// value that is not an integer (an error in vLLM) is reported and tracing
+// stays off.
+func (c config) vllmTraceFunction(l *zap.Logger) {
+	v, ok := c.env("VLLM_TRACE_FUNCTION")
+	if !ok || strings.TrimSpace(v) == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil {
+		c.warn(fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%q is not an integer; call tracing stays off", v))
+		return
+	}
+	if n == 0 || tracing.CallTracePath() != "" {
+		return
+	}
+	path, err := tracing.EnableCallTrace("")
+	if err != nil {
+		l.Warn("VLLM_TRACE_FUNCTION is set but call tracing could not start: " + err.Error())
+		return
+	}
+	l.Warn("VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer tracing.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.")
+	l.Info("Trace frame log is saved to " + path)
+}
+
+func (c config) newVLLM() (*zap.Logger, error) {
 
 	if path := c.getenv("VLLM_LOGGING_CONFIG_PATH"); path != "" {
 		return c.vllmFromFile(path)
