@@ -87,14 +87,18 @@ func withRequest(ctx context.Context, r *request) context.Context {
 	return context.WithValue(ctx, requestKey, r)
 }
 
-// requestFrom is the request data of ctx: from the span in ctx if any,
-// else as stored by the middleware or Extract; nil if none.
+// requestFrom is the request data of ctx: as the middleware or Extract
+// stored it, else the span's in ctx; nil if none. The stored value comes
+// first because it is never older than the span's, which was taken from
+// the context the span started in: an Extract inside a span wins.
 func requestFrom(ctx context.Context) *request {
+	if r, _ := ctx.Value(requestKey).(*request); r != nil {
+		return r
+	}
 	if s := spanFrom(ctx); s != nil {
 		return s.request
 	}
-	r, _ := ctx.Value(requestKey).(*request)
-	return r
+	return nil
 }
 
 // foreignSpans builds the span keys of an OpenTelemetry span this package

@@ -40,11 +40,7 @@ func (spanProcessor) OnStart(parent context.Context, rw sdktrace.ReadWriteSpan) 
 	up := spanFrom(parent)
 	s := &Span{name: rw.Name(), level: zapcore.InfoLevel, start: rw.StartTime()}
 	s.view = otelView{Span: rw, s: s}
-	if up != nil {
-		s.request = up.request
-	} else if r, _ := parent.Value(requestKey).(*request); r != nil {
-		s.request = r
-	}
+	s.request = requestFrom(parent)
 	s.setKeys(rw.Parent(), up, stringFields(rw.Attributes()))
 	if log := loggerFrom(parent); log.Core().Enabled(s.level) && eventsOn(log.Core()) {
 		s.log = log.WithOptions(zap.WithCaller(false))
@@ -79,7 +75,7 @@ func stringFields(attrs []attribute.KeyValue) []zap.Field {
 	}
 	out := make([]zap.Field, len(attrs))
 	for i, kv := range attrs {
-		out[i] = zap.String(string(kv.Key), kv.Value.Emit())
+		out[i] = zap.String(string(kv.Key), kv.Value.String())
 	}
 	return out
 }

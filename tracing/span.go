@@ -75,48 +75,53 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // now and SPAN_CLOSED at End when span events are on for that logger (see
 // NewCore).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
-	return start(ctx, zapcore.InfoLevel, name, fields)
+	return start(ctx, zapcore.InfoLevel, name, fields, trace.SpanKindInternal)
 }
 
 // StartAt is Start at the given level: the level of the span's lifecycle
 // events, which the filter passes or drops like any line's.
 func StartAt(ctx context.Context, level zapcore.Level, name string, fields ...zap.Field) (context.Context, *Span) {
-	return start(ctx, level, name, fields)
+	return start(ctx, level, name, fields, trace.SpanKindInternal)
 }
 
-// start is Start and StartAt; it must be called directly by them, for the
-// call site.
-func start(ctx context.Context, level zapcore.Level, name string, fields []zap.Field) (context.Context, *Span) {
+// startServer is Start for the span of a request a server received: of
+// kind server for OpenTelemetry.
+func startServer(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
+	return start(ctx, zapcore.InfoLevel, name, fields, trace.SpanKindServer)
+}
+
+// start is Start, StartAt and startServer; it must be called directly by
+// them, for the call site (their caller).
+func start(ctx context.Context, level zapcore.Level, name string, fields []zap.Field, kind trace.SpanKind) (context.Context, *Span) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	parent, parentSC := spanFrom(ctx), trace.SpanContextFromContext(ctx)
-	s := &Span{name: name, level: level, start: now()}
+	s := &Span{name: name, level: level, start: now(), request: requestFrom(ctx)}
 	s.enteredAt, s.depth = s.start, 1
 
 	// The OTel span starts and ends at the times busy and idle are measured
 	// from, so its exported duration is the logged time.duration_us.
 	s.starting.Context = ctx
 	var otelSpan trace.Span
-	if len(fields) > 0 {
+	switch {
+	case kind != trace.SpanKindInternal:
+		_, otelSpan = currentTracer().Start(&s.starting, name,
+			trace.WithTimestamp(s.start), trace.WithAttributes(attributes(fields)...), trace.WithSpanKind(kind))
+	case len(fields) > 0:
 		_, otelSpan = currentTracer().Start(&s.starting, name,
 			trace.WithTimestamp(s.start), trace.WithAttributes(attributes(fields)...))
-	} else {
+	default:
 		_, otelSpan = currentTracer().Start(&s.starting, name, trace.WithTimestamp(s.start))
 	}
 	s.view = otelView{Span: otelSpan, s: s}
 	ctx = trace.ContextWithSpan(ctx, &s.view)
 
-	if parent != nil {
-		s.request = parent.request
-	} else if r, _ := ctx.Value(requestKey).(*request); r != nil {
-		s.request = r
-	}
 	s.setKeys(parentSC, parent, fields)
 
 	if log := loggerFrom(ctx); log.Core().Enabled(level) && eventsOn(log.Core()) {
 		s.log = log.WithOptions(zap.WithCaller(false))
-		s.caller = callSite(3) // runtime.Callers, start, Start or StartAt
+		s.caller = callSite(3) // runtime.Callers, callSite, start, Start (or StartAt, startServer)
 		s.event(created)
 	}
 	return ctx, s

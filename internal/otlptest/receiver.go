@@ -1,0 +1,188 @@
+// Package otlptest runs OTLP trace receivers in the test process: a gRPC
+// TraceService on a real grpc.Server and an HTTP endpoint that takes
+// protobuf (or JSON) ExportTraceServiceRequests at /v1/traces, both on a
+// loopback port. Tests point an exporter at one, make spans, and compare
+// what arrived with what the log lines said.
+//
+//	rcv := otlptest.NewGRPCReceiver(t)
+//	p, _ := tracing.NewProvider(ctx, tracing.ExportConfig{Enabled: true, Endpoint: rcv.Endpoint()})
+//	...
+//	p.Shutdown(ctx)
+//	for _, s := range rcv.Spans() { ... s.TraceID, s.ParentSpanID, s.Resource["service.name"] ... }
+package otlptest
+
+import (
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	"google.golang.org/protobuf/encoding/protojson"
+)
+
+// Span is one received span, flattened: IDs in the lowercase hex that log
+// lines print, attributes rendered as strings, and the resource attributes
+// of the ResourceSpans it came in.
+type Span struct {
+	TraceID      string // 32 hex digits
+	SpanID       string // 16 hex digits
+	ParentSpanID string // 16 hex digits; empty for a root span
+	TraceState   string
+	Name         string
+	Scope        string // the instrumentation scope's name
+	Start, End   time.Time
+	Attributes   map[string]string
+	Resource     map[string]string
+}
+
+// Receiver is a running OTLP trace receiver. Its methods are safe for
+// concurrent use.
+type Receiver struct {
+	endpoint       string
+	tracesEndpoint string
+	stop           func()
+
+	mu       sync.Mutex
+	spans    []Span
+	requests int
+	reject   bool
+	closed   bool
+}
+
+// Endpoint is the receiver's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT
+// would give it: http://127.0.0.1:<port>, to which an OTLP/HTTP exporter
+// appends /v1/traces.
+func (r *Receiver) Endpoint() string { return r.endpoint }
+
+// TracesEndpoint is the URL as OTEL_EXPORTER_OTLP_TRACES_ENDPOINT would
+// give it, used as is: for the HTTP receiver Endpoint()+"/v1/traces", for
+// the gRPC receiver the same as Endpoint.
+func (r *Receiver) TracesEndpoint() string { return r.tracesEndpoint }
+
+// Spans returns the spans received so far, in arrival order.
+func (r *Receiver) Spans() []Span {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Span(nil), r.spans...)
+}
+
+// Requests is the number of export requests received, rejected ones
+// included.
+func (r *Receiver) Requests() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.requests
+}
+
+// WaitSpans waits until at least n spans have arrived or timeout has
+// passed, and returns the spans received.
+func (r *Receiver) WaitSpans(n int, timeout time.Duration) []Span {
+	deadline := time.Now().Add(timeout)
+	for {
+		spans := r.Spans()
+		if len(spans) >= n || time.Now().After(deadline) {
+			return spans
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Reject makes the receiver refuse every export (on) or accept them again
+// (off). A refusal is permanent in OTLP's terms (gRPC InvalidArgument, HTTP
+// 400), so exporters report it at once instead of retrying; the spans of a
+// refused request are not recorded.
+func (r *Receiver) Reject(on bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reject = on
+}
+
+// Close stops the receiver and closes its port. It is safe to call more
+// than once; the constructors register it with tb.Cleanup.
+func (r *Receiver) Close() {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return
+	}
+	r.closed = true
+	r.mu.Unlock()
+	r.stop()
+}
+
+// receive records req unless the receiver rejects requests; it reports
+// whether it accepted.
+func (r *Receiver) receive(req *coltracepb.ExportTraceServiceRequest) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.requests++
+	if r.reject {
+		return false
+	}
+	r.spans = append(r.spans, flatten(req)...)
+	return true
+}
+
+func flatten(req *coltracepb.ExportTraceServiceRequest) []Span {
+	var out []Span
+	for _, rs := range req.GetResourceSpans() {
+		resource := attributeMap(rs.GetResource().GetAttributes())
+		for _, ss := range rs.GetScopeSpans() {
+			for _, s := range ss.GetSpans() {
+				out = append(out, Span{
+					TraceID:      hex.EncodeToString(s.GetTraceId()),
+					SpanID:       hex.EncodeToString(s.GetSpanId()),
+					ParentSpanID: hex.EncodeToString(s.GetParentSpanId()),
+					TraceState:   s.GetTraceState(),
+					Name:         s.GetName(),
+					Scope:        ss.GetScope().GetName(),
+					Start:        time.Unix(0, int64(s.GetStartTimeUnixNano())),
+					End:          time.Unix(0, int64(s.GetEndTimeUnixNano())),
+					Attributes:   attributeMap(s.GetAttributes()),
+					Resource:     resource,
+				})
+			}
+		}
+	}
+	return out
+}
+
+func attributeMap(kvs []*commonpb.KeyValue) map[string]string {
+	out := make(map[string]string, len(kvs))
+	for _, kv := range kvs {
+		out[kv.GetKey()] = valueString(kv.GetValue())
+	}
+	return out
+}
+
+// valueString renders scalars as Go would print them and anything else
+// (arrays, maps, bytes) as its protobuf JSON.
+func valueString(v *commonpb.AnyValue) string {
+	switch x := v.GetValue().(type) {
+	case *commonpb.AnyValue_StringValue:
+		return x.StringValue
+	case *commonpb.AnyValue_BoolValue:
+		return strconv.FormatBool(x.BoolValue)
+	case *commonpb.AnyValue_IntValue:
+		return strconv.FormatInt(x.IntValue, 10)
+	case *commonpb.AnyValue_DoubleValue:
+		return strconv.FormatFloat(x.DoubleValue, 'g', -1, 64)
+	case nil:
+		return ""
+	}
+	b, err := protojson.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// cleanup registers r's Close with tb.
+func (r *Receiver) cleanup(tb testing.TB) *Receiver {
+	tb.Cleanup(r.Close)
+	return r
+}

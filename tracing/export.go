@@ -1,0 +1,398 @@
+package tracing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+	"sync"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"google.golang.org/grpc/credentials/insecure"
+)
+
+// The OTLP protocols NewProvider speaks (DESIGN §8, §9.7).
+const (
+	ProtocolGRPC         = "grpc"
+	ProtocolHTTPProtobuf = "http/protobuf"
+)
+
+// Defaults of ExportConfig, as Dynamo and OpenTelemetry have them.
+const (
+	DefaultServiceName  = "dynamo"
+	DefaultGRPCEndpoint = "http://localhost:4317"
+	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces is appended
+)
+
+// tracesPath is what OTLP/HTTP appends to a base endpoint.
+const tracesPath = "/v1/traces"
+
+// ExportConfig says whether and where a Provider exports spans over OTLP.
+// Package core fills it from the OTEL_* variables of DESIGN §8; the zero
+// value is a provider that samples every trace, exports nothing and calls
+// its service "dynamo".
+//
+// Endpoints follow OpenTelemetry's rules: TracesEndpoint is used as is;
+// Endpoint is a base URL, to which OTLP/HTTP appends /v1/traces; with
+// neither, gRPC goes to http://localhost:4317 and OTLP/HTTP to
+// http://localhost:4318/v1/traces. An http:// endpoint is plain text, an
+// https:// one TLS with the system's roots. gRPC uses only the host and
+// port.
+//
+// The exporters get the endpoint, the transport security and the protocol
+// from here, whatever the process environment says. What ExportConfig does
+// not model they still take from OpenTelemetry's own variables, as the
+// OpenTelemetry SDKs (Dynamo's among them) do: OTEL_EXPORTER_OTLP_HEADERS,
+// _TIMEOUT, _COMPRESSION, _CERTIFICATE and _CLIENT_* (and their TRACES_
+// forms), and the batch processor's OTEL_BSP_*.
+type ExportConfig struct {
+	// Enabled turns on export (OTEL_EXPORT_ENABLED). Off, the provider
+	// still makes the trace and span IDs that lines print.
+	Enabled bool
+	// Endpoint is the collector's base URL (OTEL_EXPORTER_OTLP_ENDPOINT).
+	Endpoint string
+	// TracesEndpoint is the URL traces go to, used as is
+	// (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). It wins over Endpoint.
+	TracesEndpoint string
+	// Protocol is ProtocolGRPC (the default, when empty) or
+	// ProtocolHTTPProtobuf.
+	Protocol string
+	// ServiceName is the resource's service.name (OTEL_SERVICE_NAME);
+	// empty means DefaultServiceName.
+	ServiceName string
+	// SampleRatio, when set, samples that fraction (0 to 1) of new traces
+	// and follows the parent's decision for the others (OpenTelemetry's
+	// parentbased_traceidratio). Nil samples every new trace, still
+	// following a remote parent's decision. Lines print IDs either way.
+	SampleRatio *float64
+	// ErrorOutput is where export failures are reported (see Provider);
+	// nil means os.Stderr.
+	ErrorOutput io.Writer
+}
+
+// Provider is the OpenTelemetry SDK tracer provider of a process: resource
+// service.name, the configured sampler, this package's span processor, and
+// when export is on an OTLP exporter behind a batch span processor.
+//
+// NewProvider installs it everywhere spans are made: for Start (see
+// SetTracerProvider) and as OpenTelemetry's global provider, so otelhttp,
+// otelgrpc and otel.Tracer use it too. It also installs the W3C trace
+// context and baggage propagators as OpenTelemetry's global propagator, so
+// that those libraries carry traces across services as this package's
+// Middleware and Transport do; set your own after NewProvider to change
+// that.
+//
+// Nothing it does waits for the collector: creating it, starting and ending
+// spans return at once whether or not the collector is up; spans are sent
+// from a background goroutine, and dropped when its queue is full. An
+// export that fails is reported once on ExportConfig.ErrorOutput, with the
+// endpoint and the error; later failures are counted, not reported, until
+// an export succeeds again, which is reported with the number of spans
+// lost meanwhile. The provider is also OpenTelemetry's global error
+// handler (otel.SetErrorHandler): other OpenTelemetry errors are reported
+// there once per distinct message, where OpenTelemetry's default would log
+// every occurrence.
+type Provider struct {
+	tp       *sdktrace.TracerProvider
+	service  string
+	endpoint string // where spans go; empty when export is off
+	protocol string
+	exporter *reportingExporter // nil when export is off
+	reporter *reporter
+}
+
+// NewProvider builds the Provider cfg describes and installs it (see
+// Provider). ctx bounds nothing that blocks, since nothing does; it is
+// handed to the exporter's constructor. The error is for a configuration
+// it cannot honour: an unknown protocol, a sample ratio outside 0 to 1, or
+// with export on an endpoint that is not an http:// or https:// URL with a
+// host; nothing is installed then.
+func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
+	p := &Provider{service: cfg.ServiceName, protocol: cfg.Protocol}
+	if p.service == "" {
+		p.service = DefaultServiceName
+	}
+	if p.protocol == "" {
+		p.protocol = ProtocolGRPC
+	}
+	if p.protocol != ProtocolGRPC && p.protocol != ProtocolHTTPProtobuf {
+		return nil, fmt.Errorf("tracing: unknown OTLP protocol %q (want %s or %s); no provider made", cfg.Protocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+	}
+	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
+	if r := cfg.SampleRatio; r != nil {
+		if math.IsNaN(*r) || *r < 0 || *r > 1 {
+			return nil, fmt.Errorf("tracing: sample ratio %v is not between 0 and 1; no provider made", *r)
+		}
+		sampler = sdktrace.ParentBased(sdktrace.TraceIDRatioBased(*r))
+	}
+	out := cfg.ErrorOutput
+	if out == nil {
+		out = os.Stderr
+	}
+	p.reporter = &reporter{out: out}
+
+	opts := []sdktrace.TracerProviderOption{
+		sdktrace.WithResource(resource.NewSchemaless(semconv.ServiceName(p.service))),
+		sdktrace.WithSampler(sampler),
+		sdktrace.WithSpanProcessor(NewSpanProcessor()),
+	}
+	if cfg.Enabled {
+		endpoint, err := resolveEndpoint(cfg, p.protocol)
+		if err != nil {
+			return nil, err
+		}
+		exp, err := newExporter(ctx, endpoint, p.protocol)
+		if err != nil {
+			return nil, fmt.Errorf("tracing: OTLP exporter for %s (%s): %w; no provider made", endpoint, p.protocol, err)
+		}
+		p.endpoint = endpoint.String()
+		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", p.endpoint, p.protocol)
+		p.exporter = newReportingExporter(exp, p.reporter)
+		opts = append(opts, sdktrace.WithBatcher(p.exporter))
+	}
+	p.tp = sdktrace.NewTracerProvider(opts...)
+
+	SetTracerProvider(p.tp)
+	otel.SetTracerProvider(p.tp)
+	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+	otel.SetErrorHandler(p.reporter)
+	return p, nil
+}
+
+// resolveEndpoint applies OpenTelemetry's endpoint rules (see ExportConfig).
+func resolveEndpoint(cfg ExportConfig, protocol string) (*url.URL, error) {
+	raw, base := cfg.TracesEndpoint, false
+	if raw == "" {
+		raw, base = cfg.Endpoint, true
+	}
+	if raw == "" {
+		raw = DefaultGRPCEndpoint
+		if protocol == ProtocolHTTPProtobuf {
+			raw = DefaultHTTPEndpoint
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("tracing: OTLP endpoint %q is not an http:// or https:// URL with a host (such as %s); no provider made", raw, DefaultGRPCEndpoint)
+	}
+	switch {
+	case protocol == ProtocolGRPC:
+		u = &url.URL{Scheme: u.Scheme, Host: u.Host}
+	case base:
+		u.Path = path.Join("/", u.Path, tracesPath)
+		u.RawPath = ""
+	case u.Path == "":
+		u.Path = "/"
+	}
+	return u, nil
+}
+
+// newExporter makes the OTLP exporter for endpoint, with every option
+// ExportConfig decides given explicitly so that the process environment
+// cannot override it.
+func newExporter(ctx context.Context, endpoint *url.URL, protocol string) (sdktrace.SpanExporter, error) {
+	if protocol == ProtocolHTTPProtobuf {
+		return otlptracehttp.New(ctx,
+			otlptracehttp.WithEndpointURL(endpoint.String()), // the scheme decides TLS
+			otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf))
+	}
+	opts := []otlptracegrpc.Option{otlptracegrpc.WithEndpointURL(endpoint.String())}
+	if endpoint.Scheme == "http" {
+		// Explicit credentials, because certificates named by
+		// OTEL_EXPORTER_OTLP_CERTIFICATE would otherwise turn TLS on.
+		opts = append(opts, otlptracegrpc.WithTLSCredentials(insecure.NewCredentials()))
+	}
+	return otlptracegrpc.New(ctx, opts...)
+}
+
+// TracerProvider is the OpenTelemetry SDK provider, for what this package
+// does not wrap (tracers of your own, span processors' flush).
+func (p *Provider) TracerProvider() *sdktrace.TracerProvider { return p.tp }
+
+// Endpoint is the URL spans are exported to, empty when export is off.
+func (p *Provider) Endpoint() string { return p.endpoint }
+
+// ForceFlush exports the spans ended so far, waiting at most until ctx is
+// done. Its error is the export's (also reported, see Provider) or ctx's.
+func (p *Provider) ForceFlush(ctx context.Context) error {
+	return p.tp.ForceFlush(ctx)
+}
+
+// Shutdown exports the spans still queued and stops the provider; spans
+// ended afterwards are dropped. It returns when that is done or ctx is,
+// whichever comes first: when ctx ends first, the export in flight is
+// cancelled and its spans are lost, and Shutdown returns ctx's error.
+// Call it before the process exits, with a deadline.
+func (p *Provider) Shutdown(ctx context.Context) error {
+	err := p.tp.Shutdown(ctx)
+	if p.exporter != nil {
+		// Done or given up on: either way no export may outlive Shutdown
+		// by more than it takes to notice the cancellation.
+		p.exporter.abort()
+	}
+	return err
+}
+
+// InitTarget is the target of the line LogInit writes: Dynamo's, whose
+// line comes from its module dynamo_runtime::logging, so that DYN_LOG
+// directives written for Dynamo treat both alike.
+const InitTarget = "dynamo_runtime::logging"
+
+// LogInit writes the line Dynamo writes when its logging starts, at INFO
+// under target InitTarget: "OpenTelemetry OTLP export enabled" with fields
+// endpoint and service, or "OpenTelemetry OTLP export disabled, traces
+// local only" with field service.
+func (p *Provider) LogInit(log *zap.Logger) {
+	log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return targetCore{Core: c, target: InitTarget}
+	}))
+	if p.endpoint != "" {
+		log.Info("OpenTelemetry OTLP export enabled",
+			zap.String("endpoint", p.endpoint), zap.String("service", p.service))
+		return
+	}
+	log.Info("OpenTelemetry OTLP export disabled, traces local only", zap.String("service", p.service))
+}
+
+// targetCore sends entries on under a fixed target (logger name), whatever
+// the logger's own name: zap's Named can only append to it.
+type targetCore struct {
+	zapcore.Core
+	target string
+}
+
+// Enabled lets every level through to Check, which decides with the right
+// target: a logger bound to another name may be quieter than InitTarget.
+func (targetCore) Enabled(zapcore.Level) bool { return true }
+
+func (c targetCore) With(fields []zapcore.Field) zapcore.Core {
+	return targetCore{Core: c.Core.With(fields), target: c.target}
+}
+
+func (c targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	ent.LoggerName = c.target
+	return c.Core.Check(ent, ce)
+}
+
+// reportingExporter tells the reporter how each export went, and lets
+// Shutdown cancel the export in flight when its deadline passes.
+type reportingExporter struct {
+	sdktrace.SpanExporter
+	r     *reporter
+	stop  context.Context
+	abort context.CancelFunc
+}
+
+func newReportingExporter(e sdktrace.SpanExporter, r *reporter) *reportingExporter {
+	stop, abort := context.WithCancel(context.Background())
+	return &reportingExporter{SpanExporter: e, r: r, stop: stop, abort: abort}
+}
+
+func (e *reportingExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(e.stop, cancel) // Shutdown gave up waiting
+	defer stop()
+	err := e.SpanExporter.ExportSpans(ctx, spans)
+	e.r.exported(len(spans), err)
+	if err != nil {
+		// The batch processor hands the error to otel.Handle, which is the
+		// reporter: the mark tells it the failure is accounted for.
+		return &reportedError{err}
+	}
+	return nil
+}
+
+// reportedError is an export error the reporter has already seen.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
+
+// maxOtherErrors bounds the distinct OpenTelemetry errors reported, so that
+// errors with varying text cannot flood the output.
+const maxOtherErrors = 10
+
+// reporter writes export failures and other OpenTelemetry errors to out,
+// each kind once (see Provider).
+type reporter struct {
+	out   io.Writer
+	where string // "OTLP export to <endpoint> (<protocol>)"
+
+	mu          sync.Mutex
+	failing     bool
+	lostBatches int // since the failure was reported
+	lostSpans   int
+	failures    int // every failed export, for tests
+	lines       int // every line written, for tests
+	seen        map[string]bool
+}
+
+var _ otel.ErrorHandler = (*reporter)(nil)
+
+// exported records the outcome of exporting a batch of n spans.
+func (r *reporter) exported(n int, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err == nil {
+		if r.failing {
+			r.failing = false
+			r.printf("dynlog: %s recovered; %d spans in %d batches were dropped while it failed\n",
+				r.where, r.lostSpans, r.lostBatches)
+		}
+		return
+	}
+	r.failures++
+	if r.failing {
+		r.lostBatches++
+		r.lostSpans += n
+		return
+	}
+	r.failing, r.lostBatches, r.lostSpans = true, 1, n
+	r.printf("dynlog: %s failed: %v; dropped %d spans and will keep trying, without reporting further failures until an export succeeds\n",
+		r.where, err, n)
+}
+
+// Handle is OpenTelemetry's error handler: it reports an error the first
+// time its text is seen, and ignores the export failures the exporter has
+// reported already.
+func (r *reporter) Handle(err error) {
+	var done *reportedError
+	if err == nil || errors.As(err, &done) {
+		return
+	}
+	msg := strings.TrimSpace(err.Error())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.seen[msg] || len(r.seen) > maxOtherErrors {
+		return
+	}
+	if r.seen == nil {
+		r.seen = make(map[string]bool)
+	}
+	r.seen[msg] = true
+	if len(r.seen) > maxOtherErrors {
+		r.printf("dynlog: OpenTelemetry: more than %d distinct errors; not reporting further ones\n", maxOtherErrors)
+		return
+	}
+	r.printf("dynlog: OpenTelemetry: %s (reported once)\n", msg)
+}
+
+// printf writes a line; r.mu is held.
+func (r *reporter) printf(format string, args ...any) {
+	r.lines++
+	_, _ = fmt.Fprintf(r.out, format, args...)
+}

@@ -1,0 +1,626 @@
+package tracing
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/otlptest"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// The tests here install providers process-wide (Start's, and
+// OpenTelemetry's globals): none of them may run in parallel, and each puts
+// the previous state back when it ends.
+
+// keepExportGlobals restores, when t ends, everything NewProvider installs.
+func keepExportGlobals(t *testing.T) {
+	t.Helper()
+	tracers := current.Load()
+	tp := otel.GetTracerProvider()
+	prop := otel.GetTextMapPropagator()
+	handler := otel.GetErrorHandler()
+	t.Cleanup(func() {
+		current.Store(tracers)
+		// Only a NewProvider that succeeded changed the globals; setting
+		// OpenTelemetry's defaults to themselves would make it complain.
+		if otel.GetTracerProvider() == tp {
+			return
+		}
+		otel.SetTracerProvider(tp)
+		otel.SetTextMapPropagator(prop)
+		otel.SetErrorHandler(handler)
+	})
+}
+
+// lockedBuffer is a buffer that a background goroutine may write to while
+// the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) Sync() error { return nil }
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// nonEmptyLines splits s into lines, leaving out empty ones.
+func nonEmptyLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// exportLogger logs JSONL at every level, span events on, into out.
+func exportLogger(out *lockedBuffer) *zap.Logger {
+	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
+	return zap.New(NewCore(core, true), zap.AddCaller())
+}
+
+// jsonLines decodes every line of out.
+func jsonLines(t *testing.T, out *lockedBuffer) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, l := range nonEmptyLines(out.String()) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line is not JSON: %q: %v", l, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}
+
+func str(m map[string]any, key string) string {
+	s, _ := m[key].(string)
+	return s
+}
+
+func shutdown(t *testing.T, p *Provider) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := p.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+}
+
+// TestExportMatchesLines checks DESIGN §9.1 end to end: the spans a real
+// OTLP receiver gets have the IDs, parents and names the JSONL lines print.
+func TestExportMatchesLines(t *testing.T) {
+	tests := []struct {
+		name     string
+		receiver func(testing.TB) *otlptest.Receiver
+		config   func(r *otlptest.Receiver) ExportConfig
+	}{
+		{"grpc", otlptest.NewGRPCReceiver, func(r *otlptest.Receiver) ExportConfig {
+			return ExportConfig{Endpoint: r.Endpoint()} // the protocol defaults to grpc
+		}},
+		{"grpc traces endpoint", otlptest.NewGRPCReceiver, func(r *otlptest.Receiver) ExportConfig {
+			return ExportConfig{Protocol: ProtocolGRPC, Endpoint: "http://127.0.0.1:1", TracesEndpoint: r.TracesEndpoint()}
+		}},
+		{"http base endpoint", otlptest.NewHTTPReceiver, func(r *otlptest.Receiver) ExportConfig {
+			return ExportConfig{Protocol: ProtocolHTTPProtobuf, Endpoint: r.Endpoint()} // /v1/traces appended
+		}},
+		{"http traces endpoint", otlptest.NewHTTPReceiver, func(r *otlptest.Receiver) ExportConfig {
+			return ExportConfig{Protocol: ProtocolHTTPProtobuf, Endpoint: "http://127.0.0.1:1", TracesEndpoint: r.TracesEndpoint()}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			keepExportGlobals(t)
+			rcv := tt.receiver(t)
+			var out, errOut lockedBuffer
+			cfg := tt.config(rcv)
+			cfg.Enabled, cfg.ServiceName, cfg.ErrorOutput = true, "export-test", &errOut
+			p, err := NewProvider(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := exportLogger(&out)
+
+			ctx := WithLogger(context.Background(), log)
+			ctx1, root := Start(ctx, "http-request", zap.String("method", "GET"))
+			log.Info("in root", Ctx(ctx1))
+			ctx2, child := Start(ctx1, "prefill")
+			log.Info("in child", Ctx(ctx2))
+			ctx3, direct := p.TracerProvider().Tracer("x").Start(ctx2, "direct")
+			log.Info("in direct", Ctx(ctx3))
+			ctx4, grand := Start(ctx3, "decode")
+			log.Info("in grandchild", Ctx(ctx4))
+			grand.End()
+			direct.End()
+			child.End()
+			root.End()
+			shutdown(t, p)
+
+			exported := map[string]otlptest.Span{}
+			for _, s := range rcv.Spans() {
+				if _, dup := exported[s.SpanID]; dup {
+					t.Errorf("span %s exported twice", s.SpanID)
+				}
+				exported[s.SpanID] = s
+				if got := s.Resource["service.name"]; got != "export-test" {
+					t.Errorf("span %q: resource service.name = %q, want export-test", s.Name, got)
+				}
+			}
+			if len(exported) != 4 {
+				t.Fatalf("received %d spans, want 4: %+v", len(exported), rcv.Spans())
+			}
+
+			lines := jsonLines(t, &out)
+			seen := map[string]bool{}
+			messages := map[string]string{} // message -> span name
+			for _, l := range lines {
+				id := str(l, "span_id")
+				s, ok := exported[id]
+				if !ok {
+					t.Errorf("line %v: span_id %q was not exported", l, id)
+					continue
+				}
+				seen[id] = true
+				if got := str(l, "trace_id"); got != s.TraceID {
+					t.Errorf("line %q: trace_id %s, exported %s", str(l, "message"), got, s.TraceID)
+				}
+				if got := str(l, "parent_id"); got != s.ParentSpanID {
+					t.Errorf("line %q: parent_id %q, exported %q", str(l, "message"), got, s.ParentSpanID)
+				}
+				if got := str(l, "span_name"); got != s.Name {
+					t.Errorf("line %q: span_name %q, exported %q", str(l, "message"), got, s.Name)
+				}
+				messages[str(l, "message")] = s.Name
+			}
+			if len(seen) != len(exported) {
+				t.Errorf("lines name %d of the %d exported spans", len(seen), len(exported))
+			}
+			for msg, span := range map[string]string{
+				"in root": "http-request", "in child": "prefill", "in direct": "direct", "in grandchild": "decode",
+			} {
+				if messages[msg] != span {
+					t.Errorf("line %q is in span %q, want %q", msg, messages[msg], span)
+				}
+			}
+
+			// One trace; the chain is root <- child <- direct <- grandchild.
+			byName := map[string]otlptest.Span{}
+			for _, s := range exported {
+				byName[s.Name] = s
+				if s.TraceID != byName["http-request"].TraceID && byName["http-request"].TraceID != "" {
+					t.Errorf("span %q is in trace %s, not the root's", s.Name, s.TraceID)
+				}
+			}
+			for childName, parentName := range map[string]string{"prefill": "http-request", "direct": "prefill", "decode": "direct"} {
+				if got, want := byName[childName].ParentSpanID, byName[parentName].SpanID; got != want {
+					t.Errorf("span %q: parent %q, want %q's %q", childName, got, parentName, want)
+				}
+			}
+			if byName["http-request"].ParentSpanID != "" {
+				t.Errorf("root has parent %q", byName["http-request"].ParentSpanID)
+			}
+			if got := byName["http-request"].Attributes["method"]; got != "GET" {
+				t.Errorf("root attribute method = %q, want GET", got)
+			}
+			if s := errOut.String(); s != "" {
+				t.Errorf("error output: %q, want nothing", s)
+			}
+		})
+	}
+}
+
+func TestProviderInstallsGlobals(t *testing.T) {
+	keepExportGlobals(t)
+	p, err := NewProvider(context.Background(), ExportConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t, p)
+	if TracerProvider() != p.TracerProvider() {
+		t.Error("Start does not use the new provider")
+	}
+	if otel.GetTracerProvider() != p.TracerProvider() {
+		t.Error("OpenTelemetry's global provider is not the new provider")
+	}
+	if eh, ok := otel.GetErrorHandler().(*reporter); !ok || eh != p.reporter {
+		t.Errorf("global error handler is %T, want the provider's reporter", otel.GetErrorHandler())
+	}
+	fields := strings.Join(otel.GetTextMapPropagator().Fields(), ",")
+	if !strings.Contains(fields, "traceparent") || !strings.Contains(fields, "baggage") {
+		t.Errorf("global propagator fields %q, want W3C trace context and baggage", fields)
+	}
+	if p.Endpoint() != "" {
+		t.Errorf("Endpoint() = %q with export off", p.Endpoint())
+	}
+}
+
+func TestNewProviderErrors(t *testing.T) {
+	keepExportGlobals(t)
+	before := TracerProvider()
+	ratio := 1.5
+	for _, tt := range []struct {
+		cfg  ExportConfig
+		want string
+	}{
+		{ExportConfig{Protocol: "http/json"}, `tracing: unknown OTLP protocol "http/json" (want grpc or http/protobuf); no provider made`},
+		{ExportConfig{SampleRatio: &ratio}, `tracing: sample ratio 1.5 is not between 0 and 1; no provider made`},
+		{ExportConfig{Enabled: true, Endpoint: "collector:4317"}, `tracing: OTLP endpoint "collector:4317" is not an http:// or https:// URL with a host`},
+		{ExportConfig{Enabled: true, TracesEndpoint: "ftp://collector"}, `tracing: OTLP endpoint "ftp://collector"`},
+	} {
+		p, err := NewProvider(context.Background(), tt.cfg)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("NewProvider(%+v) error = %v, want %q", tt.cfg, err, tt.want)
+		}
+		if p != nil {
+			t.Errorf("NewProvider(%+v) returned a provider with its error", tt.cfg)
+		}
+	}
+	if TracerProvider() != before {
+		t.Error("a failed NewProvider installed a provider")
+	}
+}
+
+func TestResolveEndpoint(t *testing.T) {
+	for _, tt := range []struct {
+		cfg      ExportConfig
+		protocol string
+		want     string
+	}{
+		{ExportConfig{}, ProtocolGRPC, "http://localhost:4317"},
+		{ExportConfig{}, ProtocolHTTPProtobuf, "http://localhost:4318/v1/traces"},
+		{ExportConfig{Endpoint: "https://c:4317"}, ProtocolGRPC, "https://c:4317"},
+		{ExportConfig{Endpoint: "http://c:4317/ignored"}, ProtocolGRPC, "http://c:4317"},
+		{ExportConfig{Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://c:4318/v1/traces"},
+		{ExportConfig{Endpoint: "http://c:4318/"}, ProtocolHTTPProtobuf, "http://c:4318/v1/traces"},
+		{ExportConfig{Endpoint: "https://c/otlp/"}, ProtocolHTTPProtobuf, "https://c/otlp/v1/traces"},
+		{ExportConfig{TracesEndpoint: "http://t:4318/custom", Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://t:4318/custom"},
+		{ExportConfig{TracesEndpoint: "http://t:4318"}, ProtocolHTTPProtobuf, "http://t:4318/"},
+		{ExportConfig{TracesEndpoint: "http://t:4317", Endpoint: "http://c:4317"}, ProtocolGRPC, "http://t:4317"},
+	} {
+		u, err := resolveEndpoint(tt.cfg, tt.protocol)
+		if err != nil {
+			t.Errorf("resolveEndpoint(%+v, %s): %v", tt.cfg, tt.protocol, err)
+			continue
+		}
+		if u.String() != tt.want {
+			t.Errorf("resolveEndpoint(%+v, %s) = %s, want %s", tt.cfg, tt.protocol, u, tt.want)
+		}
+	}
+}
+
+func TestLogInit(t *testing.T) {
+	keepExportGlobals(t)
+	rcv := otlptest.NewGRPCReceiver(t)
+	var out lockedBuffer
+	// A named logger: the line still goes out under Dynamo's target.
+	log := exportLogger(&out).Named("frontend")
+
+	on, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: rcv.Endpoint(), ServiceName: "frontend"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on.LogInit(log)
+	shutdown(t, on)
+	off, err := NewProvider(context.Background(), ExportConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	off.LogInit(log)
+	shutdown(t, off)
+
+	lines := jsonLines(t, &out)
+	if len(lines) != 2 {
+		t.Fatalf("got %d lines, want 2: %v", len(lines), lines)
+	}
+	for i, want := range []map[string]string{
+		{"message": "OpenTelemetry OTLP export enabled", "endpoint": rcv.Endpoint(), "service": "frontend"},
+		{"message": "OpenTelemetry OTLP export disabled, traces local only", "service": "dynamo"},
+	} {
+		l := lines[i]
+		want["target"], want["level"] = InitTarget, "INFO"
+		for k, v := range want {
+			if str(l, k) != v {
+				t.Errorf("line %d: %s = %q, want %q (line %v)", i, k, str(l, k), v, l)
+			}
+		}
+		if _, ok := want["endpoint"]; !ok {
+			if _, has := l["endpoint"]; has {
+				t.Errorf("line %d has an endpoint: %v", i, l)
+			}
+		}
+	}
+}
+
+var hexID = regexp.MustCompile(`^[0-9a-f]+$`)
+
+// TestSampleRatioZero: nothing sampled is exported, yet lines carry IDs;
+// a sampled remote parent still wins (parent-based).
+func TestSampleRatioZero(t *testing.T) {
+	keepExportGlobals(t)
+	rcv := otlptest.NewGRPCReceiver(t)
+	var out lockedBuffer
+	zero := 0.0
+	p, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: rcv.Endpoint(), SampleRatio: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := exportLogger(&out)
+	ctx := WithLogger(context.Background(), log)
+
+	ctx1, root := Start(ctx, "root")
+	ctx2, child := Start(ctx1, "child")
+	log.Info("unsampled", Ctx(ctx2))
+	child.End()
+	root.End()
+	if root.SpanContext().IsSampled() {
+		t.Error("ratio 0 sampled a new trace")
+	}
+
+	remote := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID:    trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+		SpanID:     trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+		TraceFlags: trace.FlagsSampled,
+		Remote:     true,
+	})
+	ctx3, worker := Start(trace.ContextWithRemoteSpanContext(ctx, remote), "worker")
+	log.Info("sampled by parent", Ctx(ctx3))
+	worker.End()
+	shutdown(t, p)
+
+	spans := rcv.Spans()
+	if len(spans) != 1 || spans[0].Name != "worker" {
+		t.Fatalf("exported %+v, want only the span with the sampled parent", spans)
+	}
+	if spans[0].TraceID != remote.TraceID().String() || spans[0].ParentSpanID != remote.SpanID().String() {
+		t.Errorf("worker: trace %s parent %s, want %s and %s", spans[0].TraceID, spans[0].ParentSpanID, remote.TraceID(), remote.SpanID())
+	}
+
+	var unsampled, sampled map[string]any
+	for _, l := range jsonLines(t, &out) {
+		switch str(l, "message") {
+		case "unsampled":
+			unsampled = l
+		case "sampled by parent":
+			sampled = l
+		}
+	}
+	if unsampled == nil || sampled == nil {
+		t.Fatalf("missing lines in %q", out.String())
+	}
+	if tid, sid := str(unsampled, "trace_id"), str(unsampled, "span_id"); len(tid) != 32 || len(sid) != 16 || !hexID.MatchString(tid+sid) {
+		t.Errorf("unsampled line: trace_id %q span_id %q, want 32 and 16 hex digits", tid, sid)
+	}
+	if got, want := str(unsampled, "parent_id"), root.SpanContext().SpanID().String(); got != want {
+		t.Errorf("unsampled line: parent_id %q, want the root's %q", got, want)
+	}
+	if str(sampled, "span_id") != spans[0].SpanID || str(sampled, "parent_id") != spans[0].ParentSpanID {
+		t.Errorf("sampled line %v does not match exported span %+v", sampled, spans[0])
+	}
+}
+
+// closedPort is a loopback address nothing listens on.
+func closedPort(t *testing.T) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	lis.Close()
+	return addr
+}
+
+// waitFailures waits until the reporter has seen n failed exports.
+func waitFailures(t *testing.T, r *reporter, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r.mu.Lock()
+		got := r.failures
+		r.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reporter saw %d failed exports, want %d", got, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestUnreachableEndpoint: a collector that is not there delays nothing
+// beyond the deadlines given, and its failure is reported once.
+func TestUnreachableEndpoint(t *testing.T) {
+	// Loose bounds: what matters is that nothing waits for the exporter's
+	// own timeouts (10 s) or retries.
+	const slack = 2 * time.Second
+	for _, protocol := range []string{ProtocolGRPC, ProtocolHTTPProtobuf} {
+		t.Run(protocol, func(t *testing.T) {
+			keepExportGlobals(t)
+			var out, errOut lockedBuffer
+			endpoint := "http://" + closedPort(t)
+
+			begin := time.Now()
+			p, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: endpoint, Protocol: protocol, ErrorOutput: &errOut})
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := exportLogger(&out)
+			ctx := WithLogger(context.Background(), log)
+			for range 100 {
+				c, s := Start(ctx, "work")
+				log.Info("working", Ctx(c))
+				s.End()
+			}
+			if d := time.Since(begin); d > slack {
+				t.Errorf("NewProvider and 100 spans took %v", d)
+			}
+
+			const flushes = 3
+			for i := range flushes {
+				_, s := Start(ctx, fmt.Sprint("batch-", i))
+				s.End()
+				fctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+				begin := time.Now()
+				err := p.ForceFlush(fctx)
+				cancel()
+				if err == nil {
+					t.Errorf("ForceFlush %d succeeded against a closed port", i)
+				}
+				if d := time.Since(begin); d > 300*time.Millisecond+slack {
+					t.Errorf("ForceFlush %d took %v with a 300ms deadline", i, d)
+				}
+			}
+			waitFailures(t, p.reporter, flushes)
+
+			_, s := Start(ctx, "last")
+			s.End()
+			sctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			begin = time.Now()
+			_ = p.Shutdown(sctx) // its error, if any, is the deadline's
+			if d := time.Since(begin); d > 500*time.Millisecond+slack {
+				t.Errorf("Shutdown took %v with a 500ms deadline", d)
+			}
+			// The final export fails too, promptly: Shutdown cancels it
+			// when its deadline passes.
+			waitFailures(t, p.reporter, flushes+1)
+
+			lines := nonEmptyLines(errOut.String())
+			if len(lines) != 1 {
+				t.Fatalf("error output has %d lines, want 1:\n%s", len(lines), errOut.String())
+			}
+			t.Logf("reported: %s", lines[0])
+			want := fmt.Sprintf("dynlog: OTLP export to %s (%s) failed: ", p.Endpoint(), protocol)
+			if !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], "without reporting further failures until an export succeeds") {
+				t.Errorf("error line %q, want it to start %q", lines[0], want)
+			}
+		})
+	}
+}
+
+// TestExportRecovers: a collector that refuses exports and then takes them
+// again gives one failure line and one recovery line.
+func TestExportRecovers(t *testing.T) {
+	for _, tt := range []struct {
+		protocol string
+		receiver func(testing.TB) *otlptest.Receiver
+	}{
+		{ProtocolGRPC, otlptest.NewGRPCReceiver},
+		{ProtocolHTTPProtobuf, otlptest.NewHTTPReceiver},
+	} {
+		t.Run(tt.protocol, func(t *testing.T) {
+			keepExportGlobals(t)
+			rcv := tt.receiver(t)
+			var errOut lockedBuffer
+			p, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: rcv.Endpoint(), Protocol: tt.protocol, ErrorOutput: &errOut})
+			if err != nil {
+				t.Fatal(err)
+			}
+			flush := func(name string) error {
+				_, s := Start(context.Background(), name)
+				s.End()
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				return p.ForceFlush(ctx)
+			}
+
+			rcv.Reject(true)
+			for _, name := range []string{"refused-1", "refused-2", "refused-3"} {
+				if err := flush(name); err == nil {
+					t.Errorf("export of %s succeeded while the receiver refuses", name)
+				}
+			}
+			rcv.Reject(false)
+			if err := flush("accepted"); err != nil {
+				t.Errorf("export after recovery: %v", err)
+			}
+			shutdown(t, p)
+
+			lines := nonEmptyLines(errOut.String())
+			if len(lines) != 2 {
+				t.Fatalf("error output has %d lines, want 2:\n%s", len(lines), errOut.String())
+			}
+			where := fmt.Sprintf("OTLP export to %s", p.Endpoint())
+			if !strings.Contains(lines[0], where) || !strings.Contains(lines[0], " failed: ") {
+				t.Errorf("first line %q, want the failure of %s", lines[0], where)
+			}
+			if want := "dynlog: " + where + " (" + tt.protocol + ") recovered; 3 spans in 3 batches were dropped while it failed"; lines[1] != want {
+				t.Errorf("second line\n%q, want\n%q", lines[1], want)
+			}
+			if spans := rcv.Spans(); len(spans) != 1 || spans[0].Name != "accepted" {
+				t.Errorf("received %+v, want only the span sent after recovery", spans)
+			}
+		})
+	}
+}
+
+func TestReporterHandle(t *testing.T) {
+	var out lockedBuffer
+	r := &reporter{out: &out}
+	r.Handle(nil)
+	r.Handle(errors.New("partial success: 2 spans rejected"))
+	r.Handle(errors.New("partial success: 2 spans rejected"))
+	r.Handle(fmt.Errorf("wrapped: %w", &reportedError{errors.New("traces export: connection refused")}))
+	r.Handle(errors.New("another"))
+	want := "dynlog: OpenTelemetry: partial success: 2 spans rejected (reported once)\n" +
+		"dynlog: OpenTelemetry: another (reported once)\n"
+	if out.String() != want {
+		t.Errorf("output\n%q, want\n%q", out.String(), want)
+	}
+
+	for i := range 2 * maxOtherErrors {
+		r.Handle(fmt.Errorf("error %d", i))
+	}
+	lines := nonEmptyLines(out.String())
+	if len(lines) != maxOtherErrors+1 {
+		t.Fatalf("%d lines after many distinct errors, want %d:\n%s", len(lines), maxOtherErrors+1, out.String())
+	}
+	if want := fmt.Sprintf("dynlog: OpenTelemetry: more than %d distinct errors; not reporting further ones", maxOtherErrors); lines[len(lines)-1] != want {
+		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
+	}
+}
+
+// The propagator NewProvider installs carries a Start span to otelhttp and
+// friends.
+func TestGlobalPropagatorCarriesStartSpans(t *testing.T) {
+	keepExportGlobals(t)
+	p, err := NewProvider(context.Background(), ExportConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t, p)
+	ctx, s := Start(context.Background(), "outbound")
+	defer s.End()
+	carrier := propagation.MapCarrier{}
+	otel.GetTextMapPropagator().Inject(ctx, carrier)
+	sc := s.SpanContext()
+	if want := fmt.Sprintf("00-%s-%s-01", sc.TraceID(), sc.SpanID()); carrier["traceparent"] != want {
+		t.Errorf("traceparent %q, want %q", carrier["traceparent"], want)
+	}
+}

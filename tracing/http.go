@@ -1,0 +1,129 @@
+package tracing
+
+import (
+	"net/http"
+
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.uber.org/zap"
+)
+
+// Middleware wraps next so that each request runs in a root span named
+// http-request, as Dynamo's HTTP frontend does (DESIGN §9.4):
+//
+//   - it reads traceparent, tracestate, x-request-id and request-id from the
+//     request's headers, as Extract does, so that the span continues the
+//     caller's trace when traceparent is valid and starts a new one when
+//     it is absent or invalid (the request is served either way, and
+//     nothing is logged about a bad header);
+//   - the span's fields are method, uri (the request target as received,
+//     r.RequestURI), version (the protocol, HTTP/1.1), x_request_id when
+//     the header is valid and request_id (the caller's UUID or a new one);
+//   - next runs with the span's context: lines given tracing.Ctx of
+//     r.Context() carry its keys, spans started from it are its children,
+//     and outbound calls through Transport send them on;
+//   - the span ends when next returns, or when it panics: then the
+//     OpenTelemetry span gets the status Error and the panic goes on.
+//
+// The span's SPAN_CREATED and SPAN_CLOSED events go to the logger of the
+// request's context (see WithLogger), else to zap.L(). A server puts its
+// logger in every request's context with BaseContext:
+//
+//	srv := &http.Server{
+//		Addr:    ":8000",
+//		Handler: tracing.Middleware(mux),
+//		BaseContext: func(net.Listener) context.Context {
+//			return tracing.WithLogger(context.Background(), log)
+//		},
+//	}
+//
+// Middleware does not write the IDs into the response. Its span is an
+// internal span to OpenTelemetry, with the fields above as attributes.
+func Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sc, req := extract(propagation.HeaderCarrier(r.Header))
+		uri := r.RequestURI
+		if uri == "" { // a request made in-process, not read by a server
+			uri = r.URL.RequestURI()
+		}
+		fields := make([]zap.Field, 0, 5)
+		fields = append(fields,
+			zap.String("method", r.Method),
+			zap.String("uri", uri),
+			zap.String("version", r.Proto))
+		if req.xRequestID != "" {
+			fields = append(fields, zap.String("x_request_id", req.xRequestID))
+		}
+		fields = append(fields, zap.String("request_id", req.requestID))
+
+		ctx, span := startServer(contextWith(r.Context(), sc, req), "http-request", fields...)
+		returned := false
+		defer func() {
+			if !returned {
+				span.OTel().SetStatus(codes.Error, "handler panicked")
+			}
+			span.End()
+		}()
+		next.ServeHTTP(w, r.WithContext(ctx))
+		returned = true
+	})
+}
+
+// transport is the RoundTripper of Transport.
+type transport struct {
+	base http.RoundTripper // nil: http.DefaultTransport
+}
+
+var _ http.RoundTripper = (*transport)(nil)
+
+// Transport returns a RoundTripper that sends the trace context and request
+// IDs of each request's context (see Inject) as headers, through base; a
+// nil base means http.DefaultTransport, looked up at each call as
+// http.Client does. It leaves the caller's request untouched: the headers
+// go on a clone, and a request whose context has nothing to send goes out
+// as it is.
+//
+// It starts no span of its own: the service called makes its http-request
+// span a child of the span in the request's context (DESIGN §9.5), so
+// start one around the call if the call deserves a name:
+//
+//	client := &http.Client{Transport: tracing.Transport(nil)}
+//	ctx, span := tracing.Start(ctx, "prefill.call")
+//	defer span.End()
+//	req, _ := http.NewRequestWithContext(ctx, "POST", url, body)
+//	resp, err := client.Do(req)
+func Transport(base http.RoundTripper) http.RoundTripper {
+	return &transport{base: base}
+}
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	h := make(http.Header, 4)
+	Inject(req.Context(), propagation.HeaderCarrier(h))
+	if len(h) == 0 {
+		return base.RoundTrip(req)
+	}
+	out := req.Clone(req.Context())
+	if out.Header == nil {
+		out.Header = make(http.Header, len(h))
+	}
+	for k, v := range h {
+		out.Header[k] = v
+	}
+	return base.RoundTrip(out)
+}
+
+// CloseIdleConnections closes the idle connections of the base transport,
+// so that http.Client.CloseIdleConnections reaches it.
+func (t *transport) CloseIdleConnections() {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if c, ok := base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
