@@ -35,7 +35,7 @@
 // an error naming the file, line and column; a missing file is skipped.
 // Variables win over the TOML key for the same setting (format, local_tz;
 // for colour the variables of §5, then ansi = "always" | "never", then
-// auto). span_events is read for the tracing release; [file] is read and,
+// auto; span_events as said under Tracing). [file] is read and,
 // until file output lands, reported on the error output while lines go to
 // the usual stream.
 //
@@ -64,9 +64,31 @@
 //
 // # Options
 //
+// # Tracing
+//
+// Both presets put package tracing's core in the logger: lines given
+// tracing.Ctx(ctx) carry the span keys, and spans print SPAN_CREATED and
+// SPAN_CLOSED when DYN_LOGGING_SPAN_EVENTS is true, or, when it is unset,
+// when the TOML span_events says so, or else in the JSONL layout only (New;
+// NewVLLM prints them only when the variable is true). StartTracing reads
+// OTEL_EXPORT_ENABLED, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT,
+// OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL, OTEL_SERVICE_NAME and
+// OTEL_TRACES_SAMPLE_RATIO and sets up the provider spans use (OTLP over
+// gRPC or HTTP/protobuf); NewVLLM turns on call tracing when
+// VLLM_TRACE_FUNCTION is a non-zero integer.
+//
+// # Init
+//
+// Init is New once per process: it replaces zap's globals, starts tracing
+// and reloads the filter on SIGHUP; on a configuration error it prints
+// "Failed to initialize logging: <err>" and exits 1, as Dynamo does.
+// Shutdown flushes the exporter and the logger before the process exits.
+//
+// # Options
+//
 // WithEnv reads variables from a function instead of the process
 // environment, WithOutput writes somewhere other than the preset's stream,
 // WithErrorOutput takes the logger's own complaints, and WithClock pins
-// timestamps, WithSystemConfig replaces SystemConfigPath. File output,
-// tracing and once-only lines come in later releases (see README.md).
+// timestamps, WithSystemConfig replaces SystemConfigPath. File output and
+// once-only lines come in later releases (see README.md).
 package core

@@ -1,0 +1,93 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+)
+
+// StartTracing sets up the process's tracing from the OTEL_* variables of
+// DESIGN §8 (read through WithEnv when given): an OpenTelemetry SDK provider
+// that Start, Middleware and OpenTelemetry-API spans use, exporting over
+// OTLP when OTEL_EXPORT_ENABLED is true. In the JSONL layout it writes
+// Dynamo's line "OpenTelemetry OTLP export enabled" (with endpoint and
+// service) or "OpenTelemetry OTLP export disabled, traces local only" to
+// log, as Dynamo does (it prints neither in the readable layout). A bad
+// variable is reported on the error output and left out. Call the
+// provider's Shutdown before exiting, to send the spans still queued.
+//
+// Without StartTracing (or Init), spans still get real IDs from a local
+// provider that exports nothing.
+func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracing.Provider, error) {
+	c := newConfig(opts)
+	cfg, errs := exportConfig(c.lookup)
+	for _, err := range errs {
+		c.warn(err.Error())
+	}
+	cfg.ErrorOutput = c.errorOutput
+	p, err := tracing.NewProvider(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	fc, err := c.loadTOML()
+	if err == nil && c.dynamoJSONL(fc) {
+		p.LogInit(log)
+	}
+	return p, nil
+}
+
+var (
+	initOnce     sync.Once
+	initLogger   *zap.Logger
+	initProvider *tracing.Provider
+	exit         = os.Exit // tests replace it
+)
+
+// Init is what a Dynamo-style service calls first: New from the process
+// environment, once per process (later calls return the same logger). It
+// replaces zap's global logger (zap.L, zap.S) with it, starts tracing
+// (StartTracing) and reloads the filter on SIGHUP (ReloadOnSIGHUP). If New
+// fails, Init prints "Failed to initialize logging: <err>" on stderr and
+// exits with status 1, as Dynamo does. Call Shutdown before exiting.
+func Init() *zap.Logger {
+	initOnce.Do(func() {
+		log, err := New()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "Failed to initialize logging: %v\n", err)
+			exit(1)
+			return
+		}
+		zap.ReplaceGlobals(log)
+		p, err := StartTracing(context.Background(), log)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %v\n", err)
+		}
+		ReloadOnSIGHUP(context.Background(), log)
+		initLogger, initProvider = log, p
+	})
+	return initLogger
+}
+
+// Shutdown flushes what Init started: the spans the OTLP exporter still
+// holds, within ctx, and the logger's buffered output. It does nothing
+// before Init.
+func Shutdown(ctx context.Context) error {
+	var errs []error
+	if initProvider != nil {
+		if err := initProvider.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if initLogger != nil {
+		// Sync on a terminal or pipe can fail with EINVAL; that loses nothing.
+		_ = initLogger.Sync()
+	}
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}

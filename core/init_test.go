@@ -1,0 +1,108 @@
+package core_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/internal/otlptest"
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+)
+
+// TestMain runs the test binary as TestInit's child process when asked.
+func TestMain(m *testing.M) {
+	if os.Getenv("DYNLOG_INIT_CHILD") == "1" {
+		initChild()
+	}
+	os.Exit(m.Run())
+}
+
+// initChild is the child process of TestInit: a service that calls Init,
+// traces one span, logs inside it and shuts down.
+func initChild() {
+	log := core.Init()
+	if core.Init() != log || zap.L() != log {
+		os.Exit(3)
+	}
+	ctx, span := tracing.Start(context.Background(), "child-op", zap.String("k", "v"))
+	zap.L().Named("svc").Info("hello", tracing.Ctx(ctx))
+	span.End()
+	if err := core.Shutdown(context.Background()); err != nil {
+		os.Exit(4)
+	}
+	os.Exit(0)
+}
+
+func runInitChild(t *testing.T, vars ...string) (stderr string, err error) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), append(vars, "DYNLOG_INIT_CHILD=1")...)
+	var out bytes.Buffer
+	cmd.Stderr = &out
+	err = cmd.Run()
+	return out.String(), err
+}
+
+// TestInit runs a real process through Init: JSONL on stderr, span events,
+// Dynamo's OTLP init line, and the span exported to an OTLP receiver with
+// the IDs the lines carry; then a broken TOML file makes Init exit 1 with
+// Dynamo's message.
+func TestInit(t *testing.T) {
+	rx := otlptest.NewGRPCReceiver(t)
+	stderr, err := runInitChild(t, "DYN_LOGGING_JSONL=1", "OTEL_EXPORT_ENABLED=1",
+		"OTEL_EXPORTER_OTLP_ENDPOINT="+rx.Endpoint(), "OTEL_SERVICE_NAME=init-test", "DYN_LOG=info")
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, stderr)
+	}
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("stderr line is not JSONL: %q", l)
+		}
+		lines = append(lines, m)
+	}
+	var msgs []string
+	for _, l := range lines {
+		msgs = append(msgs, l["message"].(string))
+	}
+	want := []string{"OpenTelemetry OTLP export enabled", "SPAN_CREATED", "hello", "SPAN_CLOSED"}
+	if strings.Join(msgs, "|") != strings.Join(want, "|") {
+		t.Fatalf("messages %q, want %q\n%s", msgs, want, stderr)
+	}
+	if lines[0]["target"] != "dynamo_runtime::logging" || lines[0]["service"] != "init-test" || lines[0]["endpoint"] != rx.Endpoint() {
+		t.Errorf("init line %v", lines[0])
+	}
+	spans := rx.WaitSpans(1, 10*time.Second)
+	if len(spans) != 1 {
+		t.Fatalf("receiver has %d spans, want 1", len(spans))
+	}
+	got := spans[0]
+	hello := lines[2]
+	if got.TraceID != hello["trace_id"] || got.SpanID != hello["span_id"] || got.Name != "child-op" ||
+		got.Resource["service.name"] != "init-test" || hello["target"] != "svc" {
+		t.Errorf("exported %+v, logged %v", got, hello)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(bad, []byte("log_level = \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr, err = runInitChild(t, "DYN_LOGGING_CONFIG_PATH="+bad)
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 1 {
+		t.Fatalf("child with a broken TOML file: %v, want exit status 1\n%s", err, stderr)
+	}
+	if !strings.HasPrefix(stderr, "Failed to initialize logging: ") || !strings.Contains(stderr, bad) {
+		t.Errorf("stderr %q, want Dynamo's message naming the file", stderr)
+	}
+}
