@@ -55,4 +55,61 @@
 // the cores around it (this module's cores have an Unwrap method), so with
 // events off a span writes and formats nothing. A logger without a tracing
 // core prints span events.
+//
+// # Propagation
+//
+// Middleware serves each HTTP request in a root span named http-request
+// (of server kind for OpenTelemetry), with the fields method, uri, version,
+// x_request_id and request_id, as Dynamo's frontend does; give the server
+// its logger with BaseContext and WithLogger. Transport sends the trace on
+// with outbound calls, and Inject and Extract do the same over any
+// propagation.TextMapCarrier, such as propagation.MapCarrier for the
+// headers of a message. Four headers travel: traceparent (W3C; version 00
+// on the way out, flags reduced to the sampled bit), tracestate (raw, at
+// most 4096 bytes, and only with a valid traceparent), x-request-id
+// (printable ASCII, at most 256 bytes) and request-id (a UUID; a new v4 one
+// when it is absent or invalid, so every request has one). A worker's span
+// therefore shares the caller's trace_id, has the caller's span as its
+// parent_id and repeats x_request_id and request_id. A header that fails
+// its check is dropped without a line, and a bad traceparent starts a new
+// trace: the request is always served. Values reach the lines escaped by
+// the encoders, and a tracestate that is not a plain-ASCII HTTP field value
+// is not sent on, so a hostile inbound value cannot break an outbound call.
+// Transport starts no client span: start one around a call that deserves a
+// name. Request data stored by Extract inside a span wins over the span's.
+//
+// # Export
+//
+// NewProvider builds the OpenTelemetry SDK provider from an ExportConfig
+// (package core reads it from the OTEL_* variables): resource service.name
+// (default "dynamo"), a parent-based ratio sampler when a ratio is given,
+// this package's span processor, and, when enabled, an OTLP exporter over
+// gRPC (default, http://localhost:4317) or HTTP/protobuf behind a batch
+// processor. It installs itself for Start and as OpenTelemetry's global
+// provider, with W3C trace-context and baggage propagators. Nothing blocks
+// on the network: an unreachable endpoint costs nothing at span end, its
+// failure is reported once on the error output (and its recovery once),
+// and Shutdown, which flushes, returns when its context ends. LogInit
+// writes Dynamo's "OpenTelemetry OTLP export enabled" (endpoint, service)
+// or "... disabled, traces local only" line under dynamo_runtime::logging.
+//
+// # Call tracing
+//
+// Call tracing is Go's form of vLLM's VLLM_TRACE_FUNCTION. A function that
+// begins with defer tracing.Call()() appends "YYYY-MM-DD HH:MM:SS.ffffff
+// Call to <func> in <file>:<line> from <caller> in <file>:<line>" to the
+// process's trace file when called, and "... Return from <func> in
+// <file>:<line> to <caller> in <file>:<line>" when it returns, in vLLM's
+// format. Names are Go's full function names
+// (github.com/acme/x.(*Worker).Step). The Call line gives the function's
+// func line and the call site; the Return line the return statement that
+// ran, or the closing brace (always the brace under -race or -gcflags=-N),
+// or the panicking line. Call tracing is off by default, and then the
+// helper is one atomic load that allocates nothing, so it can stay in
+// production code. EnableCallTrace(dir) starts a file
+// dynlog-trace-<pid>-<YYYYmmdd_HHMMSS>.log in dir (os.TempDir() when
+// empty) and DisableCallTrace closes it; package core turns it on when
+// VLLM_TRACE_FUNCTION is non-zero. All goroutines share the file; each line
+// is written whole by one write, and a failed write turns tracing off with
+// one report on stderr.
 package tracing
