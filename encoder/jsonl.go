@@ -53,6 +53,7 @@ type jsonlEncoder struct {
 
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
 	line   []byte                        // scratch for EncodeEntry
+	order  []int32                       // scratch: kvs's indexes in key order
 }
 
 var _ zapcore.Encoder = (*jsonlEncoder)(nil)
@@ -185,13 +186,21 @@ func (e *jsonlEncoder) context() *frozenContext {
 	if f := e.frozen.Load(); f != nil {
 		return f
 	}
+	f := freeze(e.kvs, e.vals.b, e.nsOpen)
+	e.frozen.Store(f)
+	return f
+}
+
+// freeze sorts kvs (whose values lie in vals), keeps the last of each key
+// and pre-encodes them. A namespace still open (nsOpen > 0) is the last kv
+// and is kept aside, open.
+func freeze(src []keyValue, vals []byte, nsOpen int) *frozenContext {
 	f := &frozenContext{}
-	kvs := make([]keyValue, len(e.kvs))
-	copy(kvs, e.kvs)
-	vals := e.vals.b
-	if e.nsOpen > 0 {
+	kvs := make([]keyValue, len(src))
+	copy(kvs, src)
+	if nsOpen > 0 {
 		open := kvs[len(kvs)-1]
-		f.openKey, f.openBytes, f.nsOpen = open.key, vals[open.start:], e.nsOpen
+		f.openKey, f.openBytes, f.nsOpen = open.key, vals[open.start:], nsOpen
 		kvs = kvs[:len(kvs)-1]
 		vals = vals[:open.start] // the closed values end where the namespace starts
 	}
@@ -203,7 +212,7 @@ func (e *jsonlEncoder) context() *frozenContext {
 			continue // a later value for the same key wins
 		}
 		start := len(f.enc)
-		f.enc = appendKeyValue(f.enc, kv)
+		f.enc = appendKeyValue(f.enc, &kv)
 		f.bridged = f.bridged || kv.key == "log.target"
 		out = append(out, keyValue{key: kv.key, start: start, full: true})
 	}
@@ -215,7 +224,22 @@ func (e *jsonlEncoder) context() *frozenContext {
 		out[i].val = f.enc[out[i].start:end:end]
 	}
 	f.kvs = out
-	e.frozen.Store(f)
+	return f
+}
+
+// jsonlKeys is s's keys and innermost span's fields, pre-encoded for this
+// layout: computed on the first line that carries s and shared by every
+// later one, so that a line inside a span costs a copy of these bytes.
+func (s *Spans) jsonlKeys() *frozenContext {
+	if f := s.jsonl.Load(); f != nil {
+		return f
+	}
+	e := jsonlPool.Get().(*jsonlEncoder)
+	e.spans = s
+	e.addSpanKeys()
+	f := freeze(e.kvs, e.vals.b, 0)
+	e.release(e.line)
+	s.jsonl.Store(f)
 	return f
 }
 
@@ -243,7 +267,23 @@ func sortKeys(kvs []keyValue) {
 	}
 }
 
-func appendKeyValue(b []byte, kv keyValue) []byte {
+// sortedOrder returns the indexes of kvs in sortKeys's order. A line sorts
+// indexes rather than its keyValues: those hold pointers, and moving them
+// costs a write barrier per pointer whenever the GC is running.
+func sortedOrder(order []int32, kvs []keyValue) []int32 {
+	order = order[:0]
+	for i := range kvs {
+		order = append(order, int32(i))
+	}
+	for i := 1; i < len(order); i++ {
+		for j := i; j > 0 && kvs[order[j]].key < kvs[order[j-1]].key; j-- {
+			order[j], order[j-1] = order[j-1], order[j]
+		}
+	}
+	return order
+}
+
+func appendKeyValue(b []byte, kv *keyValue) []byte {
 	if kv.full {
 		return append(b, kv.val...)
 	}
@@ -271,13 +311,14 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	if ent.Stack != "" {
 		f.AddString("stacktrace", ent.Stack)
 	}
+	var spans *frozenContext
 	if f.spans != nil {
-		f.addSpanKeys()
+		spans = f.spans.jsonlKeys()
 	}
 	resolve(f.kvs, f.vals.b)
-	sortKeys(f.kvs)
+	f.order = sortedOrder(f.order, f.kvs)
 
-	bridged := ctx.bridged
+	bridged := ctx.bridged || spans != nil && spans.bridged
 	for i := 0; i < len(f.kvs) && !bridged; i++ {
 		bridged = f.kvs[i].key == "log.target"
 	}
@@ -306,11 +347,26 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	b = append(b, `,"message":`...)
 	b = jsonfmt.AppendString(b, ent.Message)
 
-	// Merge the line's keys into the sorted context. Of equal keys the
-	// line's last one wins, and over the context's.
+	if spans != nil {
+		b = f.appendMerged(b, ctx, spans)
+	} else {
+		b = f.appendMergedContext(b, ctx)
+	}
+	b = append(b, '}', '\n')
+
+	out := bufferPool.Get()
+	out.Write(b)
+	f.release(b)
+	return out, nil
+}
+
+// appendMergedContext appends the line's keys merged into the sorted
+// context. Of equal keys the line's last one wins, and over the context's.
+func (f *jsonlEncoder) appendMergedContext(b []byte, ctx *frozenContext) []byte {
 	next := 0 // the first context key not yet written
-	for i, kv := range f.kvs {
-		if i+1 < len(f.kvs) && f.kvs[i+1].key == kv.key {
+	for n, i := range f.order {
+		kv := &f.kvs[i]
+		if n+1 < len(f.order) && f.kvs[f.order[n+1]].key == kv.key {
 			continue
 		}
 		until := next
@@ -324,13 +380,57 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 		next = until
 		b = appendKeyValue(b, kv)
 	}
-	b = ctx.appendRun(b, next, len(ctx.kvs))
-	b = append(b, '}', '\n')
+	return ctx.appendRun(b, next, len(ctx.kvs))
+}
 
-	out := bufferPool.Get()
-	out.Write(b)
-	f.release(b)
-	return out, nil
+// appendMerged is appendMergedContext with the span keys as a third sorted
+// source, which wins over the line's keys and the context's (DESIGN §4:
+// span fields replace event fields of the same name).
+func (f *jsonlEncoder) appendMerged(b []byte, ctx, spans *frozenContext) []byte {
+	ci, si, n := 0, 0, 0
+	for {
+		var line *keyValue // the line's next key, the last of its duplicates
+		for ; n < len(f.order); n++ {
+			if n+1 == len(f.order) || f.kvs[f.order[n+1]].key != f.kvs[f.order[n]].key {
+				line = &f.kvs[f.order[n]]
+				break
+			}
+		}
+		var key string
+		have := false
+		if line != nil {
+			key, have = line.key, true
+		}
+		if ci < len(ctx.kvs) && (!have || ctx.kvs[ci].key < key) {
+			key, have = ctx.kvs[ci].key, true
+		}
+		if si < len(spans.kvs) && (!have || spans.kvs[si].key < key) {
+			key, have = spans.kvs[si].key, true
+		}
+		if !have {
+			return b
+		}
+		fromSpans := si < len(spans.kvs) && spans.kvs[si].key == key
+		fromLine := line != nil && line.key == key
+		fromContext := ci < len(ctx.kvs) && ctx.kvs[ci].key == key
+		switch {
+		case fromSpans:
+			b = append(b, spans.kvs[si].val...)
+		case fromLine:
+			b = appendKeyValue(b, line)
+		default:
+			b = append(b, ctx.kvs[ci].val...)
+		}
+		if fromSpans {
+			si++
+		}
+		if fromLine {
+			n++
+		}
+		if fromContext {
+			ci++
+		}
+	}
 }
 
 // appendRun appends context keys from up to (not including) until, which
@@ -411,6 +511,7 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 func (e *jsonlEncoder) release(line []byte) {
 	e.line = line[:0]
 	e.kvs = e.kvs[:0]
+	e.order = e.order[:0]
 	e.vals.b = e.vals.b[:0]
 	e.spans = nil
 	e.nsOpen = 0

@@ -1,6 +1,8 @@
 package encoder
 
 import (
+	"sync/atomic"
+
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -12,7 +14,9 @@ const SpansKey = "span"
 
 // Spans is the trace context of one log line: the IDs of DESIGN §4 and the
 // chain of spans in scope, root first. The tracing core builds one per line
-// (or per logger, for With) and attaches it with SpansField.
+// (or per logger, for With) and attaches it with SpansField. A Spans must
+// not change once a line has carried it: the encoders compute what they
+// print of it once and keep it.
 //
 // In the JSONL layout the IDs and the innermost span's name and fields join
 // the line's keys; span fields are rendered as JSON strings and replace
@@ -26,6 +30,8 @@ type Spans struct {
 	XRequestID string // the x-request-id header, as received
 	RequestID  string // the request-id header (a UUID)
 	Chain      []Span // root first; the last one is the innermost
+
+	jsonl atomic.Pointer[frozenContext] // the keys encoded for JSONL, once
 }
 
 // Span is one span in scope: its name and its own fields.
