@@ -14,6 +14,7 @@ type contextKey int
 const (
 	loggerKey  contextKey = iota // *zap.Logger: where span events go
 	requestKey                   // *request: IDs received with the request
+	recordKey                    // *Span: answered by a span's startingCtx
 )
 
 // Ctx returns the field that puts the span in ctx on a line: with the
@@ -28,7 +29,7 @@ const (
 // nothing: the keys are computed once, when the span starts.
 func Ctx(ctx context.Context) zap.Field {
 	if s := spanFrom(ctx); s != nil {
-		return encoder.SpansField(s.spans)
+		return encoder.SpansField(s.spans())
 	}
 	sc := trace.SpanContextFromContext(ctx)
 	if !sc.IsValid() {
@@ -52,17 +53,21 @@ func loggerFrom(ctx context.Context) *zap.Logger {
 	return zap.L()
 }
 
-// spanFrom is the span record of the context's current span: Start's, which
-// it holds through otelView, or the one the span processor made for an
-// OpenTelemetry-API span; nil if neither.
+// spanFrom is the span record of the context's current span: Start's, if
+// the innermost span Start made in ctx is still the current one, else the
+// one the span processor made for an OpenTelemetry-API span; nil if
+// neither.
 func spanFrom(ctx context.Context) *Span {
-	otelSpan := trace.SpanFromContext(ctx)
-	if v, ok := otelSpan.(*otelView); ok {
-		return v.s
-	}
-	sc := otelSpan.SpanContext()
+	return recordOf(ctx, trace.SpanContextFromContext(ctx))
+}
+
+// recordOf is spanFrom for ctx, whose current span context is sc.
+func recordOf(ctx context.Context, sc trace.SpanContext) *Span {
 	if !sc.IsValid() {
 		return nil
+	}
+	if s, ok := ctx.Value(recordKey).(*Span); ok && s.id == sc.SpanID() {
+		return s
 	}
 	if s, ok := live.Load(sc.SpanID()); ok {
 		return s.(*Span)

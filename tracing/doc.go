@@ -38,8 +38,9 @@
 // difference). Events are written at the span's level, with its call site
 // (Start's caller) and its target, through the logger of the context
 // (WithLogger) or zap.L(), so the filter passes or drops them like any
-// line. Ending the span through the OpenTelemetry API
-// (trace.SpanFromContext(ctx).End()) is the same as Span.End.
+// line. End a span with Span.End: ending its OpenTelemetry span directly
+// (trace.SpanFromContext(ctx).End()) ends the export but writes no
+// SPAN_CLOSED.
 //
 // Spans made through the OpenTelemetry API get events from the span
 // processor: INFO, no call site, their attributes at start as fields, busy

@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
@@ -207,15 +209,29 @@ func newExporter(ctx context.Context, endpoint *url.URL, protocol string) (sdktr
 	if protocol == ProtocolHTTPProtobuf {
 		return otlptracehttp.New(ctx,
 			otlptracehttp.WithEndpointURL(endpoint.String()), // the scheme decides TLS
-			otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf))
+			otlptracehttp.WithEncoding(otlptracehttp.EncodingProtobuf),
+			otlptracehttp.WithRetry(otlptracehttp.RetryConfig(exportRetry)))
 	}
-	opts := []otlptracegrpc.Option{otlptracegrpc.WithEndpointURL(endpoint.String())}
+	opts := []otlptracegrpc.Option{
+		otlptracegrpc.WithEndpointURL(endpoint.String()),
+		otlptracegrpc.WithRetry(otlptracegrpc.RetryConfig(exportRetry)),
+	}
 	if endpoint.Scheme == "http" {
 		// Explicit credentials, because certificates named by
 		// OTEL_EXPORTER_OTLP_CERTIFICATE would otherwise turn TLS on.
 		opts = append(opts, otlptracegrpc.WithTLSCredentials(insecure.NewCredentials()))
 	}
 	return otlptracegrpc.New(ctx, opts...)
+}
+
+// exportRetry is how long one batch is retried (the exporters' default is a
+// minute, bounded by their 10 s timeout): a collector that is down is
+// reported within seconds, and a short restart loses nothing.
+var exportRetry = otlptracegrpc.RetryConfig{
+	Enabled:         true,
+	InitialInterval: 250 * time.Millisecond,
+	MaxInterval:     time.Second,
+	MaxElapsedTime:  3 * time.Second,
 }
 
 // TracerProvider is the OpenTelemetry SDK provider, for what this package
@@ -240,8 +256,10 @@ func (p *Provider) Shutdown(ctx context.Context) error {
 	err := p.tp.Shutdown(ctx)
 	if p.exporter != nil {
 		// Done or given up on: either way no export may outlive Shutdown
-		// by more than it takes to notice the cancellation.
+		// by more than it takes to notice the cancellation, and its failure
+		// is reported before Shutdown returns.
 		p.exporter.abort()
+		p.exporter.wait(time.Second)
 	}
 	return err
 }
@@ -291,9 +309,10 @@ func (c targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.
 // Shutdown cancel the export in flight when its deadline passes.
 type reportingExporter struct {
 	sdktrace.SpanExporter
-	r     *reporter
-	stop  context.Context
-	abort context.CancelFunc
+	r        *reporter
+	stop     context.Context
+	abort    context.CancelFunc
+	inflight atomic.Int32 // exports running
 }
 
 func newReportingExporter(e sdktrace.SpanExporter, r *reporter) *reportingExporter {
@@ -301,7 +320,18 @@ func newReportingExporter(e sdktrace.SpanExporter, r *reporter) *reportingExport
 	return &reportingExporter{SpanExporter: e, r: r, stop: stop, abort: abort}
 }
 
+// wait waits at most d for the exports in flight to return. It polls: the
+// batch processor may still start an export while Shutdown waits, which a
+// WaitGroup does not allow.
+func (e *reportingExporter) wait(d time.Duration) {
+	for deadline := time.Now().Add(d); e.inflight.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func (e *reportingExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	e.inflight.Add(1)
+	defer e.inflight.Add(-1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stop := context.AfterFunc(e.stop, cancel) // Shutdown gave up waiting

@@ -624,3 +624,33 @@ func TestGlobalPropagatorCarriesStartSpans(t *testing.T) {
 		t.Errorf("traceparent %q, want %q", carrier["traceparent"], want)
 	}
 }
+
+// TestShortLivedProcessReportsDownCollector: a process that ends one span
+// and shuts down with a generous deadline, against a collector that is
+// down, learns of it before Shutdown returns, and Shutdown does not wait
+// for the exporters' own ten-second timeout.
+func TestShortLivedProcessReportsDownCollector(t *testing.T) {
+	for _, protocol := range []string{ProtocolGRPC, ProtocolHTTPProtobuf} {
+		t.Run(protocol, func(t *testing.T) {
+			keepExportGlobals(t)
+			var errOut lockedBuffer
+			p, err := NewProvider(context.Background(), ExportConfig{Enabled: true,
+				Endpoint: "http://" + closedPort(t), Protocol: protocol, ErrorOutput: &errOut})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, s := Start(context.Background(), "only")
+			s.End()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			begin := time.Now()
+			_ = p.Shutdown(ctx)
+			if d := time.Since(begin); d > exportRetry.MaxElapsedTime+2*time.Second {
+				t.Errorf("Shutdown took %v; retries should give up after %v", d, exportRetry.MaxElapsedTime)
+			}
+			if lines := nonEmptyLines(errOut.String()); len(lines) != 1 || !strings.Contains(lines[0], "failed") {
+				t.Errorf("error output when Shutdown returned: %q, want one failure line", errOut.String())
+			}
+		})
+	}
+}

@@ -69,9 +69,9 @@ type fakeNow struct{ t time.Time }
 
 func useFakeNow(t *testing.T) *fakeNow {
 	f := &fakeNow{t: time.Unix(1_000_000, 0)}
-	old := now
-	now = func() time.Time { return f.t }
-	t.Cleanup(func() { now = old })
+	old := testClock
+	testClock = func() time.Time { return f.t }
+	t.Cleanup(func() { testClock = old })
 	return f
 }
 

@@ -37,8 +37,8 @@ import (
 //		},
 //	}
 //
-// Middleware does not write the IDs into the response. Its span is an
-// internal span to OpenTelemetry, with the fields above as attributes.
+// Middleware does not write the IDs into the response. Its span is of
+// server kind to OpenTelemetry, with the fields above as attributes.
 func Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sc, req := extract(propagation.HeaderCarrier(r.Header))

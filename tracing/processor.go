@@ -39,11 +39,11 @@ func (spanProcessor) OnStart(parent context.Context, rw sdktrace.ReadWriteSpan) 
 	sc := rw.SpanContext()
 	up := spanFrom(parent)
 	s := &Span{name: rw.Name(), level: zapcore.InfoLevel, start: rw.StartTime()}
-	s.view = otelView{Span: rw, s: s}
+	s.otel, s.id = rw, sc.SpanID()
 	s.request = requestFrom(parent)
-	s.setKeys(rw.Parent(), up, stringFields(rw.Attributes()))
+	s.setParent(up, rw.Parent(), stringFields(rw.Attributes()))
 	if log := loggerFrom(parent); log.Core().Enabled(s.level) && eventsOn(log.Core()) {
-		s.log = log.WithOptions(zap.WithCaller(false))
+		s.events = &spanEvents{log: log.WithOptions(zap.WithCaller(false))}
 		s.event(created)
 	}
 	live.Store(sc.SpanID(), s)
@@ -55,7 +55,7 @@ func (spanProcessor) OnEnd(ro sdktrace.ReadOnlySpan) {
 		return
 	}
 	s := v.(*Span)
-	if s.log == nil {
+	if s.events == nil {
 		return
 	}
 	totalUS := ro.EndTime().Sub(ro.StartTime()).Microseconds()

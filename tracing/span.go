@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
@@ -21,44 +22,63 @@ import (
 // waiting time. End closes it. All methods are safe for concurrent use and
 // do nothing after End; a nil *Span does nothing.
 type Span struct {
-	view     otelView    // what contexts hold: the OTel span, pointing back here
-	starting startingCtx // the parent context, while the OTel span starts
+	otel     trace.Span
+	id       trace.SpanID // the OTel span's, to know it again in a context
+	starting startingCtx  // the context the span started in, holding the record
 	name     string
-	log      *zap.Logger // events go here; nil when they are off
-	level    zapcore.Level
-	caller   zapcore.EntryCaller
-	keys     encoder.Spans  // the keys of lines inside this span
-	spans    *encoder.Spans // &keys, or nil when the span has no valid IDs
-	self     [1]encoder.Span
+	events   *spanEvents // nil when span events are off
 	request  *request
+	fields   []zap.Field
+	parent   *Span                         // the parent's record, when in the same trace
+	parentID trace.SpanID                  // else the parent's ID, when only its context is known
+	keys     atomic.Pointer[encoder.Spans] // computed on first use
+	level    zapcore.Level
 
 	mu        sync.Mutex
+	ended     bool
+	depth     int32 // Enter minus Exit; busy while positive
 	start     time.Time
 	busy      time.Duration
-	enteredAt time.Time
-	depth     int // Enter minus Exit; busy while positive
-	ended     bool
+	enteredAt time.Duration // since start
 }
 
-// otelView is the span as OpenTelemetry sees it in a context: the SDK's
-// span, with End going through Span.End so that code ending the context's
-// span through the OpenTelemetry API still closes the record. Child spans,
-// of this package or of the OpenTelemetry API, find their parent through it.
-type otelView struct {
-	trace.Span
+// startingCtx is the context a span started in, as given to the SDK and
+// kept under every context made from the one Start returns: it answers
+// recordKey with the span's record, which is how Ctx and child spans find
+// the record without a context layer of its own. The span processor knows
+// Start's spans by it and leaves them alone.
+type startingCtx struct {
+	context.Context
 	s *Span
 }
 
-// End ends the span as Span.End does; options are ignored (the end time is
-// the one busy and idle are measured to).
-func (v *otelView) End(...trace.SpanEndOption) { v.s.End() }
+func (c *startingCtx) Value(key any) any {
+	if key == any(recordKey) {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
 
-// startingCtx marks the parent context given to the SDK by Start, so that
-// the span processor leaves Start's spans alone.
-type startingCtx struct{ context.Context }
+// testClock, when tests set it, gives the times of span starts, ends,
+// enters and exits, and is handed to the SDK for its spans' times.
+var testClock func() time.Time
 
-// now is the clock of busy and idle time; tests replace it.
-var now = time.Now
+// now is the clock of Enter and Exit, and of starts and ends the SDK does
+// not time (spans it does not record).
+func now() time.Time {
+	if testClock != nil {
+		return testClock()
+	}
+	return time.Now()
+}
+
+// timedSpan is an SDK span that was recorded: its start and end times are
+// the ones busy and idle are measured from, so that the exported span and
+// time.duration_us agree, and the clock is read once for both.
+type timedSpan interface {
+	StartTime() time.Time
+	EndTime() time.Time
+}
 
 // instrumentation is the name of this package's OpenTelemetry tracer.
 const instrumentation = "github.com/dynlog/dynlog/tracing"
@@ -96,62 +116,82 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	parent, parentSC := spanFrom(ctx), trace.SpanContextFromContext(ctx)
-	s := &Span{name: name, level: level, start: now(), request: requestFrom(ctx)}
-	s.enteredAt, s.depth = s.start, 1
-
-	// The OTel span starts and ends at the times busy and idle are measured
-	// from, so its exported duration is the logged time.duration_us.
-	s.starting.Context = ctx
-	var otelSpan trace.Span
-	switch {
-	case kind != trace.SpanKindInternal:
-		_, otelSpan = currentTracer().Start(&s.starting, name,
-			trace.WithTimestamp(s.start), trace.WithAttributes(attributes(fields)...), trace.WithSpanKind(kind))
-	case len(fields) > 0:
-		_, otelSpan = currentTracer().Start(&s.starting, name,
-			trace.WithTimestamp(s.start), trace.WithAttributes(attributes(fields)...))
-	default:
-		_, otelSpan = currentTracer().Start(&s.starting, name, trace.WithTimestamp(s.start))
+	parentSC := trace.SpanContextFromContext(ctx)
+	parent := recordOf(ctx, parentSC)
+	s := &Span{name: name, level: level, depth: 1}
+	// As requestFrom: what Extract stored wins over the parent's.
+	if r, _ := ctx.Value(requestKey).(*request); r != nil {
+		s.request = r
+	} else if parent != nil {
+		s.request = parent.request
 	}
-	s.view = otelView{Span: otelSpan, s: s}
-	ctx = trace.ContextWithSpan(ctx, &s.view)
 
-	s.setKeys(parentSC, parent, fields)
+	s.starting = startingCtx{Context: ctx, s: s}
+	var opts []trace.SpanStartOption // nil, and no allocation, in the usual case
+	if len(fields) > 0 {
+		opts = append(opts, trace.WithAttributes(attributes(fields)...))
+	}
+	if kind != trace.SpanKindInternal {
+		opts = append(opts, trace.WithSpanKind(kind))
+	}
+	if testClock != nil {
+		opts = append(opts, trace.WithTimestamp(testClock()))
+	}
+	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
+	if ts, ok := s.otel.(timedSpan); ok {
+		s.start = ts.StartTime()
+	} else {
+		s.start = now()
+	}
+	s.id = s.otel.SpanContext().SpanID()
+	s.setParent(parent, parentSC, fields)
 
 	if log := loggerFrom(ctx); log.Core().Enabled(level) && eventsOn(log.Core()) {
-		s.log = log.WithOptions(zap.WithCaller(false))
-		s.caller = callSite(3) // runtime.Callers, callSite, start, Start (or StartAt, startServer)
+		// runtime.Callers, callSite, start, then Start, StartAt or startServer
+		s.events = &spanEvents{log: log.WithOptions(zap.WithCaller(false)), caller: callSite(3)}
 		s.event(created)
 	}
 	return ctx, s
 }
 
-// setKeys computes once the keys every line inside the span carries. The
-// parent is parent when this package has a record of it, else only its span
-// context parentSC (a span from another service, or from a provider without
-// this package's processor).
-func (s *Span) setKeys(parentSC trace.SpanContext, parent *Span, fields []zap.Field) {
-	sc := s.view.SpanContext()
+// setParent records what the span's keys are computed from: its parent's
+// record, or only the parent's span context (a span from another service,
+// or from a provider without this package's processor); and its fields.
+func (s *Span) setParent(parent *Span, parentSC trace.SpanContext, fields []zap.Field) {
+	s.fields = fields
+	sc := s.otel.SpanContext()
+	switch {
+	case parent != nil && parent.otel.SpanContext().TraceID() == sc.TraceID():
+		s.parent = parent
+	case parentSC.IsValid() && parentSC.TraceID() == sc.TraceID():
+		s.parentID = parentSC.SpanID()
+	}
+}
+
+// spans is the keys every line inside the span carries, computed on first
+// use (a span nobody logs in costs none of it) and then shared; nil when the
+// span has no valid IDs.
+func (s *Span) spans() *encoder.Spans {
+	if s == nil {
+		return nil
+	}
+	if k := s.keys.Load(); k != nil {
+		return k
+	}
+	sc := s.otel.SpanContext()
 	if !sc.IsValid() {
-		return
+		return nil
 	}
-	k := &s.keys
-	k.SpanID = sc.SpanID().String()
-	s.self[0] = encoder.Span{Name: s.name, Fields: fields}
-	if parent != nil && parent.spans == nil {
-		parent = nil
-	}
-	if parent != nil && parent.view.SpanContext().TraceID() == sc.TraceID() {
-		k.TraceID = parent.keys.TraceID
-		k.ParentID = parent.keys.SpanID
-		chain := parent.keys.Chain
-		k.Chain = append(chain[:len(chain):len(chain)], s.self[0])
+	k := &encoder.Spans{SpanID: sc.SpanID().String()}
+	self := encoder.Span{Name: s.name, Fields: s.fields}
+	if up := s.parent.spans(); up != nil {
+		k.TraceID, k.ParentID = up.TraceID, up.SpanID
+		k.Chain = append(up.Chain[:len(up.Chain):len(up.Chain)], self)
 	} else {
 		k.TraceID = sc.TraceID().String()
-		k.Chain = s.self[:]
-		if parentSC.IsValid() && parentSC.TraceID() == sc.TraceID() {
-			k.ParentID = parentSC.SpanID().String()
+		k.Chain = []encoder.Span{self}
+		if s.parentID.IsValid() {
+			k.ParentID = s.parentID.String()
 		}
 	}
 	if ts := sc.TraceState(); ts.Len() > 0 {
@@ -163,7 +203,10 @@ func (s *Span) setKeys(parentSC trace.SpanContext, parent *Span, fields []zap.Fi
 			k.TraceState = r.traceState
 		}
 	}
-	s.spans = k
+	if s.keys.CompareAndSwap(nil, k) {
+		return k
+	}
+	return s.keys.Load()
 }
 
 // End closes the span: it ends the OpenTelemetry span and, when span events
@@ -174,20 +217,32 @@ func (s *Span) End() {
 		return
 	}
 	s.mu.Lock()
-	t := now() // under the lock, so that times are in the order of the calls
 	if s.ended {
 		s.mu.Unlock()
 		return
 	}
 	s.ended = true
-	if s.depth > 0 {
-		s.busy += t.Sub(s.enteredAt)
+	// Under the lock, so that times are in the order of the calls.
+	var t time.Time
+	if ts, ok := s.otel.(timedSpan); ok {
+		if testClock != nil {
+			s.otel.End(trace.WithTimestamp(testClock()))
+		} else {
+			s.otel.End()
+		}
+		t = ts.EndTime()
+	} else {
+		t = now()
+		s.otel.End()
 	}
-	busy, total := s.busy, t.Sub(s.start)
+	total := t.Sub(s.start)
+	if s.depth > 0 {
+		s.busy += total - s.enteredAt
+	}
+	busy := s.busy
 	s.mu.Unlock()
 
-	s.view.Span.End(trace.WithTimestamp(t))
-	if s.log != nil {
+	if s.events != nil {
 		busyUS, totalUS := busy.Microseconds(), total.Microseconds()
 		s.event(closed,
 			zap.Int64("time.busy_us", busyUS),
@@ -209,7 +264,7 @@ func (s *Span) Enter() {
 		return
 	}
 	if s.depth == 0 {
-		s.enteredAt = t
+		s.enteredAt = t.Sub(s.start)
 	}
 	s.depth++
 }
@@ -228,7 +283,7 @@ func (s *Span) Exit() {
 	}
 	s.depth--
 	if s.depth == 0 {
-		s.busy += t.Sub(s.enteredAt)
+		s.busy += t.Sub(s.start) - s.enteredAt
 	}
 }
 
@@ -245,7 +300,7 @@ func (s *Span) SpanContext() trace.SpanContext {
 	if s == nil {
 		return trace.SpanContext{}
 	}
-	return s.view.SpanContext()
+	return s.otel.SpanContext()
 }
 
 // OTel is the OpenTelemetry span, for what this package does not wrap
@@ -254,7 +309,7 @@ func (s *Span) OTel() trace.Span {
 	if s == nil {
 		return trace.SpanFromContext(context.Background())
 	}
-	return s.view.Span
+	return s.otel
 }
 
 // callSite is the caller skip frames up, as zap reports callers.
