@@ -105,7 +105,7 @@ func TestEvaluateFilterSample(t *testing.T) {
 		"Allowed/unbound":  {((547.7 + 547.1) / 2) / ((535.7 + 532.3) / 2), true}, // 1.03×
 		"Parse/50":         {(23420 + 20349) / 2.0, true},                         // 21884.5 ns
 	}
-	results := evaluateFilter(o)
+	results := filterSection.evaluate(o)
 	if len(results) != len(want) {
 		t.Fatalf("got %d filter targets, want %d", len(results), len(want))
 	}
@@ -148,7 +148,7 @@ func TestFilterTargetsAreOnMedians(t *testing.T) {
 		"Allowed/unbound":  true,
 		"Parse/50":         false,
 	}
-	for _, r := range evaluateFilter(o) {
+	for _, r := range filterSection.evaluate(o) {
 		if got := r.met(); got != want[r.ours] {
 			t.Errorf("%s: met = %v (value %v), want %v", r.ours, got, r.value(), want[r.ours])
 		}
@@ -162,13 +162,13 @@ func TestFilterTargetsMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range evaluateFilter(o) {
+	for _, r := range filterSection.evaluate(o) {
 		if r.met() {
 			t.Errorf("%s: met without its benchmarks", r.ours)
 		}
 	}
 	var b strings.Builder
-	writeFilterTargets(&b, o)
+	filterSection.writeTargets(&b, o)
 	for _, want := range []string{
 		"| Filtered-out call, bound logger | Disabled/bound | Disabled/zap | missing | missing | — | ≤ 2.0× | **NOT met** |\n",
 		"| Parse, 50 directives | Parse/50 | — | missing | — | — | ≤ 50,000 ns | **NOT met** |\n",

@@ -1,12 +1,12 @@
-// Command benchreport turns the output of the encoder and filter benchmarks
-// into BENCHMARKS.md: the machine, the Go version, the date, every
+// Command benchreport turns the output of the encoder, filter and tracing
+// benchmarks into BENCHMARKS.md: the machine, the Go version, the date, every
 // benchmark's median cost, the performance targets of the three layouts and
-// those of the filter (issue 3), each marked met or NOT met. It reads
-// `go test -bench -benchmem` output on stdin, of one package or several, with
-// any -count (the median of the runs is reported), and echoes the targets to
-// stdout.
+// those of each section (the filter's of issue 3, tracing's of issue 4), each
+// marked met or NOT met. It reads `go test -bench -benchmem` output on stdin,
+// of one package or several, with any -count (the median of the runs is
+// reported), and echoes the targets to stdout.
 //
-//	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ ./filter/ > bench.out
+//	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ ./filter/ ./tracing/ > bench.out
 //	go run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 package main
 
@@ -24,9 +24,12 @@ import (
 	"time"
 )
 
-// benchPrefix is the benchmark in encoder/encoder_bench_test.go whose
-// sub-benchmarks are named <benchPrefix>/<scenario>/<encoder>.
+// benchPrefix is the benchmark in encoderSource whose sub-benchmarks are
+// named <benchPrefix>/<scenario>/<encoder>.
 const benchPrefix = "BenchmarkEncoders"
+
+// encoderSource is the file of the encoder benchmarks.
+const encoderSource = "encoder/encoder_bench_test.go"
 
 // A ratioTarget bounds the ns/op of one of our encoders against a zap
 // baseline in one scenario.
@@ -297,6 +300,46 @@ func writeTargets(w io.Writer, ratios []ratioResult, allocs []allocResult) {
 	}
 }
 
+// benchSources are the files of every benchmark the report covers, the
+// encoders' and each section's.
+func benchSources() []string {
+	sources := []string{encoderSource}
+	for _, s := range sections {
+		sources = append(sources, s.sources...)
+	}
+	return sources
+}
+
+// joinList joins items as a sentence does: "a", "a and b", "a, b and c".
+func joinList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// reportWidth is where writeWrapped breaks the report's generated prose.
+const reportWidth = 78
+
+// writeWrapped writes text as lines of at most reportWidth bytes, broken at
+// spaces; a word longer than that gets a line of its own.
+func writeWrapped(w io.Writer, text string) {
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > reportWidth {
+			fmt.Fprintln(w, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		fmt.Fprintln(w, line)
+	}
+}
+
 // machine describes where the report is written: benchreport runs right
 // after the benchmarks, on the same machine and toolchain.
 type machine struct {
@@ -318,9 +361,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 
 	fmt.Fprintln(w, "# Benchmarks")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Written by `make bench` (internal/tools/benchreport) from the output of the")
-	fmt.Fprintln(w, "benchmarks in encoder/encoder_bench_test.go and filter/filter_bench_test.go,")
-	fmt.Fprintln(w, "run together. Do not edit by hand.")
+	writeWrapped(w, "Written by `make bench` (internal/tools/benchreport) from the output of the "+
+		"benchmarks in "+joinList(benchSources())+", run together. Do not edit by hand.")
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
 	fmt.Fprintf(w, "- CPU: %s\n", cpu)
@@ -352,8 +394,10 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, "is `zapcore.NewConsoleEncoder` with `zap.NewDevelopmentEncoderConfig()`")
 	fmt.Fprintln(w, "(zap.NewDevelopment's encoder). Ours run with colour off.")
 	fmt.Fprintln(w)
-	writeFilterSection(w, o)
-	fmt.Fprintln(w)
+	for _, s := range sections {
+		s.write(w, o)
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintln(w, "## Results")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| Benchmark | ns/op | ns/op range | B/op | allocs/op |")
@@ -391,7 +435,9 @@ func main() {
 	}
 	ratios, allocs := evaluate(o)
 	writeTargets(os.Stdout, ratios, allocs)
-	fmt.Println()
-	writeFilterTargets(os.Stdout, o)
+	for _, s := range sections {
+		fmt.Printf("\n%s\n\n", s.title)
+		s.writeTargets(os.Stdout, o)
+	}
 	fmt.Printf("\nwrote %s\n", *outPath)
 }
