@@ -50,8 +50,8 @@ func builtinDirectives() []filter.Directive {
 	return ds
 }
 
-// parseDynLog parses DYN_LOG and reports every directive skipped or not yet
-// active through warn, one line each: never silently.
+// parseDynLog parses DYN_LOG and reports every directive skipped through
+// warn, one line each: never silently.
 func parseDynLog(spec string, warn func(string)) []filter.Directive {
 	f, err := filter.Parse(spec)
 	if err != nil {

@@ -4,31 +4,40 @@ import (
 	"os"
 	"sync/atomic"
 
+	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// filterCore is the gate of DESIGN §1: it decides by target and level and
-// hands what passes to the inner core.
+// filterCore is the gate of DESIGN §1: it decides by target, level and
+// spans in scope, and hands what passes to the inner core.
 type filterCore struct {
 	inner    zapcore.Core
 	filter   *Atomic
 	bound    *binding      // nil unless made by Named
 	deferred *deferredCore // this core, deciding at Write
+	// spans is the last spans field given to With, if any: the spans in
+	// scope for lines that carry none of their own.
+	spans *encoder.Spans
+	// nested is set once With has opened a namespace: the encoders then
+	// read a later spans field as a plain nested object, and so do we.
+	nested bool
 }
 
-func newFilterCore(inner zapcore.Core, a *Atomic, b *binding) *filterCore {
-	c := &filterCore{inner: inner, filter: a, bound: b}
-	c.deferred = &deferredCore{c}
-	return c
+// derive returns a core like c over inner, bound to b.
+func (c *filterCore) derive(inner zapcore.Core, b *binding) *filterCore {
+	d := &filterCore{inner: inner, filter: c.filter, bound: b, spans: c.spans, nested: c.nested}
+	d.deferred = &deferredCore{d}
+	return d
 }
 
 var _ zapcore.Core = (*filterCore)(nil)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
-// package), and none that Suppress suppresses.
+// package) and the spans in scope (an encoder.SpansField on the call or
+// given to With), and none that Suppress suppresses.
 func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 	return NewAtomicCore(inner, NewAtomic(f))
 }
@@ -36,16 +45,16 @@ func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 // NewAtomicCore is NewCore with a filter that can be replaced at run time
 // through a.
 func NewAtomicCore(inner zapcore.Core, a *Atomic) zapcore.Core {
-	return newFilterCore(inner, a, nil)
+	return (&filterCore{filter: a}).derive(inner, nil)
 }
 
-// Enabled is the cheapest superset of Check: for a bound logger its
-// target's level (and its children's), otherwise the lowest level any target
-// prints at.
+// Enabled is the cheapest superset of Check: for a bound logger the lowest
+// level its target or its children print at, by a target directive or, in
+// the right span, a span directive; otherwise the lowest level any
+// directive prints at.
 func (c *filterCore) Enabled(lvl zapcore.Level) bool {
 	if c.bound != nil {
-		_, subtree := c.bound.levels(c.filter)
-		return lvl >= subtree && c.inner.Enabled(lvl)
+		return lvl >= c.bound.enabled(c.filter) && c.inner.Enabled(lvl)
 	}
 	return lvl >= max(c.filter.Load().min, suppressedBelow()) && c.inner.Enabled(lvl)
 }
@@ -53,15 +62,25 @@ func (c *filterCore) Enabled(lvl zapcore.Level) bool {
 func (c *filterCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
-	return newFilterCore(c.inner.With(fields), c.filter, c.bound)
+	d := c.derive(c.inner.With(fields), c.bound)
+	if !d.nested {
+		d.spans, d.nested = scanSpans(fields, d.spans)
+	}
+	return d
 }
 
 func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	if c.bound != nil && ent.LoggerName == c.bound.target {
-		if exact, _ := c.bound.levels(c.filter); ent.Level < exact {
+		exact, span := c.bound.levels(c.filter)
+		if ent.Level >= exact {
+			return c.inner.Check(ent, ce)
+		}
+		if ent.Level < span {
 			return ce
 		}
-		return c.inner.Check(ent, ce)
+		// Only a span directive can let it through: the spans are among
+		// the fields, which Write sees.
+		return ce.AddCore(ent, c.deferred)
 	}
 	if ent.Level < suppressedBelow() {
 		return ce
@@ -75,10 +94,14 @@ func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 		}
 		return ce.AddCore(ent, c.deferred)
 	}
-	if ent.Level < f.Level(ent.LoggerName) {
+	lv := f.levelsOf(ent.LoggerName)
+	if ent.Level >= lv.own {
+		return c.inner.Check(ent, ce)
+	}
+	if ent.Level < lv.span {
 		return ce
 	}
-	return c.inner.Check(ent, ce)
+	return ce.AddCore(ent, c.deferred)
 }
 
 // Write is never called on the gate itself: Check hands entries to the
@@ -89,13 +112,25 @@ func (c *filterCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 
 func (c *filterCore) Sync() error { return c.inner.Sync() }
 
-// deferredCore finishes the decision for an unnamed logger's entry once zap
-// has filled in the caller.
+// deferredCore finishes the decision at Write, where what Check could not
+// know is known: an unnamed logger's caller, and the spans among the
+// line's fields.
 type deferredCore struct{ *filterCore }
 
 func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
-	if ent.Level < d.filter.Load().Level(target.Of(ent)) {
-		return nil
+	f := d.filter.Load()
+	tgt := target.Of(ent)
+	if lv := f.levelsOf(tgt); ent.Level < lv.own {
+		if ent.Level < lv.span {
+			return nil
+		}
+		s := d.spans
+		if !d.nested {
+			s, _ = scanSpans(fields, s)
+		}
+		if s == nil || ent.Level < f.spanLevel(tgt, s.Chain) {
+			return nil
+		}
 	}
 	ce := d.inner.Check(ent, nil)
 	if ce == nil {
@@ -108,33 +143,83 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	return nil
 }
 
+// scanSpans returns the spans field that the encoders of package encoder
+// would take from fields, read after a context whose spans are s: the last
+// encoder.SpansField before any namespace, else s. nested reports whether
+// fields open a namespace, after which no spans field counts.
+func scanSpans(fields []zapcore.Field, s *encoder.Spans) (_ *encoder.Spans, nested bool) {
+	for i := range fields {
+		switch fields[i].Type {
+		case zapcore.NamespaceType:
+			return s, true
+		case zapcore.ObjectMarshalerType:
+			if fields[i].Key != encoder.SpansKey {
+				continue
+			}
+			if fs, ok := fields[i].Interface.(*encoder.Spans); ok {
+				s = fs
+			}
+		}
+	}
+	return s, false
+}
+
 var stderr = zapcore.Lock(os.Stderr)
 
 // binding ties a core to one target so that its levels are computed once per
 // change of filter, not per call.
 type binding struct {
 	target string
-	// cache holds epoch<<16 | uint8(exact)<<8 | uint8(subtree): the levels
-	// as of that epoch.
+	// cache holds epoch<<24 | uint8(exact)<<16 | uint8(span)<<8 |
+	// uint8(enabled): the levels as of that epoch.
 	cache atomic.Uint64
 }
 
-// levels returns the lowest level printed for the target itself (exact) and
-// for it or any longer name (subtree), suppression included.
-func (b *binding) levels(a *Atomic) (exact, subtree zapcore.Level) {
+// enabled is the lowest level that the target or any longer name prints at,
+// by a target directive or a span directive, suppression included: what
+// Enabled lets through.
+func (b *binding) enabled(a *Atomic) zapcore.Level {
 	e := epoch.Load()
-	if c := b.cache.Load(); c>>16 == e {
-		return zapcore.Level(int8(uint8(c >> 8))), zapcore.Level(int8(uint8(c)))
+	if c := b.cache.Load(); c>>24 == e {
+		return zapcore.Level(int8(uint8(c)))
 	}
+	return b.compute(a).enabled
+}
+
+// levels returns the lowest level printed for the target itself by the
+// target directives (exact) and by a span directive inside the right span
+// (span), suppression included.
+func (b *binding) levels(a *Atomic) (exact, span zapcore.Level) {
+	e := epoch.Load()
+	if c := b.cache.Load(); c>>24 == e {
+		return zapcore.Level(int8(uint8(c >> 16))), zapcore.Level(int8(uint8(c >> 8)))
+	}
+	l := b.compute(a)
+	return l.exact, l.span
+}
+
+type boundLevels struct{ exact, span, enabled zapcore.Level }
+
+func (b *binding) compute(a *Atomic) boundLevels {
+	// The epoch is read before the filter, so that a change after the read
+	// leaves a stale epoch in the cache, never a stale filter under a new one.
+	e := epoch.Load()
 	f, floor := a.Load(), suppressedBelow()
-	exact, subtree = max(f.Level(b.target), floor), max(f.subtreeLevel(b.target), floor)
-	b.cache.Store(e<<16 | uint64(uint8(int8(exact)))<<8 | uint64(uint8(int8(subtree))))
-	return exact, subtree
+	lv := f.levelsOf(b.target)
+	l := boundLevels{
+		exact:   max(lv.own, floor),
+		span:    max(lv.span, floor),
+		enabled: max(f.subtreeLevel(b.target), floor),
+	}
+	b.cache.Store(e<<24 | uint64(uint8(int8(l.exact)))<<16 | uint64(uint8(int8(l.span)))<<8 | uint64(uint8(int8(l.enabled))))
+	return l
 }
 
 // Named is l.Named(name) with the filter's level for the new name bound
 // into the logger: a call the filter rejects then costs what zap's disabled
-// call costs, one comparison. The binding follows Atomic.Store and
+// call costs, one comparison. A span directive that can match the name
+// lowers that level to its own; a call it alone lets past is decided at
+// Write, by the spans in scope. The binding follows Atomic.Store and
 // Suppress. Names added later with zap's own Named still work, through the
 // filter's per-name cache. If l has no filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {
@@ -145,6 +230,6 @@ func Named(l *zap.Logger, name string) *zap.Logger {
 		if !ok {
 			return c
 		}
-		return newFilterCore(fc.inner, fc.filter, &binding{target: full})
+		return fc.derive(fc.inner, &binding{target: full})
 	}))
 }

@@ -75,23 +75,17 @@ func ParseLevel(s string) (zapcore.Level, error) {
 	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
 }
 
-// ParseError is what Parse returns when it skipped directives or holds ones
-// that cannot act yet. Its message has one line per directive.
+// ParseError is what Parse returns when it skipped directives. Its message
+// has one line per skipped directive.
 type ParseError struct {
 	// Skipped are the directives that did not parse, each with why.
 	Skipped []error
-	// Inactive are span directives: they parse and are kept, but act only
-	// once the tracing core puts span names on entries.
-	Inactive []Directive
 }
 
 func (e *ParseError) Error() string {
-	lines := make([]string, 0, len(e.Skipped)+len(e.Inactive))
-	for _, err := range e.Skipped {
-		lines = append(lines, err.Error())
-	}
-	for _, d := range e.Inactive {
-		lines = append(lines, fmt.Sprintf("filter: directive %q is not active yet: span directives need the tracing core", d.String()))
+	lines := make([]string, len(e.Skipped))
+	for i, err := range e.Skipped {
+		lines[i] = err.Error()
 	}
 	return strings.Join(lines, "\n")
 }
@@ -105,8 +99,8 @@ func (e *ParseError) Unwrap() []error { return e.Skipped }
 // and span replaces an earlier one.
 //
 // The returned *Filter is never nil and holds every directive that parsed.
-// The error, a *ParseError, names each directive that was skipped and why,
-// and the span directives that are not active yet.
+// The error, a *ParseError, names each directive that was skipped and why;
+// it is nil when every directive parsed.
 func Parse(spec string) (*Filter, error) {
 	var ds []Directive
 	var perr ParseError
@@ -123,8 +117,7 @@ func Parse(spec string) (*Filter, error) {
 		ds = append(ds, d)
 	}
 	f := New(ds...)
-	perr.Inactive = f.spans
-	if len(perr.Skipped) == 0 && len(perr.Inactive) == 0 {
+	if len(perr.Skipped) == 0 {
 		return f, nil
 	}
 	return f, &perr

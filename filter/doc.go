@@ -21,9 +21,27 @@
 // case, or 0–5. Among matching directives the longest target wins, the
 // default applies last, and a target nothing matches prints nothing: with
 // DYN_LOG=foo=debug alone every other target is off, as in Dynamo.
-// [SPAN]=LEVEL and TARGET[SPAN]=LEVEL parse and are kept, but act only once
-// the tracing core puts span names on entries; Parse reports them as not yet
-// active.
+//
+// # Span directives
+//
+// [SPAN]=LEVEL and TARGET[SPAN]=LEVEL act on lines logged inside a span, as
+// in Rust tracing-subscriber's EnvFilter, which Dynamo uses. The spans in
+// scope are the encoder.SpansField on the call (tracing.Ctx makes one), or
+// else the last one given to the logger's With; the span names are its
+// Chain, root first. A span directive matches a line when one of those
+// names equals SPAN exactly and, if the directive has a TARGET, the line's
+// target starts with TARGET. A line then prints if the target directives
+// allow it or a matching span directive does; among matching span
+// directives the most permissive level wins. Span directives only widen:
+// [SPAN]=off never silences a line the target directives print, and with
+// info,[http-request]=debug a debug line prints inside http-request (at any
+// depth of the chain) and nowhere else. Suppress wins over both.
+//
+// Where EnvFilter compares TARGET with the span's own target, we compare it
+// with the line's, since encoder.Spans carries no span targets; the two
+// agree for lines logged through the logger the span was started with. As
+// in the encoders, a spans field after a zap.Namespace is a nested object,
+// not the line's spans.
 //
 // # Targets
 //
@@ -38,13 +56,20 @@
 // # Speed
 //
 // Enabled, which zap calls before building an entry, is the cheapest
-// superset of the decision: the lowest level any target prints at. For a
-// logger made with Named it is that logger's own level (or its children's,
-// if a directive names a longer target), computed once per change of filter
-// and read with two atomic loads: a rejected call costs about what zap's
-// disabled call costs. Names made with zap's own Logger.Named are looked up
-// in a per-filter cache (bounded at 4,096 names; past that, computed per
-// call).
+// superset of the decision: the lowest level any directive, target or span,
+// prints at. For a logger made with Named it is that logger's own level (or
+// its children's, if a directive names a longer target, or a span
+// directive's, if one can match its target), computed once per change of
+// filter and read with two atomic loads: a rejected call costs about what
+// zap's disabled call costs. Names made with zap's own Logger.Named are
+// looked up in a per-filter cache (bounded at 4,096 names; past that,
+// computed per call).
+//
+// zap shows a core a line's fields only at Write. So when the target
+// directives reject a line that a span directive could let through at its
+// level, the decision waits for Write, where the spans field is found among
+// the call's fields or in the With context. Only such lines pay for it: a
+// filter without span directives costs nothing for them.
 //
 // # Changes at run time
 //

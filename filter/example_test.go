@@ -62,3 +62,25 @@ func ExampleSuppressed() {
 	// error: printed
 	// info: printed again
 }
+
+// Span directives widen the filter inside the spans they name: here debug
+// lines of any target inside an http-request span, and trace lines of
+// dynamo_llm targets inside handle_payload. The spans come from the call
+// (tracing.Ctx makes this field) or from the logger's With.
+func ExampleParse_spanDirectives() {
+	f, _ := filter.Parse("info,[http-request]=debug,dynamo_llm[handle_payload]=trace")
+	log := exampleLogger(f)
+	request := &encoder.Spans{Chain: []encoder.Span{{Name: "http-request"}}}
+	payload := &encoder.Spans{Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}}}
+
+	frontend := filter.Named(log, "dynamo_runtime::http")
+	frontend.Debug("frontend debug outside a span: dropped")
+	frontend.Debug("frontend debug in http-request: printed", encoder.SpansField(request))
+	frontend.Log(zapcore.DebugLevel-1, "frontend trace in handle_payload: dropped", encoder.SpansField(payload))
+
+	worker := filter.Named(log, "dynamo_llm::preprocessor").With(encoder.SpansField(payload))
+	worker.Log(zapcore.DebugLevel-1, "worker trace in handle_payload: printed")
+	// Output:
+	// frontend debug in http-request: printed
+	// worker trace in handle_payload: printed
+}

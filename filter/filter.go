@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/dynlog/dynlog/encoder"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -13,21 +14,32 @@ import (
 // use. Build one with Parse or New; swap filters at run time with Atomic.
 type Filter struct {
 	targets []Directive // target directives, longest target first
-	spans   []Directive // span directives, not active yet
+	spans   []Directive // span directives, in the order given
 	def     zapcore.Level
 	hasDef  bool
-	// min is the lowest level any target can print at: what a core's
-	// Enabled, which knows no target, must let through.
+	// min is the lowest level any line can print at, by a target or a span
+	// directive: what a core's Enabled, which knows no target, must let
+	// through.
 	min zapcore.Level
 	// max is the lowest level every target prints at: at or above it no
-	// target needs to be known.
+	// target needs to be known, and no span either.
 	max zapcore.Level
 
-	// levels caches Level per target: a map replaced whole on each new
-	// name (names are few and made once), so a lookup is an atomic load
-	// and a map read, cheaper than sync.Map's interface-keyed trie.
-	levels   atomic.Pointer[map[string]zapcore.Level]
+	// levels caches the levels per target: a map replaced whole on each
+	// new name (names are few and made once), so a lookup is an atomic
+	// load and a map read, cheaper than sync.Map's interface-keyed trie.
+	levels   atomic.Pointer[map[string]targetLevels]
 	levelsMu sync.Mutex // serialises the copies
+}
+
+// targetLevels are the two levels the filter keeps per target.
+type targetLevels struct {
+	// own is the lowest level the target directives print for the target
+	// (Level).
+	own zapcore.Level
+	// span is the lowest level a span directive can print the target at,
+	// inside the right span; OffLevel if none applies to the target.
+	span zapcore.Level
 }
 
 // maxCachedTargets bounds the per-filter cache of target levels. Targets are
@@ -74,28 +86,36 @@ func New(directives ...Directive) *Filter {
 		f.min = min(f.min, d.Level)
 		f.max = max(f.max, d.Level)
 	}
+	for _, d := range f.spans {
+		f.min = min(f.min, d.Level) // span directives only widen: max stays
+	}
 	if !f.hasDef {
 		f.max = OffLevel // a target no directive matches prints nothing
 	}
 	return f
 }
 
-// Level is the lowest level printed for target: the level of the longest
-// directive whose target is a prefix of it, else the default, else OffLevel
-// (nothing matches, nothing prints).
+// Level is the lowest level printed for target outside any span: the level
+// of the longest target directive whose target is a prefix of it, else the
+// default, else OffLevel (nothing matches, nothing prints).
 func (f *Filter) Level(target string) zapcore.Level {
+	return f.levelsOf(target).own
+}
+
+// levelsOf is the cached targetLevels of target.
+func (f *Filter) levelsOf(target string) targetLevels {
 	if m := f.levels.Load(); m != nil {
 		if lvl, ok := (*m)[target]; ok {
 			return lvl
 		}
 	}
-	lvl := f.level(target)
+	lvl := targetLevels{own: f.level(target), span: f.spanFloor(target)}
 	f.remember(target, lvl)
 	return lvl
 }
 
 // remember adds target to the cache, up to maxCachedTargets names.
-func (f *Filter) remember(target string, lvl zapcore.Level) {
+func (f *Filter) remember(target string, lvl targetLevels) {
 	f.levelsMu.Lock()
 	defer f.levelsMu.Unlock()
 	old := f.levels.Load()
@@ -109,7 +129,7 @@ func (f *Filter) remember(target string, lvl zapcore.Level) {
 	if n >= maxCachedTargets {
 		return
 	}
-	m := make(map[string]zapcore.Level, n+1)
+	m := make(map[string]targetLevels, n+1)
 	if old != nil {
 		for k, v := range *old {
 			m[k] = v
@@ -131,14 +151,61 @@ func (f *Filter) level(target string) zapcore.Level {
 	return OffLevel
 }
 
-// Enabled reports whether a line at lvl for target passes the filter.
+// spanFloor is the lowest level at which some span directive can print a
+// line of target: the lowest level of the span directives whose target is a
+// prefix of it. OffLevel if there are none.
+func (f *Filter) spanFloor(target string) zapcore.Level {
+	lvl := OffLevel
+	for _, d := range f.spans {
+		if strings.HasPrefix(target, d.Target) {
+			lvl = min(lvl, d.Level)
+		}
+	}
+	return lvl
+}
+
+// spanLevel is the lowest level the span directives print a line of target
+// at inside the chain of spans: the most permissive of the directives whose
+// target is a prefix of target and whose span is named in the chain.
+// OffLevel if none matches.
+func (f *Filter) spanLevel(target string, chain []encoder.Span) zapcore.Level {
+	lvl := OffLevel
+	for _, d := range f.spans {
+		if d.Level >= lvl || !strings.HasPrefix(target, d.Target) {
+			continue
+		}
+		for i := range chain {
+			if chain[i].Name == d.Span {
+				lvl = d.Level
+				break
+			}
+		}
+	}
+	return lvl
+}
+
+// Enabled reports whether a line at lvl for target passes the filter
+// outside any span: the target directives alone decide.
 func (f *Filter) Enabled(target string, lvl zapcore.Level) bool {
 	return lvl >= f.Level(target)
 }
 
+// EnabledIn reports whether a line at lvl for target passes the filter
+// inside the spans s (nil: outside any span). The line passes if the target
+// directives allow it, or if a span directive does: one whose span is named
+// in s.Chain and whose target, if it has one, is a prefix of target.
+func (f *Filter) EnabledIn(target string, lvl zapcore.Level, s *encoder.Spans) bool {
+	lv := f.levelsOf(target)
+	if lvl >= lv.own {
+		return true
+	}
+	return lvl >= lv.span && s != nil && lvl >= f.spanLevel(target, s.Chain)
+}
+
 // subtreeLevel is the lowest level printed for target or any name that
-// starts with it: what a logger bound to target must let through, since zap's
-// Named can extend its name without telling its core.
+// starts with it, by the target directives or, inside the right span, by the
+// span directives: what a logger bound to target must let through, since
+// zap's Named can extend its name without telling its core.
 func (f *Filter) subtreeLevel(target string) zapcore.Level {
 	lvl := f.level(target)
 	for _, d := range f.targets {
@@ -146,11 +213,16 @@ func (f *Filter) subtreeLevel(target string) zapcore.Level {
 			lvl = min(lvl, d.Level)
 		}
 	}
+	for _, d := range f.spans {
+		if strings.HasPrefix(target, d.Target) || strings.HasPrefix(d.Target, target) {
+			lvl = min(lvl, d.Level)
+		}
+	}
 	return lvl
 }
 
-// Directives lists the active and inactive directives: the default first,
-// then targets longest first, then span directives.
+// Directives lists the directives: the default first, then targets longest
+// first, then span directives in the order given.
 func (f *Filter) Directives() []Directive {
 	var ds []Directive
 	if f.hasDef {

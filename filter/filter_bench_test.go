@@ -25,6 +25,10 @@ import (
 //	Allowed  — an Info call with three fields that prints, through the same
 //	           encoder and the same inner core, with and without the filter.
 //	Parse    — filter.Parse of a 50-directive spec.
+//	Span     — benchSpec plus [http-request]=debug, on a bound logger: a
+//	           Debug call with no span, which only Write can reject
+//	           (outside); one in http-request, which prints (inside); and
+//	           a trace call, which Enabled still rejects (disabled).
 //
 // The loops are sequential (b.Loop), so ns/op is the cost of one call. The
 // names pair up for internal/tools/benchreport:
@@ -149,6 +153,42 @@ func BenchmarkFilter(b *testing.B) {
 		b.Run("unbound", func(b *testing.B) {
 			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
 			allowed(b, zap.New(filter.NewCore(core, f)).Named(benchTarget))
+		})
+	})
+
+	b.Run("Span", func(b *testing.B) {
+		fs := parseBench(b, benchSpec+",[http-request]=debug")
+		request := encoder.SpansField(&encoder.Spans{
+			TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331",
+			Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}},
+		})
+		newLog := func() *zap.Logger {
+			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+			return filter.Named(zap.New(filter.NewCore(core, fs)), benchTarget)
+		}
+		b.Run("outside", func(b *testing.B) {
+			log := newLog()
+			b.ReportAllocs()
+			for b.Loop() {
+				log.Debug("kv router selected a worker", zap.Int64("worker_id", 7))
+			}
+		})
+		b.Run("inside", func(b *testing.B) {
+			log := newLog()
+			b.ReportAllocs()
+			for b.Loop() {
+				log.Debug("kv router selected a worker", request, zap.Int64("worker_id", 7))
+			}
+		})
+		b.Run("disabled", func(b *testing.B) {
+			log := newLog()
+			if log.Core().Enabled(openLevel) {
+				b.Fatal("a trace call passes Enabled; want it rejected there")
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				log.Log(openLevel, "kv router selected a worker")
+			}
 		})
 	})
 

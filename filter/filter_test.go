@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -101,9 +102,11 @@ var directiveCases = []struct {
 	{"info,foo=loud", "foo", zapcore.DebugLevel, false},
 	{"=debug,warn", "x", zapcore.WarnLevel, true},
 	{"debug,b a=info", "b a", zapcore.DebugLevel, true},
-	// Span directives parse but do not act yet.
+	// Outside any span, span directives widen nothing (spanCases test
+	// them inside spans).
 	{"info,[http-request]=debug", "x", zapcore.DebugLevel, false},
 	{"info,foo[span]=trace", "foo", zapcore.DebugLevel, false},
+	{"info,[http-request]=debug", "x", zapcore.InfoLevel, true},
 	// Levels above the filter's: DPanic is an error line.
 	{"error", "x", zapcore.DPanicLevel, true},
 }
@@ -155,7 +158,8 @@ func TestParseErrors(t *testing.T) {
 		{"foo[span=debug", `filter: ignoring directive "foo[span=debug": a span must be written [name] after the target, with a non-empty name`},
 		{"foo[]=debug", `filter: ignoring directive "foo[]=debug": a span must be written [name] after the target, with a non-empty name`},
 		{"9=info,x=1", ""},
-		{"[http-request]=debug", `filter: directive "[http-request]=debug" is not active yet: span directives need the tracing core`},
+		{"[http-request]=debug,dynamo_llm[handle_payload]=trace", ""}, // span directives are in force: nothing to report
+		{"[http-request]=loud,[ok]=debug", `filter: ignoring directive "[http-request]=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)`},
 		{"loud=,ok=info,=x", `filter: ignoring directive "loud=": unknown level "" (want off, error, warn, info, debug, trace or 0-5)` + "\n" +
 			`filter: ignoring directive "=x": unknown level "x" (want off, error, warn, info, debug, trace or 0-5)`},
 	} {
@@ -188,5 +192,129 @@ func TestStringRoundTrips(t *testing.T) {
 				t.Errorf("%q: String() %q lost %q", spec, f.String(), d)
 			}
 		}
+	}
+}
+
+// spanCases: a DYN_LOG spec, a target, the names of the spans in scope
+// (root first; nil for none), a level, and whether a line prints. The rules
+// are EnvFilter's: a line prints if its target directives allow it or a
+// span directive naming one of its spans (and prefixing its target, if the
+// directive has a target) does; the most permissive such directive wins.
+var spanCases = []struct {
+	spec   string
+	target string
+	chain  []string
+	level  zapcore.Level
+	want   bool
+}{
+	// [SPAN]=LEVEL widens inside the span, and only there.
+	{"info,[http-request]=debug", "x", []string{"http-request"}, zapcore.DebugLevel, true},
+	{"info,[http-request]=debug", "x", nil, zapcore.DebugLevel, false},
+	{"info,[http-request]=debug", "x", []string{"other"}, zapcore.DebugLevel, false},
+	{"info,[http-request]=debug", "x", []string{"http-request"}, trace, false},
+	{"info,[http-request]=debug", "x", []string{"http-request"}, zapcore.InfoLevel, true},
+	// Any span of the chain counts: the root and the innermost.
+	{"info,[http-request]=debug", "x", []string{"http-request", "handle_payload"}, zapcore.DebugLevel, true},
+	{"info,[handle_payload]=debug", "x", []string{"http-request", "handle_payload"}, zapcore.DebugLevel, true},
+	{"info,[handle_payload]=debug", "x", []string{"http-request", "generate"}, zapcore.DebugLevel, false},
+	// Span names match exactly: no prefix, no case folding.
+	{"info,[handle]=debug", "x", []string{"handle_payload"}, zapcore.DebugLevel, false},
+	{"info,[http-request]=debug", "x", []string{"HTTP-REQUEST"}, zapcore.DebugLevel, false},
+	// TARGET[SPAN]=LEVEL needs both the target prefix and the span.
+	{"info,dynamo_llm[handle_payload]=trace", "dynamo_llm::preprocessor", []string{"http-request", "handle_payload"}, trace, true},
+	{"info,dynamo_llm[handle_payload]=trace", "dynamo_runtime::pipeline", []string{"http-request", "handle_payload"}, trace, false},
+	{"info,dynamo_llm[handle_payload]=trace", "dynamo_llm::preprocessor", []string{"http-request"}, trace, false},
+	{"info,dynamo_llm[handle_payload]=trace", "dynamo_llm::preprocessor", nil, zapcore.DebugLevel, false},
+	{"info,dynamo_llm[handle_payload]=trace", "dynamo_llm::preprocessor", nil, zapcore.InfoLevel, true},
+	// Span directives only widen: off inside a span silences nothing.
+	{"debug,[x]=off", "t", []string{"x"}, zapcore.DebugLevel, true},
+	{"t=error,[x]=off", "t", []string{"x"}, zapcore.ErrorLevel, true},
+	{"t=error,[x]=off", "t", []string{"x"}, zapcore.WarnLevel, false},
+	{"debug,[x]=warn", "t", []string{"x"}, zapcore.DebugLevel, true},
+	// A span directive opens a target that no target directive matches.
+	{"foo=debug,[x]=info", "bar", []string{"x"}, zapcore.InfoLevel, true},
+	{"foo=debug,[x]=info", "bar", nil, zapcore.ErrorLevel, false},
+	{"[x]=debug", "t", []string{"x"}, zapcore.DebugLevel, true},
+	{"[x]=debug", "t", []string{"y"}, zapcore.ErrorLevel, false},
+	// Among matching span directives the most permissive wins.
+	{"error,[a]=warn,[b]=trace", "t", []string{"a", "b"}, trace, true},
+	{"error,[a]=warn,[b]=trace", "t", []string{"a"}, zapcore.WarnLevel, true},
+	{"error,[a]=warn,[b]=trace", "t", []string{"a"}, zapcore.InfoLevel, false},
+	{"error,[a]=trace,[a]=warn", "t", []string{"a"}, zapcore.InfoLevel, false}, // the later one replaces the earlier
+	{"error,d[x]=trace,[x]=info", "other", []string{"x"}, zapcore.InfoLevel, true},
+	{"error,d[x]=trace,[x]=info", "other", []string{"x"}, zapcore.DebugLevel, false},
+	{"error,d[x]=trace,[x]=info", "d::a", []string{"x"}, trace, true},
+	{"info,a[x]=debug,b[y]=debug", "a::1", []string{"x"}, zapcore.DebugLevel, true},
+	{"info,a[x]=debug,b[y]=debug", "a::1", []string{"y"}, zapcore.DebugLevel, false}, // y's directive is b's
+	// The empty target (an unnamed logger without zap.AddCaller).
+	{"off,[x]=debug", "", []string{"x"}, zapcore.DebugLevel, true},
+	{"off,[x]=debug", "", nil, zapcore.ErrorLevel, false},
+	{"off,d[x]=debug", "", []string{"x"}, zapcore.ErrorLevel, false},
+}
+
+func spansOf(chain []string) *encoder.Spans {
+	if chain == nil {
+		return nil
+	}
+	s := &encoder.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331"}
+	for _, name := range chain {
+		s.Chain = append(s.Chain, encoder.Span{Name: name})
+	}
+	return s
+}
+
+// TestSpanDirectives runs the span table through Filter.EnabledIn and
+// through loggers: named with zap's Named and with filter.Named (or unnamed
+// for the empty target), the spans field on the call, or given to With
+// before or after naming.
+func TestSpanDirectives(t *testing.T) {
+	if len(spanCases) < 15 {
+		t.Fatalf("the table must hold at least 15 cases, has %d", len(spanCases))
+	}
+	for _, tc := range spanCases {
+		name := tc.spec + "/" + tc.target + "/" + strings.Join(tc.chain, ">") + "/" + levelNames[tc.level]
+		t.Run(name, func(t *testing.T) {
+			f, err := filter.Parse(tc.spec)
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tc.spec, err)
+			}
+			spans := spansOf(tc.chain)
+			if got := f.EnabledIn(tc.target, tc.level, spans); got != tc.want {
+				t.Errorf("EnabledIn = %v, want %v (filter %q)", got, tc.want, f.String())
+			}
+			for _, bind := range []bool{false, true} {
+				if bind && tc.target == "" {
+					continue // filter.Named needs a name
+				}
+				for _, via := range []string{"call", "with before naming", "with after naming"} {
+					obs, logs := observer.New(zapcore.Level(-128))
+					log := zap.New(filter.NewCore(obs, f))
+					var fields []zap.Field
+					switch {
+					case spans == nil:
+					case via == "call":
+						fields = append(fields, encoder.SpansField(spans))
+					case via == "with before naming":
+						log = log.With(encoder.SpansField(spans))
+					}
+					if tc.target != "" {
+						if bind {
+							log = filter.Named(log, tc.target)
+						} else {
+							log = log.Named(tc.target)
+						}
+					}
+					if spans != nil && via == "with after naming" {
+						log = log.With(encoder.SpansField(spans))
+					}
+					if ce := log.Check(tc.level, "line"); ce != nil {
+						ce.Write(fields...)
+					}
+					if got := logs.Len() == 1; got != tc.want {
+						t.Errorf("bound=%v, spans by %s: printed %v, want %v", bind, via, got, tc.want)
+					}
+				}
+			}
+		})
 	}
 }

@@ -26,7 +26,6 @@ type directiveJSON struct {
 	Target string `json:"target,omitempty"`
 	Span   string `json:"span,omitempty"`
 	Level  string `json:"level"`
-	Active bool   `json:"active"`
 }
 
 type errorJSON struct {
@@ -36,12 +35,13 @@ type errorJSON struct {
 // ServeHTTP makes an Atomic an http.Handler, like zap's AtomicLevel:
 //
 //   - GET answers the filter in force as JSON: {"filter": "<spec>",
-//     "directives": [{"target": …, "span": …, "level": …, "active": …}]}.
+//     "directives": [{"target": …, "span": …, "level": …}]}, target and
+//     span left out when empty.
 //   - PUT replaces the whole filter (defaults included: edit what GET shows
 //     and send it back). The body is the spec as text, or with Content-Type
 //     application/json an object {"filter": "<spec>"}. A spec with any
 //     directive that does not parse is refused with 400 and the parser's
-//     message, and the filter in force stays. Span directives are accepted.
+//     message, and the filter in force stays.
 //
 // Anyone who can reach the handler can change what the program logs: serve
 // it on a loopback address (127.0.0.1:PORT) unless you mean otherwise.
@@ -56,9 +56,8 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f, err := Parse(spec)
-		var perr *ParseError
-		if errors.As(err, &perr) && len(perr.Skipped) > 0 {
-			writeJSON(w, http.StatusBadRequest, errorJSON{errors.Join(perr.Skipped...).Error()})
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, errorJSON{err.Error()})
 			return
 		}
 		a.Store(f)
@@ -98,7 +97,7 @@ func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
 func stateOf(f *Filter) filterState {
 	s := filterState{Filter: f.String(), Directives: []directiveJSON{}}
 	for _, d := range f.Directives() {
-		s.Directives = append(s.Directives, directiveJSON{Target: d.Target, Span: d.Span, Level: LevelName(d.Level), Active: d.Span == ""})
+		s.Directives = append(s.Directives, directiveJSON{Target: d.Target, Span: d.Span, Level: LevelName(d.Level)})
 	}
 	return s
 }

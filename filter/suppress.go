@@ -16,7 +16,8 @@ func init() { suppressed.Store(math.MinInt8) }
 
 // suppressedBelow is the lowest level that suppression lets through.
 func suppressedBelow() zapcore.Level {
-	return zapcore.Level(suppressed.Load() + 1)
+	// Clamped at OffLevel: Suppress(127) must not wrap round to "none".
+	return zapcore.Level(min(suppressed.Load()+1, int32(OffLevel)))
 }
 
 // Suppress drops lines at or below level in every filter core of the
