@@ -62,8 +62,6 @@
 // DYN_LOG's directives apply on top, with the built-in defaults; a bare
 // level there replaces VLLM_LOGGING_LEVEL as the default.
 //
-// # Options
-//
 // # Tracing
 //
 // Both presets put package tracing's core in the logger: lines given
@@ -75,7 +73,12 @@
 // OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL, OTEL_SERVICE_NAME and
 // OTEL_TRACES_SAMPLE_RATIO and sets up the provider spans use (OTLP over
 // gRPC or HTTP/protobuf); NewVLLM turns on call tracing when
-// VLLM_TRACE_FUNCTION is a non-zero integer.
+// VLLM_TRACE_FUNCTION is a non-zero integer. Log lines are exported over
+// OTLP too, beside the console output and only those the filter passes,
+// when OTEL_LOGS_EXPORTER=otlp (off by default; OTEL_EXPORT_ENABLED alone
+// exports spans only), to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or
+// OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/logs over HTTP) with
+// OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL.
 //
 // # Init
 //

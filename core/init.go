@@ -13,12 +13,16 @@ import (
 // StartTracing sets up the process's tracing from the OTEL_* variables of
 // DESIGN §8 (read through WithEnv when given): an OpenTelemetry SDK provider
 // that Start, Middleware and OpenTelemetry-API spans use, exporting over
-// OTLP when OTEL_EXPORT_ENABLED is true. In the JSONL layout it writes
-// Dynamo's line "OpenTelemetry OTLP export enabled" (with endpoint and
-// service) or "OpenTelemetry OTLP export disabled, traces local only" to
-// log, as Dynamo does (it prints neither in the readable layout). A bad
-// variable is reported on the error output and left out. Call the
-// provider's Shutdown before exiting, to send the spans still queued.
+// OTLP when OTEL_EXPORT_ENABLED is true, and when OTEL_LOGS_EXPORTER is
+// otlp a logger provider that exports the lines of loggers New and NewVLLM
+// built (through their export core) over OTLP. In the JSONL layout it
+// writes Dynamo's line "OpenTelemetry OTLP export enabled" (with endpoint
+// and service; "... enabled (traces and logs)" when logs are exported too)
+// or "OpenTelemetry OTLP export disabled, traces local only" to log, as
+// Dynamo does (it prints neither in the readable layout; the other forms
+// are tracing.Provider.LogInit's). A bad variable is reported on the error
+// output and left out. Call the provider's Shutdown before exiting, to
+// send the spans and lines still queued.
 //
 // Without StartTracing (or Init), spans still get real IDs from a local
 // provider that exports nothing.
@@ -72,9 +76,9 @@ func Init() *zap.Logger {
 	return initLogger
 }
 
-// Shutdown flushes what Init started: the spans the OTLP exporter still
-// holds, within ctx, and the logger's buffered output. It does nothing
-// before Init.
+// Shutdown flushes what Init started: the spans and log records the OTLP
+// exporters still hold, within ctx, and the logger's buffered output. It
+// does nothing before Init.
 func Shutdown(ctx context.Context) error {
 	var errs []error
 	if initProvider != nil {

@@ -205,10 +205,14 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 
 // build puts the pieces together the same way for both presets: the
 // filter gate outermost, then the tracing core with the span-event switch,
-// then the encoder and sink (DESIGN §1).
+// then the encoder and sink, and the OTLP log export beside it when asked
+// for (DESIGN §1).
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
-	io := zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8))
-	core := filter.NewAtomicCore(tracing.NewCore(io, spanEvents), a)
+	var sink zapcore.Core = zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8))
+	if lc := c.logExportCore(); lc != nil {
+		sink = zapcore.NewTee(sink, lc) // OTEL_LOGS_EXPORTER=otlp: lines go to OTLP too
+	}
+	core := filter.NewAtomicCore(tracing.NewCore(sink, spanEvents), a)
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 }
 

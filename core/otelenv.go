@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap/zapcore"
 )
 
 // exportConfig reads the OTLP export variables of DESIGN §8 through lookup:
@@ -20,7 +21,12 @@ import (
 //   - OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL:
 //     grpc or http/protobuf, trimmed, in any case;
 //   - OTEL_SERVICE_NAME;
-//   - OTEL_TRACES_SAMPLE_RATIO, a number from 0 to 1.
+//   - OTEL_TRACES_SAMPLE_RATIO, a number from 0 to 1;
+//   - OTEL_LOGS_EXPORTER (see logsExporter), and when it turns log export
+//     on, OTEL_EXPORTER_OTLP_LOGS_ENDPOINT (used as is; it wins over
+//     OTEL_EXPORTER_OTLP_ENDPOINT) and OTEL_EXPORTER_OTLP_LOGS_PROTOCOL,
+//     else OTEL_EXPORTER_OTLP_PROTOCOL, under the same rules as the traces'
+//     (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL does not apply to logs).
 //
 // A variable set to the empty string (or white space) counts as unset. A
 // bad value gives one error, which says what it did instead: a bad endpoint
@@ -59,21 +65,30 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 	cfg.TracesEndpoint = endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 	cfg.Endpoint = endpoint("OTEL_EXPORTER_OTLP_ENDPOINT")
 
-	for _, name := range []string{"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"} {
-		v, ok := get(name)
-		if !ok {
-			continue
+	// protocol reads the first of names that is set; a variable read for
+	// both signals is reported once.
+	protocols := map[string]string{}
+	protocol := func(names ...string) string {
+		for _, name := range names {
+			if p, seen := protocols[name]; seen {
+				return p
+			}
+			v, ok := get(name)
+			if !ok {
+				continue
+			}
+			p := strings.ToLower(strings.TrimSpace(v))
+			if p != tracing.ProtocolGRPC && p != tracing.ProtocolHTTPProtobuf {
+				errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
+					name, v, tracing.ProtocolGRPC, tracing.ProtocolHTTPProtobuf, tracing.ProtocolGRPC))
+				p = tracing.ProtocolGRPC
+			}
+			protocols[name] = p
+			return p
 		}
-		switch p := strings.ToLower(strings.TrimSpace(v)); p {
-		case tracing.ProtocolGRPC, tracing.ProtocolHTTPProtobuf:
-			cfg.Protocol = p
-		default:
-			errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
-				name, v, tracing.ProtocolGRPC, tracing.ProtocolHTTPProtobuf, tracing.ProtocolGRPC))
-			cfg.Protocol = tracing.ProtocolGRPC
-		}
-		break
+		return ""
 	}
+	cfg.Protocol = protocol("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
 
 	if v, ok := get("OTEL_SERVICE_NAME"); ok {
 		cfg.ServiceName = v
@@ -87,5 +102,60 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 			cfg.SampleRatio = &r
 		}
 	}
+
+	on, err := logsExporter(lookup)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if on {
+		cfg.LogsEnabled = true
+		cfg.LogsEndpoint = endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
+		cfg.LogsProtocol = protocol("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+		if cfg.LogsProtocol == "" && cfg.Protocol != "" {
+			// Protocol came from the traces' own variable, which
+			// NewProvider would otherwise apply to logs too.
+			cfg.LogsProtocol = tracing.ProtocolGRPC
+		}
+	}
 	return cfg, errs
+}
+
+// logsExporter reads OTEL_LOGS_EXPORTER, OpenTelemetry's comma-separated
+// list of log exporters (trimmed, any case): log export is on when it
+// names otlp, and off when it is unset or names only none. dynlog has no
+// other log exporter; naming one (console, say) gives an error, which
+// says so, and leaves it out.
+func logsExporter(lookup func(string) (string, bool)) (bool, error) {
+	v, ok := lookup("OTEL_LOGS_EXPORTER")
+	if !ok {
+		return false, nil
+	}
+	on := false
+	var unknown []string
+	for name := range strings.SplitSeq(v, ",") {
+		switch n := strings.ToLower(strings.TrimSpace(name)); n {
+		case "otlp":
+			on = true
+		case "none", "":
+		default:
+			unknown = append(unknown, strconv.Quote(n))
+		}
+	}
+	if len(unknown) > 0 {
+		return on, fmt.Errorf("dynlog: OTEL_LOGS_EXPORTER=%q: dynlog exports logs over otlp only; ignoring %s", v, strings.Join(unknown, ", "))
+	}
+	return on, nil
+}
+
+// logExportCore is the core that New and NewVLLM put beside the encoder's
+// when OTEL_LOGS_EXPORTER names otlp, nil otherwise (DESIGN §8: log export
+// is off by default): tracing.NewLogExportCore(nil), which exports through
+// the logger provider StartTracing (tracing.NewProvider) installs, and
+// nothing before. It reports nothing; StartTracing reports a bad
+// OTEL_LOGS_EXPORTER.
+func (c config) logExportCore() zapcore.Core {
+	if on, _ := logsExporter(c.lookup); !on {
+		return nil
+	}
+	return tracing.NewLogExportCore(nil)
 }

@@ -1,12 +1,27 @@
 package core
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"math"
+	"net"
+	"os"
+	"os/exec"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
+	"go.opentelemetry.io/otel"
+	logglobal "go.opentelemetry.io/otel/log/global"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 func TestExportConfig(t *testing.T) {
@@ -134,6 +149,103 @@ func TestExportConfig(t *testing.T) {
 		{name: "ratio percent", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "50%"}, errs: []string{`OTEL_TRACES_SAMPLE_RATIO="50%"`}},
 		{name: "blank ratio is unset", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": " "}, want: tracing.ExportConfig{}},
 
+		// OTEL_LOGS_EXPORTER: otlp turns log export on; unset, empty or
+		// none leave it off; another exporter is reported and left out.
+		{name: "logs otlp", env: map[string]string{"OTEL_LOGS_EXPORTER": "otlp"}, want: tracing.ExportConfig{LogsEnabled: true}},
+		{name: "logs OTLP", env: map[string]string{"OTEL_LOGS_EXPORTER": " OTLP "}, want: tracing.ExportConfig{LogsEnabled: true}},
+		{name: "logs none", env: map[string]string{"OTEL_LOGS_EXPORTER": "none"}, want: tracing.ExportConfig{}},
+		{name: "logs empty", env: map[string]string{"OTEL_LOGS_EXPORTER": ""}, want: tracing.ExportConfig{}},
+		{
+			name: "logs console",
+			env:  map[string]string{"OTEL_LOGS_EXPORTER": "console"},
+			want: tracing.ExportConfig{},
+			errs: []string{`dynlog: OTEL_LOGS_EXPORTER="console": dynlog exports logs over otlp only; ignoring "console"`},
+		},
+		{
+			name: "logs console and otlp",
+			env:  map[string]string{"OTEL_LOGS_EXPORTER": "console, otlp"},
+			want: tracing.ExportConfig{LogsEnabled: true},
+			errs: []string{`ignoring "console"`},
+		},
+		{
+			name: "OTEL_EXPORT_ENABLED alone exports no logs",
+			env:  map[string]string{"OTEL_EXPORT_ENABLED": "1"},
+			want: tracing.ExportConfig{Enabled: true},
+		},
+
+		// The logs variables count only with log export on.
+		{
+			name: "logs variables, logs off",
+			env: map[string]string{
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "not a URL",
+				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "http/protobuf",
+			},
+			want: tracing.ExportConfig{},
+		},
+		{
+			name: "logs endpoint",
+			env: map[string]string{
+				"OTEL_LOGS_EXPORTER":               "otlp",
+				"OTEL_EXPORTER_OTLP_ENDPOINT":      "http://generic:4318",
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": " http://logs:4318/custom ",
+			},
+			want: tracing.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4318", LogsEndpoint: "http://logs:4318/custom"},
+		},
+		{
+			name: "bad logs endpoint leaves the generic one",
+			env: map[string]string{
+				"OTEL_LOGS_EXPORTER":               "otlp",
+				"OTEL_EXPORTER_OTLP_ENDPOINT":      "http://generic:4317",
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "logs:4317",
+			},
+			want: tracing.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4317"},
+			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="logs:4317" is not an http:// or https:// URL with a host`},
+		},
+		{
+			name: "logs protocol",
+			env: map[string]string{
+				"OTEL_LOGS_EXPORTER":               "otlp",
+				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "HTTP/protobuf",
+			},
+			want: tracing.ExportConfig{LogsEnabled: true, LogsProtocol: "http/protobuf"},
+		},
+		{
+			name: "generic protocol for both",
+			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
+			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "http/protobuf"},
+		},
+		{
+			name: "traces protocol is not the logs'",
+			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"},
+			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+		},
+		{
+			name: "each signal its own protocol",
+			env: map[string]string{
+				"OTEL_LOGS_EXPORTER":                 "otlp",
+				"OTEL_EXPORTER_OTLP_PROTOCOL":        "grpc",
+				"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
+				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL":   "grpc",
+			},
+			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+		},
+		{
+			name: "bad generic protocol reported once",
+			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
+			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "grpc", LogsProtocol: "grpc"},
+			errs: []string{`OTEL_EXPORTER_OTLP_PROTOCOL="http/json"`},
+		},
+		{
+			name: "bad logs protocol",
+			env: map[string]string{
+				"OTEL_LOGS_EXPORTER":               "otlp",
+				"OTEL_EXPORTER_OTLP_PROTOCOL":      "http/protobuf",
+				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "thrift",
+			},
+			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL="thrift" is not an OTLP protocol dynlog speaks (want grpc or http/protobuf); using grpc`},
+		},
+
 		// Everything at once, with two mistakes.
 		{
 			name: "all",
@@ -144,12 +256,17 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL":        "http/protobuf",
 				"OTEL_SERVICE_NAME":                  "worker",
 				"OTEL_TRACES_SAMPLE_RATIO":           "2",
+				"OTEL_LOGS_EXPORTER":                 "otlp",
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT":   "http://logs:4318/v1/logs",
 			},
 			want: tracing.ExportConfig{
-				Enabled:     true,
-				Endpoint:    "http://collector:4318",
-				Protocol:    "http/protobuf",
-				ServiceName: "worker",
+				Enabled:      true,
+				Endpoint:     "http://collector:4318",
+				Protocol:     "http/protobuf",
+				ServiceName:  "worker",
+				LogsEnabled:  true,
+				LogsEndpoint: "http://logs:4318/v1/logs",
+				LogsProtocol: "http/protobuf",
 			},
 			errs: []string{`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="nope"`, `OTEL_TRACES_SAMPLE_RATIO="2"`},
 		},
@@ -183,4 +300,197 @@ func describeExport(c tracing.ExportConfig) string {
 	}
 	c.SampleRatio = nil
 	return fmt.Sprintf("%+v ratio=%s", c, ratio)
+}
+
+func TestLogExportCoreFromEnv(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		set   bool
+		want  bool
+	}{
+		{"", false, false},
+		{"", true, false},
+		{"none", true, false},
+		{"console", true, false},
+		{"otlp", true, true},
+		{" OTLP,console ", true, true},
+	} {
+		c := newConfig([]Option{WithEnv(func(name string) (string, bool) {
+			if name == "OTEL_LOGS_EXPORTER" {
+				return tt.value, tt.set
+			}
+			return "", false
+		})})
+		if got := c.logExportCore() != nil; got != tt.want {
+			t.Errorf("OTEL_LOGS_EXPORTER=%q (set %v): export core %v, want %v", tt.value, tt.set, got, tt.want)
+		}
+	}
+}
+
+// isolated runs the test t in a child process of its own, unless this is
+// that process; it reports whether to run the test's body here. The tests
+// that talk OTLP in-process need it: other tests of this package set
+// time.Local, which races with the OTLP clients' and receivers' goroutines
+// (they read the clock and outlive the test that started them).
+func isolated(t *testing.T) bool {
+	t.Helper()
+	if os.Getenv("DYNLOG_ISOLATED_TEST") == t.Name() {
+		return true
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "DYNLOG_ISOLATED_TEST="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("--- PASS: "+t.Name())) {
+		t.Errorf("%s in a child process: %v\n%s", t.Name(), err, out)
+	}
+	return false
+}
+
+// keepTracingGlobals restores, when t ends, what StartTracing installs.
+func keepTracingGlobals(t *testing.T) {
+	t.Helper()
+	tracers := tracing.TracerProvider()
+	tp := otel.GetTracerProvider()
+	prop := otel.GetTextMapPropagator()
+	handler := otel.GetErrorHandler()
+	lp := logglobal.GetLoggerProvider()
+	t.Cleanup(func() {
+		tracing.SetTracerProvider(tracers)
+		tracing.SetLoggerProvider(nil)
+		if otel.GetTracerProvider() == tp {
+			return
+		}
+		otel.SetTracerProvider(tp)
+		otel.SetTextMapPropagator(prop)
+		otel.SetErrorHandler(handler)
+		if logglobal.GetLoggerProvider() != lp {
+			logglobal.SetLoggerProvider(lp)
+		}
+	})
+}
+
+// logExportLogger builds a logger the way build does, with the export
+// core beside the encoder's when the environment asks for it.
+func logExportLogger(c config, out zapcore.WriteSyncer) *zap.Logger {
+	var sink zapcore.Core = zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(math.MinInt8))
+	if lc := c.logExportCore(); lc != nil {
+		sink = zapcore.NewTee(sink, lc)
+	}
+	fc, _ := c.loadTOML()
+	core := filter.NewAtomicCore(tracing.NewCore(sink, false), filter.NewAtomic(c.dynamoFilter(fc)))
+	return zap.New(core, zap.AddCaller())
+}
+
+// TestLogExportWiring: OTEL_LOGS_EXPORTER=otlp, the export core in the
+// chain and StartTracing export the lines the filter passes, Dynamo's init
+// line among them, worded for traces and logs.
+func TestLogExportWiring(t *testing.T) {
+	if !isolated(t) {
+		return
+	}
+	keepTracingGlobals(t)
+	for _, proto := range []string{"grpc", "http/protobuf"} {
+		t.Run(proto, func(t *testing.T) {
+			newReceiver := otlptest.NewGRPCReceiver
+			if proto == "http/protobuf" {
+				newReceiver = otlptest.NewHTTPReceiver
+			}
+			rcv := newReceiver(t)
+			vars := map[string]string{
+				"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,quiet=warn",
+				"OTEL_EXPORT_ENABLED": "1", "OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": proto,
+				"OTEL_EXPORTER_OTLP_ENDPOINT": rcv.Endpoint(), "OTEL_SERVICE_NAME": "wiring",
+			}
+			var out, errOut bytes.Buffer
+			opts := []Option{WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+				WithSystemConfig(""), WithErrorOutput(zapcore.AddSync(&errOut))}
+			log := logExportLogger(newConfig(opts), zapcore.AddSync(&out))
+			p, err := StartTracing(context.Background(), log, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, span := tracing.Start(context.Background(), "op")
+			log.Named("svc").Info("hello", tracing.Ctx(ctx))
+			log.Named("quiet").Info("filtered out")
+			log.Named("quiet").Warn("passes")
+			span.End()
+			if err := p.Shutdown(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+
+			var bodies []string
+			for _, r := range rcv.Logs() {
+				bodies = append(bodies, r.Body)
+				if r.Body == "hello" && (r.TraceID != span.SpanContext().TraceID().String() || r.SpanID != span.SpanContext().SpanID().String()) {
+					t.Errorf("hello: trace %s span %s, want the span's %v", r.TraceID, r.SpanID, span.SpanContext())
+				}
+				if r.Resource["service.name"] != "wiring" {
+					t.Errorf("record %q: resource %v", r.Body, r.Resource)
+				}
+			}
+			want := []string{"OpenTelemetry OTLP export enabled (traces and logs)", "hello", "passes"}
+			if strings.Join(bodies, "|") != strings.Join(want, "|") {
+				t.Errorf("exported %q, want %q", bodies, want)
+			}
+			if len(rcv.Spans()) != 1 {
+				t.Errorf("exported spans %v, want op", rcv.Spans())
+			}
+			if errOut.Len() != 0 {
+				t.Errorf("error output %q", errOut.String())
+			}
+		})
+	}
+}
+
+// TestLogExportOffByDefault: with no OTEL_LOGS_EXPORTER there is no export
+// core, and with no OTEL_EXPORT_ENABLED either nothing is dialled, even
+// with an endpoint set.
+func TestLogExportOffByDefault(t *testing.T) {
+	if !isolated(t) {
+		return
+	}
+	keepTracingGlobals(t)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + lis.Addr().String()}
+	var out, errOut bytes.Buffer
+	opts := []Option{WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		WithSystemConfig(""), WithErrorOutput(zapcore.AddSync(&errOut))}
+	c := newConfig(opts)
+	if c.logExportCore() != nil {
+		t.Fatal("an export core without OTEL_LOGS_EXPORTER")
+	}
+	log := logExportLogger(c, zapcore.AddSync(&out))
+	p, err := StartTracing(context.Background(), log, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.LoggerProvider() != nil || p.LogsEndpoint() != "" {
+		t.Errorf("log export on by default: %v %q", p.LoggerProvider(), p.LogsEndpoint())
+	}
+	log.Error("not exported")
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := accepted.Load(); n != 0 {
+		t.Errorf("%d connections to the endpoint with export off", n)
+	}
+	if !strings.Contains(out.String(), "OpenTelemetry OTLP export disabled, traces local only") || !strings.Contains(out.String(), "not exported") {
+		t.Errorf("output %q", out.String())
+	}
 }

@@ -19,6 +19,10 @@ func TestSpanEventsSetting(t *testing.T) {
 	if err := os.WriteFile(tomlOn, []byte("span_events = true\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	vllmJSON := filepath.Join(dir, "vllm.json")
+	if err := os.WriteFile(vllmJSON, []byte(`{"encoding": "dynamo-jsonl"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		vars map[string]string
@@ -32,6 +36,8 @@ func TestSpanEventsSetting(t *testing.T) {
 		{"TOML on, variable off", map[string]string{"DYN_LOGGING_CONFIG_PATH": tomlOn, "DYN_LOGGING_SPAN_EVENTS": "false"}, false},
 		{"vLLM off by default", map[string]string{"vllm": ""}, false},
 		{"vLLM, variable on", map[string]string{"vllm": "", "DYN_LOGGING_SPAN_EVENTS": "1"}, true},
+		{"vLLM config file", map[string]string{"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON}, false},
+		{"vLLM config file, variable on", map[string]string{"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON, "DYN_LOGGING_SPAN_EVENTS": "1"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			newLogger := core.New

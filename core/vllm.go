@@ -187,8 +187,14 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 			return zapcore.NewCore(enc, out, zc.Level)
 		}))
 	}
-	// DYN_LOG on top, the config's own level deciding the rest.
+	// The tracing core (and OTLP log export, when asked for) as in build,
+	// then DYN_LOG on top, the config's own level deciding the rest.
+	spanEvents := env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))
 	zopts = append(zopts, zap.WrapCore(func(inner zapcore.Core) zapcore.Core {
+		if lc := c.logExportCore(); lc != nil {
+			inner = zapcore.NewTee(inner, lc)
+		}
+		inner = tracing.NewCore(inner, spanEvents)
 		return filter.NewAtomicCore(inner, filter.NewAtomic(c.vllmFilter(TraceLevel)))
 	}))
 	logger, err := zc.Build(zopts...)

@@ -94,6 +94,24 @@
 // writes Dynamo's "OpenTelemetry OTLP export enabled" (endpoint, service)
 // or "... disabled, traces local only" line under dynamo_runtime::logging.
 //
+// Log lines can be exported too, off by default. With
+// ExportConfig.LogsEnabled (package core: OTEL_LOGS_EXPORTER=otlp) the
+// provider also makes an OpenTelemetry SDK logger provider with an OTLP log
+// exporter (its own endpoint and protocol, /v1/logs for HTTP) behind a batch
+// processor, and installs it; NewLogExportCore is the zap core that feeds
+// it. Put it beside the encoder's core, inside the tracing and filter cores
+// (zapcore.NewTee(ioCore, NewLogExportCore(nil))), so that what the filter
+// drops is not exported either. Each line becomes a record with its time,
+// message, severity (TRACE to FATAL, with the level text Dynamo prints),
+// fields as attributes, call site as code.* attributes and target as
+// instrumentation scope; a line in a span (Ctx) carries the span's trace
+// and span IDs as the record's trace context, so a backend shows the
+// span's logs beside it. The core is this package's own rather than
+// OpenTelemetry's otelzap bridge, which knows neither the span field nor
+// TRACE. Failures are reported as for spans, once, apart from them; LogInit
+// then says "OpenTelemetry OTLP export enabled (traces and logs)", as newer
+// Dynamo does.
+//
 // # Call tracing
 //
 // Call tracing is Go's form of vLLM's VLLM_TRACE_FUNCTION. A function that

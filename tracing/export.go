@@ -15,9 +15,13 @@ import (
 	"time"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.opentelemetry.io/otel/propagation"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
@@ -36,30 +40,33 @@ const (
 const (
 	DefaultServiceName  = "dynamo"
 	DefaultGRPCEndpoint = "http://localhost:4317"
-	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces is appended
+	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces or /v1/logs is appended
 )
 
-// tracesPath is what OTLP/HTTP appends to a base endpoint.
-const tracesPath = "/v1/traces"
+// What OTLP/HTTP appends to a base endpoint, per signal.
+const (
+	tracesPath = "/v1/traces"
+	logsPath   = "/v1/logs"
+)
 
-// ExportConfig says whether and where a Provider exports spans over OTLP.
-// Package core fills it from the OTEL_* variables of DESIGN §8; the zero
-// value is a provider that samples every trace, exports nothing and calls
-// its service "dynamo".
+// ExportConfig says whether and where a Provider exports spans, and log
+// records, over OTLP. Package core fills it from the OTEL_* variables of
+// DESIGN §8; the zero value is a provider that samples every trace, exports
+// nothing and calls its service "dynamo".
 //
-// Endpoints follow OpenTelemetry's rules: TracesEndpoint is used as is;
-// Endpoint is a base URL, to which OTLP/HTTP appends /v1/traces; with
-// neither, gRPC goes to http://localhost:4317 and OTLP/HTTP to
-// http://localhost:4318/v1/traces. An http:// endpoint is plain text, an
-// https:// one TLS with the system's roots. gRPC uses only the host and
-// port.
+// Endpoints follow OpenTelemetry's rules: TracesEndpoint (LogsEndpoint) is
+// used as is; Endpoint is a base URL, to which OTLP/HTTP appends /v1/traces
+// (/v1/logs); with neither, gRPC goes to http://localhost:4317 and
+// OTLP/HTTP to http://localhost:4318/v1/traces (/v1/logs). An http://
+// endpoint is plain text, an https:// one TLS with the system's roots. gRPC
+// uses only the host and port.
 //
 // The exporters get the endpoint, the transport security and the protocol
 // from here, whatever the process environment says. What ExportConfig does
 // not model they still take from OpenTelemetry's own variables, as the
 // OpenTelemetry SDKs (Dynamo's among them) do: OTEL_EXPORTER_OTLP_HEADERS,
-// _TIMEOUT, _COMPRESSION, _CERTIFICATE and _CLIENT_* (and their TRACES_
-// forms), and the batch processor's OTEL_BSP_*.
+// _TIMEOUT, _COMPRESSION, _CERTIFICATE and _CLIENT_* (and their TRACES_ and
+// LOGS_ forms), and the batch processors' OTEL_BSP_* and OTEL_BLRP_*.
 type ExportConfig struct {
 	// Enabled turns on export (OTEL_EXPORT_ENABLED). Off, the provider
 	// still makes the trace and span IDs that lines print.
@@ -75,6 +82,19 @@ type ExportConfig struct {
 	// ServiceName is the resource's service.name (OTEL_SERVICE_NAME);
 	// empty means DefaultServiceName.
 	ServiceName string
+	// LogsEnabled turns on log export (OTEL_LOGS_EXPORTER=otlp): an OTLP
+	// log exporter behind a batch processor, to which the cores of
+	// NewLogExportCore send the lines they are given. It does not depend on
+	// Enabled: with spans kept local, the records still carry the trace and
+	// span IDs the lines print.
+	LogsEnabled bool
+	// LogsEndpoint is the URL log records go to, used as is
+	// (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT). It wins over Endpoint.
+	LogsEndpoint string
+	// LogsProtocol is the protocol of log export, ProtocolGRPC or
+	// ProtocolHTTPProtobuf (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL); empty means
+	// Protocol's.
+	LogsProtocol string
 	// SampleRatio, when set, samples that fraction (0 to 1) of new traces
 	// and follows the parent's decision for the others (OpenTelemetry's
 	// parentbased_traceidratio). Nil samples every new trace, still
@@ -87,7 +107,9 @@ type ExportConfig struct {
 
 // Provider is the OpenTelemetry SDK tracer provider of a process: resource
 // service.name, the configured sampler, this package's span processor, and
-// when export is on an OTLP exporter behind a batch span processor.
+// when export is on an OTLP exporter behind a batch span processor. With
+// log export on it also holds an OpenTelemetry SDK logger provider, with
+// the same resource and an OTLP log exporter behind a batch processor.
 //
 // NewProvider installs it everywhere spans are made: for Start (see
 // SetTracerProvider) and as OpenTelemetry's global provider, so otelhttp,
@@ -95,15 +117,19 @@ type ExportConfig struct {
 // context and baggage propagators as OpenTelemetry's global propagator, so
 // that those libraries carry traces across services as this package's
 // Middleware and Transport do; set your own after NewProvider to change
-// that.
+// that. Its logger provider, when log export is on, it installs for the
+// cores of NewLogExportCore(nil) (see SetLoggerProvider) and as
+// OpenTelemetry's global logger provider (package
+// go.opentelemetry.io/otel/log/global).
 //
 // Nothing it does waits for the collector: creating it, starting and ending
-// spans return at once whether or not the collector is up; spans are sent
-// from a background goroutine, and dropped when its queue is full. An
-// export that fails is reported once on ExportConfig.ErrorOutput, with the
-// endpoint and the error; later failures are counted, not reported, until
-// an export succeeds again, which is reported with the number of spans
-// lost meanwhile. The provider is also OpenTelemetry's global error
+// spans and logging return at once whether or not the collector is up;
+// spans and log records are sent from background goroutines, and dropped
+// when their queues are full. An export that fails is reported once on
+// ExportConfig.ErrorOutput, with the endpoint and the error; later failures
+// are counted, not reported, until an export succeeds again, which is
+// reported with the number of spans (log records) lost meanwhile; spans and
+// logs are reported apart. The provider is also OpenTelemetry's global error
 // handler (otel.SetErrorHandler): other OpenTelemetry errors are reported
 // there once per distinct message, where OpenTelemetry's default would log
 // every occurrence.
@@ -114,11 +140,16 @@ type Provider struct {
 	protocol string
 	exporter *reportingExporter // nil when export is off
 	reporter *reporter
+
+	lp           *sdklog.LoggerProvider // nil when log export is off
+	logs         *logSink               // lp's, as the export cores see it
+	logsEndpoint string                 // where log records go; empty when log export is off
+	logExporter  *reportingLogExporter
 }
 
 // NewProvider builds the Provider cfg describes and installs it (see
 // Provider). ctx bounds nothing that blocks, since nothing does; it is
-// handed to the exporter's constructor. The error is for a configuration
+// handed to the exporters' constructors. The error is for a configuration
 // it cannot honour: an unknown protocol, a sample ratio outside 0 to 1, or
 // with export on an endpoint that is not an http:// or https:// URL with a
 // host; nothing is installed then.
@@ -133,6 +164,13 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	if p.protocol != ProtocolGRPC && p.protocol != ProtocolHTTPProtobuf {
 		return nil, fmt.Errorf("tracing: unknown OTLP protocol %q (want %s or %s); no provider made", cfg.Protocol, ProtocolGRPC, ProtocolHTTPProtobuf)
 	}
+	logsProtocol := cfg.LogsProtocol
+	if logsProtocol == "" {
+		logsProtocol = p.protocol
+	}
+	if logsProtocol != ProtocolGRPC && logsProtocol != ProtocolHTTPProtobuf {
+		return nil, fmt.Errorf("tracing: unknown OTLP protocol %q for logs (want %s or %s); no provider made", cfg.LogsProtocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+	}
 	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
 	if r := cfg.SampleRatio; r != nil {
 		if math.IsNaN(*r) || *r < 0 || *r > 1 {
@@ -144,26 +182,54 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	if out == nil {
 		out = os.Stderr
 	}
-	p.reporter = &reporter{out: out}
+	p.reporter = &reporter{out: out, items: "spans"}
 
+	// Every endpoint is checked before any exporter is made, so that a
+	// configuration error leaves nothing behind.
+	var spansTo, logsTo *url.URL
+	var err error
+	if cfg.Enabled {
+		if spansTo, err = resolveEndpoint(cfg.TracesEndpoint, cfg.Endpoint, p.protocol, tracesPath); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.LogsEnabled {
+		if logsTo, err = resolveEndpoint(cfg.LogsEndpoint, cfg.Endpoint, logsProtocol, logsPath); err != nil {
+			return nil, err
+		}
+	}
+
+	res := resource.NewSchemaless(semconv.ServiceName(p.service))
 	opts := []sdktrace.TracerProviderOption{
-		sdktrace.WithResource(resource.NewSchemaless(semconv.ServiceName(p.service))),
+		sdktrace.WithResource(res),
 		sdktrace.WithSampler(sampler),
 		sdktrace.WithSpanProcessor(NewSpanProcessor()),
 	}
-	if cfg.Enabled {
-		endpoint, err := resolveEndpoint(cfg, p.protocol)
+	if spansTo != nil {
+		exp, err := newExporter(ctx, spansTo, p.protocol)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("tracing: OTLP exporter for %s (%s): %w; no provider made", spansTo, p.protocol, err)
 		}
-		exp, err := newExporter(ctx, endpoint, p.protocol)
-		if err != nil {
-			return nil, fmt.Errorf("tracing: OTLP exporter for %s (%s): %w; no provider made", endpoint, p.protocol, err)
-		}
-		p.endpoint = endpoint.String()
+		p.endpoint = spansTo.String()
 		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", p.endpoint, p.protocol)
-		p.exporter = newReportingExporter(exp, p.reporter)
+		p.exporter = &reportingExporter{SpanExporter: exp, exportGuard: newExportGuard(p.reporter)}
 		opts = append(opts, sdktrace.WithBatcher(p.exporter))
+	}
+	if logsTo != nil {
+		exp, err := newLogExporter(ctx, logsTo, logsProtocol)
+		if err != nil {
+			if p.exporter != nil {
+				_ = p.exporter.Shutdown(ctx)
+			}
+			return nil, fmt.Errorf("tracing: OTLP log exporter for %s (%s): %w; no provider made", logsTo, logsProtocol, err)
+		}
+		p.logsEndpoint = logsTo.String()
+		r := &reporter{out: out, items: "log records", where: fmt.Sprintf("OTLP log export to %s (%s)", p.logsEndpoint, logsProtocol)}
+		p.logExporter = &reportingLogExporter{Exporter: exp, exportGuard: newExportGuard(r)}
+		p.lp = sdklog.NewLoggerProvider(
+			sdklog.WithResource(res),
+			sdklog.WithProcessor(sdklog.NewBatchProcessor(p.logExporter)))
+		p.logs = newLogSink(p.lp)
 	}
 	p.tp = sdktrace.NewTracerProvider(opts...)
 
@@ -171,14 +237,21 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	otel.SetTracerProvider(p.tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	otel.SetErrorHandler(p.reporter)
+	if p.lp != nil {
+		installedLogs.Store(p.logs)
+		logglobal.SetLoggerProvider(p.lp)
+	}
 	return p, nil
 }
 
-// resolveEndpoint applies OpenTelemetry's endpoint rules (see ExportConfig).
-func resolveEndpoint(cfg ExportConfig, protocol string) (*url.URL, error) {
-	raw, base := cfg.TracesEndpoint, false
+// resolveEndpoint applies OpenTelemetry's endpoint rules (see ExportConfig)
+// for one signal: its own endpoint (used as is), else the base endpoint
+// with the signal's path appended for OTLP/HTTP, else the protocol's
+// default.
+func resolveEndpoint(signal, baseURL, protocol, signalPath string) (*url.URL, error) {
+	raw, base := signal, false
 	if raw == "" {
-		raw, base = cfg.Endpoint, true
+		raw, base = baseURL, true
 	}
 	if raw == "" {
 		raw = DefaultGRPCEndpoint
@@ -194,7 +267,7 @@ func resolveEndpoint(cfg ExportConfig, protocol string) (*url.URL, error) {
 	case protocol == ProtocolGRPC:
 		u = &url.URL{Scheme: u.Scheme, Host: u.Host}
 	case base:
-		u.Path = path.Join("/", u.Path, tracesPath)
+		u.Path = path.Join("/", u.Path, signalPath)
 		u.RawPath = ""
 	case u.Path == "":
 		u.Path = "/"
@@ -224,6 +297,25 @@ func newExporter(ctx context.Context, endpoint *url.URL, protocol string) (sdktr
 	return otlptracegrpc.New(ctx, opts...)
 }
 
+// newLogExporter is newExporter for log records.
+func newLogExporter(ctx context.Context, endpoint *url.URL, protocol string) (sdklog.Exporter, error) {
+	if protocol == ProtocolHTTPProtobuf {
+		return otlploghttp.New(ctx,
+			otlploghttp.WithEndpointURL(endpoint.String()), // the scheme decides TLS
+			otlploghttp.WithRetry(otlploghttp.RetryConfig(exportRetry)))
+	}
+	opts := []otlploggrpc.Option{
+		otlploggrpc.WithEndpointURL(endpoint.String()),
+		otlploggrpc.WithRetry(otlploggrpc.RetryConfig(exportRetry)),
+	}
+	if endpoint.Scheme == "http" {
+		// As for spans: certificates named by the environment must not
+		// turn TLS on.
+		opts = append(opts, otlploggrpc.WithTLSCredentials(insecure.NewCredentials()))
+	}
+	return otlploggrpc.New(ctx, opts...)
+}
+
 // exportRetry is how long one batch is retried (the exporters' default is a
 // minute, bounded by their 10 s timeout): a collector that is down is
 // reported within seconds, and a short restart loses nothing.
@@ -241,25 +333,65 @@ func (p *Provider) TracerProvider() *sdktrace.TracerProvider { return p.tp }
 // Endpoint is the URL spans are exported to, empty when export is off.
 func (p *Provider) Endpoint() string { return p.endpoint }
 
-// ForceFlush exports the spans ended so far, waiting at most until ctx is
-// done. Its error is the export's (also reported, see Provider) or ctx's.
+// LoggerProvider is the OpenTelemetry SDK logger provider that exports log
+// records, nil when log export is off.
+func (p *Provider) LoggerProvider() *sdklog.LoggerProvider { return p.lp }
+
+// LogsEndpoint is the URL log records are exported to, empty when log
+// export is off.
+func (p *Provider) LogsEndpoint() string { return p.logsEndpoint }
+
+// ForceFlush exports the spans ended and the log records emitted so far,
+// waiting at most until ctx is done. Its error is an export's (also
+// reported, see Provider) or ctx's.
 func (p *Provider) ForceFlush(ctx context.Context) error {
-	return p.tp.ForceFlush(ctx)
+	return p.both(ctx, p.tp.ForceFlush, p.lp.ForceFlush)
 }
 
-// Shutdown exports the spans still queued and stops the provider; spans
-// ended afterwards are dropped. It returns when that is done or ctx is,
-// whichever comes first: when ctx ends first, the export in flight is
-// cancelled and its spans are lost, and Shutdown returns ctx's error.
-// Call it before the process exits, with a deadline.
+// Shutdown exports the spans and log records still queued and stops the
+// provider; spans ended and lines logged afterwards are not exported. It
+// returns when that is done or ctx is, whichever comes first: when ctx
+// ends first, the exports in flight are cancelled and what they carried is
+// lost, and Shutdown returns ctx's error. Call it before the process exits,
+// with a deadline.
 func (p *Provider) Shutdown(ctx context.Context) error {
-	err := p.tp.Shutdown(ctx)
+	if p.logs != nil {
+		// Export cores stop handing lines to a provider that is going away.
+		installedLogs.CompareAndSwap(p.logs, nil)
+	}
+	err := p.both(ctx, p.tp.Shutdown, p.lp.Shutdown)
+	// Done or given up on: either way no export may outlive Shutdown by
+	// more than it takes to notice the cancellation, and its failure is
+	// reported before Shutdown returns.
+	var guards []*exportGuard
 	if p.exporter != nil {
-		// Done or given up on: either way no export may outlive Shutdown
-		// by more than it takes to notice the cancellation, and its failure
-		// is reported before Shutdown returns.
-		p.exporter.abort()
-		p.exporter.wait(time.Second)
+		guards = append(guards, p.exporter.exportGuard)
+	}
+	if p.logExporter != nil {
+		guards = append(guards, p.logExporter.exportGuard)
+	}
+	for _, g := range guards {
+		g.abort()
+	}
+	for _, g := range guards {
+		g.wait(time.Second)
+	}
+	return err
+}
+
+// both runs spans(ctx) and, when log export is on, logs(ctx) beside it, so
+// that one does not eat the other's deadline, and returns the first error.
+// With log export off logs is never called (it is a method of the nil
+// p.lp).
+func (p *Provider) both(ctx context.Context, spans, logs func(context.Context) error) error {
+	if p.lp == nil {
+		return spans(ctx)
+	}
+	logErr := make(chan error, 1)
+	go func() { logErr <- logs(ctx) }()
+	err := spans(ctx)
+	if lerr := <-logErr; err == nil {
+		err = lerr
 	}
 	return err
 }
@@ -272,17 +404,28 @@ const InitTarget = "dynamo_runtime::logging"
 // LogInit writes the line Dynamo writes when its logging starts, at INFO
 // under target InitTarget: "OpenTelemetry OTLP export enabled" with fields
 // endpoint and service, or "OpenTelemetry OTLP export disabled, traces
-// local only" with field service.
+// local only" with field service. With log export on as well, the first
+// reads "OpenTelemetry OTLP export enabled (traces and logs)", as newer
+// Dynamo writes it, and adds field logs_endpoint; with log export on and
+// span export off, the line is "OpenTelemetry OTLP log export enabled,
+// traces local only" with fields logs_endpoint and service.
 func (p *Provider) LogInit(log *zap.Logger) {
 	log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
 		return targetCore{Core: c, target: InitTarget}
 	}))
-	if p.endpoint != "" {
-		log.Info("OpenTelemetry OTLP export enabled",
-			zap.String("endpoint", p.endpoint), zap.String("service", p.service))
-		return
+	service := zap.String("service", p.service)
+	switch {
+	case p.endpoint != "" && p.logsEndpoint != "":
+		log.Info("OpenTelemetry OTLP export enabled (traces and logs)",
+			zap.String("endpoint", p.endpoint), zap.String("logs_endpoint", p.logsEndpoint), service)
+	case p.endpoint != "":
+		log.Info("OpenTelemetry OTLP export enabled", zap.String("endpoint", p.endpoint), service)
+	case p.logsEndpoint != "":
+		log.Info("OpenTelemetry OTLP log export enabled, traces local only",
+			zap.String("logs_endpoint", p.logsEndpoint), service)
+	default:
+		log.Info("OpenTelemetry OTLP export disabled, traces local only", service)
 	}
-	log.Info("OpenTelemetry OTLP export disabled, traces local only", zap.String("service", p.service))
 }
 
 // targetCore sends entries on under a fixed target (logger name), whatever
@@ -305,45 +448,75 @@ func (c targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.
 	return c.Core.Check(ent, ce)
 }
 
-// reportingExporter tells the reporter how each export went, and lets
-// Shutdown cancel the export in flight when its deadline passes.
-type reportingExporter struct {
-	sdktrace.SpanExporter
+// exportGuard tells a reporter how each export of an exporter went, and
+// lets Shutdown cancel the export in flight when its deadline passes.
+type exportGuard struct {
 	r        *reporter
 	stop     context.Context
 	abort    context.CancelFunc
 	inflight atomic.Int32 // exports running
 }
 
-func newReportingExporter(e sdktrace.SpanExporter, r *reporter) *reportingExporter {
+func newExportGuard(r *reporter) *exportGuard {
 	stop, abort := context.WithCancel(context.Background())
-	return &reportingExporter{SpanExporter: e, r: r, stop: stop, abort: abort}
+	return &exportGuard{r: r, stop: stop, abort: abort}
 }
 
 // wait waits at most d for the exports in flight to return. It polls: the
 // batch processor may still start an export while Shutdown waits, which a
 // WaitGroup does not allow.
-func (e *reportingExporter) wait(d time.Duration) {
-	for deadline := time.Now().Add(d); e.inflight.Load() > 0 && time.Now().Before(deadline); {
+func (g *exportGuard) wait(d time.Duration) {
+	for deadline := time.Now().Add(d); g.inflight.Load() > 0 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
 
-func (e *reportingExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
-	e.inflight.Add(1)
-	defer e.inflight.Add(-1)
+// export runs send, the export of n items, and reports how it went.
+func (g *exportGuard) export(ctx context.Context, n int, send func(context.Context) error) error {
+	g.inflight.Add(1)
+	defer g.inflight.Add(-1)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	stop := context.AfterFunc(e.stop, cancel) // Shutdown gave up waiting
+	stop := context.AfterFunc(g.stop, cancel) // Shutdown gave up waiting
 	defer stop()
-	err := e.SpanExporter.ExportSpans(ctx, spans)
-	e.r.exported(len(spans), err)
+	err := send(ctx)
+	g.r.exported(n, err)
 	if err != nil {
 		// The batch processor hands the error to otel.Handle, which is the
-		// reporter: the mark tells it the failure is accounted for.
+		// provider's reporter: the mark tells it the failure is accounted
+		// for.
 		return &reportedError{err}
 	}
 	return nil
+}
+
+// reportingExporter is the span exporter under an exportGuard.
+type reportingExporter struct {
+	sdktrace.SpanExporter
+	*exportGuard
+}
+
+func (e *reportingExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	return e.export(ctx, len(spans), func(ctx context.Context) error {
+		return e.SpanExporter.ExportSpans(ctx, spans)
+	})
+}
+
+// reportingLogExporter is the log exporter under an exportGuard.
+type reportingLogExporter struct {
+	sdklog.Exporter
+	*exportGuard
+}
+
+func (e *reportingLogExporter) Export(ctx context.Context, records []sdklog.Record) error {
+	if len(records) == 0 {
+		// A flush with nothing queued sends nothing, so it says nothing
+		// about the collector.
+		return e.Exporter.Export(ctx, records)
+	}
+	return e.export(ctx, len(records), func(ctx context.Context) error {
+		return e.Exporter.Export(ctx, records)
+	})
 }
 
 // reportedError is an export error the reporter has already seen.
@@ -361,11 +534,12 @@ const maxOtherErrors = 10
 type reporter struct {
 	out   io.Writer
 	where string // "OTLP export to <endpoint> (<protocol>)"
+	items string // what is exported: "spans", "log records"
 
 	mu          sync.Mutex
 	failing     bool
 	lostBatches int // since the failure was reported
-	lostSpans   int
+	lostItems   int
 	failures    int // every failed export, for tests
 	lines       int // every line written, for tests
 	seen        map[string]bool
@@ -373,27 +547,27 @@ type reporter struct {
 
 var _ otel.ErrorHandler = (*reporter)(nil)
 
-// exported records the outcome of exporting a batch of n spans.
+// exported records the outcome of exporting a batch of n items.
 func (r *reporter) exported(n int, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err == nil {
 		if r.failing {
 			r.failing = false
-			r.printf("dynlog: %s recovered; %d spans in %d batches were dropped while it failed\n",
-				r.where, r.lostSpans, r.lostBatches)
+			r.printf("dynlog: %s recovered; %d %s in %d batches were dropped while it failed\n",
+				r.where, r.lostItems, r.items, r.lostBatches)
 		}
 		return
 	}
 	r.failures++
 	if r.failing {
 		r.lostBatches++
-		r.lostSpans += n
+		r.lostItems += n
 		return
 	}
-	r.failing, r.lostBatches, r.lostSpans = true, 1, n
-	r.printf("dynlog: %s failed: %v; dropped %d spans and will keep trying, without reporting further failures until an export succeeds\n",
-		r.where, err, n)
+	r.failing, r.lostBatches, r.lostItems = true, 1, n
+	r.printf("dynlog: %s failed: %v; dropped %d %s and will keep trying, without reporting further failures until an export succeeds\n",
+		r.where, err, n, r.items)
 }
 
 // Handle is OpenTelemetry's error handler: it reports an error the first

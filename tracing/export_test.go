@@ -16,6 +16,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"go.opentelemetry.io/otel"
+	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
@@ -30,11 +31,17 @@ import (
 func keepExportGlobals(t *testing.T) {
 	t.Helper()
 	tracers := current.Load()
+	logs := installedLogs.Load()
+	lp := logglobal.GetLoggerProvider()
 	tp := otel.GetTracerProvider()
 	prop := otel.GetTextMapPropagator()
 	handler := otel.GetErrorHandler()
 	t.Cleanup(func() {
 		current.Store(tracers)
+		installedLogs.Store(logs)
+		if logglobal.GetLoggerProvider() != lp {
+			logglobal.SetLoggerProvider(lp)
+		}
 		// Only a NewProvider that succeeded changed the globals; setting
 		// OpenTelemetry's defaults to themselves would make it complain.
 		if otel.GetTracerProvider() == tp {
@@ -301,14 +308,40 @@ func TestResolveEndpoint(t *testing.T) {
 		{ExportConfig{TracesEndpoint: "http://t:4318/custom", Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://t:4318/custom"},
 		{ExportConfig{TracesEndpoint: "http://t:4318"}, ProtocolHTTPProtobuf, "http://t:4318/"},
 		{ExportConfig{TracesEndpoint: "http://t:4317", Endpoint: "http://c:4317"}, ProtocolGRPC, "http://t:4317"},
+		// The logs endpoint plays no part for traces.
+		{ExportConfig{LogsEndpoint: "http://l:4318/v1/logs", Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://c:4318/v1/traces"},
 	} {
-		u, err := resolveEndpoint(tt.cfg, tt.protocol)
+		u, err := resolveEndpoint(tt.cfg.TracesEndpoint, tt.cfg.Endpoint, tt.protocol, tracesPath)
 		if err != nil {
-			t.Errorf("resolveEndpoint(%+v, %s): %v", tt.cfg, tt.protocol, err)
+			t.Errorf("traces endpoint of %+v, %s: %v", tt.cfg, tt.protocol, err)
 			continue
 		}
 		if u.String() != tt.want {
-			t.Errorf("resolveEndpoint(%+v, %s) = %s, want %s", tt.cfg, tt.protocol, u, tt.want)
+			t.Errorf("traces endpoint of %+v, %s = %s, want %s", tt.cfg, tt.protocol, u, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		cfg      ExportConfig
+		protocol string
+		want     string
+	}{
+		{ExportConfig{}, ProtocolGRPC, "http://localhost:4317"},
+		{ExportConfig{}, ProtocolHTTPProtobuf, "http://localhost:4318/v1/logs"},
+		{ExportConfig{Endpoint: "http://c:4317/ignored"}, ProtocolGRPC, "http://c:4317"},
+		{ExportConfig{Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://c:4318/v1/logs"},
+		{ExportConfig{Endpoint: "https://c/otlp/"}, ProtocolHTTPProtobuf, "https://c/otlp/v1/logs"},
+		{ExportConfig{LogsEndpoint: "http://l:4318/custom", Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://l:4318/custom"},
+		{ExportConfig{LogsEndpoint: "http://l:4317", Endpoint: "http://c:4317"}, ProtocolGRPC, "http://l:4317"},
+		// The traces endpoint plays no part for logs.
+		{ExportConfig{TracesEndpoint: "http://t:4318/v1/traces", Endpoint: "http://c:4318"}, ProtocolHTTPProtobuf, "http://c:4318/v1/logs"},
+	} {
+		u, err := resolveEndpoint(tt.cfg.LogsEndpoint, tt.cfg.Endpoint, tt.protocol, logsPath)
+		if err != nil {
+			t.Errorf("logs endpoint of %+v, %s: %v", tt.cfg, tt.protocol, err)
+			continue
+		}
+		if u.String() != tt.want {
+			t.Errorf("logs endpoint of %+v, %s = %s, want %s", tt.cfg, tt.protocol, u, tt.want)
 		}
 	}
 }

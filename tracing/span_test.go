@@ -3,7 +3,6 @@ package tracing
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -15,41 +14,9 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// syncBuffer is a buffer that goroutines may log to at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Sync() error { return nil }
-
-func (s *syncBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSuffix(s.b.String(), "\n"), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("not JSON: %q: %v", line, err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // jsonlLogger is a logger writing JSONL at every level through the tracing
 // core, to out.
-func jsonlLogger(out *syncBuffer, events bool) *zap.Logger {
+func jsonlLogger(out *lockedBuffer, events bool) *zap.Logger {
 	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
 	return zap.New(NewCore(core, events), zap.AddCaller())
 }
@@ -62,7 +29,7 @@ func localProvider(t *testing.T) *sdktrace.TracerProvider {
 
 func TestLineIDsAreTheOTelSpans(t *testing.T) {
 	localProvider(t)
-	var out syncBuffer
+	var out lockedBuffer
 	log := jsonlLogger(&out, false)
 	ctx, root := Start(WithLogger(context.Background(), log), "http-request")
 	cctx, child := Start(ctx, "prefill")
@@ -71,7 +38,7 @@ func TestLineIDsAreTheOTelSpans(t *testing.T) {
 	child.End()
 	root.End()
 
-	lines := out.lines(t)
+	lines := jsonLines(t, &out)
 	if len(lines) != 2 {
 		t.Fatalf("got %d lines, want 2 (events are off): %v", len(lines), lines)
 	}
@@ -128,7 +95,7 @@ func TestReadableSpanChain(t *testing.T) {
 // events, and names and parents in lines, through the span processor.
 func TestOTelAPISpans(t *testing.T) {
 	tp := localProvider(t)
-	var out syncBuffer
+	var out lockedBuffer
 	log := jsonlLogger(&out, true).Named("svc")
 	ctx := WithLogger(context.Background(), log)
 
@@ -141,7 +108,7 @@ func TestOTelAPISpans(t *testing.T) {
 	otelSpan.End()
 	ours.End()
 
-	lines := out.lines(t)
+	lines := jsonLines(t, &out)
 	var msgs []string
 	for _, l := range lines {
 		msgs = append(msgs, l["message"].(string)+"/"+l["span_name"].(string))
@@ -185,12 +152,12 @@ func countLive() int {
 func TestForeignProvider(t *testing.T) {
 	localProvider(t)
 	foreign := sdktrace.NewTracerProvider()
-	var out syncBuffer
+	var out lockedBuffer
 	log := jsonlLogger(&out, true)
 	ctx, span := foreign.Tracer("x").Start(context.Background(), "foreign-op")
 	log.Info("x", Ctx(ctx))
 	span.End()
-	l := out.lines(t)[0]
+	l := jsonLines(t, &out)[0]
 	if l["trace_id"] != span.SpanContext().TraceID().String() || l["span_id"] != span.SpanContext().SpanID().String() || l["span_name"] != "foreign-op" {
 		t.Errorf("line %v does not carry the foreign span %v", l, span.SpanContext())
 	}
@@ -215,7 +182,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 		{"debug span at debug", true, "debug", zapcore.DebugLevel, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out syncBuffer
+			var out lockedBuffer
 			f, err := filter.Parse(tc.spec)
 			if err != nil {
 				t.Fatal(err)
@@ -225,7 +192,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 			ctx, s := StartAt(WithLogger(context.Background(), log), tc.level, "op")
 			log.Warn("inside", Ctx(ctx))
 			s.End()
-			lines := out.lines(t)
+			lines := jsonLines(t, &out)
 			events := 0
 			for _, l := range lines {
 				if m := l["message"]; m == created || m == closed {
@@ -249,7 +216,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 // End racing them; busy + idle = duration exactly, one SPAN_CLOSED.
 func TestBusyIdleConcurrent(t *testing.T) {
 	localProvider(t)
-	var out syncBuffer
+	var out lockedBuffer
 	log := jsonlLogger(&out, true)
 	for range 20 {
 		_, s := Start(WithLogger(context.Background(), log), "work")
@@ -273,7 +240,7 @@ func TestBusyIdleConcurrent(t *testing.T) {
 		s.Exit()
 	}
 	created, closedN := 0, 0
-	for _, l := range out.lines(t) {
+	for _, l := range jsonLines(t, &out) {
 		switch l["message"] {
 		case "SPAN_CREATED":
 			created++

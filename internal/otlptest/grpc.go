@@ -5,6 +5,7 @@ import (
 	"net"
 	"testing"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -12,9 +13,9 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// NewGRPCReceiver starts an OTLP/gRPC TraceService on a loopback port,
-// without TLS; its Endpoint is http://127.0.0.1:<port>. It stops when tb
-// ends.
+// NewGRPCReceiver starts an OTLP/gRPC TraceService and LogsService on a
+// loopback port, without TLS; its Endpoint (and TracesEndpoint and
+// LogsEndpoint) is http://127.0.0.1:<port>. It stops when tb ends.
 func NewGRPCReceiver(tb testing.TB) *Receiver {
 	tb.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -24,9 +25,11 @@ func NewGRPCReceiver(tb testing.TB) *Receiver {
 	r := &Receiver{}
 	r.endpoint = "http://" + lis.Addr().String()
 	r.tracesEndpoint = r.endpoint
+	r.logsEndpoint = r.endpoint
 
 	srv := grpc.NewServer()
 	coltracepb.RegisterTraceServiceServer(srv, traceService{r: r})
+	collogspb.RegisterLogsServiceServer(srv, logsService{r: r})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -49,4 +52,16 @@ func (s traceService) Export(_ context.Context, req *coltracepb.ExportTraceServi
 		return nil, status.Error(codes.InvalidArgument, "otlptest: receiver rejects exports")
 	}
 	return &coltracepb.ExportTraceServiceResponse{}, nil
+}
+
+type logsService struct {
+	collogspb.UnimplementedLogsServiceServer
+	r *Receiver
+}
+
+func (s logsService) Export(_ context.Context, req *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error) {
+	if !s.r.receiveLogs(req) {
+		return nil, status.Error(codes.InvalidArgument, "otlptest: receiver rejects exports")
+	}
+	return &collogspb.ExportLogsServiceResponse{}, nil
 }

@@ -8,20 +8,25 @@ import (
 	"strings"
 	"testing"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 )
 
-// TracesPath is where OTLP/HTTP exporters post traces.
-const TracesPath = "/v1/traces"
+// The paths OTLP/HTTP exporters post to.
+const (
+	TracesPath = "/v1/traces"
+	LogsPath   = "/v1/logs"
+)
 
 // NewHTTPReceiver starts an OTLP/HTTP receiver on a loopback port: a
 // net/http server that takes POSTs of ExportTraceServiceRequest at
-// /v1/traces, as application/x-protobuf or application/json, plain or
-// gzip-encoded, and answers in kind. Its Endpoint is
-// http://127.0.0.1:<port> and its TracesEndpoint that plus /v1/traces. It
-// stops when tb ends.
+// /v1/traces and of ExportLogsServiceRequest at /v1/logs, as
+// application/x-protobuf or application/json, plain or gzip-encoded, and
+// answers in kind. Its Endpoint is http://127.0.0.1:<port>, its
+// TracesEndpoint that plus /v1/traces and its LogsEndpoint that plus
+// /v1/logs. It stops when tb ends.
 func NewHTTPReceiver(tb testing.TB) *Receiver {
 	tb.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
@@ -31,9 +36,17 @@ func NewHTTPReceiver(tb testing.TB) *Receiver {
 	r := &Receiver{}
 	r.endpoint = "http://" + lis.Addr().String()
 	r.tracesEndpoint = r.endpoint + TracesPath
+	r.logsEndpoint = r.endpoint + LogsPath
 
 	mux := http.NewServeMux()
-	mux.HandleFunc(TracesPath, r.serveHTTP)
+	mux.HandleFunc(TracesPath, func(w http.ResponseWriter, req *http.Request) {
+		var msg coltracepb.ExportTraceServiceRequest
+		serveHTTP(w, req, &msg, &coltracepb.ExportTraceServiceResponse{}, func() bool { return r.receive(&msg) })
+	})
+	mux.HandleFunc(LogsPath, func(w http.ResponseWriter, req *http.Request) {
+		var msg collogspb.ExportLogsServiceRequest
+		serveHTTP(w, req, &msg, &collogspb.ExportLogsServiceResponse{}, func() bool { return r.receiveLogs(&msg) })
+	})
 	srv := &http.Server{Handler: mux}
 	done := make(chan struct{})
 	go func() {
@@ -47,7 +60,9 @@ func NewHTTPReceiver(tb testing.TB) *Receiver {
 	return r.cleanup(tb)
 }
 
-func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
+// serveHTTP decodes the request body into msg, hands it over with receive,
+// and answers with resp in the request's encoding.
+func serveHTTP(w http.ResponseWriter, req *http.Request, msg, resp proto.Message, receive func() bool) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "otlptest: POST only", http.StatusMethodNotAllowed)
@@ -70,27 +85,26 @@ func (r *Receiver) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 
 	json := strings.HasPrefix(req.Header.Get("Content-Type"), "application/json")
-	var msg coltracepb.ExportTraceServiceRequest
 	if json {
-		err = protojson.Unmarshal(raw, &msg)
+		err = protojson.Unmarshal(raw, msg)
 	} else {
-		err = proto.Unmarshal(raw, &msg)
+		err = proto.Unmarshal(raw, msg)
 	}
 	if err != nil {
-		http.Error(w, "otlptest: decoding ExportTraceServiceRequest: "+err.Error(), http.StatusBadRequest)
+		http.Error(w, "otlptest: decoding "+string(msg.ProtoReflect().Descriptor().Name())+": "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if !r.receive(&msg) {
+	if !receive() {
 		http.Error(w, "otlptest: receiver rejects exports", http.StatusBadRequest)
 		return
 	}
 
 	var out []byte
 	if json {
-		out, err = protojson.Marshal(&coltracepb.ExportTraceServiceResponse{})
+		out, err = protojson.Marshal(resp)
 		w.Header().Set("Content-Type", "application/json")
 	} else {
-		out, err = proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
+		out, err = proto.Marshal(resp)
 		w.Header().Set("Content-Type", "application/x-protobuf")
 	}
 	if err != nil {

@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/grpc"
@@ -162,5 +164,107 @@ func TestHTTPReceiver(t *testing.T) {
 	checkSpans(t, r, 3)
 	if got := len(r.WaitSpans(3, time.Second)); got != 3 {
 		t.Errorf("WaitSpans returned %d spans", got)
+	}
+}
+
+func logsRequest() *collogspb.ExportLogsServiceRequest {
+	str := func(k, v string) *commonpb.KeyValue {
+		return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
+	}
+	return &collogspb.ExportLogsServiceRequest{ResourceLogs: []*logspb.ResourceLogs{{
+		Resource: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", "svc")}},
+		ScopeLogs: []*logspb.ScopeLogs{{
+			Scope: &commonpb.InstrumentationScope{Name: "dynamo_runtime::x"},
+			LogRecords: []*logspb.LogRecord{{
+				TimeUnixNano:   uint64(time.Second),
+				SeverityNumber: logspb.SeverityNumber_SEVERITY_NUMBER_WARN,
+				SeverityText:   "WARN",
+				Body:           &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: "hello"}},
+				TraceId:        []byte{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d, 0x0e, 0x0e, 0x47, 0x36},
+				SpanId:         []byte{0, 0xf0, 0x67, 0xaa, 0x0b, 0xa9, 0x02, 0xb7},
+				Flags:          1,
+				Attributes:     []*commonpb.KeyValue{str("k", "v")},
+			}},
+		}},
+	}}}
+}
+
+func checkLogs(t *testing.T, r *Receiver, n int) {
+	t.Helper()
+	logs := r.Logs()
+	if len(logs) != n {
+		t.Fatalf("received %d log records, want %d", len(logs), n)
+	}
+	for _, l := range logs {
+		if !l.Time.Equal(time.Unix(1, 0)) || l.Severity != 13 || l.SeverityText != "WARN" || l.Body != "hello" ||
+			l.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || l.SpanID != "00f067aa0ba902b7" || l.Flags != 1 ||
+			l.Scope != "dynamo_runtime::x" || l.Attributes["k"] != "v" || l.Resource["service.name"] != "svc" {
+			t.Errorf("log record %+v", l)
+		}
+	}
+}
+
+func TestGRPCLogsReceiver(t *testing.T) {
+	r := NewGRPCReceiver(t)
+	if r.LogsEndpoint() != r.Endpoint() {
+		t.Fatalf("endpoints %q, %q", r.Endpoint(), r.LogsEndpoint())
+	}
+	conn, err := grpc.NewClient(strings.TrimPrefix(r.Endpoint(), "http://"), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	client := collogspb.NewLogsServiceClient(conn)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := client.Export(ctx, logsRequest()); err != nil {
+		t.Fatal(err)
+	}
+	r.Reject(true)
+	if _, err := client.Export(ctx, logsRequest()); status.Code(err) != codes.InvalidArgument {
+		t.Errorf("rejected export: %v, want InvalidArgument", err)
+	}
+	checkLogs(t, r, 1)
+	if r.LogRequests() != 2 || r.Requests() != 0 || len(r.Spans()) != 0 {
+		t.Errorf("LogRequests() = %d, Requests() = %d, spans %v; want 2, 0, none", r.LogRequests(), r.Requests(), r.Spans())
+	}
+}
+
+func TestHTTPLogsReceiver(t *testing.T) {
+	r := NewHTTPReceiver(t)
+	if r.LogsEndpoint() != r.Endpoint()+"/v1/logs" {
+		t.Fatalf("endpoints %q, %q", r.Endpoint(), r.LogsEndpoint())
+	}
+	post := func(contentType string, body []byte) int {
+		t.Helper()
+		resp, err := http.Post(r.LogsEndpoint(), contentType, bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	pb, _ := proto.Marshal(logsRequest())
+	js, _ := protojson.Marshal(logsRequest())
+	if code := post("application/x-protobuf", pb); code != http.StatusOK {
+		t.Errorf("protobuf: status %d", code)
+	}
+	if code := post("application/json", js); code != http.StatusOK {
+		t.Errorf("json: status %d", code)
+	}
+	// A body that does not decode is refused and not counted.
+	if code := post("application/x-protobuf", []byte("not protobuf \xff")); code != http.StatusBadRequest {
+		t.Errorf("garbage: status %d, want 400", code)
+	}
+	r.Reject(true)
+	if code := post("application/x-protobuf", pb); code != http.StatusBadRequest {
+		t.Errorf("rejected: status %d, want 400", code)
+	}
+	checkLogs(t, r, 2)
+	if got := len(r.WaitLogs(2, time.Second)); got != 2 {
+		t.Errorf("WaitLogs returned %d records", got)
+	}
+	if r.LogRequests() != 3 {
+		t.Errorf("LogRequests() = %d, want 3 (garbage is not a request)", r.LogRequests())
 	}
 }

@@ -1,14 +1,16 @@
-// Package otlptest runs OTLP trace receivers in the test process: a gRPC
-// TraceService on a real grpc.Server and an HTTP endpoint that takes
-// protobuf (or JSON) ExportTraceServiceRequests at /v1/traces, both on a
-// loopback port. Tests point an exporter at one, make spans, and compare
-// what arrived with what the log lines said.
+// Package otlptest runs OTLP trace and log receivers in the test process: a
+// gRPC TraceService and LogsService on a real grpc.Server, and an HTTP
+// endpoint that takes protobuf (or JSON) ExportTraceServiceRequests at
+// /v1/traces and ExportLogsServiceRequests at /v1/logs, both on a loopback
+// port. Tests point an exporter at one, make spans and log lines, and
+// compare what arrived with what the log lines said.
 //
 //	rcv := otlptest.NewGRPCReceiver(t)
-//	p, _ := tracing.NewProvider(ctx, tracing.ExportConfig{Enabled: true, Endpoint: rcv.Endpoint()})
+//	p, _ := tracing.NewProvider(ctx, tracing.ExportConfig{Enabled: true, LogsEnabled: true, Endpoint: rcv.Endpoint()})
 //	...
 //	p.Shutdown(ctx)
 //	for _, s := range rcv.Spans() { ... s.TraceID, s.ParentSpanID, s.Resource["service.name"] ... }
+//	for _, l := range rcv.Logs() { ... l.Body, l.SeverityText, l.TraceID, l.Attributes ... }
 package otlptest
 
 import (
@@ -19,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -39,18 +42,38 @@ type Span struct {
 	Resource     map[string]string
 }
 
-// Receiver is a running OTLP trace receiver. Its methods are safe for
-// concurrent use.
+// LogRecord is one received log record, flattened like Span: IDs in
+// lowercase hex (empty when the record has none), the body and attributes
+// rendered as strings, and the resource attributes of the ResourceLogs it
+// came in.
+type LogRecord struct {
+	Time         time.Time
+	Severity     int32 // the OTLP SeverityNumber: 1 TRACE, 5 DEBUG, 9 INFO, 13 WARN, 17 ERROR, 21 FATAL
+	SeverityText string
+	Body         string
+	TraceID      string // 32 hex digits, or empty
+	SpanID       string // 16 hex digits, or empty
+	Flags        uint32
+	Scope        string // the instrumentation scope's name
+	Attributes   map[string]string
+	Resource     map[string]string
+}
+
+// Receiver is a running OTLP receiver of traces and logs. Its methods are
+// safe for concurrent use.
 type Receiver struct {
 	endpoint       string
 	tracesEndpoint string
+	logsEndpoint   string
 	stop           func()
 
-	mu       sync.Mutex
-	spans    []Span
-	requests int
-	reject   bool
-	closed   bool
+	mu          sync.Mutex
+	spans       []Span
+	logs        []LogRecord
+	requests    int
+	logRequests int
+	reject      bool
+	closed      bool
 }
 
 // Endpoint is the receiver's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT
@@ -63,6 +86,11 @@ func (r *Receiver) Endpoint() string { return r.endpoint }
 // the gRPC receiver the same as Endpoint.
 func (r *Receiver) TracesEndpoint() string { return r.tracesEndpoint }
 
+// LogsEndpoint is the URL as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT would give
+// it, used as is: for the HTTP receiver Endpoint()+"/v1/logs", for the gRPC
+// receiver the same as Endpoint.
+func (r *Receiver) LogsEndpoint() string { return r.logsEndpoint }
+
 // Spans returns the spans received so far, in arrival order.
 func (r *Receiver) Spans() []Span {
 	r.mu.Lock()
@@ -70,12 +98,40 @@ func (r *Receiver) Spans() []Span {
 	return append([]Span(nil), r.spans...)
 }
 
-// Requests is the number of export requests received, rejected ones
+// Requests is the number of trace export requests received, rejected ones
 // included.
 func (r *Receiver) Requests() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.requests
+}
+
+// Logs returns the log records received so far, in arrival order.
+func (r *Receiver) Logs() []LogRecord {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]LogRecord(nil), r.logs...)
+}
+
+// LogRequests is the number of log export requests received, rejected ones
+// included.
+func (r *Receiver) LogRequests() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.logRequests
+}
+
+// WaitLogs waits until at least n log records have arrived or timeout has
+// passed, and returns the records received.
+func (r *Receiver) WaitLogs(n int, timeout time.Duration) []LogRecord {
+	deadline := time.Now().Add(timeout)
+	for {
+		logs := r.Logs()
+		if len(logs) >= n || time.Now().After(deadline) {
+			return logs
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // WaitSpans waits until at least n spans have arrived or timeout has
@@ -91,10 +147,10 @@ func (r *Receiver) WaitSpans(n int, timeout time.Duration) []Span {
 	}
 }
 
-// Reject makes the receiver refuse every export (on) or accept them again
-// (off). A refusal is permanent in OTLP's terms (gRPC InvalidArgument, HTTP
-// 400), so exporters report it at once instead of retrying; the spans of a
-// refused request are not recorded.
+// Reject makes the receiver refuse every export, of traces and of logs (on),
+// or accept them again (off). A refusal is permanent in OTLP's terms (gRPC
+// InvalidArgument, HTTP 400), so exporters report it at once instead of
+// retrying; the spans and records of a refused request are not recorded.
 func (r *Receiver) Reject(on bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -125,6 +181,42 @@ func (r *Receiver) receive(req *coltracepb.ExportTraceServiceRequest) bool {
 	}
 	r.spans = append(r.spans, flatten(req)...)
 	return true
+}
+
+// receiveLogs is receive for a log export request.
+func (r *Receiver) receiveLogs(req *collogspb.ExportLogsServiceRequest) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logRequests++
+	if r.reject {
+		return false
+	}
+	r.logs = append(r.logs, flattenLogs(req)...)
+	return true
+}
+
+func flattenLogs(req *collogspb.ExportLogsServiceRequest) []LogRecord {
+	var out []LogRecord
+	for _, rl := range req.GetResourceLogs() {
+		resource := attributeMap(rl.GetResource().GetAttributes())
+		for _, sl := range rl.GetScopeLogs() {
+			for _, l := range sl.GetLogRecords() {
+				out = append(out, LogRecord{
+					Time:         time.Unix(0, int64(l.GetTimeUnixNano())),
+					Severity:     int32(l.GetSeverityNumber()),
+					SeverityText: l.GetSeverityText(),
+					Body:         valueString(l.GetBody()),
+					TraceID:      hex.EncodeToString(l.GetTraceId()),
+					SpanID:       hex.EncodeToString(l.GetSpanId()),
+					Flags:        l.GetFlags(),
+					Scope:        sl.GetScope().GetName(),
+					Attributes:   attributeMap(l.GetAttributes()),
+					Resource:     resource,
+				})
+			}
+		}
+	}
+	return out
 }
 
 func flatten(req *coltracepb.ExportTraceServiceRequest) []Span {
