@@ -35,9 +35,8 @@
 // an error naming the file, line and column; a missing file is skipped.
 // Variables win over the TOML key for the same setting (format, local_tz;
 // for colour the variables of §5, then ansi = "always" | "never", then
-// auto; span_events as said under Tracing). [file] is read and,
-// until file output lands, reported on the error output while lines go to
-// the usual stream.
+// auto; span_events as said under Tracing; [file] as said under File
+// output).
 //
 // Named(log, "target") binds the filter's level into the logger, so a
 // filtered-out call costs what zap's disabled call costs; loggers named with
@@ -87,11 +86,39 @@
 // "Failed to initialize logging: <err>" and exits 1, as Dynamo does.
 // Shutdown flushes the exporter and the logger before the process exits.
 //
+// # File output
+//
+// DYN_LOGGING_FILE, or else path in the TOML [file] table, sends the lines
+// to a file instead of stderr (WithOutput wins over both); the other [file]
+// keys apply to either path. The file is rotated through lumberjack when a
+// line would take it past max_size_mb (default 100; a longer line gets a
+// file of its own) and, with rotate_daily = true, at every local midnight.
+// A backup keeps the name with the rotation time inserted
+// (worker-2025-09-02T16-38-06.656.log; local time with local_tz or
+// DYN_LOG_USE_LOCAL_TZ, else UTC); max_backups (0: all) and max_age_days
+// (0: forever) bound how many are kept, and compress gzips them. Each line
+// reaches the file in one write under a lock, so lines are never torn or
+// interleaved and rotation falls between lines; rotations are kept a
+// millisecond apart, since lumberjack names backups to the millisecond and
+// would overwrite one. A path that exists but is not a regular file (a
+// directory, a device) is refused rather than renamed by rotation.
+//
+// A file that cannot be opened or written (a directory that cannot be
+// made, a path that is a directory, permission denied, a full disk) is
+// reported once on the error output with its path and the cause, and that
+// line and every later one go to stderr: nothing is dropped. The part of a
+// line the disk took is cut from the file, so it ends with a whole line.
+// Lines return to the file, with "dynlog: writing to PATH again", when it
+// is reopened on SIGHUP (ReloadOnSIGHUP, which Init turns on; as after
+// logrotate moves it) or at the next rotation. Sync fsyncs the file.
+// Shutdown closes it and stops the daily timer and lumberjack's cleanup
+// goroutine, which lumberjack itself never stops; lines logged after
+// Shutdown go to stderr.
+//
 // # Options
 //
 // WithEnv reads variables from a function instead of the process
 // environment, WithOutput writes somewhere other than the preset's stream,
 // WithErrorOutput takes the logger's own complaints, and WithClock pins
-// timestamps, WithSystemConfig replaces SystemConfigPath. File output and
-// once-only lines come in later releases (see README.md).
+// timestamps, WithSystemConfig replaces SystemConfigPath.
 package core

@@ -77,8 +77,8 @@ func Init() *zap.Logger {
 }
 
 // Shutdown flushes what Init started: the spans and log records the OTLP
-// exporters still hold, within ctx, and the logger's buffered output. It
-// does nothing before Init.
+// exporters still hold, within ctx, and the logger's buffered output; and it
+// closes the log files New opened (lines logged later go to stderr).
 func Shutdown(ctx context.Context) error {
 	var errs []error
 	if initProvider != nil {
@@ -89,6 +89,9 @@ func Shutdown(ctx context.Context) error {
 	if initLogger != nil {
 		// Sync on a terminal or pipe can fail with EINVAL; that loses nothing.
 		_ = initLogger.Sync()
+	}
+	if err := closeFileSinks(); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
 		return errs[0]

@@ -18,14 +18,6 @@ import (
 	"go.uber.org/zap"
 )
 
-// TestMain runs the test binary as TestInit's child process when asked.
-func TestMain(m *testing.M) {
-	if os.Getenv("DYNLOG_INIT_CHILD") == "1" {
-		initChild()
-	}
-	os.Exit(m.Run())
-}
-
 // initChild is the child process of TestInit: a service that calls Init,
 // traces one span, logs inside it and shuts down.
 func initChild() {

@@ -142,9 +142,12 @@ func TestTOMLErrors(t *testing.T) {
 	}
 }
 
-func TestFileSectionIsReported(t *testing.T) {
+// TestOutputWinsOverFileSection: WithOutput is where lines go, whatever
+// [file] says: no file is made and nothing is reported.
+func TestOutputWinsOverFileSection(t *testing.T) {
 	dir := t.TempDir()
-	cfg := writeFile(t, dir, "logging.toml", "[file]\npath = \"/var/log/dynamo/worker.log\"\n")
+	path := filepath.Join(dir, "worker.log")
+	cfg := writeFile(t, dir, "logging.toml", "[file]\npath = \""+path+"\"\n")
 	var out, errOut bytes.Buffer
 	log, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(cfg),
 		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
@@ -152,12 +155,14 @@ func TestFileSectionIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	log.Info("still logged")
-	want := `dynlog: [file] path "/var/log/dynamo/worker.log" (from ` + cfg + `): file output is not supported yet; logging to the configured output instead` + "\n"
-	if errOut.String() != want {
-		t.Errorf("\n got %q\nwant %q", errOut.String(), want)
+	if errOut.Len() != 0 {
+		t.Errorf("error output %q, want none", errOut.String())
 	}
 	if !strings.Contains(out.String(), "still logged") {
 		t.Errorf("line lost: %q", out.String())
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("%s was made (stat: %v); WithOutput should win", path, err)
 	}
 }
 
@@ -226,5 +231,48 @@ func TestReload(t *testing.T) {
 	}
 	if strings.Contains(got, ": 1\n") {
 		t.Errorf("line 1 printed under log_level warn:\n%s", got)
+	}
+}
+
+// TestFileOutputReopenOnSIGHUP: New writes to DYN_LOGGING_FILE; after the
+// file is moved away (as logrotate does), SIGHUP reopens the path and lines
+// go to the new file; Shutdown closes it.
+func TestFileOutputReopenOnSIGHUP(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "worker.log")
+	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOGGING_FILE": path, "DYN_LOGGING_JSONL": "1"})),
+		core.WithSystemConfig("")}
+	log, err := core.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	core.ReloadOnSIGHUP(ctx, log, opts...)
+
+	log.Info("before the move")
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("SIGHUP did not reopen %s: %v", path, err)
+		}
+	}
+	log.Info("after the move")
+	if err := core.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	moved, _ := os.ReadFile(path + ".1")
+	fresh, _ := os.ReadFile(path)
+	if strings.Count(string(moved), "\n") != 1 || !strings.Contains(string(moved), `"message":"before the move"`) {
+		t.Errorf("moved file:\n%s", moved)
+	}
+	if strings.Count(string(fresh), "\n") != 1 || !strings.Contains(string(fresh), `"message":"after the move"`) {
+		t.Errorf("reopened file:\n%s", fresh)
 	}
 }

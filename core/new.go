@@ -46,11 +46,11 @@ func New(opts ...Option) (*zap.Logger, error) {
 	}
 	out, stream := c.output, c.output
 	if out == nil {
-		out, stream = zapcore.Lock(os.Stderr), os.Stderr
-	}
-	if fc.File != nil && fc.File.Path != nil {
-		c.warn(fmt.Sprintf("dynlog: [file] path %q (from %s): file output is not supported yet; logging to %s instead",
-			*fc.File.Path, fc.Sources["file.path"], streamName(c.output)))
+		if file := c.openFileSink(fc); file != nil {
+			out, stream = file, file
+		} else {
+			out, stream = zapcore.Lock(os.Stderr), os.Stderr
+		}
 	}
 
 	var encOpts []encoder.Option
@@ -113,9 +113,10 @@ func Reload(log *zap.Logger, opts ...Option) error {
 	return nil
 }
 
-// ReloadOnSIGHUP calls Reload each time the process receives SIGHUP, until
-// ctx is done. A failed reload is reported on the error output and the
-// filter in force stays. It returns at once; the watching goroutine ends
+// ReloadOnSIGHUP calls Reload each time the process receives SIGHUP, and
+// reopens the log files New opened (after logrotate moved them, or to
+// return to a file that failed), until ctx is done. A failed reload is
+// reported on the error output and the filter in force stays. It returns at once; the watching goroutine ends
 // with ctx.
 func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 	hup := make(chan os.Signal, 1)
@@ -131,16 +132,10 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				if err := Reload(log, opts...); err != nil {
 					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
 				}
+				reopenFileSinks() // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()
-}
-
-func streamName(out zapcore.WriteSyncer) string {
-	if out == nil {
-		return "stderr"
-	}
-	return "the configured output"
 }
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.

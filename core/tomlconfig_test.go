@@ -120,6 +120,7 @@ tonic = "warn"
 [file]
 path = "/var/log/base.log"
 max_size_mb = 100
+rotate_daily = true
 `,
 				"override.toml": `log_level = "trace"
 ansi = "always"
@@ -131,6 +132,7 @@ h2 = "off"
 [file]
 max_size_mb = 10
 compress = true
+rotate_daily = false
 `,
 			},
 			paths: []string{"base.toml", "override.toml"},
@@ -141,9 +143,10 @@ compress = true
 				ANSI:       ptr("always"),
 				LogFilters: map[string]string{"dynamo": "debug", "tonic": "error", "h2": "off"},
 				File: &fileSection{
-					Path:      ptr("/var/log/base.log"),
-					MaxSizeMB: ptr(10),
-					Compress:  ptr(true),
+					Path:        ptr("/var/log/base.log"),
+					MaxSizeMB:   ptr(10),
+					Compress:    ptr(true),
+					RotateDaily: ptr(false),
 				},
 				Sources: map[string]string{
 					"log_level": "override.toml", "format": "base.toml", "local_tz": "base.toml",
@@ -151,7 +154,7 @@ compress = true
 					"log_filters.dynamo": "base.toml", "log_filters.tonic": "override.toml",
 					"log_filters.h2": "override.toml",
 					"file.path":      "base.toml", "file.max_size_mb": "override.toml",
-					"file.compress": "override.toml",
+					"file.compress": "override.toml", "file.rotate_daily": "override.toml",
 				},
 				Loaded: []string{"base.toml", "override.toml"},
 			},
@@ -372,6 +375,10 @@ func TestLoadConfigFilesErrors(t *testing.T) {
 			`core: P:2:10: log_filters.dynamo: expected a string, got integer`},
 		{"log_filters quoted target integer", "[log_filters]\n\"dynamo::http\" = 5\n",
 			`core: P:2:18: log_filters."dynamo::http": expected a string, got integer`},
+		{"rotate_daily string", "[file]\nrotate_daily = \"yes\"\n",
+			`core: P:2:16: file.rotate_daily: expected a boolean, got string`},
+		{"key rotate_daily in the wrong case", "[file]\nRotate_Daily = true\n",
+			`core: P:2:1: unknown key "file.Rotate_Daily" (keys are case-sensitive; did you mean "file.rotate_daily"?)`},
 		{"inline table value", "file = { path = \"a\", compress = 1 }\n",
 			`core: P:1:33: file.compress: expected a boolean, got integer`},
 		{"file not a table", "file = 3\n",
