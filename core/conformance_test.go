@@ -14,10 +14,6 @@ import (
 // TestPresetsConformance runs the conformance table through the cores that
 // New and NewVLLM build, each layout chosen by the preset's own variables.
 func TestPresetsConformance(t *testing.T) {
-	saved := time.Local
-	defer func() { time.Local = saved }()
-	time.Local = time.UTC // vLLM prints local time; the table is in UTC
-
 	presets := map[conformance.Layout]struct {
 		new  func(...core.Option) (*zap.Logger, error)
 		vars map[string]string
@@ -33,7 +29,8 @@ func TestPresetsConformance(t *testing.T) {
 		for _, c := range conformance.Cases {
 			t.Run(string(l)+"/"+c.Name, func(t *testing.T) {
 				var out bytes.Buffer
-				log, err := p.new(core.WithEnv(envOf(p.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""))
+				log, err := p.new(core.WithEnv(envOf(p.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
+					core.WithLocation(time.UTC)) // vLLM prints local time; the table is in UTC
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -36,11 +36,14 @@ type built struct {
 	out, err *bytes.Buffer
 }
 
-func build(t *testing.T, newLogger func(...core.Option) (*zap.Logger, error), vars map[string]string) built {
+// build makes a logger with the preset newLogger from vars, writing to
+// buffers, at a pinned time in UTC (extra options may say otherwise).
+func build(t *testing.T, newLogger func(...core.Option) (*zap.Logger, error), vars map[string]string, extra ...core.Option) built {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	log, err := newLogger(core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
-		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}))
+	opts := []core.Option{core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
+		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
+	log, err := newLogger(append(opts, extra...)...)
 	if err != nil {
 		t.Fatalf("new logger with %v: %v", vars, err)
 	}
@@ -135,17 +138,13 @@ func TestNewCallerIsCallSite(t *testing.T) {
 }
 
 func TestNewLocalTimeZone(t *testing.T) {
-	saved := time.Local
-	defer func() { time.Local = saved }()
-	time.Local = time.FixedZone("PDT", -7*3600)
-
-	b := build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "1", "DYN_LOGGING_JSONL": "1"})
+	b := build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "1", "DYN_LOGGING_JSONL": "1"},
+		core.WithLocation(time.FixedZone("PDT", -7*3600)))
 	b.log.Info("x")
 	if got := b.out.String(); !strings.HasPrefix(got, `{"time":"2026-01-01T20:04:05.656503-07:00",`) {
 		t.Errorf("local time: %q", got)
 	}
 
-	time.Local = time.UTC
 	b = build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "true"})
 	b.log.Info("x")
 	if got, want := b.out.String(), "2026-01-02T03:04:05.656503+00:00  INFO "+thisTarget+": x\n"; got != want {
@@ -238,9 +237,6 @@ func TestNewVLLM(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			saved := time.Local
-			defer func() { time.Local = saved }()
-			time.Local = time.UTC
 			b := build(t, core.NewVLLM, tc.vars)
 			_, line := here()
 			b.log.Info("hello", zap.Int("n", 1))

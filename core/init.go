@@ -53,7 +53,9 @@ var (
 
 // Init is what a Dynamo-style service calls first: New from the process
 // environment, once per process (later calls return the same logger). It
-// replaces zap's global logger (zap.L, zap.S) with it, starts tracing
+// replaces zap's global logger (zap.L, zap.S) with it, bridges log,
+// log/slog, gRPC and OpenTelemetry to it (RedirectStdLog, RedirectSlog,
+// RedirectGRPC, RedirectOTel), starts tracing
 // (StartTracing) and reloads the filter on SIGHUP (ReloadOnSIGHUP). If New
 // fails, Init prints "Failed to initialize logging: <err>" on stderr and
 // exits with status 1, as Dynamo does. Call Shutdown before exiting.
@@ -66,6 +68,12 @@ func Init() *zap.Logger {
 			return
 		}
 		zap.ReplaceGlobals(log)
+		// The bridges, before tracing starts: StartTracing makes a gRPC
+		// client, and grpclog.SetLoggerV2 must precede any gRPC call.
+		RedirectStdLog(log)
+		RedirectSlog(log)
+		RedirectGRPC(log)
+		RedirectOTel(log)
 		p, err := StartTracing(context.Background(), log)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %v\n", err)

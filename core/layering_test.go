@@ -97,10 +97,6 @@ func TestTOMLSettings(t *testing.T) {
 	dir := t.TempDir()
 	cfg := writeFile(t, dir, "logging.toml", "format = \"jsonl\"\nlocal_tz = true\nansi = \"always\"\n")
 	readable := writeFile(t, dir, "readable.toml", "ansi = \"always\"\nlocal_tz = true\n")
-	saved := time.Local
-	defer func() { time.Local = saved }()
-	time.Local = time.FixedZone("X", 3600)
-
 	for _, tc := range []struct {
 		name string
 		path string
@@ -116,7 +112,8 @@ func TestTOMLSettings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			log, err := core.New(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(tc.path),
-				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned}))
+				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned}),
+				core.WithLocation(time.FixedZone("X", 3600)))
 			if err != nil {
 				t.Fatal(err)
 			}

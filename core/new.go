@@ -9,7 +9,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
@@ -55,7 +54,7 @@ func New(opts ...Option) (*zap.Logger, error) {
 
 	var encOpts []encoder.Option
 	if c.localTZ(fc) {
-		encOpts = append(encOpts, encoder.WithLocation(time.Local))
+		encOpts = append(encOpts, encoder.WithLocation(c.local()))
 	}
 	var enc zapcore.Encoder
 	jsonl := c.dynamoJSONL(fc)

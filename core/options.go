@@ -2,6 +2,7 @@ package core
 
 import (
 	"os"
+	"time"
 
 	"go.uber.org/zap/zapcore"
 )
@@ -12,6 +13,7 @@ type config struct {
 	output      zapcore.WriteSyncer
 	errorOutput zapcore.WriteSyncer
 	clock       zapcore.Clock
+	location    *time.Location // nil: time.Local
 	// systemConfig is the first TOML layer, SystemConfigPath by default.
 	systemConfig string
 }
@@ -66,6 +68,21 @@ func WithErrorOutput(ws zapcore.WriteSyncer) Option {
 // layer; "" reads none. $DYN_LOGGING_CONFIG_PATH is still layered over it.
 func WithSystemConfig(path string) Option {
 	return optionFunc(func(c config) config { c.systemConfig = path; return c })
+}
+
+// WithLocation sets the zone of local time: the offset DYN_LOG_USE_LOCAL_TZ
+// (or the TOML local_tz) prints in the Dynamo layouts, and the zone of
+// vLLM's date. Without it, time.Local.
+func WithLocation(loc *time.Location) Option {
+	return optionFunc(func(c config) config { c.location = loc; return c })
+}
+
+// local is the zone of local time.
+func (c config) local() *time.Location {
+	if c.location != nil {
+		return c.location
+	}
+	return time.Local
 }
 
 // WithClock takes entry times from clock, for deterministic timestamps.

@@ -584,7 +584,7 @@ func TestNextMidnight(t *testing.T) {
 // goroutine running after Close, and stopMill ends it.
 func TestStopMill(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	before := millGoroutines()
+	before := settledMills() // mills stopped by earlier tests may still be exiting
 	l := &lumberjack.Logger{Filename: filepath.Join(t.TempDir(), "x.log")}
 	if _, err := l.Write([]byte("x\n")); err != nil {
 		t.Fatal(err)
@@ -592,8 +592,11 @@ func TestStopMill(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if millGoroutines() != before+1 {
-		t.Fatal("no lumberjack mill goroutine left after Close: lumberjack changed; revisit stopMill")
+	// The mill starts in a goroutine of its own: give it time to show.
+	for deadline := time.Now().Add(2 * time.Second); millGoroutines() != before+1; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("no lumberjack mill goroutine left after Close: lumberjack changed; revisit stopMill")
+		}
 	}
 	if !stopMill(l) {
 		t.Fatal("stopMill does not know this lumberjack's fields; revisit it")
@@ -601,6 +604,20 @@ func TestStopMill(t *testing.T) {
 	if !stopMill(&lumberjack.Logger{}) {
 		t.Fatal("stopMill on a Logger that never opened a file")
 	}
+}
+
+// settledMills is millGoroutines once it stops changing.
+func settledMills() int {
+	n := millGoroutines()
+	for range 100 {
+		time.Sleep(10 * time.Millisecond)
+		m := millGoroutines()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
 }
 
 // millGoroutines counts the lumberjack mill goroutines running.

@@ -104,6 +104,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		encoder.WithPrefix(c.getenv("VLLM_LOGGING_PREFIX")),
 		encoder.WithColor(c.vllmColor(stream)),
 		encoder.WithRelativePaths(relPaths),
+		encoder.WithLocation(c.location), // nil: time.Local
 	)
 	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))), nil
 }

@@ -89,7 +89,8 @@
 // processor. It installs itself for Start and as OpenTelemetry's global
 // provider, with W3C trace-context and baggage propagators. Nothing blocks
 // on the network: an unreachable endpoint costs nothing at span end, its
-// failure is reported once on the error output (and its recovery once),
+// failure is reported once on the error output, or as a line of the logger
+// SetErrorLogger names (core.RedirectOTel sets it), and its recovery once,
 // and Shutdown, which flushes, returns when its context ends. LogInit
 // writes Dynamo's "OpenTelemetry OTLP export enabled" (endpoint, service)
 // or "... disabled, traces local only" line under dynamo_runtime::logging.

@@ -126,10 +126,10 @@ type ExportConfig struct {
 // spans and logging return at once whether or not the collector is up;
 // spans and log records are sent from background goroutines, and dropped
 // when their queues are full. An export that fails is reported once on
-// ExportConfig.ErrorOutput, with the endpoint and the error; later failures
-// are counted, not reported, until an export succeeds again, which is
-// reported with the number of spans (log records) lost meanwhile; spans and
-// logs are reported apart. The provider is also OpenTelemetry's global error
+// ExportConfig.ErrorOutput (or through SetErrorLogger's logger), with the
+// endpoint and the error; later failures are counted, not reported, until
+// an export succeeds again, which is reported with the number of spans (log
+// records) lost meanwhile; spans and logs are reported apart. The provider is also OpenTelemetry's global error
 // handler (otel.SetErrorHandler): other OpenTelemetry errors are reported
 // there once per distinct message, where OpenTelemetry's default would log
 // every occurrence.
@@ -530,7 +530,7 @@ func (e *reportedError) Unwrap() error { return e.err }
 const maxOtherErrors = 10
 
 // reporter writes export failures and other OpenTelemetry errors to out,
-// each kind once (see Provider).
+// or through SetErrorLogger's logger, each kind once (see Provider).
 type reporter struct {
 	out   io.Writer
 	where string // "OTLP export to <endpoint> (<protocol>)"
@@ -543,6 +543,7 @@ type reporter struct {
 	failures    int // every failed export, for tests
 	lines       int // every line written, for tests
 	seen        map[string]bool
+	queued      []queuedLine // written when mu is released (flush)
 }
 
 var _ otel.ErrorHandler = (*reporter)(nil)
@@ -550,11 +551,11 @@ var _ otel.ErrorHandler = (*reporter)(nil)
 // exported records the outcome of exporting a batch of n items.
 func (r *reporter) exported(n int, err error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.flush()
 	if err == nil {
 		if r.failing {
 			r.failing = false
-			r.printf("dynlog: %s recovered; %d %s in %d batches were dropped while it failed\n",
+			r.printf(zapcore.WarnLevel, "%s recovered; %d %s in %d batches were dropped while it failed",
 				r.where, r.lostItems, r.items, r.lostBatches)
 		}
 		return
@@ -566,7 +567,7 @@ func (r *reporter) exported(n int, err error) {
 		return
 	}
 	r.failing, r.lostBatches, r.lostItems = true, 1, n
-	r.printf("dynlog: %s failed: %v; dropped %d %s and will keep trying, without reporting further failures until an export succeeds\n",
+	r.printf(zapcore.ErrorLevel, "%s failed: %v; dropped %d %s and will keep trying, without reporting further failures until an export succeeds",
 		r.where, err, n, r.items)
 }
 
@@ -580,7 +581,7 @@ func (r *reporter) Handle(err error) {
 	}
 	msg := strings.TrimSpace(err.Error())
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	defer r.flush()
 	if r.seen[msg] || len(r.seen) > maxOtherErrors {
 		return
 	}
@@ -589,14 +590,61 @@ func (r *reporter) Handle(err error) {
 	}
 	r.seen[msg] = true
 	if len(r.seen) > maxOtherErrors {
-		r.printf("dynlog: OpenTelemetry: more than %d distinct errors; not reporting further ones\n", maxOtherErrors)
+		r.printf(zapcore.WarnLevel, "OpenTelemetry: more than %d distinct errors; not reporting further ones", maxOtherErrors)
 		return
 	}
-	r.printf("dynlog: OpenTelemetry: %s (reported once)\n", msg)
+	r.printf(zapcore.ErrorLevel, "OpenTelemetry: %s (reported once)", msg)
 }
 
-// printf writes a line; r.mu is held.
-func (r *reporter) printf(format string, args ...any) {
+// printf queues a line at lvl, which flush writes; r.mu is held.
+func (r *reporter) printf(lvl zapcore.Level, format string, args ...any) {
 	r.lines++
-	_, _ = fmt.Fprintf(r.out, format, args...)
+	r.queued = append(r.queued, queuedLine{lvl, fmt.Sprintf(format, args...)})
+}
+
+// queuedLine is a line printf made.
+type queuedLine struct {
+	lvl  zapcore.Level
+	text string
+}
+
+// flush releases r.mu, then writes the queued lines: through the logger of
+// SetErrorLogger when one is set, else to out with the "dynlog: " prefix.
+// Not under r.mu, so that a logger whose cores report to OpenTelemetry
+// cannot deadlock on it.
+func (r *reporter) flush() {
+	queued := r.queued
+	r.queued = nil
+	r.mu.Unlock()
+	l := errorLogger.Load()
+	for _, q := range queued {
+		if l != nil {
+			l.Log(q.lvl, q.text)
+		} else {
+			_, _ = fmt.Fprintf(r.out, "dynlog: %s\n", q.text)
+		}
+	}
+}
+
+// errorLogger is where reporters write when it is set (SetErrorLogger).
+var errorLogger atomic.Pointer[zap.Logger]
+
+// SetErrorLogger makes the reports of every Provider and of the handlers
+// of NewErrorHandler lines of l instead of writes to their error output:
+// export failures and OpenTelemetry errors at ERROR, a recovery from failed
+// exports and the notice that further errors go unreported at WARN, worded
+// as on the error output without the "dynlog: " prefix. nil goes back to
+// the error output. It returns the logger it replaces. core.RedirectOTel
+// sets it to a logger of target otel.
+func SetErrorLogger(l *zap.Logger) (previous *zap.Logger) { return errorLogger.Swap(l) }
+
+// NewErrorHandler returns an OpenTelemetry error handler that reports as a
+// Provider's does: each distinct error once, at most 10 of them, on out
+// (os.Stderr if nil), or through SetErrorLogger's logger. For a program
+// without a Provider; core.RedirectOTel installs one.
+func NewErrorHandler(out io.Writer) otel.ErrorHandler {
+	if out == nil {
+		out = os.Stderr
+	}
+	return &reporter{out: out}
 }
