@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
@@ -198,7 +199,8 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 }
 
 // build puts the pieces together the same way for both presets: the
-// filter gate outermost, then the tracing core with the span-event switch,
+// filter gate outermost, then the once-only core (dedup), then the tracing
+// core with the span-event switch,
 // then the encoder and sink, and the OTLP log export beside it when asked
 // for (DESIGN §1).
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
@@ -206,8 +208,18 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 	if lc := c.logExportCore(); lc != nil {
 		sink = zapcore.NewTee(sink, lc) // OTEL_LOGS_EXPORTER=otlp: lines go to OTLP too
 	}
-	core := filter.NewAtomicCore(tracing.NewCore(sink, spanEvents), a)
+	core := filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, spanEvents), c.dedupOptions()...), a)
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+}
+
+// dedupOptions gives the once-only core the ranks of DESIGN §10 from the
+// variables (WithEnv applies), reporting each that does not parse.
+func (c config) dedupOptions() []dedup.Option {
+	ranks, errs := dedup.RanksFromEnv(c.lookup)
+	for _, err := range errs {
+		c.warn(err.Error())
+	}
+	return []dedup.Option{dedup.WithRanks(ranks)}
 }
 
 // zapOptions are the logger options every preset takes from the config.

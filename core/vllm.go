@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
@@ -191,11 +192,12 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
 	spanEvents := env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))
+	dedupOpts := c.dedupOptions() // here, so that a bad rank is reported once
 	zopts = append(zopts, zap.WrapCore(func(inner zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			inner = zapcore.NewTee(inner, lc)
 		}
-		inner = tracing.NewCore(inner, spanEvents)
+		inner = dedup.NewCore(tracing.NewCore(inner, spanEvents), dedupOpts...)
 		return filter.NewAtomicCore(inner, filter.NewAtomic(c.vllmFilter(TraceLevel)))
 	}))
 	logger, err := zc.Build(zopts...)

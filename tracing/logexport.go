@@ -206,9 +206,15 @@ func (c *logExportCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if s == nil {
 		return nil // uninstalled since Check: nowhere to send it
 	}
+	sev, text := severityOf(ent.Level)
+	// Check's question again: a zapcore.Tee (as core builds around this
+	// core) and cores that decide at Write, like dedup's, write to every
+	// core they hold without asking Check.
+	if !s.logger(scopeOf(ent)).Enabled(context.Background(), log.EnabledParameters{Severity: sev}) {
+		return nil
+	}
 	var r log.Record
 	r.SetTimestamp(ent.Time)
-	sev, text := severityOf(ent.Level)
 	r.SetSeverity(sev)
 	r.SetSeverityText(text)
 	r.SetBody(attribute.StringValue(ent.Message))

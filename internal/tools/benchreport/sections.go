@@ -26,7 +26,7 @@ type section struct {
 
 // sections are the report's, in its order, between the encoders' scenarios
 // and the full results.
-var sections = []section{filterSection, tracingSection, outputsSection}
+var sections = []section{filterSection, tracingSection, dedupSection, outputsSection}
 
 // A measure is what a target bounds.
 type measure int

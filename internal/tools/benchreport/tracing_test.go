@@ -215,7 +215,7 @@ func TestWriteReportTracingSection(t *testing.T) {
 	var b strings.Builder
 	writeReport(&b, o, machine{date: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC), goVersion: "go1.26.8", numCPU: 2})
 	report := b.String()
-	if !strings.Contains(report, "\n"+wantTracingSection+"\n## Outputs (issue 6)\n") ||
+	if !strings.Contains(report, "\n"+wantTracingSection+"\n## Once-only lines (issue 5)\n") ||
 		!strings.Contains(report, "\n## Results\n") {
 		t.Errorf("report lacks the tracing section before the next section and the results; report:\n%s", report)
 	}
@@ -225,7 +225,7 @@ func TestWriteReportTracingSection(t *testing.T) {
 	header, _, _ := strings.Cut(report, "- Date:")
 	header = strings.Join(strings.Fields(header), " ")
 	for _, want := range []string{
-		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, tracing/tracing_bench_test.go, tracing/call_bench_test.go and core/sink_bench_test.go, run together.",
+		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, tracing/tracing_bench_test.go, tracing/call_bench_test.go, dedup/dedup_bench_test.go and core/sink_bench_test.go, run together.",
 	} {
 		if !strings.Contains(header, want) {
 			t.Errorf("header lacks %q; header:\n%s", want, header)

@@ -1,0 +1,100 @@
+package dedup
+
+import (
+	"go.uber.org/zap/zapcore"
+)
+
+// onceCore is the once-only core of DESIGN §1, between the filter and the
+// tracing core. Plain lines pass through; a line that carries the Once
+// marker prints only on the ranks its scope allows, and only the first
+// time its key is seen.
+type onceCore struct {
+	inner zapcore.Core
+	state *state
+}
+
+// state is what a core and every core derived from it with With share.
+type state struct {
+	cache *cache
+	ranks *Ranks // nil: the process environment
+}
+
+var _ zapcore.Core = (*onceCore)(nil)
+
+// NewCore wraps inner with the once-only core: a line with the Once marker
+// among its fields prints the first time its key (logger name, level,
+// message, fields) is seen, on the ranks its scope allows, and never again
+// while the key is remembered; the marker itself is never written. Other
+// lines pass to inner untouched. Loggers derived with With and Named share
+// the memory of the logger they came from.
+//
+// The decision needs the fields, which zap shows a core only at Write, so
+// the core adds itself in Check for every entry inner is Enabled for and
+// writes to inner directly. inner must therefore be a core whose Check
+// accepts exactly what its Enabled does: zap's own ioCore
+// (zapcore.NewCore), a tracing core around one, or a Tee of such, which is
+// what package core builds. Put level gates such as the filter core outside.
+func NewCore(inner zapcore.Core, opts ...Option) zapcore.Core {
+	c := newConfig(opts)
+	return &onceCore{inner: inner, state: &state{cache: newCache(c.maxKeys, c.maxBytes), ranks: c.ranks}}
+}
+
+// Unwrap is the core inside, for code that looks for a core within (the
+// tracing package finds its span-event switch this way).
+func (c *onceCore) Unwrap() zapcore.Core { return c.inner }
+
+func (c *onceCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
+
+func (c *onceCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
+
+// With shares the memory: a once-only line logged through any logger of the
+// family prints once for all of them. The fields given here are not part of
+// any key, and a Once marker among them marks nothing.
+func (c *onceCore) With(fields []zapcore.Field) zapcore.Core {
+	return &onceCore{inner: c.inner.With(fields), state: c.state}
+}
+
+// Check adds the core itself for every level inner prints: whether the line
+// is once-only is known only at Write, from its fields.
+func (c *onceCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.inner.Enabled(ent.Level) {
+		return ce.AddCore(ent, c)
+	}
+	return ce
+}
+
+func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	i := markerIndex(fields)
+	if i < 0 {
+		return c.inner.Write(ent, fields)
+	}
+	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
+		return nil
+	}
+	k := getKey()
+	k.entry(ent.LoggerName, ent.Level, ent.Message, fields)
+	first := c.state.cache.insert(k.b)
+	putKey(k)
+	if !first {
+		return nil
+	}
+	return c.inner.Write(ent, withoutMarkers(fields, i))
+}
+
+func (c *onceCore) Sync() error { return c.inner.Sync() }
+
+// dedupState finds the state of the once-only core in c or in the cores it
+// wraps (through their Unwrap methods), nil if there is none.
+func dedupState(c zapcore.Core) *state {
+	for c != nil {
+		switch t := c.(type) {
+		case *onceCore:
+			return t.state
+		case interface{ Unwrap() zapcore.Core }:
+			c = t.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
+}

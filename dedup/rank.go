@@ -1,0 +1,178 @@
+package dedup
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Scope says on which processes of a distributed job a once-only line
+// prints (DESIGN §10). The zero value is Local, vLLM's default.
+type Scope int
+
+const (
+	// Local prints on local rank 0 only: once per node.
+	Local Scope = iota
+	// Global prints on global rank 0 only: once per job.
+	Global
+	// Process prints on every process: once per process.
+	Process
+)
+
+// String is vLLM's name for the scope: "local", "global" or "process".
+func (s Scope) String() string {
+	switch s {
+	case Local:
+		return "local"
+	case Global:
+		return "global"
+	case Process:
+		return "process"
+	}
+	return "Scope(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Ranks is a process's place in a distributed job: its global rank among
+// all processes and its local rank among those on its node, each with
+// whether it is known. The zero Ranks knows neither, so every scope prints.
+type Ranks struct {
+	Global, Local           int
+	GlobalKnown, LocalKnown bool
+}
+
+// Prints reports whether a once-only line of scope s prints on a process
+// with these ranks. A rank that is not known lets its scope print, as vLLM
+// does when it cannot tell; a scope other than the three counts as Local.
+func (r Ranks) Prints(s Scope) bool {
+	switch s {
+	case Process:
+		return true
+	case Global:
+		return !r.GlobalKnown || r.Global == 0
+	}
+	return !r.LocalKnown || r.Local == 0
+}
+
+// rankVars are the launchers' variables, in the order DESIGN §10 reads them:
+// torchrun, Open MPI, MPICH's PMI (no local rank), Slurm.
+var rankVars = [...]struct{ global, local string }{
+	{"RANK", "LOCAL_RANK"},
+	{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK"},
+	{"PMI_RANK", ""},
+	{"SLURM_PROCID", "SLURM_LOCALID"},
+}
+
+// RanksFromEnv reads the ranks from the variables of DESIGN §10 through
+// lookup (os.LookupEnv, or a test's map). The first launcher with either of
+// its variables set (non-blank) decides both ranks: torchrun's RANK and
+// LOCAL_RANK, then Open MPI's OMPI_COMM_WORLD_RANK and
+// OMPI_COMM_WORLD_LOCAL_RANK, then PMI_RANK, then Slurm's SLURM_PROCID and
+// SLURM_LOCALID. A variable of that launcher that is unset (PMI has no local
+// rank) leaves its rank unknown; one that is not a non-negative integer
+// does too, and is reported in the errors, one per variable. With none of
+// the variables set, both ranks are 0, known. RanksFromEnv reads nothing
+// else and keeps nothing: package core calls it with its own lookup.
+func RanksFromEnv(lookup func(string) (string, bool)) (Ranks, []error) {
+	if lookup == nil {
+		return Ranks{GlobalKnown: true, LocalKnown: true}, nil
+	}
+	get := func(name string) (string, bool) {
+		if name == "" {
+			return "", false
+		}
+		v, ok := lookup(name)
+		if !ok || strings.TrimSpace(v) == "" {
+			return "", false
+		}
+		return v, true
+	}
+	for _, vars := range rankVars {
+		gv, gok := get(vars.global)
+		lv, lok := get(vars.local)
+		if !gok && !lok {
+			continue
+		}
+		var r Ranks
+		var errs []error
+		if gok {
+			var err error
+			if r.Global, err = parseRank(vars.global, gv, Global); err != nil {
+				errs = append(errs, err)
+			} else {
+				r.GlobalKnown = true
+			}
+		}
+		if lok {
+			var err error
+			if r.Local, err = parseRank(vars.local, lv, Local); err != nil {
+				errs = append(errs, err)
+			} else {
+				r.LocalKnown = true
+			}
+		}
+		return r, errs
+	}
+	return Ranks{GlobalKnown: true, LocalKnown: true}, nil
+}
+
+// parseRank reads one rank variable; on an error the rank is 0 and unknown.
+func parseRank(name, v string, s Scope) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("dedup: %s=%q is not an integer; treating the %s rank as unknown (once lines scoped %s print)",
+			name, v, s, scopeTitle(s))
+	case n < 0:
+		return 0, fmt.Errorf("dedup: %s=%q is negative; treating the %s rank as unknown (once lines scoped %s print)",
+			name, v, s, scopeTitle(s))
+	}
+	return n, nil
+}
+
+func scopeTitle(s Scope) string {
+	if s == Global {
+		return "Global"
+	}
+	return "Local"
+}
+
+// override is what SetRanks set, nil when it was not called (or ResetRanks
+// undid it).
+var override atomic.Pointer[Ranks]
+
+// SetRanks overrides rank detection for the whole process: every once-only
+// core and the helpers take these ranks from now on, whatever WithRanks or
+// the environment say. A negative rank is unknown, so its scope prints.
+func SetRanks(global, local int) {
+	override.Store(&Ranks{Global: global, Local: local, GlobalKnown: global >= 0, LocalKnown: local >= 0})
+}
+
+// ResetRanks undoes SetRanks: ranks come from WithRanks or the environment
+// again.
+func ResetRanks() { override.Store(nil) }
+
+// processRanks are the ranks of the process environment, read the first
+// time a core without WithRanks, or a helper on a logger without a
+// once-only core, needs them. Its errors go to stderr, once.
+var processRanks = sync.OnceValue(func() Ranks {
+	r, errs := RanksFromEnv(os.LookupEnv)
+	for _, err := range errs {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	return r
+})
+
+// ranksFor is the ranks in force for a core configured with r (nil: none
+// given): SetRanks, else r, else the process environment.
+func ranksFor(r *Ranks) Ranks {
+	if o := override.Load(); o != nil {
+		return *o
+	}
+	if r != nil {
+		return *r
+	}
+	return processRanks()
+}
