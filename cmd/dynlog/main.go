@@ -4,15 +4,9 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/dynlog/dynlog/core"
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 )
 
 const usage = `dynlog: logs that read, parse and correlate like NVIDIA Dynamo's and vLLM's.
@@ -26,6 +20,16 @@ Usage:
   dynlog trace       not yet available
   dynlog --help      this text
 `
+
+// commands are the subcommands, each in the file named after it. They get
+// their arguments and streams and return the exit code: 0 done, 1 failed,
+// 2 a usage error.
+var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"demo":     demo,
+	"validate": validate,
+	"view":     view,
+	"trace":    trace,
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -41,55 +45,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "demo":
-		return demo(args[1:], stdout, stderr)
-	case "validate", "view", "trace":
-		fmt.Fprintf(stderr, "dynlog %s: not yet available in this release\n", args[0])
-		return 1
+	}
+	if cmd, ok := commands[args[0]]; ok {
+		return cmd(args[1:], os.Stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "dynlog: unknown command %q (try dynlog --help)\n", args[0])
 	return 2
-}
-
-func demo(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: dynlog demo\n\nPrints the same few log calls in each layout dynlog speaks.\n"+
-			"The traced three-service demo is not yet available.\n")
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	out := zapcore.AddSync(stdout)
-	for _, layout := range []struct {
-		title string
-		env   map[string]string
-		new   func(...core.Option) (*zap.Logger, error)
-	}{
-		{"Dynamo readable (DYN_LOGGING_JSONL unset)", nil, core.New},
-		{"Dynamo JSONL (DYN_LOGGING_JSONL=1)", map[string]string{"DYN_LOGGING_JSONL": "1"}, core.New},
-		{"vLLM (VLLM_LOGGING_PREFIX='[node-0] ')", map[string]string{"VLLM_LOGGING_PREFIX": "[node-0] "}, core.NewVLLM},
-	} {
-		fmt.Fprintf(stdout, "== %s\n", layout.title)
-		env := layout.env
-		log, err := layout.new(core.WithOutput(out), core.WithEnv(func(k string) (string, bool) {
-			v, ok := env[k]
-			return v, ok
-		}))
-		if err != nil {
-			fmt.Fprintf(stderr, "dynlog demo: %v\n", err)
-			return 1
-		}
-		router := log.Named("dynamo_llm::kv_router")
-		router.Info("selected worker", zap.String("worker", "decode-0"), zap.Int("overlap_blocks", 12), zap.Float64("load", 0.75))
-		router.Warn("prefill queue is deep\nconsider another prefill worker", zap.Int("queued", 42))
-		log.Named("dynamo_runtime::system_status_server").Error("health check failed", zap.Error(errors.New("connection refused")))
-		_ = log.Sync()
-	}
-	fmt.Fprintln(stdout, "\nThe traced request across three services is not yet available in this release.")
-	return 0
 }
