@@ -17,31 +17,12 @@ import (
 	_ "time/tzdata" // Europe/Berlin for the daily rotation test, on any machine
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"gopkg.in/natefinch/lumberjack.v2"
 )
-
-// syncBuffer is a WriteSyncer tests can read while a sink writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) Sync() error { return nil }
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // stoppedClock is a zapcore.Clock that always says the same time, so that
 // every line of a test is known to the byte.
@@ -64,7 +45,7 @@ type lineShape struct{ prefix, middle, suffix string }
 
 func newLineShape(t testing.TB) lineShape {
 	t.Helper()
-	var buf syncBuffer
+	var buf logtest.Buffer
 	lineLogger(&buf).Info("line", zap.Int("g", 7777777), zap.Int("i", 8888888))
 	line := buf.String()
 	if !json.Valid([]byte(line)) || !strings.HasSuffix(line, "}\n") {
@@ -166,7 +147,7 @@ func TestFileSinkLoad(t *testing.T) {
 	shape := newLineShape(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "load.log")
-	var errOut, fallback syncBuffer
+	var errOut, fallback logtest.Buffer
 	s := newFileSink(fileSinkConfig{path: path, maxBytes: 1 << 20, errorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	log := lineLogger(s)
@@ -233,7 +214,7 @@ func TestFileSinkRotationsInOneMillisecond(t *testing.T) {
 	shape := newLineShape(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tiny.log")
-	var errOut syncBuffer
+	var errOut logtest.Buffer
 	s := newFileSink(fileSinkConfig{path: path, maxBytes: 100, errorOutput: &errOut})
 	defer s.Close()
 	log := lineLogger(s)
@@ -268,7 +249,7 @@ func TestFileSinkFailover(t *testing.T) {
 			t.Fatal(err)
 		}
 		path := filepath.Join(dir, "plain", "logs", "app.log")
-		var errOut, fallback syncBuffer
+		var errOut, fallback logtest.Buffer
 		s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
 		log := lineLogger(s)
@@ -288,7 +269,7 @@ func TestFileSinkFailover(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(path, "inside"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		var errOut, fallback syncBuffer
+		var errOut, fallback logtest.Buffer
 		s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
 		log := lineLogger(s)
@@ -314,7 +295,7 @@ func TestFileSinkFailover(t *testing.T) {
 	t.Run("replaced by a directory mid-run, back after Rotate and Reopen", func(t *testing.T) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "app.log")
-		var errOut, fallback syncBuffer
+		var errOut, fallback logtest.Buffer
 		lineLen := int64(len(shape.prefix + "0" + shape.middle + "10" + shape.suffix))
 		s := newFileSink(fileSinkConfig{path: path, maxBytes: 10 * lineLen, errorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
@@ -428,7 +409,7 @@ func TestFileSinkEndsPartialLine(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{\"time\":\"2026-"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := newFileSink(fileSinkConfig{path: path, errorOutput: &syncBuffer{}})
+	s := newFileSink(fileSinkConfig{path: path, errorOutput: &logtest.Buffer{}})
 	defer s.Close()
 	lineLogger(s).Info("line", zap.Int("g", 0), zap.Int("i", 1))
 	lines := readLines(t, path)
@@ -443,7 +424,7 @@ func TestFileSinkEndsPartialLine(t *testing.T) {
 func TestFileSinkAfterClose(t *testing.T) {
 	shape := newLineShape(t)
 	path := filepath.Join(t.TempDir(), "app.log")
-	var errOut, fallback syncBuffer
+	var errOut, fallback logtest.Buffer
 	s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
 	log := lineLogger(s)
 	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
@@ -522,7 +503,7 @@ func TestFileSinkRotateDaily(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "daily.log")
 	clock := newFakeTimers(time.Date(2026, 3, 28, 23, 59, 0, 0, berlin))
-	var errOut syncBuffer
+	var errOut logtest.Buffer
 	s := newFileSink(fileSinkConfig{path: path, rotateDaily: true, errorOutput: &errOut, now: clock.Now, newTimer: clock.NewTimer})
 	log := lineLogger(s)
 
@@ -633,7 +614,7 @@ func TestFileSinkCloseStopsGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	dir := t.TempDir()
 	s := newFileSink(fileSinkConfig{path: filepath.Join(dir, "app.log"), maxBytes: 300, maxBackups: 2,
-		compress: true, rotateDaily: true, errorOutput: &syncBuffer{}})
+		compress: true, rotateDaily: true, errorOutput: &logtest.Buffer{}})
 	log := lineLogger(s)
 	for i := range 20 {
 		log.Info("line", zap.Int("g", 0), zap.Int("i", i))
@@ -672,7 +653,7 @@ func TestFileOutputConfig(t *testing.T) {
 			wantWarn: "dynlog: [file] (from /etc/x.toml) has no path and DYN_LOGGING_FILE is not set; logging to stderr\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var warn syncBuffer
+			var warn logtest.Buffer
 			c := newConfig([]Option{WithEnv(func(k string) (string, bool) {
 				v, ok := tc.env[k]
 				return v, ok

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -22,34 +23,10 @@ import (
 // openLevel lets every level through the inner core, as core.New's does.
 const openLevel = zapcore.Level(-128)
 
-// lockedBuffer is a WriteSyncer that goroutines can share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Sync() error { return nil }
-
-func (l *lockedBuffer) lines() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	s := strings.TrimSuffix(l.b.String(), "\n")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
-}
-
 // bareLogger logs messages and fields (vLLM's bare layout) through a
 // once-only core into the returned buffer.
-func bareLogger(opts ...Option) (*zap.Logger, *lockedBuffer) {
-	buf := &lockedBuffer{}
+func bareLogger(opts ...Option) (*zap.Logger, *logtest.Buffer) {
+	buf := &logtest.Buffer{}
 	inner := zapcore.NewCore(encoder.NewVLLM(encoder.WithBareMessages()), buf, openLevel)
 	return zap.New(NewCore(inner, append([]Option{WithRanks(Ranks{GlobalKnown: true, LocalKnown: true})}, opts...)...)), buf
 }
@@ -95,7 +72,7 @@ func TestOnceConcurrent(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	lines := buf.lines()
+	lines := buf.Lines()
 	if len(lines) != 2 || !(strings.HasPrefix(lines[0], "the same line") || strings.HasPrefix(lines[1], "the same line")) {
 		t.Fatalf("got %d lines, want one of each line:\n%s", len(lines), strings.Join(lines, "\n"))
 	}
@@ -168,12 +145,12 @@ func TestOnceKey(t *testing.T) {
 	for round := range 3 {
 		for i, call := range calls {
 			call()
-			if got := len(buf.lines()); round == 0 && got != i+1 {
+			if got := len(buf.Lines()); round == 0 && got != i+1 {
 				t.Fatalf("call %d of the first round: %d lines, want %d (taken for an earlier key)", i, got, i+1)
 			}
 		}
 	}
-	if got := len(buf.lines()); got != len(calls) {
+	if got := len(buf.Lines()); got != len(calls) {
 		t.Errorf("after three rounds: %d lines, want %d, one per key", got, len(calls))
 	}
 }
@@ -187,7 +164,7 @@ func TestOnceKeyLeavesOut(t *testing.T) {
 	log.Info("m", Once(), zap.Skip(), zap.Int("n", 1))                       // zap.Skip
 	log.Info("m", Once(), spans, zap.Int("n", 1))                            // the trace context
 	log.Info("m", zap.Int("n", 1), other, Once(Global))                      // scope and marker place
-	if got := buf.lines(); len(got) != 1 {
+	if got := buf.Lines(); len(got) != 1 {
 		t.Errorf("got %d lines, want 1: %q", len(got), got)
 	}
 }
@@ -199,7 +176,7 @@ func TestPlainLinesPass(t *testing.T) {
 		log.Info("skipped", zap.Skip()) // zap.Skip is not the marker
 		log.Info("once", Once(Process))
 	}
-	lines := buf.lines()
+	lines := buf.Lines()
 	if count(lines, "plain") != 3 || count(lines, "skipped") != 3 || count(lines, "once") != 1 {
 		t.Errorf("got %q; want plain and skipped three times each (never rank-gated), once once", lines)
 	}
@@ -288,7 +265,7 @@ func TestMarkerStripped(t *testing.T) {
 
 func TestLevelDroppedNotRemembered(t *testing.T) {
 	lvl := zap.NewAtomicLevelAt(zapcore.WarnLevel)
-	buf := &lockedBuffer{}
+	buf := &logtest.Buffer{}
 	inner := zapcore.NewCore(encoder.NewVLLM(encoder.WithBareMessages()), buf, lvl)
 	log := zap.New(NewCore(inner, WithRanks(Ranks{})))
 	log.Info("early", Once())
@@ -298,13 +275,13 @@ func TestLevelDroppedNotRemembered(t *testing.T) {
 	log.Info("early", Once())
 	InfoOnce(log, "helper early")
 	InfoOnce(log, "helper early")
-	if got := buf.lines(); len(got) != 2 || got[0] != "early" || got[1] != "helper early" {
+	if got := buf.Lines(); len(got) != 2 || got[0] != "early" || got[1] != "helper early" {
 		t.Errorf("got %q, want each line once after the level was lowered", got)
 	}
 }
 
 func TestFilterDroppedNotRemembered(t *testing.T) {
-	buf := &lockedBuffer{}
+	buf := &logtest.Buffer{}
 	inner := zapcore.NewCore(encoder.NewVLLM(encoder.WithBareMessages()), buf, openLevel)
 	a := filter.NewAtomic(filter.New(filter.Directive{Level: zapcore.InfoLevel}, filter.Directive{Target: "quiet", Level: zapcore.ErrorLevel}))
 	log := zap.New(filter.NewAtomicCore(NewCore(inner, WithRanks(Ranks{})), a), zap.AddCaller())
@@ -316,7 +293,7 @@ func TestFilterDroppedNotRemembered(t *testing.T) {
 		quiet.Info("filtered", Once())
 		InfoOnce(quiet, "helper filtered")
 	}
-	if got := buf.lines(); len(got) != 2 {
+	if got := buf.Lines(); len(got) != 2 {
 		t.Errorf("got %q, want each line once after the filter allowed it", got)
 	}
 	// The helpers find the once-only core through the filter's Unwrap.
@@ -422,7 +399,7 @@ func TestEviction(t *testing.T) {
 	}
 	// d pushes out a; a then prints again and pushes out b.
 	want := "a b c d a"
-	if got := strings.Join(buf.lines(), " "); got != want {
+	if got := strings.Join(buf.Lines(), " "); got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -438,7 +415,7 @@ func TestMaxBytes(t *testing.T) {
 	// Two 13-byte keys fit in 30; cccccc pushes out aaaaaa, which prints
 	// again; the long key does not fit at all and prints every time.
 	want := []string{"aaaaaa", "bbbbbb", "cccccc", "aaaaaa", long, long}
-	if got := buf.lines(); strings.Join(got, " ") != strings.Join(want, " ") {
+	if got := buf.Lines(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
@@ -512,7 +489,7 @@ func TestKeyOfPanickingError(t *testing.T) {
 	for range 2 {
 		log.Info("err", Once(), zap.Error(p))
 	}
-	if got := len(buf.lines()); got != 1 {
+	if got := len(buf.Lines()); got != 1 {
 		t.Errorf("got %d lines, want 1", got)
 	}
 }

@@ -99,7 +99,7 @@ func TestScopeTable(t *testing.T) {
 				log.Info("local", Once(Local))
 				log.Info("plain")
 			}
-			lines := buf.lines()
+			lines := buf.Lines()
 			if count(lines, "plain") != 2 {
 				t.Errorf("plain lines: %d, want 2", count(lines, "plain"))
 			}
@@ -117,7 +117,7 @@ func TestScopeTable(t *testing.T) {
 			InfoOnce(log, "process", Once(Process))
 			InfoOnce(log, "global", Once(Global))
 			InfoOnce(log, "local")
-			if got := strings.Join(buf.lines(), " "); got != tt.want {
+			if got := strings.Join(buf.Lines(), " "); got != tt.want {
 				t.Errorf("helpers printed %q, want %q", got, tt.want)
 			}
 		})
@@ -158,7 +158,7 @@ func TestSetRanksWins(t *testing.T) {
 	if got := ranksFor(&Ranks{Global: 9}); got != (Ranks{Global: 9}) {
 		t.Errorf("after ResetRanks: %+v, want the core's own", got)
 	}
-	if got := buf.lines(); len(got) != 1 {
+	if got := buf.Lines(); len(got) != 1 {
 		t.Errorf("got %q, want one line (dropped on rank 1, printed once when unknown)", got)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/dynlog/dynlog/internal/logtest"
 	"go.opentelemetry.io/otel"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -17,7 +18,7 @@ func TestSetErrorLogger(t *testing.T) {
 	prev := SetErrorLogger(zap.New(obs))
 	t.Cleanup(func() { SetErrorLogger(prev) })
 
-	var out lockedBuffer
+	var out logtest.Buffer
 	r := &reporter{out: &out, where: "OTLP export to http://collector:4317 (grpc)", items: "spans"}
 	r.exported(2, errors.New("connection refused"))
 	r.exported(3, errors.New("connection refused"))
@@ -52,7 +53,7 @@ func TestSetErrorLogger(t *testing.T) {
 }
 
 func TestNewErrorHandler(t *testing.T) {
-	var out lockedBuffer
+	var out logtest.Buffer
 	h := NewErrorHandler(&out)
 	h.Handle(errors.New("boom"))
 	h.Handle(errors.New("boom"))

@@ -1,19 +1,17 @@
 package tracing
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"go.opentelemetry.io/otel"
 	logglobal "go.opentelemetry.io/otel/log/global"
@@ -53,56 +51,10 @@ func keepExportGlobals(t *testing.T) {
 	})
 }
 
-// lockedBuffer is a buffer that a background goroutine may write to while
-// the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) Sync() error { return nil }
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// nonEmptyLines splits s into lines, leaving out empty ones.
-func nonEmptyLines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		if l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
 // exportLogger logs JSONL at every level, span events on, into out.
-func exportLogger(out *lockedBuffer) *zap.Logger {
+func exportLogger(out *logtest.Buffer) *zap.Logger {
 	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
 	return zap.New(NewCore(core, true), zap.AddCaller())
-}
-
-// jsonLines decodes every line of out.
-func jsonLines(t *testing.T, out *lockedBuffer) []map[string]any {
-	t.Helper()
-	var lines []map[string]any
-	for _, l := range nonEmptyLines(out.String()) {
-		var m map[string]any
-		if err := json.Unmarshal([]byte(l), &m); err != nil {
-			t.Fatalf("line is not JSON: %q: %v", l, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
 }
 
 func str(m map[string]any, key string) string {
@@ -144,7 +96,7 @@ func TestExportMatchesLines(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			keepExportGlobals(t)
 			rcv := tt.receiver(t)
-			var out, errOut lockedBuffer
+			var out, errOut logtest.Buffer
 			cfg := tt.config(rcv)
 			cfg.Enabled, cfg.ServiceName, cfg.ErrorOutput = true, "export-test", &errOut
 			p, err := NewProvider(context.Background(), cfg)
@@ -182,7 +134,7 @@ func TestExportMatchesLines(t *testing.T) {
 				t.Fatalf("received %d spans, want 4: %+v", len(exported), rcv.Spans())
 			}
 
-			lines := jsonLines(t, &out)
+			lines := out.JSONLines(t)
 			seen := map[string]bool{}
 			messages := map[string]string{} // message -> span name
 			for _, l := range lines {
@@ -349,7 +301,7 @@ func TestResolveEndpoint(t *testing.T) {
 func TestLogInit(t *testing.T) {
 	keepExportGlobals(t)
 	rcv := otlptest.NewGRPCReceiver(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	// A named logger: the line still goes out under Dynamo's target.
 	log := exportLogger(&out).Named("frontend")
 
@@ -366,7 +318,7 @@ func TestLogInit(t *testing.T) {
 	off.LogInit(log)
 	shutdown(t, off)
 
-	lines := jsonLines(t, &out)
+	lines := out.JSONLines(t)
 	if len(lines) != 2 {
 		t.Fatalf("got %d lines, want 2: %v", len(lines), lines)
 	}
@@ -396,7 +348,7 @@ var hexID = regexp.MustCompile(`^[0-9a-f]+$`)
 func TestSampleRatioZero(t *testing.T) {
 	keepExportGlobals(t)
 	rcv := otlptest.NewGRPCReceiver(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	zero := 0.0
 	p, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: rcv.Endpoint(), SampleRatio: &zero})
 	if err != nil {
@@ -434,7 +386,7 @@ func TestSampleRatioZero(t *testing.T) {
 	}
 
 	var unsampled, sampled map[string]any
-	for _, l := range jsonLines(t, &out) {
+	for _, l := range out.JSONLines(t) {
 		switch str(l, "message") {
 		case "unsampled":
 			unsampled = l
@@ -495,7 +447,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 	for _, protocol := range []string{ProtocolGRPC, ProtocolHTTPProtobuf} {
 		t.Run(protocol, func(t *testing.T) {
 			keepExportGlobals(t)
-			var out, errOut lockedBuffer
+			var out, errOut logtest.Buffer
 			endpoint := "http://" + closedPort(t)
 
 			begin := time.Now()
@@ -544,7 +496,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 			// when its deadline passes.
 			waitFailures(t, p.reporter, flushes+1)
 
-			lines := nonEmptyLines(errOut.String())
+			lines := errOut.Lines()
 			if len(lines) != 1 {
 				t.Fatalf("error output has %d lines, want 1:\n%s", len(lines), errOut.String())
 			}
@@ -570,7 +522,7 @@ func TestExportRecovers(t *testing.T) {
 		t.Run(tt.protocol, func(t *testing.T) {
 			keepExportGlobals(t)
 			rcv := tt.receiver(t)
-			var errOut lockedBuffer
+			var errOut logtest.Buffer
 			p, err := NewProvider(context.Background(), ExportConfig{Enabled: true, Endpoint: rcv.Endpoint(), Protocol: tt.protocol, ErrorOutput: &errOut})
 			if err != nil {
 				t.Fatal(err)
@@ -595,7 +547,7 @@ func TestExportRecovers(t *testing.T) {
 			}
 			shutdown(t, p)
 
-			lines := nonEmptyLines(errOut.String())
+			lines := errOut.Lines()
 			if len(lines) != 2 {
 				t.Fatalf("error output has %d lines, want 2:\n%s", len(lines), errOut.String())
 			}
@@ -614,7 +566,7 @@ func TestExportRecovers(t *testing.T) {
 }
 
 func TestReporterHandle(t *testing.T) {
-	var out lockedBuffer
+	var out logtest.Buffer
 	r := &reporter{out: &out}
 	r.Handle(nil)
 	r.Handle(errors.New("partial success: 2 spans rejected"))
@@ -630,7 +582,7 @@ func TestReporterHandle(t *testing.T) {
 	for i := range 2 * maxOtherErrors {
 		r.Handle(fmt.Errorf("error %d", i))
 	}
-	lines := nonEmptyLines(out.String())
+	lines := out.Lines()
 	if len(lines) != maxOtherErrors+1 {
 		t.Fatalf("%d lines after many distinct errors, want %d:\n%s", len(lines), maxOtherErrors+1, out.String())
 	}
@@ -666,7 +618,7 @@ func TestShortLivedProcessReportsDownCollector(t *testing.T) {
 	for _, protocol := range []string{ProtocolGRPC, ProtocolHTTPProtobuf} {
 		t.Run(protocol, func(t *testing.T) {
 			keepExportGlobals(t)
-			var errOut lockedBuffer
+			var errOut logtest.Buffer
 			p, err := NewProvider(context.Background(), ExportConfig{Enabled: true,
 				Endpoint: "http://" + closedPort(t), Protocol: protocol, ErrorOutput: &errOut})
 			if err != nil {
@@ -681,7 +633,7 @@ func TestShortLivedProcessReportsDownCollector(t *testing.T) {
 			if d := time.Since(begin); d > exportRetry.MaxElapsedTime+2*time.Second {
 				t.Errorf("Shutdown took %v; retries should give up after %v", d, exportRetry.MaxElapsedTime)
 			}
-			if lines := nonEmptyLines(errOut.String()); len(lines) != 1 || !strings.Contains(lines[0], "failed") {
+			if lines := errOut.Lines(); len(lines) != 1 || !strings.Contains(lines[0], "failed") {
 				t.Errorf("error output when Shutdown returned: %q, want one failure line", errOut.String())
 			}
 		})

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -89,7 +90,7 @@ func serveTraced(t *testing.T, sl *serviceLog, h http.Handler) *httptest.Server 
 	srv.Config.BaseContext = func(net.Listener) context.Context {
 		return tracing.WithLogger(context.Background(), sl.log)
 	}
-	var errs syncText
+	var errs logtest.Buffer
 	srv.Config.ErrorLog = log.New(&errs, "", 0)
 	srv.Start()
 	t.Cleanup(func() {
@@ -99,24 +100,6 @@ func serveTraced(t *testing.T, sl *serviceLog, h http.Handler) *httptest.Server 
 		}
 	})
 	return srv
-}
-
-// syncText is a buffer that goroutines may write to at once.
-type syncText struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncText) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncText) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // headerRecorder is a plain server (no Middleware) that records the headers
@@ -567,7 +550,7 @@ func TestMiddlewarePanic(t *testing.T) {
 	srv.Config.BaseContext = func(net.Listener) context.Context {
 		return tracing.WithLogger(context.Background(), sl.log)
 	}
-	var errs syncText
+	var errs logtest.Buffer
 	srv.Config.ErrorLog = log.New(&errs, "", 0)
 	srv.Start()
 	defer srv.Close()

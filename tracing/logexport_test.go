@@ -17,6 +17,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -31,7 +32,7 @@ import (
 // teeLogger logs JSONL into out and, beside it, through the export core
 // (NewLogExportCore(provider)), inside the tracing core as DESIGN §1 has it;
 // span events off.
-func teeLogger(out *lockedBuffer, provider log.LoggerProvider) *zap.Logger {
+func teeLogger(out *logtest.Buffer, provider log.LoggerProvider) *zap.Logger {
 	io := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(math.MinInt8))
 	return zap.New(NewCore(zapcore.NewTee(io, NewLogExportCore(provider)), false), zap.AddCaller())
 }
@@ -65,7 +66,7 @@ func TestLogExport(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			keepExportGlobals(t)
 			rcv := tt.receiver(t)
-			var out, errOut lockedBuffer
+			var out, errOut logtest.Buffer
 			cfg := tt.config(rcv)
 			cfg.Enabled, cfg.LogsEnabled, cfg.ServiceName, cfg.ErrorOutput = true, true, "log-export-test", &errOut
 			p, err := NewProvider(context.Background(), cfg)
@@ -110,7 +111,7 @@ func TestLogExport(t *testing.T) {
 				t.Fatalf("received %d records, want 8: %+v", len(records), rcv.Logs())
 			}
 			lines := map[string]map[string]any{}
-			for _, l := range jsonLines(t, &out) {
+			for _, l := range out.JSONLines(t) {
 				lines[str(l, "message")] = l
 			}
 
@@ -207,7 +208,7 @@ func TestLogExportRequestIDs(t *testing.T) {
 	keepExportGlobals(t)
 	rp := &recordingProvider{}
 	localProvider(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := teeLogger(&out, rp)
 	ctx := Extract(context.Background(), propagation.MapCarrier{
 		"traceparent":  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
@@ -245,7 +246,7 @@ func TestLogExportFiltered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out lockedBuffer
+	var out logtest.Buffer
 	io := zapcore.NewCore(encoder.NewJSONL(), &out, zapcore.Level(math.MinInt8))
 	log := zap.New(filter.NewCore(NewCore(zapcore.NewTee(io, NewLogExportCore(nil)), false), f), zap.AddCaller())
 
@@ -267,7 +268,7 @@ func TestLogExportFiltered(t *testing.T) {
 		t.Errorf("exported %q, want %q", got, want)
 	}
 	var printed []string
-	for _, l := range jsonLines(t, &out) {
+	for _, l := range out.JSONLines(t) {
 		printed = append(printed, str(l, "message"))
 	}
 	if strings.Join(printed, "|") != strings.Join(want, "|") {
@@ -311,7 +312,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if p.LoggerProvider() != nil || p.LogsEndpoint() != "" || installedLogs.Load() != nil {
 		t.Errorf("log export off, yet LoggerProvider %v, LogsEndpoint %q, installed %v", p.LoggerProvider(), p.LogsEndpoint(), installedLogs.Load())
 	}
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := teeLogger(&out, nil)
 	ctx, s := Start(context.Background(), "op")
 	log.Info("not exported", Ctx(ctx))
@@ -322,7 +323,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if n := rcv.LogRequests(); n != 0 {
 		t.Errorf("%d log requests with log export off", n)
 	}
-	if len(rcv.Spans()) != 1 || len(nonEmptyLines(out.String())) != 2 {
+	if len(rcv.Spans()) != 1 || len(out.Lines()) != 2 {
 		t.Errorf("spans %v, lines %q: want the span exported and both lines printed", rcv.Spans(), out.String())
 	}
 
@@ -355,7 +356,7 @@ func TestLogExportUnreachable(t *testing.T) {
 			// No export on the batch processor's timer: each failure
 			// counted is a ForceFlush's or Shutdown's.
 			t.Setenv("OTEL_BLRP_SCHEDULE_DELAY", "600000")
-			var out, errOut lockedBuffer
+			var out, errOut logtest.Buffer
 			begin := time.Now()
 			p, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, LogsProtocol: protocol,
 				Endpoint: "http://" + closedPort(t), ErrorOutput: &errOut})
@@ -399,7 +400,7 @@ func TestLogExportUnreachable(t *testing.T) {
 			// Logging after Shutdown neither blocks nor exports.
 			log.Info("after shutdown")
 
-			lines := nonEmptyLines(errOut.String())
+			lines := errOut.Lines()
 			if len(lines) != 1 {
 				t.Fatalf("error output has %d lines, want 1:\n%s", len(lines), errOut.String())
 			}
@@ -408,7 +409,7 @@ func TestLogExportUnreachable(t *testing.T) {
 			if !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], " log records and will keep trying, without reporting further failures until an export succeeds") {
 				t.Errorf("error line %q, want it to start %q", lines[0], want)
 			}
-			if got := len(nonEmptyLines(out.String())); got != 500+flushes+2 {
+			if got := len(out.Lines()); got != 500+flushes+2 {
 				t.Errorf("%d lines printed, want every one", got)
 			}
 		})
@@ -428,7 +429,7 @@ func TestLogExportRecovers(t *testing.T) {
 		t.Run(tt.protocol, func(t *testing.T) {
 			keepExportGlobals(t)
 			rcv := tt.receiver(t)
-			var out, errOut lockedBuffer
+			var out, errOut logtest.Buffer
 			p, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Protocol: tt.protocol,
 				Endpoint: rcv.Endpoint(), ErrorOutput: &errOut})
 			if err != nil {
@@ -453,7 +454,7 @@ func TestLogExportRecovers(t *testing.T) {
 			}
 			shutdown(t, p)
 
-			lines := nonEmptyLines(errOut.String())
+			lines := errOut.Lines()
 			if len(lines) != 2 {
 				t.Fatalf("error output has %d lines, want 2:\n%s", len(lines), errOut.String())
 			}
@@ -476,7 +477,7 @@ func TestLogExportRecovers(t *testing.T) {
 func TestLogInitWithLogs(t *testing.T) {
 	keepExportGlobals(t)
 	rcv := otlptest.NewHTTPReceiver(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := exportLogger(&out).Named("frontend")
 	for _, cfg := range []ExportConfig{
 		{Enabled: true, LogsEnabled: true, Protocol: ProtocolHTTPProtobuf, Endpoint: rcv.Endpoint(), ServiceName: "frontend"},
@@ -489,7 +490,7 @@ func TestLogInitWithLogs(t *testing.T) {
 		p.LogInit(log)
 		shutdown(t, p)
 	}
-	lines := jsonLines(t, &out)
+	lines := out.JSONLines(t)
 	if len(lines) != 2 {
 		t.Fatalf("got %d lines, want 2: %v", len(lines), lines)
 	}

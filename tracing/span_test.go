@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/logtest"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -16,7 +17,7 @@ import (
 
 // jsonlLogger is a logger writing JSONL at every level through the tracing
 // core, to out.
-func jsonlLogger(out *lockedBuffer, events bool) *zap.Logger {
+func jsonlLogger(out *logtest.Buffer, events bool) *zap.Logger {
 	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
 	return zap.New(NewCore(core, events), zap.AddCaller())
 }
@@ -29,7 +30,7 @@ func localProvider(t *testing.T) *sdktrace.TracerProvider {
 
 func TestLineIDsAreTheOTelSpans(t *testing.T) {
 	localProvider(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := jsonlLogger(&out, false)
 	ctx, root := Start(WithLogger(context.Background(), log), "http-request")
 	cctx, child := Start(ctx, "prefill")
@@ -38,7 +39,7 @@ func TestLineIDsAreTheOTelSpans(t *testing.T) {
 	child.End()
 	root.End()
 
-	lines := jsonLines(t, &out)
+	lines := out.JSONLines(t)
 	if len(lines) != 2 {
 		t.Fatalf("got %d lines, want 2 (events are off): %v", len(lines), lines)
 	}
@@ -95,7 +96,7 @@ func TestReadableSpanChain(t *testing.T) {
 // events, and names and parents in lines, through the span processor.
 func TestOTelAPISpans(t *testing.T) {
 	tp := localProvider(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := jsonlLogger(&out, true).Named("svc")
 	ctx := WithLogger(context.Background(), log)
 
@@ -108,7 +109,7 @@ func TestOTelAPISpans(t *testing.T) {
 	otelSpan.End()
 	ours.End()
 
-	lines := jsonLines(t, &out)
+	lines := out.JSONLines(t)
 	var msgs []string
 	for _, l := range lines {
 		msgs = append(msgs, l["message"].(string)+"/"+l["span_name"].(string))
@@ -152,12 +153,12 @@ func countLive() int {
 func TestForeignProvider(t *testing.T) {
 	localProvider(t)
 	foreign := sdktrace.NewTracerProvider()
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := jsonlLogger(&out, true)
 	ctx, span := foreign.Tracer("x").Start(context.Background(), "foreign-op")
 	log.Info("x", Ctx(ctx))
 	span.End()
-	l := jsonLines(t, &out)[0]
+	l := out.JSONLines(t)[0]
 	if l["trace_id"] != span.SpanContext().TraceID().String() || l["span_id"] != span.SpanContext().SpanID().String() || l["span_name"] != "foreign-op" {
 		t.Errorf("line %v does not carry the foreign span %v", l, span.SpanContext())
 	}
@@ -182,7 +183,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 		{"debug span at debug", true, "debug", zapcore.DebugLevel, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out lockedBuffer
+			var out logtest.Buffer
 			f, err := filter.Parse(tc.spec)
 			if err != nil {
 				t.Fatal(err)
@@ -192,7 +193,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 			ctx, s := StartAt(WithLogger(context.Background(), log), tc.level, "op")
 			log.Warn("inside", Ctx(ctx))
 			s.End()
-			lines := jsonLines(t, &out)
+			lines := out.JSONLines(t)
 			events := 0
 			for _, l := range lines {
 				if m := l["message"]; m == created || m == closed {
@@ -216,7 +217,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 // End racing them; busy + idle = duration exactly, one SPAN_CLOSED.
 func TestBusyIdleConcurrent(t *testing.T) {
 	localProvider(t)
-	var out lockedBuffer
+	var out logtest.Buffer
 	log := jsonlLogger(&out, true)
 	for range 20 {
 		_, s := Start(WithLogger(context.Background(), log), "work")
@@ -240,7 +241,7 @@ func TestBusyIdleConcurrent(t *testing.T) {
 		s.Exit()
 	}
 	created, closedN := 0, 0
-	for _, l := range jsonLines(t, &out) {
+	for _, l := range out.JSONLines(t) {
 		switch l["message"] {
 		case "SPAN_CREATED":
 			created++

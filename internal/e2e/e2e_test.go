@@ -70,11 +70,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -152,7 +152,7 @@ func requireEnv(t *testing.T, name string) string {
 // with what the collector wrote to traces. The logs go to dir.
 func runRequest(t *testing.T, protocol, endpoint, traces, dir string) {
 	serviceName := "dynlog-e2e-" + strings.ReplaceAll(protocol, "/", "-")
-	var exportErrors lockedBuffer
+	var exportErrors logtest.Buffer
 	ctx := context.Background()
 	provider, err := tracing.NewProvider(ctx, tracing.ExportConfig{
 		Enabled:     true,
@@ -713,23 +713,4 @@ func traceIDOf(spans map[string]*loggedSpan) string {
 		return s.traceID
 	}
 	return ""
-}
-
-// lockedBuffer is the provider's error output, written from its exporter's
-// goroutine.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
