@@ -1,6 +1,7 @@
-// Command dynlog is dynlog's command-line companion. Today it prints what
-// the three layouts look like; the three-service traced demo, the JSONL
-// viewer, the validator and the span waterfall come in later releases.
+// Command dynlog is dynlog's command-line companion: a traced request across
+// three services (demo), a checker of JSONL lines against the line schema
+// (validate), a JSONL viewer in the readable and vLLM layouts (view), and a
+// span waterfall drawn from the log files alone (trace).
 package main
 
 import (
@@ -12,12 +13,15 @@ import (
 const usage = `dynlog: logs that read, parse and correlate like NVIDIA Dynamo's and vLLM's.
 
 Usage:
-  dynlog demo        print sample lines in the Dynamo readable, Dynamo JSONL
-                     and vLLM layouts (the traced three-service demo is not
-                     yet available)
-  dynlog validate    not yet available
-  dynlog view        not yet available
-  dynlog trace       not yet available
+  dynlog demo        start a frontend, a prefill and a decode worker on
+                     loopback, send them traced requests, print their logs
+                     and the waterfall of one request
+  dynlog validate    check JSONL lines against the line schema; prints
+                     FILE:LINE: what is wrong (dynlog validate --help)
+  dynlog view        show JSONL in the readable or vLLM layout, filtered
+                     (dynlog view --help)
+  dynlog trace       join the JSONL logs of several services and draw each
+                     request's spans as a waterfall
   dynlog --help      this text
 `
 

@@ -16,7 +16,7 @@ func TestRunHelpAndUsageErrors(t *testing.T) {
 		{[]string{"--help"}, 0, "Usage:", ""},
 		{[]string{"-h"}, 0, "Usage:", ""},
 		{[]string{"frobnicate"}, 2, "", "dynlog: unknown command \"frobnicate\" (try dynlog --help)\n"},
-		{[]string{"view"}, 1, "", "dynlog view: not yet available in this release\n"},
+		{[]string{"view", "--nope"}, 2, "", "dynlog view: flag provided but not defined: -nope (try dynlog view --help)\n"},
 		{[]string{"demo", "--nope"}, 2, "", ""},
 	} {
 		var out, errOut bytes.Buffer
@@ -32,11 +32,12 @@ func TestRunHelpAndUsageErrors(t *testing.T) {
 	}
 }
 
-// TestDemoPrintsEveryLayout runs the demo as the README's first command does
-// and checks that each layout's lines are there.
-func TestDemoPrintsEveryLayout(t *testing.T) {
+// TestDemoLayoutsPrintsEveryLayout checks demo --layouts, the sample lines
+// the demo printed before the traced services (the traced demo itself is
+// tested in demo_test.go).
+func TestDemoLayoutsPrintsEveryLayout(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run([]string{"demo"}, &out, &errOut); code != 0 {
+	if code := run([]string{"demo", "--layouts"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	s := out.String()

@@ -1,11 +1,288 @@
 package main
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/logfile"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"golang.org/x/term"
 )
 
-func view(_ []string, _ io.Reader, _, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "dynlog view: not yet available in this release")
-	return 1
+const viewUsage = `Usage: dynlog view [flags] [FILE...]
+
+Prints Dynamo JSONL (DESIGN §4) from each FILE (stdin if none, or "-") in
+the Dynamo readable layout (§5) or vLLM's (§6), coloured when stdout is a
+terminal. Lines that are not JSON objects pass through unchanged, whatever
+the filters, so mixed output stays readable. A JSONL line holds only the
+innermost span, so the readable span chain shows that span alone.
+
+Filters, all of which a line must pass:
+  --filter SPEC      DYN_LOG directives (§7), e.g. "info,dynamo_llm=debug";
+                     a bridged record is matched by its log.target
+  --level LEVEL      minimum level: trace, debug, info, warn, error
+  --trace ID         trace_id equal to ID
+  --request-id ID    x_request_id or request_id equal to ID
+
+Exit status: 0 done, 1 a file could not be read, 2 a usage error.
+
+Flags:
+`
+
+// viewContext is the context view runs under: it ends on an interrupt, so
+// that -f stops cleanly. Tests replace it.
+var viewContext = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+// viewFilter is what a record must pass to be printed.
+type viewFilter struct {
+	directives *filter.Filter // nil: no --filter
+	minLevel   zapcore.Level
+	hasLevel   bool
+	traceID    string
+	requestID  string
+}
+
+func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("view", flag.ContinueOnError)
+	format := fs.String("format", "readable", "layout: readable (Dynamo) or vllm")
+	color := fs.String("color", "auto", "colour: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	follow := fs.Bool("f", false, "follow the last FILE as it grows, like tail -f, until interrupted")
+	spec := fs.String("filter", "", "DYN_LOG directives a line must pass")
+	level := fs.String("level", "", "minimum level")
+	traceID := fs.String("trace", "", "only lines of this trace_id")
+	requestID := fs.String("request-id", "", "only lines of this x_request_id or request_id")
+	if code, ok := parseFlags(fs, viewUsage, args, stdout, stderr); !ok {
+		return code
+	}
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "dynlog view: "+format+" (try dynlog view --help)\n", a...)
+		return 2
+	}
+	vf := viewFilter{traceID: *traceID, requestID: *requestID}
+	if *spec != "" {
+		f, err := filter.Parse(*spec)
+		if perr, ok := err.(*filter.ParseError); ok && len(perr.Skipped) > 0 {
+			return usageError("--filter: %v", perr.Skipped[0])
+		}
+		vf.directives = f
+	}
+	if *level != "" {
+		lvl, err := filter.ParseLevel(*level)
+		if err != nil {
+			return usageError("--level: %v", err)
+		}
+		vf.minLevel, vf.hasLevel = lvl, true
+	}
+	var colorOn bool
+	switch *color {
+	case "always":
+		colorOn = true
+	case "never":
+	case "auto":
+		colorOn = os.Getenv("NO_COLOR") == "" && isTerminal(stdout)
+	default:
+		return usageError("--color %q: want auto, always or never", *color)
+	}
+	var enc zapcore.Encoder
+	switch *format {
+	case "readable":
+		enc = encoder.NewReadable(encoder.WithColor(colorOn))
+	case "vllm":
+		enc = encoder.NewVLLM(encoder.WithColor(colorOn))
+	default:
+		return usageError("--format %q: want readable or vllm", *format)
+	}
+
+	ctx, cancel := viewContext()
+	defer cancel()
+	var opts []logfile.Option
+	if *follow {
+		opts = append(opts, logfile.WithFollow(200*time.Millisecond))
+	}
+	opts = append(opts, logfile.WithErrorFunc(func(err error) {
+		fmt.Fprintf(stderr, "dynlog view: %v; skipped\n", err)
+	}))
+	files := fs.Args()
+	r := logfile.Open(ctx, files, stdin, opts...)
+	defer r.Close()
+	// Live input (a pipe, a followed file) is shown line by line.
+	live := *follow || len(files) == 0 || slices.Contains(files, "-")
+	w := bufio.NewWriterSize(stdout, 64<<10)
+	for r.Next() {
+		viewLine(w, enc, &vf, r.Line())
+		if live {
+			w.Flush()
+		}
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "dynlog view: %v\n", err)
+		return 1
+	}
+	if r.Err() != nil {
+		return 1
+	}
+	return 0
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// viewLine writes one input line: a record in the layout if it passes the
+// filters, anything else unchanged.
+func viewLine(w *bufio.Writer, enc zapcore.Encoder, vf *viewFilter, l logfile.Line) {
+	rec, ok := viewRecord(l)
+	if !ok {
+		w.Write(l.Bytes)
+		w.WriteByte('\n')
+		return
+	}
+	if !vf.pass(&rec) {
+		return
+	}
+	ent, fields := entryOf(&rec)
+	buf, err := enc.EncodeEntry(ent, fields)
+	if err != nil {
+		w.Write(l.Bytes)
+		w.WriteByte('\n')
+		return
+	}
+	w.Write(buf.Bytes())
+	buf.Free()
+}
+
+// viewRecord decodes a line that is a log record: a JSON object with a
+// level or a message.
+func viewRecord(l logfile.Line) (logfile.Record, bool) {
+	if l.TooLong {
+		return logfile.Record{}, false
+	}
+	for _, c := range l.Bytes {
+		if c == ' ' || c == '\t' {
+			continue
+		}
+		if c != '{' {
+			return logfile.Record{}, false
+		}
+		break
+	}
+	rec, err := logfile.Decode(l.Bytes)
+	if err != nil || !rec.HasLevel && !rec.HasMessage {
+		return logfile.Record{}, false
+	}
+	return rec, true
+}
+
+func (vf *viewFilter) pass(rec *logfile.Record) bool {
+	if vf.hasLevel && rec.Level < vf.minLevel {
+		return false
+	}
+	if vf.traceID != "" && rec.TraceID != vf.traceID {
+		return false
+	}
+	if vf.requestID != "" && rec.XRequestID != vf.requestID && rec.RequestID != vf.requestID {
+		return false
+	}
+	if vf.directives != nil {
+		target := rec.Target
+		if rec.Bridged() {
+			target = rec.LogTarget
+		}
+		var spans *encoder.Spans
+		if rec.SpanName != "" {
+			spans = &encoder.Spans{Chain: []encoder.Span{{Name: rec.SpanName}}}
+		}
+		if !vf.directives.EnabledIn(target, rec.Level, spans) {
+			return false
+		}
+	}
+	return true
+}
+
+// entryOf turns a record back into what a logger would have handed the
+// encoder: the entry, its fields in the line's order, the span keys as the
+// spans field and a bridged record's log.* fields.
+func entryOf(rec *logfile.Record) (zapcore.Entry, []zapcore.Field) {
+	ent := zapcore.Entry{Level: rec.Level, Time: rec.Time, LoggerName: rec.Target, Message: rec.Message}
+	if rec.File != "" {
+		ent.Caller = zapcore.NewEntryCaller(0, rec.File, int(rec.Line), true)
+	}
+	fields := make([]zapcore.Field, 0, len(rec.Fields)+6)
+	timings := []struct {
+		key string
+		us  int64
+	}{{"time.busy_us", rec.BusyUS}, {"time.duration_us", rec.DurationUS}, {"time.idle_us", rec.IdleUS}}
+	for _, f := range rec.Fields {
+		// The timings go where JSONL's key order put them.
+		if rec.HasTiming && len(timings) > 0 && f.Key > timings[0].key {
+			for _, t := range timings {
+				fields = append(fields, zap.Int64(t.key, t.us))
+			}
+			timings = nil
+		}
+		fields = append(fields, fieldOf(f.Key, f.Value))
+	}
+	if rec.HasTiming {
+		for _, t := range timings {
+			fields = append(fields, zap.Int64(t.key, t.us))
+		}
+	}
+	if rec.LogTarget != "" || rec.LogFile != "" {
+		fields = append(fields, zap.String("log.file", rec.LogFile), zap.Int64("log.line", rec.LogLine), zap.String("log.target", rec.LogTarget))
+	}
+	if rec.SpanName != "" || rec.TraceID != "" || rec.SpanID != "" {
+		s := &encoder.Spans{TraceID: rec.TraceID, SpanID: rec.SpanID, ParentID: rec.ParentID,
+			TraceState: rec.TraceState, XRequestID: rec.XRequestID, RequestID: rec.RequestID}
+		if rec.SpanName != "" {
+			s.Chain = []encoder.Span{{Name: rec.SpanName}}
+		}
+		fields = append(fields, encoder.SpansField(s))
+	}
+	return ent, fields
+}
+
+// fieldOf is the zap field for a JSON value: strings, bools and numbers
+// typed, objects and arrays as the JSON they are.
+func fieldOf(key string, raw json.RawMessage) zapcore.Field {
+	if len(raw) == 0 {
+		return zap.Skip()
+	}
+	switch raw[0] {
+	case '"':
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			return zap.String(key, s)
+		}
+	case 't':
+		return zap.Bool(key, true)
+	case 'f':
+		return zap.Bool(key, false)
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		s := string(raw)
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return zap.Int64(key, n)
+		}
+		if n, err := strconv.ParseUint(s, 10, 64); err == nil {
+			return zap.Uint64(key, n)
+		}
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			return zap.Float64(key, x)
+		}
+	}
+	return zap.Reflect(key, raw)
 }

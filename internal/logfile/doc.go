@@ -1,0 +1,34 @@
+// Package logfile reads log files line by line for dynlog's command-line
+// tools (view, validate, trace) and decodes Dynamo JSONL lines (DESIGN §4)
+// into Records.
+//
+// A Reader yields the lines of one stream or of many files in turn, each
+// with its file name and 1-based line number:
+//
+//	r := logfile.Open(ctx, []string{"a.jsonl", "-"}, os.Stdin)
+//	for r.Next() {
+//		l := r.Line()
+//		rec, err := logfile.Decode(l.Bytes)
+//		…
+//	}
+//	if err := r.Err(); err != nil { … } // files that could not be read
+//
+// # The rules
+//
+//   - A line ends at "\n"; a "\r" before it is dropped (CRLF), and a last
+//     line without "\n" is still a line. Bytes are handed over as they are:
+//     invalid UTF-8 and NULs are the caller's to judge, never a panic.
+//   - A line longer than MaxLineSize is not read into memory: the Reader
+//     keeps its first MaxLineSize bytes, marks it TooLong and skips the rest,
+//     so a hostile file cannot make it allocate without bound.
+//   - A file that cannot be opened or read is reported (Err, WithErrorFunc)
+//     and the Reader goes on with the next one.
+//   - With WithFollow the Reader does not stop at the end of the last file:
+//     it polls it for growth, as tail -f does, until the context is done. A
+//     file that shrinks (truncated) is read again from its start; a file
+//     replaced under its name (rotated) is reopened. Both restart the line
+//     numbers at 1.
+//
+// Decode is tolerant: any JSON object decodes, and a known key with a value
+// of the wrong type is kept among Fields rather than failing the line.
+package logfile
