@@ -34,6 +34,10 @@ fuzz:
 	for target in FuzzJSONL FuzzReadable FuzzVLLM; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./encoder/ || exit 1; \
 	done
+	for target in FuzzReader FuzzDecode; do \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./internal/logfile/ || exit 1; \
+	done
+	$(GO) test -run '^$$' -fuzz '^FuzzValidateLine$$' -fuzztime $(FUZZTIME) ./cmd/dynlog/
 
 # The end-to-end test, not part of `make test`: three traced services export
 # over OTLP (gRPC, then HTTP) to a real OpenTelemetry Collector, and the spans
