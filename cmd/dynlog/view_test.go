@@ -7,9 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/dynlog/dynlog/internal/logtest"
 )
 
 // The readable lines of the golden JSONL (DESIGN §4) as DESIGN §5 lays
@@ -158,24 +159,6 @@ func trim(s string) string {
 	return s
 }
 
-// syncBuffer is a bytes.Buffer safe to read while view writes to it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestViewFollow appends to a file that view -f follows and sees each
 // line come out, then stops view as an interrupt would.
 func TestViewFollow(t *testing.T) {
@@ -189,7 +172,7 @@ func TestViewFollow(t *testing.T) {
 	viewContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
 	defer func() { viewContext = old }()
 
-	var out syncBuffer
+	var out logtest.Buffer
 	done := make(chan int)
 	go func() { done <- run([]string{"view", "-f", path}, &out, io.Discard) }()
 
