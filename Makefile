@@ -9,7 +9,7 @@ FUZZTIME    ?= 30s
 OCB         := go.opentelemetry.io/collector/cmd/builder@v0.162.0
 COLLECTOR   := $(BIN)/otelcol-dynlog-e2e/otelcol-dynlog-e2e
 
-.PHONY: build test bench lint fuzz e2e clean
+.PHONY: build test bench bench-peers lint fuzz e2e clean
 
 build:
 	$(GO) build ./...
@@ -25,6 +25,13 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./dedup/ ./core/ | tee bench.out
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
+
+# dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
+# internal/benchmarks, a module of its own so the peers stay out of go.mod;
+# the table lands in BENCHMARKS.md's peers section, the rest stays as is.
+bench-peers:
+	cd internal/benchmarks && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) . | tee ../../bench-peers.out
+	$(GO) run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
 
 lint:
 	GOBIN=$(BIN) $(GO) install $(STATICCHECK)

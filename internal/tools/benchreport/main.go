@@ -8,6 +8,12 @@
 //
 //	go test -run '^$' -bench . -benchmem -count 5 ./encoder/ ./filter/ ./tracing/ > bench.out
 //	go run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
+//
+// With -peers it reads the output of the peer suite (internal/benchmarks,
+// issue 8) instead and rewrites only the file's peers section, between
+// marker comments, which the default mode keeps as it stands:
+//
+//	go run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
 package main
 
 import (
@@ -16,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"slices"
@@ -410,10 +417,28 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	}
 }
 
+// document is the file benchreport writes over previous, its former
+// content: with peers, previous with its peers section rewritten from o;
+// without, the report of o, followed by previous's peers section if it had
+// one, so that `make bench` does not erase `make bench-peers`'s table.
+func document(previous string, o *benchOutput, m machine, peers bool) string {
+	var b strings.Builder
+	if peers {
+		writePeers(&b, o, m)
+		return withPeers(previous, b.String())
+	}
+	writeReport(&b, o, m)
+	if block := peersBlock(previous); block != "" {
+		return withPeers(b.String(), block)
+	}
+	return b.String()
+}
+
 func main() {
 	outPath := flag.String("o", "BENCHMARKS.md", "the markdown file to write")
+	peers := flag.Bool("peers", false, "read the peer suite's output (internal/benchmarks) and rewrite only the file's peers section")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-o BENCHMARKS.md] < bench.out")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-peers] [-o BENCHMARKS.md] < bench.out")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -427,17 +452,27 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	var report strings.Builder
-	writeReport(&report, o, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
-	if err := os.WriteFile(*outPath, []byte(report.String()), 0o644); err != nil {
+	// The peers section is kept (default mode) or replaced (-peers); the
+	// rest of the file is the default mode's.
+	previous, err := os.ReadFile(*outPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	ratios, allocs := evaluate(o)
-	writeTargets(os.Stdout, ratios, allocs)
-	for _, s := range sections {
-		fmt.Printf("\n%s\n\n", s.title)
-		s.writeTargets(os.Stdout, o)
+	m := machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()}
+	if err := os.WriteFile(*outPath, []byte(document(string(previous), o, m, *peers)), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	if *peers {
+		peersSection.writeTargets(os.Stdout, o)
+	} else {
+		ratios, allocs := evaluate(o)
+		writeTargets(os.Stdout, ratios, allocs)
+		for _, s := range sections {
+			fmt.Printf("\n%s\n\n", s.title)
+			s.writeTargets(os.Stdout, o)
+		}
 	}
 	fmt.Printf("\nwrote %s\n", *outPath)
 }

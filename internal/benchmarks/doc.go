@@ -1,0 +1,7 @@
+// Package benchmarks holds issue 8's peer suite: dynlog's loggers beside
+// zap, zap's sugared logger, zerolog, log/slog's JSON handler and logrus, in
+// zap's benchmark scenarios (peers_bench_test.go). It is a module of its own
+// so that the peers stay out of dynlog's go.mod, as log/slog keeps its own
+// benchmarks apart. Run it with `make bench-peers`, which writes the table
+// into BENCHMARKS.md.
+package benchmarks

@@ -1,0 +1,61 @@
+package benchmarks
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// lockedBuffer is a writer the loggers can share across goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// TestPeersLogAlike: every logger of the suite, in every scenario, writes
+// one line with the message, the caller (but zap-nocaller and
+// dynlog-readable) and, but in
+// Static, the fields; and nothing when disabled. The comparison is only
+// fair if they all do the same work.
+func TestPeersLogAlike(t *testing.T) {
+	for _, p := range peers {
+		for _, s := range scenarios {
+			t.Run(s.name+"/"+p.name, func(t *testing.T) {
+				var w lockedBuffer
+				s.call(p.build(t, &w))()
+				out := w.buf.String()
+				if s.name == "Disabled" {
+					if out != "" {
+						t.Fatalf("a disabled call wrote %q", out)
+					}
+					return
+				}
+				if n := strings.Count(out, "\n"); n != 1 {
+					t.Fatalf("wrote %d lines, want 1: %q", n, out)
+				}
+				if !strings.Contains(out, benchMessage) {
+					t.Errorf("line lacks the message: %q", out)
+				}
+				// Dynamo's readable layout prints the target, not the file
+				// and line, though core.New annotates the caller for it too.
+				if p.name != "zap-nocaller" && p.name != "dynlog-readable" && !strings.Contains(out, "peers_bench_test.go") {
+					t.Errorf("line lacks the caller: %q", out)
+				}
+				if s.name != "Static" {
+					for _, want := range []string{"Jane Doe", "jane@test.com", "fail"} {
+						if !strings.Contains(out, want) {
+							t.Errorf("line lacks %q: %q", want, out)
+						}
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// The peers section of BENCHMARKS.md lies between these markers: `make
+// bench-peers` (benchreport -peers) rewrites only what is between them, and
+// `make bench` keeps it as it stands.
+const (
+	peersBegin = "<!-- bench-peers:begin (written by make bench-peers) -->"
+	peersEnd   = "<!-- bench-peers:end -->"
+)
+
+// peerScenarios and peerLoggers are the rows and columns of the peers table,
+// as internal/benchmarks/peers_bench_test.go names them:
+// BenchmarkPeers/<scenario>/<logger>.
+var (
+	peerScenarios = []string{"TenFields", "TenContext", "Static", "Disabled"}
+	peerLoggers   = []string{
+		"zap", "zap-nocaller", "zap-sugar", "zerolog", "slog-json", "logrus",
+		"dynlog-jsonl", "dynlog-readable", "dynlog-vllm",
+	}
+)
+
+// peersSection holds issue 8's targets: in every scenario, dynlog's Dynamo
+// JSONL within 1.3× plain zap JSON and faster than slog's JSON handler and
+// logrus.
+var peersSection = section{
+	title:   "Peers (issue 8)",
+	sources: []string{"internal/benchmarks/peers_bench_test.go"},
+	prefix:  "BenchmarkPeers/",
+	targets: peerTargets(),
+}
+
+func peerTargets() []target {
+	var ts []target
+	for _, s := range peerScenarios {
+		ours := s + "/dynlog-jsonl"
+		ts = append(ts,
+			ratioAtMost(s+": dynlog-jsonl ≤ 1.3× zap", ours, s+"/zap", 1.3),
+			ratioBelow(s+": dynlog-jsonl ahead of slog-json", ours, s+"/slog-json", 1),
+			ratioBelow(s+": dynlog-jsonl ahead of logrus", ours, s+"/logrus", 1),
+		)
+	}
+	return ts
+}
+
+// ratioBelow is a target of ours' median ns/op below max times baseline's.
+func ratioBelow(label, ours, baseline string, max float64) target {
+	t := ratioAtMost(label, ours, baseline, max)
+	t.strict = true
+	return t
+}
+
+// writePeers writes the peers section, markers included.
+func writePeers(w io.Writer, o *benchOutput, m machine) {
+	s := peersSection
+	runs := 0
+	for _, b := range o.benchmarks {
+		runs = max(runs, len(b.runs))
+	}
+	cpu := o.cpu
+	if cpu == "" {
+		cpu = "unknown (no cpu line in the benchmark output)"
+	}
+	fmt.Fprintln(w, peersBegin)
+	fmt.Fprintln(w, "## "+s.title)
+	fmt.Fprintln(w)
+	writeWrapped(w, "Written by `make bench-peers` (internal/tools/benchreport -peers) from "+
+		"internal/benchmarks/peers_bench_test.go, a module of its own so that the peers "+
+		"stay out of dynlog's go.mod. `make bench` keeps this section as it stands.")
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
+	fmt.Fprintf(w, "- CPU: %s\n", cpu)
+	fmt.Fprintf(w, "- OS/arch: %s/%s, %d CPUs (runtime.NumCPU), GOMAXPROCS %d\n", o.goos, o.goarch, m.numCPU, o.maxProcs)
+	fmt.Fprintf(w, "- Go: %s\n", m.goVersion)
+	fmt.Fprintf(w, "- Runs per benchmark: %d; the tables show the median\n", runs)
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Median ns/op, and allocs/op in parentheses, of one call under b.RunParallel:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| Scenario | "+strings.Join(peerLoggers, " | ")+" |")
+	fmt.Fprintln(w, "|---"+strings.Repeat("|--:", len(peerLoggers))+"|")
+	for _, sc := range peerScenarios {
+		cells := []string{sc}
+		for _, l := range peerLoggers {
+			cell := "—"
+			if b := o.lookup(s.benchName(sc + "/" + l)); b != nil {
+				cell = formatNs(median(b.ns())) + " (" + formatCount(median(b.allocs())) + ")"
+			}
+			cells = append(cells, cell)
+		}
+		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Ratio is dynlog-jsonl's median ns/op over the other logger's, same scenario.")
+	fmt.Fprintln(w)
+	s.writeTargets(w, o)
+	fmt.Fprintln(w)
+	for _, line := range []string{
+		"The scenarios and data are zap's (go.uber.org/zap/benchmarks): TenFields",
+		"logs a message with ten fields of mixed types; TenContext a bare message on",
+		"a logger given those fields beforehand; Static a bare message; Disabled a",
+		"Debug call with the ten fields on a logger at info. Every logger writes JSON",
+		"(dynlog-readable and dynlog-vllm their own layouts) to io.Discard with time,",
+		"level, message and caller: zap with zap.AddCaller (plain zap JSON, the",
+		"targets' baseline: zap.NewProductionEncoderConfig), zerolog with Caller,",
+		"slog with AddSource, logrus with ReportCaller. zap-nocaller is zap as zap's",
+		"own suite builds it, without the caller, for information. The dynlog",
+		"loggers are core.New and core.NewVLLM with DYN_LOG=info: filter, once-only",
+		"and tracing cores around the encoder, caller on.",
+	} {
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w, peersEnd)
+}
+
+// peersBlock is the peers section of doc, markers included, or "" when doc
+// has none.
+func peersBlock(doc string) string {
+	i := strings.Index(doc, peersBegin)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(doc[i:], peersEnd)
+	if j < 0 {
+		return doc[i:] // an unfinished section: keep what there is
+	}
+	end := i + j + len(peersEnd)
+	if end < len(doc) && doc[end] == '\n' {
+		end++
+	}
+	return doc[i:end]
+}
+
+// withPeers is doc with its peers section replaced by block, or block
+// appended after a blank line when doc has none.
+func withPeers(doc, block string) string {
+	if old := peersBlock(doc); old != "" {
+		return strings.Replace(doc, old, block, 1)
+	}
+	if doc == "" {
+		return block
+	}
+	return strings.TrimRight(doc, "\n") + "\n\n" + block
+}
