@@ -114,7 +114,9 @@
 //
 // DYN_LOGGING_FILE, or else path in the TOML [file] table, sends the lines
 // to a file instead of stderr (WithOutput wins over both); the other [file]
-// keys apply to either path. The file is rotated through lumberjack when a
+// keys apply to either path. "stdout" or "/dev/stdout" (and "stderr",
+// "/dev/stderr") name the stream itself, which is written to as it is,
+// not rotated. The file is rotated through lumberjack when a
 // line would take it past max_size_mb (default 100; a longer line gets a
 // file of its own) and, with rotate_daily = true, at every local midnight.
 // A backup keeps the name with the rotation time inserted

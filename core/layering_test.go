@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,5 +272,37 @@ func TestFileOutputReopenOnSIGHUP(t *testing.T) {
 	}
 	if strings.Count(string(fresh), "\n") != 1 || !strings.Contains(string(fresh), `"message":"after the move"`) {
 		t.Errorf("reopened file:\n%s", fresh)
+	}
+}
+
+// TestFileOutputStandardStreams: DYN_LOGGING_FILE naming stdout or stderr
+// writes to that stream, not to a rotated file (which would refuse it).
+func TestFileOutputStandardStreams(t *testing.T) {
+	for _, name := range []string{"stdout", "/dev/stdout", "stderr", "/dev/stderr"} {
+		t.Run(name, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			target := &os.Stdout
+			if strings.HasSuffix(name, "stderr") {
+				target = &os.Stderr
+			}
+			saved := *target
+			*target = w
+			var errOut bytes.Buffer
+			log, err := core.New(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_FILE": name, "DYN_LOGGING_JSONL": "1"})),
+				core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(&errOut)))
+			*target = saved
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.Info("to the stream")
+			w.Close()
+			got, _ := io.ReadAll(r)
+			if !strings.Contains(string(got), `"message":"to the stream"`) || errOut.Len() != 0 {
+				t.Errorf("%s: stream got %q, error output %q", name, got, errOut.String())
+			}
+		})
 	}
 }

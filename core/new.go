@@ -46,7 +46,9 @@ func New(opts ...Option) (*zap.Logger, error) {
 	}
 	out, stream := c.output, c.output
 	if out == nil {
-		if file := c.openFileSink(fc); file != nil {
+		if std := c.standardStream(fc); std != nil {
+			out, stream = zapcore.Lock(std), std
+		} else if file := c.openFileSink(fc); file != nil {
 			out, stream = file, file
 		} else {
 			out, stream = zapcore.Lock(os.Stderr), os.Stderr

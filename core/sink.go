@@ -501,6 +501,24 @@ func (c config) openFileSink(fc fileConfig) *fileSink {
 	return s
 }
 
+// standardStream is the process's stdout or stderr when DYN_LOGGING_FILE
+// (or else [file].path) names one of them: "stdout", "/dev/stdout",
+// "stderr" or "/dev/stderr". Those are streams, not files to rotate (the
+// file sink would refuse them as not regular files). nil otherwise.
+func (c config) standardStream(fc fileConfig) *os.File {
+	path := c.getenv("DYN_LOGGING_FILE")
+	if path == "" && fc.File != nil && fc.File.Path != nil {
+		path = *fc.File.Path
+	}
+	switch path {
+	case "stdout", "/dev/stdout":
+		return os.Stdout
+	case "stderr", "/dev/stderr":
+		return os.Stderr
+	}
+	return nil
+}
+
 // openSinks holds the files New opened and Shutdown has not closed: SIGHUP
 // reopens them, Shutdown closes them.
 var openSinks sync.Map // *fileSink -> struct{}
