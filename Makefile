@@ -48,7 +48,8 @@ fuzz:
 
 # The end-to-end test, not part of `make test`: three traced services export
 # over OTLP (gRPC, then HTTP) to a real OpenTelemetry Collector, and the spans
-# it writes must carry the IDs the services logged (internal/e2e). Needs the Go
+# it writes must carry the IDs the services logged (internal/e2e); first the
+# same collector validates docs/deploy/otelcol/config.yaml. Needs the Go
 # module proxy; the first run builds the collector, a few minutes.
 e2e: $(COLLECTOR)
 	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR)

@@ -9,13 +9,21 @@
 # HTTP) and the file exporter writing to .bin/e2e/traces.json, runs the test
 # with those endpoints in E2E_* variables, and stops the collector however
 # the test ends. The collector's log, the traces it wrote and the services'
-# JSONL logs stay in .bin/e2e/ for a look after a failure.
+# JSONL logs stay in .bin/e2e/ for a look after a failure. First it
+# validates the deployment example docs/deploy/otelcol/config.yaml with the
+# same collector.
 set -euo pipefail
 
 collector=${1:?usage: internal/e2e/run.sh COLLECTOR_BINARY}
 go=${GO:-go}
 config=internal/e2e/collector/config.yaml
 work=.bin/e2e
+
+# The deployment example must load in this collector (its batch processor
+# and OTLP exporter are in the build for that): validate parses it, checks
+# every key of every component and the pipelines, and starts nothing.
+echo "e2e: $collector validate --config docs/deploy/otelcol/config.yaml"
+"$collector" validate --config docs/deploy/otelcol/config.yaml
 
 rm -rf "$work"
 mkdir -p "$work"
