@@ -26,6 +26,10 @@ import (
 //	Static     — zap's BenchmarkWithoutFields: a bare message.
 //	Disabled   — zap's BenchmarkDisabledAddingFields: a Debug call with the
 //	             ten fields on a logger at info, which prints nothing.
+//	DisabledStatic  — zap's BenchmarkDisabledWithoutFields: a bare Debug
+//	             call on that logger.
+//	DisabledContext — zap's BenchmarkDisabledAccumulatedContext: a bare
+//	             Debug call on the logger that got the ten fields beforehand.
 //
 // Every logger writes to io.Discard at info level, each in its JSON layout
 // with its stock encoder settings, and every line carries the time, the
@@ -64,7 +68,7 @@ func BenchmarkPeers(b *testing.B) {
 // calls are one logger's calls, one per scenario; each logs one line (or,
 // disabled, none).
 type calls struct {
-	tenFields, tenContext, static, disabled func()
+	tenFields, tenContext, static, disabled, disabledStatic, disabledContext func()
 }
 
 // A scenario picks its call from a logger's calls.
@@ -78,6 +82,8 @@ var scenarios = []scenario{
 	{"TenContext", func(c calls) func() { return c.tenContext }},
 	{"Static", func(c calls) func() { return c.static }},
 	{"Disabled", func(c calls) func() { return c.disabled }},
+	{"DisabledStatic", func(c calls) func() { return c.disabledStatic }},
+	{"DisabledContext", func(c calls) func() { return c.disabledContext }},
 }
 
 // A peer builds one logger writing to w and returns its calls.
@@ -213,6 +219,9 @@ func zapCalls(log *zap.Logger) calls {
 		tenContext: func() { ctx.Info(benchMessage) },
 		static:     func() { log.Info(benchMessage) },
 		disabled:   func() { log.Debug(benchMessage, zapFields()...) },
+
+		disabledStatic:  func() { log.Debug(benchMessage) },
+		disabledContext: func() { ctx.Debug(benchMessage) },
 	}
 }
 
@@ -238,6 +247,9 @@ func sugarCalls(log *zap.SugaredLogger) calls {
 		tenContext: func() { ctx.Info(benchMessage) },
 		static:     func() { log.Info(benchMessage) },
 		disabled:   func() { log.Debugw(benchMessage, sugarFields()...) },
+
+		disabledStatic:  func() { log.Debug(benchMessage) },
+		disabledContext: func() { ctx.Debug(benchMessage) },
 	}
 }
 
@@ -274,6 +286,9 @@ func zerologCalls(w io.Writer) calls {
 		tenContext: func() { ctx.Info().Msg(benchMessage) },
 		static:     func() { log.Info().Msg(benchMessage) },
 		disabled:   func() { zerologFields(log.Debug()).Msg(benchMessage) },
+
+		disabledStatic:  func() { log.Debug().Msg(benchMessage) },
+		disabledContext: func() { ctx.Debug().Msg(benchMessage) },
 	}
 }
 
@@ -302,6 +317,9 @@ func slogCalls(w io.Writer) calls {
 		tenContext: func() { ctx.LogAttrs(bg, slog.LevelInfo, benchMessage) },
 		static:     func() { log.LogAttrs(bg, slog.LevelInfo, benchMessage) },
 		disabled:   func() { log.LogAttrs(bg, slog.LevelDebug, benchMessage, slogAttrs()...) },
+
+		disabledStatic:  func() { log.LogAttrs(bg, slog.LevelDebug, benchMessage) },
+		disabledContext: func() { ctx.LogAttrs(bg, slog.LevelDebug, benchMessage) },
 	}
 }
 
@@ -332,5 +350,8 @@ func logrusCalls(w io.Writer) calls {
 		tenContext: func() { ctx.Info(benchMessage) },
 		static:     func() { log.Info(benchMessage) },
 		disabled:   func() { log.WithFields(logrusFields()).Debug(benchMessage) },
+
+		disabledStatic:  func() { log.Debug(benchMessage) },
+		disabledContext: func() { ctx.Debug(benchMessage) },
 	}
 }

@@ -19,7 +19,7 @@ const (
 // as internal/benchmarks/peers_bench_test.go names them:
 // BenchmarkPeers/<scenario>/<logger>.
 var (
-	peerScenarios = []string{"TenFields", "TenContext", "Static", "Disabled"}
+	peerScenarios = []string{"TenFields", "TenContext", "Static", "Disabled", "DisabledStatic", "DisabledContext"}
 	peerLoggers   = []string{
 		"zap", "zap-nocaller", "zap-sugar", "zerolog", "slog-json", "logrus",
 		"dynlog-jsonl", "dynlog-readable", "dynlog-vllm",
@@ -104,7 +104,9 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 		"The scenarios and data are zap's (go.uber.org/zap/benchmarks): TenFields",
 		"logs a message with ten fields of mixed types; TenContext a bare message on",
 		"a logger given those fields beforehand; Static a bare message; Disabled a",
-		"Debug call with the ten fields on a logger at info. Every logger writes JSON",
+		"Debug call with the ten fields on a logger at info, DisabledStatic a bare",
+		"Debug call, DisabledContext a bare Debug call on the logger with the ten",
+		"fields as context (zap's three disabled variants). Every logger writes JSON",
 		"(dynlog-readable and dynlog-vllm their own layouts) to io.Discard with time,",
 		"level, message and caller: zap with zap.AddCaller (plain zap JSON, the",
 		"targets' baseline: zap.NewProductionEncoderConfig), zerolog with Caller,",
