@@ -79,6 +79,14 @@
 // OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/logs over HTTP) with
 // OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL.
 //
+// Two choices differ from Dynamo on purpose. Dynamo installs OTLP export
+// only with DYN_LOGGING_JSONL (and newer releases warn that
+// OTEL_EXPORT_ENABLED has no effect without it); here export works in every
+// layout, since the spans do not depend on how lines are printed. The init
+// line ("OpenTelemetry OTLP export enabled" / "… disabled, traces local
+// only") is still printed in JSONL only, where Dynamo prints it, so that
+// readable output starts as Dynamo's does.
+//
 // # Init
 //
 // Init is New once per process: it replaces zap's globals, starts tracing
