@@ -206,12 +206,21 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // then the encoder and sink, and the OTLP log export beside it when asked
 // for (DESIGN §1).
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
-	var sink zapcore.Core = zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8))
-	if lc := c.logExportCore(); lc != nil {
-		sink = zapcore.NewTee(sink, lc) // OTEL_LOGS_EXPORTER=otlp: lines go to OTLP too
-	}
-	core := filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, spanEvents), c.dedupOptions()...), a)
+	core := c.around(a, spanEvents)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+}
+
+// around returns what every preset puts around its sink core: the OTLP log
+// export beside it when OTEL_LOGS_EXPORTER=otlp, then the tracing core, the
+// once-only core and the filter gate outermost (DESIGN §1).
+func (c config) around(a *filter.Atomic, spanEvents bool) func(zapcore.Core) zapcore.Core {
+	dedupOpts := c.dedupOptions() // now, so that a bad rank is reported once
+	return func(sink zapcore.Core) zapcore.Core {
+		if lc := c.logExportCore(); lc != nil {
+			sink = zapcore.NewTee(sink, lc)
+		}
+		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, spanEvents), dedupOpts...), a)
+	}
 }
 
 // dedupOptions gives the once-only core the ranks of DESIGN §10 from the

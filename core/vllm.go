@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
@@ -192,14 +191,7 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
 	spanEvents := env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))
-	dedupOpts := c.dedupOptions() // here, so that a bad rank is reported once
-	zopts = append(zopts, zap.WrapCore(func(inner zapcore.Core) zapcore.Core {
-		if lc := c.logExportCore(); lc != nil {
-			inner = zapcore.NewTee(inner, lc)
-		}
-		inner = dedup.NewCore(tracing.NewCore(inner, spanEvents), dedupOpts...)
-		return filter.NewAtomicCore(inner, filter.NewAtomic(c.vllmFilter(TraceLevel)))
-	}))
+	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), spanEvents)))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
