@@ -200,11 +200,8 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// build puts the pieces together the same way for both presets: the
-// filter gate outermost, then the once-only core (dedup), then the tracing
-// core with the span-event switch,
-// then the encoder and sink, and the OTLP log export beside it when asked
-// for (DESIGN §1).
+// build is a preset's logger: the encoder and sink, with around's cores,
+// and the caller on every line.
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
 	core := c.around(a, spanEvents)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
