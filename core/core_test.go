@@ -314,3 +314,40 @@ func TestNewVLLMConfigFile(t *testing.T) {
 		t.Errorf("\n got %q\nwant %q", got, want)
 	}
 }
+
+// Without WithClock, entry times are the wall-clock time of the call (New
+// reads it through MonotonicClock), in both presets.
+func TestDefaultClockIsWallTime(t *testing.T) {
+	for _, newLogger := range []func(...core.Option) (*zap.Logger, error){core.New, core.NewVLLM} {
+		var out bytes.Buffer
+		log, err := newLogger(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_JSONL": "1"})),
+			core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""), core.WithLocation(time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 200; i++ {
+			before := time.Now()
+			ce := log.Check(zapcore.InfoLevel, "hello")
+			after := time.Now()
+			if ce == nil {
+				t.Fatal("Info does not print")
+			}
+			// Round(0): compare wall times, as the encoders print them. The
+			// slack covers the gap between the two readings in time.Now.
+			const slack = 100 * time.Microsecond
+			if got := ce.Time.Round(0); got.Before(before.Round(0).Add(-slack)) || got.After(after.Round(0).Add(slack)) {
+				t.Fatalf("entry time %v outside [%v, %v]", got, before, after)
+			}
+			ce.Write()
+			if i%50 == 0 {
+				time.Sleep(2 * time.Millisecond) // across resyncs
+			}
+		}
+		if out.Len() == 0 {
+			t.Fatal("nothing printed")
+		}
+	}
+	if c := core.MonotonicClock(); c.Now().Round(0).Sub(time.Now().Round(0)).Abs() > time.Millisecond {
+		t.Fatal("MonotonicClock is not wall time")
+	}
+}

@@ -87,6 +87,16 @@
 // only") is still printed in JSONL only, where Dynamo prints it, so that
 // readable output starts as Dynamo's does.
 //
+// # Entry times
+//
+// Entry times come from MonotonicClock unless WithClock gives another: the
+// wall-clock time, as time.Now gives it, read through the monotonic clock
+// alone, which costs about half of time.Now. zap reads its clock on every
+// call that passes Enabled, so every printed line saves that, and so does a
+// line the filter rejects by a name made with zap's own Named. A step of the
+// wall clock (settimeofday, an NTP step) shows in the times within a
+// millisecond; NTP's slewing moves both clocks alike and shows at once.
+//
 // # Init
 //
 // Init is New once per process: it replaces zap's globals, starts tracing

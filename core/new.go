@@ -13,6 +13,7 @@ import (
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/clock"
 	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
@@ -232,9 +233,9 @@ func (c config) dedupOptions() []dedup.Option {
 
 // zapOptions are the logger options every preset takes from the config.
 func (c config) zapOptions() []zap.Option {
-	zopts := []zap.Option{zap.ErrorOutput(c.errorOutput)}
-	if c.clock != nil {
-		zopts = append(zopts, zap.WithClock(c.clock))
+	clk := c.clock
+	if clk == nil {
+		clk = clock.Default
 	}
-	return zopts
+	return []zap.Option{zap.ErrorOutput(c.errorOutput), zap.WithClock(clk)}
 }
