@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/dynlog/dynlog/encoder"
 	"go.uber.org/zap/zapcore"
@@ -28,8 +29,25 @@ type Filter struct {
 	// levels caches the levels per target: a map replaced whole on each
 	// new name (names are few and made once), so a lookup is an atomic
 	// load and a map read, cheaper than sync.Map's interface-keyed trie.
-	levels   atomic.Pointer[map[string]targetLevels]
+	levels   atomic.Pointer[map[string]*cachedLevels]
 	levelsMu sync.Mutex // serialises the copies
+	// recent sits in front of levels, keyed by where a name's bytes are
+	// rather than by what they say: a logger hands its core the same name
+	// string on every call, so after its first call a pointer comparison
+	// finds its levels, with no hashing. Each slot holds an entry of
+	// levels; a name made elsewhere with equal bytes misses here and is
+	// found in levels, as before.
+	recent [recentSlots]atomic.Pointer[cachedLevels]
+}
+
+// recentSlots is the size of Filter.recent, a power of two.
+const recentSlots = 64
+
+// cachedLevels is a target's entry in the cache: the name as it was first
+// given, and its levels.
+type cachedLevels struct {
+	name string
+	targetLevels
 }
 
 // targetLevels are the two levels the filter keeps per target.
@@ -104,9 +122,19 @@ func (f *Filter) Level(target string) zapcore.Level {
 
 // levelsOf is the cached targetLevels of target.
 func (f *Filter) levelsOf(target string) targetLevels {
+	p := unsafe.StringData(target)
+	// Heap strings are at least 8-byte aligned: the bits above those pick
+	// the slot.
+	slot := &f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)]
+	if e := slot.Load(); e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
+		// Same bytes at the same address: the same string, as strings
+		// are immutable and e keeps these bytes alive.
+		return e.targetLevels
+	}
 	if m := f.levels.Load(); m != nil {
-		if lvl, ok := (*m)[target]; ok {
-			return lvl
+		if e, ok := (*m)[target]; ok {
+			slot.Store(e)
+			return e.targetLevels
 		}
 	}
 	lvl := targetLevels{own: f.level(target), span: f.spanFloor(target)}
@@ -129,13 +157,13 @@ func (f *Filter) remember(target string, lvl targetLevels) {
 	if n >= maxCachedTargets {
 		return
 	}
-	m := make(map[string]targetLevels, n+1)
+	m := make(map[string]*cachedLevels, n+1)
 	if old != nil {
 		for k, v := range *old {
 			m[k] = v
 		}
 	}
-	m[target] = lvl
+	m[target] = &cachedLevels{name: target, targetLevels: lvl}
 	f.levels.Store(&m)
 }
 
