@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/clock"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -22,6 +23,9 @@ import (
 //	           zap-check is the floor for the unbound case: a core that
 //	           passes Enabled and rejects in Check at no cost, so what zap
 //	           does between the two (it reads the clock) is all it measures.
+//	           Both read the clock core.New gives its loggers
+//	           (core.MonotonicClock); the -timenow variants read zap's
+//	           default clock, time.Now, as a logger made with zap.New does.
 //	Allowed  — an Info call with three fields that prints, through the same
 //	           encoder and the same inner core, with and without the filter.
 //	Parse    — filter.Parse of a 50-directive spec.
@@ -110,10 +114,14 @@ func BenchmarkFilter(b *testing.B) {
 			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), zapcore.InfoLevel)
 			disabled(b, zap.New(core).Named(benchTarget))
 		})
-		b.Run("zap-check", func(b *testing.B) {
-			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
-			disabled(b, zap.New(rejectAtCheck{core}).Named(benchTarget))
-		})
+		zapCheck := func(opts ...zap.Option) func(b *testing.B) {
+			return func(b *testing.B) {
+				core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+				disabled(b, zap.New(rejectAtCheck{core}, opts...).Named(benchTarget))
+			}
+		}
+		b.Run("zap-check", zapCheck(zap.WithClock(clock.Default)))
+		b.Run("zap-check-timenow", zapCheck())
 		b.Run("bound", func(b *testing.B) {
 			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
 			log := filter.Named(zap.New(filter.NewCore(core, f)), benchTarget)
@@ -122,14 +130,18 @@ func BenchmarkFilter(b *testing.B) {
 			}
 			disabled(b, log)
 		})
-		b.Run("unbound", func(b *testing.B) {
-			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
-			log := zap.New(filter.NewCore(core, f)).Named(benchTarget)
-			if !log.Core().Enabled(zapcore.DebugLevel) {
-				b.Fatal("an unbound logger's Debug fails Enabled; want it decided in Check")
+		unbound := func(opts ...zap.Option) func(b *testing.B) {
+			return func(b *testing.B) {
+				core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
+				log := zap.New(filter.NewCore(core, f), opts...).Named(benchTarget)
+				if !log.Core().Enabled(zapcore.DebugLevel) {
+					b.Fatal("an unbound logger's Debug fails Enabled; want it decided in Check")
+				}
+				disabled(b, log)
 			}
-			disabled(b, log)
-		})
+		}
+		b.Run("unbound", unbound(zap.WithClock(clock.Default)))
+		b.Run("unbound-timenow", unbound())
 	})
 
 	b.Run("Allowed", func(b *testing.B) {
