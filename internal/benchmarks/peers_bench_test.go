@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,11 @@ import (
 func BenchmarkPeers(b *testing.B) {
 	for _, s := range scenarios {
 		b.Run(s.name, func(b *testing.B) {
-			for _, p := range peers {
+			ps := peers
+			if strings.HasPrefix(s.name, "Disabled") {
+				ps = append(ps[:len(ps):len(ps)], zapFloor)
+			}
+			for _, p := range ps {
 				b.Run(p.name, func(b *testing.B) {
 					call := s.call(p.build(b, io.Discard))
 					b.ReportAllocs()
@@ -109,6 +114,14 @@ var peers = []peer{
 		return zapCalls(newDynlog(tb, core.NewVLLM, w, "VLLM_LOGGING_LEVEL", "INFO"))
 	}},
 }
+
+// zapFloor is the least a disabled call on any *zap.Logger costs: zap's
+// Logger over a core that rejects every level in Enabled and does nothing
+// else (zapcore.NewNopCore). It runs in the disabled scenarios only, for
+// information: what zap's Logger API itself costs there, whatever the core.
+var zapFloor = peer{"zap-nopcore", func(testing.TB, io.Writer) calls {
+	return zapCalls(zap.New(zapcore.NewNopCore(), zap.AddCaller()))
+}}
 
 // zap's getMessage(0).
 const benchMessage = "Test logging, but use a somewhat realistic message length. (#0)"

@@ -59,3 +59,18 @@ func TestPeersLogAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestZapFloorRejectsInEnabled: the floor's disabled calls stop at Enabled,
+// as the others' do, and write nothing.
+func TestZapFloorRejectsInEnabled(t *testing.T) {
+	var w lockedBuffer
+	c := zapFloor.build(t, &w)
+	for _, s := range scenarios {
+		if strings.HasPrefix(s.name, "Disabled") {
+			s.call(c)()
+		}
+	}
+	if w.buf.Len() != 0 {
+		t.Fatalf("the floor wrote %q", w.buf.String())
+	}
+}
