@@ -14,11 +14,13 @@ COLLECTOR   := $(BIN)/otelcol-dynlog-e2e/otelcol-dynlog-e2e
 build:
 	$(GO) build ./...
 
-# Vet, then every test under the race detector. Fuzz targets run their seed
-# corpus here; `make fuzz` explores further.
+# Vet, then every test under the race detector, the peer suite's module's
+# too (its tests check that every peer does the same work). Fuzz targets run
+# their seed corpus here; `make fuzz` explores further.
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
+	cd internal/benchmarks && $(GO) vet . && $(GO) test -race .
 
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
 # tables with the ratios land in BENCHMARKS.md.
