@@ -123,8 +123,7 @@ func (f *Filter) Level(target string) zapcore.Level {
 // levelsOf is the cached targetLevels of target.
 func (f *Filter) levelsOf(target string) targetLevels {
 	p := unsafe.StringData(target)
-	// Heap strings are at least 8-byte aligned: the bits above those pick
-	// the slot.
+	// Heap strings are 8-byte aligned: the bits above those pick the slot.
 	slot := &f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)]
 	if e := slot.Load(); e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
 		// Same bytes at the same address: the same string, as strings
@@ -133,7 +132,12 @@ func (f *Filter) levelsOf(target string) targetLevels {
 	}
 	if m := f.levels.Load(); m != nil {
 		if e, ok := (*m)[target]; ok {
-			slot.Store(e)
+			// Only the string the entry holds can match in the slot; an
+			// equal name made elsewhere keeps taking the map, and writes
+			// nothing that other cores would have to reload.
+			if unsafe.StringData(e.name) == p {
+				slot.Store(e)
+			}
 			return e.targetLevels
 		}
 	}
