@@ -10,6 +10,12 @@
 // second): NTP slewing adjusts both alike. So the times are time.Now's,
 // except that a step shows up to Resync late, and a system suspend (which
 // the monotonic clock does not count) too.
+//
+// A fresh wall reading is published as a new *time.Time, one small
+// allocation per Resync at most, whatever the number of goroutines: a
+// process that logs less than once per Resync pays time.Now and that
+// allocation per line, one that logs faster pays neither. The times keep
+// their monotonic reading, so entry times compare as time.Now's do.
 package clock
 
 import (
