@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -241,173 +240,120 @@ var alloyComponents = []string{
 	"loki.source.kubernetes", "loki.source.file", "loki.process", "loki.write",
 }
 
-// TestAlloyConfigStructure checks config.alloy without Alloy: comments and
-// strings are lexed away, braces, brackets and parentheses must balance,
-// the top-level blocks must be known components with a label, and each
-// reference COMPONENT.LABEL.EXPORT must name a block of the file.
+// TestAlloyConfigStructure checks config.alloy without Alloy: the file must
+// parse (alloy_syntax_test.go has the parser), the top-level blocks must be
+// known components with a label, and each reference COMPONENT.LABEL.EXPORT
+// must name a block of the file.
 func TestAlloyConfigStructure(t *testing.T) {
-	data, err := os.ReadFile("alloy/config.alloy")
+	const file = "alloy/config.alloy"
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, strs, err := lexAlloy(string(data))
+	body, err := parseAlloy(string(data))
 	if err != nil {
-		t.Fatalf("alloy/config.alloy: %v", err)
+		t.Fatalf("%s:%v", file, err)
 	}
 
-	var stack []byte
-	pairs := map[byte]byte{'}': '{', ']': '[', ')': '('}
-	for i := 0; i < len(code); i++ {
-		switch c := code[i]; c {
-		case '{', '[', '(':
-			stack = append(stack, c)
-		case '}', ']', ')':
-			if len(stack) == 0 || stack[len(stack)-1] != pairs[c] {
-				t.Fatalf("alloy/config.alloy: unbalanced %q at line %d", c, 1+strings.Count(code[:i], "\n"))
-			}
-			stack = stack[:len(stack)-1]
-		}
-	}
-	if len(stack) > 0 {
-		t.Fatalf("alloy/config.alloy: %d unclosed brackets", len(stack))
-	}
-
-	// Top-level blocks: name "label" { … } at depth 0.
-	header := regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)+) "(\d+)" \{`) // the label, lexed
+	// Top-level blocks: name "label" { … }.
 	blocks := map[string]bool{}
-	depth := 0
-	for line := range strings.SplitSeq(code, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if depth == 0 && trimmed != "" {
-			m := header.FindStringSubmatch(trimmed)
-			if m == nil {
-				t.Errorf("alloy/config.alloy: top level %q is not a component block", trimmed)
-			} else {
-				if !slices.Contains(alloyComponents, m[1]) {
-					t.Errorf("alloy/config.alloy: unknown component %s", m[1])
-				}
-				n, _ := strconv.Atoi(m[2])
-				blocks[m[1]+"."+strs[n]] = true
-			}
+	for _, s := range body {
+		if s.Value != nil || s.Label == "" {
+			t.Errorf("%s:%s: top level %s is not a component block with a label", file, s.Pos, s.Name)
+			continue
 		}
-		depth += strings.Count(line, "{") - strings.Count(line, "}")
+		if !slices.Contains(alloyComponents, s.Name) {
+			t.Errorf("%s:%s: unknown component %s", file, s.Pos, s.Name)
+		}
+		blocks[s.Name+"."+s.Label] = true
 	}
 	for _, want := range []string{"loki.process", "loki.write"} {
-		if !hasPrefixKey(blocks, want+".") {
-			t.Errorf("alloy/config.alloy: no %s block", want)
+		if !slices.ContainsFunc(body, func(s *alloyStmt) bool { return s.Name == want && s.Value == nil }) {
+			t.Errorf("%s: no %s block", file, want)
 		}
 	}
 
-	ref := regexp.MustCompile(`\b((?:discovery|local|loki)\.[a-z_.]+)\.([a-z_0-9]+)\.(receiver|targets|output)\b`)
-	refs := ref.FindAllStringSubmatch(code, -1)
-	if len(refs) == 0 {
-		t.Error("alloy/config.alloy: no component refers to another")
+	// A dotted name that starts like a component (discovery.…, local.…,
+	// loki.…) is a reference: the block COMPONENT.LABEL, then one export.
+	namespaces := map[string]bool{}
+	for _, c := range alloyComponents {
+		namespaces[strings.Split(c, ".")[0]] = true
 	}
-	for _, m := range refs {
-		if !blocks[m[1]+"."+m[2]] {
-			t.Errorf("alloy/config.alloy: %s refers to no block of the file", m[0])
-		}
+	var refs int
+	for _, a := range alloyAttributes(body) {
+		alloyInspect(a.Value, func(e alloyExpr) bool {
+			name, ok := alloyDottedName(e)
+			if !ok {
+				return true
+			}
+			if namespaces[strings.Split(name, ".")[0]] {
+				refs++
+				if i := strings.LastIndex(name, "."); !blocks[name[:i]] {
+					t.Errorf("%s:%s: %s refers to no block of the file", file, a.Pos, name)
+				}
+			}
+			return false
+		})
+	}
+	if refs == 0 {
+		t.Errorf("%s: no component refers to another", file)
 	}
 
 	// The mapping the example exists for: level, target and trace_id
 	// extracted from the JSON line and kept as structured metadata.
-	for _, stage := range []string{"stage.json", "stage.structured_metadata"} {
-		body := blockBody(code, stage)
-		if body == "" {
-			t.Errorf("alloy/config.alloy: no %s block", stage)
+	for _, stage := range []struct{ block, attr string }{
+		{"stage.json", "expressions"},
+		{"stage.structured_metadata", "values"},
+	} {
+		b := alloyFindBlock(body, stage.block)
+		if b == nil {
+			t.Errorf("%s: no %s block", file, stage.block)
 			continue
 		}
+		var fields []alloyField
+		for _, s := range b.Body {
+			if obj, ok := s.Value.(*alloyObject); ok && s.Name == stage.attr {
+				fields = obj.Fields
+			}
+		}
 		for _, key := range []string{"level", "target", "trace_id"} {
-			m := regexp.MustCompile(`\b` + key + `\s*=\s*"(\d+)"`).FindStringSubmatch(body)
-			if m == nil {
-				t.Errorf("alloy/config.alloy: %s does not map %s", stage, key)
+			i := slices.IndexFunc(fields, func(f alloyField) bool { return f.Name == key })
+			if i < 0 {
+				t.Errorf("%s: %s does not map %s", file, stage.block, key)
 				continue
 			}
-			if n, _ := strconv.Atoi(m[1]); strs[n] != key {
-				t.Errorf("alloy/config.alloy: %s maps %s from %q, want %q", stage, key, strs[n], key)
+			lit, _ := fields[i].Value.(*alloyLiteral)
+			if lit == nil {
+				t.Errorf("%s: %s maps %s from %s, want %q", file, stage.block, key, alloyString(fields[i].Value), key)
+			} else if v, _ := lit.stringValue(); v != key {
+				t.Errorf("%s:%s: %s maps %s from %s, want %q", file, lit.Pos, stage.block, key, lit.Text, key)
 			}
 		}
 	}
 }
 
-// lexAlloy returns the code with comments removed and every string literal
-// replaced by its index among strs ("0", "1", …), so that brackets inside
-// strings do not count and keys can be matched by value.
-func lexAlloy(src string) (code string, strs []string, err error) {
-	var b strings.Builder
-	line := 1
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case c == '\n':
-			line++
-			b.WriteByte(c)
-		case c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			i--
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				return "", nil, errors.New("unterminated block comment")
-			}
-			line += strings.Count(src[i:i+2+end+2], "\n")
-			i += 2 + end + 1
-		case c == '"':
-			var s strings.Builder
-			j := i + 1
-			for ; j < len(src) && src[j] != '"'; j++ {
-				if src[j] == '\n' {
-					return "", nil, errors.New("string not closed on line " + strconv.Itoa(line))
-				}
-				if src[j] == '\\' {
-					j++
-				}
-				if j < len(src) {
-					s.WriteByte(src[j])
-				}
-			}
-			if j >= len(src) {
-				return "", nil, errors.New("string not closed on line " + strconv.Itoa(line))
-			}
-			b.WriteString(`"` + strconv.Itoa(len(strs)) + `"`)
-			strs = append(strs, s.String())
-			i = j
-		default:
-			b.WriteByte(c)
+// alloyAttributes returns the attributes of body and of the blocks in it,
+// at any depth.
+func alloyAttributes(body []*alloyStmt) []*alloyStmt {
+	var attrs []*alloyStmt
+	for _, s := range body {
+		if s.Value != nil {
+			attrs = append(attrs, s)
 		}
+		attrs = append(attrs, alloyAttributes(s.Body)...)
 	}
-	return b.String(), strs, nil
+	return attrs
 }
 
-// blockBody is the text between the braces of the first block named name.
-func blockBody(code, name string) string {
-	i := strings.Index(code, name+" {")
-	if i < 0 {
-		return ""
-	}
-	start := i + len(name) + 2
-	depth := 1
-	for j := start; j < len(code); j++ {
-		switch code[j] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				return code[start:j]
-			}
+// alloyFindBlock returns the first block named name in body, at any depth.
+func alloyFindBlock(body []*alloyStmt, name string) *alloyStmt {
+	for _, s := range body {
+		if s.Value == nil && s.Name == name {
+			return s
+		}
+		if b := alloyFindBlock(s.Body, name); b != nil {
+			return b
 		}
 	}
-	return ""
-}
-
-func hasPrefixKey(m map[string]bool, prefix string) bool {
-	for k := range m {
-		if strings.HasPrefix(k, prefix) {
-			return true
-		}
-	}
-	return false
+	return nil
 }

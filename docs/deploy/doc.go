@@ -5,8 +5,9 @@
 // names are variables dynlog reads (as docs/migration.md lists them, which
 // in turn must list every variable the code reads), the Grafana links point
 // at data sources that exist, the Collector pipelines name components that
-// are configured, and the Alloy file is well formed (balanced braces,
-// brackets and strings; known components; every reference to another
-// component resolves). Alloy's own parser is not used; `make e2e` validates
-// the Collector file with a real Collector.
+// are configured, and the Alloy file parses (with a parser written from
+// Alloy's documented grammar, in alloy_syntax_test.go), uses known
+// components, and every reference to another component resolves. Alloy's
+// own parser is not used (`alloy fmt` remains the authority); `make e2e`
+// validates the Collector file with a real Collector.
 package deploy
