@@ -28,18 +28,26 @@ type Span struct {
 	name     string
 	events   *spanEvents // nil when span events are off
 	request  *request
+	// ctxLog is the logger WithLogger put in the context the span started
+	// in, nil if none: startingCtx answers with it, so that a child's
+	// lookup stops here instead of walking the rest of the context.
+	ctxLog   *zap.Logger
 	fields   []zap.Field
 	parent   *Span                         // the parent's record, when in the same trace
 	parentID trace.SpanID                  // else the parent's ID, when only its context is known
 	keys     atomic.Pointer[encoder.Spans] // computed on first use
 	level    zapcore.Level
 
-	mu        sync.Mutex
-	ended     bool
-	depth     int32 // Enter minus Exit; busy while positive
-	start     time.Time
-	busy      time.Duration
-	enteredAt time.Duration // since start
+	mu    sync.Mutex
+	ended bool
+	// requestInCtx is whether request is what Extract or the middleware
+	// stored in the context the span started in (else it is the parent's,
+	// or nil); startingCtx answers with it, as it does ctxLog.
+	requestInCtx bool
+	depth        int32 // Enter minus Exit; busy while positive
+	start        time.Time
+	busy         time.Duration
+	enteredAt    time.Duration // since start
 }
 
 // startingCtx is the context a span started in, as given to the SDK and
@@ -52,9 +60,21 @@ type startingCtx struct {
 	s *Span
 }
 
+// Value answers recordKey with the span; and requestKey and loggerKey with
+// what the context below holds for them, as found when the span started
+// (contexts do not change), so that lookups from the span's children stop
+// here rather than walk to the bottom of the context.
 func (c *startingCtx) Value(key any) any {
-	if key == any(recordKey) {
+	switch key {
+	case any(recordKey):
 		return c.s
+	case any(requestKey):
+		if c.s.requestInCtx {
+			return c.s.request
+		}
+		return (*request)(nil)
+	case any(loggerKey):
+		return c.s.ctxLog
 	}
 	return c.Context.Value(key)
 }
@@ -121,10 +141,11 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 	s := &Span{name: name, level: level, depth: 1}
 	// As requestFrom: what Extract stored wins over the parent's.
 	if r, _ := ctx.Value(requestKey).(*request); r != nil {
-		s.request = r
+		s.request, s.requestInCtx = r, true
 	} else if parent != nil {
 		s.request = parent.request
 	}
+	s.ctxLog, _ = ctx.Value(loggerKey).(*zap.Logger)
 
 	s.starting = startingCtx{Context: ctx, s: s}
 	var opts []trace.SpanStartOption // nil, and no allocation, in the usual case
@@ -137,16 +158,25 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 	if testClock != nil {
 		opts = append(opts, trace.WithTimestamp(testClock()))
 	}
+	log := s.ctxLog
+	if log == nil {
+		log = zap.L()
+	}
+	events := log.Core().Enabled(level) && eventsOn(log.Core())
 	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
-	if ts, ok := s.otel.(timedSpan); ok {
-		s.start = ts.StartTime()
-	} else {
-		s.start = now()
+	if events {
+		// Busy and idle time are for SPAN_CLOSED only: a span without
+		// events reads no clock of its own.
+		if ts, ok := s.otel.(timedSpan); ok {
+			s.start = ts.StartTime()
+		} else {
+			s.start = now()
+		}
 	}
 	s.id = s.otel.SpanContext().SpanID()
 	s.setParent(parent, parentSC, fields)
 
-	if log := loggerFrom(ctx); log.Core().Enabled(level) && eventsOn(log.Core()) {
+	if events {
 		// runtime.Callers, callSite, start, then Start, StartAt or startServer
 		s.events = &spanEvents{log: log.WithOptions(zap.WithCaller(false)), caller: callSite(3)}
 		s.event(created)
@@ -222,19 +252,13 @@ func (s *Span) End() {
 		return
 	}
 	s.ended = true
-	// Under the lock, so that times are in the order of the calls.
-	var t time.Time
-	if ts, ok := s.otel.(timedSpan); ok {
-		if testClock != nil {
-			s.otel.End(trace.WithTimestamp(testClock()))
-		} else {
-			s.otel.End()
-		}
-		t = ts.EndTime()
-	} else {
-		t = now()
-		s.otel.End()
+	if s.events == nil {
+		s.endOTel()
+		s.mu.Unlock()
+		return
 	}
+	// Under the lock, so that times are in the order of the calls.
+	t := s.endOTel()
 	total := t.Sub(s.start)
 	if s.depth > 0 {
 		s.busy += total - s.enteredAt
@@ -242,13 +266,36 @@ func (s *Span) End() {
 	busy := s.busy
 	s.mu.Unlock()
 
-	if s.events != nil {
-		busyUS, totalUS := busy.Microseconds(), total.Microseconds()
-		s.event(closed,
-			zap.Int64("time.busy_us", busyUS),
-			zap.Int64("time.idle_us", totalUS-busyUS),
-			zap.Int64("time.duration_us", totalUS))
+	busyUS, totalUS := busy.Microseconds(), total.Microseconds()
+	s.event(closed,
+		zap.Int64("time.busy_us", busyUS),
+		zap.Int64("time.idle_us", totalUS-busyUS),
+		zap.Int64("time.duration_us", totalUS))
+}
+
+// endOTel ends the OpenTelemetry span and returns its end time when span
+// events need one: the SDK's, for a span it recorded, so that the exported
+// span and time.duration_us agree; else the clock's.
+func (s *Span) endOTel() time.Time {
+	ts, timed := s.otel.(timedSpan)
+	if !timed {
+		// A span the SDK does not record has no times of its own.
+		var t time.Time
+		if s.events != nil {
+			t = now()
+		}
+		s.otel.End()
+		return t
 	}
+	if testClock != nil {
+		s.otel.End(trace.WithTimestamp(testClock()))
+	} else {
+		s.otel.End()
+	}
+	if s.events == nil {
+		return time.Time{}
+	}
+	return ts.EndTime()
 }
 
 // Enter marks the span busy again after Exit. Enters and Exits nest: the
@@ -258,13 +305,13 @@ func (s *Span) Enter() {
 		return
 	}
 	s.mu.Lock()
-	t := now() // under the lock, so that times are in the order of the calls
 	defer s.mu.Unlock()
 	if s.ended {
 		return
 	}
-	if s.depth == 0 {
-		s.enteredAt = t.Sub(s.start)
+	if s.depth == 0 && s.events != nil {
+		// Under the lock, so that times are in the order of the calls.
+		s.enteredAt = now().Sub(s.start)
 	}
 	s.depth++
 }
@@ -276,14 +323,14 @@ func (s *Span) Exit() {
 		return
 	}
 	s.mu.Lock()
-	t := now() // under the lock, so that times are in the order of the calls
 	defer s.mu.Unlock()
 	if s.ended || s.depth == 0 {
 		return
 	}
 	s.depth--
-	if s.depth == 0 {
-		s.busy += t.Sub(s.start) - s.enteredAt
+	if s.depth == 0 && s.events != nil {
+		// Under the lock, so that times are in the order of the calls.
+		s.busy += now().Sub(s.start) - s.enteredAt
 	}
 }
 

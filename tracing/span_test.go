@@ -268,3 +268,56 @@ func TestNilSpan(t *testing.T) {
 		t.Error("a nil span has a valid span context")
 	}
 }
+
+// A span's context answers the logger and request lookups of its children
+// itself; what it answers must be what the context below holds: a later
+// WithLogger or Extract (closer to the child) still wins, and with no
+// logger in the context a child uses zap.L() as it is when the child starts.
+func TestSpanContextAnswersAsTheContextBelow(t *testing.T) {
+	localProvider(t)
+	var a, b, g1, g2 logtest.Buffer
+	created := func(out *logtest.Buffer) int { return strings.Count(out.String(), "SPAN_CREATED") }
+
+	ctx, root := Start(WithLogger(context.Background(), jsonlLogger(&a, true)), "root")
+	_, c1 := Start(ctx, "to-a")
+	_, c2 := Start(WithLogger(ctx, jsonlLogger(&b, true)), "to-b")
+	c1.End()
+	c2.End()
+	root.End()
+	if created(&a) != 2 || created(&b) != 1 {
+		t.Errorf("SPAN_CREATED lines: %d to a, %d to b; want 2 and 1\na: %s\nb: %s", created(&a), created(&b), a.String(), b.String())
+	}
+
+	restore := zap.ReplaceGlobals(jsonlLogger(&g1, true))
+	defer restore()
+	gctx, groot := Start(context.Background(), "global-root")
+	zap.ReplaceGlobals(jsonlLogger(&g2, true))
+	_, gchild := Start(gctx, "global-child")
+	gchild.End()
+	groot.End()
+	if created(&g1) != 1 || created(&g2) != 1 {
+		t.Errorf("SPAN_CREATED lines: %d to the first global, %d to the second; want 1 and 1", created(&g1), created(&g2))
+	}
+
+	r1 := &request{xRequestID: "first"}
+	r2 := &request{xRequestID: "second"}
+	rctx, rs := Start(withRequest(context.Background(), r1), "with-request")
+	if got := requestFrom(rctx); got != r1 {
+		t.Errorf("requestFrom(span ctx) = %v, want the stored request", got)
+	}
+	_, child := Start(rctx, "child")
+	if child.request != r1 {
+		t.Errorf("child's request = %v, want the parent's", child.request)
+	}
+	_, extracted := Start(withRequest(rctx, r2), "after-extract")
+	if extracted.request != r2 {
+		t.Errorf("request after a later Extract = %v, want that one", extracted.request)
+	}
+	bare, bs := Start(context.Background(), "no-request")
+	if got, _ := bare.Value(requestKey).(*request); got != nil {
+		t.Errorf("a span's context with no request answers %v", got)
+	}
+	for _, s := range []*Span{extracted, child, rs, bs} {
+		s.End()
+	}
+}
