@@ -158,10 +158,7 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 	if testClock != nil {
 		opts = append(opts, trace.WithTimestamp(testClock()))
 	}
-	log := s.ctxLog
-	if log == nil {
-		log = zap.L()
-	}
+	log := loggerFrom(&s.starting) // answered by s.ctxLog, else zap.L()
 	events := log.Core().Enabled(level) && eventsOn(log.Core())
 	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
 	if events {
