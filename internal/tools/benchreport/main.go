@@ -355,8 +355,8 @@ type machine struct {
 	numCPU    int
 }
 
-func writeReport(w io.Writer, o *benchOutput, m machine) {
-	ratios, allocs := evaluate(o)
+// writeMachine writes the list that says where and how the benchmarks ran.
+func writeMachine(w io.Writer, o *benchOutput, m machine) {
 	runs := 0
 	for _, b := range o.benchmarks {
 		runs = max(runs, len(b.runs))
@@ -365,12 +365,6 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	if cpu == "" {
 		cpu = "unknown (no cpu line in the benchmark output)"
 	}
-
-	fmt.Fprintln(w, "# Benchmarks")
-	fmt.Fprintln(w)
-	writeWrapped(w, "Written by `make bench` (internal/tools/benchreport) from the output of the "+
-		"benchmarks in "+joinList(benchSources())+", run together. Do not edit by hand.")
-	fmt.Fprintln(w)
 	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
 	fmt.Fprintf(w, "- CPU: %s\n", cpu)
 	fmt.Fprintf(w, "- OS/arch: %s/%s, %d CPUs (runtime.NumCPU), GOMAXPROCS %d\n", o.goos, o.goarch, m.numCPU, o.maxProcs)
@@ -380,6 +374,17 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	} else {
 		fmt.Fprintln(w, "- Runs per benchmark: 1")
 	}
+}
+
+func writeReport(w io.Writer, o *benchOutput, m machine) {
+	ratios, allocs := evaluate(o)
+
+	fmt.Fprintln(w, "# Benchmarks")
+	fmt.Fprintln(w)
+	writeWrapped(w, "Written by `make bench` (internal/tools/benchreport) from the output of the "+
+		"benchmarks in "+joinList(benchSources())+", run together. Do not edit by hand.")
+	fmt.Fprintln(w)
+	writeMachine(w, o, m)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "## Targets")
 	fmt.Fprintln(w)

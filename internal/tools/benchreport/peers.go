@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 )
 
 // The peers section of BENCHMARKS.md lies between these markers: `make
@@ -59,14 +58,6 @@ func ratioBelow(label, ours, baseline string, max float64) target {
 // writePeers writes the peers section, markers included.
 func writePeers(w io.Writer, o *benchOutput, m machine) {
 	s := peersSection
-	runs := 0
-	for _, b := range o.benchmarks {
-		runs = max(runs, len(b.runs))
-	}
-	cpu := o.cpu
-	if cpu == "" {
-		cpu = "unknown (no cpu line in the benchmark output)"
-	}
 	fmt.Fprintln(w, peersBegin)
 	fmt.Fprintln(w, "## "+s.title)
 	fmt.Fprintln(w)
@@ -74,11 +65,7 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 		"internal/benchmarks/peers_bench_test.go, a module of its own so that the peers "+
 		"stay out of dynlog's go.mod. `make bench` keeps this section as it stands.")
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "- Date: %s (UTC)\n", m.date.UTC().Format(time.DateOnly))
-	fmt.Fprintf(w, "- CPU: %s\n", cpu)
-	fmt.Fprintf(w, "- OS/arch: %s/%s, %d CPUs (runtime.NumCPU), GOMAXPROCS %d\n", o.goos, o.goarch, m.numCPU, o.maxProcs)
-	fmt.Fprintf(w, "- Go: %s\n", m.goVersion)
-	fmt.Fprintf(w, "- Runs per benchmark: %d; the tables show the median\n", runs)
+	writeMachine(w, o, m)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Median ns/op, and allocs/op in parentheses, of one call under b.RunParallel:")
 	fmt.Fprintln(w)
