@@ -57,37 +57,14 @@ func TestParseSeveralPackages(t *testing.T) {
 	if len(o.benchmarks) != 10 {
 		t.Fatalf("got %d benchmarks, want 10", len(o.benchmarks))
 	}
-	tests := []struct {
-		name       string
-		wantNs     float64
-		wantBytes  float64
-		wantAllocs float64
-	}{
+	cases := []medianCase{
 		{"BenchmarkEncoders/Static/zap-json", (305.0 + 306.1) / 2, 0, 0},
 		{"BenchmarkFilter/Disabled/zap", (5.118 + 5.126) / 2, 0, 0},
 		{"BenchmarkFilter/Disabled/unbound", (71.75 + 72.73) / 2, 0, 0},
 		{"BenchmarkFilter/Allowed/bound", (545.1 + 556.3) / 2, 192, 1},
 		{"BenchmarkFilter/Parse/50", (23420 + 20349) / 2.0, 19242, 68},
 	}
-	for _, tt := range tests {
-		b := o.lookup(tt.name)
-		if b == nil {
-			t.Errorf("%s: missing", tt.name)
-			continue
-		}
-		if len(b.runs) != 2 {
-			t.Errorf("%s: %d runs, want 2", tt.name, len(b.runs))
-		}
-		if got := median(b.ns()); !approx(got, tt.wantNs) {
-			t.Errorf("%s: median ns/op = %v, want %v", tt.name, got, tt.wantNs)
-		}
-		if got := median(b.bytes()); !approx(got, tt.wantBytes) {
-			t.Errorf("%s: median B/op = %v, want %v", tt.name, got, tt.wantBytes)
-		}
-		if got := median(b.allocs()); !approx(got, tt.wantAllocs) {
-			t.Errorf("%s: median allocs/op = %v, want %v", tt.name, got, tt.wantAllocs)
-		}
-	}
+	checkMedians(t, o, 2, cases)
 }
 
 func TestEvaluateFilterSample(t *testing.T) {

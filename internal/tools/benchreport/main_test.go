@@ -122,25 +122,35 @@ func TestParseSample(t *testing.T) {
 	if len(o.benchmarks) != 10 {
 		t.Fatalf("got %d benchmarks, want 10", len(o.benchmarks))
 	}
-	tests := []struct {
-		name       string
-		wantNs     float64
-		wantBytes  float64
-		wantAllocs float64
-	}{
+	cases := []medianCase{
 		{"BenchmarkEncoders/TenContext/zap-json", (325.4 + 459.1) / 2, 0, 0},
 		{"BenchmarkEncoders/TenContext/vllm", (1533 + 1903) / 2, (1472 + 1473) / 2.0, 2},
 		{"BenchmarkEncoders/Static/zap-console", (744.0 + 795.4) / 2, 56, 3},
 		{"BenchmarkEncoders/Static/vllm", (458.0 + 620.8) / 2, 64, 1},
 	}
-	for _, tt := range tests {
+	checkMedians(t, o, 2, cases)
+}
+
+// A medianCase is a benchmark of a parsed sample and its expected medians.
+type medianCase struct {
+	name       string
+	wantNs     float64
+	wantBytes  float64
+	wantAllocs float64
+}
+
+// checkMedians checks that each case's benchmark was parsed with runs runs
+// and the expected medians of ns/op, B/op and allocs/op.
+func checkMedians(t *testing.T, o *benchOutput, runs int, cases []medianCase) {
+	t.Helper()
+	for _, tt := range cases {
 		b := o.lookup(tt.name)
 		if b == nil {
 			t.Errorf("%s: missing", tt.name)
 			continue
 		}
-		if len(b.runs) != 2 {
-			t.Errorf("%s: %d runs, want 2", tt.name, len(b.runs))
+		if len(b.runs) != runs {
+			t.Errorf("%s: %d runs, want %d", tt.name, len(b.runs), runs)
 		}
 		if got := median(b.ns()); !approx(got, tt.wantNs) {
 			t.Errorf("%s: median ns/op = %v, want %v", tt.name, got, tt.wantNs)
