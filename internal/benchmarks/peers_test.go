@@ -1,23 +1,11 @@
 package benchmarks
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/dynlog/dynlog/internal/logtest"
 )
-
-// lockedBuffer is a writer the loggers can share across goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
 
 // TestPeersLogAlike: every logger of the suite, in every scenario, writes
 // one line with the message, the caller (but zap-nocaller and
@@ -28,9 +16,9 @@ func TestPeersLogAlike(t *testing.T) {
 	for _, p := range peers {
 		for _, s := range scenarios {
 			t.Run(s.name+"/"+p.name, func(t *testing.T) {
-				var w lockedBuffer
+				var w logtest.Buffer
 				s.call(p.build(t, &w))()
-				out := w.buf.String()
+				out := w.String()
 				if strings.HasPrefix(s.name, "Disabled") {
 					if out != "" {
 						t.Fatalf("a disabled call wrote %q", out)
@@ -63,14 +51,14 @@ func TestPeersLogAlike(t *testing.T) {
 // TestZapFloorRejectsInEnabled: the floor's disabled calls stop at Enabled,
 // as the others' do, and write nothing.
 func TestZapFloorRejectsInEnabled(t *testing.T) {
-	var w lockedBuffer
+	var w logtest.Buffer
 	c := zapFloor.build(t, &w)
 	for _, s := range scenarios {
 		if strings.HasPrefix(s.name, "Disabled") {
 			s.call(c)()
 		}
 	}
-	if w.buf.Len() != 0 {
-		t.Fatalf("the floor wrote %q", w.buf.String())
+	if w.Len() != 0 {
+		t.Fatalf("the floor wrote %q", w.String())
 	}
 }
