@@ -7,7 +7,7 @@ package main
 // call with no filter core, and a 50-directive spec parsed within 50 µs.
 var filterSection = section{
 	title:   "Filter (issue 3)",
-	sources: []string{"filter/filter_bench_test.go"},
+	sources: []string{"filter/filter_bench_test.go", "core/new_bench_test.go"},
 	prefix:  "BenchmarkFilter/",
 	intro: []string{
 		"From filter/filter_bench_test.go. Ratio is the filter's median ns/op over",
@@ -31,6 +31,10 @@ var filterSection = section{
 		lead:  "The same floor with zap's default clock",
 		bench: "Disabled/zap-check-timenow",
 		about: "as zap-check, reading time.Now",
+	}, {
+		lead:  "Filtered-out call, unbound name, through core.New's logger",
+		bench: "BenchmarkNew/Disabled/unbound",
+		about: "as unbound, on the logger core.New returns: every core it installs, and its clock",
 	}, {
 		lead:  "Filtered-out call, unbound name, zap's default clock",
 		bench: "Disabled/unbound-timenow",

@@ -206,3 +206,13 @@ func TestFormatBound(t *testing.T) {
 		}
 	}
 }
+
+// A note or target may name a benchmark of another file in full.
+func TestBenchNameFullOrPrefixed(t *testing.T) {
+	if got := filterSection.benchName("Disabled/zap"); got != "BenchmarkFilter/Disabled/zap" {
+		t.Errorf("benchName(Disabled/zap) = %q", got)
+	}
+	if got := filterSection.benchName("BenchmarkNew/Disabled/unbound"); got != "BenchmarkNew/Disabled/unbound" {
+		t.Errorf("benchName(BenchmarkNew/Disabled/unbound) = %q", got)
+	}
+}

@@ -131,7 +131,15 @@ func (r targetResult) met() bool {
 	return r.value() <= r.max
 }
 
-func (s section) benchName(name string) string { return s.prefix + name }
+// benchName is the full name of a benchmark of the section: name with the
+// section's prefix, unless name is already a full name (a benchmark of
+// another file that belongs in this section).
+func (s section) benchName(name string) string {
+	if strings.HasPrefix(name, "Benchmark") {
+		return name
+	}
+	return s.prefix + name
+}
 
 func (s section) evaluate(o *benchOutput) []targetResult {
 	results := make([]targetResult, len(s.targets))
