@@ -10,7 +10,8 @@ var filterSection = section{
 	sources: []string{"filter/filter_bench_test.go", "core/new_bench_test.go"},
 	prefix:  "BenchmarkFilter/",
 	intro: []string{
-		"From filter/filter_bench_test.go. Ratio is the filter's median ns/op over",
+		"From filter/filter_bench_test.go (and core/new_bench_test.go for the call",
+		"through core.New's logger). Ratio is the filter's median ns/op over",
 		"plain zap's, same call, same inner core; a bound in ns is on the median itself.",
 	},
 	targets: []target{
