@@ -19,14 +19,15 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// goldenDir is ../shared/golden beside the checkout, as CI lays it out.
-const goldenDir = "../../shared/golden"
+// goldenDir holds reference bytes printed by Dynamo and vLLM themselves;
+// testdata/golden/README.md says where each file comes from.
+const goldenDir = "testdata/golden"
 
 func goldenLines(t *testing.T, name string) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(goldenDir, name))
 	if err != nil {
-		t.Fatalf("golden file missing (CI puts ../shared beside the checkout): %v", err)
+		t.Fatalf("golden file missing: %v", err)
 	}
 	lines := strings.SplitAfter(string(b), "\n")
 	if lines[len(lines)-1] == "" {
