@@ -64,10 +64,18 @@
 // # Tracing
 //
 // Both presets put package tracing's core in the logger: lines given
-// tracing.Ctx(ctx) carry the span keys, and spans print SPAN_CREATED and
-// SPAN_CLOSED when DYN_LOGGING_SPAN_EVENTS is true, or, when it is unset,
-// when the TOML span_events says so, or else in the JSONL layout only (New;
-// NewVLLM prints them only when the variable is true). StartTracing reads
+// tracing.Ctx(ctx) carry the span keys. Spans print lifecycle events as
+// today's Dynamo does: only when DYN_LOGGING_SPAN_EVENTS (else the TOML
+// span_events) is true; in JSONL SPAN_FIRST_ENTRY and SPAN_CLOSED with
+// time.busy_us, time.idle_us and time.duration_us; in the readable layout
+// tracing-subscriber's "span_event: SPAN_FIRST_ENTRY" and "close
+// time.busy=… time.idle=…", and only while trace context is on
+// (DYN_LOGGING_JSONL true under DYN_LOGGING_CONSOLE_FORMAT=readable, the
+// TOML format "jsonl", or OTEL_EXPORT_ENABLED), as in Dynamo. NewVLLM
+// prints the JSONL form when the variable is true.
+// DYN_LOGGING_SPAN_EVENTS_LAYOUT=2025 (TOML span_events_layout = "2025")
+// brings back the layout of Dynamo's 2025 logging guide: SPAN_CREATED and
+// SPAN_CLOSED in both layouts, on by default in JSONL. StartTracing reads
 // OTEL_EXPORT_ENABLED, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT,
 // OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL, OTEL_SERVICE_NAME and
 // OTEL_TRACES_SAMPLE_RATIO and sets up the provider spans use (OTLP over

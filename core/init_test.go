@@ -50,7 +50,7 @@ func runInitChild(t *testing.T, vars ...string) (stderr string, err error) {
 // Dynamo's message.
 func TestInit(t *testing.T) {
 	rx := otlptest.NewGRPCReceiver(t)
-	stderr, err := runInitChild(t, "DYN_LOGGING_JSONL=1", "OTEL_EXPORT_ENABLED=1",
+	stderr, err := runInitChild(t, "DYN_LOGGING_JSONL=1", "DYN_LOGGING_SPAN_EVENTS=1", "OTEL_EXPORT_ENABLED=1",
 		"OTEL_EXPORTER_OTLP_ENDPOINT="+rx.Endpoint(), "OTEL_SERVICE_NAME=init-test", "DYN_LOG=info")
 	if err != nil {
 		t.Fatalf("child: %v\n%s", err, stderr)
@@ -67,7 +67,7 @@ func TestInit(t *testing.T) {
 	for _, l := range lines {
 		msgs = append(msgs, l["message"].(string))
 	}
-	want := []string{"OpenTelemetry OTLP export enabled", "SPAN_CREATED", "hello", "SPAN_CLOSED"}
+	want := []string{"OpenTelemetry OTLP export enabled", "SPAN_FIRST_ENTRY", "hello", "SPAN_CLOSED"}
 	if strings.Join(msgs, "|") != strings.Join(want, "|") {
 		t.Fatalf("messages %q, want %q\n%s", msgs, want, stderr)
 	}

@@ -71,16 +71,81 @@ func New(opts ...Option) (*zap.Logger, error) {
 	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl)), nil
 }
 
-// spanEvents applies DYN_LOGGING_SPAN_EVENTS, then the TOML span_events,
-// then the layout's default: on in JSONL, off in readable (DESIGN §8).
-func (c config) spanEvents(fc fileConfig, jsonl bool) bool {
+// The values of DYN_LOGGING_SPAN_EVENTS_LAYOUT and the TOML
+// span_events_layout: which generation of Dynamo's span events to print.
+const (
+	spanLayoutDynamo = "dynamo" // today's: SPAN_FIRST_ENTRY, off unless asked for
+	spanLayout2025   = "2025"   // the 2025 guide's: SPAN_CREATED, on in JSONL
+)
+
+// spanEvents decides which span events the loggers of New print.
+//
+// Today's Dynamo (the default) prints them only when DYN_LOGGING_SPAN_EVENTS
+// (else the TOML span_events) is true: SPAN_FIRST_ENTRY and SPAN_CLOSED in
+// JSONL; in the readable layout tracing-subscriber's own events, and only
+// while trace context is on, as Dynamo decides it: DYN_LOGGING_JSONL true
+// (with DYN_LOGGING_CONSOLE_FORMAT=readable), the TOML format "jsonl", or
+// OTLP export (OTEL_EXPORT_ENABLED).
+//
+// DYN_LOGGING_SPAN_EVENTS_LAYOUT=2025 (else the TOML span_events_layout)
+// brings back the 2025 guide's layout: SPAN_CREATED and SPAN_CLOSED in both
+// layouts, on by default in JSONL and off in readable, the switch as above.
+func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
+	on, set := false, false
 	if v, ok := c.env("DYN_LOGGING_SPAN_EVENTS"); ok {
-		return env.Bool(v)
+		on, set = env.Bool(v), true
+	} else if fc.SpanEvents != nil {
+		on, set = *fc.SpanEvents, true
 	}
-	if fc.SpanEvents != nil {
-		return *fc.SpanEvents
+	if c.spanLayout(fc) == spanLayout2025 {
+		if on || (!set && jsonl) {
+			return tracing.Events2025
+		}
+		return tracing.EventsOff
 	}
-	return jsonl
+	switch {
+	case !on:
+		return tracing.EventsOff
+	case jsonl:
+		return tracing.EventsDynamo
+	case env.Bool(c.getenv("DYN_LOGGING_JSONL")),
+		fc.Format != nil && *fc.Format == "jsonl",
+		env.Bool(c.getenv("OTEL_EXPORT_ENABLED")):
+		return tracing.EventsReadable
+	}
+	return tracing.EventsOff
+}
+
+// vllmSpanEvents is the span events of NewVLLM: off unless
+// DYN_LOGGING_SPAN_EVENTS is true, then Dynamo's JSONL events (or the 2025
+// guide's, as New's layout setting says), their fields appended as the vLLM
+// layout appends any.
+func (c config) vllmSpanEvents() tracing.SpanEvents {
+	switch {
+	case !env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS")):
+		return tracing.EventsOff
+	case c.spanLayout(fileConfig{}) == spanLayout2025:
+		return tracing.Events2025
+	}
+	return tracing.EventsDynamo
+}
+
+// spanLayout is DYN_LOGGING_SPAN_EVENTS_LAYOUT when it is set, else the TOML
+// span_events_layout, else today's. A value that is neither is reported and
+// today's layout used.
+func (c config) spanLayout(fc fileConfig) string {
+	if v, ok := c.env("DYN_LOGGING_SPAN_EVENTS_LAYOUT"); ok {
+		switch w := strings.ToLower(strings.TrimSpace(v)); w {
+		case spanLayoutDynamo, spanLayout2025:
+			return w
+		}
+		c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT=%q is neither %q nor %q; using %q", v, spanLayoutDynamo, spanLayout2025, spanLayoutDynamo))
+		return spanLayoutDynamo
+	}
+	if fc.SpanEventsLayout != nil {
+		return *fc.SpanEventsLayout
+	}
+	return spanLayoutDynamo
 }
 
 // loadTOML reads the TOML layers New uses.
@@ -203,7 +268,7 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 
 // build is a preset's logger: the encoder and sink, with around's cores,
 // and the caller on every line.
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents) *zap.Logger {
 	core := c.around(a, spanEvents)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 }
@@ -211,13 +276,13 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 // around returns what every preset puts around its sink core: the OTLP log
 // export beside it when OTEL_LOGS_EXPORTER=otlp, then the tracing core, the
 // once-only core and the filter gate outermost (DESIGN §1).
-func (c config) around(a *filter.Atomic, spanEvents bool) func(zapcore.Core) zapcore.Core {
+func (c config) around(a *filter.Atomic, spanEvents tracing.SpanEvents) func(zapcore.Core) zapcore.Core {
 	dedupOpts := c.dedupOptions() // now, so that a bad rank is reported once
 	return func(sink zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			sink = zapcore.NewTee(sink, lc)
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, spanEvents), dedupOpts...), a)
+		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, spanEvents), dedupOpts...), a)
 	}
 }
 

@@ -22,13 +22,15 @@ import (
 // level is any word filter.ParseLevel takes), and the numbers in File are not
 // negative.
 type fileConfig struct {
-	LogLevel   *string           `toml:"log_level"`
-	Format     *string           `toml:"format"` // "readable" or "jsonl"
-	LocalTZ    *bool             `toml:"local_tz"`
-	SpanEvents *bool             `toml:"span_events"`
-	ANSI       *string           `toml:"ansi"` // "auto", "always" or "never"
-	LogFilters map[string]string `toml:"log_filters"`
-	File       *fileSection      `toml:"file"` // non-nil if any file has a [file] table
+	LogLevel   *string `toml:"log_level"`
+	Format     *string `toml:"format"` // "readable" or "jsonl"
+	LocalTZ    *bool   `toml:"local_tz"`
+	SpanEvents *bool   `toml:"span_events"`
+	// SpanEventsLayout is "dynamo" (today's) or "2025" (the 2025 guide's).
+	SpanEventsLayout *string           `toml:"span_events_layout"`
+	ANSI             *string           `toml:"ansi"` // "auto", "always" or "never"
+	LogFilters       map[string]string `toml:"log_filters"`
+	File             *fileSection      `toml:"file"` // non-nil if any file has a [file] table
 
 	// Sources names the file each value came from, by dotted key:
 	// "log_level", "file.path", "log_filters." + the target as written.
@@ -125,6 +127,7 @@ func (c *fileConfig) merge(doc fileConfig, path string) {
 	overrideFrom(c, &c.Format, doc.Format, "format", path)
 	overrideFrom(c, &c.LocalTZ, doc.LocalTZ, "local_tz", path)
 	overrideFrom(c, &c.SpanEvents, doc.SpanEvents, "span_events", path)
+	overrideFrom(c, &c.SpanEventsLayout, doc.SpanEventsLayout, "span_events_layout", path)
 	overrideFrom(c, &c.ANSI, doc.ANSI, "ansi", path)
 	for target, level := range doc.LogFilters {
 		if c.LogFilters == nil {
@@ -195,6 +198,9 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 	if c.ANSI != nil {
 		word(c.ANSI, "ansi", "mode", "auto", "always", "never")
 	}
+	if c.SpanEventsLayout != nil {
+		word(c.SpanEventsLayout, "span_events_layout", "layout", spanLayoutDynamo, spanLayout2025)
+	}
 	for target, v := range c.LogFilters {
 		level(&v, "log_filters", target)
 		c.LogFilters[target] = v
@@ -221,13 +227,14 @@ func wantList(words []string) string {
 // holds, as error messages name it. [log_filters] takes any key.
 var (
 	topLevelTypes = map[string]string{
-		"log_level":   "a string",
-		"format":      "a string",
-		"local_tz":    "a boolean",
-		"span_events": "a boolean",
-		"ansi":        "a string",
-		"log_filters": "a table",
-		"file":        "a table",
+		"log_level":          "a string",
+		"format":             "a string",
+		"local_tz":           "a boolean",
+		"span_events":        "a boolean",
+		"span_events_layout": "a string",
+		"ansi":               "a string",
+		"log_filters":        "a table",
+		"file":               "a table",
 	}
 	fileTypes = map[string]string{
 		"path":         "a string",

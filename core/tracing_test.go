@@ -11,33 +11,67 @@ import (
 	"github.com/dynlog/dynlog/tracing"
 )
 
-// TestSpanEventsSetting: DYN_LOGGING_SPAN_EVENTS, then the TOML
-// span_events, then the layout (on in JSONL, off in readable).
+// TestSpanEventsSetting: which span events core.New and NewVLLM print, from
+// DYN_LOGGING_SPAN_EVENTS, the TOML span_events, the layout, whether trace
+// context is on (readable), and the generation
+// (DYN_LOGGING_SPAN_EVENTS_LAYOUT, TOML span_events_layout).
 func TestSpanEventsSetting(t *testing.T) {
 	dir := t.TempDir()
-	tomlOn := filepath.Join(dir, "on.toml")
-	if err := os.WriteFile(tomlOn, []byte("span_events = true\n"), 0o644); err != nil {
-		t.Fatal(err)
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
-	vllmJSON := filepath.Join(dir, "vllm.json")
-	if err := os.WriteFile(vllmJSON, []byte(`{"encoding": "dynamo-jsonl"}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	tomlOn := write("on.toml", "span_events = true\n")
+	toml2025 := write("2025.toml", "span_events_layout = \"2025\"\n")
+	tomlJSONL := write("jsonl.toml", "format = \"jsonl\"\nspan_events = true\n")
+	vllmJSON := write("vllm.json", `{"encoding": "dynamo-jsonl"}`)
+
+	// What a span prints: none, today's JSONL events, tracing-subscriber's
+	// readable ones, or the 2025 guide's.
+	const (
+		none     = "none"
+		today    = "SPAN_FIRST_ENTRY|SPAN_CLOSED"
+		readable = "span_event: SPAN_FIRST_ENTRY|: close time.busy="
+		y2025    = "SPAN_CREATED|SPAN_CLOSED"
+	)
 	for _, tc := range []struct {
 		name string
 		vars map[string]string
-		want bool
+		want string
 	}{
-		{"readable default", nil, false},
-		{"jsonl default", map[string]string{"DYN_LOGGING_JSONL": "1"}, true},
-		{"readable, variable on", map[string]string{"DYN_LOGGING_SPAN_EVENTS": "yes"}, true},
-		{"jsonl, variable off", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "0"}, false},
-		{"readable, TOML on", map[string]string{"DYN_LOGGING_CONFIG_PATH": tomlOn}, true},
-		{"TOML on, variable off", map[string]string{"DYN_LOGGING_CONFIG_PATH": tomlOn, "DYN_LOGGING_SPAN_EVENTS": "false"}, false},
-		{"vLLM off by default", map[string]string{"vllm": ""}, false},
-		{"vLLM, variable on", map[string]string{"vllm": "", "DYN_LOGGING_SPAN_EVENTS": "1"}, true},
-		{"vLLM config file", map[string]string{"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON}, false},
-		{"vLLM config file, variable on", map[string]string{"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON, "DYN_LOGGING_SPAN_EVENTS": "1"}, true},
+		{"readable default", nil, none},
+		{"jsonl default", map[string]string{"DYN_LOGGING_JSONL": "1"}, none},
+		{"jsonl, variable on", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "yes"}, today},
+		{"jsonl, variable off", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "0"}, none},
+		{"readable, variable on, no trace context", map[string]string{"DYN_LOGGING_SPAN_EVENTS": "1"}, none},
+		{"readable console over JSONL, variable on", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONSOLE_FORMAT": "readable", "DYN_LOGGING_SPAN_EVENTS": "1"}, readable},
+		{"readable with OTLP export, variable on", map[string]string{
+			"OTEL_EXPORT_ENABLED": "true", "DYN_LOGGING_SPAN_EVENTS": "1"}, readable},
+		{"readable console over TOML jsonl, TOML on", map[string]string{
+			"DYN_LOGGING_CONFIG_PATH": tomlJSONL, "DYN_LOGGING_CONSOLE_FORMAT": "readable"}, readable},
+		{"jsonl, TOML on", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONFIG_PATH": tomlOn}, today},
+		{"jsonl, TOML on, variable off", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONFIG_PATH": tomlOn, "DYN_LOGGING_SPAN_EVENTS": "false"}, none},
+		{"2025: jsonl default", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"}, y2025},
+		{"2025: readable default", map[string]string{"DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"}, none},
+		{"2025: readable, variable on", map[string]string{
+			"DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025", "DYN_LOGGING_SPAN_EVENTS": "1"}, y2025},
+		{"2025: jsonl, variable off", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": " 2025 ", "DYN_LOGGING_SPAN_EVENTS": "off"}, none},
+		{"2025 from TOML: jsonl default", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONFIG_PATH": toml2025}, y2025},
+		{"variable over TOML layout", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONFIG_PATH": toml2025, "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "Dynamo"}, none},
+		{"vLLM off by default", map[string]string{"vllm": ""}, none},
+		{"vLLM, variable on", map[string]string{"vllm": "", "DYN_LOGGING_SPAN_EVENTS": "1"}, today},
+		{"vLLM, variable on, 2025", map[string]string{
+			"vllm": "", "DYN_LOGGING_SPAN_EVENTS": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"}, y2025},
+		{"vLLM config file", map[string]string{"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON}, none},
+		{"vLLM config file, variable on", map[string]string{
+			"vllm": "", "VLLM_LOGGING_CONFIG_PATH": vllmJSON, "DYN_LOGGING_SPAN_EVENTS": "1"}, today},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			newLogger := core.New
@@ -48,11 +82,54 @@ func TestSpanEventsSetting(t *testing.T) {
 			ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.log), "op")
 			b.log.Info("inside", tracing.Ctx(ctx))
 			span.End()
-			got := strings.Count(b.out.String(), "SPAN_CREATED") == 1 && strings.Count(b.out.String(), "SPAN_CLOSED") == 1
-			if got != tc.want || !strings.Contains(b.out.String(), "inside") {
-				t.Errorf("span events printed: %v, want %v; output:\n%s", got, tc.want, b.out.String())
+			out := b.out.String()
+			got := none
+			for _, kind := range []string{today, readable, y2025} {
+				open, close, _ := strings.Cut(kind, "|")
+				if strings.Count(out, open) == 1 && strings.Count(out, close) == 1 {
+					got = kind
+				}
+			}
+			if got == none && strings.Contains(out, "SPAN_") {
+				got = "an unexpected form"
+			}
+			if got != tc.want || !strings.Contains(out, "inside") {
+				t.Errorf("span events: %s, want %s; output:\n%s", got, tc.want, out)
 			}
 		})
+	}
+}
+
+// TestSpanEventsLayoutTypo: a DYN_LOGGING_SPAN_EVENTS_LAYOUT that is not a
+// layout is reported, and today's layout is used; a bad TOML value is an
+// error naming the file, line and column.
+func TestSpanEventsLayoutTypo(t *testing.T) {
+	b := build(t, core.New, map[string]string{
+		"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2024"})
+	want := `dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT="2024" is neither "dynamo" nor "2025"; using "dynamo"` + "\n"
+	if b.err.String() != want {
+		t.Errorf("error output %q, want %q", b.err.String(), want)
+	}
+	ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.log), "op")
+	_ = ctx
+	span.End()
+	if !strings.Contains(b.out.String(), `"message":"SPAN_FIRST_ENTRY"`) {
+		t.Errorf("today's events missing after a bad layout: %s", b.out.String())
+	}
+
+	path := filepath.Join(t.TempDir(), "bad.toml")
+	if err := os.WriteFile(path, []byte("log_level = \"info\"\nspan_events_layout = \"2024\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := core.New(core.WithSystemConfig(""), core.WithEnv(func(k string) (string, bool) {
+		if k == "DYN_LOGGING_CONFIG_PATH" {
+			return path, true
+		}
+		return "", false
+	}))
+	wantErr := path + `:2:22: span_events_layout: unknown layout "2024" (want dynamo or 2025)`
+	if err == nil || !strings.Contains(err.Error(), wantErr) {
+		t.Errorf("error %v, want one containing %q", err, wantErr)
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -75,7 +74,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), false), nil
+		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), tracing.EventsOff), nil
 	}
 
 	level := zapcore.InfoLevel
@@ -106,7 +105,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		encoder.WithRelativePaths(relPaths),
 		encoder.WithLocation(c.location), // nil: time.Local
 	)
-	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))), nil
+	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents()), nil
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
@@ -190,8 +189,7 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	spanEvents := env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))
-	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), spanEvents)))
+	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), c.vllmSpanEvents())))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)

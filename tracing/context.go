@@ -38,7 +38,7 @@ func Ctx(ctx context.Context) zap.Field {
 	return encoder.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx)))
 }
 
-// WithLogger returns a context whose spans write their SPAN_CREATED and
+// WithLogger returns a context whose spans write their SPAN_FIRST_ENTRY and
 // SPAN_CLOSED events to log, under log's name as their target. Without it
 // they go to zap.L(), which core.Init sets.
 func WithLogger(ctx context.Context, log *zap.Logger) context.Context {

@@ -2,26 +2,73 @@ package tracing
 
 import "go.uber.org/zap/zapcore"
 
-// tracingCore is the tracing core of DESIGN §1, between the once-only core
-// and the encoder's core. Lines carry their span through Ctx; what the core
-// adds is the span-event switch of DESIGN §8 (DYN_LOGGING_SPAN_EVENTS) for
-// the loggers built on it.
+// SpanEvents says which lifecycle events spans print, and in which form,
+// through the loggers built on a tracing core (see NewEventCore).
+type SpanEvents int
+
+const (
+	// EventsOff: spans print no events. Dynamo's default.
+	EventsOff SpanEvents = iota
+	// EventsDynamo is today's Dynamo JSONL form: SPAN_FIRST_ENTRY when the
+	// span is first entered and SPAN_CLOSED when it ends, at the span's
+	// level and target; SPAN_CLOSED carries the integers time.busy_us,
+	// time.idle_us and time.duration_us.
+	EventsDynamo
+	// EventsReadable is tracing-subscriber's form, which Dynamo's readable
+	// layout prints: SPAN_FIRST_ENTRY under the target "span_event", and at
+	// the end "close" under the span's target with the durations
+	// time.busy and time.idle written as tracing-subscriber writes them
+	// ("29.6µs", "131µs", "2.00s").
+	EventsReadable
+	// Events2025 is the form of Dynamo's 2025 logging guide: SPAN_CREATED
+	// when the span starts and SPAN_CLOSED as in EventsDynamo.
+	Events2025
+)
+
+// String names the form: off, dynamo, readable or 2025.
+func (e SpanEvents) String() string {
+	switch e {
+	case EventsOff:
+		return "off"
+	case EventsDynamo:
+		return "dynamo"
+	case EventsReadable:
+		return "readable"
+	case Events2025:
+		return "2025"
+	}
+	return "SpanEvents(?)"
+}
+
+// tracingCore is the tracing core, between the once-only core and the
+// encoder's core. Lines carry their span through Ctx; what the core adds is
+// which span events the loggers built on it print.
 type tracingCore struct {
 	inner  zapcore.Core
-	events bool
+	events SpanEvents
 }
 
 var _ zapcore.Core = (*tracingCore)(nil)
 
 // NewCore wraps inner with the tracing core. Spans whose events go to a
-// logger built on it (see WithLogger) print SPAN_CREATED and SPAN_CLOSED
-// only if spanEvents is true; they look the switch up when they start, so
+// logger built on it (see WithLogger) print SPAN_FIRST_ENTRY and
+// SPAN_CLOSED (EventsDynamo) if spanEvents is true, and nothing if it is
+// false. NewEventCore chooses the form.
+func NewCore(inner zapcore.Core, spanEvents bool) zapcore.Core {
+	if spanEvents {
+		return NewEventCore(inner, EventsDynamo)
+	}
+	return NewEventCore(inner, EventsOff)
+}
+
+// NewEventCore wraps inner with the tracing core, whose loggers' spans print
+// the events of the given form. Spans look the form up when they start, so
 // that with events off a span costs no event at all. A logger without a
-// tracing core prints span events. Spans find the core through the cores
+// tracing core prints EventsDynamo. Spans find the core through the cores
 // around it that have an Unwrap() zapcore.Core method, as this module's
 // filter and once-only cores do.
-func NewCore(inner zapcore.Core, spanEvents bool) zapcore.Core {
-	return &tracingCore{inner: inner, events: spanEvents}
+func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
+	return &tracingCore{inner: inner, events: events}
 }
 
 // Unwrap is the core inside.
@@ -35,21 +82,40 @@ func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {
 	return &tracingCore{inner: c.inner.With(fields), events: c.events}
 }
 
-// Check hands the entry to the inner core, which adds itself: the tracing
-// core has nothing to do at Write.
+// Check hands the entry to the inner core, which adds itself; but a span
+// event this core prints in another form than it is written in passes
+// through the core's Write, which rewrites it.
 func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.events != EventsDynamo && isEventMessage(ent.Message) {
+		if c.inner.Enabled(ent.Level) {
+			return ce.AddCore(ent, c)
+		}
+		return ce
+	}
 	return c.inner.Check(ent, ce)
 }
 
+// Write rewrites a span event into the core's form (or drops it, when the
+// core prints none); other lines go to the inner core unchanged.
 func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.events != EventsDynamo && isEventMessage(ent.Message) {
+		if m := markOf(fields); m != nil {
+			var ok bool
+			if ent, fields, ok = rewriteEvent(c.events, m, ent, fields); !ok {
+				return nil
+			}
+		}
+	}
 	return c.inner.Write(ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
-// eventsOn reports whether spans print their events through a logger with
-// core c: the switch of the first tracing core inside it, else true.
-func eventsOn(c zapcore.Core) bool {
+// eventsOf is the form of span events a logger with core c prints: the
+// first tracing core's inside it, else EventsDynamo (a logger without a
+// tracing core, or one whose cores are a tee, whose tracing cores decide
+// each for itself).
+func eventsOf(c zapcore.Core) SpanEvents {
 	for c != nil {
 		switch t := c.(type) {
 		case *tracingCore:
@@ -57,8 +123,8 @@ func eventsOn(c zapcore.Core) bool {
 		case interface{ Unwrap() zapcore.Core }:
 			c = t.Unwrap()
 		default:
-			return true
+			return EventsDynamo
 		}
 	}
-	return true
+	return EventsDynamo
 }

@@ -1,7 +1,7 @@
 // Package tracing puts OpenTelemetry trace context in zap lines the way
 // NVIDIA Dynamo does (DESIGN §4, §5, §9): trace_id, span_id, parent_id and
-// x_request_id on every line inside a request, SPAN_CREATED and SPAN_CLOSED
-// lifecycle events with busy, idle and total microseconds, W3C propagation
+// x_request_id on every line inside a request, SPAN_FIRST_ENTRY and
+// SPAN_CLOSED lifecycle events with busy, idle and total microseconds, W3C propagation
 // between services, and OTLP export of the same spans.
 //
 //	ctx, span := tracing.Start(ctx, "kv_router.select_worker", zap.Int("workers", n))
@@ -32,15 +32,15 @@
 // provider that exports nothing when none is set, so that lines still carry
 // real IDs. The span is entered when it starts; Exit and Enter carve out the
 // time it waits and Wait(fn) runs fn as waiting time; End closes it. With
-// span events on, SPAN_CREATED is written at Start and SPAN_CLOSED at End,
-// with integer time.busy_us, time.idle_us and time.duration_us, where
-// busy + idle = duration exactly (each truncated to microseconds, idle the
-// difference). Events are written at the span's level, with its call site
-// (Start's caller) and its target, through the logger of the context
-// (WithLogger) or zap.L(), so the filter passes or drops them like any
-// line. End a span with Span.End: ending its OpenTelemetry span directly
-// (trace.SpanFromContext(ctx).End()) ends the export but writes no
-// SPAN_CLOSED.
+// span events on, SPAN_FIRST_ENTRY is written at Start (its first entry)
+// and SPAN_CLOSED at End, with integer time.busy_us, time.idle_us and
+// time.duration_us, where busy + idle = duration exactly (each truncated to
+// microseconds, idle the difference). Events are written at the span's
+// level, with its call site (Start's caller) and its target, through the
+// logger of the context (WithLogger) or zap.L(), so the filter passes or
+// drops them like any line. End a span with Span.End: ending its
+// OpenTelemetry span directly (trace.SpanFromContext(ctx).End()) ends the
+// export but writes no SPAN_CLOSED.
 //
 // Spans made through the OpenTelemetry API get events from the span
 // processor: INFO, no call site, their attributes at start as fields, busy
@@ -48,14 +48,28 @@
 // SDK: Start still logs their IDs and events, the processor never sees
 // them.
 //
-// # Span events on or off
+// # Span events: on, off, and in which form
 //
-// NewCore wraps a logger's core with the switch of DESIGN §8
-// (DYN_LOGGING_SPAN_EVENTS: on in JSONL and off in readable unless set);
-// core.New builds it in. Spans look the switch up when they start, through
-// the cores around it (this module's cores have an Unwrap method), so with
-// events off a span writes and formats nothing. A logger without a tracing
-// core prints span events.
+// NewEventCore wraps a logger's core with the form of span events its
+// loggers print (core.New builds it in from DYN_LOGGING_SPAN_EVENTS and
+// DYN_LOGGING_SPAN_EVENTS_LAYOUT):
+//
+//   - EventsOff: none, today's Dynamo default.
+//   - EventsDynamo: SPAN_FIRST_ENTRY and SPAN_CLOSED, as above (NewCore
+//     with true; a logger without a tracing core prints these).
+//   - EventsReadable: tracing-subscriber's, as Dynamo's readable layout
+//     prints them: SPAN_FIRST_ENTRY under the target span_event (filtered,
+//     though, under the span's target, as the close is), and at the end
+//     "close time.busy=29.6µs time.idle=25.7µs" under the span's target,
+//     each duration in ns, µs, ms or s with 2 decimals below 10, 1 below
+//     100 and none below 1000 of its unit.
+//   - Events2025: the layout of Dynamo's 2025 logging guide, SPAN_CREATED
+//     at the start instead of SPAN_FIRST_ENTRY.
+//
+// Spans look the form up when they start, so that with events off a span
+// writes and formats nothing. Each tracing core rewrites the events that
+// pass through it into its own form, so a logger whose core is a tee of
+// several (a readable console and a JSONL file) prints each sink's form.
 //
 // # Propagation
 //

@@ -130,7 +130,8 @@ func withGoldenCallSite(t *testing.T, got, want string) string {
 	return callSiteRE.ReplaceAllLiteralString(got, site)
 }
 
-// TestGoldenSpanLines reproduces the span lines of golden/dynamo/jsonl.txt
+// TestGoldenSpanLines reproduces the span lines of golden/dynamo/jsonl.txt,
+// the 2025 guide's, under Events2025,
 // through Start, Exit/Enter, End, Ctx and the request data the middleware
 // stores: IDs from a fixed generator, times from fixed clocks, everything
 // else computed by the tracing path.
@@ -148,7 +149,8 @@ func TestGoldenSpanLines(t *testing.T) {
 		"2025-09-02T16:38:08.787232Z", "2025-09-02T16:38:08.788268999Z",
 		"2025-09-02T17:01:46.306801Z", "2025-10-31T20:52:10.745264Z")
 	var out bytes.Buffer
-	root := zap.New(NewCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel), true),
+	// The 2025 guide's events: SPAN_CREATED at the start.
+	root := zap.New(NewEventCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel), Events2025),
 		zap.AddCaller(), zap.WithClock(wall))
 	logging := root.Named("dynamo_runtime::logging")
 	push := root.Named("dynamo_runtime::pipeline::network::ingress::push_endpoint")
@@ -177,7 +179,7 @@ func TestGoldenSpanLines(t *testing.T) {
 
 	// A line inside a span whose events the filter (here the level) drops.
 	prefill := root.Named("dynamo_llm::kv_router::prefill_router")
-	quiet := zap.New(NewCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.WarnLevel), true))
+	quiet := zap.New(NewEventCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.WarnLevel), Events2025))
 	ctx3, req3 := Start(WithLogger(context.Background(), quiet), "http-request", httpFields...)
 	prefill.Debug("Prefill succeeded, using disaggregated params for decode", Ctx(ctx3))
 	req3.End()

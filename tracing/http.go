@@ -19,13 +19,17 @@ import (
 //   - the span's fields are method, uri (the request target as received,
 //     r.RequestURI), version (the protocol, HTTP/1.1), x_request_id when
 //     the header is valid and request_id (the caller's UUID or a new one);
+//     as in Dynamo, x_request_id is a string and the others are Display
+//     values (zap.Stringer), so that the readable layout prints
+//     method=POST uri=/v1/chat/completions version=HTTP/1.1
+//     x_request_id="…" request_id=…;
 //   - next runs with the span's context: lines given tracing.Ctx of
 //     r.Context() carry its keys, spans started from it are its children,
 //     and outbound calls through Transport send them on;
 //   - the span ends when next returns, or when it panics: then the
 //     OpenTelemetry span gets the status Error and the panic goes on.
 //
-// The span's SPAN_CREATED and SPAN_CLOSED events go to the logger of the
+// The span's SPAN_FIRST_ENTRY and SPAN_CLOSED events go to the logger of the
 // request's context (see WithLogger), else to zap.L(). A server puts its
 // logger in every request's context with BaseContext:
 //
@@ -47,14 +51,16 @@ func Middleware(next http.Handler) http.Handler {
 			uri = r.URL.RequestURI()
 		}
 		fields := make([]zap.Field, 0, 5)
+		// As Dynamo's frontend records them: x_request_id as a string, the
+		// rest as Display values (unquoted in the readable layout).
 		fields = append(fields,
-			zap.String("method", r.Method),
-			zap.String("uri", uri),
-			zap.String("version", r.Proto))
+			zap.Stringer("method", display(r.Method)),
+			zap.Stringer("uri", display(uri)),
+			zap.Stringer("version", display(r.Proto)))
 		if req.xRequestID != "" {
 			fields = append(fields, zap.String("x_request_id", req.xRequestID))
 		}
-		fields = append(fields, zap.String("request_id", req.requestID))
+		fields = append(fields, zap.Stringer("request_id", display(req.requestID)))
 
 		ctx, span := startServer(contextWith(r.Context(), sc, req), "http-request", fields...)
 		returned := false
@@ -68,6 +74,12 @@ func Middleware(next http.Handler) http.Handler {
 		returned = true
 	})
 }
+
+// display is a string recorded as a Display value (zap.Stringer), as Rust's
+// %value: the text layouts print it unquoted.
+type display string
+
+func (d display) String() string { return string(d) }
 
 // transport is the RoundTripper of Transport.
 type transport struct {

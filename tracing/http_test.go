@@ -180,15 +180,15 @@ func rawRequest(t *testing.T, srv *httptest.Server, head string) int {
 }
 
 // handledLines checks the lines of one request served by a handler that
-// logs "handled" once: SPAN_CREATED, handled, SPAN_CLOSED and nothing else,
+// logs "handled" once: SPAN_FIRST_ENTRY, handled, SPAN_CLOSED and nothing else,
 // all INFO (a bad header is no reason for an error line), all with the same
 // trace and span keys. It returns the handler's line.
 func handledLines(t *testing.T, lines []map[string]any) map[string]any {
 	t.Helper()
 	if len(lines) != 3 {
-		t.Fatalf("want 3 lines (SPAN_CREATED, handled, SPAN_CLOSED), got %d: %v", len(lines), lines)
+		t.Fatalf("want 3 lines (SPAN_FIRST_ENTRY, handled, SPAN_CLOSED), got %d: %v", len(lines), lines)
 	}
-	for i, msg := range []string{"SPAN_CREATED", "handled", "SPAN_CLOSED"} {
+	for i, msg := range []string{"SPAN_FIRST_ENTRY", "handled", "SPAN_CLOSED"} {
 		if lines[i]["message"] != msg || lines[i]["level"] != "INFO" {
 			t.Errorf("line %d: want an INFO %s, got %v", i, msg, lines[i])
 		}
@@ -197,7 +197,7 @@ func handledLines(t *testing.T, lines []map[string]any) map[string]any {
 		}
 		for _, k := range []string{"trace_id", "span_id", "parent_id", "tracestate", "x_request_id", "request_id"} {
 			if lines[i][k] != lines[0][k] {
-				t.Errorf("line %d: %s = %v, SPAN_CREATED has %v", i, k, lines[i][k], lines[0][k])
+				t.Errorf("line %d: %s = %v, SPAN_FIRST_ENTRY has %v", i, k, lines[i][k], lines[0][k])
 			}
 		}
 	}
@@ -329,7 +329,7 @@ func TestMiddlewareSpanFields(t *testing.T) {
 		t.Errorf("request_id = %v, want a fresh v4 UUID", line["request_id"])
 	}
 	if !strings.HasSuffix(fmt.Sprint(lines[0]["file"]), "/tracing/http.go") {
-		t.Errorf("SPAN_CREATED's call site is %v, want the middleware in tracing/http.go", lines[0]["file"])
+		t.Errorf("SPAN_FIRST_ENTRY's call site is %v, want the middleware in tracing/http.go", lines[0]["file"])
 	}
 }
 
@@ -682,7 +682,7 @@ func TestTransportHostileMessage(t *testing.T) {
 
 	lines := sl.lines(t)
 	if len(lines) != 3 {
-		t.Fatalf("want SPAN_CREATED, received, SPAN_CLOSED; got %v", lines)
+		t.Fatalf("want SPAN_FIRST_ENTRY, received, SPAN_CLOSED; got %v", lines)
 	}
 	for i, line := range lines {
 		if line["tracestate"] != tracestate {

@@ -12,7 +12,7 @@ import (
 // spanProcessor gives spans made directly through the OpenTelemetry API
 // (otelhttp, otelgrpc, tracer.Start) what Start gives its own: a record, so
 // that Ctx and child spans know their name, chain and fields, and the
-// SPAN_CREATED / SPAN_CLOSED events (DESIGN §9.2). Spans made by Start are
+// SPAN_FIRST_ENTRY / SPAN_CLOSED events. Spans made by Start are
 // left alone.
 type spanProcessor struct{}
 
@@ -42,9 +42,8 @@ func (spanProcessor) OnStart(parent context.Context, rw sdktrace.ReadWriteSpan) 
 	s.otel, s.id = rw, sc.SpanID()
 	s.request = requestFrom(parent)
 	s.setParent(up, rw.Parent(), stringFields(rw.Attributes()))
-	if log := loggerFrom(parent); log.Core().Enabled(s.level) && eventsOn(log.Core()) {
-		s.events = &spanEvents{log: log.WithOptions(zap.WithCaller(false))}
-		s.event(created)
+	if s.events = newSpanEvents(loggerFrom(parent), s.level, zapcore.EntryCaller{}); s.events != nil {
+		s.opened()
 	}
 	live.Store(sc.SpanID(), s)
 }
@@ -58,11 +57,8 @@ func (spanProcessor) OnEnd(ro sdktrace.ReadOnlySpan) {
 	if s.events == nil {
 		return
 	}
-	totalUS := ro.EndTime().Sub(ro.StartTime()).Microseconds()
-	s.event(closed,
-		zap.Int64("time.busy_us", totalUS),
-		zap.Int64("time.idle_us", 0),
-		zap.Int64("time.duration_us", totalUS))
+	total := ro.EndTime().Sub(ro.StartTime())
+	s.closedAt(total, total)
 }
 
 func (spanProcessor) Shutdown(context.Context) error   { return nil }

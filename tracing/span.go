@@ -111,9 +111,9 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // carry its keys.
 //
 // The span's target is the name of the logger its events go to (see
-// WithLogger); its call site is Start's caller. SPAN_CREATED is written
-// now and SPAN_CLOSED at End when span events are on for that logger (see
-// NewCore).
+// WithLogger); its call site is Start's caller. SPAN_FIRST_ENTRY is
+// written now and SPAN_CLOSED at End when span events are on for that
+// logger (see NewEventCore).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
 	return start(ctx, zapcore.InfoLevel, name, fields, trace.SpanKindInternal)
 }
@@ -159,9 +159,10 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 		opts = append(opts, trace.WithTimestamp(testClock()))
 	}
 	log := loggerFrom(&s.starting) // answered by s.ctxLog, else zap.L()
-	events := log.Core().Enabled(level) && eventsOn(log.Core())
+	// runtime.Callers, callSite, start, then Start, StartAt or startServer
+	events := newSpanEvents(log, level, callSite(3))
 	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
-	if events {
+	if events != nil {
 		// Busy and idle time are for SPAN_CLOSED only: a span without
 		// events reads no clock of its own.
 		if ts, ok := s.otel.(timedSpan); ok {
@@ -173,10 +174,9 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 	s.id = s.otel.SpanContext().SpanID()
 	s.setParent(parent, parentSC, fields)
 
-	if events {
-		// runtime.Callers, callSite, start, then Start, StartAt or startServer
-		s.events = &spanEvents{log: log.WithOptions(zap.WithCaller(false)), caller: callSite(3)}
-		s.event(created)
+	if events != nil {
+		s.events = events
+		s.opened()
 	}
 	return ctx, s
 }
@@ -263,11 +263,7 @@ func (s *Span) End() {
 	busy := s.busy
 	s.mu.Unlock()
 
-	busyUS, totalUS := busy.Microseconds(), total.Microseconds()
-	s.event(closed,
-		zap.Int64("time.busy_us", busyUS),
-		zap.Int64("time.idle_us", totalUS-busyUS),
-		zap.Int64("time.duration_us", totalUS))
+	s.closedAt(busy, total)
 }
 
 // endOTel ends the OpenTelemetry span and returns its end time when span

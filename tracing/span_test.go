@@ -115,8 +115,8 @@ func TestOTelAPISpans(t *testing.T) {
 		msgs = append(msgs, l["message"].(string)+"/"+l["span_name"].(string))
 	}
 	wantMsgs := []string{
-		"SPAN_CREATED/http-request", "SPAN_CREATED/POST /generate", "in otel span/POST /generate",
-		"SPAN_CREATED/decode", "in ours under otel/decode",
+		"SPAN_FIRST_ENTRY/http-request", "SPAN_FIRST_ENTRY/POST /generate", "in otel span/POST /generate",
+		"SPAN_FIRST_ENTRY/decode", "in ours under otel/decode",
 		"SPAN_CLOSED/decode", "SPAN_CLOSED/POST /generate", "SPAN_CLOSED/http-request",
 	}
 	if strings.Join(msgs, ",") != strings.Join(wantMsgs, ",") {
@@ -196,7 +196,7 @@ func TestSpanEventsSwitch(t *testing.T) {
 			lines := out.JSONLines(t)
 			events := 0
 			for _, l := range lines {
-				if m := l["message"]; m == created || m == closed {
+				if m := l["message"]; m == firstEntry || m == closed {
 					events++
 					if l["level"] != strings.ToUpper(tc.level.String()) {
 						t.Errorf("event at %v, want %v", l["level"], tc.level)
@@ -243,7 +243,7 @@ func TestBusyIdleConcurrent(t *testing.T) {
 	created, closedN := 0, 0
 	for _, l := range out.JSONLines(t) {
 		switch l["message"] {
-		case "SPAN_CREATED":
+		case "SPAN_FIRST_ENTRY":
 			created++
 		case "SPAN_CLOSED":
 			closedN++
@@ -254,7 +254,7 @@ func TestBusyIdleConcurrent(t *testing.T) {
 		}
 	}
 	if created != 20 || closedN != 20 {
-		t.Errorf("%d SPAN_CREATED and %d SPAN_CLOSED, want 20 each", created, closedN)
+		t.Errorf("%d SPAN_FIRST_ENTRY and %d SPAN_CLOSED, want 20 each", created, closedN)
 	}
 }
 
@@ -276,7 +276,7 @@ func TestNilSpan(t *testing.T) {
 func TestSpanContextAnswersAsTheContextBelow(t *testing.T) {
 	localProvider(t)
 	var a, b, g1, g2 logtest.Buffer
-	created := func(out *logtest.Buffer) int { return strings.Count(out.String(), "SPAN_CREATED") }
+	created := func(out *logtest.Buffer) int { return strings.Count(out.String(), "SPAN_FIRST_ENTRY") }
 
 	ctx, root := Start(WithLogger(context.Background(), jsonlLogger(&a, true)), "root")
 	_, c1 := Start(ctx, "to-a")
@@ -285,7 +285,7 @@ func TestSpanContextAnswersAsTheContextBelow(t *testing.T) {
 	c2.End()
 	root.End()
 	if created(&a) != 2 || created(&b) != 1 {
-		t.Errorf("SPAN_CREATED lines: %d to a, %d to b; want 2 and 1\na: %s\nb: %s", created(&a), created(&b), a.String(), b.String())
+		t.Errorf("SPAN_FIRST_ENTRY lines: %d to a, %d to b; want 2 and 1\na: %s\nb: %s", created(&a), created(&b), a.String(), b.String())
 	}
 
 	restore := zap.ReplaceGlobals(jsonlLogger(&g1, true))
@@ -296,7 +296,7 @@ func TestSpanContextAnswersAsTheContextBelow(t *testing.T) {
 	gchild.End()
 	groot.End()
 	if created(&g1) != 1 || created(&g2) != 1 {
-		t.Errorf("SPAN_CREATED lines: %d to the first global, %d to the second; want 1 and 1", created(&g1), created(&g2))
+		t.Errorf("SPAN_FIRST_ENTRY lines: %d to the first global, %d to the second; want 1 and 1", created(&g1), created(&g2))
 	}
 
 	r1 := &request{xRequestID: "first"}

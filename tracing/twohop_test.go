@@ -110,15 +110,15 @@ func TestTwoHops(t *testing.T) {
 		{"decode", decode.lines(t)},
 	}
 
-	// spans: service/span_name -> span_id, from SPAN_CREATED.
+	// spans: service/span_name -> span_id, from SPAN_FIRST_ENTRY.
 	spans := map[string]string{}
-	created := map[string]map[string]any{} // span_id -> SPAN_CREATED line
+	created := map[string]map[string]any{} // span_id -> SPAN_FIRST_ENTRY line
 	closed := map[string][]map[string]any{}
 	for _, svc := range services {
 		for _, line := range svc.lines {
 			id := str(line["span_id"])
 			switch line["message"] {
-			case "SPAN_CREATED":
+			case "SPAN_FIRST_ENTRY":
 				if created[id] != nil {
 					t.Errorf("%s: span %s created twice", svc.name, id)
 				}
@@ -143,7 +143,7 @@ func TestTwoHops(t *testing.T) {
 	}
 	var requestID string
 	for _, svc := range services {
-		if len(svc.lines) < 5 { // 2 SPAN_CREATED, 2 SPAN_CLOSED, lines of its own
+		if len(svc.lines) < 5 { // 2 SPAN_FIRST_ENTRY, 2 SPAN_CLOSED, lines of its own
 			t.Errorf("%s wrote %d lines", svc.name, len(svc.lines))
 		}
 		for i, line := range svc.lines {
@@ -209,7 +209,7 @@ func TestTwoHops(t *testing.T) {
 		}
 		for _, k := range []string{"trace_id", "parent_id", "span_name", "x_request_id", "request_id"} {
 			if cl[k] != c[k] {
-				t.Errorf("span %s: SPAN_CLOSED %s = %v, SPAN_CREATED has %v", name, k, cl[k], c[k])
+				t.Errorf("span %s: SPAN_CLOSED %s = %v, SPAN_FIRST_ENTRY has %v", name, k, cl[k], c[k])
 			}
 		}
 		switch id {

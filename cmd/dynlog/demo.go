@@ -33,7 +33,7 @@ ports, traced through tracing.Middleware and tracing.Transport. It sends
 three chat-completion requests to the frontend (the first with x-request-id
 ` + demoRequestID + `), which routes each to the
 prefill worker, then to the decode worker. The services log to stdout,
-SPAN_CREATED and SPAN_CLOSED included; then the demo prints the waterfall
+SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED included; then the demo prints the waterfall
 of the first request's spans, rebuilt from their JSONL lines as
 "dynlog trace" does from files, and exits.
 
@@ -91,6 +91,17 @@ func demo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if _, set := os.LookupEnv("DYN_LOGGING_SPAN_EVENTS"); !set {
 		over["DYN_LOGGING_SPAN_EVENTS"] = "1" // the demo is about them: in every layout
+		// Dynamo prints span events in the readable layout only with trace
+		// context on; its users turn that on with DYN_LOGGING_JSONL=1 under
+		// DYN_LOGGING_CONSOLE_FORMAT=readable, and so does the demo.
+		_, jsonlSet := os.LookupEnv("DYN_LOGGING_JSONL")
+		consoleFormat, consoleSet := os.LookupEnv("DYN_LOGGING_CONSOLE_FORMAT")
+		readable := *format == "readable" ||
+			*format == "" && (consoleSet && strings.EqualFold(strings.TrimSpace(consoleFormat), "readable") || !consoleSet && !jsonlSet)
+		if readable && !jsonlSet {
+			over["DYN_LOGGING_JSONL"] = "1"
+			over["DYN_LOGGING_CONSOLE_FORMAT"] = "readable"
+		}
 	}
 	d := &demoRun{stdout: stdout, stderr: stderr, consoleEnv: overlayEnv(over), newLogger: newLogger}
 	if err := d.run(*export, waterfall.Options{Width: *width, Color: colorOn(stdout)}); err != nil {

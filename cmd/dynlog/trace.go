@@ -15,7 +15,7 @@ const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] 
 
 Reads the Dynamo JSONL logs of one or more services (stdin if no FILE, or
 "-"), joins their lines by trace_id, rebuilds the span trees from the
-SPAN_CREATED and SPAN_CLOSED lines (span_id, parent_id) and draws each
+SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED lines (span_id, parent_id) and draws each
 trace as a waterfall: one row per span, indented by its depth, with its
 service (target), its start in the trace, a bar scaled to the trace's
 duration, its duration and its busy and idle times. A span with no

@@ -37,12 +37,12 @@
 // request per line) until every logged span is there or 30 seconds pass. It
 // checks:
 //
-//   - the logs: each service logged SPAN_CREATED and SPAN_CLOSED for the
+//   - the logs: each service logged SPAN_FIRST_ENTRY and SPAN_CLOSED for the
 //     spans expected of it, under its target; all share the frontend's
 //     trace_id, carry the request's x_request_id and one request_id; the
 //     parent_id of each is the span that called it (across services, the
 //     caller's current span); lines inside a span carry its span_id;
-//   - the export: every span_id logged on a SPAN_CREATED line arrived, with
+//   - the export: every span_id logged on a SPAN_FIRST_ENTRY line arrived, with
 //     the logged trace_id, parent_id (none for the root) and span_name,
 //     resource service.name the provider's, scope dynlog's tracing package,
 //     kind server for the http-request spans and internal for the others,
@@ -404,29 +404,29 @@ func checkLogs(t *testing.T, xRequestID, endpoint string, services ...*service) 
 		}
 		for _, l := range lines {
 			switch {
-			case l.Message == "SPAN_CREATED":
+			case l.Message == "SPAN_FIRST_ENTRY":
 				if l.Target != s.target {
-					t.Errorf("%s: SPAN_CREATED of %q has target %q, want the service's", s.target, l.SpanName, l.Target)
+					t.Errorf("%s: SPAN_FIRST_ENTRY of %q has target %q, want the service's", s.target, l.SpanName, l.Target)
 				}
 				k := spanKey{s.target, l.SpanName}
 				if _, ok := wantSpans[k]; !ok {
-					t.Errorf("%s logged SPAN_CREATED of an unexpected span %q", s.target, l.SpanName)
+					t.Errorf("%s logged SPAN_FIRST_ENTRY of an unexpected span %q", s.target, l.SpanName)
 					continue
 				}
 				if byKey[k] != nil {
-					t.Errorf("%s logged SPAN_CREATED of %q twice", s.target, l.SpanName)
+					t.Errorf("%s logged SPAN_FIRST_ENTRY of %q twice", s.target, l.SpanName)
 					continue
 				}
 				if !traceIDPattern.MatchString(l.TraceID) || !spanIDPattern.MatchString(l.SpanID) ||
 					(l.ParentID != "" && !spanIDPattern.MatchString(l.ParentID)) {
-					t.Errorf("%s: SPAN_CREATED of %q has malformed IDs: trace_id %q span_id %q parent_id %q",
+					t.Errorf("%s: SPAN_FIRST_ENTRY of %q has malformed IDs: trace_id %q span_id %q parent_id %q",
 						s.target, l.SpanName, l.TraceID, l.SpanID, l.ParentID)
 				}
 				if l.XRequestID != xRequestID {
-					t.Errorf("%s: SPAN_CREATED of %q has x_request_id %q, want %q", s.target, l.SpanName, l.XRequestID, xRequestID)
+					t.Errorf("%s: SPAN_FIRST_ENTRY of %q has x_request_id %q, want %q", s.target, l.SpanName, l.XRequestID, xRequestID)
 				}
 				if l.RequestID == "" {
-					t.Errorf("%s: SPAN_CREATED of %q has no request_id", s.target, l.SpanName)
+					t.Errorf("%s: SPAN_FIRST_ENTRY of %q has no request_id", s.target, l.SpanName)
 				}
 				requestIDs[l.RequestID] = true
 				ls := &loggedSpan{key: k, traceID: l.TraceID, spanID: l.SpanID, parentID: l.ParentID, requestID: l.RequestID, durationUS: -1}
@@ -434,7 +434,7 @@ func checkLogs(t *testing.T, xRequestID, endpoint string, services ...*service) 
 			case l.Message == "SPAN_CLOSED":
 				ls := spans[l.SpanID]
 				if ls == nil || ls.key.target != s.target {
-					t.Errorf("%s: SPAN_CLOSED of span %s (%q) with no SPAN_CREATED before it", s.target, l.SpanID, l.SpanName)
+					t.Errorf("%s: SPAN_CLOSED of span %s (%q) with no SPAN_FIRST_ENTRY before it", s.target, l.SpanID, l.SpanName)
 					continue
 				}
 				if l.DurationUS == nil {
@@ -459,7 +459,7 @@ func checkLogs(t *testing.T, xRequestID, endpoint string, services ...*service) 
 	for k, parent := range wantSpans {
 		ls := byKey[k]
 		if ls == nil {
-			t.Errorf("%s logged no SPAN_CREATED of %q", k.target, k.name)
+			t.Errorf("%s logged no SPAN_FIRST_ENTRY of %q", k.target, k.name)
 			continue
 		}
 		if ls.durationUS < 0 {

@@ -151,7 +151,7 @@ func (b *Builder) Add(r Record) {
 	fill(&s.RequestID, r.RequestID)
 
 	switch r.Message {
-	case MessageCreated:
+	case MessageFirstEntry, MessageCreated:
 		if !s.created && !r.Time.IsZero() {
 			s.created, s.Start = true, r.Time
 		}

@@ -1,6 +1,6 @@
-// Package waterfall rebuilds the spans of a request from the SPAN_CREATED and
-// SPAN_CLOSED lines that services log in Dynamo's JSONL layout (DESIGN §4,
-// §9.3) and draws them as a waterfall: one row per span, indented by its
+// Package waterfall rebuilds the spans of a request from the span events
+// that services log in Dynamo's JSONL layout (SPAN_FIRST_ENTRY, or the 2025
+// guide's SPAN_CREATED, and SPAN_CLOSED) and draws them as a waterfall: one row per span, indented by its
 // depth in the tree, with a bar placed and scaled on the trace's time line
 // and the span's busy and idle times. It is what `dynlog demo` and
 // `dynlog trace` print, and it needs no tracing backend (DESIGN §12).
@@ -19,10 +19,11 @@
 //
 //   - SPAN_CLOSED carries time.duration_us, time.busy_us and time.idle_us;
 //     its line time is the close time.
-//   - The span starts at its SPAN_CREATED line's time when there is one,
+//   - The span starts at its SPAN_FIRST_ENTRY (or SPAN_CREATED) line's time
+//     when there is one,
 //     else at the close time minus the duration.
 //   - A span with no SPAN_CLOSED (still running, or its service died) is
-//     kept and marked open: it starts at its SPAN_CREATED (or its first
+//     kept and marked open: it starts at its opening event (or its first
 //     line) and is drawn to the end of the trace. Nothing is dropped.
 //   - A span whose parent is not in the lines read (a service whose file
 //     was not given) becomes a root of its trace, and says so. Parent links

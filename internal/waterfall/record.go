@@ -6,10 +6,12 @@ import (
 	"github.com/dynlog/dynlog/internal/logfile"
 )
 
-// The messages of the span lifecycle events, as Dynamo prints them.
+// The messages of the span lifecycle events, as Dynamo prints them: today's
+// opening event, the 2025 guide's, and the close both share.
 const (
-	MessageCreated = "SPAN_CREATED"
-	MessageClosed  = "SPAN_CLOSED"
+	MessageFirstEntry = "SPAN_FIRST_ENTRY"
+	MessageCreated    = "SPAN_CREATED"
+	MessageClosed     = "SPAN_CLOSED"
 )
 
 // Record is what the waterfall needs of one log line. Keys that are absent,

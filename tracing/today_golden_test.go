@@ -1,0 +1,182 @@
+package tracing_test
+
+import (
+	"context"
+	"encoding/binary"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/tracing"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// counterIDs hands out the IDs of the reference run: trace IDs
+// 4bf92f3577b34da6a3ce929d0000000N and span IDs 00f067aa0ba9000N, N
+// counting from 1.
+type counterIDs struct {
+	mu            sync.Mutex
+	traces, spans uint32
+}
+
+func (g *counterIDs) NewIDs(context.Context) (trace.TraceID, trace.SpanID) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.traces++
+	tid := trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d}
+	binary.BigEndian.PutUint32(tid[12:], g.traces)
+	return tid, g.nextSpan()
+}
+
+func (g *counterIDs) NewSpanID(context.Context, trace.TraceID) trace.SpanID {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.nextSpan()
+}
+
+func (g *counterIDs) nextSpan() trace.SpanID {
+	g.spans++
+	sid := trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9}
+	binary.BigEndian.PutUint16(sid[6:], uint16(g.spans))
+	return sid
+}
+
+// fixedClock gives zap the reference run's time for every line.
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time                         { return c.t }
+func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
+
+// What cannot be equal between two runs: call sites and durations.
+var (
+	callSiteRE  = regexp.MustCompile(`"file":"[^"]*","line":[0-9]+,`)
+	microsRE    = regexp.MustCompile(`"time\.(busy|idle|duration)_us":[0-9]+`)
+	readableDur = regexp.MustCompile(`time\.(busy|idle)=[0-9]+(\.[0-9]+)?(ns|µs|ms|s)`)
+)
+
+func normalizeToday(line string) string {
+	line = callSiteRE.ReplaceAllLiteralString(line, `"file":"F","line":0,`)
+	line = microsRE.ReplaceAllString(line, `"time.${1}_us":0`)
+	return readableDur.ReplaceAllString(line, `time.${1}=D`)
+}
+
+// TestTodayGoldenSpans runs the scenario of testdata/golden/dynamo/today
+// through core.New with the reference run's variables, a real HTTP server
+// on loopback with Middleware for the request span, and Start for the
+// others; every line must equal Dynamo's after normalising call sites and
+// durations (IDs come from the same counters, times from a fixed clock).
+func TestTodayGoldenSpans(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		env  map[string]string
+	}{
+		{"jsonl-spans.txt", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "1", "DYN_LOG": "trace",
+		}},
+		{"readable-spans.txt", map[string]string{
+			"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONSOLE_FORMAT": "readable",
+			"DYN_LOGGING_SPAN_EVENTS": "1", "DYN_SDK_DISABLE_ANSI_LOGGING": "1", "DYN_LOG": "trace",
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			want, err := os.ReadFile(filepath.Join("testdata/golden/dynamo/today", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := runTodayScenario(t, tc.env, strings.HasPrefix(tc.file, "readable"))
+			wantLines := strings.SplitAfter(string(want), "\n")
+			gotLines := strings.SplitAfter(got, "\n")
+			if len(gotLines) != len(wantLines) {
+				t.Errorf("wrote %d lines, want %d:\n%s", len(gotLines)-1, len(wantLines)-1, got)
+			}
+			for i := range min(len(gotLines), len(wantLines)) {
+				if g, w := normalizeToday(gotLines[i]), normalizeToday(wantLines[i]); g != w {
+					t.Errorf("line %d:\n got %q\nwant %q", i+1, g, w)
+				}
+			}
+		})
+	}
+}
+
+// runTodayScenario is the reference scenario, in the order it ran.
+func runTodayScenario(t *testing.T, vars map[string]string, afterLine bool) string {
+	t.Helper()
+	old := tracing.TracerProvider()
+	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithSpanProcessor(tracing.NewSpanProcessor()),
+		sdktrace.WithIDGenerator(&counterIDs{}))
+	tracing.SetTracerProvider(tp)
+	t.Cleanup(func() {
+		tracing.SetTracerProvider(old)
+		tp.Shutdown(context.Background())
+	})
+
+	var out logtest.Buffer
+	at, _ := time.Parse(time.RFC3339Nano, "2025-09-02T16:38:06.656503Z")
+	log, err := core.New(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithSystemConfig(""),
+		core.WithOutput(&out),
+		core.WithClock(fixedClock{at}))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	httpLog := log.Named("dynamo_llm::http")
+	kvLog := log.Named("dynamo_llm::kv_router")
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		httpLog.Info("request received", zap.String("model", "Qwen/Qwen3-0.6B"), tracing.Ctx(ctx))
+		child, b := tracing.StartAt(tracing.WithLogger(ctx, kvLog), zapcore.DebugLevel, "kv_router.select_worker",
+			zap.Int("workers", 8), zap.String("model", "Qwen/Qwen3 0.6B"), zap.String("quoted", `a"b`),
+			zap.Float64("ratio", 0.5), zap.Bool("ok", true))
+		kvLog.Debug("inside child", zap.Uint("overlap_blocks", 3), tracing.Ctx(child))
+		kvLog.Info("event field named like a span field", zap.Int("workers", 99), tracing.Ctx(child))
+		b.End()
+		httpLog.Info("http response sent", zap.String("status", "200"), tracing.Ctx(ctx))
+	})
+	srv := httptest.NewUnstartedServer(tracing.Middleware(handler))
+	srv.Config.BaseContext = func(net.Listener) context.Context {
+		return tracing.WithLogger(context.Background(), log.Named("request_span"))
+	}
+	srv.Start()
+	defer srv.Close()
+
+	req, err := http.NewRequest("POST", srv.URL+"/v1/chat/completions", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("x-request-id", "8372eac7-5f43-4d76-beca-0a94cfb311d0")
+	req.Header.Set("request-id", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9")
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	pipeline := log.Named("dynamo_runtime::pipeline")
+	ctx, c := tracing.Start(tracing.WithLogger(context.Background(), pipeline), "handle_payload",
+		zap.String("component", "backend"), zap.Uint64("instance_id", 7587888160958627596))
+	pipeline.Warn("retrying", zap.Uint("attempt", 2), tracing.Ctx(ctx))
+	c.Exit()
+	c.Enter()
+	pipeline.Info("done", tracing.Ctx(ctx))
+	c.Exit()
+	c.End()
+	if afterLine {
+		log.Named("dynamo_oracle::fmt").Info("after the spans")
+	}
+	return out.String()
+}
