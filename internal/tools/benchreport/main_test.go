@@ -284,3 +284,24 @@ func TestWriteReport(t *testing.T) {
 		}
 	}
 }
+
+// TestUnmet: what make bench fails on. The sample misses TenFields and
+// every section's benchmarks, and two of its TenContext ratios are over
+// their bound; the targets it meets are not listed.
+func TestUnmet(t *testing.T) {
+	o, err := parse(strings.NewReader(sampleOutput))
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := strings.Join(unmet(o), "\n")
+	for _, want := range []string{"TenFields: dynamo-jsonl ≤", "TenContext: dynamo-jsonl ≤", "TenContext: vllm ≤", "Filter (issue 3): "} {
+		if !strings.Contains(missed, want) {
+			t.Errorf("unmet lacks %q:\n%s", want, missed)
+		}
+	}
+	for _, notWant := range []string{"TenContext: dynamo-readable", "Static: "} {
+		if strings.Contains(missed, notWant) {
+			t.Errorf("unmet lists the met target %q:\n%s", notWant, missed)
+		}
+	}
+}
