@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"os"
+	"time"
 
 	"github.com/dynlog/dynlog/core"
 	"go.uber.org/zap"
@@ -34,12 +35,13 @@ func ExampleNewVLLM() {
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
 		core.WithClock(fixedClock{pinned}),
+		core.WithLocation(time.UTC), // vLLM prints local time; pinned here
 	)
 	if err != nil {
 		panic(err)
 	}
 	log.Info("not printed at WARNING")
 	log.Warn("KV cache is 95% full")
-	// The date is local time and the line this file's, so no Output check:
-	// [rank0] WARNING 01-02 03:04:05 [example_test.go:NN] KV cache is 95% full
+	// Output:
+	// [rank0] WARNING 01-02 03:04:05 [example_test.go:44] KV cache is 95% full
 }
