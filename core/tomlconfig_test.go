@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -482,9 +484,14 @@ func TestLoadConfigFilesDirectory(t *testing.T) {
 	}
 }
 
+// TestLoadConfigFilesUnreadable: a file the process may not read is an
+// error that says so. Root reads any file whatever its mode, so as root the
+// test runs again in a child process under the unprivileged uid 65534
+// (nobody), from a copy of the test binary that user can execute.
 func TestLoadConfigFilesUnreadable(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("running as root, which reads a file whatever its mode; cannot test permission denied")
+		runAsNobody(t, "TestLoadConfigFilesUnreadable")
+		return
 	}
 	dir := writeFiles(t, map[string]string{"a.toml": "log_level = \"info\"\n"})
 	path := filepath.Join(dir, "a.toml")
@@ -498,5 +505,39 @@ func TestLoadConfigFilesUnreadable(t *testing.T) {
 	}
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("errors.Is(%v, fs.ErrPermission) = false, want true", err)
+	}
+}
+
+// runAsNobody runs the test named test in a child process as uid and gid
+// 65534, with TMPDIR in a directory that user may write, and fails t with
+// the child's output if the child fails.
+func runAsNobody(t *testing.T, test string) {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "dynlog-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	bin, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "core.test")
+	if err := os.WriteFile(exe, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run", "^"+test+"$", "-test.count", "1", "-test.v")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TMPDIR="+dir, "HOME="+dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s as uid 65534: %v\n%s", test, err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+test) {
+		t.Fatalf("%s as uid 65534 did not run:\n%s", test, out)
 	}
 }
