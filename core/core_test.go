@@ -269,7 +269,7 @@ func TestNewVLLMErrors(t *testing.T) {
 		want string
 	}{
 		{map[string]string{"VLLM_LOGGING_LEVEL": "LOUD"}, `VLLM_LOGGING_LEVEL: unknown level "LOUD" (want DEBUG, INFO, WARNING, ERROR, CRITICAL or TRACE)`},
-		{map[string]string{"VLLM_LOGGING_STREAM": "ext://sys.stdin"}, `VLLM_LOGGING_STREAM: unknown stream "ext://sys.stdin" (want ext://sys.stdout or ext://sys.stderr)`},
+		{map[string]string{"VLLM_LOGGING_STREAM": "ext://sys.stdin"}, `VLLM_LOGGING_STREAM: unknown stream "ext://sys.stdin" (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)`},
 		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": filepath.Join(dir, "missing.json")}, `VLLM_LOGGING_CONFIG_PATH: file "` + filepath.Join(dir, "missing.json") + `" does not exist`},
 		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": notJSON}, `VLLM_LOGGING_CONFIG_PATH: ` + notJSON + ` is not valid JSON: unexpected end of JSON input (at byte 17)`},
 		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": array}, `VLLM_LOGGING_CONFIG_PATH: ` + array + ` must hold a JSON object at the top level`},

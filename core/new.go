@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -41,6 +42,7 @@ const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
 // reported on the error output, one line each, and the logger is built.
 func New(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
+	c.site = callSite(1)
 	fc, err := c.loadTOML()
 	if err != nil {
 		return nil, err
@@ -269,31 +271,57 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // build is a preset's logger: the encoder and sink, with around's cores,
 // and the caller on every line.
 func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents) *zap.Logger {
-	core := c.around(a, spanEvents)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
-	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
+	core := c.around(a, spanEvents, ranks)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
+	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+	c.reportRanks(log, rankErrs)
+	return log
 }
 
 // around returns what every preset puts around its sink core: the OTLP log
 // export beside it when OTEL_LOGS_EXPORTER=otlp, then the tracing core, the
-// once-only core and the filter gate outermost (DESIGN §1).
-func (c config) around(a *filter.Atomic, spanEvents tracing.SpanEvents) func(zapcore.Core) zapcore.Core {
-	dedupOpts := c.dedupOptions() // now, so that a bad rank is reported once
+// once-only core with ranks and the filter gate outermost.
+func (c config) around(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks dedup.Ranks) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			sink = zapcore.NewTee(sink, lc)
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, spanEvents), dedupOpts...), a)
+		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, spanEvents), dedup.WithRanks(ranks)), a)
 	}
 }
 
-// dedupOptions gives the once-only core the ranks of DESIGN §10 from the
-// variables (WithEnv applies), reporting each that does not parse.
-func (c config) dedupOptions() []dedup.Option {
-	ranks, errs := dedup.RanksFromEnv(c.lookup)
-	for _, err := range errs {
-		c.warn(err.Error())
+// rankReporter is the logger name of the lines that report a rank variable
+// that does not parse.
+const rankReporter = "dynlog.dedup"
+
+// reportRanks writes each problem with the rank variables as one WARN line
+// of log itself, in its layout, under the name "dynlog.dedup", pointing at
+// the call that built the logger. The filter applies as to any line.
+func (c config) reportRanks(log *zap.Logger, errs []error) {
+	clk := c.clock
+	if clk == nil {
+		clk = clock.Default
 	}
-	return []dedup.Option{dedup.WithRanks(ranks)}
+	for _, err := range errs {
+		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: c.site}
+		if ce := log.Core().Check(ent, nil); ce != nil {
+			ce.Write()
+		}
+	}
+}
+
+// callSite is the caller skip frames above callSite's caller: the user's
+// call of New or NewVLLM.
+func callSite(skip int) zapcore.EntryCaller {
+	pc, file, line, ok := runtime.Caller(skip + 1)
+	if !ok {
+		return zapcore.EntryCaller{}
+	}
+	c := zapcore.NewEntryCaller(pc, file, line, true)
+	if fn := runtime.FuncForPC(pc); fn != nil {
+		c.Function = fn.Name()
+	}
+	return c
 }
 
 // zapOptions are the logger options every preset takes from the config.

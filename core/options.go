@@ -17,6 +17,12 @@ type config struct {
 	location    *time.Location // nil: time.Local
 	// systemConfig is the first TOML layer, SystemConfigPath by default.
 	systemConfig string
+	// processName is WithProcessName's, when processNameSet.
+	processName    string
+	processNameSet bool
+	// site is the caller of New or NewVLLM, where the logger's own reports
+	// about the configuration point.
+	site zapcore.EntryCaller
 }
 
 // Option configures New and NewVLLM.
@@ -76,6 +82,17 @@ func WithSystemConfig(path string) Option {
 // vLLM's date. Without it, time.Local.
 func WithLocation(loc *time.Location) Option {
 	return optionFunc(func(c config) config { c.location = loc; return c })
+}
+
+// WithProcessName decorates every line NewVLLM's logger prints as vLLM's
+// decorate_logs decorates its engine and worker processes' output: each
+// physical line starts with "(NAME pid=PID) " (cyan when the layout is
+// coloured), continuation lines included, and the prefix's %(processName)s
+// prints name. It wins over DYN_LOGGING_PROCESS_NAME; "" turns the
+// decoration off. New ignores it. NewDecoratedWriter decorates other
+// writes to the same stream.
+func WithProcessName(name string) Option {
+	return optionFunc(func(c config) config { c.processName, c.processNameSet = name, true; return c })
 }
 
 // local is the zone of local time.

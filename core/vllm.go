@@ -8,7 +8,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
 
+	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/tracing"
@@ -17,15 +19,25 @@ import (
 )
 
 // NewVLLM returns a logger in vLLM's layout, configured from the VLLM_*
-// variables (DESIGN §8): VLLM_LOGGING_LEVEL (default INFO; DEBUG also turns
-// on the shortened relative paths), VLLM_LOGGING_STREAM (ext://sys.stdout,
-// the default, or ext://sys.stderr), VLLM_LOGGING_PREFIX, VLLM_LOGGING_COLOR
-// and NO_COLOR, VLLM_CONFIGURE_LOGGING and VLLM_LOGGING_CONFIG_PATH.
-// DYN_LOG's directives apply on top, with the built-in defaults of DESIGN
-// §7; its bare level, when present, replaces VLLM_LOGGING_LEVEL as the
-// default.
+// variables as vLLM reads them: VLLM_LOGGING_LEVEL (default INFO; DEBUG
+// also turns on the shortened relative paths), VLLM_LOGGING_STREAM
+// (ext://sys.stdout, the default, ext://sys.stderr, or their
+// ext://sys.__stdout__ and ext://sys.__stderr__ forms), VLLM_LOGGING_PREFIX
+// (with its %-directives), VLLM_LOGGING_COLOR and NO_COLOR,
+// VLLM_CONFIGURE_LOGGING (read with Python's int() rules) and
+// VLLM_LOGGING_CONFIG_PATH. DYN_LOGGING_PROCESS_NAME, or WithProcessName,
+// decorates every line with vLLM's "(NAME pid=PID) ". DYN_LOG's directives
+// apply on top, with the built-in defaults; its bare level, when present,
+// replaces VLLM_LOGGING_LEVEL as the default.
+//
+// The error is for values vLLM itself refuses: an unknown level or stream,
+// a VLLM_CONFIGURE_LOGGING that is not an integer, or 0 together with a
+// configuration file, and a configuration file that cannot be used. A rank
+// variable that does not parse is reported by the new logger itself, one
+// WARN line under the name "dynlog.dedup".
 func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
+	c.site = callSite(1)
 	l, err := c.newVLLM()
 	if err != nil {
 		return nil, err
@@ -62,14 +74,27 @@ func (c config) vllmTraceFunction(l *zap.Logger) {
 }
 
 func (c config) newVLLM() (*zap.Logger, error) {
-
-	if path := c.getenv("VLLM_LOGGING_CONFIG_PATH"); path != "" {
+	configure := true
+	if v, ok := c.env("VLLM_CONFIGURE_LOGGING"); ok {
+		zero, ok := pythonIntIsZero(v)
+		if !ok {
+			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %q is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", v)
+		}
+		configure = !zero
+	}
+	path := c.getenv("VLLM_LOGGING_CONFIG_PATH")
+	if !configure && path != "" {
+		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%q turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%q asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
+			c.getenv("VLLM_CONFIGURE_LOGGING"), path)
+	}
+	if path != "" {
 		return c.vllmFromFile(path)
 	}
 
-	if c.getenv("VLLM_CONFIGURE_LOGGING") == "0" {
+	if !configure {
 		// vLLM leaves logging alone; Python's last-resort handler prints
-		// WARNING and above, the message only, to stderr.
+		// WARNING and above, the message only, to stderr. vLLM's
+		// decorate_logs does nothing then either.
 		out := c.output
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
@@ -87,6 +112,8 @@ func (c config) newVLLM() (*zap.Logger, error) {
 	}
 	relPaths := level == zapcore.DebugLevel
 
+	// stream is what colour in auto mode looks at: vLLM colours
+	// ext://sys.__stdout__ and ext://sys.__stderr__ only when asked to.
 	out, stream := c.output, c.output
 	if out == nil {
 		switch s := c.getenv("VLLM_LOGGING_STREAM"); s {
@@ -94,18 +121,78 @@ func (c config) newVLLM() (*zap.Logger, error) {
 			out, stream = zapcore.Lock(os.Stdout), os.Stdout
 		case "ext://sys.stderr":
 			out, stream = zapcore.Lock(os.Stderr), os.Stderr
+		case "ext://sys.__stdout__":
+			out, stream = zapcore.Lock(os.Stdout), nil
+		case "ext://sys.__stderr__":
+			out, stream = zapcore.Lock(os.Stderr), nil
 		default:
-			return nil, fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %q (want ext://sys.stdout or ext://sys.stderr)", s)
+			return nil, fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %q (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", s)
 		}
 	}
 
 	enc := encoder.NewVLLM(
 		encoder.WithPrefix(c.getenv("VLLM_LOGGING_PREFIX")),
+		encoder.WithProcessName(c.vllmProcessName()),
 		encoder.WithColor(c.vllmColor(stream)),
 		encoder.WithRelativePaths(relPaths),
 		encoder.WithLocation(c.location), // nil: time.Local
 	)
 	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents()), nil
+}
+
+// vllmProcessName is the name of vLLM's process decoration: WithProcessName
+// if given, else DYN_LOGGING_PROCESS_NAME, trimmed; "" for none.
+func (c config) vllmProcessName() string {
+	if c.processNameSet {
+		return c.processName
+	}
+	return strings.TrimSpace(c.getenv("DYN_LOGGING_PROCESS_NAME"))
+}
+
+// pythonIntIsZero reads s as Python's int(s) does, which is how vLLM reads
+// VLLM_CONFIGURE_LOGGING: surrounding whitespace, one sign, decimal digits
+// (any script's, as Python allows) with single underscores between them,
+// leading zeros. ok is false where int() raises ValueError: an empty or
+// blank value, "true", "0x1", "1.0", "1__0".
+func pythonIntIsZero(s string) (zero, ok bool) {
+	s = strings.TrimFunc(s, isPythonSpace)
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	zero, digits, underscore := true, 0, false
+	for _, r := range s {
+		switch {
+		case r == '_':
+			if digits == 0 || underscore {
+				return false, false
+			}
+			underscore = true
+		case unicode.Is(unicode.Nd, r):
+			zero = zero && decimalValue(r) == 0
+			digits++
+			underscore = false
+		default:
+			return false, false
+		}
+	}
+	return zero, digits > 0 && !underscore
+}
+
+// decimalValue is the value of a decimal digit r (Unicode category Nd). Every
+// script's digits are encoded as runs of ten in order, 0 to 9, so it is the
+// offset from the start of r's run, modulo 10.
+func decimalValue(r rune) int {
+	start := r
+	for unicode.Is(unicode.Nd, start-1) {
+		start--
+	}
+	return int(r-start) % 10
+}
+
+// isPythonSpace is what Python's str.strip() and int() take for
+// whitespace: Unicode's, plus the four separators U+001C..U+001F.
+func isPythonSpace(r rune) bool {
+	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
@@ -118,9 +205,11 @@ func (c config) vllmFilter(level zapcore.Level) *filter.Filter {
 	return filter.New(append(ds, parseDynLog(c.getenv("DYN_LOG"), c.warn)...)...)
 }
 
-// vllmColor is vLLM's decision (DESIGN §6): off if NO_COLOR is set to
+// vllmColor is vLLM's decision: off if NO_COLOR is set to
 // anything but "0" (the empty string included) or VLLM_LOGGING_COLOR is
-// "0"; on if VLLM_LOGGING_COLOR is "1"; otherwise on only for a terminal.
+// "0"; on if VLLM_LOGGING_COLOR is "1"; otherwise on only when stream is
+// stdout or stderr and a terminal (stream is nil for the __stdout__ and
+// __stderr__ names, which vLLM never colours on its own).
 func (c config) vllmColor(stream zapcore.WriteSyncer) bool {
 	if v, ok := c.env("NO_COLOR"); ok && v != "0" {
 		return false
@@ -189,11 +278,13 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), c.vllmSpanEvents())))
+	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
+	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), c.vllmSpanEvents(), ranks)))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
 	}
+	c.reportRanks(logger, rankErrs)
 	return logger, nil
 }
 

@@ -45,10 +45,15 @@
 // decides: torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
 // and OMPI_COMM_WORLD_LOCAL_RANK, MPICH's PMI_RANK, Slurm's SLURM_PROCID
 // and SLURM_LOCALID; with none set, both ranks are 0. A rank the launcher
-// does not set (PMI has no local rank), or sets to something that is not
-// a non-negative integer (reported once, naming the variable), is unknown,
-// and a scope whose rank is unknown prints, as vLLM does when it cannot
-// tell.
+// does not set (PMI has no local rank), or a global rank it sets to
+// something that is not a non-negative integer, is unknown, and a scope
+// whose rank is unknown prints, as vLLM does when it cannot tell. A local
+// rank that is not a non-negative integer falls back to the global rank,
+// as vLLM's is_local_first_rank does: Local lines then print only on global
+// rank 0. Each bad value is reported once, naming the variable and what was
+// done: by package core as a WARN line of the logger it builds (logger
+// name "dynlog.dedup"), and on stderr for the process environment read
+// without a logger.
 //
 // # Memory
 //

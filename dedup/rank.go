@@ -56,7 +56,7 @@ func (r Ranks) Prints(s Scope) bool {
 	return !r.LocalKnown || r.Local == 0
 }
 
-// rankVars are the launchers' variables, in the order DESIGN §10 reads them:
+// rankVars are the launchers' variables, in the order they are read:
 // torchrun, Open MPI, MPICH's PMI (no local rank), Slurm.
 var rankVars = [...]struct{ global, local string }{
 	{"RANK", "LOCAL_RANK"},
@@ -65,16 +65,20 @@ var rankVars = [...]struct{ global, local string }{
 	{"SLURM_PROCID", "SLURM_LOCALID"},
 }
 
-// RanksFromEnv reads the ranks from the variables of DESIGN §10 through
-// lookup (os.LookupEnv, or a test's map). The first launcher with either of
-// its variables set (non-blank) decides both ranks: torchrun's RANK and
+// RanksFromEnv reads the ranks from the launchers' variables through lookup
+// (os.LookupEnv, or a test's map). The first launcher with either of its
+// variables set (non-blank) decides both ranks: torchrun's RANK and
 // LOCAL_RANK, then Open MPI's OMPI_COMM_WORLD_RANK and
 // OMPI_COMM_WORLD_LOCAL_RANK, then PMI_RANK, then Slurm's SLURM_PROCID and
 // SLURM_LOCALID. A variable of that launcher that is unset (PMI has no local
-// rank) leaves its rank unknown; one that is not a non-negative integer
-// does too, and is reported in the errors, one per variable. With none of
-// the variables set, both ranks are 0, known. RanksFromEnv reads nothing
-// else and keeps nothing: package core calls it with its own lookup.
+// rank) leaves its rank unknown. A global rank that is not a non-negative
+// integer is unknown too; a local rank that is not one falls back to the
+// global rank, as vLLM's is_local_first_rank does, so that once lines scoped
+// Local print only on global rank 0 (or everywhere, when the global rank is
+// unknown as well). Each such variable is reported in the errors, one
+// error each, saying what was done. With none of the variables set, both
+// ranks are 0, known. RanksFromEnv reads nothing else and keeps nothing:
+// package core calls it with its own lookup and logs the errors.
 func RanksFromEnv(lookup func(string) (string, bool)) (Ranks, []error) {
 	if lookup == nil {
 		return Ranks{GlobalKnown: true, LocalKnown: true}, nil
@@ -98,19 +102,26 @@ func RanksFromEnv(lookup func(string) (string, bool)) (Ranks, []error) {
 		var r Ranks
 		var errs []error
 		if gok {
-			var err error
-			if r.Global, err = parseRank(vars.global, gv, Global); err != nil {
-				errs = append(errs, err)
+			n, problem := parseRank(gv)
+			if problem != "" {
+				errs = append(errs, fmt.Errorf("dedup: %s=%q %s; treating the global rank as unknown (once lines scoped Global print)",
+					vars.global, gv, problem))
 			} else {
-				r.GlobalKnown = true
+				r.Global, r.GlobalKnown = n, true
 			}
 		}
 		if lok {
-			var err error
-			if r.Local, err = parseRank(vars.local, lv, Local); err != nil {
-				errs = append(errs, err)
-			} else {
-				r.LocalKnown = true
+			n, problem := parseRank(lv)
+			switch {
+			case problem == "":
+				r.Local, r.LocalKnown = n, true
+			case r.GlobalKnown:
+				r.Local, r.LocalKnown = r.Global, true
+				errs = append(errs, fmt.Errorf("dedup: %s=%q %s; using the global rank (%s=%d) as the local rank (once lines scoped Local print only on global rank 0)",
+					vars.local, lv, problem, vars.global, r.Global))
+			default:
+				errs = append(errs, fmt.Errorf("dedup: %s=%q %s and the global rank is unknown; treating the local rank as unknown (once lines scoped Local print)",
+					vars.local, lv, problem))
 			}
 		}
 		return r, errs
@@ -118,25 +129,17 @@ func RanksFromEnv(lookup func(string) (string, bool)) (Ranks, []error) {
 	return Ranks{GlobalKnown: true, LocalKnown: true}, nil
 }
 
-// parseRank reads one rank variable; on an error the rank is 0 and unknown.
-func parseRank(name, v string, s Scope) (int, error) {
+// parseRank reads one rank variable; problem says what is wrong with it,
+// "" when nothing is.
+func parseRank(v string) (n int, problem string) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	switch {
 	case err != nil:
-		return 0, fmt.Errorf("dedup: %s=%q is not an integer; treating the %s rank as unknown (once lines scoped %s print)",
-			name, v, s, scopeTitle(s))
+		return 0, "is not an integer"
 	case n < 0:
-		return 0, fmt.Errorf("dedup: %s=%q is negative; treating the %s rank as unknown (once lines scoped %s print)",
-			name, v, s, scopeTitle(s))
+		return 0, "is negative"
 	}
-	return n, nil
-}
-
-func scopeTitle(s Scope) string {
-	if s == Global {
-		return "Global"
-	}
-	return "Local"
+	return n, ""
 }
 
 // override is what SetRanks set, nil when it was not called (or ResetRanks

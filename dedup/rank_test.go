@@ -43,7 +43,21 @@ func TestRanksFromEnv(t *testing.T) {
 		}},
 		{"both bad", []string{"OMPI_COMM_WORLD_RANK", "1.5", "OMPI_COMM_WORLD_LOCAL_RANK", "-1"}, Ranks{}, []string{
 			`dedup: OMPI_COMM_WORLD_RANK="1.5" is not an integer; treating the global rank as unknown (once lines scoped Global print)`,
-			`dedup: OMPI_COMM_WORLD_LOCAL_RANK="-1" is negative; treating the local rank as unknown (once lines scoped Local print)`,
+			`dedup: OMPI_COMM_WORLD_LOCAL_RANK="-1" is negative and the global rank is unknown; treating the local rank as unknown (once lines scoped Local print)`,
+		}},
+		// A local rank that does not parse falls back to the global rank,
+		// as vLLM's is_local_first_rank does.
+		{"LOCAL_RANK=x, RANK=0", []string{"RANK", "0", "LOCAL_RANK", "x"}, known(0, 0), []string{
+			`dedup: LOCAL_RANK="x" is not an integer; using the global rank (RANK=0) as the local rank (once lines scoped Local print only on global rank 0)`,
+		}},
+		{"LOCAL_RANK=x, RANK=2", []string{"RANK", "2", "LOCAL_RANK", "x"}, known(2, 2), []string{
+			`dedup: LOCAL_RANK="x" is not an integer; using the global rank (RANK=2) as the local rank (once lines scoped Local print only on global rank 0)`,
+		}},
+		{"negative local falls back too", []string{"SLURM_PROCID", "5", "SLURM_LOCALID", "-2"}, known(5, 5), []string{
+			`dedup: SLURM_LOCALID="-2" is negative; using the global rank (SLURM_PROCID=5) as the local rank (once lines scoped Local print only on global rank 0)`,
+		}},
+		{"LOCAL_RANK=x without RANK", []string{"LOCAL_RANK", "x"}, Ranks{}, []string{
+			`dedup: LOCAL_RANK="x" is not an integer and the global rank is unknown; treating the local rank as unknown (once lines scoped Local print)`,
 		}},
 	}
 	for _, tt := range tests {
@@ -83,6 +97,9 @@ func TestScopeTable(t *testing.T) {
 		{"OMPI 2/0", []string{"OMPI_COMM_WORLD_RANK", "2", "OMPI_COMM_WORLD_LOCAL_RANK", "0"}, nil, "process local"},
 		{"SLURM 5/1", []string{"SLURM_PROCID", "5", "SLURM_LOCALID", "1"}, nil, "process"},
 		{"RANK=x", []string{"RANK", "x"}, nil, "process global local"},
+		{"RANK=0 LOCAL_RANK=x", []string{"RANK", "0", "LOCAL_RANK", "x"}, nil, "process global local"},
+		{"RANK=2 LOCAL_RANK=x", []string{"RANK", "2", "LOCAL_RANK", "x"}, nil, "process"},
+		{"RANK=x LOCAL_RANK=x", []string{"RANK", "x", "LOCAL_RANK", "x"}, nil, "process global local"},
 		{"SetRanks(0, 1)", []string{"RANK", "3", "LOCAL_RANK", "0"}, []int{0, 1}, "process global"},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,7 @@
 //	log, _ := cfg.Build()
 //
 // or build one with options (WithColor, WithLocation, WithPrefix,
-// WithRelativePaths) and hand it to zapcore.NewCore. Registered by name the
+// WithProcessName, WithRelativePaths) and hand it to zapcore.NewCore. Registered by name the
 // layouts take no options: zap's EncoderConfig is not consulted, because
 // the layouts are fixed; colour and time zone come through package core.
 //
@@ -69,8 +69,24 @@
 //     quoted like any string.
 //   - The readable layout escapes ESC, BEL, BS, FF, DEL and C1 controls in
 //     the message, target, span names and field names, so a log line cannot
-//     drive the terminal. The vLLM layout writes the message as vLLM does,
-//     raw. Every layout writes invalid UTF-8 as U+FFFD.
+//     drive the terminal. The vLLM layout escapes them in the message the
+//     same way (\x1b, \x07, \x08, \x0c, \x7f, \u{80}…\u{9f}), though vLLM
+//     writes them raw: a message from a request must not be able to clear
+//     an operator's screen or retitle the terminal. Tab and carriage return
+//     stay raw there, as in the readable layout, and newlines keep vLLM's
+//     multi-line rule. Every layout writes invalid UTF-8 as U+FFFD.
+//   - vLLM's prefix (WithPrefix) is parsed once into literal text and the
+//     directives %(name)s and %(levelname)s; %(process)d, %(processName)s,
+//     %(thread)d and %% are expanded then. %(thread)d is the process id:
+//     goroutines are not threads, and the thread running the encoder
+//     changes from line to line. Unknown directives and stray % signs are
+//     printed as they are, where Python's logging would fail. %(name)s is
+//     the target, as in the readable layout (a bridged record's log.target).
+//   - vLLM's process decoration (WithProcessName) follows the layout's
+//     colour; vLLM decides it per stream with the same rule.
+//   - vLLM repeats the header only when the message is not empty; dynlog
+//     repeats it for every newline of the record, so a stack logged with an
+//     empty message still has its header on every line.
 //   - Only a message, a stack or an error's text may break a line. Names
 //     (field keys, the target, span names, file names) write a newline or
 //     carriage return as the two characters \n or \r.

@@ -10,6 +10,7 @@ type config struct {
 	prefix   string // vLLM's VLLM_LOGGING_PREFIX
 	relPaths bool   // vLLM's DEBUG-mode relative, shortened [file:line]
 	bare     bool   // vLLM unconfigured: the message only
+	process  string // vLLM's process decoration and %(processName)s
 }
 
 // Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
@@ -44,8 +45,18 @@ func WithColor(on bool) Option {
 }
 
 // WithPrefix sets the vLLM layout's prefix (VLLM_LOGGING_PREFIX), written
-// literally, uncoloured, at the start of every line, continuation lines
-// included. The Dynamo layouts ignore it.
+// uncoloured at the start of every line, continuation lines included. As in
+// vLLM, which puts the prefix into Python's format string, %-directives in
+// it expand: %(name)s (the logger name), %(levelname)s (the line's vLLM
+// level name, coloured with the level when colour is on), %(process)d (the
+// process id), %(processName)s (WithProcessName's name, else "MainProcess"),
+// %(thread)d (the process id too: a goroutine has no thread of its own), and
+// %% for a %. Python's flags, width and precision work ("%(process)8d",
+// "%(name)-12s", "%(levelname).1s"). Any other % is printed as it is, where
+// vLLM would fail on every line. A newline in the prefix is one in the line
+// as vLLM prints it: each one, like a newline in the message, becomes "\r\n"
+// followed by the whole header. The prefix is parsed once, here. The Dynamo
+// layouts ignore it.
 func WithPrefix(prefix string) Option {
 	return optionFunc(func(c config) config { c.prefix = prefix; return c })
 }
@@ -55,6 +66,17 @@ func WithPrefix(prefix string) Option {
 // instead of the file's base name. The Dynamo layouts ignore it.
 func WithRelativePaths(on bool) Option {
 	return optionFunc(func(c config) config { c.relPaths = on; return c })
+}
+
+// WithProcessName decorates every line of the vLLM layout as vLLM's
+// decorate_logs decorates the output of its engine and worker processes:
+// each physical line, continuation lines included, starts with
+// "(NAME pid=PID) " before the prefix, or with colour (WithColor)
+// "ESC[0;36m(NAME pid=PID)ESC[0;0m ". PID is the process id. The name is
+// also what %(processName)s prints in the prefix. An empty name decorates
+// nothing. The Dynamo layouts ignore it.
+func WithProcessName(name string) Option {
+	return optionFunc(func(c config) config { c.process = name; return c })
 }
 
 // WithBareMessages makes the vLLM layout print the record alone (message,

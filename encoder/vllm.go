@@ -2,44 +2,68 @@ package encoder
 
 import (
 	"bytes"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
 
+	"github.com/dynlog/dynlog/internal/decoration"
 	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 )
 
-// vllmEncoder writes vLLM's text layout (DESIGN §6):
+// vllmEncoder writes vLLM's text layout:
 //
 //	{PREFIX}{LEVEL} {MM-DD HH:MM:SS} [{FILEINFO}:{LINE}] {MESSAGE}\n
 //
 // with every newline inside the record turned into "\r\n" and the header
-// again, as vLLM's NewLineFormatter does.
+// again, as vLLM's NewLineFormatter does, and each physical line decorated
+// with the process name when one is set, as vLLM's decorate_logs does.
 type vllmEncoder struct {
 	cfg *config
+	// The parsed prefix and the process decoration ("" for none), shared by
+	// every clone.
+	prefix     []prefixPart
+	prefixNL   bool // the prefix's literal text holds a '\n'
+	decoration string
 	// The context, fields of With already rendered. Embedded: the encoder
 	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
 	textFields
 	header []byte // scratch
 	body   []byte // scratch
 	line   []byte // scratch
+	cont   []byte // scratch: what a newline in the record becomes
 }
 
 var _ zapcore.Encoder = (*vllmEncoder)(nil)
 
 var vllmPool = sync.Pool{New: func() any { return &vllmEncoder{} }}
 
-// NewVLLM returns an encoder for vLLM's text layout (DESIGN §6).
+// NewVLLM returns an encoder for vLLM's text layout: WithPrefix,
+// WithProcessName, WithColor, WithLocation, WithRelativePaths and
+// WithBareMessages apply.
 func NewVLLM(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
 	cfg.prefix = string(appendValidUTF8(nil, cfg.prefix)) // the header is valid UTF-8 like the rest
-	return &vllmEncoder{cfg: &cfg}
+	pid := os.Getpid()
+	name := cfg.process
+	e := &vllmEncoder{cfg: &cfg}
+	if name != "" {
+		e.decoration = decoration.Prefix(name, pid, cfg.color)
+	} else {
+		name = defaultProcessName
+	}
+	e.prefix = parsePrefix(cfg.prefix, pid, string(appendValidUTF8(nil, name)))
+	for _, p := range e.prefix {
+		e.prefixNL = e.prefixNL || strings.Contains(p.text, "\n")
+	}
+	return e
 }
 
 func (e *vllmEncoder) Clone() zapcore.Encoder {
-	c := &vllmEncoder{cfg: e.cfg}
+	c := &vllmEncoder{cfg: e.cfg, prefix: e.prefix, prefixNL: e.prefixNL, decoration: e.decoration}
 	c.textFields.copyFrom(&e.textFields)
 	return c
 }
@@ -69,7 +93,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	f.textFields.addFields(fields)
 	color := e.cfg.color
 
-	h := append(f.header[:0], e.cfg.prefix...)
+	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
 	if c := vllmLevelColor(ent.Level); color && c != "" {
 		h = append(h, c...)
 		h = append(h, vllmLevel(ent.Level)...)
@@ -100,45 +124,92 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	}
 	h = append(h, ' ')
 
-	// The record: message, fields, stack. Only invalid UTF-8 is changed;
-	// vLLM writes everything else as it is.
-	body := appendValidUTF8(f.body[:0], ent.Message)
+	// The record: message, fields, stack. The message is written as the
+	// readable layout writes it, unable to drive the terminal; vLLM writes
+	// it raw.
+	body := appendVLLMMessage(f.body[:0], ent.Message)
 	f.addSpanFields()
 	body = append(body, f.textFields.w.b...)
 	if ent.Stack != "" {
 		body = append(body, '\n')
 		body = appendValidUTF8(body, ent.Stack)
 	}
+	f.body = body[:0] // keep the grown buffer
 
-	f.body = body[:0] // keep the grown buffer; the loop below re-slices body
-	b := f.line[:0]
+	// What vLLM's NewLineFormatter does to the formatted record: every '\n'
+	// in it, the prefix's own included, becomes "\r\n" and the header. Then
+	// what decorate_logs does to the stream: the decoration after every
+	// '\n' but the last, and at the start.
+	deco := e.decoration
+	cont := f.cont[:0]
+	if e.prefixNL || bytes.IndexByte(body, '\n') >= 0 {
+		cont = append(cont, '\r', '\n')
+		cont = append(cont, deco...)
+		cont = appendDecorated(cont, h, deco)
+	}
+	b := append(f.line[:0], deco...)
 	if e.cfg.bare {
-		b = append(b, body...)
-		body = body[:0]
+		b = appendDecorated(b, body, deco)
 	} else {
-		b = append(b, h...)
-	}
-	for {
-		i := bytes.IndexByte(body, '\n')
-		if i < 0 {
-			break
+		if e.prefixNL {
+			b = appendReplacingNewlines(b, h, cont)
+		} else {
+			b = append(b, h...)
 		}
-		b = append(b, body[:i]...)
-		b = append(b, '\r', '\n')
-		b = append(b, h...)
-		body = body[i+1:]
+		b = appendReplacingNewlines(b, body, cont)
 	}
-	b = append(b, body...)
 	b = append(b, '\n')
 
 	out := bufferPool.Get()
 	out.Write(b)
-	f.header, f.line = h[:0], b[:0]
+	f.header, f.line, f.cont = h[:0], b[:0], cont[:0]
 	f.textFields.reset()
-	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
+	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.cont) <= maxPooledLine &&
+		cap(f.textFields.w.b) <= maxPooledLine {
 		vllmPool.Put(f)
 	}
 	return out, nil
+}
+
+// appendVLLMMessage writes a message with the readable layout's rules
+// (appendSafeText), copying a message of printable ASCII, tabs and line
+// breaks, by far the most common kind, without them.
+func appendVLLMMessage(b []byte, msg string) []byte {
+	for i := 0; i < len(msg); i++ {
+		if c := msg[i]; (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c >= 0x7f {
+			return appendSafeText(b, msg)
+		}
+	}
+	return append(b, msg...)
+}
+
+// appendReplacingNewlines appends s with every '\n' in it replaced by cont.
+func appendReplacingNewlines(b, s, cont []byte) []byte {
+	for {
+		i := bytes.IndexByte(s, '\n')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		b = append(b, cont...)
+		s = s[i+1:]
+	}
+}
+
+// appendDecorated appends s with deco after every '\n' in it.
+func appendDecorated(b, s []byte, deco string) []byte {
+	if deco == "" {
+		return append(b, s...)
+	}
+	for {
+		i := bytes.IndexByte(s, '\n')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i+1]...)
+		b = append(b, deco...)
+		s = s[i+1:]
+	}
 }
 
 // appendFileInfo writes "{FILEINFO}:{LINE}": the caller's base name, or in

@@ -141,8 +141,8 @@ var wants = map[string]CaseWant{
 		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"WARN\",\"file\":\"/src/router/main.go\",\"line\":42,\"target\":\"t\",\"message\":\"line one\\nline \\u001b[31mtwo\\u0007\u0090 � end\\n\"}\n",
 		Readable:      "2025-09-02T16:38:06.656503Z  WARN t: line one\nline \\x1b[31mtwo\\x07\\u{90} � end\n\n",
 		ReadableColor: "\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[33m WARN\x1b[0m \x1b[2mt\x1b[0m\x1b[2m:\x1b[0m line one\nline \\x1b[31mtwo\\x07\\u{90} � end\n\n",
-		VLLM:          "WARNING 09-02 16:38:06 [main.go:42] line one\r\nWARNING 09-02 16:38:06 [main.go:42] line \x1b[31mtwo\a\u0090 � end\r\nWARNING 09-02 16:38:06 [main.go:42] \n",
-		VLLMColor:     "\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m line one\r\n\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m line \x1b[31mtwo\a\u0090 � end\r\n\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m \n",
+		VLLM:          "WARNING 09-02 16:38:06 [main.go:42] line one\r\nWARNING 09-02 16:38:06 [main.go:42] line \\x1b[31mtwo\\x07\\u{90} � end\r\nWARNING 09-02 16:38:06 [main.go:42] \n",
+		VLLMColor:     "\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m line one\r\n\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m line \\x1b[31mtwo\\x07\\u{90} � end\r\n\x1b[33mWARNING\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m \n",
 	},
 	"bridged record": {
 		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"target\":\"log\",\"message\":\"from python\",\"log.file\":\"/opt/app/main.py\",\"log.line\":191,\"log.target\":\"main.init\",\"n\":1}\n",

@@ -1,0 +1,226 @@
+package core_test
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/dedup"
+	"go.uber.org/zap/zapcore"
+)
+
+// vllmOptions are the options of the tests below: buffers for both outputs,
+// the pinned clock, UTC.
+func vllmOptions(vars map[string]string, out, errOut *bytes.Buffer) []core.Option {
+	return []core.Option{core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(out)),
+		core.WithErrorOutput(zapcore.AddSync(errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
+}
+
+// TestVLLMConfigureLogging: VLLM_CONFIGURE_LOGGING is read as vLLM reads
+// it, bool(int(value)), with Python's int(): whitespace, a sign, leading
+// zeros, underscores between digits and any script's digits are accepted;
+// anything else, the empty string included, is an error naming the
+// variable.
+func TestVLLMConfigureLogging(t *testing.T) {
+	const notInt = `VLLM_CONFIGURE_LOGGING: %q is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)`
+	for _, tc := range []struct {
+		value string
+		want  string // "bare", "configured" or the error
+	}{
+		{"0", "bare"}, {"00", "bare"}, {" 0", "bare"}, {"0\n", "bare"}, {"-0", "bare"}, {"+0", "bare"}, {"0_0", "bare"},
+		{"\u0660", "bare"}, // ARABIC-INDIC DIGIT ZERO
+		{"1", "configured"}, {"-1", "configured"}, {"1_0", "configured"}, {" 1 ", "configured"}, {"007", "configured"},
+		{"\u0663", "configured"}, {"\U0001D7CF", "configured"}, // ARABIC-INDIC THREE, MATHEMATICAL BOLD ONE
+		{"true", notInt}, {"", notInt}, {" ", notInt}, {"0x1", notInt}, {"1.0", notInt}, {"1__0", notInt},
+		{"_1", notInt}, {"1_", notInt}, {"+", notInt}, {"--1", notInt}, {"yes", notInt},
+	} {
+		t.Run(strconv.Quote(tc.value), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			log, err := core.NewVLLM(vllmOptions(map[string]string{"VLLM_CONFIGURE_LOGGING": tc.value}, &out, &errOut)...)
+			if strings.HasPrefix(tc.want, "VLLM_") {
+				want := strings.Replace(tc.want, "%q", strconv.Quote(tc.value), 1)
+				if err == nil || err.Error() != want {
+					t.Fatalf("got error %v\nwant %s", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			log.Info("info")
+			_, line := here()
+			log.Warn("warned")
+			want := "warned\n"
+			if tc.want == "configured" {
+				want = "INFO 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line-1) + "] info\n" +
+					"WARNING 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line+1) + "] warned\n"
+			}
+			if out.String() != want {
+				t.Errorf("\n got %q\nwant %q", out.String(), want)
+			}
+		})
+	}
+}
+
+// TestVLLMConfigureLoggingOffWithConfigPath: vLLM refuses a configuration
+// file when VLLM_CONFIGURE_LOGGING turns configuration off; so does NewVLLM.
+func TestVLLMConfigureLoggingOffWithConfigPath(t *testing.T) {
+	_, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{
+		"VLLM_CONFIGURE_LOGGING": "00", "VLLM_LOGGING_CONFIG_PATH": "/etc/vllm/logging.json"})))
+	want := `VLLM_CONFIGURE_LOGGING="00" turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH="/etc/vllm/logging.json" asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	// An empty path is no path, as in vLLM.
+	var out, errOut bytes.Buffer
+	if _, err := core.NewVLLM(vllmOptions(map[string]string{"VLLM_CONFIGURE_LOGGING": "0", "VLLM_LOGGING_CONFIG_PATH": ""}, &out, &errOut)...); err != nil {
+		t.Errorf("empty VLLM_LOGGING_CONFIG_PATH: %v", err)
+	}
+}
+
+// captureStd points os.Stdout or os.Stderr at a pipe while fn runs and
+// returns what was written there.
+func captureStd(t *testing.T, std **os.File, fn func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := *std
+	*std = w
+	defer func() { *std = saved }()
+	done := make(chan []byte)
+	go func() {
+		b, _ := io.ReadAll(r)
+		done <- b
+	}()
+	fn()
+	w.Close()
+	return string(<-done)
+}
+
+var callerInBrackets = regexp.MustCompile(`\[[a-z_]+\.go:[0-9]+\]`)
+
+// TestVLLMLoggingStream: the four stream names vLLM users write. The
+// __stdout__/__stderr__ forms name the same streams; colour on them needs
+// VLLM_LOGGING_COLOR=1, as in vLLM (pipes here, so auto colour is off for
+// all four anyway).
+func TestVLLMLoggingStream(t *testing.T) {
+	for _, tc := range []struct {
+		stream string
+		std    **os.File
+		color  string
+		want   string
+	}{
+		{"ext://sys.stdout", &os.Stdout, "", "INFO 01-02 03:04:05 [f] m\n"},
+		{"ext://sys.stderr", &os.Stderr, "", "INFO 01-02 03:04:05 [f] m\n"},
+		{"ext://sys.__stdout__", &os.Stdout, "", "INFO 01-02 03:04:05 [f] m\n"},
+		{"ext://sys.__stderr__", &os.Stderr, "", "INFO 01-02 03:04:05 [f] m\n"},
+		{"ext://sys.__stdout__", &os.Stdout, "1", "\x1b[32mINFO\x1b[0m \x1b[90m01-02 03:04:05\x1b[0m \x1b[90m[f]\x1b[0m m\n"},
+	} {
+		t.Run(tc.stream+" color="+tc.color, func(t *testing.T) {
+			got := captureStd(t, tc.std, func() {
+				log, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_STREAM": tc.stream, "VLLM_LOGGING_COLOR": tc.color})),
+					core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC))
+				if err != nil {
+					t.Fatal(err)
+				}
+				log.Info("m")
+			})
+			got = callerInBrackets.ReplaceAllString(got, "[f]") // only the caller's line varies
+			if got != tc.want {
+				t.Errorf("\n got %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestVLLMProcessName: WithProcessName, else DYN_LOGGING_PROCESS_NAME,
+// decorates every physical line; %(processName)s prints the name.
+func TestVLLMProcessName(t *testing.T) {
+	pid := strconv.Itoa(os.Getpid())
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		opts []core.Option
+		want string // with L for the line number of the call
+	}{
+		{"option", nil, []core.Option{core.WithProcessName("EngineCore_DP0")},
+			"(EngineCore_DP0 pid=" + pid + ") INFO 01-02 03:04:05 [vllm_test.go:L] decorated info\r\n" +
+				"(EngineCore_DP0 pid=" + pid + ") INFO 01-02 03:04:05 [vllm_test.go:L] second\n"},
+		{"variable", map[string]string{"DYN_LOGGING_PROCESS_NAME": " Worker_TP1 "}, nil,
+			"(Worker_TP1 pid=" + pid + ") INFO 01-02 03:04:05 [vllm_test.go:L] decorated info\r\n" +
+				"(Worker_TP1 pid=" + pid + ") INFO 01-02 03:04:05 [vllm_test.go:L] second\n"},
+		{"option wins, empty turns it off", map[string]string{"DYN_LOGGING_PROCESS_NAME": "Worker_TP1"}, []core.Option{core.WithProcessName("")},
+			"INFO 01-02 03:04:05 [vllm_test.go:L] decorated info\r\nINFO 01-02 03:04:05 [vllm_test.go:L] second\n"},
+		{"colour", map[string]string{"DYN_LOGGING_PROCESS_NAME": "APIServer", "VLLM_LOGGING_COLOR": "1"}, nil,
+			"\x1b[0;36m(APIServer pid=" + pid + ")\x1b[0;0m \x1b[32mINFO\x1b[0m \x1b[90m01-02 03:04:05\x1b[0m \x1b[90m[vllm_test.go:L]\x1b[0m decorated info\r\n" +
+				"\x1b[0;36m(APIServer pid=" + pid + ")\x1b[0;0m \x1b[32mINFO\x1b[0m \x1b[90m01-02 03:04:05\x1b[0m \x1b[90m[vllm_test.go:L]\x1b[0m second\n"},
+		{"processName in the prefix", map[string]string{"DYN_LOGGING_PROCESS_NAME": "W", "VLLM_LOGGING_PREFIX": "%(processName)s/%(process)d "}, nil,
+			"(W pid=" + pid + ") W/" + pid + " INFO 01-02 03:04:05 [vllm_test.go:L] decorated info\r\n" +
+				"(W pid=" + pid + ") W/" + pid + " INFO 01-02 03:04:05 [vllm_test.go:L] second\n"},
+		{"not when logging is left unconfigured", map[string]string{"DYN_LOGGING_PROCESS_NAME": "W", "VLLM_CONFIGURE_LOGGING": "0"}, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			log, err := core.NewVLLM(append(vllmOptions(tc.vars, &out, &errOut), tc.opts...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, line := here()
+			log.Info("decorated info\nsecond")
+			if want := strings.ReplaceAll(tc.want, ":L]", ":"+strconv.Itoa(line+1)+"]"); out.String() != want {
+				t.Errorf("\n got %q\nwant %q", out.String(), want)
+			}
+		})
+	}
+}
+
+// TestVLLMRankFallbackReport: a LOCAL_RANK that does not parse falls back
+// to the global rank, and the logger being built says so in one WARN line
+// of its own layout, pointing at the NewVLLM call.
+func TestVLLMRankFallbackReport(t *testing.T) {
+	for _, tc := range []struct {
+		rank       string
+		localPrint bool
+	}{
+		{"0", true},
+		{"2", false},
+	} {
+		t.Run("RANK="+tc.rank, func(t *testing.T) {
+			t.Cleanup(dedup.ResetRanks)
+			dedup.ResetRanks()
+			var out, errOut bytes.Buffer
+			_, line := here()
+			log, err := core.NewVLLM(vllmOptions(map[string]string{"RANK": tc.rank, "LOCAL_RANK": "x"}, &out, &errOut)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "WARNING 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line+1) + `] dedup: LOCAL_RANK="x" is not an integer; ` +
+				"using the global rank (RANK=" + tc.rank + ") as the local rank (once lines scoped Local print only on global rank 0)\n"
+			if out.String() != want {
+				t.Errorf("report:\n got %q\nwant %q", out.String(), want)
+			}
+			if errOut.Len() != 0 {
+				t.Errorf("error output %q, want nothing", errOut.String())
+			}
+			out.Reset()
+			dedup.InfoOnce(log, "local once")
+			if got := strings.Contains(out.String(), "local once"); got != tc.localPrint {
+				t.Errorf("local once line printed: %v, want %v (output %q)", got, tc.localPrint, out.String())
+			}
+		})
+	}
+	// The report's logger name is dynlog.dedup, which DYN_LOG can silence.
+	var out, errOut bytes.Buffer
+	_, err := core.NewVLLM(vllmOptions(map[string]string{"RANK": "0", "LOCAL_RANK": "x", "DYN_LOG": "dynlog.dedup=error"}, &out, &errOut)...)
+	if err != nil || out.Len() != 0 {
+		t.Errorf("DYN_LOG=dynlog.dedup=error: err %v, output %q, want none", err, out.String())
+	}
+}
