@@ -63,10 +63,16 @@
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
 //     in the text layouts; times as RFC 3339 with nanoseconds.
 //   - Text layouts: strings are quoted with Rust's Debug escapes (\" \\ \n
-//     \r \t \0, other controls as \u{…}); floats as in JSONL except NaN, inf
-//     and -inf; an error's text is unquoted, escaped like the message. An
-//     error given to With, which zap adds through the plain string path, is
-//     quoted like any string.
+//     \r \t \0, other controls as \u{…}); an error's text is unquoted,
+//     escaped like the message. An error given to With, which zap adds
+//     through the plain string path, is quoted like any string.
+//   - Floats: JSONL as serde_json prints them since it went to zmij (1.0.147):
+//     plain with ".0" when 1e-5 ≤ |x| < 1e16, else "1e+16", "1.5e-7". The
+//     text layouts as Rust's {:?}: plain with ".0" when 1e-4 ≤ |x| < 1e16,
+//     else "1e16", "1e-5"; NaN, inf, -inf. Where two shortest digit strings
+//     are equally near the value (2^-25), JSONL takes the even one as
+//     serde_json does ("2.9802322387695312e-8") and the text layouts the
+//     upper one as Rust's formatter does ("…313e-8").
 //   - The readable layout escapes ESC, BEL, BS, FF, DEL and C1 controls in
 //     the message, target, span names and field names, so a log line cannot
 //     drive the terminal. The vLLM layout writes the message as vLLM does,
@@ -80,10 +86,11 @@
 //     sequence, as Go's range loop and zap decode it. Rust's
 //     String::from_utf8_lossy differs only on a truncated multi-byte
 //     sequence ("\xe2\x82"), which it replaces with a single U+FFFD.
-//   - zap.Float32 prints as serde_json prints an f32: its own shortest
-//     digits ("0.1"), plain between 1e-6 and 1e13. Rust's tracing widens f32
-//     to f64 before recording it, so Dynamo would print 0.10000000149011612;
-//     a Go user who wrote 0.1 expects 0.1.
+//   - zap.Float32 prints its own shortest digits ("0.1"): in JSONL as
+//     serde_json prints an f32 (zmij's f32 layout: plain between 1e-6 and
+//     1e13, "1e+13" above), in the text layouts as Rust's {:?} of an f32.
+//     Rust's tracing widens f32 to f64 before recording it, so Dynamo would
+//     print 0.10000000149011612; a Go user who wrote 0.1 expects 0.1.
 //   - vLLM: TRACE has no colour (vLLM's table has no entry for it, as for
 //     any custom level); an entry without a caller shows [unknown:0]; in
 //     DEBUG mode a main package, whose import path the runtime does not

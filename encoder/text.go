@@ -2,7 +2,6 @@ package encoder
 
 import (
 	"encoding/base64"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -170,20 +169,14 @@ func (t *textFields) AddFloat32(k string, v float32) {
 	t.w.b = appendFloatText(t.w.b, float64(v), true)
 }
 
-// appendFloatText writes a float as Rust's Debug does for the finite values
-// ryu's form shares with it, and NaN, inf, -inf for the rest.
+// appendFloatText writes a float as Rust's {:?} does (tracing-subscriber
+// writes f64 fields with Debug): plain with ".0" when 1e-4 ≤ |x| < 1e16,
+// else "1e16", "1.5e-7"; NaN, inf, -inf.
 func appendFloatText(b []byte, v float64, is32 bool) []byte {
-	switch {
-	case math.IsNaN(v):
-		return append(b, "NaN"...)
-	case math.IsInf(v, 1):
-		return append(b, "inf"...)
-	case math.IsInf(v, -1):
-		return append(b, "-inf"...)
-	case is32:
-		return jsonfmt.AppendFloat32(b, float32(v))
+	if is32 {
+		return jsonfmt.AppendDebugFloat32(b, float32(v))
 	}
-	return jsonfmt.AppendFloat64(b, v)
+	return jsonfmt.AppendDebugFloat64(b, v)
 }
 
 func (t *textFields) AddInt(k string, v int)     { t.AddInt64(k, int64(v)) }

@@ -75,7 +75,7 @@ var wants = map[string]CaseWant{
 		VLLMColor:     "\x1b[32mINFO\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m \n",
 	},
 	"scalar fields": {
-		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"file\":\"/src/router/main.go\",\"line\":42,\"target\":\"t\",\"message\":\"scalars\",\"big\":1e16,\"f32\":0.1,\"half\":0.5,\"i\":-7,\"nan\":0,\"ok\":true,\"one\":1.0,\"s\":\"say \\\"hi\\\"\\\\now\",\"tiny\":1.5e-7,\"u\":18446744073709551615}\n",
+		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"file\":\"/src/router/main.go\",\"line\":42,\"target\":\"t\",\"message\":\"scalars\",\"big\":1e+16,\"f32\":0.1,\"half\":0.5,\"i\":-7,\"nan\":0,\"ok\":true,\"one\":1.0,\"s\":\"say \\\"hi\\\"\\\\now\",\"tiny\":1.5e-7,\"u\":18446744073709551615}\n",
 		Readable:      "2025-09-02T16:38:06.656503Z  INFO t: scalars s=\"say \\\"hi\\\"\\\\now\" i=-7 u=18446744073709551615 ok=true one=1.0 half=0.5 big=1e16 tiny=1.5e-7 nan=NaN f32=0.1\n",
 		ReadableColor: "\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2mt\x1b[0m\x1b[2m:\x1b[0m scalars \x1b[3ms\x1b[0m\x1b[2m=\x1b[0m\"say \\\"hi\\\"\\\\now\" \x1b[3mi\x1b[0m\x1b[2m=\x1b[0m-7 \x1b[3mu\x1b[0m\x1b[2m=\x1b[0m18446744073709551615 \x1b[3mok\x1b[0m\x1b[2m=\x1b[0mtrue \x1b[3mone\x1b[0m\x1b[2m=\x1b[0m1.0 \x1b[3mhalf\x1b[0m\x1b[2m=\x1b[0m0.5 \x1b[3mbig\x1b[0m\x1b[2m=\x1b[0m1e16 \x1b[3mtiny\x1b[0m\x1b[2m=\x1b[0m1.5e-7 \x1b[3mnan\x1b[0m\x1b[2m=\x1b[0mNaN \x1b[3mf32\x1b[0m\x1b[2m=\x1b[0m0.1\n",
 		VLLM:          "INFO 09-02 16:38:06 [main.go:42] scalars s=\"say \\\"hi\\\"\\\\now\" i=-7 u=18446744073709551615 ok=true one=1.0 half=0.5 big=1e16 tiny=1.5e-7 nan=NaN f32=0.1\n",
