@@ -26,6 +26,7 @@ type fileConfig struct {
 	Format     *string           `toml:"format"` // "readable" or "jsonl"
 	LocalTZ    *bool             `toml:"local_tz"`
 	SpanEvents *bool             `toml:"span_events"`
+	EmbedJSON  *bool             `toml:"embed_json_strings"`
 	ANSI       *string           `toml:"ansi"` // "auto", "always" or "never"
 	LogFilters map[string]string `toml:"log_filters"`
 	File       *fileSection      `toml:"file"` // non-nil if any file has a [file] table
@@ -125,6 +126,7 @@ func (c *fileConfig) merge(doc fileConfig, path string) {
 	overrideFrom(c, &c.Format, doc.Format, "format", path)
 	overrideFrom(c, &c.LocalTZ, doc.LocalTZ, "local_tz", path)
 	overrideFrom(c, &c.SpanEvents, doc.SpanEvents, "span_events", path)
+	overrideFrom(c, &c.EmbedJSON, doc.EmbedJSON, "embed_json_strings", path)
 	overrideFrom(c, &c.ANSI, doc.ANSI, "ansi", path)
 	for target, level := range doc.LogFilters {
 		if c.LogFilters == nil {
@@ -221,13 +223,14 @@ func wantList(words []string) string {
 // holds, as error messages name it. [log_filters] takes any key.
 var (
 	topLevelTypes = map[string]string{
-		"log_level":   "a string",
-		"format":      "a string",
-		"local_tz":    "a boolean",
-		"span_events": "a boolean",
-		"ansi":        "a string",
-		"log_filters": "a table",
-		"file":        "a table",
+		"log_level":          "a string",
+		"format":             "a string",
+		"local_tz":           "a boolean",
+		"span_events":        "a boolean",
+		"embed_json_strings": "a boolean",
+		"ansi":               "a string",
+		"log_filters":        "a table",
+		"file":               "a table",
 	}
 	fileTypes = map[string]string{
 		"path":         "a string",

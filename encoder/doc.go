@@ -16,7 +16,7 @@
 //	log, _ := cfg.Build()
 //
 // or build one with options (WithColor, WithLocation, WithPrefix,
-// WithRelativePaths) and hand it to zapcore.NewCore. Registered by name the
+// WithRelativePaths, WithEmbeddedJSON) and hand it to zapcore.NewCore. Registered by name the
 // layouts take no options: zap's EncoderConfig is not consulted, because
 // the layouts are fixed; colour and time zone come through package core.
 //
@@ -58,6 +58,25 @@
 //   - Nested objects keep their keys in call order; only the top level is
 //     sorted. zap.Namespace opens a nested object in JSONL and prefixes the
 //     names ("ns.key=") in the text layouts.
+//   - JSONL embeds a zap.String or zap.ByteString whose whole text is JSON
+//     (RFC 8259, whitespace around it allowed) as that JSON value, as
+//     Dynamo's field visitor hands every &str to serde_json: "123" → 123,
+//     " 42 " → 42, "1e2" → 100.0, "-0" → -0.0, `{"b":1,"a":2}` →
+//     {"a":2,"b":1}. The value is written back as serde_json writes it:
+//     compact, keys sorted byte-wise with the last of equal keys kept,
+//     integers within u64/i64 as integers, other numbers as f64 (computed as
+//     serde_json computes them), nesting up to serde_json's 127 levels.
+//     Anything serde_json rejects stays a string: "[1,", "nan", "01", "1.",
+//     "+1", lone surrogate escapes, 1e400 (out of range). Not embedded: the
+//     message, span fields (strings in Dynamo's JSONL too), zap.Stringer and
+//     zap.Error values (Rust's % Display is recorded as text), strings inside
+//     objects, arrays and namespaces (zap's own structure, which Dynamo has
+//     no counterpart for). Strings given to With are embedded like the
+//     line's own; zap passes them to the encoder without their type, so a
+//     zap.Stringer or zap.Error given to With is embedded when its text is
+//     JSON. WithEmbeddedJSON(false) keeps every string a string. A string
+//     whose first non-space byte cannot start JSON costs one byte test; no
+//     rejected string allocates.
 //   - zap.Any on a value with no zap marshaler goes through encoding/json,
 //     whose number and escaping rules then apply inside that value.
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
