@@ -81,8 +81,13 @@
 //     whose number and escaping rules then apply inside that value.
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
 //     in the text layouts; times as RFC 3339 with nanoseconds.
-//   - Text layouts: strings are quoted with Rust's Debug escapes (\" \\ \n
-//     \r \t \0, other controls as \u{…}); an error's text is unquoted,
+//   - Text layouts: strings are quoted as Rust's {:?} of a str: \" \\ \n
+//     \r \t \0, and \u{…} for each character Rust does not print as is
+//     (controls, format characters, unassigned code points, private use,
+//     separators other than the space, Grapheme_Extend: "e\u{301}"). Which
+//     characters those are comes from rustc 1.95 (Unicode 17.0), not from
+//     Go's unicode package (Unicode 15.0): encoder/testdata/rust holds the
+//     program that printed the table. An error's text is unquoted,
 //     escaped like the message. An error given to With, which zap adds
 //     through the plain string path, is quoted like any string.
 //   - Floats: JSONL as serde_json prints them since it went to zmij (1.0.147):

@@ -240,11 +240,18 @@ func (t *textFields) OpenNamespace(k string) {
 	t.nsPrefix += k + "."
 }
 
-// appendDebugQuoted writes s quoted as Rust's Debug writes a str: \" \\ \n
-// \r \t \0 escaped, other control characters (C0, DEL, C1) as \u{xx},
-// invalid UTF-8 as U+FFFD, everything else raw.
+// appendDebugQuoted writes s quoted as Rust's {:?} writes a str: \" \\ \n
+// \r \t \0 escaped; \u{…} for every character Rust escapes
+// (debugEscaped: controls, format characters, unassigned, private use,
+// separators other than the space, Grapheme_Extend); invalid UTF-8 as
+// U+FFFD; everything else, the single quote included, raw.
 func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = append(b, '"')
+	b = appendDebugContent(b, s)
+	return append(b, '"')
+}
+
+func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -255,7 +262,7 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = decodeRuneIn(s[i:])
-			if r != utf8.RuneError && !(r >= 0x80 && r <= 0x9f) {
+			if !(r == utf8.RuneError && size == 1) && !isDebugEscaped(r) {
 				i += size
 				continue
 			}
@@ -274,16 +281,30 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 			b = append(b, '\\', 't')
 		case r == 0:
 			b = append(b, '\\', '0')
-		case r == utf8.RuneError:
-			b = append(b, s[i:i+size]...) // a real U+FFFD in the input
 		default:
 			b = appendUnicodeEscape(b, r)
 		}
 		i += size
 		last = i
 	}
-	b = append(b, s[last:]...)
-	return append(b, '"')
+	return append(b, s[last:]...)
+}
+
+// isDebugEscaped reports whether Rust's {:?} writes r as \u{…}.
+func isDebugEscaped(r rune) bool {
+	lo, hi := 0, len(debugEscaped)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case r < debugEscaped[m][0]:
+			hi = m
+		case r > debugEscaped[m][1]:
+			lo = m + 1
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // appendSafeText writes s with the readable layout's message rules (DESIGN
