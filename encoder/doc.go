@@ -87,9 +87,21 @@
 //     separators other than the space, Grapheme_Extend: "e\u{301}"). Which
 //     characters those are comes from rustc 1.95 (Unicode 17.0), not from
 //     Go's unicode package (Unicode 15.0): encoder/testdata/rust holds the
-//     program that printed the table. An error's text is unquoted,
-//     escaped like the message. An error given to With, which zap adds
-//     through the plain string path, is quoted like any string.
+//     program that printed the table.
+//   - Display values (zap.Error, zap.Stringer: Rust's &dyn Error and %value)
+//     are unquoted, escaped like the message, with newlines written \n so
+//     that they cannot start a line; a value holding a word of the form
+//     " name=…", which would read as a field of its own, is quoted instead.
+//     An error or Stringer given to With, which zap adds through the plain
+//     string path, is quoted like any string.
+//   - A field name is written as given when it is made of letters, digits
+//     (any script) and _ . - : # (Rust identifiers, r#type, time.busy, Go
+//     names); any other name is quoted like a string ("a b"="v"), so that
+//     no name forges a field or a line.
+//   - Readable: an empty message leaves one space after the target's colon
+//     ("t: k=v"); in colour each span's fields are one dimmed group
+//     (" ESC[2m" fields "ESC[0m"), as tracing-subscriber's compact format
+//     that Dynamo uses writes them.
 //   - Floats: JSONL as serde_json prints them since it went to zmij (1.0.147):
 //     plain with ".0" when 1e-5 ≤ |x| < 1e16, else "1e+16", "1.5e-7". The
 //     text layouts as Rust's {:?}: plain with ".0" when 1e-4 ≤ |x| < 1e16,
@@ -101,7 +113,7 @@
 //     the message, target, span names and field names, so a log line cannot
 //     drive the terminal. The vLLM layout writes the message as vLLM does,
 //     raw. Every layout writes invalid UTF-8 as U+FFFD.
-//   - Only a message, a stack or an error's text may break a line. Names
+//   - Only a message or a stack may break a line. Names
 //     (field keys, the target, span names, file names) write a newline or
 //     carriage return as the two characters \n or \r.
 //   - JSONL keys are sorted and deduplicated in their printed form, so two
