@@ -351,3 +351,37 @@ func TestDefaultClockIsWallTime(t *testing.T) {
 		t.Fatal("MonotonicClock is not wall time")
 	}
 }
+
+// TestNewEmbedJSONStrings: DYN_LOGGING_EMBED_JSON_STRINGS, then the TOML
+// embed_json_strings, then on.
+func TestNewEmbedJSONStrings(t *testing.T) {
+	dir := t.TempDir()
+	off := filepath.Join(dir, "off.toml")
+	if err := os.WriteFile(off, []byte("embed_json_strings = false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"default on", nil, `"status":200`},
+		{"env true", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "yes"}, `"status":200`},
+		{"env false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "0"}, `"status":"200"`},
+		{"env empty is false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": ""}, `"status":"200"`},
+		{"toml false", map[string]string{"DYN_LOGGING_CONFIG_PATH": off}, `"status":"200"`},
+		{"env wins over toml", map[string]string{"DYN_LOGGING_CONFIG_PATH": off, "DYN_LOGGING_EMBED_JSON_STRINGS": "on"}, `"status":200`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{"DYN_LOGGING_JSONL": "1"}
+			for k, v := range tc.vars {
+				vars[k] = v
+			}
+			b := build(t, core.New, vars)
+			b.log.Info("x", zap.String("status", "200"))
+			if got := b.out.String(); !strings.Contains(got, tc.want) {
+				t.Errorf("got %s, want it to hold %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -19,6 +19,9 @@
 // is off on pipes unless asked for: off if DYN_SDK_DISABLE_ANSI_LOGGING is
 // true or NO_COLOR is non-empty; on if FORCE_COLOR is non-empty or
 // DYN_LOGGING_ANSI is true; otherwise on when writing to a terminal.
+// DYN_LOGGING_EMBED_JSON_STRINGS (TOML embed_json_strings; default on)
+// makes JSONL write a string field whose whole text is JSON as that JSON
+// value, as Dynamo does (encoder.WithEmbeddedJSON).
 //
 // # Levels and configuration files
 //
@@ -33,7 +36,8 @@
 // The TOML keys are those of DESIGN §8, read strictly: an unknown key, a
 // value of the wrong type or a file that does not parse makes New fail with
 // an error naming the file, line and column; a missing file is skipped.
-// Variables win over the TOML key for the same setting (format, local_tz;
+// Variables win over the TOML key for the same setting (format, local_tz,
+// embed_json_strings;
 // for colour the variables of §5, then ansi = "always" | "never", then
 // auto; span_events as said under Tracing; [file] as said under File
 // output).

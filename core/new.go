@@ -65,6 +65,7 @@ func New(opts ...Option) (*zap.Logger, error) {
 	var enc zapcore.Encoder
 	jsonl := c.dynamoJSONL(fc)
 	if jsonl {
+		encOpts = append(encOpts, encoder.WithEmbeddedJSON(c.embedJSON(fc)))
 		enc = encoder.NewJSONL(encOpts...)
 	} else {
 		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(fc, stream)))
@@ -206,6 +207,15 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 			}
 		}
 	}()
+}
+
+// embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
+// embed_json_strings, else on (Dynamo embeds a string field's JSON text).
+func (c config) embedJSON(fc fileConfig) bool {
+	if v, ok := c.env("DYN_LOGGING_EMBED_JSON_STRINGS"); ok {
+		return env.Bool(v)
+	}
+	return fc.EmbedJSON == nil || *fc.EmbedJSON
 }
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.

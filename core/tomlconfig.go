@@ -28,6 +28,7 @@ type fileConfig struct {
 	SpanEvents *bool   `toml:"span_events"`
 	// SpanEventsLayout is "dynamo" (today's) or "2025" (the 2025 guide's).
 	SpanEventsLayout *string           `toml:"span_events_layout"`
+	EmbedJSON        *bool             `toml:"embed_json_strings"`
 	ANSI             *string           `toml:"ansi"` // "auto", "always" or "never"
 	LogFilters       map[string]string `toml:"log_filters"`
 	File             *fileSection      `toml:"file"` // non-nil if any file has a [file] table
@@ -128,6 +129,7 @@ func (c *fileConfig) merge(doc fileConfig, path string) {
 	overrideFrom(c, &c.LocalTZ, doc.LocalTZ, "local_tz", path)
 	overrideFrom(c, &c.SpanEvents, doc.SpanEvents, "span_events", path)
 	overrideFrom(c, &c.SpanEventsLayout, doc.SpanEventsLayout, "span_events_layout", path)
+	overrideFrom(c, &c.EmbedJSON, doc.EmbedJSON, "embed_json_strings", path)
 	overrideFrom(c, &c.ANSI, doc.ANSI, "ansi", path)
 	for target, level := range doc.LogFilters {
 		if c.LogFilters == nil {
@@ -232,6 +234,7 @@ var (
 		"local_tz":           "a boolean",
 		"span_events":        "a boolean",
 		"span_events_layout": "a string",
+		"embed_json_strings": "a boolean",
 		"ansi":               "a string",
 		"log_filters":        "a table",
 		"file":               "a table",

@@ -16,7 +16,7 @@
 //	log, _ := cfg.Build()
 //
 // or build one with options (WithColor, WithLocation, WithPrefix,
-// WithProcessName, WithRelativePaths) and hand it to zapcore.NewCore. Registered by name the
+// WithProcessName, WithRelativePaths, WithEmbeddedJSON) and hand it to zapcore.NewCore. Registered by name the
 // layouts take no options: zap's EncoderConfig is not consulted, because
 // the layouts are fixed; colour and time zone come through package core.
 //
@@ -58,15 +58,57 @@
 //   - Nested objects keep their keys in call order; only the top level is
 //     sorted. zap.Namespace opens a nested object in JSONL and prefixes the
 //     names ("ns.key=") in the text layouts.
+//   - JSONL embeds a zap.String or zap.ByteString whose whole text is JSON
+//     (RFC 8259, whitespace around it allowed) as that JSON value, as
+//     Dynamo's field visitor hands every &str to serde_json: "123" → 123,
+//     " 42 " → 42, "1e2" → 100.0, "-0" → -0.0, `{"b":1,"a":2}` →
+//     {"a":2,"b":1}. The value is written back as serde_json writes it:
+//     compact, keys sorted byte-wise with the last of equal keys kept,
+//     integers within u64/i64 as integers, other numbers as f64 (computed as
+//     serde_json computes them), nesting up to serde_json's 127 levels.
+//     Anything serde_json rejects stays a string: "[1,", "nan", "01", "1.",
+//     "+1", lone surrogate escapes, 1e400 (out of range). Not embedded: the
+//     message, span fields (strings in Dynamo's JSONL too), zap.Stringer and
+//     zap.Error values (Rust's % Display is recorded as text), strings inside
+//     objects, arrays and namespaces (zap's own structure, which Dynamo has
+//     no counterpart for). Strings given to With are embedded like the
+//     line's own; zap passes them to the encoder without their type, so a
+//     zap.Stringer or zap.Error given to With is embedded when its text is
+//     JSON. WithEmbeddedJSON(false) keeps every string a string. A string
+//     whose first non-space byte cannot start JSON costs one byte test; no
+//     rejected string allocates.
 //   - zap.Any on a value with no zap marshaler goes through encoding/json,
 //     whose number and escaping rules then apply inside that value.
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
 //     in the text layouts; times as RFC 3339 with nanoseconds.
-//   - Text layouts: strings are quoted with Rust's Debug escapes (\" \\ \n
-//     \r \t \0, other controls as \u{…}); floats as in JSONL except NaN, inf
-//     and -inf; an error's text is unquoted, escaped like the message. An
-//     error given to With, which zap adds through the plain string path, is
-//     quoted like any string.
+//   - Text layouts: strings are quoted as Rust's {:?} of a str: \" \\ \n
+//     \r \t \0, and \u{…} for each character Rust does not print as is
+//     (controls, format characters, unassigned code points, private use,
+//     separators other than the space, Grapheme_Extend: "e\u{301}"). Which
+//     characters those are comes from rustc 1.95 (Unicode 17.0), not from
+//     Go's unicode package (Unicode 15.0): encoder/testdata/rust holds the
+//     program that printed the table.
+//   - Display values (zap.Error, zap.Stringer: Rust's &dyn Error and %value)
+//     are unquoted, escaped like the message, with newlines written \n so
+//     that they cannot start a line; a value holding a word of the form
+//     " name=…", which would read as a field of its own, is quoted instead.
+//     An error or Stringer given to With, which zap adds through the plain
+//     string path, is quoted like any string.
+//   - A field name is written as given when it is made of letters, digits
+//     (any script) and _ . - : # (Rust identifiers, r#type, time.busy, Go
+//     names); any other name is quoted like a string ("a b"="v"), so that
+//     no name forges a field or a line.
+//   - Readable: an empty message leaves one space after the target's colon
+//     ("t: k=v"); in colour each span's fields are one dimmed group
+//     (" ESC[2m" fields "ESC[0m"), as tracing-subscriber's compact format
+//     that Dynamo uses writes them.
+//   - Floats: JSONL as serde_json prints them since it went to zmij (1.0.147):
+//     plain with ".0" when 1e-5 ≤ |x| < 1e16, else "1e+16", "1.5e-7". The
+//     text layouts as Rust's {:?}: plain with ".0" when 1e-4 ≤ |x| < 1e16,
+//     else "1e16", "1e-5"; NaN, inf, -inf. Where two shortest digit strings
+//     are equally near the value (2^-25), JSONL takes the even one as
+//     serde_json does ("2.9802322387695312e-8") and the text layouts the
+//     upper one as Rust's formatter does ("…313e-8").
 //   - The readable layout escapes ESC, BEL, BS, FF, DEL and C1 controls in
 //     the message, target, span names and field names, so a log line cannot
 //     drive the terminal. The vLLM layout escapes them in the message the
@@ -87,7 +129,7 @@
 //   - vLLM repeats the header only when the message is not empty; dynlog
 //     repeats it for every newline of the record, so a stack logged with an
 //     empty message still has its header on every line.
-//   - Only a message, a stack or an error's text may break a line. Names
+//   - Only a message or a stack may break a line. Names
 //     (field keys, the target, span names, file names) write a newline or
 //     carriage return as the two characters \n or \r.
 //   - JSONL keys are sorted and deduplicated in their printed form, so two
@@ -96,10 +138,11 @@
 //     sequence, as Go's range loop and zap decode it. Rust's
 //     String::from_utf8_lossy differs only on a truncated multi-byte
 //     sequence ("\xe2\x82"), which it replaces with a single U+FFFD.
-//   - zap.Float32 prints as serde_json prints an f32: its own shortest
-//     digits ("0.1"), plain between 1e-6 and 1e13. Rust's tracing widens f32
-//     to f64 before recording it, so Dynamo would print 0.10000000149011612;
-//     a Go user who wrote 0.1 expects 0.1.
+//   - zap.Float32 prints its own shortest digits ("0.1"): in JSONL as
+//     serde_json prints an f32 (zmij's f32 layout: plain between 1e-6 and
+//     1e13, "1e+13" above), in the text layouts as Rust's {:?} of an f32.
+//     Rust's tracing widens f32 to f64 before recording it, so Dynamo would
+//     print 0.10000000149011612; a Go user who wrote 0.1 expects 0.1.
 //   - vLLM: TRACE has no colour (vLLM's table has no entry for it, as for
 //     any custom level); an entry without a caller shows [unknown:0]; in
 //     DEBUG mode a main package, whose import path the runtime does not

@@ -50,6 +50,12 @@ type jsonlEncoder struct {
 	vals   jsonWriter // the values of kvs, back to back
 	nsOpen int        // top-level namespaces open: later fields nest
 	spans  *Spans
+	// literal: AddString and AddByteString write JSON strings whatever the
+	// text. EncodeEntry's encoder is literal, because zap reaches AddString
+	// from zap.Stringer and zap.Error too, and it embeds the JSON of
+	// zap.String fields itself, where it can see their type. A context
+	// (With) encoder is not: there zap passes no type (see doc.go).
+	literal bool
 
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
 	line   []byte                        // scratch for EncodeEntry
@@ -119,7 +125,7 @@ func (e *jsonlEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
 }
 
 func (e *jsonlEncoder) AddBinary(k string, v []byte)          { e.begin(k); e.vals.appendBinary(v) }
-func (e *jsonlEncoder) AddByteString(k string, v []byte)      { e.begin(k); e.vals.AppendByteString(v) }
+func (e *jsonlEncoder) AddByteString(k string, v []byte)      { addBytes(e, k, v, !e.literal) }
 func (e *jsonlEncoder) AddBool(k string, v bool)              { e.begin(k); e.vals.AppendBool(v) }
 func (e *jsonlEncoder) AddComplex128(k string, v complex128)  { e.begin(k); e.vals.AppendComplex128(v) }
 func (e *jsonlEncoder) AddComplex64(k string, v complex64)    { e.begin(k); e.vals.AppendComplex64(v) }
@@ -131,7 +137,7 @@ func (e *jsonlEncoder) AddInt64(k string, v int64)            { e.begin(k); e.va
 func (e *jsonlEncoder) AddInt32(k string, v int32)            { e.begin(k); e.vals.AppendInt64(int64(v)) }
 func (e *jsonlEncoder) AddInt16(k string, v int16)            { e.begin(k); e.vals.AppendInt64(int64(v)) }
 func (e *jsonlEncoder) AddInt8(k string, v int8)              { e.begin(k); e.vals.AppendInt64(int64(v)) }
-func (e *jsonlEncoder) AddString(k, v string)                 { e.begin(k); e.vals.AppendString(v) }
+func (e *jsonlEncoder) AddString(k, v string)                 { addText(e, k, v, !e.literal) }
 func (e *jsonlEncoder) AddTime(k string, v time.Time)         { e.begin(k); e.vals.AppendTime(v) }
 func (e *jsonlEncoder) AddUint(k string, v uint)              { e.begin(k); e.vals.AppendUint64(uint64(v)) }
 func (e *jsonlEncoder) AddUint64(k string, v uint64)          { e.begin(k); e.vals.AppendUint64(v) }
@@ -139,6 +145,35 @@ func (e *jsonlEncoder) AddUint32(k string, v uint32)          { e.begin(k); e.va
 func (e *jsonlEncoder) AddUint16(k string, v uint16)          { e.begin(k); e.vals.AppendUint64(uint64(v)) }
 func (e *jsonlEncoder) AddUint8(k string, v uint8)            { e.begin(k); e.vals.AppendUint64(uint64(v)) }
 func (e *jsonlEncoder) AddUintptr(k string, v uintptr)        { e.begin(k); e.vals.AppendUint64(uint64(v)) }
+
+// addText adds a string field: with embed (and the layout's setting on), a
+// top-level one whose whole text is JSON as that JSON value, as Dynamo's
+// field visitor does with serde_json; otherwise as a JSON string.
+func addText(e *jsonlEncoder, k, v string, embed bool) {
+	if !embedJSON(e, k, v, embed) {
+		e.vals.AppendString(v)
+	}
+}
+
+func addBytes(e *jsonlEncoder, k string, v []byte, embed bool) {
+	if !embedJSON(e, k, v, embed) {
+		e.vals.AppendByteString(v)
+	}
+}
+
+// embedJSON begins key k and, if it may and v is a JSON text, writes v's
+// JSON value and reports true.
+func embedJSON[S ~string | ~[]byte](e *jsonlEncoder, k string, v S, embed bool) bool {
+	e.begin(k)
+	if !embed || e.nsOpen > 0 || e.cfg.keepStrings {
+		return false
+	}
+	b, ok := jsonfmt.AppendJSONText(e.vals.b, v)
+	if ok {
+		e.vals.b, e.vals.fresh = b, false
+	}
+	return ok
+}
 
 func (e *jsonlEncoder) AddReflected(k string, v any) error {
 	e.begin(k)
@@ -235,7 +270,7 @@ func (s *Spans) jsonlKeys() *frozenContext {
 		return f
 	}
 	e := jsonlPool.Get().(*jsonlEncoder)
-	e.spans = s
+	e.spans, e.literal = s, true
 	e.addSpanKeys()
 	f := freeze(e.kvs, e.vals.b, 0)
 	e.release(e.line)
@@ -298,14 +333,21 @@ func appendKeyValue(b []byte, kv *keyValue) []byte {
 func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	ctx := e.context()
 	f := jsonlPool.Get().(*jsonlEncoder)
-	f.cfg, f.spans = e.cfg, e.spans
+	f.cfg, f.spans, f.literal = e.cfg, e.spans, true
 	if ctx.nsOpen > 0 {
 		f.kvs = append(f.kvs, keyValue{key: ctx.openKey})
 		f.vals.b = append(f.vals.b, ctx.openBytes...)
 		f.nsOpen = ctx.nsOpen
 	}
 	for i := range fields {
-		fields[i].AddTo(f)
+		switch fld := &fields[i]; fld.Type {
+		case zapcore.StringType:
+			addText(f, fld.Key, fld.String, true)
+		case zapcore.ByteStringType:
+			addBytes(f, fld.Key, fld.Interface.([]byte), true)
+		default:
+			fld.AddTo(f)
+		}
 	}
 	f.closeNamespaces()
 	if ent.Stack != "" {
@@ -494,7 +536,7 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 	}
 	// Anything else: its JSON value, as a string. A value that is a JSON
 	// string already holds valid string content between its quotes.
-	enc := &jsonlEncoder{cfg: &config{}}
+	enc := &jsonlEncoder{cfg: &config{}, literal: true}
 	f.AddTo(enc)
 	enc.closeNamespaces()
 	resolve(enc.kvs, enc.vals.b)

@@ -11,6 +11,9 @@ type config struct {
 	relPaths bool   // vLLM's DEBUG-mode relative, shortened [file:line]
 	bare     bool   // vLLM unconfigured: the message only
 	process  string // vLLM's process decoration and %(processName)s
+	// keepStrings: JSONL writes every string field as a JSON string, even
+	// one whose text is JSON (WithEmbeddedJSON(false)).
+	keepStrings bool
 }
 
 // Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
@@ -85,4 +88,14 @@ func WithProcessName(name string) Option {
 // layouts ignore it.
 func WithBareMessages() Option {
 	return optionFunc(func(c config) config { c.bare = true; return c })
+}
+
+// WithEmbeddedJSON decides whether the JSONL layout embeds a string field
+// whose whole value is a JSON text as that JSON value ("123" → 123,
+// `{"b":1,"a":2}` → {"a":2,"b":1}), as Dynamo does: its field visitor
+// re-parses every string with serde_json. On by default; off, every
+// zap.String stays a JSON string, as Go typed it. Package core sets it from
+// DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
+func WithEmbeddedJSON(on bool) Option {
+	return optionFunc(func(c config) config { c.keepStrings = !on; return c })
 }

@@ -116,7 +116,11 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	b = appendSafeText(b, ent.Message)
 
 	f.addSpanFields()
-	b = append(b, f.textFields.w.b...)
+	rendered := f.textFields.w.b
+	if ent.Message == "" && len(rendered) > 0 && rendered[0] == ' ' {
+		rendered = rendered[1:] // "target: k=v", one space after the colon
+	}
+	b = append(b, rendered...)
 	if ent.Stack != "" {
 		b = append(b, '\n')
 		b = appendSafeText(b, ent.Stack)

@@ -2,10 +2,11 @@ package encoder
 
 import (
 	"encoding/base64"
-	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/jsonfmt"
@@ -30,8 +31,8 @@ type textFields struct {
 	w         jsonWriter // w.b holds the rendered fields
 	colorKeys bool       // readable with colour: ESC[3mname ESC[0m ESC[2m=ESC[0m
 	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
-	errorKey  string     // the next AddString of this key is an error's text,
-	inError   bool       // while inError (the key may be "")
+	errorKey  string     // the next AddString of this key is Display text
+	inError   bool       // (an error's or a Stringer's), while inError
 
 	spans *Spans
 	// A record bridged from a foreign logger (DESIGN §4): its log.* fields,
@@ -43,13 +44,14 @@ type textFields struct {
 
 var _ zapcore.ObjectEncoder = (*textFields)(nil)
 
-// addFields adds fields, marking error fields so that their text is written
-// unquoted while zap's own error handling (panicking Error methods, verbose
-// and grouped errors) still applies.
+// addFields adds fields, marking error and Stringer fields (Rust's
+// &dyn Error and %value, Display) so that their text is written unquoted
+// while zap's own handling (panicking methods, verbose and grouped errors)
+// still applies.
 func (t *textFields) addFields(fields []zapcore.Field) {
 	for i := range fields {
 		f := &fields[i]
-		if f.Type == zapcore.ErrorType {
+		if f.Type == zapcore.ErrorType || f.Type == zapcore.StringerType {
 			t.errorKey, t.inError = f.Key, true
 			f.AddTo(t)
 			t.errorKey, t.inError = "", false
@@ -85,7 +87,14 @@ func (t *textFields) addSpanFields() {
 	t.spans = nil
 	for _, s := range spans.Chain {
 		t.nsPrefix = ""
+		start := len(t.w.b)
 		t.addFields(s.Fields)
+		if t.colorKeys && len(t.w.b) > start {
+			// tracing-subscriber writes each span's fields dimmed, as one
+			// group: " ESC[2m" + "name=value name=value" + "ESC[0m".
+			t.w.b = slices.Insert(t.w.b, start+1, []byte(ansiDim)...)
+			t.w.b = append(t.w.b, ansiReset...)
+		}
 	}
 }
 
@@ -95,14 +104,62 @@ func (t *textFields) key(k string) {
 	if t.colorKeys {
 		t.w.b = append(t.w.b, ansiItalic...)
 	}
-	t.w.b = appendOneLine(t.w.b, t.nsPrefix, appendSafeText[string])
-	t.w.b = appendOneLine(t.w.b, k, appendSafeText[string])
+	if plainKey(t.nsPrefix) && plainKey(k) && (k != "" || t.nsPrefix != "") {
+		t.w.b = append(t.w.b, t.nsPrefix...)
+		t.w.b = append(t.w.b, k...)
+	} else {
+		// A name that could forge a field or a line ("a b", "x=y", a
+		// quote, a newline, a control) is written as a quoted string.
+		t.w.b = append(t.w.b, '"')
+		t.w.b = appendDebugContent(t.w.b, t.nsPrefix)
+		t.w.b = appendDebugContent(t.w.b, k)
+		t.w.b = append(t.w.b, '"')
+	}
 	if t.colorKeys {
 		t.w.b = append(t.w.b, ansiReset+ansiDim+"="+ansiReset...)
 	} else {
 		t.w.b = append(t.w.b, '=')
 	}
 	t.w.fresh = true
+}
+
+// plainKey reports whether a field name can be written as it is: letters,
+// digits (any script) and _ . - : # only, the characters of Rust field
+// names (identifiers, r#type, dotted names such as time.busy) and Go ones.
+// Space, '=', quotes, controls and other symbols could forge a field or a
+// line. The empty name is plain only as part of a longer one.
+func plainKey(k string) bool {
+	for _, r := range k {
+		switch {
+		case r < utf8.RuneSelf:
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+				r == '_' || r == '.' || r == '-' || r == ':' || r == '#') {
+				return false
+			}
+		case r == utf8.RuneError, !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			return false
+		}
+	}
+	return true
+}
+
+// displayForges reports whether Display text written unquoted would read as
+// a further field: a word of its own, after a space, of the form name=….
+// Such a value is quoted instead.
+func displayForges(v string) bool {
+	for i := 0; i < len(v); {
+		j := strings.IndexByte(v[i:], '=')
+		if j < 0 {
+			return false
+		}
+		eq := i + j
+		sp := strings.LastIndexByte(v[:eq], ' ')
+		if sp >= 0 && eq > sp+1 && plainKey(v[sp+1:eq]) {
+			return true
+		}
+		i = eq + 1
+	}
+	return false
 }
 
 func (t *textFields) hidden(k string) bool {
@@ -170,20 +227,14 @@ func (t *textFields) AddFloat32(k string, v float32) {
 	t.w.b = appendFloatText(t.w.b, float64(v), true)
 }
 
-// appendFloatText writes a float as Rust's Debug does for the finite values
-// ryu's form shares with it, and NaN, inf, -inf for the rest.
+// appendFloatText writes a float as Rust's {:?} does (tracing-subscriber
+// writes f64 fields with Debug): plain with ".0" when 1e-4 ≤ |x| < 1e16,
+// else "1e16", "1.5e-7"; NaN, inf, -inf.
 func appendFloatText(b []byte, v float64, is32 bool) []byte {
-	switch {
-	case math.IsNaN(v):
-		return append(b, "NaN"...)
-	case math.IsInf(v, 1):
-		return append(b, "inf"...)
-	case math.IsInf(v, -1):
-		return append(b, "-inf"...)
-	case is32:
-		return jsonfmt.AppendFloat32(b, float32(v))
+	if is32 {
+		return jsonfmt.AppendDebugFloat32(b, float32(v))
 	}
-	return jsonfmt.AppendFloat64(b, v)
+	return jsonfmt.AppendDebugFloat64(b, v)
 }
 
 func (t *textFields) AddInt(k string, v int)     { t.AddInt64(k, int64(v)) }
@@ -231,8 +282,12 @@ func (t *textFields) AddString(k, v string) {
 	}
 	t.key(k)
 	if t.inError && k == t.errorKey {
-		t.inError = false // only the error's own text, not its Verbose twin
-		t.w.b = appendSafeText(t.w.b, v)
+		t.inError = false // only the Display text, not an error's Verbose twin
+		if displayForges(v) {
+			t.w.b = appendDebugQuoted(t.w.b, v)
+			return
+		}
+		t.w.b = appendOneLine(t.w.b, v, appendSafeText[string])
 		return
 	}
 	t.w.b = appendDebugQuoted(t.w.b, v)
@@ -247,11 +302,18 @@ func (t *textFields) OpenNamespace(k string) {
 	t.nsPrefix += k + "."
 }
 
-// appendDebugQuoted writes s quoted as Rust's Debug writes a str: \" \\ \n
-// \r \t \0 escaped, other control characters (C0, DEL, C1) as \u{xx},
-// invalid UTF-8 as U+FFFD, everything else raw.
+// appendDebugQuoted writes s quoted as Rust's {:?} writes a str: \" \\ \n
+// \r \t \0 escaped; \u{…} for every character Rust escapes
+// (debugEscaped: controls, format characters, unassigned, private use,
+// separators other than the space, Grapheme_Extend); invalid UTF-8 as
+// U+FFFD; everything else, the single quote included, raw.
 func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = append(b, '"')
+	b = appendDebugContent(b, s)
+	return append(b, '"')
+}
+
+func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -262,7 +324,7 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = decodeRuneIn(s[i:])
-			if r != utf8.RuneError && !(r >= 0x80 && r <= 0x9f) {
+			if !(r == utf8.RuneError && size == 1) && !isDebugEscaped(r) {
 				i += size
 				continue
 			}
@@ -281,16 +343,30 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 			b = append(b, '\\', 't')
 		case r == 0:
 			b = append(b, '\\', '0')
-		case r == utf8.RuneError:
-			b = append(b, s[i:i+size]...) // a real U+FFFD in the input
 		default:
 			b = appendUnicodeEscape(b, r)
 		}
 		i += size
 		last = i
 	}
-	b = append(b, s[last:]...)
-	return append(b, '"')
+	return append(b, s[last:]...)
+}
+
+// isDebugEscaped reports whether Rust's {:?} writes r as \u{…}.
+func isDebugEscaped(r rune) bool {
+	lo, hi := 0, len(debugEscaped)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch {
+		case r < debugEscaped[m][0]:
+			hi = m
+		case r > debugEscaped[m][1]:
+			lo = m + 1
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // appendSafeText writes s with the readable layout's message rules (DESIGN

@@ -8,14 +8,16 @@
 //     short forms \b \f \n \r \t and \u00xx (lowercase hex) for the rest; '/',
 //     '<', '>', '&', DEL and every non-ASCII rune are written raw. Invalid
 //     UTF-8 (which a Rust String cannot hold) is written as a raw U+FFFD.
-//   - Floats: serde_json prints the shortest round-trip digits (ryu) with a
-//     mandatory ".0" on integral values, and switches to exponent form, without
-//     a '+', outside 1e-5 ≤ |x| < 1e16.
+//   - Floats: serde_json (since 1.0.147, through zmij) prints the shortest
+//     round-trip digits with a mandatory ".0" on integral values, and switches
+//     to exponent form outside 1e-5 ≤ |x| < 1e16, with a sign on the exponent
+//     either way ("1e+16", "1.5e-7").
 //   - NaN and ±Inf, which JSON cannot hold, are written as 0 (DESIGN §4).
 package jsonfmt
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"unicode/utf8"
 )
@@ -95,35 +97,83 @@ func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, i
 	return append(dst, s[last:]...)
 }
 
+// The plain-decimal ranges of the layouts, as appendShortest's bounds on kk
+// (value = 0.d1…dn × 10^kk): plain when lo < kk ≤ hi.
+var (
+	serdeF64 = layout{hi: 16, lo: -5, plusExp: true} // 1e-5 ≤ |x| < 1e16
+	serdeF32 = layout{hi: 13, lo: -6, plusExp: true} // 1e-6 ≤ |x| < 1e13
+	rustDbg  = layout{hi: 16, lo: -4, tieUp: true}   // 1e-4 ≤ |x| < 1e16
+)
+
+type layout struct {
+	hi, lo  int
+	plusExp bool // "e+16" rather than "e16"
+	// tieUp: of two shortest candidates equally near the value, take the
+	// one of larger magnitude, as Rust's formatter does; serde_json, like
+	// strconv, takes the even one.
+	tieUp bool
+}
+
 // AppendFloat64 appends f as serde_json prints an f64.
 func AppendFloat64(dst []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(dst, '0')
 	}
-	return appendShortest(dst, f, 64)
+	return appendShortest(dst, f, 64, serdeF64)
 }
 
 // AppendFloat32 appends f as serde_json prints an f32: the shortest digits
-// that round-trip through float32, in ryu's f32 layout (format32), whose
-// plain-decimal range is 1e-6 ≤ |x| < 1e13 rather than the f64 1e-5 ≤ |x| < 1e16.
+// that round-trip through float32, in zmij's f32 layout, whose plain-decimal
+// range is 1e-6 ≤ |x| < 1e13 rather than the f64 1e-5 ≤ |x| < 1e16 (ryu's
+// f32 layout had the same range; zmij added the '+').
 func AppendFloat32(dst []byte, f float32) []byte {
 	f64 := float64(f)
 	if math.IsNaN(f64) || math.IsInf(f64, 0) {
 		return append(dst, '0')
 	}
+	if math.Float32bits(f)&0x7fffffff == 0x39800000 {
+		return appendTieFloat32(dst, f)
+	}
+	return appendShortest(dst, f64, 32, serdeF32)
+}
+
+// AppendDebugFloat64 appends f as Rust's {:?} prints an f64: the shortest
+// round-trip digits, plain with a mandatory ".0" when 1e-4 ≤ |x| < 1e16,
+// else exponent form without '+' ("1e16", "1e-5"); NaN, inf and -inf.
+func AppendDebugFloat64(dst []byte, f float64) []byte {
+	switch {
+	case math.IsNaN(f):
+		return append(dst, "NaN"...)
+	case math.IsInf(f, 1):
+		return append(dst, "inf"...)
+	case math.IsInf(f, -1):
+		return append(dst, "-inf"...)
+	}
+	return appendShortest(dst, f, 64, rustDbg)
+}
+
+// AppendDebugFloat32 is AppendDebugFloat64 with the shortest digits that
+// round-trip through float32, as Rust's {:?} prints an f32.
+func AppendDebugFloat32(dst []byte, f float32) []byte {
+	f64 := float64(f)
+	if math.IsNaN(f64) || math.IsInf(f64, 0) {
+		return AppendDebugFloat64(dst, f64)
+	}
+	return appendShortest(dst, f64, 32, rustDbg)
+}
+
+// appendTieFloat32 writes ±2^-12 as serde_json does.
+func appendTieFloat32(dst []byte, f float32) []byte {
 	// ±2^-12 is the one float32 whose shortest digits are a tie between two
 	// candidates (0.000244140625 → …062 or …063). ryu breaks it to even,
 	// …062; Go's strconv (1.26, dragonbox) gives …063, because its
 	// shorter-interval tie check only knows float64's exponent (-77), not
 	// float32's (-35). An exhaustive comparison of all 2^32 bit patterns
 	// against serde_json found no other difference.
-	if math.Float32bits(f)&0x7fffffff == 0x39800000 {
-		if f < 0 {
-			dst = append(dst, '-')
-		}
-		return append(dst, "0.00024414062"...)
+	if f < 0 {
+		dst = append(dst, '-')
 	}
-	return appendShortest(dst, f64, 32)
+	return append(dst, "0.00024414062"...)
 }
 
 // appendShortest reproduces ryu's format64 (bitSize 64) and format32
@@ -136,12 +186,9 @@ func AppendFloat32(dst []byte, f float32) []byte {
 //	n == 1              d "e" (kk-1)                 1e30
 //	otherwise           d "." rest "e" (kk-1)        1234e30 → 1.234e33
 //
-// with hi = 16, lo = -5 for f64 and hi = 13, lo = -6 for f32.
-func appendShortest(dst []byte, f float64, bitSize int) []byte {
-	hi, lo := 16, -5
-	if bitSize == 32 {
-		hi, lo = 13, -6
-	}
+// with hi and lo from l, and a '+' before a positive exponent if l says so.
+func appendShortest(dst []byte, f float64, bitSize int, l layout) []byte {
+	hi, lo := l.hi, l.lo
 	if f == 0 {
 		if math.Signbit(f) {
 			return append(dst, "-0.0"...)
@@ -168,6 +215,9 @@ func appendShortest(dst []byte, f float64, bitSize int) []byte {
 		digits = append(digits, mantissa[2:]...)
 	}
 	n := len(digits)
+	if l.tieUp && (digits[n-1]-'0')%2 == 0 && isTie(f, digits, exp) {
+		digits[n-1]++ // even, so no carry
+	}
 	kk := exp + 1 // value = 0.digits × 10^kk
 	k := kk - n
 	switch {
@@ -194,9 +244,46 @@ func appendShortest(dst []byte, f float64, bitSize int) []byte {
 			dst = append(dst, digits[1:]...)
 		}
 		dst = append(dst, 'e')
+		if l.plusExp && kk-1 > 0 {
+			dst = append(dst, '+')
+		}
 		dst = strconv.AppendInt(dst, int64(kk-1), 10)
 	}
 	return dst
+}
+
+// isTie reports whether |f| lies exactly halfway between digits×10^(exp-n+1)
+// and the next n-digit decimal above it, n = len(digits): the one case where
+// strconv's choice (the even candidate) can differ from Rust's (the upper).
+// A tie needs the exact value to have n+1 significant digits, the last a 5;
+// the rounding to n+1 digits filters cheaply, big.Rat confirms exactly. A
+// float32 is exact as a float64, so one check serves both sizes.
+func isTie(f float64, digits []byte, exp int) bool {
+	var scratch [40]byte
+	n := len(digits)
+	e := strconv.AppendFloat(scratch[:0], math.Abs(f), 'e', n, 64)
+	// e is "d.ddd…de±XX" with n+1 digits; compare them with digits and a 5.
+	if e[0] != digits[0] || e[n+1] != '5' || (n > 1 && string(e[2:n+1]) != string(digits[1:])) {
+		return false
+	}
+	mid := new(big.Int)
+	mid.SetString(string(digits)+"5", 10)
+	pow := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(exp-n))), nil)
+	r := new(big.Rat)
+	if exp-n >= 0 {
+		r.SetInt(mid.Mul(mid, pow))
+	} else {
+		r.SetFrac(mid, pow)
+	}
+	exact := new(big.Rat).SetFloat64(math.Abs(f))
+	return r.Cmp(exact) == 0
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // parseExponent reads strconv's exponent, "+XX" or "-XX".

@@ -14,6 +14,10 @@ import (
 // 1.0.2-1). Strings were fed to serde_json as they are here when valid UTF-8,
 // and through String::from_utf8_lossy when not.
 //
+// Positive float exponents carry a '+' ("1e+16"): serde_json prints floats
+// through zmij since 1.0.147, whose layout is ryu's with that one change
+// (zmij's write(): the same plain ranges, a sign always on the exponent).
+//
 // Where we deliberately differ from serde_json the table says so:
 //   - NaN and ±Inf: serde_json writes null; DESIGN §4 wants 0.
 //   - Invalid UTF-8: see TestAppendStringInvalidUTF8.
@@ -40,17 +44,17 @@ func TestAppendFloat64(t *testing.T) {
 		{299792458, `299792458.0`},
 		{1e15, `1000000000000000.0`},
 		{9999999999999998, `9999999999999998.0`}, // largest below 1e16: still plain
-		{1e16, `1e16`},
-		{-1e16, `-1e16`},
-		{1.5e16, `1.5e16`},
-		{1e17, `1e17`},
+		{1e16, `1e+16`},
+		{-1e16, `-1e+16`},
+		{1.5e16, `1.5e+16`},
+		{1e17, `1e+17`},
 		{9007199254740993, `9007199254740992.0`}, // 2^53+1 rounds to 2^53
-		{123456789012345680, `1.2345678901234568e17`},
-		{1e21, `1e21`},
-		{1e22, `1e22`},
-		{1e23, `1e23`},
-		{6.02214076e23, `6.02214076e23`},
-		{1e100, `1e100`},
+		{123456789012345680, `1.2345678901234568e+17`},
+		{1e21, `1e+21`},
+		{1e22, `1e+22`},
+		{1e23, `1e+23`},
+		{6.02214076e23, `6.02214076e+23`},
+		{1e100, `1e+100`},
 		{0.0001, `0.0001`},
 		{0.00001, `0.00001`}, // smallest plain-decimal magnitude
 		{0.000012345, `0.000012345`},
@@ -61,8 +65,8 @@ func TestAppendFloat64(t *testing.T) {
 		{-1.5e-7, `-1.5e-7`},
 		{1.602176634e-19, `1.602176634e-19`},
 		{math.Ldexp(1, -25), `2.9802322387695312e-8`}, // f64's shorter-interval tie case
-		{math.MaxFloat64, `1.7976931348623157e308`},
-		{-math.MaxFloat64, `-1.7976931348623157e308`},
+		{math.MaxFloat64, `1.7976931348623157e+308`},
+		{-math.MaxFloat64, `-1.7976931348623157e+308`},
 		{2.2250738585072014e-308, `2.2250738585072014e-308`}, // smallest normal
 		{math.SmallestNonzeroFloat64, `5e-324`},
 		{-math.SmallestNonzeroFloat64, `-5e-324`},
@@ -103,10 +107,10 @@ func TestAppendFloat32(t *testing.T) {
 		{123456789, `123456790.0`},
 		{1e12, `1000000000000.0`},
 		{9.999999e12, `9999999000000.0`},
-		{1e13, `1e13`},
-		{-1e13, `-1e13`},
-		{1.2345e14, `1.2345e14`},
-		{1e16, `1e16`},
+		{1e13, `1e+13`},
+		{-1e13, `-1e+13`},
+		{1.2345e14, `1.2345e+14`},
+		{1e16, `1e+16`},
 		{0.00001, `0.00001`},
 		{1e-6, `0.000001`},
 		{1.5e-6, `0.0000015`},
@@ -119,8 +123,8 @@ func TestAppendFloat32(t *testing.T) {
 		{float32(math.Ldexp(1, -12)), `0.00024414062`},
 		{-float32(math.Ldexp(1, -12)), `-0.00024414062`},
 		{7.038531e-26, `7.038531e-26`},
-		{math.MaxFloat32, `3.4028235e38`},
-		{-math.MaxFloat32, `-3.4028235e38`},
+		{math.MaxFloat32, `3.4028235e+38`},
+		{-math.MaxFloat32, `-3.4028235e+38`},
 		{1.17549435e-38, `1.1754944e-38`}, // smallest normal
 		{math.SmallestNonzeroFloat32, `1e-45`},
 		// Not serde_json (which writes null): DESIGN §4.
@@ -337,5 +341,91 @@ func TestAppendAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("appending into a large enough dst allocates %v times, want 0", allocs)
+	}
+}
+
+// TestAppendDebugFloat: the expected outputs are those of Rust 1.95's {:?}
+// (rustc 1.95.0), printed by encoder/testdata/rust/debug_fmt.rs. Beyond
+// this table, 600,000 random bit patterns and every power of two, f64 and
+// f32, were compared against that rustc's output with no difference.
+func TestAppendDebugFloat(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string
+	}{
+		{0, `0.0`},
+		{math.Copysign(0, -1), `-0.0`},
+		{1, `1.0`},
+		{-1, `-1.0`},
+		{0.5, `0.5`},
+		{100, `100.0`},
+		{1234.5, `1234.5`},
+		{0.1, `0.1`},
+		{0.30000000000000004, `0.30000000000000004`},
+		{299792458, `299792458.0`},
+		{1e15, `1000000000000000.0`},
+		{9999999999999998, `9999999999999998.0`},
+		{1e16, `1e16`},
+		{-1e16, `-1e16`},
+		{1.5e16, `1.5e16`},
+		{1e21, `1e21`},
+		{1e100, `1e100`},
+		{123456789012345680, `1.2345678901234568e17`},
+		{6.02214076e23, `6.02214076e23`},
+		{2.0 / 3, `0.6666666666666666`},
+		{0.001, `0.001`},
+		{0.0001, `0.0001`},
+		{0.00011, `0.00011`},
+		{0.00009999999999999999, `9.999999999999999e-5`},
+		{0.00001, `1e-5`},
+		{1e-7, `1e-7`},
+		{1.5e-7, `1.5e-7`},
+		{-1.5e-7, `-1.5e-7`},
+		{1.602176634e-19, `1.602176634e-19`},
+		{math.MaxFloat64, `1.7976931348623157e308`},
+		{2.2250738585072014e-308, `2.2250738585072014e-308`},
+		{math.SmallestNonzeroFloat64, `5e-324`},
+		{9007199254740993, `9007199254740992.0`},
+		// Ties between two shortest candidates: Rust takes the upper one,
+		// serde_json and strconv the even one (…312, …562.2).
+		{math.Ldexp(1, -25), `2.9802322387695313e-8`},
+		{math.Float64frombits(0x43179085685d83c9), `1658206780088562.3`},
+		{math.Float64frombits(0xc30deb9ee957fc2a), `-1052730259603333.3`},
+		{math.NaN(), `NaN`},
+		{math.Inf(1), `inf`},
+		{math.Inf(-1), `-inf`},
+	}
+	for _, tt := range tests {
+		if got := string(AppendDebugFloat64(nil, tt.in)); got != tt.want {
+			t.Errorf("AppendDebugFloat64(%v [%#016x]) = %q, want %q", tt.in, math.Float64bits(tt.in), got, tt.want)
+		}
+	}
+	tests32 := []struct {
+		in   float32
+		want string
+	}{
+		{0.1, `0.1`},
+		{1, `1.0`},
+		{1e-4, `0.0001`},
+		{9.9999e-5, `9.9999e-5`},
+		{1e-5, `1e-5`},
+		{1.5e-7, `1.5e-7`},
+		{1e13, `10000000000000.0`},
+		{1e15, `1000000000000000.0`},
+		{1e16, `1e16`},
+		{16777216, `16777216.0`},
+		{math.MaxFloat32, `3.4028235e38`},
+		{math.SmallestNonzeroFloat32, `1e-45`},
+		{0.000244140625, `0.00024414063`}, // a tie: serde_json writes …062
+		{-0.000244140625, `-0.00024414063`},
+		{math.Float32frombits(0xc9cc51aa), `-1673781.3`},
+		{math.Float32frombits(0x48021ca8), `133234.63`},
+		{float32(math.NaN()), `NaN`},
+		{float32(math.Inf(1)), `inf`},
+	}
+	for _, tt := range tests32 {
+		if got := string(AppendDebugFloat32(nil, tt.in)); got != tt.want {
+			t.Errorf("AppendDebugFloat32(%v [%#08x]) = %q, want %q", tt.in, math.Float32bits(tt.in), got, tt.want)
+		}
 	}
 }
