@@ -46,10 +46,11 @@ func New(opts ...Option) (*zap.Logger, error) {
 		return nil, err
 	}
 	out, stream := c.output, c.output
+	var file *fileHandle
 	if out == nil {
 		if std := c.standardStream(fc); std != nil {
 			out, stream = zapcore.Lock(std), std
-		} else if file := c.openFileSink(fc); file != nil {
+		} else if file = c.openFileSink(fc); file != nil {
 			out, stream = file, file
 		} else {
 			out, stream = zapcore.Lock(os.Stderr), os.Stderr
@@ -68,7 +69,8 @@ func New(opts ...Option) (*zap.Logger, error) {
 		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(fc, stream)))
 		enc = encoder.NewReadable(encOpts...)
 	}
-	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl)), nil
+	log := c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl), file)
+	return log, nil
 }
 
 // spanEvents applies DYN_LOGGING_SPAN_EVENTS, then the TOML span_events,
@@ -135,7 +137,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				if err := Reload(log, opts...); err != nil {
 					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
 				}
-				reopenFileSinks() // after logrotate moved them, or to leave stderr
+				fileSinks.reopen() // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()
@@ -202,9 +204,10 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 }
 
 // build is a preset's logger: the encoder and sink, with around's cores,
-// and the caller on every line.
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool) *zap.Logger {
-	core := c.around(a, spanEvents)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
+// and the caller on every line. file, if not nil, is the log file out
+// writes to, which Close finds among the cores.
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents bool, file *fileHandle) *zap.Logger {
+	core := c.aroundFile(a, spanEvents, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	return zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 }
 
@@ -212,10 +215,20 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 // export beside it when OTEL_LOGS_EXPORTER=otlp, then the tracing core, the
 // once-only core and the filter gate outermost (DESIGN §1).
 func (c config) around(a *filter.Atomic, spanEvents bool) func(zapcore.Core) zapcore.Core {
+	return c.aroundFile(a, spanEvents, nil)
+}
+
+// aroundFile is around, with the log file's fileCore outside the export
+// tee (which has no Unwrap) and inside the rest, so that Close finds it and
+// a filtered-out call never meets it.
+func (c config) aroundFile(a *filter.Atomic, spanEvents bool, file *fileHandle) func(zapcore.Core) zapcore.Core {
 	dedupOpts := c.dedupOptions() // now, so that a bad rank is reported once
 	return func(sink zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			sink = zapcore.NewTee(sink, lc)
+		}
+		if file != nil {
+			sink = &fileCore{Core: sink, file: file}
 		}
 		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, spanEvents), dedupOpts...), a)
 	}

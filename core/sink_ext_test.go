@@ -134,7 +134,7 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 					stderrLines = append(stderrLines, l)
 				}
 			}
-			want := "dynlog: " + cause + "; writing log lines to stderr until the file is reopened (SIGHUP) or rotated"
+			want := "dynlog: " + cause + "; writing log lines to stderr and retrying the file"
 			if len(reports) != 1 || reports[0] != want {
 				t.Errorf("reports on stderr %q, want one: %q", reports, want)
 			}

@@ -75,7 +75,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), false), nil
+		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), false, nil), nil
 	}
 
 	level := zapcore.InfoLevel
@@ -106,7 +106,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		encoder.WithRelativePaths(relPaths),
 		encoder.WithLocation(c.location), // nil: time.Local
 	)
-	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS"))), nil
+	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS")), nil), nil
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
