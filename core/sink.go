@@ -305,9 +305,9 @@ func (s *fileSink) check(now time.Duration) {
 		s.checked = s.size
 		return
 	}
-	how, lost := "renamed", int64(0)
+	how, from, lost := "renamed", s.checked, int64(0)
 	if s.watch != nil && isUnlinked(s.watch) {
-		how, lost = "removed", s.size-s.checked
+		how, lost = "removed", s.size-from
 	}
 	var old *os.File
 	if lost > 0 {
@@ -318,7 +318,7 @@ func (s *fileSink) check(now time.Duration) {
 	if err := s.reopen(); err != nil {
 		s.fail("cannot recreate", err)
 		if old != nil {
-			s.salvage(old, s.checked, lost, false)
+			s.salvage(old, from, lost, false)
 		}
 		return
 	}
@@ -327,7 +327,7 @@ func (s *fileSink) check(now time.Duration) {
 		did = "recreated"
 	}
 	if old != nil {
-		s.salvage(old, s.checked, lost, true)
+		s.salvage(old, from, lost, true)
 		s.checked = s.size
 	}
 	s.report(fmt.Sprintf("dynlog: %s was %s; %s it", s.path, how, did))

@@ -73,7 +73,9 @@ func wantTail(t *testing.T, shape lineShape, lines []string, from, total int, wh
 // written, and no signal: within the check interval (the default, 1 s) the
 // sink makes the directory and the file again, says so in one line, and
 // every line logged after the removal is in the new file, the ones that
-// went to the removed file before the sink noticed included.
+// went to the removed file before the sink noticed included. The removal
+// comes after a first check, so that the lines copied back are the tail of
+// the removed file, not all of it.
 func TestFileSinkDirectoryRemoved(t *testing.T) {
 	shape := newLineShape(t)
 	dir := filepath.Join(t.TempDir(), "logs")
@@ -82,7 +84,7 @@ func TestFileSinkDirectoryRemoved(t *testing.T) {
 	s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	w := startSteadyWriter(s)
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(1300 * time.Millisecond)
 	removedAt := int(w.logged.Load())
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
@@ -98,7 +100,11 @@ func TestFileSinkDirectoryRemoved(t *testing.T) {
 	if fallback.String() != "" {
 		t.Errorf("lines on stderr: %.200q", fallback.String())
 	}
-	wantTail(t, shape, readLines(t, path), removedAt, total, "the new file")
+	lines := readLines(t, path)
+	wantTail(t, shape, lines, removedAt, total, "the new file")
+	if len(lines) >= total {
+		t.Errorf("the new file has all %d lines: the removed file was copied whole", total)
+	}
 	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
 		t.Errorf("the directory made again: %v, %v", fi, err)
 	}
