@@ -148,7 +148,8 @@
 // Init is New once per process: it replaces zap's globals, starts tracing
 // and reloads the filter on SIGHUP; on a configuration error it prints
 // "Failed to initialize logging: <err>" and exits 1, as Dynamo does.
-// Shutdown flushes the exporter and the logger before the process exits.
+// Shutdown flushes the exporter and the logger before the process exits
+// and closes Init's log file; loggers from New are closed with Close.
 //
 // # Bridges
 //
@@ -193,17 +194,44 @@
 // would overwrite one. A path that exists but is not a regular file (a
 // directory, a device) is refused rather than renamed by rotation.
 //
+// Every logger of the process that names one file (Init's and New's, or
+// two New calls; a symbolic or hard link to it counts as the same file)
+// writes through one shared output, which alone counts the size and
+// rotates, so no line is lost or torn at a rotation. The first logger's
+// [file] settings hold for the file; a later logger with other settings is
+// told so on its error output. Between processes the file is guarded by a
+// lock (flock) on PATH.lock beside it, which holds the owner's process ID:
+// a second process naming the file is refused it with one line, "dynlog:
+// cannot open PATH: process 1234 logs to it (it holds PATH.lock); …",
+// writes to stderr meanwhile, and takes the file over by itself once the
+// owner closes it or exits. Give each process a file of its own (the rank
+// or pid in DYN_LOGGING_FILE) to have them log side by side. Where there is
+// no flock (outside Unix) there is no lock either.
+//
+// Close(log) closes the file of a logger New made (and of every logger
+// derived from it); the file itself, with its rotation timer and
+// lumberjack's cleanup goroutine (which lumberjack never stops), is closed
+// when the last logger naming it is closed, or garbage collected, and
+// PATH.lock is removed then. Shutdown closes the file of Init's logger only;
+// lines a logger writes after its Close go to stderr.
+//
 // A file that cannot be opened or written (a directory that cannot be
-// made, a path that is a directory, permission denied, a full disk) is
-// reported once on the error output with its path and the cause, and that
-// line and every later one go to stderr: nothing is dropped. The part of a
-// line the disk took is cut from the file, so it ends with a whole line.
-// Lines return to the file, with "dynlog: writing to PATH again", when it
-// is reopened on SIGHUP (ReloadOnSIGHUP, which Init turns on; as after
-// logrotate moves it) or at the next rotation. Sync fsyncs the file.
-// Shutdown closes it and stops the daily timer and lumberjack's cleanup
-// goroutine, which lumberjack itself never stops; lines logged after
-// Shutdown go to stderr.
+// made, a path that is a directory, a full disk, the lock held by another
+// process) is reported once on the error output with its path and the
+// cause, and that line and every later one go to stderr: nothing is
+// dropped. The part of a line the disk took is cut from the file, so it
+// ends with a whole line. The file is tried again by the writes
+// themselves, after 100 ms and then twice as long each time up to 5 s, and
+// on SIGHUP (ReloadOnSIGHUP, which Init turns on) and at a rotation; the
+// first line the file takes again says "dynlog: writing to PATH again".
+// However many retries and SIGHUPs fall within one outage, it is reported
+// once and its end once. At most once a second a write also checks that
+// the path still names the open file: if the file or its directory was
+// removed, or the file renamed, without a SIGHUP, the directory (0o755, as
+// lumberjack makes it) and the file are made again, the lines written to a
+// removed file since the last check are copied into the new one (a
+// renamed file keeps its own), and one line says what happened: "dynlog:
+// PATH was removed; recreated it". Sync fsyncs the file.
 //
 // # Options
 //

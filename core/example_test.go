@@ -1,7 +1,9 @@
 package core_test
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/dynlog/dynlog/core"
@@ -44,4 +46,42 @@ func ExampleNewVLLM() {
 	log.Warn("KV cache is 95% full")
 	// Output:
 	// [rank0] WARNING 01-02 03:04:05 [example_test.go:44] KV cache is 95% full
+}
+
+// Two loggers that name one file share it; each is closed with Close, and
+// the file is closed with the last of them.
+func ExampleClose() {
+	dir, err := os.MkdirTemp("", "dynlog-example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_FILE": filepath.Join(dir, "worker.log")}
+	var logs []*zap.Logger
+	for range 2 {
+		log, err := core.New(
+			core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+			core.WithSystemConfig(""),
+			core.WithClock(fixedClock{pinned}),
+		)
+		if err != nil {
+			panic(err)
+		}
+		logs = append(logs, log.WithOptions(zap.WithCaller(false)).Named("worker"))
+	}
+	logs[0].Info("from the first")
+	logs[1].Info("from the second")
+	for _, log := range logs {
+		if err := core.Close(log); err != nil {
+			panic(err)
+		}
+	}
+	data, err := os.ReadFile(vars["DYN_LOGGING_FILE"])
+	if err != nil {
+		panic(err)
+	}
+	fmt.Print(string(data))
+	// Output:
+	// {"time":"2026-01-02T03:04:05.656503Z","level":"INFO","target":"worker","message":"from the first"}
+	// {"time":"2026-01-02T03:04:05.656503Z","level":"INFO","target":"worker","message":"from the second"}
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -86,23 +87,19 @@ func Init() *zap.Logger {
 
 // Shutdown flushes what Init started: the spans and log records the OTLP
 // exporters still hold, within ctx, and the logger's buffered output; and it
-// closes the log files New opened (lines logged later go to stderr).
+// closes the log file Init's logger opened, as Close does (lines logged
+// later go to stderr). Loggers that New made are the caller's to Close:
+// Shutdown leaves their files open, the one Init shares with them too. The
+// errors are joined.
 func Shutdown(ctx context.Context) error {
 	var errs []error
 	if initProvider != nil {
-		if err := initProvider.Shutdown(ctx); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, initProvider.Shutdown(ctx))
 	}
 	if initLogger != nil {
 		// Sync on a terminal or pipe can fail with EINVAL; that loses nothing.
 		_ = initLogger.Sync()
+		errs = append(errs, Close(initLogger))
 	}
-	if err := closeFileSinks(); err != nil {
-		errs = append(errs, err)
-	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return errors.Join(errs...)
 }

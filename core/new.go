@@ -48,10 +48,11 @@ func New(opts ...Option) (*zap.Logger, error) {
 		return nil, err
 	}
 	out, stream := c.output, c.output
+	var file *fileHandle
 	if out == nil {
 		if std := c.standardStream(fc); std != nil {
 			out, stream = zapcore.Lock(std), std
-		} else if file := c.openFileSink(fc); file != nil {
+		} else if file = c.openFileSink(fc); file != nil {
 			out, stream = file, file
 		} else {
 			out, stream = zapcore.Lock(os.Stderr), os.Stderr
@@ -71,7 +72,8 @@ func New(opts ...Option) (*zap.Logger, error) {
 		encOpts = append(encOpts, encoder.WithColor(c.dynamoColor(fc, stream)))
 		enc = encoder.NewReadable(encOpts...)
 	}
-	return c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl)), nil
+	log := c.build(enc, out, filter.NewAtomic(c.dynamoFilter(fc)), c.spanEvents(fc, jsonl), file)
+	return log, nil
 }
 
 // The values of DYN_LOGGING_SPAN_EVENTS_LAYOUT and the TOML
@@ -203,7 +205,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				if err := Reload(log, opts...); err != nil {
 					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
 				}
-				reopenFileSinks() // after logrotate moved them, or to leave stderr
+				fileSinks.reopen() // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()
@@ -279,10 +281,11 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 }
 
 // build is a preset's logger: the encoder and sink, with around's cores,
-// and the caller on every line.
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents) *zap.Logger {
+// and the caller on every line. file, if not nil, is the log file out
+// writes to, which Close finds among the cores.
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents, file *fileHandle) *zap.Logger {
 	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
-	core := c.around(a, spanEvents, ranks)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
+	core := c.aroundFile(a, spanEvents, ranks, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 	c.reportRanks(log, rankErrs)
 	return log
@@ -292,9 +295,19 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 // export beside it when OTEL_LOGS_EXPORTER=otlp, then the tracing core, the
 // once-only core with ranks and the filter gate outermost.
 func (c config) around(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks dedup.Ranks) func(zapcore.Core) zapcore.Core {
+	return c.aroundFile(a, spanEvents, ranks, nil)
+}
+
+// aroundFile is around, with the log file's fileCore outside the export
+// tee (which has no Unwrap) and inside the rest, so that Close finds it and
+// a filtered-out call never meets it.
+func (c config) aroundFile(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks dedup.Ranks, file *fileHandle) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			sink = zapcore.NewTee(sink, lc)
+		}
+		if file != nil {
+			sink = &fileCore{Core: sink, file: file}
 		}
 		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, spanEvents), dedup.WithRanks(ranks)), a)
 	}

@@ -1,6 +1,8 @@
 package core
 
 import (
+	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -55,31 +57,55 @@ type fileSinkConfig struct {
 	// when nil.
 	now      func() time.Time
 	newTimer func(time.Duration) (fired <-chan time.Time, stop func() bool)
+	// checkEvery is how often a write looks whether the path still names
+	// the open file (defaultCheckEvery when 0); retryMin and retryMax bound
+	// the wait between attempts to leave stderr (defaultRetryMin, Max).
+	checkEvery, retryMin, retryMax time.Duration
 }
+
+// The intervals of a fileSink's checks and retries: short enough that a
+// removed file or a passing fault costs seconds of lines on stderr at most,
+// long enough that the stat or open they cost is nothing beside the writes.
+const (
+	defaultCheckEvery = time.Second
+	defaultRetryMin   = 100 * time.Millisecond
+	defaultRetryMax   = 5 * time.Second
+)
 
 // sinkState is where a fileSink's lines go.
 type sinkState int
 
 const (
 	sinkToFile   sinkState = iota // the log file
-	sinkToStderr                  // stderr, after the file failed, until Reopen or Rotate succeeds
+	sinkToStderr                  // stderr, after the file failed, until a retry, Reopen or Rotate succeeds
 	sinkClosed                    // stderr, for good
 )
 
-// fileSink is the file output of DESIGN §11: a zapcore.WriteSyncer that
-// writes each line to a file through lumberjack, with one Write per line
-// under one mutex, so lines are never split or interleaved, and rotation
-// happens between lines, never inside one.
+// fileSink is the file output of New: a zapcore.WriteSyncer that writes
+// each line to a file through lumberjack, with one Write per line under one
+// mutex, so lines are never split or interleaved, and rotation happens
+// between lines, never inside one. The loggers of a process that name one
+// path share one fileSink (see sinkRegistry), and the sink holds a lock on
+// PATH.lock so that no other process writes and rotates the same file.
 //
 // When the file cannot be opened or written, fileSink says so once on the
 // error output (path and cause) and writes that line and every later one to
-// stderr; nothing is dropped. A successful Reopen (what SIGHUP does) or
-// Rotate (by hand or daily) brings the lines back to the file and says
-// "writing to PATH again".
+// stderr; nothing is dropped. It tries the file again from Write, after
+// retryMin and then twice as long each time up to retryMax, and Reopen (what
+// SIGHUP does) and Rotate try it too; the first line the file takes again
+// says "writing to PATH again". However many attempts fail in between, the
+// outage is reported once.
 //
-// Close stops the daily timer and lumberjack's backup goroutine; after
-// Close lines go to stderr.
+// Every checkEvery, Write also looks whether the path still names the open
+// file. If the file or its directory was removed, or the file renamed,
+// without a SIGHUP, the sink opens the path again (making the directory),
+// copies the lines it wrote since the last look into the new file when the
+// old one is gone for good, and says what happened in one line.
+//
+// Close stops the daily timer and lumberjack's backup goroutine, closes the
+// file and lets go of the lock; after Close lines go to stderr.
 type fileSink struct {
+	cfg         fileSinkConfig // as given, for comparing with a later logger's
 	path        string
 	maxBytes    int64
 	lj          *lumberjack.Logger
@@ -87,14 +113,46 @@ type fileSink struct {
 	fallback    zapcore.WriteSyncer
 	now         func() time.Time
 	newTimer    func(time.Duration) (<-chan time.Time, func() bool)
+	checkEvery  time.Duration
+	retryMin    time.Duration
+	retryMax    time.Duration
+	// born is the monotonic origin of nextCheck and retryAt.
+	born time.Time
 
 	mu    sync.Mutex
 	state sinkState
+	// outage is true from a failure until a line reaches the file again:
+	// the failure and the recovery are reported once each, whatever
+	// happens in between.
+	outage bool
 	// size counts the bytes of the live file, since lumberjack keeps its
 	// count to itself.
 	size int64
 	// lastRotation is when the last rotation ended; see waitNextMillisecond.
 	lastRotation time.Time
+
+	// lock is the descriptor holding the lock on PATH.lock; nil when not
+	// held (and on systems without flock).
+	lock *os.File
+	// watch is a read-only descriptor of the live file: its identity (ident)
+	// tells whether the path still names it, and it reads back the lines
+	// written to it after it was removed. checked is the size of the file
+	// at the last look that found it in place; nextCheck is when the next
+	// look is due.
+	watch     *os.File
+	ident     os.FileInfo
+	checked   int64
+	nextCheck time.Duration
+	// retryAt is when Write tries the file again while lines go to
+	// stderr; retryWait is the wait after the next failure.
+	retryAt, retryWait time.Duration
+
+	// reporters are the error outputs of the loggers sharing the sink, the
+	// first opened first; reports go to the first. Empty for a sink made by
+	// newFileSink alone, which reports to errorOutput.
+	reporters []*fileRef
+	// refs counts the open handles; guarded by the registry's mutex.
+	refs int
 
 	stopDaily chan struct{} // closed by Close; nil without daily rotation
 	dailyDone chan struct{} // closed when the daily goroutine has returned
@@ -105,6 +163,7 @@ type fileSink struct {
 // fail: a file that cannot be written is a problem a logger lives with.
 func newFileSink(cfg fileSinkConfig) *fileSink {
 	s := &fileSink{
+		cfg:      cfg,
 		path:     cfg.path,
 		maxBytes: cfg.maxBytes,
 		lj: &lumberjack.Logger{
@@ -119,6 +178,10 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 		fallback:    cfg.fallback,
 		now:         cfg.now,
 		newTimer:    cfg.newTimer,
+		checkEvery:  cmp.Or(cfg.checkEvery, defaultCheckEvery),
+		retryMin:    cmp.Or(cfg.retryMin, defaultRetryMin),
+		retryMax:    cmp.Or(cfg.retryMax, defaultRetryMax),
+		born:        time.Now(),
 	}
 	if s.maxBytes <= 0 {
 		s.maxBytes = defaultMaxSizeMB << 20
@@ -140,7 +203,9 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 	}
 
 	s.mu.Lock()
-	s.settle("cannot open", s.open())
+	if err := s.open(); err != nil {
+		s.fail("cannot open", err)
+	}
 	s.mu.Unlock()
 
 	if cfg.rotateDaily {
@@ -153,32 +218,64 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 // Write writes p, one whole line as zap's core hands it over, to the file,
 // rotating first if p would take the file past its size; a line longer
 // than the size gets a file of its own. If the file fails, p goes to stderr
-// whole, and so does every later line until Reopen or Rotate succeeds.
+// whole, and so do later lines until the file works again.
 func (s *fileSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.state != sinkToFile {
+	now := time.Since(s.born)
+	switch s.state {
+	case sinkClosed:
 		return s.fallback.Write(p)
+	case sinkToStderr:
+		if now < s.retryAt {
+			return s.fallback.Write(p)
+		}
+		if err := s.reopen(); err != nil {
+			s.fail("cannot reopen", err)
+			return s.fallback.Write(p)
+		}
+		s.state = sinkToFile
 	}
-	if s.size > 0 && s.size+int64(len(p)) > s.maxBytes {
-		if err := s.rotate(); err != nil {
-			s.settle("cannot rotate", err)
+	if now >= s.nextCheck {
+		s.check(now)
+		if s.state != sinkToFile {
 			return s.fallback.Write(p)
 		}
 	}
+	if s.size > 0 && s.size+int64(len(p)) > s.maxBytes {
+		if err := s.rotate(); err != nil {
+			s.fail("cannot rotate", err)
+			return s.fallback.Write(p)
+		}
+	}
+	if err := s.writeFile(p); err != nil {
+		if _, err := s.fallback.Write(p); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// writeFile writes p to the live file. On a failure it cuts the part of p
+// the file took, moves the sink to stderr (reporting the outage if it is a
+// new one) and returns the error; p is the caller's to send elsewhere. The
+// first success after an outage reports the file back. s.mu is held.
+func (s *fileSink) writeFile(p []byte) error {
 	n, err := s.lj.Write(p)
 	if err != nil {
 		if n > 0 {
 			s.cutPartialLine(int64(n))
 		}
-		s.settle("cannot write to", err)
-		if _, err := s.fallback.Write(p); err != nil {
-			return 0, err
-		}
-		return len(p), nil
+		s.fail("cannot write to", err)
+		return err
 	}
 	s.size += int64(n)
-	return n, nil
+	if s.outage {
+		s.outage = false
+		s.retryWait = 0
+		s.report("dynlog: writing to " + s.path + " again")
+	}
+	return nil
 }
 
 // cutPartialLine removes the n bytes of a line the file took only part of
@@ -193,6 +290,77 @@ func (s *fileSink) cutPartialLine(n int64) {
 		}
 	}
 	s.size += n
+}
+
+// check looks whether the path still names the live file. If not (the file
+// or its directory was removed, or the file renamed), it opens the path
+// again and says so in one line. Lines written to a removed file since the
+// last look would be lost with it: they are copied into the new file, or to
+// stderr if the path cannot be opened. A renamed file keeps its lines.
+// s.mu is held and the sink writes to the file.
+func (s *fileSink) check(now time.Duration) {
+	s.nextCheck = now + s.checkEvery
+	fi, statErr := os.Stat(s.path)
+	if statErr == nil && s.ident != nil && os.SameFile(fi, s.ident) {
+		s.checked = s.size
+		return
+	}
+	how, from, lost := "renamed", s.checked, int64(0)
+	if s.watch != nil && isUnlinked(s.watch) {
+		how, lost = "removed", s.size-from
+	}
+	var old *os.File
+	if lost > 0 {
+		// Keep the removed file readable past reopen, which closes watch.
+		old, s.watch = s.watch, nil
+		defer old.Close()
+	}
+	if err := s.reopen(); err != nil {
+		s.fail("cannot recreate", err)
+		if old != nil {
+			s.salvage(old, from, lost, false)
+		}
+		return
+	}
+	did := "reopened"
+	if errors.Is(statErr, fs.ErrNotExist) {
+		did = "recreated"
+	}
+	if old != nil {
+		s.salvage(old, from, lost, true)
+		s.checked = s.size
+	}
+	s.report(fmt.Sprintf("dynlog: %s was %s; %s it", s.path, how, did))
+}
+
+// salvage copies n bytes of old from off to the live file, or to stderr
+// when toFile is false or the file fails, in chunks that end with a line so
+// that a failure splits none. s.mu is held.
+func (s *fileSink) salvage(old *os.File, off, n int64, toFile bool) {
+	buf := make([]byte, min(n, 1<<20))
+	for n > 0 {
+		k, err := old.ReadAt(buf[:min(n, int64(len(buf)))], off)
+		if k == 0 {
+			if err != nil {
+				s.report(fmt.Sprintf("dynlog: cannot read back the lines written to the removed %s: %s", s.path, err))
+			}
+			return
+		}
+		chunk := buf[:k]
+		if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 && int64(k) < n {
+			chunk = chunk[:i+1]
+		}
+		if toFile && s.writeFile(chunk) != nil {
+			toFile = false
+		}
+		if !toFile {
+			if _, err := s.fallback.Write(chunk); err != nil {
+				return
+			}
+		}
+		off += int64(len(chunk))
+		n -= int64(len(chunk))
+	}
 }
 
 // Sync flushes the live file to stable storage, or syncs stderr while lines
@@ -221,8 +389,8 @@ func (s *fileSink) Sync() error {
 
 // Rotate moves the live file aside as a backup and starts a new one, as the
 // size limit and the daily rotation do. While lines go to stderr it is a
-// way back to the file: on success they return to it. A failure is
-// reported once on the error output, as a failed write is, and returned.
+// way back to the file. A failure is reported on the error output, once
+// per outage, and returned.
 func (s *fileSink) Rotate() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -236,26 +404,23 @@ func (s *fileSink) Rotate() error {
 
 // Reopen closes the file and opens the path again, appending: what a
 // program does on SIGHUP, after logrotate moved the file away or once the
-// disk has room again. While lines go to stderr it is the way back to the
-// file. A failure is reported once on the error output and returned.
+// disk has room again. While lines go to stderr it is a way back to the
+// file. A failure is reported on the error output, once per outage, and
+// returned.
 func (s *fileSink) Reopen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == sinkClosed {
 		return errSinkClosed
 	}
-	closeErr := s.lj.Close()
-	err := s.open()
+	err := s.reopen()
 	s.settle("cannot reopen", err)
-	if err != nil {
-		return err
-	}
-	return closeErr
+	return err
 }
 
-// Close closes the file and stops the goroutines the sink started: the
-// daily rotation and lumberjack's backup goroutine (see stopMill). Lines
-// written after Close go to stderr.
+// Close closes the file, lets go of the lock and stops the goroutines the
+// sink started: the daily rotation and lumberjack's backup goroutine (see
+// stopMill). Lines written after Close go to stderr.
 func (s *fileSink) Close() error {
 	s.mu.Lock()
 	if s.state == sinkClosed {
@@ -263,8 +428,12 @@ func (s *fileSink) Close() error {
 		return nil
 	}
 	s.state = sinkClosed
-	err := s.lj.Close()
+	err := s.closeFile()
 	stopMill(s.lj)
+	if s.lock != nil {
+		err = errors.Join(err, unlockFile(s.lock, lockPath(s.path)))
+		s.lock = nil
+	}
 	s.mu.Unlock()
 
 	// Outside the lock: the daily goroutine may be waiting for it in Rotate.
@@ -275,22 +444,36 @@ func (s *fileSink) Close() error {
 	return err
 }
 
+// writeFallback writes p to stderr, under the sink's lock like every other
+// write there: the line of a logger whose handle was closed.
+func (s *fileSink) writeFallback(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallback.Write(p)
+}
+
 // open opens the live file for appending, as lumberjack would on its next
-// write, so that a failure shows now rather than at the first line. s.mu
-// is held.
+// write, so that a failure shows now rather than at the first line. It
+// makes the directory (0o755, as lumberjack does) and takes the lock on
+// PATH.lock first. s.mu is held and no file is open.
 func (s *fileSink) open() error {
 	if err := checkLogPath(s.path); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	if err := s.holdLock(); err != nil {
 		return err
 	}
 	if _, err := s.lj.Write(nil); err != nil {
 		return err
 	}
-	fi, err := os.Stat(s.path)
-	if err != nil {
+	if err := s.watchFile(); err != nil {
 		return err
 	}
-	s.size = fi.Size()
-	if s.size > 0 && !endsWithNewline(s.path, s.size) {
+	s.size = s.ident.Size()
+	if s.size > 0 && !endsWithNewline(s.watch, s.size) {
 		// A line this process or an earlier one could write only part of;
 		// end it, so that the next line starts on its own.
 		n, err := s.lj.Write([]byte("\n"))
@@ -299,6 +482,67 @@ func (s *fileSink) open() error {
 			return err
 		}
 	}
+	s.checked = s.size
+	return nil
+}
+
+// reopen closes the live file and opens the path again. s.mu is held.
+func (s *fileSink) reopen() error {
+	closeErr := s.closeFile()
+	if err := s.open(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// closeFile closes lumberjack's file and watch. s.mu is held.
+func (s *fileSink) closeFile() error {
+	err := s.lj.Close()
+	if s.watch != nil {
+		_ = s.watch.Close() // read-only: nothing to lose
+		s.watch, s.ident = nil, nil
+	}
+	return err
+}
+
+// watchFile opens watch on the file lumberjack has just opened and notes
+// its identity; the next look is due checkEvery from now. s.mu is held.
+func (s *fileSink) watchFile() error {
+	if s.watch != nil {
+		_ = s.watch.Close()
+		s.watch, s.ident = nil, nil
+	}
+	f, err := os.Open(s.path)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	s.watch, s.ident = f, fi
+	s.nextCheck = time.Since(s.born) + s.checkEvery
+	return nil
+}
+
+// holdLock makes sure the sink holds the lock on PATH.lock, taking it
+// again if the lock file was removed (with its directory, say) since the
+// sink took it. s.mu is held.
+func (s *fileSink) holdLock() error {
+	path := lockPath(s.path)
+	if s.lock != nil {
+		if fi, err := os.Stat(path); err == nil && sameOpenFile(s.lock, fi) {
+			return nil
+		}
+		_ = s.lock.Close() // the file is gone: so is the lock that matters
+		s.lock = nil
+	}
+	f, err := lockFile(path)
+	if err != nil {
+		return err
+	}
+	s.lock = f
 	return nil
 }
 
@@ -314,8 +558,8 @@ func (s *fileSink) rotate() error {
 	if err != nil {
 		return err
 	}
-	s.size = 0
-	return nil
+	s.size, s.checked = 0, 0
+	return s.watchFile()
 }
 
 // waitNextMillisecond returns once the wall clock has left the millisecond
@@ -332,19 +576,37 @@ func waitNextMillisecond(last time.Time) {
 	}
 }
 
-// settle moves the sink between the file and stderr after an attempt to
-// open, write or rotate, and says so on the error output: once when the
-// file fails, once when it works again. s.mu is held.
+// settle moves the sink between the file and stderr after Rotate or
+// Reopen: to stderr when err is not nil, back to the file when it is. The
+// return is reported by the first line the file takes (writeFile). s.mu is
+// held.
 func (s *fileSink) settle(doing string, err error) {
 	switch {
-	case s.state == sinkToFile && err != nil:
-		s.state = sinkToStderr
-		s.report(fmt.Sprintf("dynlog: %s %s: %s; writing log lines to stderr until the file is reopened (SIGHUP) or rotated",
-			doing, s.path, s.cause(err)))
-	case s.state == sinkToStderr && err == nil:
+	case err != nil:
+		s.fail(doing, err)
+	case s.state == sinkToStderr:
 		s.state = sinkToFile
-		s.report("dynlog: writing to " + s.path + " again")
 	}
+}
+
+// fail sends the lines to stderr after an attempt to open, write or rotate
+// failed, and says so on the error output if the file was working until
+// now: one report per outage, however many attempts fail in it. The next
+// attempt from Write is due after retryWait, which doubles up to retryMax.
+// s.mu is held.
+func (s *fileSink) fail(doing string, err error) {
+	if s.state == sinkClosed {
+		return
+	}
+	s.state = sinkToStderr
+	if !s.outage {
+		s.outage = true
+		s.retryWait = 0
+		s.report(fmt.Sprintf("dynlog: %s %s: %s; writing log lines to stderr and retrying the file",
+			doing, s.path, s.cause(err)))
+	}
+	s.retryWait = min(max(2*s.retryWait, s.retryMin), s.retryMax)
+	s.retryAt = time.Since(s.born) + s.retryWait
 }
 
 // cause words err without repeating the path the report already names.
@@ -356,8 +618,14 @@ func (s *fileSink) cause(err error) string {
 	return err.Error()
 }
 
+// report writes one line to the error output of the first logger that
+// opened the sink and is still open, or to the sink's own. s.mu is held.
 func (s *fileSink) report(line string) {
-	_, _ = s.errorOutput.Write([]byte(line + "\n"))
+	out := s.errorOutput
+	if len(s.reporters) > 0 {
+		out = s.reporters[0].errorOutput
+	}
+	_, _ = out.Write([]byte(line + "\n"))
 }
 
 // rotateDaily rotates the file at every local midnight (of the zone s.now
@@ -416,16 +684,11 @@ func checkLogPath(path string) error {
 	return nil
 }
 
-// endsWithNewline reports whether the file at path, size bytes long, ends
-// with a newline; false when it cannot tell.
-func endsWithNewline(path string, size int64) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
+// endsWithNewline reports whether f, size bytes long, ends with a
+// newline; false when it cannot tell.
+func endsWithNewline(f *os.File, size int64) bool {
 	var last [1]byte
-	_, err = f.ReadAt(last[:], size-1)
+	_, err := f.ReadAt(last[:], size-1)
 	return err == nil && last[0] == '\n'
 }
 
@@ -487,20 +750,6 @@ func (c config) fileOutput(fc fileConfig) (cfg fileSinkConfig, ok bool) {
 	return cfg, true
 }
 
-// openFileSink opens the file output that DYN_LOGGING_FILE and [file]
-// configure, or returns nil when they configure none. The sink falls back
-// to stderr by itself when the file fails, so there is no error to return.
-// The caller closes it (Close) when the logger is done with.
-func (c config) openFileSink(fc fileConfig) *fileSink {
-	cfg, ok := c.fileOutput(fc)
-	if !ok {
-		return nil
-	}
-	s := newFileSink(cfg)
-	openSinks.Store(s, struct{}{})
-	return s
-}
-
 // standardStream is the process's stdout or stderr when DYN_LOGGING_FILE
 // (or else [file].path) names one of them: "stdout", "/dev/stdout",
 // "stderr" or "/dev/stderr". Those are streams, not files to rotate (the
@@ -517,32 +766,6 @@ func (c config) standardStream(fc fileConfig) *os.File {
 		return os.Stderr
 	}
 	return nil
-}
-
-// openSinks holds the files New opened and Shutdown has not closed: SIGHUP
-// reopens them, Shutdown closes them.
-var openSinks sync.Map // *fileSink -> struct{}
-
-// reopenFileSinks reopens every open log file (SIGHUP).
-func reopenFileSinks() {
-	openSinks.Range(func(k, _ any) bool {
-		_ = k.(*fileSink).Reopen() // a failure is reported by the sink
-		return true
-	})
-}
-
-// closeFileSinks closes every open log file (Shutdown); lines logged later
-// go to stderr.
-func closeFileSinks() error {
-	var errs []error
-	openSinks.Range(func(k, _ any) bool {
-		openSinks.Delete(k)
-		if err := k.(*fileSink).Close(); err != nil {
-			errs = append(errs, err)
-		}
-		return true
-	})
-	return errors.Join(errs...)
 }
 
 // fileSectionSource names the first file, in key order, that set a key of

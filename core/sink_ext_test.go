@@ -2,6 +2,7 @@ package core_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/core"
 	"go.uber.org/zap"
@@ -19,8 +21,9 @@ import (
 
 // sinkChild is the child process of TestFileSinkFailureInAProcess: a
 // service that logs DYNLOG_SINK_LINES lines to the file DYN_LOGGING_FILE
-// names, under a file size limit of DYNLOG_SINK_FSIZE bytes if set, and
-// exits 0 whatever the file did.
+// names, under a file size limit of DYNLOG_SINK_FSIZE bytes if set, sending
+// itself a SIGHUP every 100 lines if DYNLOG_SINK_HUP=1, and exits 0
+// whatever the file did.
 func sinkChild() {
 	if v := os.Getenv("DYNLOG_SINK_FSIZE"); v != "" {
 		limit, err := strconv.ParseUint(v, 10, 64)
@@ -48,8 +51,22 @@ func sinkChild() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
+	hup := os.Getenv("DYNLOG_SINK_HUP") == "1"
+	if hup {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		core.ReloadOnSIGHUP(ctx, log, core.WithSystemConfig(""))
+	}
 	for i := range n {
 		log.Info("line", zap.Int("i", i))
+		if hup {
+			// Slow enough for the sink's own retries (from 100 ms) to fall
+			// in the run too.
+			time.Sleep(200 * time.Microsecond)
+			if i%100 == 50 {
+				_ = syscall.Kill(os.Getpid(), syscall.SIGHUP)
+			}
+		}
 	}
 	_ = log.Sync()
 	os.Exit(0)
@@ -73,6 +90,7 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 		fsize int64
 		// wantInFile says whether some lines reach the file before it fails.
 		wantInFile bool
+		hup        bool
 	}{
 		{
 			name: "directory that cannot be made",
@@ -106,6 +124,19 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 			fsize:      20_000 + 37,
 			wantInFile: true,
 		},
+		{
+			// The disk stays full: every SIGHUP and every retry opens the
+			// file, which works, and the next line fails again. One outage,
+			// one report.
+			name: "file size limit reached mid-run, SIGHUPs and retries during the outage",
+			setup: func(t *testing.T, dir string) (string, string) {
+				path := filepath.Join(dir, "app.log")
+				return path, "cannot write to " + path + ": file too large"
+			},
+			fsize:      20_000 + 37,
+			wantInFile: true,
+			hup:        true,
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -115,6 +146,9 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 				"DYN_LOGGING_FILE="+path, "DYN_LOGGING_CONFIG_PATH=", "DYN_LOG=info", "DYN_LOGGING_JSONL=1")
 			if tc.fsize > 0 {
 				cmd.Env = append(cmd.Env, "DYNLOG_SINK_FSIZE="+strconv.FormatInt(tc.fsize, 10))
+			}
+			if tc.hup {
+				cmd.Env = append(cmd.Env, "DYNLOG_SINK_HUP=1")
 			}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
@@ -134,7 +168,7 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 					stderrLines = append(stderrLines, l)
 				}
 			}
-			want := "dynlog: " + cause + "; writing log lines to stderr until the file is reopened (SIGHUP) or rotated"
+			want := "dynlog: " + cause + "; writing log lines to stderr and retrying the file"
 			if len(reports) != 1 || reports[0] != want {
 				t.Errorf("reports on stderr %q, want one: %q", reports, want)
 			}

@@ -256,7 +256,7 @@ func TestFileSinkFailover(t *testing.T) {
 		for i := range 10 {
 			log.Info("line", zap.Int("g", 0), zap.Int("i", i))
 		}
-		want := "dynlog: cannot open " + path + ": " + filepath.Join(dir, "plain") + " is not a directory; writing log lines to stderr until the file is reopened (SIGHUP) or rotated\n"
+		want := "dynlog: cannot open " + path + ": " + filepath.Join(dir, "plain") + " is not a directory; writing log lines to stderr and retrying the file\n"
 		if errOut.String() != want {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 		}
@@ -279,7 +279,7 @@ func TestFileSinkFailover(t *testing.T) {
 		if err := s.Rotate(); err == nil {
 			t.Error("Rotate onto a directory succeeded")
 		}
-		want := "dynlog: cannot open " + path + ": the path is a directory; writing log lines to stderr until the file is reopened (SIGHUP) or rotated\n"
+		want := "dynlog: cannot open " + path + ": the path is a directory; writing log lines to stderr and retrying the file\n"
 		if errOut.String() != want {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 		}
@@ -322,7 +322,7 @@ func TestFileSinkFailover(t *testing.T) {
 			t.Fatal(err)
 		}
 		logRange(15, 30)
-		failed := "dynlog: cannot rotate " + path + ": the path is a directory; writing log lines to stderr until the file is reopened (SIGHUP) or rotated\n"
+		failed := "dynlog: cannot rotate " + path + ": the path is a directory; writing log lines to stderr and retrying the file\n"
 		if errOut.String() != failed {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), failed)
 		}

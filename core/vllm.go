@@ -99,7 +99,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), tracing.EventsOff), nil
+		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), tracing.EventsOff, nil), nil
 	}
 
 	level := zapcore.InfoLevel
@@ -137,7 +137,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		encoder.WithRelativePaths(relPaths),
 		encoder.WithLocation(c.location), // nil: time.Local
 	)
-	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents()), nil
+	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents(), nil), nil
 }
 
 // vllmProcessName is the name of vLLM's process decoration: WithProcessName

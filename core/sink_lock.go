@@ -1,0 +1,30 @@
+package core
+
+import (
+	"fmt"
+	"os"
+)
+
+// lockPath is the lock file of the log file at path: PATH.lock beside it.
+// lumberjack takes it for none of its backups, whose names insert a time
+// before the extension.
+func lockPath(path string) string { return path + ".lock" }
+
+// lockedError says that another process holds the lock on a log file.
+type lockedError struct {
+	path string // the lock file
+	pid  int    // the holder, as it wrote itself into the lock file; 0 if unknown
+}
+
+func (e *lockedError) Error() string {
+	if e.pid > 0 {
+		return fmt.Sprintf("process %d logs to it (it holds %s)", e.pid, e.path)
+	}
+	return fmt.Sprintf("another process logs to it (it holds %s)", e.path)
+}
+
+// sameOpenFile reports whether f is the file fi describes.
+func sameOpenFile(f *os.File, fi os.FileInfo) bool {
+	ffi, err := f.Stat()
+	return err == nil && os.SameFile(ffi, fi)
+}

@@ -1,0 +1,15 @@
+//go:build !unix
+
+package core
+
+import "os"
+
+// lockFile takes no lock where there is no flock: two processes must not
+// name one log file there.
+func lockFile(string) (*os.File, error) { return nil, nil }
+
+func unlockFile(f *os.File, _ string) error { return f.Close() }
+
+// isUnlinked cannot tell here: a file whose name went is taken as renamed,
+// and the lines written to it since the last look stay in it.
+func isUnlinked(*os.File) bool { return false }
