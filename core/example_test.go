@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/dynlog/dynlog/core"
 	"go.uber.org/zap"
@@ -30,23 +29,6 @@ func ExampleNew() {
 	// {"time":"2026-01-02T03:04:05.656503Z","level":"DEBUG","target":"dynamo_runtime::logging","message":"listening","port":9090}
 }
 
-// NewVLLM with the variables vLLM users already set.
-func ExampleNewVLLM() {
-	vars := map[string]string{"VLLM_LOGGING_PREFIX": "[rank0] ", "VLLM_LOGGING_LEVEL": "WARNING"}
-	log, err := core.NewVLLM(
-		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
-		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(fixedClock{pinned}),
-		core.WithLocation(time.UTC), // vLLM prints local time; pinned here
-	)
-	if err != nil {
-		panic(err)
-	}
-	log.Info("not printed at WARNING")
-	log.Warn("KV cache is 95% full")
-	// Output:
-	// [rank0] WARNING 01-02 03:04:05 [example_test.go:44] KV cache is 95% full
-}
 
 // Two loggers that name one file share it; each is closed with Close, and
 // the file is closed with the last of them.
