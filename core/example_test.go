@@ -29,7 +29,6 @@ func ExampleNew() {
 	// {"time":"2026-01-02T03:04:05.656503Z","level":"DEBUG","target":"dynamo_runtime::logging","message":"listening","port":9090}
 }
 
-
 // Two loggers that name one file share it; each is closed with Close, and
 // the file is closed with the last of them.
 func ExampleClose() {
