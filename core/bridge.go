@@ -21,7 +21,7 @@ const (
 	OTelTarget = "otel" // RedirectOTel
 )
 
-// The fields that carry a bridged record's foreign origin (DESIGN §4). The
+// The fields that carry a bridged record's foreign origin. The
 // encoders recognise a bridged record by logTargetKey.
 const (
 	logTargetKey = "log.target"
@@ -30,7 +30,7 @@ const (
 )
 
 // bridge writes the records of a foreign logging API through the cores of a
-// zap logger as bridged records (DESIGN §4): the entry's logger name is the
+// zap logger as bridged records: the entry's logger name is the
 // bridge's target whatever the logger's own name, its caller is the foreign
 // call site, and the fields log.target, log.file and log.line say where the
 // record came from.

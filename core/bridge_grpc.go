@@ -15,7 +15,7 @@ import (
 )
 
 // RedirectGRPC makes l gRPC's logger (grpclog.SetLoggerV2): gRPC's lines
-// print through l's cores as bridged records (DESIGN §4) of target grpc
+// print through l's cores as bridged records of target grpc
 // (GRPCTarget; log.target is grpc too), which the built-in defaults hold at
 // error: DYN_LOG=grpc=info (or warn, debug, trace) shows more. log.file and
 // log.line are the gRPC code that logged, the message is gRPC's, with its

@@ -17,7 +17,7 @@ import (
 )
 
 // RedirectOTel sends what the OpenTelemetry SDK reports about itself
-// through l's cores, as bridged records (DESIGN §4) of target otel
+// through l's cores, as bridged records of target otel
 // (OTelTarget; log.target is otel too), which the built-in defaults hold at
 // error: DYN_LOG=otel=warn (or info, debug, trace) shows more.
 //

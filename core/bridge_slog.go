@@ -13,7 +13,7 @@ import (
 )
 
 // NewSlogHandler returns a slog.Handler that writes through l's cores, as
-// bridged records (DESIGN §4): target log in JSONL with log.target, log.file
+// bridged records: target log in JSONL with log.target, log.file
 // and log.line, log.target as the target in the readable layout. log.target,
 // which is also what DYN_LOG's directives match, is the import path of the
 // package that called slog (from the record's PC, as an unnamed zap

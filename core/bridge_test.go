@@ -37,7 +37,7 @@ type origin struct {
 }
 
 // wantBridged checks that the JSONL lines in out are bridged records
-// (DESIGN §4: target "log", no file or line, the log.* fields) from want,
+// (target "log", no file or line, the log.* fields) from want,
 // in order.
 func wantBridged(t *testing.T, out string, want ...origin) {
 	t.Helper()

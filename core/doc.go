@@ -26,14 +26,14 @@
 // # Levels and configuration files
 //
 // Which lines print is decided by package filter, from three layers, lowest
-// priority first (DESIGN §7–8): the built-in defaults (BuiltinTargets at
+// priority first: the built-in defaults (BuiltinTargets at
 // error), the TOML files (SystemConfigPath, then $DYN_LOGGING_CONFIG_PATH
 // over it, key by key), and DYN_LOG. log_level from TOML (default info) is
 // the default level only when DYN_LOG holds no directive; DYN_LOG=foo=debug
 // alone turns every other target off, as in Dynamo. Each DYN_LOG directive
 // that does not parse is reported on the error output and skipped.
 //
-// The TOML keys are those of DESIGN §8, read strictly: an unknown key, a
+// The TOML keys are those of docs/configuration.md, read strictly: an unknown key, a
 // value of the wrong type or a file that does not parse makes New fail with
 // an error naming the file, line and column; a missing file is skipped.
 // Variables win over the TOML key for the same setting (format, local_tz,
@@ -158,7 +158,7 @@
 // takes the log package, RedirectSlog makes NewSlogHandler slog's default,
 // RedirectGRPC takes gRPC's grpclog, and RedirectOTel the OpenTelemetry
 // SDK's internal logger and its errors. Their lines are bridged records
-// (DESIGN §4): in JSONL target "log" with log.target, log.file and log.line
+//: in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also
 // what DYN_LOG's directives match: for log and slog the import path of the

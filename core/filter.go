@@ -10,14 +10,14 @@ import (
 )
 
 // BuiltinTargets are the targets that print only errors unless a directive
-// says otherwise (DESIGN §7): Dynamo's list, for services that keep its
+// says otherwise: Dynamo's list, for services that keep its
 // target names, and grpc and otel for the Go libraries dynlog bridges.
 var BuiltinTargets = []string{
 	"h2", "tower", "hyper_util", "neli", "async_nats", "rustls", "tokenizers", "axum", "tonic",
 	"hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
 }
 
-// composeFilter layers the sources of DESIGN §7, lowest priority first: the
+// composeFilter layers the filter's sources, lowest priority first: the
 // built-in defaults, the TOML files' [log_filters], DYN_LOG. The default
 // level is DYN_LOG's bare level; when DYN_LOG holds no directive at all, it
 // is fallback (TOML's log_level for New). A DYN_LOG with directives but no

@@ -12,7 +12,7 @@ import (
 )
 
 // StartTracing sets up the process's tracing from the OTEL_* variables of
-// DESIGN §8 (read through WithEnv when given): an OpenTelemetry SDK provider
+// docs/configuration.md (read through WithEnv when given): an OpenTelemetry SDK provider
 // that Start, Middleware and OpenTelemetry-API spans use, exporting over
 // OTLP when OTEL_EXPORT_ENABLED is true, and when OTEL_LOGS_EXPORTER is
 // otlp a logger provider that exports the lines of loggers New and NewVLLM

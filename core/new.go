@@ -26,11 +26,11 @@ import (
 // $DYN_LOGGING_CONFIG_PATH is layered over it.
 const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
 
-// New returns a logger in Dynamo's layouts, configured as DESIGN §7–8 say:
+// New returns a logger in Dynamo's layouts, configured as docs/configuration.md says:
 // built-in defaults, then the TOML files (SystemConfigPath, then
 // $DYN_LOGGING_CONFIG_PATH), then the environment. DYN_LOGGING_CONSOLE_FORMAT
 // or DYN_LOGGING_JSONL choose JSONL or readable, DYN_LOG_USE_LOCAL_TZ the
-// time zone, the colour variables of DESIGN §5 the colour, and DYN_LOG the
+// time zone, the colour variables the colour, and DYN_LOG the
 // per-target levels; each wins over the TOML key for the same thing. It
 // writes to stderr unless WithOutput says otherwise, and annotates every
 // line with the caller.
@@ -247,7 +247,7 @@ func (c config) dynamoJSONL(fc fileConfig) bool {
 	return fc.Format != nil && *fc.Format == "jsonl"
 }
 
-// dynamoColor decides colour for the readable layout (DESIGN §5): off if
+// dynamoColor decides colour for the readable layout: off if
 // DYN_SDK_DISABLE_ANSI_LOGGING is true or NO_COLOR is non-empty; on if
 // FORCE_COLOR is non-empty or DYN_LOGGING_ANSI is true; then the TOML ansi
 // ("always" or "never"); otherwise ("auto") on only when the stream is a

@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// exportConfig reads the OTLP export variables of DESIGN §8 through lookup:
+// exportConfig reads the OTLP export variables through lookup:
 //
 //   - OTEL_EXPORT_ENABLED, a boolean under Dynamo's rule;
 //   - OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) and
@@ -148,7 +148,7 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 }
 
 // logExportCore is the core that New and NewVLLM put beside the encoder's
-// when OTEL_LOGS_EXPORTER names otlp, nil otherwise (DESIGN §8: log export
+// when OTEL_LOGS_EXPORTER names otlp, nil otherwise (log export
 // is off by default): tracing.NewLogExportCore(nil), which exports through
 // the logger provider StartTracing (tracing.NewProvider) installs, and
 // nothing before. It reports nothing; StartTracing reports a bad

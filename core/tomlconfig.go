@@ -16,7 +16,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// fileConfig is what the TOML files of DESIGN §8 say, layered. A nil field
+// fileConfig is what the TOML files say, layered. A nil field
 // was set by no file. Values are checked and in canonical form: Format,
 // ANSI, LogLevel and the LogFilters levels are trimmed and lower-cased (a
 // level is any word filter.ParseLevel takes), and the numbers in File are not
@@ -62,7 +62,7 @@ type fileSection struct {
 //   - a file that cannot be read: "core: cannot read PATH: CAUSE" (the cause
 //     is wrapped, so errors.Is(err, fs.ErrPermission) works);
 //   - invalid TOML: "core: PATH:LINE:COL: invalid TOML: WHAT";
-//   - a key DESIGN §8 does not have, matched exactly, case included:
+//   - a key the schema does not have, matched exactly, case included:
 //     "core: PATH:LINE:COL: unknown key "KEY"" (or "unknown table");
 //   - a value of the wrong type: "core: PATH:LINE:COL: KEY: expected a
 //     string, got integer";
@@ -225,7 +225,7 @@ func wantList(words []string) string {
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
 }
 
-// topLevelTypes and fileTypes are the keys of DESIGN §8 and what each
+// topLevelTypes and fileTypes are the TOML keys and what each
 // holds, as error messages name it. [log_filters] takes any key.
 var (
 	topLevelTypes = map[string]string{

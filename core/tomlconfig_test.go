@@ -42,7 +42,7 @@ func inDir(dir string, names []string) []string {
 	return paths
 }
 
-const fullConfig = `# every key of DESIGN §8
+const fullConfig = `# every key of the schema
 log_level = "debug"
 format = "jsonl"
 local_tz = true
@@ -344,7 +344,7 @@ func TestLoadConfigFilesErrors(t *testing.T) {
 		content string
 		want    string
 	}{
-		// Keys that DESIGN §8 does not have.
+		// Keys that the schema does not have.
 		{"unknown top-level key", "log_level = \"info\"\nlevle = \"debug\"\n",
 			`core: P:2:1: unknown key "levle"`},
 		{"unknown key in [file]", "[file]\npath = \"x\"\nsise = 3\n",

@@ -4,7 +4,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// onceCore is the once-only core of DESIGN §1, between the filter and the
+// onceCore is the once-only core, between the filter and the
 // tracing core. Plain lines pass through; a line that carries the Once
 // marker prints only on the ranks its scope allows, and only the first
 // time its key is seen.

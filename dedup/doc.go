@@ -1,5 +1,5 @@
 // Package dedup gives zap vLLM's once-only lines (logger.info_once and its
-// siblings) with exact memory and rank scope (DESIGN §10): a line marked
+// siblings) with exact memory and rank scope: a line marked
 // with Once prints the first time its key is seen and never again, across
 // all goroutines and every logger derived from the same one.
 //
@@ -85,7 +85,7 @@
 //
 // # Placement
 //
-// The core sits between the filter and the tracing core (DESIGN §1). zap
+// The core sits between the filter and the tracing core. zap
 // shows a core a line's fields only at Write, so the once-only core cannot
 // decide in Check: it adds itself for every level its inner core is
 // enabled for, and at Write scans the fields for the marker (a plain line

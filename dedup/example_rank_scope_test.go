@@ -48,7 +48,7 @@ func Example_rankScope() {
 	// a plain line prints every time
 }
 
-// Open MPI and Slurm ranks are read too, in DESIGN §10's order; a rank that
+// Open MPI and Slurm ranks are read too, in the documented order; a rank that
 // does not parse is reported, and its scope prints, as vLLM does when it
 // cannot tell.
 func ExampleRanksFromEnv() {

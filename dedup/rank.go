@@ -10,7 +10,7 @@ import (
 )
 
 // Scope says on which processes of a distributed job a once-only line
-// prints (DESIGN §10). The zero value is Local, vLLM's default.
+// prints. The zero value is Local, vLLM's default.
 type Scope int
 
 const (

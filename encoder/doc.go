@@ -1,5 +1,5 @@
 // Package encoder provides zapcore.Encoders for the log layouts of NVIDIA
-// Dynamo and vLLM, byte for byte (DESIGN §4–6):
+// Dynamo and vLLM, byte for byte:
 //
 //   - NewJSONL, registered as "dynamo-jsonl": Dynamo's JSONL, one JSON object
 //     per line, keys time, level, file, line, target, message, then every
@@ -46,7 +46,7 @@
 // place for spans, appends the span fields like event fields. Other
 // encoders print the field as an object of the span keys.
 //
-// # Choices where DESIGN is silent
+// # Choices where Dynamo and vLLM give no answer
 //
 //   - A field named like a head key (time, level, file, line, target,
 //     message) is printed in JSONL as "fields.<key>", so every key appears

@@ -27,13 +27,13 @@ import (
 //   - JSONL: one '\n'-terminated line of valid JSON and UTF-8; top-level keys
 //     time, level, [file, line], target, message, then the rest in strictly
 //     increasing byte order, none twice; level, message and the head values
-//     as DESIGN §4 says.
+//     as the JSONL layout says.
 //   - readable: one line, except for the newlines the message, the stack and
-//     error texts carry (DESIGN §5 keeps them) and the one that puts the
+//     error texts carry (the readable layout keeps them) and the one that puts the
 //     stack on a line of its own; valid UTF-8; no ESC without colour, and
 //     with colour only the layout's own SGR sequences.
 //   - vLLM: every '\n' but the last is "\r\n" followed by the full header
-//     (DESIGN §6); valid UTF-8.
+//    ; valid UTF-8.
 //
 // All three also check that a field gives the same bytes in the context
 // (logger.With) as on the entry.
@@ -466,7 +466,7 @@ func baseName(path string) string {
 	return path
 }
 
-// vllmHeader is the header DESIGN §6 repeats on every line of a record. A
+// vllmHeader is the header the vLLM layout repeats on every line of a record. A
 // bridged record (log.target and log.file among the top-level fields, not
 // inside a namespace) shows its foreign origin instead of the caller. Line
 // breaks in the file name are escaped, or the header could not repeat.

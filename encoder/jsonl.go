@@ -66,7 +66,7 @@ var _ zapcore.Encoder = (*jsonlEncoder)(nil)
 
 var jsonlPool = sync.Pool{New: func() any { return &jsonlEncoder{} }}
 
-// NewJSONL returns an encoder for Dynamo's JSONL layout (DESIGN §4).
+// NewJSONL returns an encoder for Dynamo's JSONL layout.
 func NewJSONL(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
 	return &jsonlEncoder{cfg: &cfg}
@@ -75,7 +75,7 @@ func NewJSONL(opts ...Option) zapcore.Encoder {
 // topKey is the key a top-level field is printed under. The head keys
 // (time, level, file, line, target, message) start every line; a field that
 // uses one of them is renamed "fields.<key>" so that each key appears once
-// and the head keeps its meaning (DESIGN is silent; tracing-subscriber's
+// and the head keeps its meaning (Dynamo has no such field; tracing-subscriber's
 // JSON puts event fields under "fields" too). A key with invalid UTF-8 is
 // sorted and deduplicated as it will be printed, with U+FFFD.
 func topKey(k string) string {
@@ -404,11 +404,11 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 
 // appendMergedContext appends the line's keys merged into the sorted
 // context. Of equal keys the line's last one wins, and over the context's.
-func (f *jsonlEncoder) appendMergedContext(b []byte, ctx *frozenContext) []byte {
+func (e *jsonlEncoder) appendMergedContext(b []byte, ctx *frozenContext) []byte {
 	next := 0 // the first context key not yet written
-	for n, i := range f.order {
-		kv := &f.kvs[i]
-		if n+1 < len(f.order) && f.kvs[f.order[n+1]].key == kv.key {
+	for n, i := range e.order {
+		kv := &e.kvs[i]
+		if n+1 < len(e.order) && e.kvs[e.order[n+1]].key == kv.key {
 			continue
 		}
 		until := next
@@ -426,15 +426,15 @@ func (f *jsonlEncoder) appendMergedContext(b []byte, ctx *frozenContext) []byte 
 }
 
 // appendMerged is appendMergedContext with the span keys as a third sorted
-// source, which wins over the line's keys and the context's (DESIGN §4:
-// span fields replace event fields of the same name).
-func (f *jsonlEncoder) appendMerged(b []byte, ctx, spans *frozenContext) []byte {
+// source, which wins over the line's keys and the context's: span fields
+// replace event fields of the same name.
+func (e *jsonlEncoder) appendMerged(b []byte, ctx, spans *frozenContext) []byte {
 	ci, si, n := 0, 0, 0
 	for {
 		var line *keyValue // the line's next key, the last of its duplicates
-		for ; n < len(f.order); n++ {
-			if n+1 == len(f.order) || f.kvs[f.order[n+1]].key != f.kvs[f.order[n]].key {
-				line = &f.kvs[f.order[n]]
+		for ; n < len(e.order); n++ {
+			if n+1 == len(e.order) || e.kvs[e.order[n+1]].key != e.kvs[e.order[n]].key {
+				line = &e.kvs[e.order[n]]
 				break
 			}
 		}

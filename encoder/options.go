@@ -42,7 +42,7 @@ func WithLocation(loc *time.Location) Option {
 }
 
 // WithColor turns the layout's ANSI colours on or off (off by default). The
-// encoders do not look at the terminal; package core decides (DESIGN §5, §6).
+// encoders do not look at the terminal; package core decides.
 func WithColor(on bool) Option {
 	return optionFunc(func(c config) config { c.color = on; return c })
 }

@@ -9,7 +9,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// readableEncoder writes Dynamo's readable layout (DESIGN §5):
+// readableEncoder writes Dynamo's readable layout:
 //
 //	<TS> <LVL> <SPANS><TARGET>: <MESSAGE><FIELDS><SPANFIELDS>\n
 type readableEncoder struct {
@@ -24,7 +24,7 @@ var _ zapcore.Encoder = (*readableEncoder)(nil)
 
 var readablePool = sync.Pool{New: func() any { return &readableEncoder{} }}
 
-// NewReadable returns an encoder for Dynamo's readable layout (DESIGN §5).
+// NewReadable returns an encoder for Dynamo's readable layout.
 func NewReadable(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
 	e := &readableEncoder{cfg: &cfg}

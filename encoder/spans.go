@@ -12,7 +12,7 @@ import (
 // such; other encoders print it as an object of the span keys.
 const SpansKey = "span"
 
-// Spans is the trace context of one log line: the IDs of DESIGN §4 and the
+// Spans is the trace context of one log line: the trace IDs and the
 // chain of spans in scope, root first. The tracing core builds one per line
 // (or per logger, for With) and attaches it with SpansField. A Spans must
 // not change once a line has carried it: the encoders compute what they

@@ -23,7 +23,7 @@ const (
 )
 
 // textFields collects fields as " name=value" in call order for the two text
-// layouts (DESIGN §5, §6): strings quoted with Rust's Debug escapes, numbers,
+// layouts: strings quoted with Rust's Debug escapes, numbers,
 // bools, durations and times plain, errors as their unquoted text, objects,
 // arrays and zap.Any as JSON. It also takes out what the layouts print
 // elsewhere: the spans in scope and a bridged record's log.* fields.
@@ -35,7 +35,7 @@ type textFields struct {
 	inError   bool       // (an error's or a Stringer's), while inError
 
 	spans *Spans
-	// A record bridged from a foreign logger (DESIGN §4): its log.* fields,
+	// A record bridged from a foreign logger: its log.* fields,
 	// hidden from the field list.
 	logTarget, logFile string
 	logLine            int64
@@ -369,8 +369,8 @@ func isDebugEscaped(r rune) bool {
 	return false
 }
 
-// appendSafeText writes s with the readable layout's message rules (DESIGN
-// §5), as tracing-subscriber does since 0.3.20: ESC, BEL, BS, FF and DEL as
+// appendSafeText writes s with the readable layout's message rules, as
+// tracing-subscriber does since 0.3.20: ESC, BEL, BS, FF and DEL as
 // \x1b \x07 \x08 \x0c \x7f, C1 controls as \u{80}…\u{9f}, invalid UTF-8 as
 // U+FFFD; newlines and everything else raw. A message cannot drive the
 // terminal.

@@ -10,7 +10,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// filterCore is the gate of DESIGN §1: it decides by target, level and
+// filterCore is the outermost gate of the core stack: it decides by target, level and
 // spans in scope, and hands what passes to the inner core.
 type filterCore struct {
 	inner    zapcore.Core

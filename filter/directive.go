@@ -16,7 +16,7 @@ const OffLevel = zapcore.FatalLevel + 1
 // traceLevel is core.TraceLevel (filter cannot import core).
 const traceLevel = levels.Trace
 
-// Directive is one element of a DYN_LOG spec (DESIGN §7). A directive with
+// Directive is one element of a DYN_LOG spec. A directive with
 // neither Target nor Span is the default level.
 type Directive struct {
 	Target string        // a prefix of the targets it applies to; "" for all

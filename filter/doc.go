@@ -1,5 +1,5 @@
 // Package filter gives zap Dynamo's per-target level filter: the DYN_LOG
-// directive grammar (DESIGN §7), a gate zapcore.Core that applies it,
+// directive grammar, a gate zapcore.Core that applies it,
 // filters that can be swapped while loggers run, and vLLM-style
 // suppression.
 //

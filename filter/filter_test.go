@@ -17,7 +17,7 @@ var levelNames = map[zapcore.Level]string{trace: "trace", zapcore.DebugLevel: "d
 	zapcore.WarnLevel: "warn", zapcore.ErrorLevel: "error", zapcore.DPanicLevel: "dpanic"}
 
 // directiveCases: a DYN_LOG spec, a target, a level, and whether a line
-// prints. Each rule of DESIGN §7 has cases on both sides of its edge.
+// prints. Each rule of the grammar has cases on both sides of its edge.
 var directiveCases = []struct {
 	spec   string
 	target string

@@ -18,7 +18,7 @@ const (
 )
 
 // Ctx returns the field that puts the span in ctx on a line: with the
-// encoders of package encoder, the span keys of DESIGN §4 in JSONL and the
+// encoders of package encoder, the span keys in JSONL and the
 // span chain and span fields of §5 in the readable layout. It works on a
 // call (log.Info("msg", tracing.Ctx(ctx))) and on With. The span may have
 // been made by Start or directly through the OpenTelemetry API; outside any

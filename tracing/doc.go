@@ -1,5 +1,5 @@
 // Package tracing puts OpenTelemetry trace context in zap lines the way
-// NVIDIA Dynamo does (DESIGN §4, §5, §9): trace_id, span_id, parent_id and
+// NVIDIA Dynamo does: trace_id, span_id, parent_id and
 // x_request_id on every line inside a request, SPAN_FIRST_ENTRY and
 // SPAN_CLOSED lifecycle events with busy, idle and total microseconds, W3C propagation
 // between services, and OTLP export of the same spans.

@@ -30,7 +30,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 )
 
-// The OTLP protocols NewProvider speaks (DESIGN §8, §9.7).
+// The OTLP protocols NewProvider speaks.
 const (
 	ProtocolGRPC         = "grpc"
 	ProtocolHTTPProtobuf = "http/protobuf"
@@ -51,7 +51,7 @@ const (
 
 // ExportConfig says whether and where a Provider exports spans, and log
 // records, over OTLP. Package core fills it from the OTEL_* variables of
-// DESIGN §8; the zero value is a provider that samples every trace, exports
+// docs/configuration.md; the zero value is a provider that samples every trace, exports
 // nothing and calls its service "dynamo".
 //
 // Endpoints follow OpenTelemetry's rules: TracesEndpoint (LogsEndpoint) is

@@ -71,7 +71,7 @@ func shutdown(t *testing.T, p *Provider) {
 	}
 }
 
-// TestExportMatchesLines checks DESIGN §9.1 end to end: the spans a real
+// TestExportMatchesLines checks end to end: the spans a real
 // OTLP receiver gets have the IDs, parents and names the JSONL lines print.
 func TestExportMatchesLines(t *testing.T) {
 	tests := []struct {

@@ -120,7 +120,7 @@ func newWallClock(t *testing.T, stamps ...string) *wallClock {
 var callSiteRE = regexp.MustCompile(`"file":"[^"]*/tracing/golden_test\.go","line":[0-9]+,`)
 
 // withGoldenCallSite puts the golden line's file and line in place of this
-// file's: the one difference DESIGN §4 allows ("file paths differ in Go").
+// file's: the one difference allowed: Go's paths are not Rust's.
 func withGoldenCallSite(t *testing.T, got, want string) string {
 	t.Helper()
 	site := regexp.MustCompile(`"file":"[^"]*","line":[0-9]+,`).FindString(want)

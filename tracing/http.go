@@ -9,7 +9,7 @@ import (
 )
 
 // Middleware wraps next so that each request runs in a root span named
-// http-request, as Dynamo's HTTP frontend does (DESIGN §9.4):
+// http-request, as Dynamo's HTTP frontend does:
 //
 //   - it reads traceparent, tracestate, x-request-id and request-id from the
 //     request's headers, as Extract does, so that the span continues the
@@ -96,7 +96,7 @@ var _ http.RoundTripper = (*transport)(nil)
 // as it is.
 //
 // It starts no span of its own: the service called makes its http-request
-// span a child of the span in the request's context (DESIGN §9.5), so
+// span a child of the span in the request's context, so
 // start one around the call if the call deserves a name:
 //
 //	client := &http.Client{Transport: tracing.Transport(nil)}

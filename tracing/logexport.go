@@ -51,7 +51,7 @@ var _ zapcore.Core = (*logExportCore)(nil)
 //     (9), WARN (13), ERROR (17); zap's DPanic ERROR2 (18), Panic ERROR3
 //     (19), Fatal FATAL (21); the severity text as Dynamo prints the level
 //     (TRACE, DEBUG, INFO, WARN, ERROR; ERROR for the last three);
-//   - the target (DESIGN §2: the logger's name, or the calling package's
+//   - the target (the logger's name, or the calling package's
 //     import path for an unnamed logger) as the instrumentation scope's
 //     name, as Dynamo's OpenTelemetry bridge makes it of the Rust target;
 //   - the call site as code.file.path, code.line.number and

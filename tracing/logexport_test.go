@@ -30,7 +30,7 @@ import (
 )
 
 // teeLogger logs JSONL into out and, beside it, through the export core
-// (NewLogExportCore(provider)), inside the tracing core as DESIGN §1 has it;
+// (NewLogExportCore(provider)), inside the tracing core, as core.New has it;
 // span events off.
 func teeLogger(out *logtest.Buffer, provider log.LoggerProvider) *zap.Logger {
 	io := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(math.MinInt8))

@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 )
 
-// The headers of DESIGN §9.4–9.5, lowercase: the form HTTP/2 sends and the
+// The headers that travel, lowercase: the form HTTP/2 sends and the
 // keys Inject writes and Extract reads in a propagation.MapCarrier, whose
 // keys, unlike http.Header's, are case-sensitive.
 const (
@@ -26,7 +26,7 @@ const (
 	// dropped whole, from the lines and from outbound calls: cutting it
 	// would leave a list that is not the one the caller sent.
 	maxTraceState = 4096
-	// maxXRequestID is the longest x-request-id kept (DESIGN §9.4).
+	// maxXRequestID is the longest x-request-id kept.
 	maxXRequestID = 256
 )
 
@@ -81,7 +81,7 @@ func Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 // Middleware calls it for each request; call it yourself for a message
 // received on a message plane.
 //
-// The values are checked as DESIGN §9.4 says, and a value that fails is
+// The values are checked as the package doc says, and a value that fails is
 // dropped without a word (an inbound header is not this service's error):
 //
 //   - traceparent must follow W3C Trace Context: a version of two lowercase

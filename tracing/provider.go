@@ -26,7 +26,7 @@ var (
 // made by other libraries get events too) if you have one; NewProvider's
 // providers install themselves. Until it is called, Start uses a local SDK
 // provider that samples every trace and exports nothing, so that lines
-// still get real trace and span IDs (DESIGN §9.1).
+// still get real trace and span IDs.
 func SetTracerProvider(tp trace.TracerProvider) {
 	current.Store(&tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)})
 }

@@ -24,7 +24,7 @@ import (
 	"golang.org/x/text/message"
 )
 
-// lineSchema is the JSON Schema (draft-07) of a Dynamo JSONL line, DESIGN §4.
+// lineSchema is the JSON Schema (draft-07) of a Dynamo JSONL line (docs/layouts.md).
 //
 //go:embed schema/line.schema.json
 var lineSchema []byte
@@ -32,7 +32,7 @@ var lineSchema []byte
 const validateUsage = `Usage: dynlog validate [--strict] [FILE...]
 
 Checks every line of each FILE (stdin if none, or "-") against the line
-schema of the Dynamo JSONL layout (DESIGN §4, cmd/dynlog/schema/line.schema.json):
+schema of the Dynamo JSONL layout (cmd/dynlog/schema/line.schema.json):
 time (RFC 3339), level (TRACE, DEBUG, INFO, WARN or ERROR), target and
 message required; file and line together, and neither when target is "log";
 span_id and parent_id 16 and trace_id 32 lowercase hex digits; time.*_us

@@ -23,7 +23,7 @@ import (
 
 const viewUsage = `Usage: dynlog view [flags] [FILE...]
 
-Prints Dynamo JSONL (DESIGN §4) from each FILE (stdin if none, or "-") in
+Prints Dynamo JSONL from each FILE (stdin if none, or "-") in
 the Dynamo readable layout (§5) or vLLM's (§6), coloured when stdout is a
 terminal. Lines that are not JSON objects pass through unchanged, whatever
 the filters, so mixed output stays readable. A JSONL line holds only the

@@ -13,7 +13,7 @@ import (
 	"github.com/dynlog/dynlog/internal/logtest"
 )
 
-// The readable lines of the golden JSONL (DESIGN §4) as DESIGN §5 lays
+// The readable lines of the golden JSONL as the readable layout lays
 // them out: a JSONL line knows only its innermost span.
 var goldenReadable = []string{
 	`2025-09-02T16:38:06.656503Z  INFO http-request: dynamo_runtime::logging: SPAN_CREATED method="POST" uri="/v1/chat/completions" version="HTTP/1.1"`,
@@ -80,7 +80,7 @@ func TestViewVLLMAndStdin(t *testing.T) {
 	if code := view([]string{"--format", "vllm", "--level", "warn"}, bytes.NewReader(golden), &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	// The date is local time (DESIGN §6), so only its shape is checked.
+	// The date is local time, so only its shape is checked.
 	s := out.String()
 	if !strings.HasPrefix(s, "WARNING ") || !strings.HasSuffix(s, " [cudagraph_dispatcher.py:101] cudagraph dispatching keys are not initialized. No cudagraph will be used.\n") || strings.Count(s, "\n") != 1 {
 		t.Errorf("stdout %q", s)

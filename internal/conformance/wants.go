@@ -1,7 +1,7 @@
 package conformance
 
 // wants holds, per case name, the exact bytes of each layout. Every value
-// was checked by hand against DESIGN §3–6 (see the case names for the rule
+// was checked by hand against docs/layouts.md (see the case names for the rule
 // each one pins down); none is to be regenerated from the encoders' output.
 var wants = map[string]CaseWant{
 	"static info": {

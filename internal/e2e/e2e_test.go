@@ -3,7 +3,7 @@
 // Package e2e is dynlog's end-to-end test: a traced request across three
 // services, exported over OTLP to a real OpenTelemetry Collector, and the
 // spans the collector received compared with the IDs the services logged
-// (DESIGN §9).
+//.
 //
 // Run it with
 //

@@ -12,7 +12,7 @@
 //     round-trip digits with a mandatory ".0" on integral values, and switches
 //     to exponent form outside 1e-5 ≤ |x| < 1e16, with a sign on the exponent
 //     either way ("1e+16", "1.5e-7").
-//   - NaN and ±Inf, which JSON cannot hold, are written as 0 (DESIGN §4).
+//   - NaN and ±Inf, which JSON cannot hold, are written as 0.
 package jsonfmt
 
 import (

@@ -19,7 +19,7 @@ import (
 // (zmij's write(): the same plain ranges, a sign always on the exponent).
 //
 // Where we deliberately differ from serde_json the table says so:
-//   - NaN and ±Inf: serde_json writes null; DESIGN §4 wants 0.
+//   - NaN and ±Inf: serde_json writes null; the layout wants 0.
 //   - Invalid UTF-8: see TestAppendStringInvalidUTF8.
 
 func TestAppendFloat64(t *testing.T) {
@@ -70,7 +70,7 @@ func TestAppendFloat64(t *testing.T) {
 		{2.2250738585072014e-308, `2.2250738585072014e-308`}, // smallest normal
 		{math.SmallestNonzeroFloat64, `5e-324`},
 		{-math.SmallestNonzeroFloat64, `-5e-324`},
-		// Not serde_json (which writes null): DESIGN §4.
+		// Not serde_json (which writes null): the layout's rule.
 		{math.NaN(), `0`},
 		{math.Inf(1), `0`},
 		{math.Inf(-1), `0`},
@@ -127,7 +127,7 @@ func TestAppendFloat32(t *testing.T) {
 		{-math.MaxFloat32, `-3.4028235e+38`},
 		{1.17549435e-38, `1.1754944e-38`}, // smallest normal
 		{math.SmallestNonzeroFloat32, `1e-45`},
-		// Not serde_json (which writes null): DESIGN §4.
+		// Not serde_json (which writes null): the layout's rule.
 		{float32(math.NaN()), `0`},
 		{float32(math.Inf(1)), `0`},
 		{float32(math.Inf(-1)), `0`},

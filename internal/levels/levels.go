@@ -4,6 +4,6 @@ package levels
 
 import "go.uber.org/zap/zapcore"
 
-// Trace is the level below zap's Debug, printed as TRACE (DESIGN §3).
+// Trace is the level below zap's Debug, printed as TRACE.
 // core.TraceLevel re-exports it.
 const Trace = zapcore.DebugLevel - 1

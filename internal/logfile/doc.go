@@ -1,5 +1,5 @@
 // Package logfile reads log files line by line for dynlog's command-line
-// tools (view, validate, trace) and decodes Dynamo JSONL lines (DESIGN §4)
+// tools (view, validate, trace) and decodes Dynamo JSONL lines
 // into Records.
 //
 // A Reader yields the lines of one stream or of many files in turn, each

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Record is a JSONL line decoded (DESIGN §4): the keys the tools use, typed,
+// Record is a JSONL line decoded: the keys the tools use, typed,
 // and every other key in Fields. A known key whose value has the wrong type
 // (a numeric "level", a string "line") leaves its typed field zero and is
 // kept in Fields instead.

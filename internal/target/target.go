@@ -1,4 +1,4 @@
-// Package target derives an entry's target (DESIGN §2), which the encoders
+// Package target derives an entry's target, which the encoders
 // print and the filter matches directives against.
 package target
 

@@ -3,7 +3,7 @@
 // guide's SPAN_CREATED, and SPAN_CLOSED) and draws them as a waterfall: one row per span, indented by its
 // depth in the tree, with a bar placed and scaled on the trace's time line
 // and the span's busy and idle times. It is what `dynlog demo` and
-// `dynlog trace` print, and it needs no tracing backend (DESIGN §12).
+// `dynlog trace` print, and it needs no tracing backend.
 //
 //	var b waterfall.Builder
 //	err := b.Read(logfile.Open(ctx, files, os.Stdin)) // lines that are not JSON objects are counted and skipped

@@ -53,7 +53,7 @@ func RecordOf(r logfile.Record) Record {
 	if r.Bridged() {
 		out.Target = r.LogTarget
 	}
-	if out.HasTimes && out.DurationUS == 0 { // only busy and idle given: their sum (DESIGN §9.3)
+	if out.HasTimes && out.DurationUS == 0 { // only busy and idle given: their sum
 		out.DurationUS = out.BusyUS + out.IdleUS
 	}
 	return out
