@@ -38,7 +38,7 @@
 // an error naming the file, line and column; a missing file is skipped.
 // Variables win over the TOML key for the same setting (format, local_tz,
 // embed_json_strings;
-// for colour the variables of §5, then ansi = "always" | "never", then
+// for colour the colour variables, then ansi = "always" | "never", then
 // auto; span_events as said under Tracing; [file] as said under File
 // output).
 //
@@ -157,8 +157,8 @@
 // returning a function that undoes it; Init calls all four. RedirectStdLog
 // takes the log package, RedirectSlog makes NewSlogHandler slog's default,
 // RedirectGRPC takes gRPC's grpclog, and RedirectOTel the OpenTelemetry
-// SDK's internal logger and its errors. Their lines are bridged records
-//: in JSONL target "log" with log.target, log.file and log.line
+// SDK's internal logger and its errors. Their lines are bridged
+// records: in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also
 // what DYN_LOG's directives match: for log and slog the import path of the

@@ -19,7 +19,7 @@ const (
 
 // Ctx returns the field that puts the span in ctx on a line: with the
 // encoders of package encoder, the span keys in JSONL and the
-// span chain and span fields of §5 in the readable layout. It works on a
+// span chain and span fields in the readable layout. It works on a
 // call (log.Info("msg", tracing.Ctx(ctx))) and on With. The span may have
 // been made by Start or directly through the OpenTelemetry API; outside any
 // span the field prints nothing.

@@ -24,13 +24,13 @@ import (
 const viewUsage = `Usage: dynlog view [flags] [FILE...]
 
 Prints Dynamo JSONL from each FILE (stdin if none, or "-") in
-the Dynamo readable layout (§5) or vLLM's (§6), coloured when stdout is a
+the Dynamo readable layout or vLLM's, coloured when stdout is a
 terminal. Lines that are not JSON objects pass through unchanged, whatever
 the filters, so mixed output stays readable. A JSONL line holds only the
 innermost span, so the readable span chain shows that span alone.
 
 Filters, all of which a line must pass:
-  --filter SPEC      DYN_LOG directives (§7), e.g. "info,dynamo_llm=debug";
+  --filter SPEC      DYN_LOG directives, e.g. "info,dynamo_llm=debug";
                      a bridged record is matched by its log.target
   --level LEVEL      minimum level: trace, debug, info, warn, error
   --trace ID         trace_id equal to ID
