@@ -49,6 +49,7 @@ var (
 	initOnce     sync.Once
 	initLogger   *zap.Logger
 	initProvider *tracing.Provider
+	stopSIGHUP   context.CancelFunc // ends Init's ReloadOnSIGHUP
 	exit         = os.Exit // tests replace it
 )
 
@@ -79,20 +80,25 @@ func Init() *zap.Logger {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %v\n", err)
 		}
-		ReloadOnSIGHUP(context.Background(), log)
+		var hup context.Context
+		hup, stopSIGHUP = context.WithCancel(context.Background())
+		ReloadOnSIGHUP(hup, log)
 		initLogger, initProvider = log, p
 	})
 	return initLogger
 }
 
 // Shutdown flushes what Init started: the spans and log records the OTLP
-// exporters still hold, within ctx, and the logger's buffered output; and it
-// closes the log file Init's logger opened, as Close does (lines logged
-// later go to stderr). Loggers that New made are the caller's to Close:
+// exporters still hold, within ctx, and the logger's buffered output; it
+// stops reloading on SIGHUP, and closes the log file Init's logger opened,
+// as Close does (lines logged later go to stderr). Loggers that New made are the caller's to Close:
 // Shutdown leaves their files open, the one Init shares with them too. The
 // errors are joined.
 func Shutdown(ctx context.Context) error {
 	var errs []error
+	if stopSIGHUP != nil {
+		stopSIGHUP()
+	}
 	if initProvider != nil {
 		errs = append(errs, initProvider.Shutdown(ctx))
 	}
