@@ -50,7 +50,7 @@ var (
 	initLogger   *zap.Logger
 	initProvider *tracing.Provider
 	stopSIGHUP   context.CancelFunc // ends Init's ReloadOnSIGHUP
-	exit         = os.Exit // tests replace it
+	exit         = os.Exit          // tests replace it
 )
 
 // Init is what a Dynamo-style service calls first: New from the process
