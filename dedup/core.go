@@ -8,6 +8,20 @@ import (
 // tracing core. Plain lines pass through; a line that carries the Once
 // marker prints only on the ranks its scope allows, and only the first
 // time its key is seen.
+//
+// zap shows a core a line's fields only at Write, so the core cannot decide
+// in Check: it adds itself for every level its inner core is enabled for,
+// and at Write scans the fields for the marker (a plain line goes straight
+// on), checks the scope, builds the key, inserts it (of two goroutines
+// racing with the same key exactly one wins; the other drops its line) and
+// writes the fields without the marker. Its inner core must therefore be
+// one whose Check accepts what its Enabled does: zap's ioCore, the tracing
+// core, a Tee of those, as core.New builds it. Level gates go outside it.
+// Loggers derived with With or Named share its state.
+//
+// The marker (see Once) is a zapcore.SkipType field, which every encoder,
+// zap's and package encoder's, writes nothing for, told apart from
+// zap.Skip() by an unexported value. Given to With it marks nothing.
 type onceCore struct {
 	inner zapcore.Core
 	state *state
