@@ -17,6 +17,29 @@ import (
 
 var bufferPool = buffer.NewPool()
 
+// startLine takes a buffer from the pool for a line of about n bytes and
+// returns it with its storage, emptied, which the encoder appends the line
+// to: the line is written once, where zap will read it, and a pooled buffer
+// that once held a long line holds the next one without allocating. When
+// the storage is shorter than n, the line is written to a slice of n bytes
+// instead and copied into the buffer at the end.
+func startLine(n int) (*buffer.Buffer, []byte) {
+	out := bufferPool.Get()
+	b := out.Bytes()[:0]
+	if cap(b) < n {
+		b = make([]byte, 0, n)
+	}
+	return out, b
+}
+
+// finishLine gives the buffer of startLine the line b. While b is still the
+// buffer's storage, the copy is onto itself.
+func finishLine(out *buffer.Buffer, b []byte) *buffer.Buffer {
+	out.Reset()
+	_, _ = out.Write(b)
+	return out
+}
+
 // keyValue is one top-level key of a JSONL line and its encoded value.
 type keyValue struct {
 	key string
@@ -58,7 +81,6 @@ type jsonlEncoder struct {
 	literal bool
 
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
-	line   []byte                        // scratch for EncodeEntry
 	order  []int32                       // scratch: kvs's indexes in key order
 }
 
@@ -273,7 +295,7 @@ func (s *Spans) jsonlKeys() *frozenContext {
 	e.spans, e.literal = s, true
 	e.addSpanKeys()
 	f := freeze(e.kvs, e.vals.b, 0)
-	e.release(e.line)
+	e.release()
 	s.jsonl.Store(f)
 	return f
 }
@@ -365,7 +387,20 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 		bridged = f.kvs[i].key == "log.target"
 	}
 
-	b := append(f.line[:0], `{"time":"`...)
+	// The line's size, so that a long message or value is written once,
+	// into storage of the right size.
+	n := jsonlHeadRoom + len(ent.Caller.File) + len(ent.LoggerName) + len(ent.Message) + len(f.vals.b) + len(ctx.enc)
+	if len(ent.Message) >= jsonfmt.LongText {
+		n += jsonfmt.EscapedLen(ent.Message, utf8.DecodeRuneInString) - len(ent.Message)
+	}
+	for i := range f.kvs {
+		n += len(f.kvs[i].key) + len(`,"":`)
+	}
+	if spans != nil {
+		n += len(spans.enc)
+	}
+	out, b := startLine(n)
+	b = append(b, `{"time":"`...)
 	if f.cfg.loc == nil {
 		b = timefmt.AppendRFC3339Micro(b, ent.Time, true)
 	} else {
@@ -396,11 +431,14 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	}
 	b = append(b, '}', '\n')
 
-	out := bufferPool.Get()
-	out.Write(b)
-	f.release(b)
-	return out, nil
+	f.release()
+	return finishLine(out, b), nil
 }
+
+// jsonlHeadRoom is room enough for what a line holds besides the caller's
+// file, the target, the message and the fields: time, level, line, the head
+// keys.
+const jsonlHeadRoom = 128
 
 // appendMergedContext appends the line's keys merged into the sorted
 // context. Of equal keys the line's last one wins, and over the context's.
@@ -550,14 +588,13 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 	return jsonfmt.AppendBytesContent(b, v)
 }
 
-func (e *jsonlEncoder) release(line []byte) {
-	e.line = line[:0]
+func (e *jsonlEncoder) release() {
 	e.kvs = e.kvs[:0]
 	e.order = e.order[:0]
 	e.vals.b = e.vals.b[:0]
 	e.spans = nil
 	e.nsOpen = 0
-	if cap(e.line) > maxPooledLine || cap(e.vals.b) > maxPooledLine {
+	if cap(e.vals.b) > maxPooledLine {
 		return
 	}
 	jsonlPool.Put(e)

@@ -314,6 +314,7 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 }
 
 func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = makeRoom(b, s, debugContentLen[S])
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -352,6 +353,35 @@ func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
 	return append(b, s[last:]...)
 }
 
+// debugContentLen is the number of bytes appendDebugContent writes for s.
+func debugContentLen[S ~string | ~[]byte](s S) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			n++
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = decodeRuneIn(s[i:])
+		}
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += len("\uFFFD")
+		case r == '"', r == '\\', r == '\n', r == '\r', r == '\t', r == 0:
+			n += 2
+		case c < utf8.RuneSelf || isDebugEscaped(r):
+			n += unicodeEscapeLen(r)
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
 // isDebugEscaped reports whether Rust's {:?} writes r as \u{…}.
 func isDebugEscaped(r rune) bool {
 	lo, hi := 0, len(debugEscaped)
@@ -375,6 +405,7 @@ func isDebugEscaped(r rune) bool {
 // U+FFFD; newlines and everything else raw. A message cannot drive the
 // terminal.
 func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = makeRoom(b, s, safeTextLen[S])
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -408,10 +439,53 @@ func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 	return append(b, s[last:]...)
 }
 
+// safeTextLen is the number of bytes appendSafeText writes for s.
+func safeTextLen[S ~string | ~[]byte](s S) int {
+	n := len(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case 0x1b, 0x07, 0x08, 0x0c, 0x7f:
+				n += 3 // \xhh
+			}
+			i++
+			continue
+		}
+		r, size := decodeRuneIn(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += 2 // U+FFFD
+		case r >= 0x80 && r <= 0x9f:
+			n += 4 // two bytes become \u{hh}
+		}
+		i += size
+	}
+	return n
+}
+
+// oneLineLen is at least what appendOneLine writes for s.
+func oneLineLen(s string) int {
+	return safeTextLen(s) + strings.Count(s, "\n") + strings.Count(s, "\r")
+}
+
+// makeRoom returns b with room for a long s once escaped, as measure
+// measures it, unless b has room for s as it is: then the caller made room.
+// See jsonfmt.LongText.
+func makeRoom[S ~string | ~[]byte](b []byte, s S, measure func(S) int) []byte {
+	if len(s) < jsonfmt.LongText || cap(b)-len(b) >= len(s) {
+		return b
+	}
+	return slices.Grow(b, measure(s))
+}
+
 // appendOneLine writes s with appendText's rules, but '\n' and '\r' as \n and
 // \r: a name (field key, target, span name, file name) never breaks the line
 // that a message may break.
 func appendOneLine(b []byte, s string, appendText func([]byte, string) []byte) []byte {
+	// appendText sees the pieces between line breaks; make room for the
+	// whole here. Of the two writers used, appendSafeText writes the most.
+	b = makeRoom(b, s, oneLineLen)
 	for {
 		i := strings.IndexAny(s, "\n\r")
 		if i < 0 {
@@ -428,6 +502,16 @@ func appendOneLine(b []byte, s string, appendText func([]byte, string) []byte) [
 }
 
 const hexDigit = "0123456789abcdef"
+
+// unicodeEscapeLen is the length of appendUnicodeEscape's r.
+func unicodeEscapeLen(r rune) int {
+	n := len(`\u{}`) + 1
+	for r >= 16 {
+		r >>= 4
+		n++
+	}
+	return n
+}
 
 // appendUnicodeEscape writes Rust's \u{…} form: lowercase hex, no padding.
 func appendUnicodeEscape(b []byte, r rune) []byte {

@@ -18,6 +18,7 @@ package jsonfmt
 import (
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -55,6 +56,9 @@ func AppendBytes(dst []byte, b []byte) []byte {
 // appendEscaped serves strings and byte slices alike; decode is the matching
 // utf8 decoder, passed in so neither form is converted to the other.
 func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, int)) []byte {
+	if len(s) >= LongText && cap(dst)-len(dst) < len(s) {
+		dst = slices.Grow(dst, EscapedLen(s, decode))
+	}
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -95,6 +99,40 @@ func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, i
 		i += size
 	}
 	return append(dst, s[last:]...)
+}
+
+// LongText is the length from which a writer of escaped text that finds no
+// room for it measures what it will write and makes room first: a long
+// value then costs one allocation of its escaped size, not a series of ever
+// larger ones (append grows a large slice by a quarter at a time, which
+// allocates about five times the final size on the way). A caller that made
+// room for the escaped text (EscapedLen) saves the measuring.
+const LongText = 4 << 10
+
+// EscapedLen is the number of bytes appendEscaped writes for s.
+func EscapedLen[S ~string | ~[]byte](s S, decode func(S) (rune, int)) int {
+	n := len(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !safe[c] {
+				switch c {
+				case '"', '\\', '\b', '\f', '\n', '\r', '\t':
+					n++
+				default:
+					n += 5
+				}
+			}
+			i++
+			continue
+		}
+		r, size := decode(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			n += 2 // one byte becomes the three of U+FFFD
+		}
+		i += size
+	}
+	return n
 }
 
 // The plain-decimal ranges of the layouts, as appendShortest's bounds on kk
