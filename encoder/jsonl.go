@@ -80,6 +80,10 @@ type jsonlEncoder struct {
 	// (With) encoder is not: there zap passes no type (see doc.go).
 	literal bool
 
+	// cut: the line's own string values are cut to a line cap
+	// (WithMaxLineBytes), while set.
+	cut *lineCut
+
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
 	order  []int32                       // scratch: kvs's indexes in key order
 }
@@ -172,16 +176,41 @@ func (e *jsonlEncoder) AddUintptr(k string, v uintptr)        { e.begin(k); e.va
 // top-level one whose whole text is JSON as that JSON value, as Dynamo's
 // field visitor does with serde_json; otherwise as a JSON string.
 func addText(e *jsonlEncoder, k, v string, embed bool) {
+	if e.cut != nil && e.nsOpen == 0 {
+		addCutText(e, k, e.cut.value(v, 2, jsonEscapedLen), embed)
+		return
+	}
 	if !embedJSON(e, k, v, embed) {
 		e.vals.AppendString(v)
 	}
 }
 
 func addBytes(e *jsonlEncoder, k string, v []byte, embed bool) {
+	if e.cut != nil && e.nsOpen == 0 {
+		s, ok := e.cut.byteValue(v, 2, jsonEscapedLen)
+		if !ok {
+			s = string(v) // short: at most a sixth of the cap
+		}
+		addCutText(e, k, s, embed)
+		return
+	}
 	if !embedJSON(e, k, v, embed) {
 		e.vals.AppendByteString(v)
 	}
 }
+
+// addCutText adds a top-level string value already cut to the line cap,
+// and records what it took.
+func addCutText(e *jsonlEncoder, k, v string, embed bool) {
+	start := len(e.vals.b)
+	if !embedJSON(e, k, v, embed) {
+		e.vals.AppendString(v)
+	}
+	e.cut.record(len(e.vals.b) - start)
+}
+
+// jsonEscapedLen is what the JSONL layout writes for s inside quotes.
+func jsonEscapedLen(s string) int { return jsonfmt.EscapedLen(s, utf8.DecodeRuneInString) }
 
 // embedJSON begins key k and, if it may and v is a JSON text, writes v's
 // JSON value and reports true.
@@ -353,9 +382,18 @@ func appendKeyValue(b []byte, kv *keyValue) []byte {
 // EncodeEntry writes one line: the head keys, then every other key sorted,
 // each once.
 func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	ctx := e.context()
 	f := jsonlPool.Get().(*jsonlEncoder)
-	f.cfg, f.spans, f.literal = e.cfg, e.spans, true
+	f.cfg, f.spans, f.literal, f.cut = e.cfg, e.spans, true, cut
 	if ctx.nsOpen > 0 {
 		f.kvs = append(f.kvs, keyValue{key: ctx.openKey})
 		f.vals.b = append(f.vals.b, ctx.openBytes...)
@@ -371,6 +409,7 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 			fld.AddTo(f)
 		}
 	}
+	f.cut = nil
 	f.closeNamespaces()
 	if ent.Stack != "" {
 		f.AddString("stacktrace", ent.Stack)
@@ -389,9 +428,13 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 
 	// The line's size, so that a long message or value is written once,
 	// into storage of the right size.
-	n := jsonlHeadRoom + len(ent.Caller.File) + len(ent.LoggerName) + len(ent.Message) + len(f.vals.b) + len(ctx.enc)
-	if len(ent.Message) >= jsonfmt.LongText {
-		n += jsonfmt.EscapedLen(ent.Message, utf8.DecodeRuneInString) - len(ent.Message)
+	msg := ent.Message
+	if cut != nil {
+		msg = cutText(msg, 0, cut.msgRoom, 0, jsonEscapedLen)
+	}
+	n := jsonlHeadRoom + len(ent.Caller.File) + len(ent.LoggerName) + len(msg) + len(f.vals.b) + len(ctx.enc)
+	if len(msg) >= jsonfmt.LongText {
+		n += jsonEscapedLen(msg) - len(msg)
 	}
 	for i := range f.kvs {
 		n += len(f.kvs[i].key) + len(`,"":`)
@@ -422,7 +465,11 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 		b = jsonfmt.AppendString(b, target.Of(ent))
 	}
 	b = append(b, `,"message":`...)
-	b = jsonfmt.AppendString(b, ent.Message)
+	msgStart := len(b)
+	b = jsonfmt.AppendString(b, msg)
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart - 2
+	}
 
 	if spans != nil {
 		b = f.appendMerged(b, ctx, spans)
@@ -432,7 +479,7 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	b = append(b, '}', '\n')
 
 	f.release()
-	return finishLine(out, b), nil
+	return finishLine(out, b)
 }
 
 // jsonlHeadRoom is room enough for what a line holds besides the caller's

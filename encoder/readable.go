@@ -57,17 +57,32 @@ func readableLevelIndex(l zapcore.Level) int {
 }
 
 func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	f := readablePool.Get().(*readableEncoder)
 	f.cfg = e.cfg
 	f.textFields.copyFrom(&e.textFields)
+	f.textFields.cut = cut
 	f.textFields.addFields(fields)
+	f.textFields.cut = nil
 	color := e.cfg.color
+	msg := ent.Message
+	if cut != nil {
+		msg = cutText(msg, 0, cut.msgRoom, 0, safeTextLen[string])
+	}
 
 	// The line's size, so that a long message or value is written once,
 	// into storage of the right size.
-	msgLen, stackLen := len(ent.Message), len(ent.Stack)
+	msgLen, stackLen := len(msg), len(ent.Stack)
 	if msgLen >= jsonfmt.LongText {
-		msgLen = safeTextLen(ent.Message)
+		msgLen = safeTextLen(msg)
 	}
 	if stackLen >= jsonfmt.LongText {
 		stackLen = safeTextLen(ent.Stack)
@@ -124,9 +139,13 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 		b = appendOneLine(b, tgt, appendSafeText[string])
 		b = append(b, ':', ' ')
 	}
-	b = appendSafeText(b, ent.Message)
+	msgStart := len(b)
+	b = appendSafeText(b, msg)
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart
+	}
 
-	if ent.Message == "" && len(rendered) > 0 && rendered[0] == ' ' {
+	if msg == "" && len(rendered) > 0 && rendered[0] == ' ' {
 		rendered = rendered[1:] // "target: k=v", one space after the colon
 	}
 	b = append(b, rendered...)
@@ -140,7 +159,7 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	if cap(f.textFields.w.b) <= maxPooledLine {
 		readablePool.Put(f)
 	}
-	return finishLine(out, b), nil
+	return finishLine(out, b)
 }
 
 // readableHeadRoom is room enough for what a line holds besides its target,

@@ -33,6 +33,9 @@ type textFields struct {
 	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
 	errorKey  string     // the next AddString of this key is Display text
 	inError   bool       // (an error's or a Stringer's), while inError
+	// cut: the line's own string values are cut to a line cap
+	// (WithMaxLineBytes), while set.
+	cut *lineCut
 
 	spans *Spans
 	// A record bridged from a foreign logger: its log.* fields,
@@ -72,7 +75,7 @@ func (t *textFields) copyFrom(o *textFields) {
 
 func (t *textFields) reset() {
 	t.w.b = t.w.b[:0]
-	t.nsPrefix, t.errorKey, t.inError = "", "", false
+	t.nsPrefix, t.errorKey, t.inError, t.cut = "", "", false, nil
 	t.spans = nil
 	t.logTarget, t.logFile, t.logLine, t.bridged = "", "", 0, false
 }
@@ -194,7 +197,13 @@ func (t *textFields) AddBinary(k string, v []byte) {
 
 func (t *textFields) AddByteString(k string, v []byte) {
 	t.key(k)
-	t.w.b = appendDebugQuoted(t.w.b, v)
+	start := len(t.w.b)
+	if s, ok := t.cut.byteValue(v, 2, debugContentLen[string]); ok {
+		t.w.b = appendDebugQuoted(t.w.b, s)
+	} else {
+		t.w.b = appendDebugQuoted(t.w.b, v)
+	}
+	t.cut.record(len(t.w.b) - start)
 }
 
 func (t *textFields) AddBool(k string, v bool) {
@@ -281,16 +290,20 @@ func (t *textFields) AddString(k, v string) {
 		return
 	}
 	t.key(k)
+	start := len(t.w.b)
 	if t.inError && k == t.errorKey {
 		t.inError = false // only the Display text, not an error's Verbose twin
+		v = t.cut.value(v, 2, oneLineLen)
 		if displayForges(v) {
 			t.w.b = appendDebugQuoted(t.w.b, v)
-			return
+		} else {
+			t.w.b = appendOneLine(t.w.b, v, appendSafeText[string])
 		}
-		t.w.b = appendOneLine(t.w.b, v, appendSafeText[string])
-		return
+	} else {
+		v = t.cut.value(v, 2, debugContentLen[string])
+		t.w.b = appendDebugQuoted(t.w.b, v)
 	}
-	t.w.b = appendDebugQuoted(t.w.b, v)
+	t.cut.record(len(t.w.b) - start)
 }
 
 func (t *textFields) AddTime(k string, v time.Time) {

@@ -86,10 +86,21 @@ func vllmLevelColor(l zapcore.Level) string {
 }
 
 func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	f := vllmPool.Get().(*vllmEncoder)
 	f.cfg = e.cfg
 	f.textFields.copyFrom(&e.textFields)
+	f.textFields.cut = cut
 	f.textFields.addFields(fields)
+	f.textFields.cut = nil
 	color := e.cfg.color
 
 	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
@@ -136,7 +147,15 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	// written straight into the line with its newlines replaced, so that a
 	// long message is copied once.
 	deco := e.decoration
-	newlines := strings.Count(ent.Message, "\n") + strings.Count(ent.Stack, "\n") + bytes.Count(rendered, newline)
+	msg := ent.Message
+	if cut != nil {
+		// Each newline in the message costs a header.
+		header := len(h) + len(deco)*bytes.Count(h, newline)
+		msg = cutText(msg, 0, cut.msgRoom, 0, func(s string) int {
+			return safeTextLen(s) + strings.Count(s, "\n")*(1+len(deco)+header)
+		})
+	}
+	newlines := strings.Count(msg, "\n") + strings.Count(ent.Stack, "\n") + bytes.Count(rendered, newline)
 	if ent.Stack != "" {
 		newlines++ // the one before the stack
 	}
@@ -155,9 +174,9 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 		nl = append(nl, '\n') // no newline to replace
 	}
 
-	msgLen, stackLen := len(ent.Message), len(ent.Stack)
+	msgLen, stackLen := len(msg), len(ent.Stack)
 	if msgLen >= jsonfmt.LongText {
-		msgLen = safeTextLen(ent.Message)
+		msgLen = safeTextLen(msg)
 	}
 	if stackLen >= jsonfmt.LongText {
 		stackLen = safeTextLen(ent.Stack)
@@ -171,15 +190,19 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 			b = append(b, h...)
 		}
 	}
-	for msg := ent.Message; ; {
-		i := strings.IndexByte(msg, '\n')
+	msgStart := len(b)
+	for rest := msg; ; {
+		i := strings.IndexByte(rest, '\n')
 		if i < 0 {
-			b = appendVLLMMessage(b, msg)
+			b = appendVLLMMessage(b, rest)
 			break
 		}
-		b = appendVLLMMessage(b, msg[:i])
+		b = appendVLLMMessage(b, rest[:i])
 		b = append(b, nl...)
-		msg = msg[i+1:]
+		rest = rest[i+1:]
+	}
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart
 	}
 	b = appendReplacingNewlines(b, rendered, nl)
 	if ent.Stack != "" {
@@ -202,7 +225,7 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	if cap(f.cont) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
 		vllmPool.Put(f)
 	}
-	return finishLine(out, b), nil
+	return finishLine(out, b)
 }
 
 var newline = []byte{'\n'}
