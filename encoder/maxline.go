@@ -2,8 +2,8 @@ package encoder
 
 import (
 	"slices"
-	"sync"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"go.uber.org/zap/buffer"
