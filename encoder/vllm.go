@@ -291,7 +291,7 @@ func (e *vllmEncoder) appendFileInfo(h []byte, ent zapcore.Entry, t *textFields)
 	default:
 		file = "unknown"
 	}
-	h = appendOneLine(h, file, appendValidUTF8)
+	h = appendOneLine(h, file, appendSafeText[string])
 	h = append(h, ':')
 	return strconv.AppendInt(h, line, 10)
 }
