@@ -489,7 +489,7 @@ func makeRoom[S ~string | ~[]byte](b []byte, s S, measure func(S) int) []byte {
 	if len(s) < jsonfmt.LongText || cap(b)-len(b) >= len(s) {
 		return b
 	}
-	return slices.Grow(b, measure(s))
+	return jsonfmt.Grow(b, measure(s))
 }
 
 // appendOneLine writes s with appendText's rules, but '\n' and '\r' as \n and

@@ -18,7 +18,6 @@ package jsonfmt
 import (
 	"math"
 	"math/big"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -57,7 +56,7 @@ func AppendBytes(dst []byte, b []byte) []byte {
 // utf8 decoder, passed in so neither form is converted to the other.
 func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, int)) []byte {
 	if len(s) >= LongText && cap(dst)-len(dst) < len(s) {
-		dst = slices.Grow(dst, EscapedLen(s, decode))
+		dst = Grow(dst, EscapedLen(s, decode))
 	}
 	last := 0
 	for i := 0; i < len(s); {
@@ -108,6 +107,22 @@ func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, i
 // allocates about five times the final size on the way). A caller that made
 // room for the escaped text (EscapedLen) saves the measuring.
 const LongText = 4 << 10
+
+// Grow returns b with room for n more bytes, in one allocation when it has
+// not, with growSlack bytes to spare for what usually follows a long text
+// (a closing quote, a few short fields). Unlike slices.Grow it never
+// allocates a temporary slice of n bytes, which slices.Grow does where the
+// compiler does not elide it (under the race detector).
+func Grow(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	grown := make([]byte, len(b), len(b)+n+growSlack)
+	copy(grown, b)
+	return grown
+}
+
+const growSlack = 4 << 10
 
 // EscapedLen is the number of bytes appendEscaped writes for s.
 func EscapedLen[S ~string | ~[]byte](s S, decode func(S) (rune, int)) int {
