@@ -385,3 +385,48 @@ func TestNewEmbedJSONStrings(t *testing.T) {
 		})
 	}
 }
+
+// TestNewMaxLineBytes: core.WithMaxLineBytes, then DYN_LOGGING_MAX_LINE_BYTES,
+// then the TOML max_line_bytes, then no cap; a variable that is not a byte
+// count is reported and ignored. NewVLLM reads the variable too.
+func TestNewMaxLineBytes(t *testing.T) {
+	dir := t.TempDir()
+	capped := filepath.Join(dir, "capped.toml")
+	if err := os.WriteFile(capped, []byte("max_line_bytes = 300\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	msg := strings.Repeat("m", 1000)
+	for _, tc := range []struct {
+		name    string
+		new     func(...core.Option) (*zap.Logger, error)
+		vars    map[string]string
+		opts    []core.Option
+		cut     bool
+		warning string
+	}{
+		{"default no cap", core.New, nil, nil, false, ""},
+		{"env", core.New, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": " 300 "}, nil, true, ""},
+		{"toml", core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": capped}, nil, true, ""},
+		{"env 0 wins over toml", core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": capped, "DYN_LOGGING_MAX_LINE_BYTES": "0"}, nil, false, ""},
+		{"option wins over env", core.New, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": "300"}, []core.Option{core.WithMaxLineBytes(0)}, false, ""},
+		{"option", core.New, nil, []core.Option{core.WithMaxLineBytes(300)}, true, ""},
+		{"bad env falls back to toml", core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": capped, "DYN_LOGGING_MAX_LINE_BYTES": "1MB"}, nil, true,
+			`dynlog: DYN_LOGGING_MAX_LINE_BYTES="1MB" is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it` + "\n"},
+		{"vllm env", core.NewVLLM, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": "300"}, nil, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := build(t, tc.new, tc.vars, tc.opts...)
+			b.log.Info(msg, zap.String("k", "v"))
+			got := b.out.String()
+			if cut := strings.Contains(got, "…[truncated "); cut != tc.cut || cut && len(got) > 300+16 || !cut && !strings.Contains(got, msg) {
+				t.Errorf("cut %v, want %v: %d bytes %q", cut, tc.cut, len(got), got)
+			}
+			if !strings.Contains(got, `k="v"`) {
+				t.Errorf("the short field was cut: %q", got)
+			}
+			if w := b.err.String(); w != tc.warning {
+				t.Errorf("error output %q, want %q", w, tc.warning)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -59,7 +60,7 @@ func New(opts ...Option) (*zap.Logger, error) {
 		}
 	}
 
-	var encOpts []encoder.Option
+	encOpts := []encoder.Option{encoder.WithMaxLineBytes(c.maxLineBytes(fc))}
 	if c.localTZ(fc) {
 		encOpts = append(encOpts, encoder.WithLocation(c.local()))
 	}
@@ -218,6 +219,27 @@ func (c config) embedJSON(fc fileConfig) bool {
 		return env.Bool(v)
 	}
 	return fc.EmbedJSON == nil || *fc.EmbedJSON
+}
+
+// maxLineBytes is the line cap: WithMaxLineBytes if given, else
+// DYN_LOGGING_MAX_LINE_BYTES when it is set and an integer ≥ 0 (another
+// value is reported and ignored), else the TOML max_line_bytes, else 0, no
+// cap.
+func (c config) maxLineBytes(fc fileConfig) int {
+	if c.maxLineSet {
+		return c.maxLine
+	}
+	if v, ok := c.env("DYN_LOGGING_MAX_LINE_BYTES"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err == nil && n >= 0 {
+			return n
+		}
+		c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_MAX_LINE_BYTES=%q is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it", v))
+	}
+	if fc.MaxLineBytes != nil {
+		return *fc.MaxLineBytes
+	}
+	return 0
 }
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.

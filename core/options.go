@@ -20,6 +20,9 @@ type config struct {
 	// processName is WithProcessName's, when processNameSet.
 	processName    string
 	processNameSet bool
+	// maxLine is WithMaxLineBytes's cap, when maxLineSet.
+	maxLine    int
+	maxLineSet bool
 	// site is the caller of New or NewVLLM, where the logger's own reports
 	// about the configuration point.
 	site zapcore.EntryCaller
@@ -93,6 +96,15 @@ func WithLocation(loc *time.Location) Option {
 // writes to the same stream.
 func WithProcessName(name string) Option {
 	return optionFunc(func(c config) config { c.processName, c.processNameSet = name, true; return c })
+}
+
+// WithMaxLineBytes caps every line of New's and NewVLLM's loggers at about
+// n bytes (encoder.WithMaxLineBytes): an oversized line has its message,
+// then its largest string values, cut, each with a marker
+// "…[truncated N bytes]". 0 is no cap. It wins over
+// DYN_LOGGING_MAX_LINE_BYTES and the TOML max_line_bytes.
+func WithMaxLineBytes(n int) Option {
+	return optionFunc(func(c config) config { c.maxLine, c.maxLineSet = max(n, 0), true; return c })
 }
 
 // local is the zone of local time.

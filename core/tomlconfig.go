@@ -20,7 +20,7 @@ import (
 // was set by no file. Values are checked and in canonical form: Format,
 // ANSI, LogLevel and the LogFilters levels are trimmed and lower-cased (a
 // level is any word filter.ParseLevel takes), and the numbers in File are not
-// negative.
+// negative, nor is MaxLineBytes.
 type fileConfig struct {
 	LogLevel   *string `toml:"log_level"`
 	Format     *string `toml:"format"` // "readable" or "jsonl"
@@ -30,6 +30,7 @@ type fileConfig struct {
 	SpanEventsLayout *string           `toml:"span_events_layout"`
 	EmbedJSON        *bool             `toml:"embed_json_strings"`
 	ANSI             *string           `toml:"ansi"` // "auto", "always" or "never"
+	MaxLineBytes     *int              `toml:"max_line_bytes"`
 	LogFilters       map[string]string `toml:"log_filters"`
 	File             *fileSection      `toml:"file"` // non-nil if any file has a [file] table
 
@@ -67,7 +68,7 @@ type fileSection struct {
 //   - a value of the wrong type: "core: PATH:LINE:COL: KEY: expected a
 //     string, got integer";
 //   - a value outside its set (format, ansi, a level word, a negative number
-//     in [file]): "core: PATH:LINE:COL: KEY: WHAT".
+//     in [file] or max_line_bytes): "core: PATH:LINE:COL: KEY: WHAT".
 //
 // KEY is dotted, as in "file.max_size_mb". When a file has several unknown
 // keys or bad values, all of them are reported, separated by "; ".
@@ -131,6 +132,7 @@ func (c *fileConfig) merge(doc fileConfig, path string) {
 	overrideFrom(c, &c.SpanEventsLayout, doc.SpanEventsLayout, "span_events_layout", path)
 	overrideFrom(c, &c.EmbedJSON, doc.EmbedJSON, "embed_json_strings", path)
 	overrideFrom(c, &c.ANSI, doc.ANSI, "ansi", path)
+	overrideFrom(c, &c.MaxLineBytes, doc.MaxLineBytes, "max_line_bytes", path)
 	for target, level := range doc.LogFilters {
 		if c.LogFilters == nil {
 			c.LogFilters = map[string]string{}
@@ -185,9 +187,9 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 		}
 		*v = w
 	}
-	natural := func(v *int, key string) {
+	natural := func(v *int, key ...string) {
 		if v != nil && *v < 0 {
-			bad([]string{"file", key}, "%d is negative (want 0 or more)", *v)
+			bad(key, "%d is negative (want 0 or more)", *v)
 		}
 	}
 
@@ -208,10 +210,11 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 		c.LogFilters[target] = v
 	}
 	if f := c.File; f != nil {
-		natural(f.MaxSizeMB, "max_size_mb")
-		natural(f.MaxBackups, "max_backups")
-		natural(f.MaxAgeDays, "max_age_days")
+		natural(f.MaxSizeMB, "file", "max_size_mb")
+		natural(f.MaxBackups, "file", "max_backups")
+		natural(f.MaxAgeDays, "file", "max_age_days")
 	}
+	natural(c.MaxLineBytes, "max_line_bytes")
 	// Map order is random; the document's order is not.
 	slices.SortStableFunc(ps, func(a, b problem) int { return a.at.compare(b.at) })
 	return ps
@@ -236,6 +239,7 @@ var (
 		"span_events_layout": "a string",
 		"embed_json_strings": "a boolean",
 		"ansi":               "a string",
+		"max_line_bytes":     "an integer",
 		"log_filters":        "a table",
 		"file":               "a table",
 	}

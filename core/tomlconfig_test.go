@@ -425,6 +425,10 @@ func TestLoadConfigFilesErrors(t *testing.T) {
 			`core: P:3:22: log_filters."dynamo_llm::http": unknown level "verbose" (want off, error, warn, info, debug, trace or 0-5)`},
 		{"negative max_size_mb", "[file]\nmax_size_mb = -1\n",
 			`core: P:2:15: file.max_size_mb: -1 is negative (want 0 or more)`},
+		{"negative max_line_bytes", "max_line_bytes = -1\n",
+			`core: P:1:18: max_line_bytes: -1 is negative (want 0 or more)`},
+		{"max_line_bytes not an integer", "max_line_bytes = \"1MB\"\n",
+			`core: P:1:18: max_line_bytes: expected an integer, got string`},
 		{"negative in an inline table", "file = { max_backups = -2 }\n",
 			`core: P:1:24: file.max_backups: -2 is negative (want 0 or more)`},
 		{"every bad value, in document order", `[file]

@@ -136,6 +136,7 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		encoder.WithColor(c.vllmColor(stream)),
 		encoder.WithRelativePaths(relPaths),
 		encoder.WithLocation(c.location), // nil: time.Local
+		encoder.WithMaxLineBytes(c.maxLineBytes(fileConfig{})),
 	)
 	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents(), nil), nil
 }

@@ -16,7 +16,8 @@
 //	log, _ := cfg.Build()
 //
 // or build one with options (WithColor, WithLocation, WithPrefix,
-// WithProcessName, WithRelativePaths, WithEmbeddedJSON) and hand it to zapcore.NewCore. Registered by name the
+// WithProcessName, WithRelativePaths, WithEmbeddedJSON, WithMaxLineBytes)
+// and hand it to zapcore.NewCore. Registered by name the
 // layouts take no options: zap's EncoderConfig is not consulted, because
 // the layouts are fixed; colour and time zone come through package core.
 //
@@ -130,8 +131,25 @@
 //     repeats it for every newline of the record, so a stack logged with an
 //     empty message still has its header on every line.
 //   - Only a message or a stack may break a line. Names
-//     (field keys, the target, span names, file names) write a newline or
-//     carriage return as the two characters \n or \r.
+//     (field keys, the target, span names, file names, vLLM's %(name)s)
+//     write a newline or carriage return as the two characters \n or \r
+//     and escape the terminal controls as a message does; Display values
+//     too. A line therefore parses back to the fields logged, whatever
+//     their text. The readable layout keeps a message's newlines raw, as
+//     Dynamo does, so a message's second line can look like a record of its
+//     own, in Dynamo too; JSONL is the layout to parse untrusted messages
+//     from. vLLM's continuation lines always start with the real header.
+//   - WithMaxLineBytes(n) caps lines at about n bytes (no cap by default).
+//     An oversized line has its message cut first, then its largest string
+//     values (zap.String, zap.ByteString, error and Stringer texts) to a
+//     common size, each cut text ending with "…[truncated N bytes]", N the
+//     bytes left out. Texts are cut before escaping, at a character
+//     boundary, so no escape breaks and JSONL stays valid JSON. The head,
+//     span names, With fields, nested values and the stack are not cut.
+//   - A line costs memory in proportion to its size: long texts are
+//     measured and escaped once into room made for them, and the line is
+//     written straight into the buffer zap reads, so a line with a 10 MB
+//     message and a 10 MB field allocates at most about 2.5 times itself.
 //   - JSONL keys are sorted and deduplicated in their printed form, so two
 //     keys that differ only in invalid bytes are one key.
 //   - Invalid UTF-8 becomes one U+FFFD per byte that does not start a valid

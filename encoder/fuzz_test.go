@@ -469,7 +469,8 @@ func baseName(path string) string {
 // vllmHeader is the header the vLLM layout repeats on every line of a record. A
 // bridged record (log.target and log.file among the top-level fields, not
 // inside a namespace) shows its foreign origin instead of the caller. Line
-// breaks in the file name are escaped, or the header could not repeat.
+// breaks and terminal controls in the file name are escaped, or the header
+// could not repeat and a file name could drive the terminal.
 func (c fuzzCase) vllmHeader(prefix string, ent zapcore.Entry) string {
 	ctx, own := c.fields()
 	var bridged, inNamespace bool
@@ -504,7 +505,7 @@ func (c fuzzCase) vllmHeader(prefix string, ent zapcore.Entry) string {
 	case ent.Caller.Defined:
 		file, line = baseName(ent.Caller.File), int64(ent.Caller.Line)
 	}
-	file = strings.NewReplacer("\n", `\n`, "\r", `\r`).Replace(replaceInvalid(file))
+	file = escapeName(replaceInvalid(file))
 	return replaceInvalid(prefix) + vllmLevelName(ent.Level) + " " + ent.Time.UTC().Format("01-02 15:04:05") +
 		" [" + file + ":" + strconv.FormatInt(line, 10) + "] "
 }

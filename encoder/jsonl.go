@@ -17,6 +17,29 @@ import (
 
 var bufferPool = buffer.NewPool()
 
+// startLine takes a buffer from the pool for a line of about n bytes and
+// returns it with its storage, emptied, which the encoder appends the line
+// to: the line is written once, where zap will read it, and a pooled buffer
+// that once held a long line holds the next one without allocating. When
+// the storage is shorter than n, the line is written to a slice of n bytes
+// instead and copied into the buffer at the end.
+func startLine(n int) (*buffer.Buffer, []byte) {
+	out := bufferPool.Get()
+	b := out.Bytes()[:0]
+	if cap(b) < n {
+		b = make([]byte, 0, n)
+	}
+	return out, b
+}
+
+// finishLine gives the buffer of startLine the line b. While b is still the
+// buffer's storage, the copy is onto itself.
+func finishLine(out *buffer.Buffer, b []byte) *buffer.Buffer {
+	out.Reset()
+	_, _ = out.Write(b)
+	return out
+}
+
 // keyValue is one top-level key of a JSONL line and its encoded value.
 type keyValue struct {
 	key string
@@ -57,8 +80,11 @@ type jsonlEncoder struct {
 	// (With) encoder is not: there zap passes no type (see doc.go).
 	literal bool
 
+	// cut: the line's own string values are cut to a line cap
+	// (WithMaxLineBytes), while set.
+	cut *lineCut
+
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
-	line   []byte                        // scratch for EncodeEntry
 	order  []int32                       // scratch: kvs's indexes in key order
 }
 
@@ -150,16 +176,41 @@ func (e *jsonlEncoder) AddUintptr(k string, v uintptr)        { e.begin(k); e.va
 // top-level one whose whole text is JSON as that JSON value, as Dynamo's
 // field visitor does with serde_json; otherwise as a JSON string.
 func addText(e *jsonlEncoder, k, v string, embed bool) {
+	if e.cut != nil && e.nsOpen == 0 {
+		addCutText(e, k, e.cut.value(v, 2, jsonEscapedLen), embed)
+		return
+	}
 	if !embedJSON(e, k, v, embed) {
 		e.vals.AppendString(v)
 	}
 }
 
 func addBytes(e *jsonlEncoder, k string, v []byte, embed bool) {
+	if e.cut != nil && e.nsOpen == 0 {
+		s, ok := e.cut.byteValue(v, 2, jsonEscapedLen)
+		if !ok {
+			s = string(v) // short: at most a sixth of the cap
+		}
+		addCutText(e, k, s, embed)
+		return
+	}
 	if !embedJSON(e, k, v, embed) {
 		e.vals.AppendByteString(v)
 	}
 }
+
+// addCutText adds a top-level string value already cut to the line cap,
+// and records what it took.
+func addCutText(e *jsonlEncoder, k, v string, embed bool) {
+	start := len(e.vals.b)
+	if !embedJSON(e, k, v, embed) {
+		e.vals.AppendString(v)
+	}
+	e.cut.record(len(e.vals.b) - start)
+}
+
+// jsonEscapedLen is what the JSONL layout writes for s inside quotes.
+func jsonEscapedLen(s string) int { return jsonfmt.EscapedLen(s, utf8.DecodeRuneInString) }
 
 // embedJSON begins key k and, if it may and v is a JSON text, writes v's
 // JSON value and reports true.
@@ -273,7 +324,7 @@ func (s *Spans) jsonlKeys() *frozenContext {
 	e.spans, e.literal = s, true
 	e.addSpanKeys()
 	f := freeze(e.kvs, e.vals.b, 0)
-	e.release(e.line)
+	e.release()
 	s.jsonl.Store(f)
 	return f
 }
@@ -331,9 +382,18 @@ func appendKeyValue(b []byte, kv *keyValue) []byte {
 // EncodeEntry writes one line: the head keys, then every other key sorted,
 // each once.
 func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	ctx := e.context()
 	f := jsonlPool.Get().(*jsonlEncoder)
-	f.cfg, f.spans, f.literal = e.cfg, e.spans, true
+	f.cfg, f.spans, f.literal, f.cut = e.cfg, e.spans, true, cut
 	if ctx.nsOpen > 0 {
 		f.kvs = append(f.kvs, keyValue{key: ctx.openKey})
 		f.vals.b = append(f.vals.b, ctx.openBytes...)
@@ -349,6 +409,7 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 			fld.AddTo(f)
 		}
 	}
+	f.cut = nil
 	f.closeNamespaces()
 	if ent.Stack != "" {
 		f.AddString("stacktrace", ent.Stack)
@@ -365,7 +426,24 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 		bridged = f.kvs[i].key == "log.target"
 	}
 
-	b := append(f.line[:0], `{"time":"`...)
+	// The line's size, so that a long message or value is written once,
+	// into storage of the right size.
+	msg := ent.Message
+	if cut != nil {
+		msg = cutText(msg, 0, cut.msgRoom, 0, jsonEscapedLen)
+	}
+	n := jsonlHeadRoom + len(ent.Caller.File) + len(ent.LoggerName) + len(msg) + len(f.vals.b) + len(ctx.enc)
+	if len(msg) >= jsonfmt.LongText {
+		n += jsonEscapedLen(msg) - len(msg)
+	}
+	for i := range f.kvs {
+		n += len(f.kvs[i].key) + len(`,"":`)
+	}
+	if spans != nil {
+		n += len(spans.enc)
+	}
+	out, b := startLine(n)
+	b = append(b, `{"time":"`...)
 	if f.cfg.loc == nil {
 		b = timefmt.AppendRFC3339Micro(b, ent.Time, true)
 	} else {
@@ -387,7 +465,11 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 		b = jsonfmt.AppendString(b, target.Of(ent))
 	}
 	b = append(b, `,"message":`...)
-	b = jsonfmt.AppendString(b, ent.Message)
+	msgStart := len(b)
+	b = jsonfmt.AppendString(b, msg)
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart - 2
+	}
 
 	if spans != nil {
 		b = f.appendMerged(b, ctx, spans)
@@ -396,11 +478,14 @@ func (e *jsonlEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*
 	}
 	b = append(b, '}', '\n')
 
-	out := bufferPool.Get()
-	out.Write(b)
-	f.release(b)
-	return out, nil
+	f.release()
+	return finishLine(out, b)
 }
+
+// jsonlHeadRoom is room enough for what a line holds besides the caller's
+// file, the target, the message and the fields: time, level, line, the head
+// keys.
+const jsonlHeadRoom = 128
 
 // appendMergedContext appends the line's keys merged into the sorted
 // context. Of equal keys the line's last one wins, and over the context's.
@@ -550,14 +635,13 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 	return jsonfmt.AppendBytesContent(b, v)
 }
 
-func (e *jsonlEncoder) release(line []byte) {
-	e.line = line[:0]
+func (e *jsonlEncoder) release() {
 	e.kvs = e.kvs[:0]
 	e.order = e.order[:0]
 	e.vals.b = e.vals.b[:0]
 	e.spans = nil
 	e.nsOpen = 0
-	if cap(e.line) > maxPooledLine || cap(e.vals.b) > maxPooledLine {
+	if cap(e.vals.b) > maxPooledLine {
 		return
 	}
 	jsonlPool.Put(e)

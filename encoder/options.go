@@ -14,6 +14,7 @@ type config struct {
 	// keepStrings: JSONL writes every string field as a JSON string, even
 	// one whose text is JSON (WithEmbeddedJSON(false)).
 	keepStrings bool
+	maxLine     int // WithMaxLineBytes; 0: no cap
 }
 
 // Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
@@ -98,4 +99,19 @@ func WithBareMessages() Option {
 // DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
 func WithEmbeddedJSON(on bool) Option {
 	return optionFunc(func(c config) config { c.keepStrings = !on; return c })
+}
+
+// WithMaxLineBytes caps the lines of every layout at about n bytes: a line
+// that would be longer has its message cut, and then, if that is not
+// enough, its largest string values (zap.String, zap.ByteString, and the
+// text of zap.Error and zap.Stringer) cut to a common size. A cut text ends
+// with the marker "…[truncated N bytes]", N the bytes of the text left out;
+// it is cut before it is escaped, at a character boundary, so no escape is
+// broken and a JSONL line stays valid JSON. The line then fits n plus a few
+// bytes. What is not cut: the head (time, level, target, file), span names
+// and fields, fields given to With, nested values (objects, arrays) and the
+// stack, so a line made long by those stays long. n ≤ 0 means no cap, the
+// default.
+func WithMaxLineBytes(n int) Option {
+	return optionFunc(func(c config) config { c.maxLine = max(n, 0); return c })
 }

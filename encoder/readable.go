@@ -3,6 +3,7 @@ package encoder
 import (
 	"sync"
 
+	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
@@ -17,7 +18,6 @@ type readableEncoder struct {
 	// The context, fields of With already rendered. Embedded: the encoder
 	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
 	textFields
-	line []byte // scratch for EncodeEntry
 }
 
 var _ zapcore.Encoder = (*readableEncoder)(nil)
@@ -57,13 +57,40 @@ func readableLevelIndex(l zapcore.Level) int {
 }
 
 func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	f := readablePool.Get().(*readableEncoder)
 	f.cfg = e.cfg
 	f.textFields.copyFrom(&e.textFields)
+	f.textFields.cut = cut
 	f.textFields.addFields(fields)
+	f.textFields.cut = nil
 	color := e.cfg.color
+	msg := ent.Message
+	if cut != nil {
+		msg = cutText(msg, 0, cut.msgRoom, 0, safeTextLen[string])
+	}
 
-	b := f.line[:0]
+	// The line's size, so that a long message or value is written once,
+	// into storage of the right size.
+	msgLen, stackLen := len(msg), len(ent.Stack)
+	if msgLen >= jsonfmt.LongText {
+		msgLen = safeTextLen(msg)
+	}
+	if stackLen >= jsonfmt.LongText {
+		stackLen = safeTextLen(ent.Stack)
+	}
+	spans := f.textFields.spans
+	f.addSpanFields()
+	rendered := f.textFields.w.b
+	out, b := startLine(readableHeadRoom + len(ent.LoggerName) + msgLen + len(rendered) + stackLen)
 	if color {
 		b = append(b, ansiDim...)
 	}
@@ -86,7 +113,6 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	}
 	b = append(b, ' ')
 
-	spans := f.textFields.spans
 	if spans != nil && len(spans.Chain) > 0 {
 		for _, s := range spans.Chain {
 			if color {
@@ -113,11 +139,13 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 		b = appendOneLine(b, tgt, appendSafeText[string])
 		b = append(b, ':', ' ')
 	}
-	b = appendSafeText(b, ent.Message)
+	msgStart := len(b)
+	b = appendSafeText(b, msg)
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart
+	}
 
-	f.addSpanFields()
-	rendered := f.textFields.w.b
-	if ent.Message == "" && len(rendered) > 0 && rendered[0] == ' ' {
+	if msg == "" && len(rendered) > 0 && rendered[0] == ' ' {
 		rendered = rendered[1:] // "target: k=v", one space after the colon
 	}
 	b = append(b, rendered...)
@@ -127,15 +155,16 @@ func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field)
 	}
 	b = append(b, '\n')
 
-	out := bufferPool.Get()
-	out.Write(b)
-	f.line = b[:0]
 	f.textFields.reset()
-	if cap(f.line) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
+	if cap(f.textFields.w.b) <= maxPooledLine {
 		readablePool.Put(f)
 	}
-	return out, nil
+	return finishLine(out, b)
 }
+
+// readableHeadRoom is room enough for what a line holds besides its target,
+// message, fields and stack: time, level, colours, span names.
+const readableHeadRoom = 128
 
 // maxPooledLine keeps a rare huge line from pinning its buffers in a pool.
 const maxPooledLine = 64 << 10

@@ -33,6 +33,9 @@ type textFields struct {
 	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
 	errorKey  string     // the next AddString of this key is Display text
 	inError   bool       // (an error's or a Stringer's), while inError
+	// cut: the line's own string values are cut to a line cap
+	// (WithMaxLineBytes), while set.
+	cut *lineCut
 
 	spans *Spans
 	// A record bridged from a foreign logger: its log.* fields,
@@ -72,7 +75,7 @@ func (t *textFields) copyFrom(o *textFields) {
 
 func (t *textFields) reset() {
 	t.w.b = t.w.b[:0]
-	t.nsPrefix, t.errorKey, t.inError = "", "", false
+	t.nsPrefix, t.errorKey, t.inError, t.cut = "", "", false, nil
 	t.spans = nil
 	t.logTarget, t.logFile, t.logLine, t.bridged = "", "", 0, false
 }
@@ -194,7 +197,13 @@ func (t *textFields) AddBinary(k string, v []byte) {
 
 func (t *textFields) AddByteString(k string, v []byte) {
 	t.key(k)
-	t.w.b = appendDebugQuoted(t.w.b, v)
+	start := len(t.w.b)
+	if s, ok := t.cut.byteValue(v, 2, debugContentLen[string]); ok {
+		t.w.b = appendDebugQuoted(t.w.b, s)
+	} else {
+		t.w.b = appendDebugQuoted(t.w.b, v)
+	}
+	t.cut.record(len(t.w.b) - start)
 }
 
 func (t *textFields) AddBool(k string, v bool) {
@@ -281,16 +290,20 @@ func (t *textFields) AddString(k, v string) {
 		return
 	}
 	t.key(k)
+	start := len(t.w.b)
 	if t.inError && k == t.errorKey {
 		t.inError = false // only the Display text, not an error's Verbose twin
+		v = t.cut.value(v, 2, oneLineLen)
 		if displayForges(v) {
 			t.w.b = appendDebugQuoted(t.w.b, v)
-			return
+		} else {
+			t.w.b = appendOneLine(t.w.b, v, appendSafeText[string])
 		}
-		t.w.b = appendOneLine(t.w.b, v, appendSafeText[string])
-		return
+	} else {
+		v = t.cut.value(v, 2, debugContentLen[string])
+		t.w.b = appendDebugQuoted(t.w.b, v)
 	}
-	t.w.b = appendDebugQuoted(t.w.b, v)
+	t.cut.record(len(t.w.b) - start)
 }
 
 func (t *textFields) AddTime(k string, v time.Time) {
@@ -314,6 +327,7 @@ func appendDebugQuoted[S ~string | ~[]byte](b []byte, s S) []byte {
 }
 
 func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = makeRoom(b, s, debugContentLen[S])
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -352,6 +366,35 @@ func appendDebugContent[S ~string | ~[]byte](b []byte, s S) []byte {
 	return append(b, s[last:]...)
 }
 
+// debugContentLen is the number of bytes appendDebugContent writes for s.
+func debugContentLen[S ~string | ~[]byte](s S) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
+			n++
+			i++
+			continue
+		}
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = decodeRuneIn(s[i:])
+		}
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += len("\uFFFD")
+		case r == '"', r == '\\', r == '\n', r == '\r', r == '\t', r == 0:
+			n += 2
+		case c < utf8.RuneSelf || isDebugEscaped(r):
+			n += unicodeEscapeLen(r)
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
 // isDebugEscaped reports whether Rust's {:?} writes r as \u{…}.
 func isDebugEscaped(r rune) bool {
 	lo, hi := 0, len(debugEscaped)
@@ -375,6 +418,7 @@ func isDebugEscaped(r rune) bool {
 // U+FFFD; newlines and everything else raw. A message cannot drive the
 // terminal.
 func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
+	b = makeRoom(b, s, safeTextLen[S])
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -408,10 +452,53 @@ func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 	return append(b, s[last:]...)
 }
 
+// safeTextLen is the number of bytes appendSafeText writes for s.
+func safeTextLen[S ~string | ~[]byte](s S) int {
+	n := len(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case 0x1b, 0x07, 0x08, 0x0c, 0x7f:
+				n += 3 // \xhh
+			}
+			i++
+			continue
+		}
+		r, size := decodeRuneIn(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += 2 // U+FFFD
+		case r >= 0x80 && r <= 0x9f:
+			n += 4 // two bytes become \u{hh}
+		}
+		i += size
+	}
+	return n
+}
+
+// oneLineLen is at least what appendOneLine writes for s.
+func oneLineLen(s string) int {
+	return safeTextLen(s) + strings.Count(s, "\n") + strings.Count(s, "\r")
+}
+
+// makeRoom returns b with room for a long s once escaped, as measure
+// measures it, unless b has room for s as it is: then the caller made room.
+// See jsonfmt.LongText.
+func makeRoom[S ~string | ~[]byte](b []byte, s S, measure func(S) int) []byte {
+	if len(s) < jsonfmt.LongText || cap(b)-len(b) >= len(s) {
+		return b
+	}
+	return jsonfmt.Grow(b, measure(s))
+}
+
 // appendOneLine writes s with appendText's rules, but '\n' and '\r' as \n and
 // \r: a name (field key, target, span name, file name) never breaks the line
 // that a message may break.
 func appendOneLine(b []byte, s string, appendText func([]byte, string) []byte) []byte {
+	// appendText sees the pieces between line breaks; make room for the
+	// whole here. Of the two writers used, appendSafeText writes the most.
+	b = makeRoom(b, s, oneLineLen)
 	for {
 		i := strings.IndexAny(s, "\n\r")
 		if i < 0 {
@@ -428,6 +515,16 @@ func appendOneLine(b []byte, s string, appendText func([]byte, string) []byte) [
 }
 
 const hexDigit = "0123456789abcdef"
+
+// unicodeEscapeLen is the length of appendUnicodeEscape's r.
+func unicodeEscapeLen(r rune) int {
+	n := len(`\u{}`) + 1
+	for r >= 16 {
+		r >>= 4
+		n++
+	}
+	return n
+}
 
 // appendUnicodeEscape writes Rust's \u{…} form: lowercase hex, no padding.
 func appendUnicodeEscape(b []byte, r rune) []byte {

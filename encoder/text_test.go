@@ -3,6 +3,9 @@ package encoder
 import (
 	"testing"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/dynlog/dynlog/internal/jsonfmt"
 )
 
 // TestAppendDebugQuoted: every expected value is what rustc 1.95.0 printed
@@ -131,6 +134,29 @@ func TestDebugEscapedTable(t *testing.T) {
 			// unless the character's properties changed since.
 			if escaped {
 				t.Errorf("%U: in the table, but printable", r)
+			}
+		}
+	}
+}
+
+// TestEscapedLengths: the lengths the writers reserve before writing a long
+// text are exactly what they write, for every kind of character they treat
+// apart.
+func TestEscapedLengths(t *testing.T) {
+	pieces := []string{"a", " ", "\"", "\\", "\n", "\r", "\t", "\x00", "\x01", "\x1b", "\x07", "\x08",
+		"\x0c", "\x7f", "\u0085", "\u009b", "\u009d", "é", "e\u0301", "\u00a0", "\u2028", "\U0001F600",
+		"\U000E0001", "\xff", "\xe2\x82", "=", "x=y"}
+	for i, p := range pieces {
+		for _, q := range pieces[i:] {
+			s := p + q + p
+			if got, want := debugContentLen(s), len(appendDebugContent(nil, s)); got != want {
+				t.Errorf("debugContentLen(%q) = %d, want %d", s, got, want)
+			}
+			if got, want := safeTextLen(s), len(appendSafeText(nil, s)); got != want {
+				t.Errorf("safeTextLen(%q) = %d, want %d", s, got, want)
+			}
+			if got, want := jsonfmt.EscapedLen(s, utf8.DecodeRuneInString), len(jsonfmt.AppendStringContent(nil, s)); got != want {
+				t.Errorf("jsonfmt.EscapedLen(%q) = %d, want %d", s, got, want)
 			}
 		}
 	}

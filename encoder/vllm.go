@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/dynlog/dynlog/internal/decoration"
+	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
@@ -32,8 +33,6 @@ type vllmEncoder struct {
 	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
 	textFields
 	header []byte // scratch
-	body   []byte // scratch
-	line   []byte // scratch
 	cont   []byte // scratch: what a newline in the record becomes
 }
 
@@ -87,10 +86,21 @@ func vllmLevelColor(l zapcore.Level) string {
 }
 
 func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
+	if e.cfg.maxLine > 0 {
+		return encodeCapped(e.cfg.maxLine, ent, fields, e.encode), nil
+	}
+	return e.encode(ent, fields, nil), nil
+}
+
+// encode writes one line, cutting its message and values as cut says when
+// it is not nil.
+func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lineCut) *buffer.Buffer {
 	f := vllmPool.Get().(*vllmEncoder)
 	f.cfg = e.cfg
 	f.textFields.copyFrom(&e.textFields)
+	f.textFields.cut = cut
 	f.textFields.addFields(fields)
+	f.textFields.cut = nil
 	color := e.cfg.color
 
 	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
@@ -127,49 +137,98 @@ func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*b
 	// The record: message, fields, stack. The message is written as the
 	// readable layout writes it, unable to drive the terminal; vLLM writes
 	// it raw.
-	body := appendVLLMMessage(f.body[:0], ent.Message)
 	f.addSpanFields()
-	body = append(body, f.textFields.w.b...)
-	if ent.Stack != "" {
-		body = append(body, '\n')
-		body = appendValidUTF8(body, ent.Stack)
-	}
-	f.body = body[:0] // keep the grown buffer
+	rendered := f.textFields.w.b
 
 	// What vLLM's NewLineFormatter does to the formatted record: every '\n'
 	// in it, the prefix's own included, becomes "\r\n" and the header. Then
 	// what decorate_logs does to the stream: the decoration after every
-	// '\n' but the last, and at the start.
+	// '\n' but the last, and at the start. Each part of the record is
+	// written straight into the line with its newlines replaced, so that a
+	// long message is copied once.
 	deco := e.decoration
-	cont := f.cont[:0]
-	if e.prefixNL || bytes.IndexByte(body, '\n') >= 0 {
-		cont = append(cont, '\r', '\n')
-		cont = append(cont, deco...)
-		cont = appendDecorated(cont, h, deco)
+	msg := ent.Message
+	if cut != nil {
+		// Each newline in the message costs a header.
+		header := len(h) + len(deco)*bytes.Count(h, newline)
+		msg = cutText(msg, 0, cut.msgRoom, 0, func(s string) int {
+			return safeTextLen(s) + strings.Count(s, "\n")*(1+len(deco)+header)
+		})
 	}
-	b := append(f.line[:0], deco...)
-	if e.cfg.bare {
-		b = appendDecorated(b, body, deco)
-	} else {
+	newlines := strings.Count(msg, "\n") + strings.Count(ent.Stack, "\n") + bytes.Count(rendered, newline)
+	if ent.Stack != "" {
+		newlines++ // the one before the stack
+	}
+	if e.prefixNL {
+		newlines += bytes.Count(h, newline)
+	}
+	nl := f.cont[:0]
+	switch {
+	case e.cfg.bare:
+		nl = append(append(nl, '\n'), deco...)
+	case newlines > 0:
+		nl = append(nl, '\r', '\n')
+		nl = append(nl, deco...)
+		nl = appendDecorated(nl, h, deco)
+	default:
+		nl = append(nl, '\n') // no newline to replace
+	}
+
+	msgLen, stackLen := len(msg), len(ent.Stack)
+	if msgLen >= jsonfmt.LongText {
+		msgLen = safeTextLen(msg)
+	}
+	if stackLen >= jsonfmt.LongText {
+		stackLen = safeTextLen(ent.Stack)
+	}
+	out, b := startLine(len(deco) + len(h) + msgLen + len(rendered) + 1 + stackLen + 1 + newlines*(len(nl)-1))
+	b = append(b, deco...)
+	if !e.cfg.bare {
 		if e.prefixNL {
-			b = appendReplacingNewlines(b, h, cont)
+			b = appendReplacingNewlines(b, h, nl)
 		} else {
 			b = append(b, h...)
 		}
-		b = appendReplacingNewlines(b, body, cont)
+	}
+	msgStart := len(b)
+	for rest := msg; ; {
+		i := strings.IndexByte(rest, '\n')
+		if i < 0 {
+			b = appendVLLMMessage(b, rest)
+			break
+		}
+		b = appendVLLMMessage(b, rest[:i])
+		b = append(b, nl...)
+		rest = rest[i+1:]
+	}
+	if cut != nil {
+		cut.msgSize = len(b) - msgStart
+	}
+	b = appendReplacingNewlines(b, rendered, nl)
+	if ent.Stack != "" {
+		b = append(b, nl...)
+		for stack := ent.Stack; ; {
+			i := strings.IndexByte(stack, '\n')
+			if i < 0 {
+				b = appendValidUTF8(b, stack)
+				break
+			}
+			b = appendValidUTF8(b, stack[:i])
+			b = append(b, nl...)
+			stack = stack[i+1:]
+		}
 	}
 	b = append(b, '\n')
 
-	out := bufferPool.Get()
-	out.Write(b)
-	f.header, f.line, f.cont = h[:0], b[:0], cont[:0]
+	f.header, f.cont = h[:0], nl[:0]
 	f.textFields.reset()
-	if cap(f.line) <= maxPooledLine && cap(f.body) <= maxPooledLine && cap(f.cont) <= maxPooledLine &&
-		cap(f.textFields.w.b) <= maxPooledLine {
+	if cap(f.cont) <= maxPooledLine && cap(f.textFields.w.b) <= maxPooledLine {
 		vllmPool.Put(f)
 	}
-	return out, nil
+	return finishLine(out, b)
 }
+
+var newline = []byte{'\n'}
 
 // appendVLLMMessage writes a message with the readable layout's rules
 // (appendSafeText), copying a message of printable ASCII, tabs and line
@@ -232,7 +291,7 @@ func (e *vllmEncoder) appendFileInfo(h []byte, ent zapcore.Entry, t *textFields)
 	default:
 		file = "unknown"
 	}
-	h = appendOneLine(h, file, appendValidUTF8)
+	h = appendOneLine(h, file, appendSafeText[string])
 	h = append(h, ':')
 	return strconv.AppendInt(h, line, 10)
 }
@@ -248,6 +307,7 @@ func baseName(path string) string {
 
 // appendValidUTF8 appends s with each invalid UTF-8 byte replaced by U+FFFD.
 func appendValidUTF8(b []byte, s string) []byte {
+	b = makeRoom(b, s, safeTextLen[string]) // at least what this writes
 	last := 0
 	for i := 0; i < len(s); {
 		if s[i] < 0x80 {

@@ -55,6 +55,9 @@ func AppendBytes(dst []byte, b []byte) []byte {
 // appendEscaped serves strings and byte slices alike; decode is the matching
 // utf8 decoder, passed in so neither form is converted to the other.
 func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, int)) []byte {
+	if len(s) >= LongText && cap(dst)-len(dst) < len(s) {
+		dst = Grow(dst, EscapedLen(s, decode))
+	}
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -95,6 +98,56 @@ func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, i
 		i += size
 	}
 	return append(dst, s[last:]...)
+}
+
+// LongText is the length from which a writer of escaped text that finds no
+// room for it measures what it will write and makes room first: a long
+// value then costs one allocation of its escaped size, not a series of ever
+// larger ones (append grows a large slice by a quarter at a time, which
+// allocates about five times the final size on the way). A caller that made
+// room for the escaped text (EscapedLen) saves the measuring.
+const LongText = 4 << 10
+
+// Grow returns b with room for n more bytes, in one allocation when it has
+// not, with growSlack bytes to spare for what usually follows a long text
+// (a closing quote, a few short fields). Unlike slices.Grow it never
+// allocates a temporary slice of n bytes, which slices.Grow does where the
+// compiler does not elide it (under the race detector).
+func Grow(b []byte, n int) []byte {
+	if cap(b)-len(b) >= n {
+		return b
+	}
+	grown := make([]byte, len(b), len(b)+n+growSlack)
+	copy(grown, b)
+	return grown
+}
+
+const growSlack = 4 << 10
+
+// EscapedLen is the number of bytes appendEscaped writes for s.
+func EscapedLen[S ~string | ~[]byte](s S, decode func(S) (rune, int)) int {
+	n := len(s)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if !safe[c] {
+				switch c {
+				case '"', '\\', '\b', '\f', '\n', '\r', '\t':
+					n++
+				default:
+					n += 5
+				}
+			}
+			i++
+			continue
+		}
+		r, size := decode(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			n += 2 // one byte becomes the three of U+FFFD
+		}
+		i += size
+	}
+	return n
 }
 
 // The plain-decimal ranges of the layouts, as appendShortest's bounds on kk
