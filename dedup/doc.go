@@ -111,8 +111,9 @@
 // fields sets the scope. They look the key up before zap's Check, which
 // reads the clock and finds the caller: a call whose line has printed
 // costs the key and a lookup, and allocates nothing. The once-only core is
-// found through l.Core() and the Unwrap methods of the cores around it (the
-// filter core's). For a logger without one the helpers keep their promise
+// found through l.Core() and the cores around it: their Unwrap methods (the
+// filter core's), zap's hooked and sampler cores, a zap.WrapCore wrapper
+// that embeds a zapcore.Core, a tee. For a logger without one the helpers keep their promise
 // with a process-wide cache of the default bounds, ranked by SetRanks or
 // the process environment. A Once field on an ordinary call works as well
 // but pays zap's Check, caller lookup included, before the core can look:
