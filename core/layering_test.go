@@ -267,7 +267,9 @@ func TestFileOutputReopenOnSIGHUP(t *testing.T) {
 	}
 	moved, _ := os.ReadFile(path + ".1")
 	fresh, _ := os.ReadFile(path)
-	if strings.Count(string(moved), "\n") != 1 || !strings.Contains(string(moved), `"message":"before the move"`) {
+	// The reload's audit line goes to the file in use before the reopen.
+	if strings.Count(string(moved), "\n") != 2 || !strings.Contains(string(moved), `"message":"before the move"`) ||
+		!strings.Contains(string(moved), `"target":"dynlog","message":"filter replaced by SIGHUP"`) {
 		t.Errorf("moved file:\n%s", moved)
 	}
 	if strings.Count(string(fresh), "\n") != 1 || !strings.Contains(string(fresh), `"message":"after the move"`) {

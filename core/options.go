@@ -23,6 +23,8 @@ type config struct {
 	// site is the caller of New or NewVLLM, where the logger's own reports
 	// about the configuration point.
 	site zapcore.EntryCaller
+	// diag writes the reports about the configuration (warn).
+	diag *diagnostics
 }
 
 // Option configures New and NewVLLM.
@@ -42,6 +44,7 @@ func newConfig(opts []Option) config {
 	if c.errorOutput == nil {
 		c.errorOutput = zapcore.Lock(os.Stderr)
 	}
+	c.diag = newDiagnostics(c.errorOutput, c.clock)
 	return c
 }
 
@@ -66,7 +69,8 @@ func WithOutput(ws zapcore.WriteSyncer) Option {
 
 // WithErrorOutput sends the logger's own complaints there instead of stderr:
 // configuration warnings (an unknown DYN_LOGGING_CONSOLE_FORMAT, a skipped
-// directive) and zap's internal errors (a failed write).
+// directive, a misspelt level), written as WARN lines of target "dynlog"
+// in the logger's layout, and zap's internal errors (a failed write).
 func WithErrorOutput(ws zapcore.WriteSyncer) Option {
 	return optionFunc(func(c config) config { c.errorOutput = ws; return c })
 }
@@ -116,10 +120,10 @@ func (c config) getenv(name string) string {
 	return v
 }
 
-// warn writes one line about the configuration to the error output.
-func (c config) warn(line string) {
-	_, _ = c.errorOutput.Write([]byte(line + "\n"))
-}
+// warn reports one problem with the configuration on the error output, as
+// a WARN line of target "dynlog" in the layout of the logger being built
+// (see diagnostics).
+func (c config) warn(line string) { c.diag.report(line) }
 
 // MonotonicClock is the clock New's loggers read unless WithClock gives
 // another: the wall-clock time, as time.Now gives it, read through the
