@@ -29,6 +29,7 @@ type diagnostics struct {
 	clock   zapcore.Clock
 	site    zapcore.EntryCaller
 	pending []string
+	seen    map[string]bool // reports made, each written once
 }
 
 func newDiagnostics(out zapcore.WriteSyncer, clk zapcore.Clock) *diagnostics {
@@ -43,6 +44,13 @@ func newDiagnostics(out zapcore.WriteSyncer, clk zapcore.Clock) *diagnostics {
 func (d *diagnostics) report(line string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.seen[line] {
+		return
+	}
+	if d.seen == nil {
+		d.seen = map[string]bool{}
+	}
+	d.seen[line] = true
 	if d.core == nil {
 		d.pending = append(d.pending, line)
 		return

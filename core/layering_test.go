@@ -66,7 +66,6 @@ log_level = "error"
 		{"user file over system: filter info", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "dynamo_runtime::x", zapcore.InfoLevel, true},
 		{"system filters kept under user file", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "tonic", zapcore.InfoLevel, true},
 		{"user file alone", "", map[string]string{"DYN_LOGGING_CONFIG_PATH": user}, "dynamo_llm::kv", core.TraceLevel, true},
-		{"missing user file is skipped", system, map[string]string{"DYN_LOGGING_CONFIG_PATH": filepath.Join(dir, "nope.toml")}, "svc", zapcore.WarnLevel, true},
 		{"DYN_LOG level over log_level", system, map[string]string{"DYN_LOG": "debug"}, "svc", zapcore.DebugLevel, true},
 		{"DYN_LOG target over TOML target", system, map[string]string{"DYN_LOG": "info,dynamo_runtime=error"}, "dynamo_runtime::x", zapcore.WarnLevel, false},
 		{"DYN_LOG target over built-in", "", map[string]string{"DYN_LOG": "info,h2=debug"}, "h2", zapcore.DebugLevel, true},

@@ -2,7 +2,9 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
@@ -14,7 +16,6 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
-	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -97,8 +98,8 @@ const (
 // layouts, on by default in JSONL and off in readable, the switch as above.
 func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 	on, set := false, false
-	if v, ok := c.env("DYN_LOGGING_SPAN_EVENTS"); ok {
-		on, set = env.Bool(v), true
+	if v, ok := c.flag("DYN_LOGGING_SPAN_EVENTS"); ok {
+		on, set = v, true
 	} else if fc.SpanEvents != nil {
 		on, set = *fc.SpanEvents, true
 	}
@@ -113,9 +114,9 @@ func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 		return tracing.EventsOff
 	case jsonl:
 		return tracing.EventsDynamo
-	case env.Bool(c.getenv("DYN_LOGGING_JSONL")),
+	case c.on("DYN_LOGGING_JSONL"),
 		fc.Format != nil && *fc.Format == "jsonl",
-		env.Bool(c.getenv("OTEL_EXPORT_ENABLED")):
+		c.on("OTEL_EXPORT_ENABLED"):
 		return tracing.EventsReadable
 	}
 	return tracing.EventsOff
@@ -127,7 +128,7 @@ func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 // layout appends any.
 func (c config) vllmSpanEvents() tracing.SpanEvents {
 	switch {
-	case !env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS")):
+	case !c.on("DYN_LOGGING_SPAN_EVENTS"):
 		return tracing.EventsOff
 	case c.spanLayout(fileConfig{}) == spanLayout2025:
 		return tracing.Events2025
@@ -153,9 +154,16 @@ func (c config) spanLayout(fc fileConfig) string {
 	return spanLayoutDynamo
 }
 
-// loadTOML reads the TOML layers New uses.
+// loadTOML reads the TOML layers New uses. The system file is optional; a
+// file that DYN_LOGGING_CONFIG_PATH names must exist.
 func (c config) loadTOML() (fileConfig, error) {
-	return loadConfigFiles([]string{c.systemConfig, c.getenv("DYN_LOGGING_CONFIG_PATH")})
+	user := c.getenv("DYN_LOGGING_CONFIG_PATH")
+	if user != "" {
+		if _, err := os.Stat(user); errors.Is(err, fs.ErrNotExist) {
+			return fileConfig{}, fmt.Errorf("core: DYN_LOGGING_CONFIG_PATH=%q names a file that does not exist; point it at a TOML file or unset it", user)
+		}
+	}
+	return loadConfigFiles([]string{c.systemConfig, user})
 }
 
 // dynamoFilter composes the filter of New from fc and DYN_LOG.
@@ -235,16 +243,16 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 // embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
 // embed_json_strings, else on (Dynamo embeds a string field's JSON text).
 func (c config) embedJSON(fc fileConfig) bool {
-	if v, ok := c.env("DYN_LOGGING_EMBED_JSON_STRINGS"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOGGING_EMBED_JSON_STRINGS"); ok {
+		return v
 	}
 	return fc.EmbedJSON == nil || *fc.EmbedJSON
 }
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.
 func (c config) localTZ(fc fileConfig) bool {
-	if v, ok := c.env("DYN_LOG_USE_LOCAL_TZ"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOG_USE_LOCAL_TZ"); ok {
+		return v
 	}
 	return fc.LocalTZ != nil && *fc.LocalTZ
 }
@@ -262,8 +270,8 @@ func (c config) dynamoJSONL(fc fileConfig) bool {
 		c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%q is neither \"readable\" nor \"jsonl\"; using readable", f))
 		return false
 	}
-	if v, ok := c.env("DYN_LOGGING_JSONL"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOGGING_JSONL"); ok {
+		return v
 	}
 	return fc.Format != nil && *fc.Format == "jsonl"
 }
@@ -275,9 +283,9 @@ func (c config) dynamoJSONL(fc fileConfig) bool {
 // terminal. Dynamo colours pipes too; we do not.
 func (c config) dynamoColor(fc fileConfig, stream zapcore.WriteSyncer) bool {
 	switch {
-	case env.Bool(c.getenv("DYN_SDK_DISABLE_ANSI_LOGGING")), c.getenv("NO_COLOR") != "":
+	case c.on("DYN_SDK_DISABLE_ANSI_LOGGING"), c.getenv("NO_COLOR") != "":
 		return false
-	case c.getenv("FORCE_COLOR") != "", env.Bool(c.getenv("DYN_LOGGING_ANSI")):
+	case c.getenv("FORCE_COLOR") != "", c.on("DYN_LOGGING_ANSI"):
 		return true
 	}
 	if fc.ANSI != nil {

@@ -1,10 +1,12 @@
 package core
 
 import (
+	"fmt"
 	"os"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/clock"
+	"github.com/dynlog/dynlog/internal/env"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -114,6 +116,27 @@ func WithClock(clock zapcore.Clock) Option {
 }
 
 func (c config) env(name string) (string, bool) { return c.lookup(name) }
+
+// flag is the boolean variable name under Dynamo's rule (env.Bool), and
+// whether it is set. A value the rule does not name is reported, once,
+// and counts as false.
+func (c config) flag(name string) (on, set bool) {
+	v, set := c.lookup(name)
+	if !set {
+		return false, false
+	}
+	on, known := env.ParseBool(v)
+	if !known {
+		c.warn(fmt.Sprintf("dynlog: %s=%q is not a boolean (want %s); taking it as false", name, v, env.BoolWords))
+	}
+	return on, true
+}
+
+// on is flag's value alone.
+func (c config) on(name string) bool {
+	v, _ := c.flag(name)
+	return v
+}
 
 func (c config) getenv(name string) string {
 	v, _ := c.lookup(name)
