@@ -125,3 +125,4 @@ func eventsOf(c zapcore.Core) SpanEvents {
 	}
 	return EventsDynamo
 }
+
