@@ -15,8 +15,8 @@ import (
 )
 
 // RedirectStdLog sends the standard library's log package (log.Printf and
-// the others of its default logger) through l's cores, as bridged records
-//: target log in JSONL with log.target, log.file and log.line,
+// the others of its default logger) through l's cores, as bridged records:
+// target log in JSONL with log.target, log.file and log.line,
 // log.target as the target in the readable layout. log.target, which is
 // also what DYN_LOG's directives match, is the import path of the package
 // that called log (as an unnamed zap logger's target is), and log.file and

@@ -157,8 +157,8 @@
 // returning a function that undoes it; Init calls all four. RedirectStdLog
 // takes the log package, RedirectSlog makes NewSlogHandler slog's default,
 // RedirectGRPC takes gRPC's grpclog, and RedirectOTel the OpenTelemetry
-// SDK's internal logger and its errors. Their lines are bridged records
-//: in JSONL target "log" with log.target, log.file and log.line
+// SDK's internal logger and its errors. Their lines are bridged records:
+// in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also
 // what DYN_LOG's directives match: for log and slog the import path of the

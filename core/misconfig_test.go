@@ -55,7 +55,7 @@ func TestMisconfigurations(t *testing.T) {
 		{name: "OTEL_EXPORTER_OTLP_ENDPOINT=localhost:4317 (gRPC: HOST:PORT)", otlp: true,
 			vars: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "localhost:4317"}, sees: "", prints: true},
 		{name: "OTEL_EXPORTER_OTLP_ENDPOINT=localhost:4317 over http/protobuf", otlp: true,
-			vars: map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "localhost:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
+			vars:   map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "localhost:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
 			sees:   diagLine(`OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4317" has no scheme, which OTLP over http/protobuf needs (such as http://localhost:4317); ignoring it`),
 			prints: true},
 	}

@@ -125,4 +125,3 @@ func eventsOf(c zapcore.Core) SpanEvents {
 	}
 	return EventsDynamo
 }
-

@@ -2,8 +2,7 @@
 
 // Package e2e is dynlog's end-to-end test: a traced request across three
 // services, exported over OTLP to a real OpenTelemetry Collector, and the
-// spans the collector received compared with the IDs the services logged
-//.
+// spans the collector received compared with the IDs the services logged.
 //
 // Run it with
 //
