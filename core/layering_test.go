@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
@@ -175,10 +176,10 @@ func TestReload(t *testing.T) {
 		v, ok := vars[k]
 		return v, ok
 	}
-	var out bytes.Buffer
+	var out logtest.Buffer     // the SIGHUP goroutine writes the reload's audit line
 	errOut := zaptest.Buffer{} // written by the SIGHUP goroutine on a failed reload
 	opts := []core.Option{core.WithEnv(lookup), core.WithSystemConfig(""),
-		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.Lock(&errOut))}
+		core.WithOutput(&out), core.WithErrorOutput(zapcore.Lock(&errOut))}
 	log, err := core.New(opts...)
 	if err != nil {
 		t.Fatal(err)
