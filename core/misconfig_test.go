@@ -124,3 +124,14 @@ func restoreTracingGlobals(t *testing.T) {
 		}
 	})
 }
+
+// TestDiagnosticsInVLLMLayout: NewVLLM's reports are lines of the vLLM
+// layout, target dynlog, on the error output.
+func TestDiagnosticsInVLLMLayout(t *testing.T) {
+	b := build(t, core.NewVLLM, map[string]string{"DYN_LOG": "info,x=loud"})
+	got := b.err.String()
+	if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "WARNING 01-02 03:04:05 [") ||
+		!strings.HasSuffix(got, `] DYN_LOG: filter: ignoring directive "x=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)`+"\n") {
+		t.Errorf("error output %q", got)
+	}
+}
