@@ -78,7 +78,7 @@ func TestNewLayoutFromEnv(t *testing.T) {
 		}, ""},
 		{"unknown console format", map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_CONSOLE_FORMAT": "xml"}, func(string, int) string {
 			return "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": hello n=1\n"
-		}, `dynlog: DYN_LOGGING_CONSOLE_FORMAT="xml" is neither "readable" nor "jsonl"; using readable` + "\n"},
+		}, diagLine(`DYN_LOGGING_CONSOLE_FORMAT="xml" is neither "readable" nor "jsonl"; using readable`)},
 		{"forced colour", map[string]string{"FORCE_COLOR": "1"}, func(string, int) string {
 			return "\x1b[2m2026-01-02T03:04:05.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2m" + thisTarget +
 				"\x1b[0m\x1b[2m:\x1b[0m hello \x1b[3mn\x1b[0m\x1b[2m=\x1b[0m1\n"
@@ -111,6 +111,12 @@ func TestNewLayoutFromEnv(t *testing.T) {
 			}
 		})
 	}
+}
+
+// diagLine is dynlog's report msg as build's logger writes it to the error
+// output in the readable layout.
+func diagLine(msg string) string {
+	return "2026-01-02T03:04:05.656503Z  WARN dynlog: " + msg + "\n"
 }
 
 func jsonlLine(file string, line int) string {
@@ -166,15 +172,18 @@ func TestNewDynLog(t *testing.T) {
 		{"5", []string{"trace", "debug", "info", "warn", "error"}, ""},
 		{"warning", []string{"warn", "error"}, ""},
 		{"error", []string{"error"}, ""},
-		{"off", nil, ""},
-		{"0", nil, ""},
+		{"off", nil, diagLine(`filter: "off" turns every line off; only the built-in directives (such as h2=error) still print`)},
+		{"0", nil, diagLine(`filter: "off" turns every line off; only the built-in directives (such as h2=error) still print`)},
 		{"info,debug", []string{"debug", "info", "warn", "error"}, ""},
-		{"loud", nil, ""}, // a bare target at TRACE: every other target is off
+		// A bare target at TRACE: every other target is off.
+		{"loud", nil, diagLine(`filter: no directive sets a default level (a bare level such as "info"), so only lines of "loud" print and every other target's are off`)},
+		{"dbug", nil, diagLine(`filter: "dbug=trace" (from env DYN_LOG) reads "dbug" as a target printed at trace, not as a level, and no directive sets a default level, so lines of every other target print nothing; did you mean "debug"?`)},
 		{"info,foo=loud", []string{"info", "warn", "error"},
-			`dynlog: DYN_LOG: filter: ignoring directive "foo=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)` + "\n"},
+			diagLine(`DYN_LOG: filter: ignoring directive "foo=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)`)},
 		{"warn,dynamo_runtime=debug", []string{"warn", "error"}, ""},
-		{"dynamo_runtime=debug", nil, ""},
-		{"github.com/dynlog/dynlog/core_test=debug", []string{"debug", "info", "warn", "error"}, ""},
+		{"dynamo_runtime=debug", nil, diagLine(`filter: no directive sets a default level (a bare level such as "info"), so only lines of "dynamo_runtime" print and every other target's are off`)},
+		{"github.com/dynlog/dynlog/core_test=debug", []string{"debug", "info", "warn", "error"},
+			diagLine(`filter: no directive sets a default level (a bare level such as "info"), so only lines of "github.com/dynlog/dynlog/core_test" print and every other target's are off`)},
 		{"info,[http-request]=debug", []string{"info", "warn", "error"}, ""}, // the lines are in no span
 	} {
 		t.Run(tc.spec, func(t *testing.T) {

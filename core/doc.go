@@ -12,8 +12,11 @@
 //
 // New chooses the layout from DYN_LOGGING_CONSOLE_FORMAT ("readable" or
 // "jsonl", trimmed, any case), which wins over DYN_LOGGING_JSONL; another
-// format name is reported on stderr and readable is used. Booleans follow
-// Dynamo's rule: trimmed, lower-cased, true iff 1, true, on or yes.
+// format name is reported on the error output and readable is used.
+// Booleans follow Dynamo's rule: trimmed, lower-cased, true iff 1, true, on
+// or yes; a value that is none of those nor 0, false, off, no or empty
+// ("y", "enabled") is reported, naming the variable and the accepted
+// values, and counts as false.
 // DYN_LOG_USE_LOCAL_TZ prints local time with a ±HH:MM offset instead of
 // UTC "Z". Colour applies to the readable layout only and, unlike Dynamo's,
 // is off on pipes unless asked for: off if DYN_SDK_DISABLE_ANSI_LOGGING is
@@ -31,11 +34,33 @@
 // over it, key by key), and DYN_LOG. log_level from TOML (default info) is
 // the default level only when DYN_LOG holds no directive; DYN_LOG=foo=debug
 // alone turns every other target off, as in Dynamo. Each DYN_LOG directive
-// that does not parse is reported on the error output and skipped.
+// that does not parse is reported on the error output and skipped, and so
+// is what the composed filter's Warnings find: a directive that names a
+// target within two edits of a level word while no default level is set
+// (DYN_LOG=dbug is read as target "dbug" at trace, and New says "did you
+// mean \"debug\"?"), a filter without a default level, a filter that
+// turns every line off. Each directive carries its source (built-in, the
+// TOML file's path, env DYN_LOG), which the HTTP handler shows.
+//
+// # dynlog's own lines
+//
+// What New, NewVLLM, Reload, ReloadOnSIGHUP and StartTracing report about
+// the configuration goes to the error output (WithErrorOutput, stderr by
+// default) as WARN lines of target "dynlog" in the logger's layout: JSONL
+// lines in JSONL (which dynlog validate accepts), readable or vLLM lines
+// otherwise, each report once. Errors New returns (a TOML file that does
+// not parse, a DYN_LOGGING_CONFIG_PATH naming no file) are returned, not
+// written. Every change of a logger's filter (a PUT or DELETE over HTTP,
+// with the remote address; a SIGHUP; Reload) writes one INFO line of
+// target "dynlog" with the filters before and after, through the logger's
+// own cores beneath the filter, so that a filter that turns every line off
+// still says so.
 //
 // The TOML keys are those of docs/configuration.md, read strictly: an unknown key, a
 // value of the wrong type or a file that does not parse makes New fail with
-// an error naming the file, line and column; a missing file is skipped.
+// an error naming the file, line and column. A missing SystemConfigPath is
+// skipped; a DYN_LOGGING_CONFIG_PATH naming a file that does not exist is
+// an error naming the variable and the path.
 // Variables win over the TOML key for the same setting (format, local_tz,
 // embed_json_strings;
 // for colour the colour variables, then ansi = "always" | "never", then
@@ -45,10 +70,16 @@
 // Named(log, "target") binds the filter's level into the logger, so a
 // filtered-out call costs what zap's disabled call costs; loggers named with
 // zap's own Named are looked up per name. Reload re-reads the TOML files and
-// DYN_LOG and swaps the filter for every logger derived from the one New
-// returned; ReloadOnSIGHUP does it on each SIGHUP. filter.AtomicOf(log.Core())
-// is the filter's handle, an http.Handler for GET and PUT (serve it on
-// loopback).
+// DYN_LOG and replaces the configured filter of every logger derived from
+// the one New returned; ReloadOnSIGHUP does it on each SIGHUP.
+// filter.Handler(log.Core()) serves the filter over HTTP (on loopback):
+// GET shows it with each directive's source, PUT sets a runtime override
+// that stays in force across reloads until DELETE removes it (GET says
+// whether one is active), and an empty PUT is refused. The filter is found
+// through cores that wrap the logger's (zap.Hooks, zap's sampler,
+// zap.WrapCore wrappers that embed a zapcore.Core, tees), by AtomicOf,
+// Reload and Named alike; where there is none, Reload returns an error and
+// the handler answers 503.
 //
 // # vLLM preset
 //
@@ -123,7 +154,11 @@
 // when OTEL_LOGS_EXPORTER=otlp (off by default; OTEL_EXPORT_ENABLED alone
 // exports spans only), to OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or
 // OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/logs over HTTP) with
-// OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL.
+// OTEL_EXPORTER_OTLP_LOGS_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL. An
+// endpoint is an http:// or https:// URL; over gRPC a bare HOST:PORT
+// (localhost:4317) is also accepted, as the OTel exporters accept it in
+// code, and read as http://HOST:PORT; over http/protobuf it is refused with
+// a warning that shows the URL to write.
 //
 // Two choices differ from Dynamo on purpose. Dynamo installs OTLP export
 // only with DYN_LOGGING_JSONL (and newer releases warn that

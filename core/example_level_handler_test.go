@@ -16,8 +16,10 @@ import (
 )
 
 // Levels change while the process runs. The logger's filter is an HTTP
-// handler (serve it on loopback): GET shows it, PUT replaces it. Reload
-// reads the TOML files and DYN_LOG again, as SIGHUP does after core.Init.
+// handler (serve it on loopback): GET shows it, PUT overrides it, DELETE
+// removes the override. Reload reads the TOML files and DYN_LOG again, as
+// SIGHUP does after core.Init, beneath an override, which stays in force
+// until it is deleted. Each change writes one INFO line of target "dynlog".
 func ExampleReload() {
 	dir, _ := os.MkdirTemp("", "dynlog-example-")
 	defer os.RemoveAll(dir)
@@ -35,7 +37,7 @@ func ExampleReload() {
 	}
 	router := log.Named("dynamo_llm::kv_router")
 
-	levels := httptest.NewServer(filter.AtomicOf(log.Core()))
+	levels := httptest.NewServer(filter.Handler(log.Core()))
 	defer levels.Close()
 	show := func(when string) {
 		resp, err := http.Get(levels.URL)
@@ -67,10 +69,19 @@ func ExampleReload() {
 		panic(err)
 	}
 	show("after Reload")
+
+	req, _ = http.NewRequest(http.MethodDelete, levels.URL, nil)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	show("after DELETE")
 	// Output:
 	// from the TOML file: default warn, router at debug: false
 	// after PUT: default warn, router at debug: true
-	// after Reload: default info, router at debug: false
+	// after Reload: default warn, router at debug: true
+	// after DELETE: default info, router at debug: false
 }
 
 // Named binds the filter's level for a target into the logger: a call the

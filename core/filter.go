@@ -17,41 +17,56 @@ var BuiltinTargets = []string{
 	"hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
 }
 
+// sourceDynLog is the Source of DYN_LOG's directives.
+const sourceDynLog = "env DYN_LOG"
+
 // composeFilter layers the filter's sources, lowest priority first: the
 // built-in defaults, the TOML files' [log_filters], DYN_LOG. The default
 // level is DYN_LOG's bare level; when DYN_LOG holds no directive at all, it
-// is fallback (TOML's log_level for New). A DYN_LOG with directives but no
-// bare level has no default: targets it does not match print nothing, as
-// in Dynamo.
-func composeFilter(dynLog string, tomlFilters map[string]string, fallback zapcore.Level, warn func(string)) *filter.Filter {
+// is fallback (TOML's log_level for New), from fallbackSource. A DYN_LOG
+// with directives but no bare level has no default: targets it does not
+// match print nothing, as in Dynamo. Each directive's Source says which
+// layer it came from. The filter's Warnings are reported through warn,
+// after the directives DYN_LOG skipped.
+func composeFilter(dynLog string, fc fileConfig, fallback zapcore.Level, fallbackSource string, warn func(string)) *filter.Filter {
 	ds := builtinDirectives()
-	targets := make([]string, 0, len(tomlFilters))
-	for t := range tomlFilters {
+	targets := make([]string, 0, len(fc.LogFilters))
+	for t := range fc.LogFilters {
 		targets = append(targets, t)
 	}
 	sort.Strings(targets)
 	for _, t := range targets {
 		// loadConfigFiles has checked every level already.
-		lvl, _ := filter.ParseLevel(tomlFilters[t])
-		ds = append(ds, filter.Directive{Target: t, Level: lvl})
+		lvl, _ := filter.ParseLevel(fc.LogFilters[t])
+		ds = append(ds, filter.Directive{Target: t, Level: lvl, Source: fc.Sources["log_filters."+t]})
 	}
 	dyn := parseDynLog(dynLog, warn)
 	if len(dyn) == 0 {
-		ds = append(ds, filter.Directive{Level: fallback})
+		ds = append(ds, filter.Directive{Level: fallback, Source: fallbackSource})
 	}
-	return filter.New(append(ds, dyn...)...)
+	f := filter.New(append(ds, dyn...)...)
+	reportWarnings(f, warn)
+	return f
+}
+
+// reportWarnings writes each of f's Warnings through warn.
+func reportWarnings(f *filter.Filter, warn func(string)) {
+	for _, w := range f.Warnings() {
+		warn("dynlog: " + w)
+	}
 }
 
 func builtinDirectives() []filter.Directive {
 	ds := make([]filter.Directive, 0, len(BuiltinTargets))
 	for _, t := range BuiltinTargets {
-		ds = append(ds, filter.Directive{Target: t, Level: zapcore.ErrorLevel})
+		ds = append(ds, filter.Directive{Target: t, Level: zapcore.ErrorLevel, Source: filter.SourceBuiltin})
 	}
 	return ds
 }
 
 // parseDynLog parses DYN_LOG and reports every directive skipped through
-// warn, one line each: never silently.
+// warn, one line each: never silently. The directives' Source is
+// "env DYN_LOG".
 func parseDynLog(spec string, warn func(string)) []filter.Directive {
 	f, err := filter.Parse(spec)
 	if err != nil {
@@ -59,7 +74,7 @@ func parseDynLog(spec string, warn func(string)) []filter.Directive {
 			warn("dynlog: DYN_LOG: " + line)
 		}
 	}
-	return f.Directives()
+	return filter.WithSource(f.Directives(), sourceDynLog)
 }
 
 // Named is filter.Named: l.Named(name) with the filter's level for the new

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 )
@@ -29,10 +30,16 @@ import (
 // provider that exports nothing.
 func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracing.Provider, error) {
 	c := newConfig(opts)
+	if log != nil {
+		if enc := layoutOf(filter.AtomicOf(log.Core())); enc != nil {
+			c.diag.useLayout(enc, callSite(1))
+		}
+	}
 	cfg, errs := exportConfig(c.lookup)
 	for _, err := range errs {
 		c.warn(err.Error())
 	}
+	c.diag.flush()
 	cfg.ErrorOutput = c.errorOutput
 	p, err := tracing.NewProvider(ctx, cfg)
 	if err != nil {

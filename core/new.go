@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/signal"
@@ -16,7 +17,6 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
-	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -44,6 +44,7 @@ const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
 func New(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
+	defer c.diag.flush()
 	fc, err := c.loadTOML()
 	if err != nil {
 		return nil, err
@@ -98,8 +99,8 @@ const (
 // layouts, on by default in JSONL and off in readable, the switch as above.
 func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 	on, set := false, false
-	if v, ok := c.env("DYN_LOGGING_SPAN_EVENTS"); ok {
-		on, set = env.Bool(v), true
+	if v, ok := c.flag("DYN_LOGGING_SPAN_EVENTS"); ok {
+		on, set = v, true
 	} else if fc.SpanEvents != nil {
 		on, set = *fc.SpanEvents, true
 	}
@@ -114,9 +115,9 @@ func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 		return tracing.EventsOff
 	case jsonl:
 		return tracing.EventsDynamo
-	case env.Bool(c.getenv("DYN_LOGGING_JSONL")),
+	case c.on("DYN_LOGGING_JSONL"),
 		fc.Format != nil && *fc.Format == "jsonl",
-		env.Bool(c.getenv("OTEL_EXPORT_ENABLED")):
+		c.on("OTEL_EXPORT_ENABLED"):
 		return tracing.EventsReadable
 	}
 	return tracing.EventsOff
@@ -128,7 +129,7 @@ func (c config) spanEvents(fc fileConfig, jsonl bool) tracing.SpanEvents {
 // layout appends any.
 func (c config) vllmSpanEvents() tracing.SpanEvents {
 	switch {
-	case !env.Bool(c.getenv("DYN_LOGGING_SPAN_EVENTS")):
+	case !c.on("DYN_LOGGING_SPAN_EVENTS"):
 		return tracing.EventsOff
 	case c.spanLayout(fileConfig{}) == spanLayout2025:
 		return tracing.Events2025
@@ -154,48 +155,71 @@ func (c config) spanLayout(fc fileConfig) string {
 	return spanLayoutDynamo
 }
 
-// loadTOML reads the TOML layers New uses.
+// loadTOML reads the TOML layers New uses. The system file is optional; a
+// file that DYN_LOGGING_CONFIG_PATH names must exist.
 func (c config) loadTOML() (fileConfig, error) {
-	return loadConfigFiles([]string{c.systemConfig, c.getenv("DYN_LOGGING_CONFIG_PATH")})
+	user := c.getenv("DYN_LOGGING_CONFIG_PATH")
+	if user != "" {
+		if _, err := os.Stat(user); errors.Is(err, fs.ErrNotExist) {
+			return fileConfig{}, fmt.Errorf("core: DYN_LOGGING_CONFIG_PATH=%q names a file that does not exist; point it at a TOML file or unset it", user)
+		}
+	}
+	return loadConfigFiles([]string{c.systemConfig, user})
 }
 
 // dynamoFilter composes the filter of New from fc and DYN_LOG.
 func (c config) dynamoFilter(fc fileConfig) *filter.Filter {
-	fallback := zapcore.InfoLevel
+	fallback, source := zapcore.InfoLevel, filter.SourceBuiltin
 	if fc.LogLevel != nil {
 		fallback, _ = filter.ParseLevel(*fc.LogLevel) // checked by loadConfigFiles
+		source = fc.Sources["log_level"]
 	}
-	return composeFilter(c.getenv("DYN_LOG"), fc.LogFilters, fallback, c.warn)
+	return composeFilter(c.getenv("DYN_LOG"), fc, fallback, source, c.warn)
 }
 
 // Reload recomputes the filter of a logger that New built, from the TOML
-// files and DYN_LOG as they are now, and puts it in force for the logger and
-// everything derived from it. opts are New's options (WithEnv,
-// WithSystemConfig, WithErrorOutput matter here). On an error the filter in
-// force stays.
+// files and DYN_LOG as they are now, and makes it the configured filter of
+// the logger and everything derived from it; a runtime override set
+// through the HTTP handler stays in force above it until it is deleted.
+// The logger's filter is found through the cores that wrap it, as
+// filter.AtomicOf finds it. opts are New's options (WithEnv,
+// WithSystemConfig, WithErrorOutput matter here); the filter's warnings
+// are reported on the error output in the logger's layout, and the change
+// writes one INFO line of target "dynlog" to the logger. On an error the
+// filter in force stays.
 func Reload(log *zap.Logger, opts ...Option) error {
-	a := filter.AtomicOf(log.Core())
-	if a == nil {
-		return errors.New("core: Reload: the logger has no filter core (was it built by core.New?)")
+	return reload(log, "core.Reload", opts)
+}
+
+// reload is Reload, the change reported as made by by.
+func reload(log *zap.Logger, by string, opts []Option) error {
+	a, err := filter.AtomicOfCore(log.Core())
+	if err != nil {
+		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
 	}
 	c := newConfig(opts)
+	defer c.diag.flush()
+	if enc := layoutOf(a); enc != nil {
+		c.diag.useLayout(enc, zapcore.EntryCaller{})
+	}
 	fc, err := c.loadTOML()
 	if err != nil {
 		return err
 	}
-	a.Store(c.dynamoFilter(fc))
+	a.Configure(c.dynamoFilter(fc), by)
 	return nil
 }
 
 // ReloadOnSIGHUP calls Reload each time the process receives SIGHUP, and
 // reopens the log files New opened (after logrotate moved them, or to
 // return to a file that failed), until ctx is done. A failed reload is
-// reported on the error output and the filter in force stays. It returns at once; the watching goroutine ends
-// with ctx.
+// reported on the error output and the filter in force stays; a runtime
+// override stays in force either way. Each reload writes one INFO line of
+// target "dynlog" saying it was made by SIGHUP. It returns at once; the
+// watching goroutine ends with ctx.
 func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	c := newConfig(opts)
 	go func() {
 		defer signal.Stop(hup)
 		for {
@@ -203,8 +227,13 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				if err := Reload(log, opts...); err != nil {
+				if err := reload(log, "SIGHUP", opts); err != nil {
+					c := newConfig(opts)
+					if enc := layoutOf(filter.AtomicOf(log.Core())); enc != nil {
+						c.diag.useLayout(enc, zapcore.EntryCaller{})
+					}
 					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
+					c.diag.flush()
 				}
 				fileSinks.reopen() // after logrotate moved them, or to leave stderr
 			}
@@ -215,8 +244,8 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 // embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
 // embed_json_strings, else on (Dynamo embeds a string field's JSON text).
 func (c config) embedJSON(fc fileConfig) bool {
-	if v, ok := c.env("DYN_LOGGING_EMBED_JSON_STRINGS"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOGGING_EMBED_JSON_STRINGS"); ok {
+		return v
 	}
 	return fc.EmbedJSON == nil || *fc.EmbedJSON
 }
@@ -244,8 +273,8 @@ func (c config) maxLineBytes(fc fileConfig) int {
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.
 func (c config) localTZ(fc fileConfig) bool {
-	if v, ok := c.env("DYN_LOG_USE_LOCAL_TZ"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOG_USE_LOCAL_TZ"); ok {
+		return v
 	}
 	return fc.LocalTZ != nil && *fc.LocalTZ
 }
@@ -263,8 +292,8 @@ func (c config) dynamoJSONL(fc fileConfig) bool {
 		c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%q is neither \"readable\" nor \"jsonl\"; using readable", f))
 		return false
 	}
-	if v, ok := c.env("DYN_LOGGING_JSONL"); ok {
-		return env.Bool(v)
+	if v, ok := c.flag("DYN_LOGGING_JSONL"); ok {
+		return v
 	}
 	return fc.Format != nil && *fc.Format == "jsonl"
 }
@@ -276,9 +305,9 @@ func (c config) dynamoJSONL(fc fileConfig) bool {
 // terminal. Dynamo colours pipes too; we do not.
 func (c config) dynamoColor(fc fileConfig, stream zapcore.WriteSyncer) bool {
 	switch {
-	case env.Bool(c.getenv("DYN_SDK_DISABLE_ANSI_LOGGING")), c.getenv("NO_COLOR") != "":
+	case c.on("DYN_SDK_DISABLE_ANSI_LOGGING"), c.getenv("NO_COLOR") != "":
 		return false
-	case c.getenv("FORCE_COLOR") != "", env.Bool(c.getenv("DYN_LOGGING_ANSI")):
+	case c.getenv("FORCE_COLOR") != "", c.on("DYN_LOGGING_ANSI"):
 		return true
 	}
 	if fc.ANSI != nil {
@@ -309,8 +338,36 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
 	core := c.aroundFile(a, spanEvents, ranks, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
+	rememberLayout(a, enc.Clone())
+	c.diag.useLayout(enc.Clone(), c.site)
+	c.auditChanges(a, core.(interface{ Unwrap() zapcore.Core }).Unwrap())
 	c.reportRanks(log, rankErrs)
 	return log
+}
+
+// auditChanges writes one INFO line of target "dynlog" for each later change
+// of a's filters, with who made it and the filters before and after, to
+// inner: the cores beneath the filter gate, so that a filter that turns
+// every line off does not hide the line that says so.
+func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
+	clk := c.clock
+	if clk == nil {
+		clk = clock.Default
+	}
+	a.OnChange(func(ch filter.Change) {
+		msg := "filter replaced by " + ch.By
+		if ch.Overridden && ch.Old == ch.New {
+			msg = "configured filter replaced by " + ch.By + "; the runtime override stays in force"
+		}
+		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: msg}
+		fields := []zapcore.Field{zap.String("old", ch.Old.String()), zap.String("new", ch.New.String())}
+		if ch.Overridden {
+			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
+		}
+		if ce := inner.Check(ent, nil); ce != nil {
+			ce.Write(fields...)
+		}
+	})
 }
 
 // around returns what every preset puts around its sink core: the OTLP log

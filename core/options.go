@@ -1,10 +1,12 @@
 package core
 
 import (
+	"fmt"
 	"os"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/clock"
+	"github.com/dynlog/dynlog/internal/env"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -26,6 +28,8 @@ type config struct {
 	// site is the caller of New or NewVLLM, where the logger's own reports
 	// about the configuration point.
 	site zapcore.EntryCaller
+	// diag writes the reports about the configuration (warn).
+	diag *diagnostics
 }
 
 // Option configures New and NewVLLM.
@@ -45,6 +49,7 @@ func newConfig(opts []Option) config {
 	if c.errorOutput == nil {
 		c.errorOutput = zapcore.Lock(os.Stderr)
 	}
+	c.diag = newDiagnostics(c.errorOutput, c.clock)
 	return c
 }
 
@@ -69,7 +74,8 @@ func WithOutput(ws zapcore.WriteSyncer) Option {
 
 // WithErrorOutput sends the logger's own complaints there instead of stderr:
 // configuration warnings (an unknown DYN_LOGGING_CONSOLE_FORMAT, a skipped
-// directive) and zap's internal errors (a failed write).
+// directive, a misspelt level), written as WARN lines of target "dynlog"
+// in the logger's layout, and zap's internal errors (a failed write).
 func WithErrorOutput(ws zapcore.WriteSyncer) Option {
 	return optionFunc(func(c config) config { c.errorOutput = ws; return c })
 }
@@ -123,15 +129,36 @@ func WithClock(clock zapcore.Clock) Option {
 
 func (c config) env(name string) (string, bool) { return c.lookup(name) }
 
+// flag is the boolean variable name under Dynamo's rule (env.Bool), and
+// whether it is set. A value the rule does not name is reported, once,
+// and counts as false.
+func (c config) flag(name string) (on, set bool) {
+	v, set := c.lookup(name)
+	if !set {
+		return false, false
+	}
+	on, known := env.ParseBool(v)
+	if !known {
+		c.warn(fmt.Sprintf("dynlog: %s=%q is not a boolean (want %s); taking it as false", name, v, env.BoolWords))
+	}
+	return on, true
+}
+
+// on is flag's value alone.
+func (c config) on(name string) bool {
+	v, _ := c.flag(name)
+	return v
+}
+
 func (c config) getenv(name string) string {
 	v, _ := c.lookup(name)
 	return v
 }
 
-// warn writes one line about the configuration to the error output.
-func (c config) warn(line string) {
-	_, _ = c.errorOutput.Write([]byte(line + "\n"))
-}
+// warn reports one problem with the configuration on the error output, as
+// a WARN line of target "dynlog" in the layout of the logger being built
+// (see diagnostics).
+func (c config) warn(line string) { c.diag.report(line) }
 
 // MonotonicClock is the clock New's loggers read unless WithClock gives
 // another: the wall-clock time, as time.Now gives it, read through the

@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"math"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -17,7 +18,8 @@ import (
 //   - OTEL_EXPORT_ENABLED, a boolean under Dynamo's rule;
 //   - OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) and
 //     OTEL_EXPORTER_OTLP_ENDPOINT (a base URL), the first winning; each
-//     must be an http:// or https:// URL with a host;
+//     must be an http:// or https:// URL with a host, or, when the protocol
+//     is gRPC, a bare HOST:PORT, read as http://HOST:PORT;
 //   - OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL:
 //     grpc or http/protobuf, trimmed, in any case;
 //   - OTEL_SERVICE_NAME;
@@ -46,24 +48,37 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 	}
 
 	if v, ok := get("OTEL_EXPORT_ENABLED"); ok {
-		cfg.Enabled = env.Bool(v)
+		var known bool
+		if cfg.Enabled, known = env.ParseBool(v); !known {
+			errs = append(errs, fmt.Errorf("dynlog: OTEL_EXPORT_ENABLED=%q is not a boolean (want %s); taking it as false", v, env.BoolWords))
+		}
 	}
 
-	endpoint := func(name string) string {
+	// endpoint reads an endpoint variable for protocol: an http:// or
+	// https:// URL with a host, or for gRPC a bare HOST:PORT, which the
+	// OTel gRPC exporters accept and which is read as http://HOST:PORT
+	// (without TLS, as the default http://localhost:4317).
+	endpoint := func(name, protocol string) string {
 		v, ok := get(name)
 		if !ok {
 			return ""
 		}
 		v = strings.TrimSpace(v)
-		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an http:// or https:// URL with a host (such as %s); ignoring it",
-				name, v, tracing.DefaultGRPCEndpoint))
-			return ""
+		if u, err := url.Parse(v); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return v
 		}
-		return v
+		if isHostPort(v) {
+			if protocol == tracing.ProtocolHTTPProtobuf {
+				errs = append(errs, fmt.Errorf("dynlog: %s=%q has no scheme, which OTLP over http/protobuf needs (such as http://%s); ignoring it",
+					name, v, v))
+				return ""
+			}
+			return "http://" + v
+		}
+		errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as %s or localhost:4317); ignoring it",
+			name, v, tracing.DefaultGRPCEndpoint))
+		return ""
 	}
-	cfg.TracesEndpoint = endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-	cfg.Endpoint = endpoint("OTEL_EXPORTER_OTLP_ENDPOINT")
 
 	// protocol reads the first of names that is set; a variable read for
 	// both signals is reported once.
@@ -89,6 +104,8 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 		return ""
 	}
 	cfg.Protocol = protocol("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+	cfg.TracesEndpoint = endpoint("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", cfg.Protocol)
+	cfg.Endpoint = endpoint("OTEL_EXPORTER_OTLP_ENDPOINT", cfg.Protocol)
 
 	if v, ok := get("OTEL_SERVICE_NAME"); ok {
 		cfg.ServiceName = v
@@ -109,8 +126,8 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 	}
 	if on {
 		cfg.LogsEnabled = true
-		cfg.LogsEndpoint = endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT")
 		cfg.LogsProtocol = protocol("OTEL_EXPORTER_OTLP_LOGS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
+		cfg.LogsEndpoint = endpoint("OTEL_EXPORTER_OTLP_LOGS_ENDPOINT", cfg.LogsProtocol)
 		if cfg.LogsProtocol == "" && cfg.Protocol != "" {
 			// Protocol came from the traces' own variable, which
 			// NewProvider would otherwise apply to logs too.
@@ -118,6 +135,17 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 		}
 	}
 	return cfg, errs
+}
+
+// isHostPort reports whether v is HOST:PORT with a non-empty host, no
+// scheme or path, and a numeric port.
+func isHostPort(v string) bool {
+	host, port, err := net.SplitHostPort(v)
+	if err != nil || host == "" || port == "" || strings.ContainsAny(host, "/@?#") {
+		return false
+	}
+	_, err = strconv.ParseUint(port, 10, 16)
+	return err == nil
 }
 
 // logsExporter reads OTEL_LOGS_EXPORTER, OpenTelemetry's comma-separated

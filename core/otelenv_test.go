@@ -40,7 +40,8 @@ func TestExportConfig(t *testing.T) {
 		{name: "enabled on", env: map[string]string{"OTEL_EXPORT_ENABLED": "on"}, want: tracing.ExportConfig{Enabled: true}},
 		{name: "enabled yes", env: map[string]string{"OTEL_EXPORT_ENABLED": "Yes"}, want: tracing.ExportConfig{Enabled: true}},
 		{name: "enabled 0", env: map[string]string{"OTEL_EXPORT_ENABLED": "0"}, want: tracing.ExportConfig{}},
-		{name: "enabled other word", env: map[string]string{"OTEL_EXPORT_ENABLED": "enabled"}, want: tracing.ExportConfig{}},
+		{name: "enabled other word", env: map[string]string{"OTEL_EXPORT_ENABLED": "enabled"}, want: tracing.ExportConfig{},
+			errs: []string{`dynlog: OTEL_EXPORT_ENABLED="enabled" is not a boolean (want 1, true, on, yes, 0, false, off, no or empty); taking it as false`}},
 		{name: "enabled empty", env: map[string]string{"OTEL_EXPORT_ENABLED": ""}, want: tracing.ExportConfig{}},
 
 		// Endpoints: both kept; NewProvider lets the traces one win.
@@ -63,10 +64,26 @@ func TestExportConfig(t *testing.T) {
 			want: tracing.ExportConfig{Endpoint: "http://generic:4318", TracesEndpoint: "http://traces:4318/custom"},
 		},
 		{
-			name: "endpoint without scheme",
+			name: "gRPC endpoint without scheme: HOST:PORT",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4317"},
+			want: tracing.ExportConfig{Endpoint: "http://collector:4317"},
+		},
+		{
+			name: "gRPC endpoint without scheme, protocol named",
+			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": " localhost:4317 ", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+			want: tracing.ExportConfig{Endpoint: "http://localhost:4317", Protocol: "grpc"},
+		},
+		{
+			name: "http/protobuf endpoint without scheme",
+			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "localhost:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
+			want: tracing.ExportConfig{Protocol: "http/protobuf"},
+			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" has no scheme, which OTLP over http/protobuf needs (such as http://localhost:4318); ignoring it`},
+		},
+		{
+			name: "endpoint neither URL nor HOST:PORT",
+			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector"},
 			want: tracing.ExportConfig{},
-			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_ENDPOINT="collector:4317" is not an http:// or https:// URL with a host (such as http://localhost:4317); ignoring it`},
+			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_ENDPOINT="collector" is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as http://localhost:4317 or localhost:4317); ignoring it`},
 		},
 		{
 			name: "bad traces endpoint leaves the generic one",
@@ -196,10 +213,10 @@ func TestExportConfig(t *testing.T) {
 			env: map[string]string{
 				"OTEL_LOGS_EXPORTER":               "otlp",
 				"OTEL_EXPORTER_OTLP_ENDPOINT":      "http://generic:4317",
-				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "logs:4317",
+				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "logs",
 			},
 			want: tracing.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4317"},
-			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="logs:4317" is not an http:// or https:// URL with a host`},
+			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="logs" is not an http:// or https:// URL with a host`},
 		},
 		{
 			name: "logs protocol",

@@ -673,6 +673,7 @@ func TestFileOutputConfig(t *testing.T) {
 			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
 				t.Errorf("config\n got %+v\nwant %+v", got, tc.want)
 			}
+			c.diag.flush() // no layout: the reports are plain text
 			if warn.String() != tc.wantWarn {
 				t.Errorf("warning %q, want %q", warn.String(), tc.wantWarn)
 			}

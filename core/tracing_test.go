@@ -106,8 +106,10 @@ func TestSpanEventsSetting(t *testing.T) {
 func TestSpanEventsLayoutTypo(t *testing.T) {
 	b := build(t, core.New, map[string]string{
 		"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2024"})
-	want := `dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT="2024" is neither "dynamo" nor "2025"; using "dynamo"` + "\n"
-	if b.err.String() != want {
+	// One JSONL line of target dynlog, pointing at the call of New in build.
+	want := `"target":"dynlog","message":"DYN_LOGGING_SPAN_EVENTS_LAYOUT=\"2024\" is neither \"dynamo\" nor \"2025\"; using \"dynamo\""}` + "\n"
+	if !strings.HasPrefix(b.err.String(), `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN","file":`) ||
+		!strings.HasSuffix(b.err.String(), want) || strings.Count(b.err.String(), "\n") != 1 {
 		t.Errorf("error output %q, want %q", b.err.String(), want)
 	}
 	ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.log), "op")

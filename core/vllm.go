@@ -38,6 +38,7 @@ import (
 func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
+	defer c.diag.flush()
 	l, err := c.newVLLM()
 	if err != nil {
 		return nil, err
@@ -202,8 +203,14 @@ func isPythonSpace(r rune) bool {
 // VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
 // expect it to hold.
 func (c config) vllmFilter(level zapcore.Level) *filter.Filter {
-	ds := append(builtinDirectives(), filter.Directive{Level: level})
-	return filter.New(append(ds, parseDynLog(c.getenv("DYN_LOG"), c.warn)...)...)
+	source := filter.SourceBuiltin
+	if _, ok := c.env("VLLM_LOGGING_LEVEL"); ok {
+		source = "env VLLM_LOGGING_LEVEL"
+	}
+	ds := append(builtinDirectives(), filter.Directive{Level: level, Source: source})
+	f := filter.New(append(ds, parseDynLog(c.getenv("DYN_LOG"), c.warn)...)...)
+	reportWarnings(f, c.warn)
+	return f
 }
 
 // vllmColor is vLLM's decision: off if NO_COLOR is set to

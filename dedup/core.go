@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -98,17 +99,11 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 func (c *onceCore) Sync() error { return c.inner.Sync() }
 
 // dedupState finds the state of the once-only core in c or in the cores it
-// wraps (through their Unwrap methods), nil if there is none.
+// wraps (the walk of package internal/unwrap: Unwrap methods, zap's hooked
+// and sampler cores, wrappers embedding a Core, tees), nil if there is none.
 func dedupState(c zapcore.Core) *state {
-	for c != nil {
-		switch t := c.(type) {
-		case *onceCore:
-			return t.state
-		case interface{ Unwrap() zapcore.Core }:
-			c = t.Unwrap()
-		default:
-			return nil
-		}
+	if t, ok := unwrap.As[*onceCore](c); ok {
+		return t.state
 	}
 	return nil
 }

@@ -57,7 +57,10 @@
 // reads the clock and finds the caller, so a repeated call costs a lookup
 // and allocates nothing; the line's file and line are the helper's caller.
 // A Once field on an ordinary call works too, but pays zap's Check first:
-// prefer the helpers on hot paths. Without a once-only core the helpers
-// keep their promise with a process-wide cache; a Once field on a plain
-// zap logger does nothing and the line prints every time.
+// prefer the helpers on hot paths. The once-only core is found through
+// l.Core() and the cores around it: their Unwrap methods, zap's hooked and
+// sampler cores, a zap.WrapCore wrapper that embeds a zapcore.Core, a tee.
+// Without a once-only core the helpers keep their promise with a
+// process-wide cache; a Once field on a plain zap logger does nothing and
+// the line prints every time.
 package dedup

@@ -1,6 +1,9 @@
 package filter
 
-import "sync/atomic"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // epoch counts every change that can move a level: a filter swapped in any
 // Atomic, a suppression begun or ended. Bound loggers cache their level with
@@ -15,26 +18,130 @@ var epoch = func() *atomic.Uint64 {
 // Atomic holds the filter in force for a tree of loggers and lets it be
 // replaced while they log, as zap's AtomicLevel does for a single level.
 // Loggers see either the old filter or the new one, never a mix.
+//
+// It holds two layers: the configured filter (Store, Configure: what the
+// configuration says, reloaded by core.Reload) and, above it, an optional
+// runtime override (Override: what the HTTP handler's PUT sets). The
+// override is in force while it is set, whatever the configured layer
+// becomes; ClearOverride (the handler's DELETE) puts the configured filter
+// back in force.
+//
+// A nil *Atomic holds no filter: Load returns nil and ServeHTTP answers 503.
 type Atomic struct {
-	p atomic.Pointer[Filter]
+	p atomic.Pointer[Filter] // in force: override, else configured
+
+	mu         sync.Mutex // serialises changes and their callbacks
+	configured *Filter
+	override   *Filter // nil: none
+	onChange   []func(Change)
 }
 
-// NewAtomic returns an Atomic holding f (an empty filter, which prints
-// nothing, if f is nil).
+// Change is one change of an Atomic's filters, as OnChange reports it.
+type Change struct {
+	// Old and New are the filters in force before and after the change;
+	// they are the same when a layer beneath an override changed.
+	Old, New *Filter
+	// Configured is the configured filter after the change.
+	Configured *Filter
+	// Overridden reports whether a runtime override is in force after the
+	// change.
+	Overridden bool
+	// By says who made the change, as the caller of Configure, Override or
+	// ClearOverride gave it: "SIGHUP", "core.Reload", "HTTP PUT from
+	// 127.0.0.1:52114".
+	By string
+}
+
+// NewAtomic returns an Atomic holding f as its configured filter (an empty
+// filter, which prints nothing, if f is nil).
 func NewAtomic(f *Filter) *Atomic {
-	a := &Atomic{}
-	a.Store(f)
-	return a
-}
-
-// Load returns the filter in force.
-func (a *Atomic) Load() *Filter { return a.p.Load() }
-
-// Store puts f in force.
-func (a *Atomic) Store(f *Filter) {
 	if f == nil {
 		f = New()
 	}
+	a := &Atomic{configured: f}
 	a.p.Store(f)
-	epoch.Add(1) // after the store: whoever sees the new epoch sees f
+	return a
+}
+
+// Load returns the filter in force: the runtime override if one is set,
+// else the configured filter. nil for a nil *Atomic.
+func (a *Atomic) Load() *Filter {
+	if a == nil {
+		return nil
+	}
+	return a.p.Load()
+}
+
+// Store replaces the configured filter, as Configure(f, "Store") does.
+func (a *Atomic) Store(f *Filter) { a.Configure(f, "Store") }
+
+// Configure replaces the configured filter with f (an empty filter if nil)
+// and reports the change to the OnChange callbacks as made by by. A runtime
+// override stays in force above it.
+func (a *Atomic) Configure(f *Filter, by string) {
+	if f == nil {
+		f = New()
+	}
+	a.change(by, func() { a.configured = f })
+}
+
+// Override puts f in force above the configured filter until ClearOverride,
+// whatever Configure does meanwhile, and reports the change as made by by.
+// A nil f is ClearOverride(by).
+func (a *Atomic) Override(f *Filter, by string) {
+	a.change(by, func() { a.override = f })
+}
+
+// ClearOverride removes the runtime override, if any, putting the
+// configured filter back in force, and reports the change as made by by. It
+// reports whether there was an override.
+func (a *Atomic) ClearOverride(by string) bool {
+	had := false
+	a.change(by, func() { had, a.override = a.override != nil, nil })
+	return had
+}
+
+// Configured returns the configured filter, in force unless overridden.
+func (a *Atomic) Configured() *Filter {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.configured
+}
+
+// Overridden reports whether a runtime override is in force.
+func (a *Atomic) Overridden() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.override != nil
+}
+
+// OnChange calls fn after every later change of a's filters, in the order
+// of the changes, one at a time. fn must not change a's filters itself.
+func (a *Atomic) OnChange(fn func(Change)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.onChange = append(a.onChange, fn)
+}
+
+// change applies edit to the layers under the lock, puts the result in
+// force and tells the callbacks.
+func (a *Atomic) change(by string, edit func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	old := a.p.Load()
+	edit()
+	in := a.configured
+	if in == nil {
+		in = New()
+		a.configured = in
+	}
+	if a.override != nil {
+		in = a.override
+	}
+	a.p.Store(in)
+	epoch.Add(1) // after the store: whoever sees the new epoch sees it
+	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by}
+	for _, fn := range a.onChange {
+		fn(ch)
+	}
 }

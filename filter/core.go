@@ -6,6 +6,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/target"
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -219,17 +220,26 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // into the logger: a call the filter rejects then costs what zap's disabled
 // call costs, one comparison. A span directive that can match the name
 // lowers that level to its own; a call it alone lets past is decided at
-// Write, by the spans in scope. The binding follows Atomic.Store and
-// Suppress. Names added later with zap's own Named still work, through the
-// filter's per-name cache. If l has no filter core, Named is l.Named(name).
+// Write, by the spans in scope. The binding follows every change of the
+// Atomic and Suppress. Names added later with zap's own Named still work,
+// through the filter's per-name cache.
+//
+// When l's core wraps the filter core (zap.Hooks, zap's sampler, a
+// zap.WrapCore wrapper, a tee: see AtomicOf), the bound gate goes around the
+// whole core, over the same Atomic, and the inner filter core decides again
+// what the bound gate lets through, with the same answer. If l has no
+// filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {
 	nl := l.Named(name)
 	full := nl.Name()
 	return nl.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		fc, ok := c.(*filterCore)
+		if fc, ok := c.(*filterCore); ok {
+			return fc.derive(fc.inner, &binding{target: full})
+		}
+		fc, ok := unwrap.As[*filterCore](c)
 		if !ok {
 			return c
 		}
-		return fc.derive(fc.inner, &binding{target: full})
+		return fc.derive(c, &binding{target: full})
 	}))
 }

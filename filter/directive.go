@@ -22,6 +22,30 @@ type Directive struct {
 	Target string        // a prefix of the targets it applies to; "" for all
 	Span   string        // the span name it applies inside; "" for none
 	Level  zapcore.Level // the lowest level printed; OffLevel for off
+	// Source says where the directive came from, for people reading the
+	// filter (the handler's answers, warnings): SourceBuiltin, a TOML
+	// file's path, "env DYN_LOG", SourceRuntime. Parse leaves it empty;
+	// it plays no part in matching.
+	Source string
+}
+
+// Sources that this package and core give directives.
+const (
+	// SourceBuiltin marks directives a program sets itself, such as
+	// core.BuiltinTargets' and the default level when nothing sets one.
+	SourceBuiltin = "built-in"
+	// SourceRuntime marks directives set through the HTTP handler.
+	SourceRuntime = "runtime"
+)
+
+// WithSource returns the directives with Source set to source.
+func WithSource(ds []Directive, source string) []Directive {
+	out := make([]Directive, len(ds))
+	for i, d := range ds {
+		d.Source = source
+		out[i] = d
+	}
+	return out
 }
 
 // String writes d back in DYN_LOG form.

@@ -76,10 +76,39 @@
 // the call's fields or in the With context. Only such lines pay for it: a
 // filter without span directives costs nothing for them.
 //
+// # Mistakes it catches
+//
+// The grammar reads a misspelt level as a target at trace: "dbug" means
+// target dbug. Warnings lists what is probably not meant, for a person to
+// read: with no default level, a target within two edits of a level word
+// (with the word), or else the targets that alone still print; and a
+// filter that turns every line off. The filter works as written all the
+// same. Each Directive has a Source (SourceBuiltin, a TOML path,
+// "env DYN_LOG", SourceRuntime) that warnings and the HTTP handler show.
+//
 // # Changes at run time
 //
-// An Atomic holds the filter for a tree of loggers; Store swaps it, and
-// every logger sees either the old filter or the new one. Suppress drops
-// lines at or below a level in every filter core of the process until its
-// restore function runs; Suppressed restores even if its function panics.
+// An Atomic holds the filter for a tree of loggers in two layers: the
+// configured filter (Store, Configure; what core.Reload replaces) and a
+// runtime override above it (Override; ClearOverride removes it). Every
+// logger sees either the old filter or the new one. OnChange reports every
+// change, with who made it; core.New writes one line of target "dynlog"
+// for each. Suppress drops lines at or below a level in every filter core
+// of the process until its restore function runs; Suppressed restores even
+// if its function panics.
+//
+// An Atomic is an http.Handler: GET shows the filter in force with each
+// directive's source and whether an override is active, PUT sets the
+// override (an empty spec is refused: send "off" for off) and answers with
+// the filter's Warnings, DELETE removes it. Handler(log.Core()) finds a
+// logger's Atomic and answers 503 if it has none, as a nil *Atomic does.
+//
+// # Wrapped cores
+//
+// AtomicOf, Handler and Named find the filter core inside the cores that
+// wrap it: any with an Unwrap() zapcore.Core method, zap's hooked core
+// (zap.Hooks) and sampler, a zap.WrapCore wrapper that embeds a
+// zapcore.Core as its field Core, and a tee (the first of its cores that
+// holds one). The walk uses reflection for zap's unexported types, only in
+// these lookups, never on a log line.
 package filter

@@ -18,6 +18,10 @@ type Filter struct {
 	spans   []Directive // span directives, in the order given
 	def     zapcore.Level
 	hasDef  bool
+	// defSource is the default directive's Source.
+	defSource string
+	// warnings are what Warnings reports, computed once by New.
+	warnings []string
 	// min is the lowest level any line can print at, by a target or a span
 	// directive: what a core's Enabled, which knows no target, must let
 	// through.
@@ -83,7 +87,7 @@ func New(directives ...Directive) *Filter {
 		case d.Span != "":
 			f.spans = append(f.spans, d)
 		case d.Target == "":
-			f.def, f.hasDef = d.Level, true
+			f.def, f.hasDef, f.defSource = d.Level, true, d.Source
 		default:
 			f.targets = append(f.targets, d)
 		}
@@ -110,6 +114,7 @@ func New(directives ...Directive) *Filter {
 	if !f.hasDef {
 		f.max = OffLevel // a target no directive matches prints nothing
 	}
+	f.warnings = f.check()
 	return f
 }
 
@@ -258,7 +263,7 @@ func (f *Filter) subtreeLevel(target string) zapcore.Level {
 func (f *Filter) Directives() []Directive {
 	var ds []Directive
 	if f.hasDef {
-		ds = append(ds, Directive{Level: f.def})
+		ds = append(ds, Directive{Level: f.def, Source: f.defSource})
 	}
 	ds = append(ds, f.targets...)
 	return append(ds, f.spans...)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -16,16 +17,23 @@ import (
 // many times over.
 const maxSpecBytes = 64 << 10
 
-// filterState is the JSON of GET and of a successful PUT.
+// filterState is the JSON of GET and of a successful PUT or DELETE.
 type filterState struct {
 	Filter     string          `json:"filter"`
 	Directives []directiveJSON `json:"directives"`
+	// Override reports whether a runtime override is in force.
+	Override bool `json:"override"`
+	// Configured is the configured filter, in force when Override is false.
+	Configured string `json:"configured"`
+	// Warnings are the filter's Warnings, on the answer to a PUT.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 type directiveJSON struct {
 	Target string `json:"target,omitempty"`
 	Span   string `json:"span,omitempty"`
 	Level  string `json:"level"`
+	Source string `json:"source,omitempty"`
 }
 
 type errorJSON struct {
@@ -35,20 +43,38 @@ type errorJSON struct {
 // ServeHTTP makes an Atomic an http.Handler, like zap's AtomicLevel:
 //
 //   - GET answers the filter in force as JSON: {"filter": "<spec>",
-//     "directives": [{"target": …, "span": …, "level": …}]}, target and
-//     span left out when empty.
-//   - PUT replaces the whole filter (defaults included: edit what GET shows
-//     and send it back). The body is the spec as text, or with Content-Type
-//     application/json an object {"filter": "<spec>"}. A spec with any
-//     directive that does not parse is refused with 400 and the parser's
-//     message, and the filter in force stays.
+//     "directives": [{"target": …, "span": …, "level": …, "source": …}],
+//     "override": <bool>, "configured": "<spec>"}, target, span and source
+//     left out when empty. source is where each directive came from
+//     ("built-in", a TOML file's path, "env DYN_LOG", "runtime"); override
+//     says whether a runtime override is in force, configured is the
+//     configured filter beneath it.
+//   - PUT sets the runtime override: the whole filter (defaults included:
+//     edit what GET shows and send it back), in force until DELETE, whatever
+//     a reload does to the configured filter meanwhile. The body is the spec
+//     as text, or with Content-Type application/json an object
+//     {"filter": "<spec>"}. A spec with any directive that does not parse
+//     is refused with 400 and the parser's message, and so is a spec with no
+//     directive at all (an empty body, or only spaces and commas: "off"
+//     turns every line off); the filter in force stays. The answer is GET's,
+//     with "warnings": the filter's Warnings, if any.
+//   - DELETE removes the runtime override, putting the configured filter
+//     back in force, and answers as GET does.
+//
+// Every change is reported to the OnChange callbacks as made by
+// "HTTP PUT from ADDR" or "HTTP DELETE from ADDR", ADDR being the request's
+// remote address. A nil *Atomic answers 503: there is no filter to serve.
 //
 // Anyone who can reach the handler can change what the program logs: serve
 // it on a loopback address (127.0.0.1:PORT) unless you mean otherwise.
 func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a == nil {
+		writeJSON(w, http.StatusServiceUnavailable, errorJSON{ErrNoFilter.Error()})
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		writeJSON(w, http.StatusOK, stateOf(a.Load()))
+		writeJSON(w, http.StatusOK, a.state())
 	case http.MethodPut:
 		spec, status, err := readSpec(w, r)
 		if err != nil {
@@ -57,16 +83,30 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f, err := Parse(spec)
 		if err != nil {
-			writeJSON(w, http.StatusBadRequest, errorJSON{err.Error()})
+			writeJSON(w, http.StatusBadRequest, errorJSON{err.Error() + "; the filter in force stays"})
 			return
 		}
-		a.Store(f)
-		writeJSON(w, http.StatusOK, stateOf(f))
+		if len(f.Directives()) == 0 {
+			writeJSON(w, http.StatusBadRequest, errorJSON{fmt.Sprintf(`filter: spec %q holds no directive (send "off" to turn every line off, DELETE to go back to the configured filter); the filter in force stays`, spec)})
+			return
+		}
+		f = New(WithSource(f.Directives(), SourceRuntime)...)
+		a.Override(f, "HTTP PUT from "+r.RemoteAddr)
+		st := a.state()
+		st.Warnings = f.Warnings()
+		writeJSON(w, http.StatusOK, st)
+	case http.MethodDelete:
+		a.ClearOverride("HTTP DELETE from " + r.RemoteAddr)
+		writeJSON(w, http.StatusOK, a.state())
 	default:
-		w.Header().Set("Allow", "GET, HEAD, PUT")
-		writeJSON(w, http.StatusMethodNotAllowed, errorJSON{fmt.Sprintf("method %s not allowed: use GET to read the filter, PUT to replace it", r.Method)})
+		w.Header().Set("Allow", "GET, HEAD, PUT, DELETE")
+		writeJSON(w, http.StatusMethodNotAllowed, errorJSON{fmt.Sprintf("method %s not allowed: use GET to read the filter, PUT to override it, DELETE to remove the override", r.Method)})
 	}
 }
+
+// ErrNoFilter is why Handler's and a nil *Atomic's answers are 503, and
+// what AtomicOfCore returns for a core with no filter core inside.
+var ErrNoFilter = errors.New("filter: the logger has no filter core (core.New, core.NewVLLM, filter.NewCore and filter.NewAtomicCore build one; looked through Unwrap methods, zap.Hooks, zap's sampler, zap.WrapCore wrappers that embed a zapcore.Core, and tees), so there is no filter to read or change")
 
 func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSpecBytes))
@@ -94,10 +134,14 @@ func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
 	return string(body), 0, nil
 }
 
-func stateOf(f *Filter) filterState {
-	s := filterState{Filter: f.String(), Directives: []directiveJSON{}}
-	for _, d := range f.Directives() {
-		s.Directives = append(s.Directives, directiveJSON{Target: d.Target, Span: d.Span, Level: LevelName(d.Level)})
+// state is GET's answer.
+func (a *Atomic) state() filterState {
+	a.mu.Lock()
+	in, configured, over := a.p.Load(), a.configured, a.override != nil
+	a.mu.Unlock()
+	s := filterState{Filter: in.String(), Directives: []directiveJSON{}, Override: over, Configured: configured.String()}
+	for _, d := range in.Directives() {
+		s.Directives = append(s.Directives, directiveJSON{Target: d.Target, Span: d.Span, Level: LevelName(d.Level), Source: d.Source})
 	}
 	return s
 }
@@ -108,12 +152,35 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// AtomicOf returns the Atomic behind a core made by NewCore or
-// NewAtomicCore (a logger's Core()), or nil if c is not one: the way to
-// reach the filter of a logger that core.New built.
+// AtomicOf returns the Atomic behind a logger's core (log.Core()) that
+// core.New, core.NewVLLM, NewCore or NewAtomicCore built, found through the
+// cores that wrap it (their Unwrap methods, zap.Hooks, zap's sampler, a
+// zap.WrapCore wrapper that embeds a zapcore.Core, a tee, whose first
+// filter core wins), or nil if there is none. A nil *Atomic is safe to
+// serve: it answers 503. AtomicOfCore says why instead of returning nil.
 func AtomicOf(c zapcore.Core) *Atomic {
-	if fc, ok := c.(*filterCore); ok {
-		return fc.filter
+	a, _ := AtomicOfCore(c)
+	return a
+}
+
+// AtomicOfCore is AtomicOf with an error, ErrNoFilter, when c holds no
+// filter core.
+func AtomicOfCore(c zapcore.Core) (*Atomic, error) {
+	if fc, ok := unwrap.As[*filterCore](c); ok {
+		return fc.filter, nil
 	}
-	return nil
+	return nil, ErrNoFilter
+}
+
+// Handler is the HTTP handler of the filter of the logger whose core is c
+// (see Atomic.ServeHTTP), found as AtomicOf finds it. If c holds no filter
+// core, every request is answered 503 with ErrNoFilter's message.
+func Handler(c zapcore.Core) http.Handler {
+	a, err := AtomicOfCore(c)
+	if err != nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusServiceUnavailable, errorJSON{err.Error()})
+		})
+	}
+	return a
 }

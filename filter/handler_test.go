@@ -47,13 +47,13 @@ func TestHandler(t *testing.T) {
 	bound := filter.Named(log, "dynamo_runtime::x")
 
 	status, body := do(t, "GET", srv.URL, "", "")
-	want := `{"filter":"info,h2=error","directives":[{"level":"info"},{"target":"h2","level":"error"}]}` + "\n"
+	want := `{"filter":"info,h2=error","directives":[{"level":"info"},{"target":"h2","level":"error"}],"override":false,"configured":"info,h2=error"}` + "\n"
 	if status != 200 || body != want {
 		t.Fatalf("GET: %d %q, want 200 %q", status, body, want)
 	}
 
 	status, body = do(t, "PUT", srv.URL, "text/plain", "warn,dynamo_runtime=debug,[http-request]=trace")
-	want = `{"filter":"warn,dynamo_runtime=debug,[http-request]=trace","directives":[{"level":"warn"},{"target":"dynamo_runtime","level":"debug"},{"span":"http-request","level":"trace"}]}` + "\n"
+	want = `{"filter":"warn,dynamo_runtime=debug,[http-request]=trace","directives":[{"level":"warn","source":"runtime"},{"target":"dynamo_runtime","level":"debug","source":"runtime"},{"span":"http-request","level":"trace","source":"runtime"}],"override":true,"configured":"info,h2=error"}` + "\n"
 	if status != 200 || body != want {
 		t.Fatalf("PUT text: %d %q, want 200 %q", status, body, want)
 	}
@@ -79,16 +79,22 @@ func TestHandler(t *testing.T) {
 		want                            string
 	}{
 		{"bad level", "PUT", "", "info,foo=loud", 400,
-			`{"error":"filter: ignoring directive \"foo=loud\": unknown level \"loud\" (want off, error, warn, info, debug, trace or 0-5)"}`},
+			`{"error":"filter: ignoring directive \"foo=loud\": unknown level \"loud\" (want off, error, warn, info, debug, trace or 0-5); the filter in force stays"}`},
 		{"two bad directives", "PUT", "", "=x,a b=info", 400,
-			`{"error":"filter: ignoring directive \"=x\": unknown level \"x\" (want off, error, warn, info, debug, trace or 0-5)\nfilter: ignoring directive \"a b=info\": a target cannot hold spaces, '=', '[' or ']'"}`},
+			`{"error":"filter: ignoring directive \"=x\": unknown level \"x\" (want off, error, warn, info, debug, trace or 0-5)\nfilter: ignoring directive \"a b=info\": a target cannot hold spaces, '=', '[' or ']'; the filter in force stays"}`},
+		{"empty", "PUT", "", "", 400,
+			`{"error":"filter: spec \"\" holds no directive (send \"off\" to turn every line off, DELETE to go back to the configured filter); the filter in force stays"}`},
+		{"only white space and commas", "PUT", "", " , ,\n", 400,
+			`{"error":"filter: spec \" , ,\\n\" holds no directive (send \"off\" to turn every line off, DELETE to go back to the configured filter); the filter in force stays"}`},
+		{"empty JSON filter", "PUT", "application/json", `{"filter":""}`, 400,
+			`{"error":"filter: spec \"\" holds no directive (send \"off\" to turn every line off, DELETE to go back to the configured filter); the filter in force stays"}`},
 		{"JSON without filter", "PUT", "application/json", `{"level":"info"}`, 400,
 			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: json: unknown field \"level\""}`},
 		{"JSON missing key", "PUT", "application/json", `{}`, 400, `{"error":"filter: JSON body has no \"filter\" key"}`},
 		{"not JSON", "PUT", "application/json", `info`, 400,
 			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: invalid character 'i' looking for beginning of value"}`},
 		{"too large", "PUT", "", strings.Repeat("a=info,", 10000), 413, `{"error":"filter: body larger than 65536 bytes"}`},
-		{"POST", "POST", "", "info", 405, `{"error":"method POST not allowed: use GET to read the filter, PUT to replace it"}`},
+		{"POST", "POST", "", "info", 405, `{"error":"method POST not allowed: use GET to read the filter, PUT to override it, DELETE to remove the override"}`},
 	} {
 		status, body := do(t, tc.method, srv.URL, tc.contentType, tc.body)
 		if status != tc.status || body != tc.want+"\n" {

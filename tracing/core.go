@@ -1,6 +1,9 @@
 package tracing
 
-import "go.uber.org/zap/zapcore"
+import (
+	"github.com/dynlog/dynlog/internal/unwrap"
+	"go.uber.org/zap/zapcore"
+)
 
 // SpanEvents says which lifecycle events spans print, and in which form,
 // through the loggers built on a tracing core (see NewEventCore).
@@ -112,19 +115,13 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
 // eventsOf is the form of span events a logger with core c prints: the
-// first tracing core's inside it, else EventsDynamo (a logger without a
-// tracing core, or one whose cores are a tee, whose tracing cores decide
-// each for itself).
+// first tracing core's that the walk of package internal/unwrap finds inside
+// it (through Unwrap methods, zap's hooked and sampler cores, wrappers that
+// embed a Core, and tees, the first of a tee's cores first), else
+// EventsDynamo.
 func eventsOf(c zapcore.Core) SpanEvents {
-	for c != nil {
-		switch t := c.(type) {
-		case *tracingCore:
-			return t.events
-		case interface{ Unwrap() zapcore.Core }:
-			c = t.Unwrap()
-		default:
-			return EventsDynamo
-		}
+	if t, ok := unwrap.As[*tracingCore](c); ok {
+		return t.events
 	}
 	return EventsDynamo
 }

@@ -76,7 +76,11 @@
 // Middleware serves each HTTP request in a root span named http-request
 // (of server kind for OpenTelemetry), with the fields method, uri, version,
 // x_request_id and request_id, as Dynamo's frontend does; give the server
-// its logger with BaseContext and WithLogger. Transport sends the trace on
+// its logger with BaseContext and WithLogger. The span's events go under
+// that logger's name, or, when it has none, under the service name
+// (ServiceName: OTEL_SERVICE_NAME, else the program's name), never the
+// calling package; MiddlewareWith(next, WithTarget("frontend")) names the
+// target outright, and dynlog trace shows the service by it. Transport sends the trace on
 // with outbound calls, and Inject and Extract do the same over any
 // propagation.TextMapCarrier, such as propagation.MapCarrier for the
 // headers of a message. Four headers travel: traceparent (W3C; version 00

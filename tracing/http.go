@@ -2,6 +2,9 @@ package tracing
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
@@ -30,8 +33,13 @@ import (
 //     OpenTelemetry span gets the status Error and the panic goes on.
 //
 // The span's SPAN_FIRST_ENTRY and SPAN_CLOSED events go to the logger of the
-// request's context (see WithLogger), else to zap.L(). A server puts its
-// logger in every request's context with BaseContext:
+// request's context (see WithLogger), else to zap.L(), under the span's
+// target: the name of that logger if it has one, else the service name
+// (OTEL_SERVICE_NAME, read when Middleware is called, else the program's
+// name, filepath.Base(os.Args[0])), so that an unnamed logger's span is
+// not filed under its caller's package, "main". MiddlewareWith and
+// WithTarget name the target outright. A server puts its logger in every
+// request's context with BaseContext:
 //
 //	srv := &http.Server{
 //		Addr:    ":8000",
@@ -44,6 +52,49 @@ import (
 // Middleware does not write the IDs into the response. Its span is of
 // server kind to OpenTelemetry, with the fields above as attributes.
 func Middleware(next http.Handler) http.Handler {
+	return MiddlewareWith(next)
+}
+
+// MiddlewareOption configures MiddlewareWith.
+type MiddlewareOption interface {
+	apply(middlewareConfig) middlewareConfig
+}
+
+type middlewareConfig struct {
+	target string // "": the context logger's name, else the service name
+}
+
+type middlewareOptionFunc func(middlewareConfig) middlewareConfig
+
+func (f middlewareOptionFunc) apply(c middlewareConfig) middlewareConfig { return f(c) }
+
+// WithTarget makes target the target of the http-request span and its
+// events, whatever the logger of the request's context is named ("" keeps
+// the default: that logger's name, else the service name).
+func WithTarget(target string) MiddlewareOption {
+	return middlewareOptionFunc(func(c middlewareConfig) middlewareConfig { c.target = target; return c })
+}
+
+// ServiceName is the name Middleware files an unnamed logger's spans
+// under: OTEL_SERVICE_NAME, trimmed, when it is set and not blank, else the
+// program's name, filepath.Base(os.Args[0]), else "dynamo".
+func ServiceName() string {
+	if v := strings.TrimSpace(os.Getenv("OTEL_SERVICE_NAME")); v != "" {
+		return v
+	}
+	if len(os.Args) > 0 && os.Args[0] != "" {
+		return filepath.Base(os.Args[0])
+	}
+	return DefaultServiceName
+}
+
+// MiddlewareWith is Middleware with options.
+func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
+	var c middlewareConfig
+	for _, o := range opts {
+		c = o.apply(c)
+	}
+	service := ServiceName()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sc, req := extract(propagation.HeaderCarrier(r.Header))
 		uri := r.RequestURI
@@ -62,7 +113,11 @@ func Middleware(next http.Handler) http.Handler {
 		}
 		fields = append(fields, zap.Stringer("request_id", display(req.requestID)))
 
-		ctx, span := startServer(contextWith(r.Context(), sc, req), "http-request", fields...)
+		target := c.target
+		if target == "" && loggerFrom(r.Context()).Name() == "" {
+			target = service
+		}
+		ctx, span := startServer(contextWith(r.Context(), sc, req), target, "http-request", fields...)
 		returned := false
 		defer func() {
 			if !returned {

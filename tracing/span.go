@@ -115,24 +115,26 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // written now and SPAN_CLOSED at End when span events are on for that
 // logger (see NewEventCore).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
-	return start(ctx, zapcore.InfoLevel, name, fields, trace.SpanKindInternal)
+	return startTarget(ctx, zapcore.InfoLevel, "", name, fields, trace.SpanKindInternal)
 }
 
 // StartAt is Start at the given level: the level of the span's lifecycle
 // events, which the filter passes or drops like any line's.
 func StartAt(ctx context.Context, level zapcore.Level, name string, fields ...zap.Field) (context.Context, *Span) {
-	return start(ctx, level, name, fields, trace.SpanKindInternal)
+	return startTarget(ctx, level, "", name, fields, trace.SpanKindInternal)
 }
 
 // startServer is Start for the span of a request a server received: of
 // kind server for OpenTelemetry.
-func startServer(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
-	return start(ctx, zapcore.InfoLevel, name, fields, trace.SpanKindServer)
+// Its events go under target, if not empty, instead of the logger's name.
+func startServer(ctx context.Context, target, name string, fields ...zap.Field) (context.Context, *Span) {
+	return startTarget(ctx, zapcore.InfoLevel, target, name, fields, trace.SpanKindServer)
 }
 
-// start is Start, StartAt and startServer; it must be called directly by
-// them, for the call site (their caller).
-func start(ctx context.Context, level zapcore.Level, name string, fields []zap.Field, kind trace.SpanKind) (context.Context, *Span) {
+// startTarget is Start, StartAt and startServer, the span's events under
+// target when it is not empty; it must be called directly by them, for the
+// call site (their caller).
+func startTarget(ctx context.Context, level zapcore.Level, target, name string, fields []zap.Field, kind trace.SpanKind) (context.Context, *Span) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -159,7 +161,11 @@ func start(ctx context.Context, level zapcore.Level, name string, fields []zap.F
 		opts = append(opts, trace.WithTimestamp(testClock()))
 	}
 	log := loggerFrom(&s.starting) // answered by s.ctxLog, else zap.L()
-	// runtime.Callers, callSite, start, then Start, StartAt or startServer
+	if target != "" && target != log.Name() {
+		log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return targetCore{Core: c, target: target} }))
+	}
+	// runtime.Callers, callSite, startTarget, then Start, StartAt or
+	// startServer
 	events := newSpanEvents(log, level, callSite(3))
 	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
 	if events != nil {

@@ -1,0 +1,117 @@
+package core
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+	"weak"
+
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/clock"
+	"go.uber.org/zap/zapcore"
+)
+
+// diagnosticsTarget is the target (logger name) of dynlog's own lines: its
+// reports about the configuration and the audit line of each change of a
+// filter.
+const diagnosticsTarget = "dynlog"
+
+// diagnostics writes dynlog's reports about the configuration to the error
+// output, as lines of the layout of the logger they concern (target
+// "dynlog", level WARN), so that a JSONL stream stays JSONL. Reports made
+// before the layout is known wait for it; those still waiting when flush
+// is called, because no layout will be known (Reload of a logger New did
+// not build), are written as plain text, one line each.
+type diagnostics struct {
+	mu      sync.Mutex
+	out     zapcore.WriteSyncer
+	core    zapcore.Core // nil until the layout is known
+	clock   zapcore.Clock
+	site    zapcore.EntryCaller
+	pending []string
+	seen    map[string]bool // reports made, each written once
+}
+
+func newDiagnostics(out zapcore.WriteSyncer, clk zapcore.Clock) *diagnostics {
+	if clk == nil {
+		clk = clock.Default
+	}
+	return &diagnostics{out: out, clock: clk}
+}
+
+// report writes line, or keeps it until the layout is known. A leading
+// "dynlog: " is left out of the message, which the target says.
+func (d *diagnostics) report(line string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen[line] {
+		return
+	}
+	if d.seen == nil {
+		d.seen = map[string]bool{}
+	}
+	d.seen[line] = true
+	if d.core == nil {
+		d.pending = append(d.pending, line)
+		return
+	}
+	d.write(line)
+}
+
+// useLayout makes enc the layout of the reports, caller pointing at site,
+// and writes those waiting.
+func (d *diagnostics) useLayout(enc zapcore.Encoder, site zapcore.EntryCaller) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.core = zapcore.NewCore(enc, d.out, zapcore.DebugLevel)
+	d.site = site
+	for _, line := range d.pending {
+		d.write(line)
+	}
+	d.pending = nil
+}
+
+// flush writes the reports still waiting as plain text.
+func (d *diagnostics) flush() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, line := range d.pending {
+		_, _ = d.out.Write([]byte(line + "\n"))
+	}
+	d.pending = nil
+}
+
+func (d *diagnostics) write(line string) {
+	ent := zapcore.Entry{
+		LoggerName: diagnosticsTarget,
+		Level:      zapcore.WarnLevel,
+		Time:       d.clock.Now(),
+		Message:    strings.TrimPrefix(line, diagnosticsTarget+": "),
+		Caller:     d.site,
+	}
+	if ce := d.core.Check(ent, nil); ce != nil {
+		ce.Write()
+	}
+}
+
+// layouts holds, for each filter of a logger that New or NewVLLM built, the
+// encoder of its layout, so that Reload and StartTracing report in it. An
+// entry goes when its Atomic is collected.
+var layouts sync.Map // weak.Pointer[filter.Atomic] → zapcore.Encoder
+
+func rememberLayout(a *filter.Atomic, enc zapcore.Encoder) {
+	key := weak.Make(a)
+	layouts.Store(key, enc)
+	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { layouts.Delete(k) }, key)
+}
+
+// layoutOf is the encoder remembered for a, or nil.
+func layoutOf(a *filter.Atomic) zapcore.Encoder {
+	if a == nil {
+		return nil
+	}
+	if enc, ok := layouts.Load(weak.Make(a)); ok {
+		return enc.(zapcore.Encoder).Clone()
+	}
+	return nil
+}

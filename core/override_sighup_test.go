@@ -1,0 +1,106 @@
+package core_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/logtest"
+)
+
+// TestOverrideSurvivesSIGHUP: a PUT over HTTP, then a real SIGHUP with
+// ReloadOnSIGHUP running, then GET: the runtime override is still in
+// force and GET says so; DELETE removes it. Each step writes one audit
+// line of target dynlog, with who made the change.
+func TestOverrideSurvivesSIGHUP(t *testing.T) {
+	var out logtest.Buffer
+	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOG": "warn", "DYN_LOGGING_JSONL": "1"})),
+		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out)}
+	log, err := core.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	core.ReloadOnSIGHUP(ctx, log, opts...)
+	srv := httptest.NewServer(filter.Handler(log.Core()))
+	defer srv.Close()
+	send := func(method, body string) string {
+		t.Helper()
+		req, _ := http.NewRequest(method, srv.URL, strings.NewReader(body))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", method, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	audits := func() []string {
+		var a []string
+		for _, l := range out.JSONLines(t) {
+			if l["target"] == "dynlog" {
+				a = append(a, l["message"].(string)+" old="+l["old"].(string)+" new="+l["new"].(string))
+			}
+		}
+		return a
+	}
+	app := core.Named(log, "app")
+
+	send("PUT", "debug")
+	app.Debug("debug under the override")
+
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); len(audits()) < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no audit line for the SIGHUP; output:\n%s", out.String())
+		}
+	}
+	app.Debug("debug after SIGHUP")
+	if got := send("GET", ""); !strings.HasPrefix(got, `{"filter":"debug","directives":[{"level":"debug","source":"runtime"}],"override":true,"configured":"warn,`) {
+		t.Errorf("GET after SIGHUP: %s", got)
+	}
+	send("DELETE", "")
+	app.Debug("hidden: debug after DELETE")
+	app.Warn("warn after DELETE")
+
+	const builtins = "opentelemetry_sdk=error,opentelemetry=error,async_nats=error,hyper_util=error,tokenizers=error,hf_hub=error,rustls=error,tonic=error,tower=error,axum=error,grpc=error,neli=error,otel=error,h2=error"
+	got := audits()
+	want := []string{
+		"filter replaced by HTTP PUT from 127.0.0.1: old=warn," + builtins + " new=debug",
+		"configured filter replaced by SIGHUP; the runtime override stays in force old=debug new=debug",
+		"filter replaced by HTTP DELETE from 127.0.0.1: old=debug new=warn," + builtins,
+	}
+	if len(got) != len(want) {
+		t.Fatalf("audit lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	port := regexp.MustCompile(`127\.0\.0\.1:[0-9]+`) // the remote port varies
+	for i := range want {
+		if g := port.ReplaceAllString(got[i], "127.0.0.1:"); g != want[i] {
+			t.Errorf("audit line %d: %s\nwant %s", i, got[i], want[i])
+		}
+	}
+	var msgs []string
+	for _, l := range out.JSONLines(t) {
+		if l["target"] == "app" {
+			msgs = append(msgs, l["message"].(string))
+		}
+	}
+	if strings.Join(msgs, ",") != "debug under the override,debug after SIGHUP,warn after DELETE" {
+		t.Errorf("app printed %q", msgs)
+	}
+}

@@ -1,0 +1,64 @@
+package tracing_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// TestMiddlewareTarget: the http-request span's events take the target the
+// application gives, else the context logger's name, else the service
+// name: never the calling package ("main" in a program), never empty.
+func TestMiddlewareTarget(t *testing.T) {
+	tests := []struct {
+		name        string
+		loggerName  string
+		serviceName string // OTEL_SERVICE_NAME; "-" unset
+		opts        []tracing.MiddlewareOption
+		want        string
+	}{
+		{"unnamed logger: OTEL_SERVICE_NAME", "", " frontend ", nil, "frontend"},
+		{"unnamed logger, no service name: the program", "", "-", nil, filepath.Base(os.Args[0])},
+		{"blank service name: the program", "", "  ", nil, filepath.Base(os.Args[0])},
+		{"named logger: its name", "dynamo_llm::http", "frontend", nil, "dynamo_llm::http"},
+		{"WithTarget over a named logger", "dynamo_llm::http", "frontend", []tracing.MiddlewareOption{tracing.WithTarget("edge")}, "edge"},
+		{"WithTarget over an unnamed logger", "", "frontend", []tracing.MiddlewareOption{tracing.WithTarget("edge")}, "edge"},
+		{"WithTarget empty: the default", "", "frontend", []tracing.MiddlewareOption{tracing.WithTarget("")}, "frontend"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.serviceName == "-" {
+				t.Setenv("OTEL_SERVICE_NAME", "")
+				os.Unsetenv("OTEL_SERVICE_NAME")
+			} else {
+				t.Setenv("OTEL_SERVICE_NAME", tt.serviceName)
+			}
+			sl := &serviceLog{}
+			core := zapcore.NewCore(encoder.NewJSONL(), sl, zapcore.DebugLevel)
+			log := zap.New(tracing.NewCore(core, true), zap.AddCaller())
+			if tt.loggerName != "" {
+				log = log.Named(tt.loggerName)
+			}
+			h := tracing.MiddlewareWith(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), tt.opts...)
+			req := httptest.NewRequest("GET", "/health", nil)
+			h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log)))
+			lines := sl.lines(t)
+			if len(lines) != 2 {
+				t.Fatalf("%d lines, want SPAN_FIRST_ENTRY and SPAN_CLOSED: %v", len(lines), lines)
+			}
+			for _, l := range lines {
+				if l["target"] != tt.want {
+					t.Errorf("%v: target %v, want %q", l["message"], l["target"], tt.want)
+				}
+			}
+		})
+	}
+}
