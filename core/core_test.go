@@ -420,7 +420,7 @@ func TestNewMaxLineBytes(t *testing.T) {
 		{"option wins over env", core.New, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": "300"}, []core.Option{core.WithMaxLineBytes(0)}, false, ""},
 		{"option", core.New, nil, []core.Option{core.WithMaxLineBytes(300)}, true, ""},
 		{"bad env falls back to toml", core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": capped, "DYN_LOGGING_MAX_LINE_BYTES": "1MB"}, nil, true,
-			`dynlog: DYN_LOGGING_MAX_LINE_BYTES="1MB" is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it` + "\n"},
+			`2026-01-02T03:04:05.656503Z  WARN dynlog: DYN_LOGGING_MAX_LINE_BYTES="1MB" is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it` + "\n"},
 		{"vllm env", core.NewVLLM, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": "300"}, nil, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -81,6 +81,29 @@ func (d *diagnostics) flush() {
 	d.pending = nil
 }
 
+// writer is the error output for reports that may come again (a log
+// file's failure and recovery, once per outage): each line written to it is
+// a report in the layout, not deduplicated; until the layout is known it
+// waits with the other reports. It never fails.
+func (d *diagnostics) writer() zapcore.WriteSyncer { return diagnosticsWriter{d} }
+
+type diagnosticsWriter struct{ d *diagnostics }
+
+func (w diagnosticsWriter) Write(p []byte) (int, error) {
+	w.d.mu.Lock()
+	defer w.d.mu.Unlock()
+	for line := range strings.SplitSeq(strings.TrimSuffix(string(p), "\n"), "\n") {
+		if w.d.core == nil {
+			w.d.pending = append(w.d.pending, line)
+			continue
+		}
+		w.d.write(line)
+	}
+	return len(p), nil
+}
+
+func (w diagnosticsWriter) Sync() error { return w.d.out.Sync() }
+
 func (d *diagnostics) write(line string) {
 	ent := zapcore.Entry{
 		LoggerName: diagnosticsTarget,

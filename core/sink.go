@@ -746,7 +746,9 @@ func (c config) fileOutput(fc fileConfig) (cfg fileSinkConfig, ok bool) {
 	cfg.compress = sec.Compress != nil && *sec.Compress
 	cfg.rotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
 	cfg.localTime = c.localTZ(fc)
-	cfg.errorOutput = c.errorOutput
+	// The file's reports (a failure, a recovery, a file made again) are
+	// lines of the logger's layout, as dynlog's other reports are.
+	cfg.errorOutput = c.diag.writer()
 	return cfg, true
 }
 

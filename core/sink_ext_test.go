@@ -162,8 +162,9 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 
 			var reports, stderrLines []string
 			for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n") {
-				if strings.HasPrefix(l, "dynlog: ") {
-					reports = append(reports, l)
+				// The file's reports are lines of the layout, target dynlog.
+				if r, ok := dynlogReport(l); ok && !strings.Contains(l, `"message":"filter replaced by SIGHUP"`) {
+					reports = append(reports, r)
 				} else {
 					stderrLines = append(stderrLines, l)
 				}

@@ -3,6 +3,7 @@ package core_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -93,8 +94,8 @@ func TestFileLockedByAnotherProcess(t *testing.T) {
 	var reports []string
 	var childStderr []jsonLine
 	for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n") {
-		if strings.HasPrefix(l, "dynlog: ") {
-			reports = append(reports, l)
+		if r, ok := dynlogReport(l); ok {
+			reports = append(reports, r)
 			continue
 		}
 		childStderr = append(childStderr, parseJSONLines(t, "child's stderr", l+"\n")...)
@@ -195,4 +196,14 @@ func TestInitAndNewShareAFile(t *testing.T) {
 	if got, want := say(parseJSONLines(t, "stderr", stderr.String())), "init 1;new 2;"; got != want {
 		t.Errorf("stderr: %s want %s\n%s", got, want, stderr.String())
 	}
+}
+
+// dynlogReport is the text of one of dynlog's own reports, "dynlog: " and
+// its message, when line is one: a JSONL line of target dynlog.
+func dynlogReport(line string) (string, bool) {
+	var m struct{ Target, Message string }
+	if json.Unmarshal([]byte(line), &m) != nil || m.Target != "dynlog" {
+		return "", false
+	}
+	return "dynlog: " + m.Message, true
 }

@@ -666,9 +666,7 @@ func TestFileOutputConfig(t *testing.T) {
 			if ok != tc.wantOK {
 				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
 			}
-			if ok && got.errorOutput != c.errorOutput {
-				t.Error("the sink does not report to the error output")
-			}
+			sinkOut := got.errorOutput
 			got.errorOutput = nil
 			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
 				t.Errorf("config\n got %+v\nwant %+v", got, tc.want)
@@ -676,6 +674,16 @@ func TestFileOutputConfig(t *testing.T) {
 			c.diag.flush() // no layout: the reports are plain text
 			if warn.String() != tc.wantWarn {
 				t.Errorf("warning %q, want %q", warn.String(), tc.wantWarn)
+			}
+			if ok {
+				// The sink reports through the logger's diagnostics, to
+				// the error output.
+				before := warn.String()
+				sinkOut.Write([]byte("dynlog: probe\n"))
+				c.diag.flush()
+				if warn.String() != before+"dynlog: probe\n" {
+					t.Errorf("the sink does not report to the error output: %q", warn.String())
+				}
 			}
 		})
 	}
