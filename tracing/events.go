@@ -66,12 +66,13 @@ type spanEvents struct {
 }
 
 // newSpanEvents is the events of a span at level whose logger is log, or
-// nil when that logger prints none at that level.
-func newSpanEvents(log *zap.Logger, level zapcore.Level, caller zapcore.EntryCaller) *spanEvents {
+// nil when that logger prints none at that level. The call site is left to
+// the caller to fill in, so that a span without events never looks it up.
+func newSpanEvents(log *zap.Logger, level zapcore.Level) *spanEvents {
 	if !log.Core().Enabled(level) || eventsOf(log.Core()) == EventsOff {
 		return nil
 	}
-	return &spanEvents{log: log.WithOptions(zap.WithCaller(false)), caller: caller}
+	return &spanEvents{log: log.WithOptions(zap.WithCaller(false))}
 }
 
 // opened writes the event of the span's start, its first entry.

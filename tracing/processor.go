@@ -42,7 +42,7 @@ func (spanProcessor) OnStart(parent context.Context, rw sdktrace.ReadWriteSpan) 
 	s.otel, s.id = rw, sc.SpanID()
 	s.request = requestFrom(parent)
 	s.setParent(up, rw.Parent(), stringFields(rw.Attributes()))
-	if s.events = newSpanEvents(loggerFrom(parent), s.level, zapcore.EntryCaller{}); s.events != nil {
+	if s.events = newSpanEvents(loggerFrom(parent), s.level); s.events != nil {
 		s.opened()
 	}
 	live.Store(sc.SpanID(), s)

@@ -164,9 +164,12 @@ func startTarget(ctx context.Context, level zapcore.Level, target, name string, 
 	if target != "" && target != log.Name() {
 		log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return targetCore{Core: c, target: target} }))
 	}
-	// runtime.Callers, callSite, startTarget, then Start, StartAt or
-	// startServer
-	events := newSpanEvents(log, level, callSite(3))
+	events := newSpanEvents(log, level)
+	if events != nil {
+		// runtime.Callers, callSite, startTarget, then Start, StartAt or
+		// startServer
+		events.caller = callSite(3)
+	}
 	ctx, s.otel = currentTracer().Start(&s.starting, name, opts...)
 	if events != nil {
 		// Busy and idle time are for SPAN_CLOSED only: a span without
