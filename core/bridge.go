@@ -1,5 +1,29 @@
 package core
 
+// How the bridges print foreign records.
+//
+// Four installers send foreign logs through a logger's cores, each
+// returning a function that undoes it; Init calls all four. RedirectStdLog
+// takes the log package, RedirectSlog makes NewSlogHandler slog's default,
+// RedirectGRPC takes gRPC's grpclog, and RedirectOTel the OpenTelemetry
+// SDK's internal logger and its errors. Their lines are bridged
+// records: in JSONL target "log" with log.target, log.file and log.line
+// instead of file and line; in the readable layout log.target as the
+// target; in vLLM's, log.file:log.line as the location. log.target is also
+// what DYN_LOG's directives match: for log and slog the import path of the
+// calling package, as for an unnamed logger; for gRPC "grpc" and for
+// OpenTelemetry "otel", whatever the logger's name, which the built-in
+// defaults hold at error (DYN_LOG=grpc=info shows more). log.Print lines
+// are INFO, log.Panic and log.Fatal ERROR; slog's levels go to the nearest
+// Dynamo level at or below (below Debug is TRACE), its attributes are typed
+// fields, its groups nested objects; gRPC's Info, Warning, Error are INFO,
+// WARN, ERROR, its V(0), V(1), V(2) ask for INFO, DEBUG, TRACE;
+// OpenTelemetry's Warn, Info, Debug are WARN, INFO, DEBUG. OpenTelemetry's
+// errors print at ERROR, each distinct one once: a tracing.Provider stays
+// the error handler and reports through the bridge, export failures once
+// until an export succeeds; without one RedirectOTel installs a handler
+// that reports the same way.
+
 import (
 	"runtime"
 	"slices"

@@ -1,5 +1,63 @@
 package core
 
+// How file output works.
+//
+// DYN_LOGGING_FILE, or else path in the TOML [file] table, sends the lines
+// to a file instead of stderr (WithOutput wins over both); the other [file]
+// keys apply to either path. "stdout" or "/dev/stdout" (and "stderr",
+// "/dev/stderr") name the stream itself, which is written to as it is,
+// not rotated. The file is rotated through lumberjack when a
+// line would take it past max_size_mb (default 100; a longer line gets a
+// file of its own) and, with rotate_daily = true, at every local midnight.
+// A backup keeps the name with the rotation time inserted
+// (worker-2025-09-02T16-38-06.656.log; local time with local_tz or
+// DYN_LOG_USE_LOCAL_TZ, else UTC); max_backups (0: all) and max_age_days
+// (0: forever) bound how many are kept, and compress gzips them. Each line
+// reaches the file in one write under a lock, so lines are never torn or
+// interleaved and rotation falls between lines; rotations are kept a
+// millisecond apart, since lumberjack names backups to the millisecond and
+// would overwrite one. A path that exists but is not a regular file (a
+// directory, a device) is refused rather than renamed by rotation.
+//
+// Every logger of the process that names one file (Init's and New's, or
+// two New calls; a symbolic or hard link to it counts as the same file)
+// writes through one shared output, which alone counts the size and
+// rotates, so no line is lost or torn at a rotation. The first logger's
+// [file] settings hold for the file; a later logger with other settings is
+// told so on its error output. Between processes the file is guarded by a
+// lock (flock) on PATH.lock beside it, which holds the owner's process ID:
+// a second process naming the file is refused it with one line, "dynlog:
+// cannot open PATH: process 1234 logs to it (it holds PATH.lock); …",
+// writes to stderr meanwhile, and takes the file over by itself once the
+// owner closes it or exits. Give each process a file of its own (the rank
+// or pid in DYN_LOGGING_FILE) to have them log side by side. Where there is
+// no flock (outside Unix) there is no lock either.
+//
+// Close(log) closes the file of a logger New made (and of every logger
+// derived from it); the file itself, with its rotation timer and
+// lumberjack's cleanup goroutine (which lumberjack never stops), is closed
+// when the last logger naming it is closed, or garbage collected, and
+// PATH.lock is removed then. Shutdown closes the file of Init's logger only;
+// lines a logger writes after its Close go to stderr.
+//
+// A file that cannot be opened or written (a directory that cannot be
+// made, a path that is a directory, a full disk, the lock held by another
+// process) is reported once on the error output with its path and the
+// cause, and that line and every later one go to stderr: nothing is
+// dropped. The part of a line the disk took is cut from the file, so it
+// ends with a whole line. The file is tried again by the writes
+// themselves, after 100 ms and then twice as long each time up to 5 s, and
+// on SIGHUP (ReloadOnSIGHUP, which Init turns on) and at a rotation; the
+// first line the file takes again says "dynlog: writing to PATH again".
+// However many retries and SIGHUPs fall within one outage, it is reported
+// once and its end once. At most once a second a write also checks that
+// the path still names the open file: if the file or its directory was
+// removed, or the file renamed, without a SIGHUP, the directory (0o755, as
+// lumberjack makes it) and the file are made again, the lines written to a
+// removed file since the last check are copied into the new one (a
+// renamed file keeps its own), and one line says what happened: "dynlog:
+// PATH was removed; recreated it". Sync fsyncs the file.
+
 import (
 	"bytes"
 	"cmp"
