@@ -9,45 +9,52 @@
 //   - NewVLLM, registered as "vllm": vLLM's text,
 //     "<prefix><LEVEL> <MM-DD HH:MM:SS> [<file>:<line>] <message>".
 //
-// Any zap user can pick one by name:
+// Most users get them from package core (core.New, core.NewVLLM), which
+// also chooses colour, time zone and the rest from the environment. Any zap
+// user can pick one by name:
+//
+//	import _ "github.com/dynlog/dynlog/encoder"
 //
 //	cfg := zap.NewProductionConfig()
 //	cfg.Encoding = "dynamo-jsonl"
 //	log, _ := cfg.Build()
 //
-// or build one with options (WithColor, WithLocation, WithPrefix,
-// WithProcessName, WithRelativePaths, WithEmbeddedJSON, WithMaxLineBytes)
-// and hand it to zapcore.NewCore. Registered by name the
-// layouts take no options: zap's EncoderConfig is not consulted, because
-// the layouts are fixed; colour and time zone come through package core.
+// or build one with options and hand it to zapcore.NewCore:
 //
-// # Targets and callers
+//	enc := encoder.NewReadable(encoder.WithColor(true), encoder.WithLocation(time.Local))
+//	log := zap.New(zapcore.NewCore(enc, zapcore.Lock(os.Stderr), zap.InfoLevel), zap.AddCaller())
 //
-// The target is the logger's name. An unnamed logger's target is the import
-// path of the calling function's package (as a Rust target is its module
-// path), taken from the caller zap records, so it needs zap.AddCaller; with
-// neither it is empty. file and line are the caller's, the path as the Go
-// runtime reports it.
+// Registered by name the layouts take no options: zap's EncoderConfig is
+// not consulted, because the layouts are fixed.
 //
-// # Bridged records
+// The exact bytes of each layout, the references they were checked against
+// (Dynamo's and vLLM's own output, rustc for Rust's formatting) and every
+// deliberate difference are in docs/layouts.md. The rules a user meets
+// first:
 //
-// A record carrying a string field "log.target" came from a foreign logger:
-// JSONL prints target "log" with log.file, log.line and log.target and no
-// file/line; readable prints the log.target value as the target and hides
-// log.* fields; vLLM prints [base(log.file):log.line] and hides them too.
-//
-// # Spans
-//
-// The tracing core hands the spans in scope to the encoders as one field,
-// SpansField(&Spans{…}). JSONL adds span_name, span_id, trace_id and, when
-// known, parent_id, tracestate, x_request_id and request_id, and the
-// innermost span's fields as JSON strings; these win over event fields of
-// the same name. Readable prints the span names before the target, root
-// first, and every span's fields after the event's. vLLM, which has no
-// place for spans, appends the span fields like event fields. Other
-// encoders print the field as an object of the span keys.
-//
-// # Choices where Dynamo and vLLM give no answer
+//   - The target is the logger's name; an unnamed logger's is the import
+//     path of the calling package (zap.AddCaller needed). file and line are
+//     the caller's.
+//   - A record with a string field "log.target" came from a foreign logger
+//     (package core's bridges): JSONL prints target "log" with log.file,
+//     log.line and log.target; the text layouts use them for the target and
+//     the location.
+//   - The tracing core hands the spans in scope to the encoders as one
+//     field, SpansField: JSONL adds the trace keys and the innermost span's
+//     fields, readable prints the span chain and every span's fields, vLLM
+//     appends the span fields.
+//   - JSONL embeds a string field whose whole text is JSON as that value
+//     ("200" → 200), as Dynamo does; WithEmbeddedJSON(false) keeps strings.
+//   - Nothing a line carries can drive a terminal or forge a line or a
+//     field in the text layouts: controls are escaped, names that are not
+//     plain words are quoted, Display values cannot break the line.
+//   - WithMaxLineBytes caps a line (off by default): an oversized message,
+//     then the largest values, are cut with a visible marker.
+package encoder
+
+// The choices below were made where Dynamo and vLLM give no answer, or
+// where copying them would lose data or let a line do harm; docs/layouts.md
+// states them for users.
 //
 //   - A field named like a head key (time, level, file, line, target,
 //     message) is printed in JSONL as "fields.<key>", so every key appears
@@ -165,4 +172,3 @@
 //     any custom level); an entry without a caller shows [unknown:0]; in
 //     DEBUG mode a main package, whose import path the runtime does not
 //     report, shows its file's base name.
-package encoder
