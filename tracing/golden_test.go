@@ -3,7 +3,6 @@ package tracing
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/otlptest"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
@@ -34,35 +34,6 @@ func goldenLines(t *testing.T, name string) []string {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
-}
-
-// fixedIDs is an IDGenerator that hands out the IDs it is given, in order.
-type fixedIDs struct {
-	mu     sync.Mutex
-	traces []string // trace ID of each root, with its span ID in spans
-	spans  []string
-}
-
-func (g *fixedIDs) NewIDs(context.Context) (trace.TraceID, trace.SpanID) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var tid trace.TraceID
-	hex.Decode(tid[:], []byte(g.traces[0]))
-	g.traces = g.traces[1:]
-	return tid, g.nextSpan()
-}
-
-func (g *fixedIDs) NewSpanID(context.Context, trace.TraceID) trace.SpanID {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.nextSpan()
-}
-
-func (g *fixedIDs) nextSpan() trace.SpanID {
-	var sid trace.SpanID
-	hex.Decode(sid[:], []byte(g.spans[0]))
-	g.spans = g.spans[1:]
-	return sid
 }
 
 // fakeNow replaces the clock of busy and idle time for one test.
@@ -139,9 +110,9 @@ func TestGoldenSpanLines(t *testing.T) {
 	want := goldenLines(t, "dynamo/jsonl.txt")
 	useProvider(t, sdktrace.NewTracerProvider(
 		sdktrace.WithSpanProcessor(NewSpanProcessor()),
-		sdktrace.WithIDGenerator(&fixedIDs{
-			traces: []string{"425ef761ca5b44c795b4c912f1d84b39", "3924188ea88d40febdfa173afd246a3a", "b672ccf48683b392891c5cb4163d4b51"},
-			spans:  []string{"6959a1b2d1ee41a5", "b035f33bdd5c4b50", "906902a4e74b4264", "5c20cc08e6afb2b7"},
+		sdktrace.WithIDGenerator(&otlptest.FixedIDs{
+			Traces: []string{"425ef761ca5b44c795b4c912f1d84b39", "3924188ea88d40febdfa173afd246a3a", "b672ccf48683b392891c5cb4163d4b51"},
+			Spans:  []string{"6959a1b2d1ee41a5", "b035f33bdd5c4b50", "906902a4e74b4264", "5c20cc08e6afb2b7"},
 		})))
 	clock := useFakeNow(t)
 	wall := newWallClock(t,

@@ -10,6 +10,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/internal/otlptest"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -66,9 +67,9 @@ func TestLineIDsAreTheOTelSpans(t *testing.T) {
 }
 
 func TestReadableSpanChain(t *testing.T) {
-	useProvider(t, sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(&fixedIDs{
-		traces: []string{"425ef761ca5b44c795b4c912f1d84b39"},
-		spans:  []string{"6959a1b2d1ee41a5", "b035f33bdd5c4b50"},
+	useProvider(t, sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(&otlptest.FixedIDs{
+		Traces: []string{"425ef761ca5b44c795b4c912f1d84b39"},
+		Spans:  []string{"6959a1b2d1ee41a5", "b035f33bdd5c4b50"},
 	})))
 	var out bytes.Buffer
 	wall := newWallClock(t, "2025-09-02T15:50:01.770028Z", "2025-09-02T15:50:01.770195Z", "2025-09-02T15:50:01.770316Z")

@@ -2,7 +2,7 @@ package tracing_test
 
 import (
 	"context"
-	"encoding/binary"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -10,47 +10,28 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// counterIDs hands out the IDs of the reference run: trace IDs
+// referenceIDs are the IDs of the reference run: trace IDs
 // 4bf92f3577b34da6a3ce929d0000000N and span IDs 00f067aa0ba9000N, N
 // counting from 1.
-type counterIDs struct {
-	mu            sync.Mutex
-	traces, spans uint32
-}
-
-func (g *counterIDs) NewIDs(context.Context) (trace.TraceID, trace.SpanID) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.traces++
-	tid := trace.TraceID{0x4b, 0xf9, 0x2f, 0x35, 0x77, 0xb3, 0x4d, 0xa6, 0xa3, 0xce, 0x92, 0x9d}
-	binary.BigEndian.PutUint32(tid[12:], g.traces)
-	return tid, g.nextSpan()
-}
-
-func (g *counterIDs) NewSpanID(context.Context, trace.TraceID) trace.SpanID {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.nextSpan()
-}
-
-func (g *counterIDs) nextSpan() trace.SpanID {
-	g.spans++
-	sid := trace.SpanID{0x00, 0xf0, 0x67, 0xaa, 0x0b, 0xa9}
-	binary.BigEndian.PutUint16(sid[6:], uint16(g.spans))
-	return sid
+func referenceIDs() *otlptest.FixedIDs {
+	g := &otlptest.FixedIDs{}
+	for n := 1; n <= 9; n++ {
+		g.Traces = append(g.Traces, fmt.Sprintf("4bf92f3577b34da6a3ce929d%08x", n))
+		g.Spans = append(g.Spans, fmt.Sprintf("00f067aa0ba9%04x", n))
+	}
+	return g
 }
 
 // fixedClock gives zap the reference run's time for every line.
@@ -116,7 +97,7 @@ func runTodayScenario(t *testing.T, vars map[string]string, afterLine bool) stri
 	old := tracing.TracerProvider()
 	tp := sdktrace.NewTracerProvider(
 		sdktrace.WithSpanProcessor(tracing.NewSpanProcessor()),
-		sdktrace.WithIDGenerator(&counterIDs{}))
+		sdktrace.WithIDGenerator(referenceIDs()))
 	tracing.SetTracerProvider(tp)
 	t.Cleanup(func() {
 		tracing.SetTracerProvider(old)
