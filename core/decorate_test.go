@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -74,7 +75,7 @@ func TestDecoratedWriterMatchesTheLogger(t *testing.T) {
 // TestDecoratedWriterConcurrent: writers on many goroutines; each Write
 // reaches the underlying writer whole, so every line is decorated once.
 func TestDecoratedWriterConcurrent(t *testing.T) {
-	var out lockedBuffer
+	var out logtest.Buffer
 	w := core.NewDecoratedWriter(&out, "W", false)
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -105,23 +106,6 @@ func TestDecoratedWriterConcurrent(t *testing.T) {
 	if err := w.Sync(); err != nil {
 		t.Error(err)
 	}
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // shortWriter takes at most n bytes, then fails.
