@@ -16,13 +16,15 @@ build:
 
 # Vet, then every test under the race detector, the peer suite's module's
 # too (its tests check that every peer does the same work). Fuzz targets run
-# their seed corpus here; `make fuzz` explores further. The memory bounds of
-# the once-only cache are measured again without the race detector, whose
-# shadow memory hides them at full size.
+# their seed corpus here; `make fuzz` explores further. Then, without the
+# race detector, what it would slow or hide at full size: the memory bounds
+# of the once-only cache, and two loggers sharing one rotated file with
+# 8 x 100,000 lines (8 x 50,000 under -race).
 test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 	$(GO) test -count 1 -run '^TestMemoryBound' ./dedup/
+	$(GO) test -count 1 -run '^TestNewSharesAFile$$' ./core/
 	cd internal/benchmarks && $(GO) vet . && $(GO) test -race .
 
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
