@@ -161,3 +161,42 @@ func runTodayScenario(t *testing.T, vars map[string]string, afterLine bool) stri
 	}
 	return out.String()
 }
+
+// Test2025LayoutThroughNew: DYN_LOGGING_SPAN_EVENTS_LAYOUT=2025 through
+// core.New brings back the 2025 guide's SPAN_CREATED line, on by default in
+// JSONL, byte for byte but for the call site.
+func Test2025LayoutThroughNew(t *testing.T) {
+	data, err := os.ReadFile("testdata/golden/dynamo/jsonl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := strings.Cut(string(data), "\n")
+	old := tracing.TracerProvider()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithIDGenerator(&otlptest.FixedIDs{
+		Traces: []string{"425ef761ca5b44c795b4c912f1d84b39"},
+		Spans:  []string{"6959a1b2d1ee41a5"},
+	}))
+	tracing.SetTracerProvider(tp)
+	t.Cleanup(func() {
+		tracing.SetTracerProvider(old)
+		tp.Shutdown(context.Background())
+	})
+	var out logtest.Buffer
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"}
+	at, _ := time.Parse(time.RFC3339Nano, "2025-09-02T16:38:06.656503Z")
+	log, err := core.New(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithSystemConfig(""),
+		core.WithOutput(&out),
+		core.WithClock(fixedClock{at}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, span := tracing.Start(tracing.WithLogger(context.Background(), log.Named("dynamo_runtime::logging")), "http-request",
+		zap.String("method", "POST"), zap.String("uri", "/v1/chat/completions"), zap.String("version", "HTTP/1.1"))
+	defer span.End()
+	got, _, _ := strings.Cut(out.String(), "\n")
+	if g, w := normalizeToday(got), normalizeToday(want); g != w {
+		t.Errorf("\n got %q\nwant %q", g, w)
+	}
+}
