@@ -3,8 +3,9 @@ package core
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"slices"
-	"sync/atomic"
+	"sync"
 
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/tracing"
@@ -87,7 +88,8 @@ func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 		c = o.apply(c)
 	}
 	l = l.WithOptions(zap.WithCaller(false))
-	return &handler{log: retarget(l, l.Name()), loggerClock: c.loggerClock}
+	h := handler{loggerClock: c.loggerClock}
+	return h.withLogger(retarget(l, l.Name()))
 }
 
 // NewSlog returns a *slog.Logger over NewHandler of the logger New would
@@ -133,7 +135,7 @@ func retarget(l *zap.Logger, tgt string) *zap.Logger {
 		if tc, ok := c.(*targetCore); ok {
 			c = tc.Core
 		}
-		return &targetCore{Core: c, target: tgt, floor: new(atomic.Pointer[floorOf])}
+		return newTargetCore(c, tgt)
 	}))
 }
 
@@ -143,6 +145,7 @@ func retarget(l *zap.Logger, tgt string) *zap.Logger {
 // group's namespace.
 type handler struct {
 	log         *zap.Logger // the logger, under the handler's target
+	target      *targetCore // log's core, called directly by Enabled
 	groups      []slogGroup // WithGroup's, outermost first
 	loggerClock bool
 }
@@ -151,13 +154,23 @@ var _ slog.Handler = (*handler)(nil)
 
 // Enabled is the logger core's answer for the handler's target.
 func (h *handler) Enabled(_ context.Context, lvl slog.Level) bool {
-	return h.log.Core().Enabled(zapLevelOf(lvl))
+	return h.target.Enabled(zapLevelOf(lvl))
+}
+
+// withLogger is h writing to log, whose core is a targetCore (retarget's,
+// or its With).
+func (h handler) withLogger(log *zap.Logger) *handler {
+	h.log, h.target = log, log.Core().(*targetCore)
+	return &h
 }
 
 func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	log := h.log
 	var once zap.Field
 	var attrs []zap.Field
+	if n := r.NumAttrs(); n > 0 {
+		attrs = make([]zap.Field, 0, n+1) // +1: a once marker
+	}
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case TargetKey:
@@ -184,18 +197,34 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	if r.PC != 0 {
 		// Set after Check, as zap sets its own caller: the filter decides
 		// the line of the empty target at Write, by this caller's package.
-		f := frameOf(r.PC)
+		f := cachedFrame(r.PC)
 		ce.Caller = zapcore.EntryCaller{Defined: true, PC: f.PC, File: f.File, Line: f.Line, Function: f.Function}
+	}
+	fields := h.prefixed(ctx, attrs)
+	if once.Interface != nil {
+		fields = append(fields, once)
+	}
+	ce.Write(fields...)
+	return nil
+}
+
+// prefixed is attrs after the span of ctx and the namespaces of the
+// handler's groups with their fields.
+func (h *handler) prefixed(ctx context.Context, attrs []zap.Field) []zap.Field {
+	span := zap.Skip()
+	if ctx != nil {
+		span = tracing.Ctx(ctx)
+	}
+	if span.Type == zapcore.SkipType && len(h.groups) == 0 {
+		return attrs
 	}
 	n := len(attrs) + 2
 	for _, g := range h.groups {
 		n += len(g.fields) + 1
 	}
 	fields := make([]zap.Field, 0, n)
-	if ctx != nil {
-		if f := tracing.Ctx(ctx); f.Type != zapcore.SkipType {
-			fields = append(fields, f) // before any namespace, where spans count
-		}
+	if span.Type != zapcore.SkipType {
+		fields = append(fields, span) // before any namespace, where spans count
 	}
 	// Open the groups down to the deepest one that holds something.
 	deepest := len(h.groups) - 1
@@ -206,20 +235,29 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 		fields = append(fields, zap.Namespace(g.name))
 		fields = append(fields, g.fields...)
 	}
-	fields = append(fields, attrs...)
-	if once.Interface != nil {
-		fields = append(fields, once)
+	return append(fields, attrs...)
+}
+
+// frames caches the frame of each slog call site's PC: finding a frame
+// allocates, and a program has a bounded number of call sites.
+var frames sync.Map // uintptr → runtime.Frame
+
+// cachedFrame is frameOf(pc), from the cache after the first time.
+func cachedFrame(pc uintptr) runtime.Frame {
+	if f, ok := frames.Load(pc); ok {
+		return f.(runtime.Frame)
 	}
-	ce.Write(fields...)
-	return nil
+	f := frameOf(pc)
+	frames.Store(pc, f)
+	return f
 }
 
 func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
-	c := *h
+	log := h.log
 	var fields []zap.Field
 	for _, a := range as {
 		if a.Key == TargetKey && a.Value.Kind() == slog.KindString {
-			c.log = retarget(c.log, a.Value.String())
+			log = retarget(log, a.Value.String())
 			continue
 		}
 		if a.Key == OnceKey {
@@ -227,17 +265,16 @@ func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
 		}
 		fields = appendAttr(fields, a)
 	}
-	if len(fields) == 0 {
-		return &c
+	if len(fields) > 0 && len(h.groups) == 0 {
+		log = log.With(fields...)
 	}
-	if len(h.groups) == 0 {
-		c.log = c.log.With(fields...)
-		return &c
+	c := h.withLogger(log)
+	if len(fields) > 0 && len(h.groups) > 0 {
+		c.groups = slices.Clone(h.groups)
+		last := &c.groups[len(c.groups)-1]
+		last.fields = append(slices.Clip(last.fields), fields...)
 	}
-	c.groups = slices.Clone(h.groups)
-	last := &c.groups[len(c.groups)-1]
-	last.fields = append(slices.Clip(last.fields), fields...)
-	return &c
+	return c
 }
 
 func (h *handler) WithGroup(name string) slog.Handler {

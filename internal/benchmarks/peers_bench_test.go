@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/sirupsen/logrus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -112,6 +113,15 @@ var peers = []peer{
 	}},
 	{"dynlog-vllm", func(tb testing.TB, w io.Writer) calls {
 		return zapCalls(newDynlog(tb, core.NewVLLM, w, "VLLM_LOGGING_LEVEL", "INFO"))
+	}},
+	// slog's face: the slog calls of slog-json, through zap's zapslog
+	// handler over plain zap JSON, and through dynlog's own handler
+	// (core.NewHandler) over dynlog-jsonl.
+	{"zapslog", func(_ testing.TB, w io.Writer) calls {
+		return slogLoggerCalls(slog.New(zapslog.NewHandler(newZap(w).Core(), zapslog.WithCaller(true))))
+	}},
+	{"dynlog-slog", func(tb testing.TB, w io.Writer) calls {
+		return slogLoggerCalls(slog.New(core.NewHandler(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl"))))
 	}},
 }
 
@@ -320,9 +330,14 @@ func slogAttrs() []slog.Attr {
 	}
 }
 
-// slogCalls logs with LogAttrs, slog's fastest call.
+// slogCalls logs with LogAttrs, slog's fastest call, through slog's JSON
+// handler.
 func slogCalls(w io.Writer) calls {
-	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, Level: slog.LevelInfo}))
+	return slogLoggerCalls(slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, Level: slog.LevelInfo})))
+}
+
+// slogLoggerCalls are the calls of slogCalls on log.
+func slogLoggerCalls(log *slog.Logger) calls {
 	ctx := slog.New(log.Handler().WithAttrs(slogAttrs()))
 	bg := context.Background()
 	return calls{
