@@ -48,6 +48,10 @@ import (
 // and core.NewVLLM (dynlog-vllm) with every core those install: the filter
 // (DYN_LOG=info), the once-only core and the tracing core, around the
 // encoder and the io.Discard sink. No configuration file is read.
+//
+// slog's face (issue 19): zapslog and dynlog-slog make slog-json's calls
+// (LogAttrs, the handler's caller on) through zap's zapslog handler over
+// the zap column's logger and through core.NewHandler over dynlog-jsonl's.
 func BenchmarkPeers(b *testing.B) {
 	for _, s := range scenarios {
 		b.Run(s.name, func(b *testing.B) {
