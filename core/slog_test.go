@@ -340,3 +340,27 @@ func TestNewSlog(t *testing.T) {
 		})
 	}
 }
+
+// TestHandlerTargetOnCall: TargetKey on one call files that line under the
+// target, for the filter too; the attributes after it keep their group.
+func TestHandlerTargetOnCall(t *testing.T) {
+	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "debug,app::quiet=warn"})
+	log := slog.New(core.NewHandler(b.log))
+	log.Info("loud", core.Target("app::loud"), "k", 1)
+	log.Info("quiet", core.Target("app::quiet"))
+	log.WithGroup("g").Info("grouped", core.Target("app::loud"), "k", 2)
+	log.Info("other", core.TargetKey, 7) // not a string: an attribute like any other
+	lines := jsonLines(t, b.out.String())
+	if len(lines) != 3 {
+		t.Fatalf("%d lines: %s", len(lines), b.out.String())
+	}
+	if lines[0]["target"] != "app::loud" || lines[0]["k"] != 1.0 {
+		t.Errorf("line 1: %v", lines[0])
+	}
+	if lines[1]["target"] != "app::loud" || fmt.Sprint(lines[1]["g"]) != "map[k:2]" {
+		t.Errorf("line 2: %v", lines[1])
+	}
+	if lines[2]["target"] != thisTarget || lines[2][core.TargetKey] != 7.0 {
+		t.Errorf("line 3: %v", lines[2])
+	}
+}
