@@ -152,9 +152,14 @@ type handler struct {
 
 var _ slog.Handler = (*handler)(nil)
 
-// Enabled is the logger core's answer for the handler's target.
+// Enabled is the logger core's answer for the handler's target: while the
+// filter is the one the target's floor was computed for, one comparison.
 func (h *handler) Enabled(_ context.Context, lvl slog.Level) bool {
-	return h.target.Enabled(zapLevelOf(lvl))
+	t := h.target
+	if fl := t.floor.Load(); fl != nil && t.filter != nil && fl.f == t.filter.Load() {
+		return zapLevelOf(lvl) >= fl.lvl
+	}
+	return t.Enabled(zapLevelOf(lvl))
 }
 
 // withLogger is h writing to log, whose core is a targetCore (retarget's,
