@@ -133,6 +133,8 @@ func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTic
 // does.
 type testWriter struct{ t testing.TB }
 
+var _ zapcore.WriteSyncer = testWriter{}
+
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(bytes.TrimSuffix(p, []byte("\n"))))
 	return len(p), nil
