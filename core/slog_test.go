@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"testing/slogtest"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -362,5 +365,52 @@ func TestHandlerTargetOnCall(t *testing.T) {
 	}
 	if lines[2]["target"] != thisTarget || lines[2][core.TargetKey] != 7.0 {
 		t.Errorf("line 3: %v", lines[2])
+	}
+}
+
+// TestHandlerConcurrent: goroutines log through one handler and its
+// derivatives while the filter is reloaded; every line is whole, and every
+// INFO line prints.
+func TestHandlerConcurrent(t *testing.T) {
+	var out logtest.Buffer // for the goroutines; build's is not
+	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}, core.WithOutput(&out))
+	log := slog.New(core.NewHandler(b.log))
+	const workers, lines = 4, 50
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20 {
+			spec := "info"
+			if i%2 == 0 {
+				spec = "info,app::router=debug"
+			}
+			env := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": spec}
+			if err := core.Reload(b.log, core.WithEnv(envOf(env)), core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(io.Discard))); err != nil {
+				t.Error(err)
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			l := log.With(core.Target("app::router"), "worker", w)
+			for i := range lines {
+				l.Info("info", "i", i)
+				l.Debug("debug", "i", i)
+			}
+		}()
+	}
+	wg.Wait()
+	<-done
+	infos := 0
+	for _, l := range out.JSONLines(t) {
+		if l["message"] == "info" {
+			infos++
+		}
+	}
+	if infos != workers*lines {
+		t.Errorf("%d INFO lines, want %d", infos, workers*lines)
 	}
 }
