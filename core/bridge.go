@@ -69,7 +69,7 @@ type bridge struct {
 
 func newBridge(l *zap.Logger, tgt string) bridge {
 	log := l.WithOptions(zap.WithCaller(false), zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		return &targetCore{Core: c, target: tgt, floor: new(atomic.Pointer[floorOf])}
+		return newTargetCore(c, tgt)
 	}))
 	if tgt != "" {
 		log = log.With(zap.String(logTargetKey, tgt))
@@ -146,12 +146,19 @@ func siteAbove(skip int, wrappers []string, extra int) runtime.Frame {
 type targetCore struct {
 	zapcore.Core
 	target string
+	// filter is the filter of the cores beneath, found once (nil if none).
+	filter *filter.Atomic
 	// floor caches, per filter in force, the lowest level the filter can
 	// print target at.
 	floor *atomic.Pointer[floorOf]
 }
 
 var _ zapcore.Core = (*targetCore)(nil)
+
+// newTargetCore is c with its entries under tgt.
+func newTargetCore(c zapcore.Core, tgt string) *targetCore {
+	return &targetCore{Core: c, target: tgt, filter: filter.AtomicOf(c), floor: new(atomic.Pointer[floorOf])}
+}
 
 // floorOf is the lowest level filter f can print a bridge's lines at.
 type floorOf struct {
@@ -166,11 +173,10 @@ type floorOf struct {
 // to the logger's own name (filter.Named) and so judge the wrong target;
 // without a filter core it does.
 func (c *targetCore) Enabled(lvl zapcore.Level) bool {
-	a := filter.AtomicOf(c.Core)
-	if a == nil {
+	if c.filter == nil {
 		return c.Core.Enabled(lvl)
 	}
-	f := a.Load()
+	f := c.filter.Load()
 	fl := c.floor.Load()
 	if fl == nil || fl.f != f {
 		fl = &floorOf{f: f, lvl: lowestLevel(f, c.target)}
@@ -197,7 +203,7 @@ func lowestLevel(f *filter.Filter, tgt string) zapcore.Level {
 func (c *targetCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
 func (c *targetCore) With(fields []zapcore.Field) zapcore.Core {
-	return &targetCore{Core: c.Core.With(fields), target: c.target, floor: c.floor}
+	return &targetCore{Core: c.Core.With(fields), target: c.target, filter: c.filter, floor: c.floor}
 }
 
 func (c *targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {

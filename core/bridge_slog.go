@@ -12,8 +12,10 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// NewSlogHandler returns a slog.Handler that writes through l's cores, as
-// bridged records: target log in JSONL with log.target, log.file
+// NewSlogHandler returns a slog.Handler for foreign slog records, those of
+// libraries' default loggers (see RedirectSlog); the service's own slog
+// lines go through NewHandler. It writes through l's cores, as bridged
+// records: target log in JSONL with log.target, log.file
 // and log.line, log.target as the target in the readable layout. log.target,
 // which is also what DYN_LOG's directives match, is the import path of the
 // package that called slog (from the record's PC, as an unnamed zap

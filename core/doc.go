@@ -31,6 +31,22 @@
 // log.Log(core.TraceLevel, …) writes at Dynamo's TRACE, and every line
 // carries the caller's file and line.
 //
+// # log/slog
+//
+// NewSlog and NewVLLMSlog are New and NewVLLM for log/slog; NewHandler puts
+// the same handler on a logger you have. Their lines are the service's
+// own, as the zap logger's are: file and line of the slog call, the target
+// from the logger's name or from Target (the attribute TargetKey), per-target
+// levels in Enabled, OnceAttr for once-only lines, and the span of the ctx
+// given to InfoContext and the other *Context methods:
+//
+//	slg, err := core.NewSlog()
+//	router := slg.With(core.Target("dynamo_llm::kv_router"))
+//	router.DebugContext(ctx, "selected worker", "worker", "decode-0")
+//
+// NewSlogHandler and RedirectSlog are for libraries that log to slog's
+// default logger: their lines are bridged records, as the log package's.
+//
 // # Configuration
 //
 // Every variable and TOML key, their defaults and which wins, is in

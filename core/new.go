@@ -45,6 +45,11 @@ func New(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
 	defer c.diag.flush()
+	return c.newDynamo()
+}
+
+// newDynamo is New's logger for the configuration c.
+func (c config) newDynamo() (*zap.Logger, error) {
 	fc, err := c.loadTOML()
 	if err != nil {
 		return nil, err

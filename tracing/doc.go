@@ -25,6 +25,17 @@
 // A span's keys are computed once, when it starts, so Ctx costs a context
 // lookup and allocates nothing.
 //
+// Logger(ctx) puts them on every line instead: it is the logger WithLogger
+// put in the context (else zap.L()) bound to the span of ctx, so a handler
+// behind Middleware that logs through Logger(r.Context()) has the request's
+// trace_id and x_request_id on each line without Ctx, and a span's
+// children get their own span's keys under the same logger. Outside a span
+// it is the context's logger itself; in one, the bound logger is made once
+// and kept with the span.
+//
+//	log := tracing.Logger(r.Context())
+//	log.Info("routing", zap.String("model", model))
+//
 // # Spans
 //
 // Start (at INFO) and StartAt begin a span: an OpenTelemetry span on the

@@ -26,9 +26,10 @@ import (
 //     values (zap.Stringer), so that the readable layout prints
 //     method=POST uri=/v1/chat/completions version=HTTP/1.1
 //     x_request_id="…" request_id=…;
-//   - next runs with the span's context: lines given tracing.Ctx of
-//     r.Context() carry its keys, spans started from it are its children,
-//     and outbound calls through Transport send them on;
+//   - next runs with the span's context: the lines of Logger(r.Context())
+//     and those given tracing.Ctx of r.Context() carry its keys, spans
+//     started from it are its children, and outbound calls through
+//     Transport send them on;
 //   - the span ends when next returns, or when it panics: then the
 //     OpenTelemetry span gets the status Error and the panic goes on.
 //

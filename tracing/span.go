@@ -36,6 +36,7 @@ type Span struct {
 	parent   *Span                         // the parent's record, when in the same trace
 	parentID trace.SpanID                  // else the parent's ID, when only its context is known
 	keys     atomic.Pointer[encoder.Spans] // computed on first use
+	bound    atomic.Pointer[boundLogger]   // Logger's, made on first use
 	level    zapcore.Level
 
 	mu    sync.Mutex

@@ -1,6 +1,9 @@
 // Package benchmarks holds issue 8's peer suite: dynlog's loggers beside
 // zap, zap's sugared logger, zerolog, log/slog's JSON handler and logrus, in
-// zap's benchmark scenarios (peers_bench_test.go). It is a module of its own
+// zap's benchmark scenarios (peers_bench_test.go), and issue 19's: the
+// same slog calls through zap's zapslog handler and dynlog's
+// core.NewHandler, and a line through the context logger (tracing.Logger)
+// beside one given tracing.Ctx (context_bench_test.go). It is a module of its own
 // so that the peers stay out of dynlog's go.mod, as log/slog keeps its own
 // benchmarks apart. Run it with `make bench-peers`, which writes the table
 // into BENCHMARKS.md.

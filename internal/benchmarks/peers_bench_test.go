@@ -13,6 +13,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/sirupsen/logrus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/exp/zapslog"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -47,6 +48,10 @@ import (
 // and core.NewVLLM (dynlog-vllm) with every core those install: the filter
 // (DYN_LOG=info), the once-only core and the tracing core, around the
 // encoder and the io.Discard sink. No configuration file is read.
+//
+// slog's face (issue 19): zapslog and dynlog-slog make slog-json's calls
+// (LogAttrs, the handler's caller on) through zap's zapslog handler over
+// the zap column's logger and through core.NewHandler over dynlog-jsonl's.
 func BenchmarkPeers(b *testing.B) {
 	for _, s := range scenarios {
 		b.Run(s.name, func(b *testing.B) {
@@ -112,6 +117,15 @@ var peers = []peer{
 	}},
 	{"dynlog-vllm", func(tb testing.TB, w io.Writer) calls {
 		return zapCalls(newDynlog(tb, core.NewVLLM, w, "VLLM_LOGGING_LEVEL", "INFO"))
+	}},
+	// slog's face: the slog calls of slog-json, through zap's zapslog
+	// handler over plain zap JSON, and through dynlog's own handler
+	// (core.NewHandler) over dynlog-jsonl.
+	{"zapslog", func(_ testing.TB, w io.Writer) calls {
+		return slogLoggerCalls(slog.New(zapslog.NewHandler(newZap(w).Core(), zapslog.WithCaller(true))))
+	}},
+	{"dynlog-slog", func(tb testing.TB, w io.Writer) calls {
+		return slogLoggerCalls(slog.New(core.NewHandler(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl"))))
 	}},
 }
 
@@ -320,9 +334,14 @@ func slogAttrs() []slog.Attr {
 	}
 }
 
-// slogCalls logs with LogAttrs, slog's fastest call.
+// slogCalls logs with LogAttrs, slog's fastest call, through slog's JSON
+// handler.
 func slogCalls(w io.Writer) calls {
-	log := slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, Level: slog.LevelInfo}))
+	return slogLoggerCalls(slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{AddSource: true, Level: slog.LevelInfo})))
+}
+
+// slogLoggerCalls are the calls of slogCalls on log.
+func slogLoggerCalls(log *slog.Logger) calls {
 	ctx := slog.New(log.Handler().WithAttrs(slogAttrs()))
 	bg := context.Background()
 	return calls{

@@ -21,13 +21,23 @@ var (
 	peerScenarios = []string{"TenFields", "TenContext", "Static", "Disabled", "DisabledStatic", "DisabledContext"}
 	peerLoggers   = []string{
 		"zap", "zap-nocaller", "zap-sugar", "zerolog", "slog-json", "logrus",
-		"dynlog-jsonl", "dynlog-readable", "dynlog-vllm", "zap-nopcore",
+		"dynlog-jsonl", "dynlog-readable", "dynlog-vllm", "zapslog", "dynlog-slog", "zap-nopcore",
 	}
+	// slogLineScenarios are the scenarios that print a line, where
+	// dynlog's slog handler is held to slog's JSON handler.
+	slogLineScenarios = []string{"TenFields", "TenContext", "Static"}
+	// contextRows and contextWays are the rows and columns of the context
+	// logger's table: BenchmarkContextLogger/<row>/<way>.
+	contextRows = []string{"span", "no-span"}
+	contextWays = []string{"ctx-field", "context-logger"}
 )
 
 // peersSection holds issue 8's targets: in every scenario, dynlog's Dynamo
 // JSONL within 1.3× plain zap JSON and faster than slog's JSON handler and
-// logrus.
+// logrus; and issue 19's: in the scenarios that print a line, dynlog's slog
+// handler (dynlog-slog) at most as slow as slog's JSON handler, and a line
+// through the context logger (tracing.Logger) at most as slow as one given
+// tracing.Ctx.
 var peersSection = section{
 	title:   "Peers (issue 8)",
 	sources: []string{"internal/benchmarks/peers_bench_test.go"},
@@ -44,6 +54,13 @@ func peerTargets() []target {
 			ratioBelow(s+": dynlog-jsonl ahead of slog-json", ours, s+"/slog-json", 1),
 			ratioBelow(s+": dynlog-jsonl ahead of logrus", ours, s+"/logrus", 1),
 		)
+	}
+	for _, s := range slogLineScenarios {
+		ts = append(ts, ratioAtMost(s+": dynlog-slog ≤ 1.0× slog-json", s+"/dynlog-slog", s+"/slog-json", 1))
+	}
+	for _, r := range contextRows {
+		ts = append(ts, ratioAtMost("context logger, "+r+": ≤ 1.0× tracing.Ctx",
+			"BenchmarkContextLogger/"+r+"/context-logger", "BenchmarkContextLogger/"+r+"/ctx-field", 1))
 	}
 	return ts
 }
@@ -83,7 +100,25 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Ratio is dynlog-jsonl's median ns/op over the other logger's, same scenario.")
+	fmt.Fprintln(w, "A dynlog-jsonl line in an http-request-like span and outside one, the span's keys")
+	fmt.Fprintln(w, "put on by tracing.Ctx on the call (ctx-field) or by tracing.Logger(ctx) on each")
+	fmt.Fprintln(w, "call (context-logger), BenchmarkContextLogger:")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| Context | "+strings.Join(contextWays, " | ")+" |")
+	fmt.Fprintln(w, "|---"+strings.Repeat("|--:", len(contextWays))+"|")
+	for _, r := range contextRows {
+		cells := []string{r}
+		for _, way := range contextWays {
+			cell := "—"
+			if b := o.lookup("BenchmarkContextLogger/" + r + "/" + way); b != nil {
+				cell = formatNs(median(b.ns())) + " (" + formatCount(median(b.allocs())) + ")"
+			}
+			cells = append(cells, cell)
+		}
+		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Ratio is the first logger's median ns/op over the other's, same scenario.")
 	fmt.Fprintln(w)
 	s.writeTargets(w, o)
 	fmt.Fprintln(w)
@@ -97,7 +132,9 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 		"(dynlog-readable and dynlog-vllm their own layouts) to io.Discard with time,",
 		"level, message and caller: zap with zap.AddCaller (plain zap JSON, the",
 		"targets' baseline: zap.NewProductionEncoderConfig), zerolog with Caller,",
-		"slog with AddSource, logrus with ReportCaller. zap-nocaller is zap as zap's",
+		"slog with AddSource, logrus with ReportCaller. zapslog and dynlog-slog make",
+		"slog-json's calls through zap's zapslog handler over plain zap JSON and through",
+		"dynlog's core.NewHandler over dynlog-jsonl. zap-nocaller is zap as zap's",
 		"own suite builds it, without the caller, for information. The dynlog",
 		"loggers are core.New and core.NewVLLM with DYN_LOG=info: filter, once-only",
 		"and tracing cores around the encoder, caller on. zap-nopcore, in the",

@@ -1,0 +1,292 @@
+package core
+
+import (
+	"context"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/dynlog/dynlog/dedup"
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// The attribute keys the handler of NewHandler reads instead of printing.
+const (
+	// TargetKey names the target of the lines (a string value), as a
+	// logger's name does in zap: logger.With(core.TargetKey,
+	// "app::router"), or core.Target("app::router"). It replaces the
+	// target the handler had, whole; DYN_LOG's directives match it. On a
+	// single call it applies to that line only, once Enabled has let the
+	// level through for the logger's own target.
+	TargetKey = "dynlog.target"
+	// OnceKey marks a line once-only, with a dedup.Scope value (see
+	// OnceAttr), as dedup.Once does for zap.
+	OnceKey = "dynlog.once"
+)
+
+// Target is the attribute that makes name the target of the lines it is
+// given to: slog.New(h).With(core.Target("app::router")).
+func Target(name string) slog.Attr { return slog.String(TargetKey, name) }
+
+// OnceAttr marks a slog line once-only, with the given scope (Local if
+// none), as dedup.Once marks a zap line:
+//
+//	log.Warn("falling back to the slow kernel", core.OnceAttr())
+func OnceAttr(scope ...dedup.Scope) slog.Attr {
+	s := dedup.Local
+	if len(scope) > 0 {
+		s = scope[0]
+	}
+	return slog.Any(OnceKey, s)
+}
+
+// HandlerOption configures NewHandler.
+type HandlerOption interface {
+	apply(handlerConfig) handlerConfig
+}
+
+type handlerConfig struct {
+	loggerClock bool // stamp lines with the logger's clock, not the record's time
+}
+
+type handlerOptionFunc func(handlerConfig) handlerConfig
+
+func (f handlerOptionFunc) apply(c handlerConfig) handlerConfig { return f(c) }
+
+// WithLoggerClock stamps the handler's lines with the zap logger's clock
+// (core.WithClock, zap.WithClock) instead of the time slog gave the record,
+// so that tests with a fixed clock print fixed times.
+func WithLoggerClock() HandlerOption {
+	return handlerOptionFunc(func(c handlerConfig) handlerConfig { c.loggerClock = true; return c })
+}
+
+// NewHandler returns a slog.Handler whose lines are l's own, printed as l
+// prints its own in every layout: file and line (the location, in vLLM's
+// layout) are the slog call's, from the record's PC, and the target is l's
+// name (give it with l.Named or filter.Named), or the one given with
+// TargetKey, or, for neither, the import path of the calling package, as
+// for an unnamed zap logger. NewSlogHandler, by contrast, marks records
+// as foreign; it is for libraries' default loggers.
+//
+// Enabled answers for the handler's target by the filter in force, so
+// DYN_LOG=info,app::router=debug lets the DEBUG lines of a handler under
+// app::router through and stops the others before slog builds a record;
+// a reload or a runtime override is seen at the next call.
+//
+// Levels map as NewSlogHandler's do (below Debug is TRACE). Attributes are
+// typed fields, LogValuers resolved once; a group attribute is an object,
+// WithGroup a namespace, as zap's own objects print in each layout. The
+// context of InfoContext and the other *Context methods puts its span on
+// the line, as tracing.Ctx does. An attribute made by OnceAttr makes the
+// line once-only. The time is the record's (WithLoggerClock: l's clock).
+func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
+	var c handlerConfig
+	for _, o := range opts {
+		c = o.apply(c)
+	}
+	l = l.WithOptions(zap.WithCaller(false))
+	h := handler{loggerClock: c.loggerClock}
+	return h.withLogger(retarget(l, l.Name()))
+}
+
+// NewSlog returns a *slog.Logger over NewHandler of the logger New would
+// return for opts, configured from the environment as New is. With
+// WithClock its lines take their time from that clock.
+func NewSlog(opts ...Option) (*slog.Logger, error) {
+	c := newConfig(opts)
+	c.site = callSite(1)
+	defer c.diag.flush()
+	l, err := c.newDynamo()
+	if err != nil {
+		return nil, err
+	}
+	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
+}
+
+// NewVLLMSlog is NewSlog for vLLM's layout, configured as NewVLLM is.
+func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
+	c := newConfig(opts)
+	c.site = callSite(1)
+	defer c.diag.flush()
+	l, err := c.newVLLM()
+	if err != nil {
+		return nil, err
+	}
+	c.vllmTraceFunction(l)
+	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
+}
+
+// handlerOptions are the handler options that follow from c: the logger's
+// clock when WithClock gave one.
+func (c config) handlerOptions() []HandlerOption {
+	if c.clock != nil {
+		return []HandlerOption{WithLoggerClock()}
+	}
+	return nil
+}
+
+// retarget is l with its lines under tgt ("": the caller's package),
+// whatever l's name, and an Enabled that answers for tgt.
+func retarget(l *zap.Logger, tgt string) *zap.Logger {
+	return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		if tc, ok := c.(*targetCore); ok {
+			c = tc.Core
+		}
+		return newTargetCore(c, tgt)
+	}))
+}
+
+// handler is NewHandler's handler. Attributes given to WithAttrs before any
+// WithGroup are in the logger's context (zap's With); those given inside
+// groups are kept with their group and added to each record after the
+// group's namespace.
+type handler struct {
+	log         *zap.Logger // the logger, under the handler's target
+	target      *targetCore // log's core, called directly by Enabled
+	groups      []slogGroup // WithGroup's, outermost first
+	loggerClock bool
+}
+
+var _ slog.Handler = (*handler)(nil)
+
+// Enabled is the logger core's answer for the handler's target: while the
+// filter is the one the target's floor was computed for, one comparison.
+func (h *handler) Enabled(_ context.Context, lvl slog.Level) bool {
+	t := h.target
+	if fl := t.floor.Load(); fl != nil && t.filter != nil && fl.f == t.filter.Load() {
+		return zapLevelOf(lvl) >= fl.lvl
+	}
+	return t.Enabled(zapLevelOf(lvl))
+}
+
+// withLogger is h writing to log, whose core is a targetCore (retarget's,
+// or its With).
+func (h handler) withLogger(log *zap.Logger) *handler {
+	h.log, h.target = log, log.Core().(*targetCore)
+	return &h
+}
+
+func (h *handler) Handle(ctx context.Context, r slog.Record) error {
+	log := h.log
+	var once zap.Field
+	var attrs []zap.Field
+	if n := r.NumAttrs(); n > 0 {
+		attrs = make([]zap.Field, 0, n+1) // +1: a once marker
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Key {
+		case TargetKey:
+			if a.Value.Kind() == slog.KindString {
+				log = retarget(log, a.Value.String())
+				return true
+			}
+		case OnceKey:
+			if s, ok := a.Value.Any().(dedup.Scope); ok {
+				once = dedup.Once(s)
+				return true
+			}
+		}
+		attrs = appendAttr(attrs, a)
+		return true
+	})
+	ce := log.Check(zapLevelOf(r.Level), r.Message)
+	if ce == nil {
+		return nil
+	}
+	if !h.loggerClock && !r.Time.IsZero() {
+		ce.Time = r.Time
+	}
+	if r.PC != 0 {
+		// Set after Check, as zap sets its own caller: the filter decides
+		// the line of the empty target at Write, by this caller's package.
+		f := cachedFrame(r.PC)
+		ce.Caller = zapcore.EntryCaller{Defined: true, PC: f.PC, File: f.File, Line: f.Line, Function: f.Function}
+	}
+	fields := h.prefixed(ctx, attrs)
+	if once.Interface != nil {
+		fields = append(fields, once)
+	}
+	ce.Write(fields...)
+	return nil
+}
+
+// prefixed is attrs after the span of ctx and the namespaces of the
+// handler's groups with their fields.
+func (h *handler) prefixed(ctx context.Context, attrs []zap.Field) []zap.Field {
+	span := zap.Skip()
+	if ctx != nil {
+		span = tracing.Ctx(ctx)
+	}
+	if span.Type == zapcore.SkipType && len(h.groups) == 0 {
+		return attrs
+	}
+	n := len(attrs) + 2
+	for _, g := range h.groups {
+		n += len(g.fields) + 1
+	}
+	fields := make([]zap.Field, 0, n)
+	if span.Type != zapcore.SkipType {
+		fields = append(fields, span) // before any namespace, where spans count
+	}
+	// Open the groups down to the deepest one that holds something.
+	deepest := len(h.groups) - 1
+	for len(attrs) == 0 && deepest >= 0 && len(h.groups[deepest].fields) == 0 {
+		deepest--
+	}
+	for _, g := range h.groups[:deepest+1] {
+		fields = append(fields, zap.Namespace(g.name))
+		fields = append(fields, g.fields...)
+	}
+	return append(fields, attrs...)
+}
+
+// frames caches the frame of each slog call site's PC: finding a frame
+// allocates, and a program has a bounded number of call sites.
+var frames sync.Map // uintptr → runtime.Frame
+
+// cachedFrame is frameOf(pc), from the cache after the first time.
+func cachedFrame(pc uintptr) runtime.Frame {
+	if f, ok := frames.Load(pc); ok {
+		return f.(runtime.Frame)
+	}
+	f := frameOf(pc)
+	frames.Store(pc, f)
+	return f
+}
+
+func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
+	log := h.log
+	var fields []zap.Field
+	for _, a := range as {
+		if a.Key == TargetKey && a.Value.Kind() == slog.KindString {
+			log = retarget(log, a.Value.String())
+			continue
+		}
+		if a.Key == OnceKey {
+			continue // once-only is a property of a line, not of a logger
+		}
+		fields = appendAttr(fields, a)
+	}
+	if len(fields) > 0 && len(h.groups) == 0 {
+		log = log.With(fields...)
+	}
+	c := h.withLogger(log)
+	if len(fields) > 0 && len(h.groups) > 0 {
+		c.groups = slices.Clone(h.groups)
+		last := &c.groups[len(c.groups)-1]
+		last.fields = append(slices.Clip(last.fields), fields...)
+	}
+	return c
+}
+
+func (h *handler) WithGroup(name string) slog.Handler {
+	if name == "" {
+		return h
+	}
+	c := *h
+	c.groups = append(slices.Clip(h.groups), slogGroup{name: name})
+	return &c
+}

@@ -1,0 +1,51 @@
+package tracing_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+)
+
+// A handler behind Middleware that logs only through the context's
+// logger: every line carries the request's trace_id and x_request_id,
+// and a child span's lines their own span under the same trace.
+func ExampleLogger() {
+	var out logtest.Buffer
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1"}
+	log, err := core.New(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithSystemConfig(""),
+		core.WithOutput(&out))
+	if err != nil {
+		panic(err)
+	}
+	handler := tracing.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tracing.Logger(r.Context()).Info("routing", zap.String("model", "llama"))
+		ctx, span := tracing.Start(r.Context(), "select_worker")
+		tracing.Logger(ctx).Info("selected worker")
+		span.End()
+	}))
+
+	req := httptest.NewRequest("POST", "/v1/chat/completions", nil)
+	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+	req.Header.Set("x-request-id", "req-42")
+	handler.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log.Named("frontend"))))
+
+	for _, text := range out.Lines() {
+		var l map[string]any
+		if err := json.Unmarshal([]byte(text), &l); err != nil {
+			panic(err)
+		}
+		fmt.Println(l["message"], l["span_name"], l["trace_id"], l["x_request_id"])
+	}
+	// Output:
+	// routing http-request 0af7651916cd43dd8448eb211c80319c req-42
+	// selected worker select_worker 0af7651916cd43dd8448eb211c80319c req-42
+}
