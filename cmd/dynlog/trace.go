@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -69,22 +70,29 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	out := &stickyWriter{w: stdout}
+	w := bufio.NewWriterSize(out, 64<<10)
 	if *asJSON {
-		if err := waterfall.WriteJSON(stdout, traces, b.Stats); err != nil {
-			fmt.Fprintf(stderr, "dynlog trace: %v\n", err)
-			return 1
+		err := waterfall.WriteJSON(w, traces, b.Stats)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return writeFailed(stderr, "trace", err)
 		}
 		return code
 	}
 	opts := waterfall.Options{Width: *width, Color: colorOn(stdout)}
 	for i, t := range traces {
 		if i > 0 {
-			fmt.Fprintln(stdout)
+			w.WriteByte('\n')
 		}
-		if err := waterfall.Render(stdout, t, opts); err != nil {
-			fmt.Fprintf(stderr, "dynlog trace: %v\n", err)
-			return 1
+		if err := waterfall.Render(w, t, opts); err != nil {
+			return writeFailed(stderr, "trace", err)
 		}
+	}
+	if err := w.Flush(); err != nil {
+		return writeFailed(stderr, "trace", err)
 	}
 	return code
 }
