@@ -70,7 +70,7 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("view", flag.ContinueOnError)
 	format := fs.String("format", "readable", "layout: readable (Dynamo) or vllm")
 	color := fs.String("color", "auto", "colour: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
-	follow := fs.Bool("f", false, "follow the last FILE as it grows, like tail -f, until interrupted")
+	follow := fs.Bool("f", false, "follow the last FILE as it grows and is rotated, like tail -F, until interrupted")
 	spec := fs.String("filter", "", "DYN_LOG directives a line must pass")
 	level := fs.String("level", "", "minimum level")
 	traceID := fs.String("trace", "", "only lines of this trace_id")
