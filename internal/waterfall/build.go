@@ -77,6 +77,10 @@ type Stats struct {
 // ready to use. It is not safe for concurrent use.
 type Builder struct {
 	Stats Stats
+	// Keep, when not nil, says which traces to collect, by trace_id; the
+	// records of the others only count in Stats. Memory then grows with
+	// the spans kept, not with the input.
+	Keep func(traceID string) bool
 
 	spans  map[spanKey]*Span
 	traces map[string]*Trace
@@ -118,6 +122,9 @@ func (b *Builder) Add(r Record) {
 		return
 	}
 	b.Stats.Records++
+	if b.Keep != nil && !b.Keep(r.TraceID) {
+		return
+	}
 	if b.spans == nil {
 		b.spans = map[spanKey]*Span{}
 		b.traces = map[string]*Trace{}
@@ -165,6 +172,12 @@ func (b *Builder) Add(r Record) {
 		}
 	}
 }
+
+// Spans returns the number of spans collected so far.
+func (b *Builder) Spans() int { return len(b.spans) }
+
+// Forget lets go of every span collected so far, keeping Stats.
+func (b *Builder) Forget() { b.spans, b.traces = nil, nil }
 
 // maxMicros is the longest time a Duration holds, in microseconds.
 const maxMicros = int64(math.MaxInt64 / time.Microsecond)
