@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -30,7 +31,7 @@ Memory grows with the spans drawn, not with the input: --trace keeps only
 the traces it names; --request-id, when every input is a file, reads
 them twice, first to find the request's traces, then to keep those
 (on stdin it holds everything, as without a filter). Without either,
-past 150,000 spans trace draws nothing and prints a summary instead:
+past 100,000 spans trace draws nothing and prints a summary instead:
 the counts and the 20 longest root spans, each with the trace_id to draw
 it by (with --json, the same as a "summary" object).
 
@@ -53,6 +54,10 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return commandUsageError(stderr, "trace", fmt.Sprintf("--width %d is not between 1 and 1000", *width))
 	}
 
+	// Collect rarely while the spans held are few (the garbage of decoding
+	// is most of the heap), more often as they near the memory limit.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(traceMemoryLimit))
 	b, sum, readErr := readTraces(fs.Args(), stdin, *traceID, *requestID, stderr)
 	if b.Stats.Skipped > 0 {
 		fmt.Fprintf(stderr, "dynlog trace: skipped %d of %d lines: not JSON objects\n", b.Stats.Skipped, b.Stats.Lines)
@@ -127,7 +132,11 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // maxHeldSpans is the most spans trace holds to draw: about 1 KiB each.
 // Past it, without --trace or --request-id to narrow the input, trace
 // drops them and prints a summary. Tests lower it.
-var maxHeldSpans = 150_000
+var maxHeldSpans = 100_000
+
+// traceMemoryLimit is the soft limit of trace's heap (debug.SetMemoryLimit):
+// maxHeldSpans spans, and room to decode.
+const traceMemoryLimit = 192 << 20
 
 // summaryRoots is how many of the longest root spans a summary lists.
 const summaryRoots = 20
@@ -159,7 +168,7 @@ func readTraces(names []string, stdin io.Reader, traceID, requestID string, stde
 			}
 			if rec, err := logfile.Decode(l.Bytes); err == nil && rec.TraceID != "" &&
 				(rec.XRequestID == requestID || rec.RequestID == requestID) {
-				wanted[rec.TraceID] = true
+				wanted[strings.Clone(rec.TraceID)] = true
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package waterfall
 import (
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/logfile"
@@ -129,10 +130,12 @@ func (b *Builder) Add(r Record) {
 		b.spans = map[spanKey]*Span{}
 		b.traces = map[string]*Trace{}
 	}
+	// The record's strings may share the memory of its whole line: a span
+	// keeps copies.
 	t := b.traces[r.TraceID]
 	if t == nil {
-		t = &Trace{ID: r.TraceID}
-		b.traces[r.TraceID] = t
+		t = &Trace{ID: strings.Clone(r.TraceID)}
+		b.traces[t.ID] = t
 	}
 	if r.Time.After(t.lastLine) {
 		t.lastLine = r.Time
@@ -140,15 +143,15 @@ func (b *Builder) Add(r Record) {
 	k := spanKey{r.TraceID, r.SpanID}
 	s := b.spans[k]
 	if s == nil {
-		s = &Span{ID: r.SpanID, Trace: r.TraceID}
-		b.spans[k] = s
+		s = &Span{ID: strings.Clone(r.SpanID), Trace: t.ID}
+		b.spans[spanKey{t.ID, s.ID}] = s
 	}
 	if s.firstLine.IsZero() || (!r.Time.IsZero() && r.Time.Before(s.firstLine)) {
 		s.firstLine = r.Time
 	}
 	fill := func(dst *string, v string) {
 		if *dst == "" {
-			*dst = v
+			*dst = strings.Clone(v)
 		}
 	}
 	fill(&s.Parent, r.ParentID)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -49,7 +50,8 @@ func (s *Summary) Add(r Record) {
 		s.longest = append(s.longest, Root{})
 	}
 	copy(s.longest[i+1:], s.longest[i:])
-	s.longest[i] = Root{TraceID: r.TraceID, SpanID: r.SpanID, Name: r.SpanName, Target: r.Target, Duration: d}
+	s.longest[i] = Root{TraceID: strings.Clone(r.TraceID), SpanID: strings.Clone(r.SpanID),
+		Name: strings.Clone(r.SpanName), Target: strings.Clone(r.Target), Duration: d}
 }
 
 // Longest returns the longest root spans, longest first (in the order
