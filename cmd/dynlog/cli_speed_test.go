@@ -22,7 +22,7 @@ const (
 def fields: [to_entries[] | select(.key as $k | known | index([$k]) | not) | " \(.key)=\(.value | if type == "string" then tojson else tostring end)"] | join("");
 `
 	jqReadable = jqKnown + `"\(.time) \({"TRACE":"TRACE","DEBUG":"DEBUG","INFO":" INFO","WARN":" WARN","ERROR":"ERROR"}[.level]) \(if .span_name then .span_name + ": " else "" end)\(if .target == "log" then ."log.target" else .target end): \(.message)\(fields)"`
-	jqVLLM = jqKnown + `"\({"TRACE":"DEBUG","DEBUG":"DEBUG","INFO":"INFO","WARN":"WARNING","ERROR":"ERROR"}[.level]) \(.time[5:10]) \(.time[11:19]) [\((.file // ."log.file") | split("/") | last):\(.line // ."log.line")] \(.message)\(fields)"`
+	jqVLLM     = jqKnown + `"\({"TRACE":"DEBUG","DEBUG":"DEBUG","INFO":"INFO","WARN":"WARNING","ERROR":"ERROR"}[.level]) \(.time[5:10]) \(.time[11:19]) [\((.file // ."log.file") | split("/") | last):\(.line // ."log.line")] \(.message)\(fields)"`
 )
 
 // cliRun is one timed command.
