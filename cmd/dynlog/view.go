@@ -139,7 +139,7 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := &stickyWriter{w: stdout}
 	w := bufio.NewWriterSize(out, 64<<10)
 	v := viewer{enc: enc, filter: &vf, raw: *raw}
-	for r.Next() && out.err == nil {
+	for out.err == nil && r.Next() {
 		v.line(w, r.Line())
 		if live {
 			w.Flush()
