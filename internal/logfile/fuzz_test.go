@@ -69,6 +69,9 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
+		if Valid(line) != json.Valid(line) {
+			t.Fatalf("Valid(%q) = %v, json.Valid says otherwise", trimmed(line), Valid(line))
+		}
 		checkAgainstReference(t, line)
 		rec, err := Decode(line)
 		if err != nil {
@@ -134,5 +137,8 @@ func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
 	}
 	for _, seed := range decodeSeeds {
 		checkAgainstReference(t, []byte(seed))
+		if Valid([]byte(seed)) != json.Valid([]byte(seed)) {
+			t.Errorf("Valid(%q) = %v, json.Valid says otherwise", trimmed([]byte(seed)), Valid([]byte(seed)))
+		}
 	}
 }
