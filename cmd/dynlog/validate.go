@@ -51,6 +51,8 @@ read, 2 a usage error.
 
 Speed against jq on a generated 1,000,000-line file (goal: 2x faster):
   make validate-speed
+and with view and trace on a generated 1 GB file (goal: 3x faster):
+  make bench-cli
 
 Flags:
 `
