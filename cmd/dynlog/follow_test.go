@@ -41,9 +41,13 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 			viewContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
 			defer func() { viewContext = old }()
 
-			var out logtest.Buffer
+			var out, errOut logtest.Buffer
 			done := make(chan int)
-			go func() { done <- run([]string{"view", "-f", path}, &out, io.Discard) }()
+			go func() { done <- run([]string{"view", "-f", path}, &out, &errOut) }()
+			waiting := "dynlog view: " + path + " does not exist yet; waiting for it\n"
+			for errOut.String() != waiting { // view waits for the file before it exists
+				time.Sleep(time.Millisecond)
+			}
 
 			// About 1.5 s of writing, a line every 100 µs or so.
 			const lines = 6000
@@ -81,6 +85,9 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 			cancel()
 			if code := <-done; code != 0 {
 				t.Errorf("exit %d", code)
+			}
+			if errOut.String() != waiting {
+				t.Errorf("stderr %q, want %q", errOut.String(), waiting)
 			}
 			got := out.String()
 			if got != want.String() {

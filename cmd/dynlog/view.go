@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -132,6 +133,13 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynlog view: %v; skipped\n", err)
 	}))
 	files := fs.Args()
+	if *follow && len(files) > 0 {
+		if last := files[len(files)-1]; last != "-" {
+			if _, err := os.Stat(last); errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintf(stderr, "dynlog view: %s does not exist yet; waiting for it\n", last)
+			}
+		}
+	}
 	r := logfile.Open(ctx, files, stdin, opts...)
 	defer r.Close()
 	// Live input (a pipe, a followed file) is shown line by line.

@@ -53,6 +53,10 @@ type Reader struct {
 	// rotated away; the backups rotated after it are read before the
 	// followed name is opened again.
 	drained os.FileInfo
+	// waitedSince is when the Reader began to wait for the followed file
+	// to exist; the backups written since, rotated before the Reader saw
+	// the file, are read first.
+	waitedSince time.Time
 }
 
 // stream is the input being read.
@@ -208,6 +212,17 @@ func (r *Reader) openNext() bool {
 			return true
 		}
 		followed := r.cfg.follow > 0 && len(r.names) == 0
+		if followed && r.drained == nil && !r.waitedSince.IsZero() {
+			if _, err := os.Stat(name); err == nil {
+				since := r.waitedSince
+				r.waitedSince = time.Time{}
+				if b := firstBackupSince(name, since); b != "" {
+					r.names = []string{name}
+					r.openBackup(b)
+					return true
+				}
+			}
+		}
 		if followed && r.drained != nil {
 			if b := nextBackup(name, r.drained); b != "" {
 				r.names = []string{name}
@@ -223,6 +238,9 @@ func (r *Reader) openNext() bool {
 				// Not there yet, or between a rename and the new file:
 				// wait for it, as tail -F does.
 				r.names = []string{name}
+				if r.waitedSince.IsZero() {
+					r.waitedSince = time.Now()
+				}
 				if !r.sleep() {
 					r.names = nil
 					return false
@@ -285,17 +303,15 @@ func (r *Reader) rotated() bool {
 	return err == nil && s.info != nil && !os.SameFile(info, s.info)
 }
 
-// nextBackup returns the backup rotated right after the file drained, in
-// the naming of lumberjack (and so of dynlog's file sink): NAME-TIME.EXT
-// beside NAME.EXT, TIME sorting as it runs. It returns "" when drained is
-// not among those backups or is the last of them.
-func nextBackup(name string, drained os.FileInfo) string {
+// backupsOf returns the backups of the followed file name in lumberjack's
+// naming, oldest first (see nextBackup).
+func backupsOf(name string) []string {
 	dir, base := filepath.Split(name)
 	ext := filepath.Ext(base)
 	prefix := strings.TrimSuffix(base, ext) + "-"
 	entries, err := os.ReadDir(filepath.Clean(dir + "."))
 	if err != nil {
-		return ""
+		return nil
 	}
 	var backups []string // ReadDir sorts by name: oldest first
 	for _, e := range entries {
@@ -303,6 +319,26 @@ func nextBackup(name string, drained os.FileInfo) string {
 			backups = append(backups, filepath.Join(dir, n))
 		}
 	}
+	return backups
+}
+
+// firstBackupSince returns the oldest backup of name last written at or
+// after since, "" if there is none.
+func firstBackupSince(name string, since time.Time) string {
+	for _, b := range backupsOf(name) {
+		if info, err := os.Stat(b); err == nil && !info.ModTime().Before(since) {
+			return b
+		}
+	}
+	return ""
+}
+
+// nextBackup returns the backup rotated right after the file drained, in
+// the naming of lumberjack (and so of dynlog's file sink): NAME-TIME.EXT
+// beside NAME.EXT, TIME sorting as it runs. It returns "" when drained is
+// not among those backups or is the last of them.
+func nextBackup(name string, drained os.FileInfo) string {
+	backups := backupsOf(name)
 	for i := len(backups) - 1; i >= 0; i-- {
 		if info, err := os.Stat(backups[i]); err == nil && os.SameFile(info, drained) {
 			if i+1 < len(backups) {
