@@ -64,7 +64,9 @@ fuzz:
 	for target in FuzzReader FuzzDecode; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./internal/logfile/ || exit 1; \
 	done
-	$(GO) test -run '^$$' -fuzz '^FuzzValidateLine$$' -fuzztime $(FUZZTIME) ./cmd/dynlog/
+	for target in FuzzValidateLine FuzzViewSafe; do \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
+	done
 
 # The end-to-end test, not part of `make test`: three traced services export
 # over OTLP (gRPC, then HTTP) to a real OpenTelemetry Collector, and the spans
