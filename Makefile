@@ -106,3 +106,10 @@ validate-speed:
 bench-cli:
 	$(GO) test -tags speed ./cmd/dynlog -run '^TestCLISpeed$$' -count 1 -v -timeout 60m | tee bench-cli.out
 	$(GO) run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
+
+# 50 MB of random bytes, and records with random strings, through dynlog
+# view in both layouts: no terminal control from the input in the output
+# (issue 18; make test sends 2 MB and runs FuzzViewSafe's seeds).
+.PHONY: view-safety
+view-safety:
+	$(GO) test -tags speed ./cmd/dynlog -run '^TestViewSafety50MB$$' -count 1 -v
