@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 const usage = `dynlog: logs that read, parse and correlate like NVIDIA Dynamo's and vLLM's.
@@ -22,6 +24,7 @@ Usage:
                      (dynlog view --help)
   dynlog trace       join the JSONL logs of several services and draw each
                      request's spans as a waterfall
+  dynlog help CMD    the help of one command (as dynlog CMD --help)
   dynlog --help      this text
 `
 
@@ -36,6 +39,10 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 }
 
 func main() {
+	// Asking for SIGPIPE turns a write to a closed pipe (dynlog view | head)
+	// into an EPIPE error, which the commands end on quietly, rather than
+	// a death by signal.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -46,9 +53,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	switch args[0] {
-	case "-h", "-help", "--help", "help":
+	case "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "help":
+		if len(args) == 1 {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		if _, ok := commands[args[1]]; !ok {
+			fmt.Fprintf(stderr, "dynlog help: unknown command %q (try dynlog --help)\n", args[1])
+			return 2
+		}
+		args = []string{args[1], "--help"}
 	}
 	if cmd, ok := commands[args[0]]; ok {
 		return cmd(args[1:], os.Stdin, stdout, stderr)

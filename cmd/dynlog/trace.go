@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/dynlog/dynlog/internal/logfile"
@@ -22,6 +26,14 @@ duration, its duration and its busy and idle times. A span with no
 SPAN_CLOSED is drawn to the end of the trace and marked open; a span whose
 parent is in no file given is drawn as a root and says so. Lines that are
 not JSON are skipped and counted on stderr.
+
+Memory grows with the spans drawn, not with the input: --trace keeps only
+the traces it names; --request-id, when every input is a file, reads
+them twice, first to find the request's traces, then to keep those
+(on stdin it holds everything, as without a filter). Without either,
+past 100,000 spans trace draws nothing and prints a summary instead:
+the counts and the 20 longest root spans, each with the trace_id to draw
+it by (with --json, the same as a "summary" object).
 
 Exit status: 0 a trace was drawn, 1 no trace (or none that matched) or a
 file could not be read, 2 a usage error.
@@ -42,12 +54,35 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return commandUsageError(stderr, "trace", fmt.Sprintf("--width %d is not between 1 and 1000", *width))
 	}
 
-	var b waterfall.Builder
-	readErr := b.Read(logfile.Open(context.Background(), fs.Args(), stdin, logfile.WithErrorFunc(func(err error) {
-		fmt.Fprintf(stderr, "dynlog trace: %v; skipped\n", err)
-	})))
+	// Collect rarely while the spans held are few (the garbage of decoding
+	// is most of the heap), more often as they near the memory limit.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(traceMemoryLimit))
+	b, sum, readErr := readTraces(fs.Args(), stdin, *traceID, *requestID, stderr)
 	if b.Stats.Skipped > 0 {
 		fmt.Fprintf(stderr, "dynlog trace: skipped %d of %d lines: not JSON objects\n", b.Stats.Skipped, b.Stats.Lines)
+	}
+	out := &stickyWriter{w: stdout}
+	w := bufio.NewWriterSize(out, 64<<10)
+	if sum != nil {
+		// Too many spans to hold: the summary, in bounded memory.
+		fmt.Fprintf(stderr, "dynlog trace: more than %d spans, too many to draw at once; a summary instead\n", maxHeldSpans)
+		var err error
+		if *asJSON {
+			err = waterfall.WriteJSONSummary(w, sum, b.Stats)
+		} else {
+			err = waterfall.WriteSummary(w, sum)
+		}
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return writeFailed(stderr, "trace", err)
+		}
+		if readErr != nil {
+			return 1
+		}
+		return 0
 	}
 	all := b.Traces()
 	traces := selectTraces(all, *traceID, *requestID)
@@ -58,10 +93,10 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(traces) == 0 {
 		switch {
-		case len(all) == 0:
+		case b.Stats.Records == 0:
 			fmt.Fprintf(stderr, "dynlog trace: no spans in %d lines (span events need DYN_LOGGING_SPAN_EVENTS or the JSONL layout)\n", b.Stats.Lines)
 		default:
-			fmt.Fprintf(stderr, "dynlog trace: none of the %d traces read matches%s\n", len(all), describeSelection(*traceID, *requestID))
+			fmt.Fprintf(stderr, "dynlog trace: no trace of the %d span lines read matches%s\n", b.Stats.Records, describeSelection(*traceID, *requestID))
 		}
 		code = 1
 		if !*asJSON {
@@ -70,23 +105,115 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	if *asJSON {
-		if err := waterfall.WriteJSON(stdout, traces, b.Stats); err != nil {
-			fmt.Fprintf(stderr, "dynlog trace: %v\n", err)
-			return 1
+		err := waterfall.WriteJSON(w, traces, b.Stats)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return writeFailed(stderr, "trace", err)
 		}
 		return code
 	}
 	opts := waterfall.Options{Width: *width, Color: colorOn(stdout)}
 	for i, t := range traces {
 		if i > 0 {
-			fmt.Fprintln(stdout)
+			w.WriteByte('\n')
 		}
-		if err := waterfall.Render(stdout, t, opts); err != nil {
-			fmt.Fprintf(stderr, "dynlog trace: %v\n", err)
-			return 1
+		if err := waterfall.Render(w, t, opts); err != nil {
+			return writeFailed(stderr, "trace", err)
 		}
 	}
+	if err := w.Flush(); err != nil {
+		return writeFailed(stderr, "trace", err)
+	}
 	return code
+}
+
+// maxHeldSpans is the most spans trace holds to draw: about 1 KiB each.
+// Past it, without --trace or --request-id to narrow the input, trace
+// drops them and prints a summary. Tests lower it.
+var maxHeldSpans = 100_000
+
+// traceMemoryLimit is the soft limit of trace's heap (debug.SetMemoryLimit):
+// maxHeldSpans spans, and room to decode.
+const traceMemoryLimit = 192 << 20
+
+// summaryRoots is how many of the longest root spans a summary lists.
+const summaryRoots = 20
+
+// readTraces reads the traces of names (stdin if none) in memory that grows
+// with the spans drawn, not with the input: with --trace only the traces
+// it names are kept; with --request-id, when every input is a file, a
+// first pass finds the traces of that request and the second keeps them.
+// Otherwise it holds at most maxHeldSpans spans; past that it returns the
+// input's Summary instead of the spans, which it forgets.
+func readTraces(names []string, stdin io.Reader, traceID, requestID string, stderr io.Writer) (*waterfall.Builder, *waterfall.Summary, error) {
+	open := func() *logfile.Reader {
+		return logfile.Open(context.Background(), names, stdin, logfile.WithErrorFunc(func(err error) {
+			fmt.Fprintf(stderr, "dynlog trace: %v; skipped\n", err)
+		}))
+	}
+	b := &waterfall.Builder{}
+	var wanted map[string]bool // by --request-id: the trace_ids to keep
+	if requestID != "" && len(names) > 0 && !slices.Contains(names, "-") {
+		wanted = map[string]bool{}
+		// A line without the ID's bytes cannot hold it, unless JSON
+		// escapes some of them.
+		plain := !strings.ContainsFunc(requestID, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' })
+		r := logfile.Open(context.Background(), names, nil) // the second pass reports the errors
+		for r.Next() {
+			l := r.Line()
+			if l.TooLong || plain && !bytes.Contains(l.Bytes, []byte(requestID)) {
+				continue
+			}
+			if rec, err := logfile.Decode(l.Bytes); err == nil && rec.TraceID != "" &&
+				(rec.XRequestID == requestID || rec.RequestID == requestID) {
+				wanted[strings.Clone(rec.TraceID)] = true
+			}
+		}
+	}
+	switch {
+	case traceID != "" && wanted != nil:
+		b.Keep = func(id string) bool { return strings.HasPrefix(id, traceID) && wanted[id] }
+	case traceID != "":
+		b.Keep = func(id string) bool { return strings.HasPrefix(id, traceID) }
+	case wanted != nil:
+		b.Keep = func(id string) bool { return wanted[id] }
+	}
+	var sum *waterfall.Summary
+	if b.Keep == nil {
+		sum = waterfall.NewSummary(summaryRoots)
+	}
+	overflow := false
+	r := open()
+	for r.Next() {
+		l := r.Line()
+		b.Stats.Lines++
+		if l.TooLong {
+			b.Stats.Skipped++
+			continue
+		}
+		rec, err := logfile.Decode(l.Bytes)
+		if err != nil {
+			b.Stats.Skipped++
+			continue
+		}
+		wr := waterfall.RecordOf(rec)
+		b.Add(wr)
+		if sum == nil {
+			continue
+		}
+		sum.Add(wr)
+		if !overflow && b.Spans() > maxHeldSpans {
+			overflow = true
+			b.Forget()
+			b.Keep = func(string) bool { return false }
+		}
+	}
+	if !overflow {
+		sum = nil
+	}
+	return b, sum, r.Err()
 }
 
 // selectTraces keeps the traces --trace and --request-id name: a trace_id

@@ -234,7 +234,7 @@ func TestTraceSelectsNothing(t *testing.T) {
 	_, files := serviceFiles(t, nil)
 	var out, errOut bytes.Buffer
 	if code := run(append([]string{"trace", "--trace", "ffff"}, files...), &out, &errOut); code != 1 ||
-		errOut.String() != "dynlog trace: none of the 3 traces read matches trace_id \"ffff\"\n" {
+		errOut.String() != "dynlog trace: no trace of the 69 span lines read matches trace_id \"ffff\"\n" {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 	doc, code, _ := traceJSON(t, append([]string{"--request-id", "nope"}, files...)...)

@@ -3,12 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"time"
@@ -25,9 +26,19 @@ const viewUsage = `Usage: dynlog view [flags] [FILE...]
 
 Prints Dynamo JSONL from each FILE (stdin if none, or "-") in
 the Dynamo readable layout or vLLM's, coloured when stdout is a
-terminal. Lines that are not JSON objects pass through unchanged, whatever
-the filters, so mixed output stays readable. A JSONL line holds only the
+terminal. Lines that are not JSON objects pass through, whatever the
+filters, so mixed output stays readable. A JSONL line holds only the
 innermost span, so the readable span chain shows that span alone.
+
+Nothing in the input can drive the terminal: control characters, C1
+characters and bytes that are not UTF-8 in a line passed through, and
+control characters in a record's strings, are written escaped (\x1b,
+\r, \u{9b}, \xff); --raw writes the lines passed through and the
+record's strings as they are, for a pipe to another tool.
+
+With -f, view follows the last FILE as tail -F does: it waits for the
+file to appear, and when the file is rotated (renamed away, or copied
+and truncated) it reads the old file to its end before the new one.
 
 Filters, all of which a line must pass:
   --filter SPEC      DYN_LOG directives, e.g. "info,dynamo_llm=debug";
@@ -60,11 +71,12 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("view", flag.ContinueOnError)
 	format := fs.String("format", "readable", "layout: readable (Dynamo) or vllm")
 	color := fs.String("color", "auto", "colour: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
-	follow := fs.Bool("f", false, "follow the last FILE as it grows, like tail -f, until interrupted")
+	follow := fs.Bool("f", false, "follow the last FILE as it grows and is rotated, like tail -F, until interrupted")
 	spec := fs.String("filter", "", "DYN_LOG directives a line must pass")
 	level := fs.String("level", "", "minimum level")
 	traceID := fs.String("trace", "", "only lines of this trace_id")
 	requestID := fs.String("request-id", "", "only lines of this x_request_id or request_id")
+	raw := fs.Bool("raw", false, "write control characters from the input as they are, unescaped")
 	if code, ok := parseFlags(fs, viewUsage, args, stdout, stderr); !ok {
 		return code
 	}
@@ -107,6 +119,10 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError("--format %q: want readable or vllm", *format)
 	}
 
+	// What view holds is one line and its record: let the heap grow to five
+	// times that between collections, which costs little and saves much
+	// of the collector's time.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	ctx, cancel := viewContext()
 	defer cancel()
 	var opts []logfile.Option
@@ -117,20 +133,28 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynlog view: %v; skipped\n", err)
 	}))
 	files := fs.Args()
+	if *follow && len(files) > 0 {
+		if last := files[len(files)-1]; last != "-" {
+			if _, err := os.Stat(last); errors.Is(err, os.ErrNotExist) {
+				fmt.Fprintf(stderr, "dynlog view: %s does not exist yet; waiting for it\n", last)
+			}
+		}
+	}
 	r := logfile.Open(ctx, files, stdin, opts...)
 	defer r.Close()
 	// Live input (a pipe, a followed file) is shown line by line.
 	live := *follow || len(files) == 0 || slices.Contains(files, "-")
-	w := bufio.NewWriterSize(stdout, 64<<10)
-	for r.Next() {
-		viewLine(w, enc, &vf, r.Line())
+	out := &stickyWriter{w: stdout}
+	w := bufio.NewWriterSize(out, 64<<10)
+	v := viewer{enc: enc, filter: &vf, raw: *raw}
+	for out.err == nil && r.Next() {
+		v.line(w, r.Line())
 		if live {
 			w.Flush()
 		}
 	}
 	if err := w.Flush(); err != nil {
-		fmt.Fprintf(stderr, "dynlog view: %v\n", err)
-		return 1
+		return writeFailed(stderr, "view", err)
 	}
 	if r.Err() != nil {
 		return 1
@@ -143,27 +167,64 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// viewLine writes one input line: a record in the layout if it passes the
-// filters, anything else unchanged.
-func viewLine(w *bufio.Writer, enc zapcore.Encoder, vf *viewFilter, l logfile.Line) {
+// viewer writes the lines of view.
+type viewer struct {
+	enc     zapcore.Encoder
+	filter  *viewFilter
+	raw     bool            // --raw: no escaping of the input's controls
+	scratch []byte          // a passed-through line, escaped
+	fields  []zapcore.Field // a record's, reused line after line
+}
+
+// line writes one input line: a record in the layout if it passes the
+// filters, anything else passed through, escaped unless raw.
+func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
 	rec, ok := viewRecord(l)
 	if !ok {
-		w.Write(l.Bytes)
-		w.WriteByte('\n')
+		v.passThrough(w, l.Bytes)
 		return
 	}
-	if !vf.pass(&rec) {
+	if !v.filter.pass(&rec) {
 		return
 	}
-	ent, fields := entryOf(&rec)
-	buf, err := enc.EncodeEntry(ent, fields)
+	if !v.raw {
+		escapeRecord(&rec)
+	}
+	ent, fields := entryOf(&rec, !v.raw, v.fields[:0])
+	v.fields = fields
+	buf, err := v.enc.EncodeEntry(ent, fields)
 	if err != nil {
-		w.Write(l.Bytes)
-		w.WriteByte('\n')
+		v.passThrough(w, l.Bytes)
 		return
 	}
 	w.Write(buf.Bytes())
 	buf.Free()
+}
+
+func (v *viewer) passThrough(w *bufio.Writer, line []byte) {
+	if v.raw {
+		w.Write(line)
+	} else {
+		v.scratch = appendSafeLine(v.scratch[:0], line)
+		w.Write(v.scratch)
+		if cap(v.scratch) > 1<<20 {
+			v.scratch = nil // let a huge line's buffer go
+		}
+	}
+	w.WriteByte('\n')
+}
+
+// escapeRecord pre-escapes every string of rec that reaches the encoder
+// (see preEscape); field values that are JSON strings are escaped in
+// entryOf.
+func escapeRecord(rec *logfile.Record) {
+	for _, p := range []*string{&rec.Message, &rec.Target, &rec.File, &rec.LogFile, &rec.LogTarget,
+		&rec.SpanName, &rec.SpanID, &rec.ParentID, &rec.TraceID, &rec.TraceState, &rec.XRequestID, &rec.RequestID} {
+		*p = preEscape(*p)
+	}
+	for i := range rec.Fields {
+		rec.Fields[i].Key = preEscape(rec.Fields[i].Key)
+	}
 }
 
 // viewRecord decodes a line that is a log record: a JSON object with a
@@ -216,17 +277,19 @@ func (vf *viewFilter) pass(rec *logfile.Record) bool {
 
 // entryOf turns a record back into what a logger would have handed the
 // encoder: the entry, its fields in the line's order, the span keys as the
-// spans field and a bridged record's log.* fields.
-func entryOf(rec *logfile.Record) (zapcore.Entry, []zapcore.Field) {
+// spans field and a bridged record's log.* fields. With escape, string
+// field values are pre-escaped (see preEscape). The fields are appended to
+// fields, which the caller may reuse.
+func entryOf(rec *logfile.Record, escape bool, fields []zapcore.Field) (zapcore.Entry, []zapcore.Field) {
 	ent := zapcore.Entry{Level: rec.Level, Time: rec.Time, LoggerName: rec.Target, Message: rec.Message}
 	if rec.File != "" {
 		ent.Caller = zapcore.NewEntryCaller(0, rec.File, int(rec.Line), true)
 	}
-	fields := make([]zapcore.Field, 0, len(rec.Fields)+6)
-	timings := []struct {
+	timingsArray := [...]struct {
 		key string
 		us  int64
 	}{{"time.busy_us", rec.BusyUS}, {"time.duration_us", rec.DurationUS}, {"time.idle_us", rec.IdleUS}}
+	timings := timingsArray[:]
 	for _, f := range rec.Fields {
 		// The timings go where JSONL's key order put them.
 		if rec.HasTiming && len(timings) > 0 && f.Key > timings[0].key {
@@ -235,7 +298,7 @@ func entryOf(rec *logfile.Record) (zapcore.Entry, []zapcore.Field) {
 			}
 			timings = nil
 		}
-		fields = append(fields, fieldOf(f.Key, f.Value))
+		fields = append(fields, fieldOf(f, escape))
 	}
 	if rec.HasTiming {
 		for _, t := range timings {
@@ -257,15 +320,19 @@ func entryOf(rec *logfile.Record) (zapcore.Entry, []zapcore.Field) {
 }
 
 // fieldOf is the zap field for a JSON value: strings, bools and numbers
-// typed, objects and arrays as the JSON they are.
-func fieldOf(key string, raw json.RawMessage) zapcore.Field {
+// typed, objects and arrays as the JSON they are (whose controls JSON
+// keeps escaped). With escape, a string is pre-escaped (see preEscape).
+func fieldOf(f logfile.Field, escape bool) zapcore.Field {
+	key, raw := f.Key, f.Value
 	if len(raw) == 0 {
 		return zap.Skip()
 	}
 	switch raw[0] {
 	case '"':
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
+		if s, ok := f.Text(); ok {
+			if escape {
+				s = preEscape(s)
+			}
 			return zap.String(key, s)
 		}
 	case 't':

@@ -128,7 +128,7 @@ func TestViewHostileInput(t *testing.T) {
 	for _, tc := range []struct {
 		name, in, want string
 	}{
-		{"binary garbage", string(garbage) + "\n", string(garbage) + "\n"},
+		{"binary garbage", string(garbage) + "\n", string(appendSafeLine(nil, garbage)) + "\n"},
 		{"truncated JSON", okLine[:40] + "\n", okLine[:40] + "\n"},
 		{"invalid UTF-8 in a record", "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"target\":\"x\",\"message\":\"a\xffb\",\"k\":\"\xfe\"}\n",
 			"2025-09-02T16:38:06.656503Z  INFO x: a\ufffdb k=\"\ufffd\"\n"},

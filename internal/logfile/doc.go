@@ -24,10 +24,15 @@
 //   - A file that cannot be opened or read is reported (Err, WithErrorFunc)
 //     and the Reader goes on with the next one.
 //   - With WithFollow the Reader does not stop at the end of the last file:
-//     it polls it for growth, as tail -f does, until the context is done. A
-//     file that shrinks (truncated) is read again from its start; a file
-//     replaced under its name (rotated) is reopened. Both restart the line
-//     numbers at 1.
+//     it polls it for growth, as tail -F does, until the context is done,
+//     and waits for it if it does not exist yet (then reads first the
+//     backups written while it waited). A file renamed away (rotated) is
+//     read to its end, then the backups rotated after it in lumberjack's
+//     naming (NAME-TIME.EXT, as dynlog's file sink writes), then the new
+//     file. A file truncated (copytruncate) is read again from
+//     its start, after the lines it held past the last read are read from
+//     the copy beside it, found by the bytes last read; only one copy per
+//     poll interval is found. Each file's line numbers start at 1.
 //
 // Decode is tolerant: any JSON object decodes, and a known key with a value
 // of the wrong type is kept among Fields rather than failing the line.

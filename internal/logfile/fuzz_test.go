@@ -3,7 +3,10 @@ package logfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -50,7 +53,8 @@ func FuzzReader(f *testing.F) {
 	})
 }
 
-// FuzzDecode checks that Decode never panics and accepts only JSON objects.
+// FuzzDecode checks that Decode never panics, accepts only JSON objects,
+// and decodes as decodeReference (encoding/json's Decoder) does.
 func FuzzDecode(f *testing.F) {
 	golden, err := os.ReadFile("testdata/golden.jsonl")
 	if err != nil {
@@ -61,7 +65,14 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"level":3,"line":"x","time.busy_us":1.5,"a":{"b":[1,2]}}`))
 	f.Add([]byte("{\"message\":\"\xff\x00\"}"))
+	for _, seed := range decodeSeeds {
+		f.Add([]byte(seed))
+	}
 	f.Fuzz(func(t *testing.T, line []byte) {
+		if Valid(line) != json.Valid(line) {
+			t.Fatalf("Valid(%q) = %v, json.Valid says otherwise", trimmed(line), Valid(line))
+		}
+		checkAgainstReference(t, line)
 		rec, err := Decode(line)
 		if err != nil {
 			return
@@ -75,4 +86,59 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// decodeSeeds are lines at the edges of JSON's grammar.
+var decodeSeeds = []string{
+	`{}`, ` { } `, `{"a":1}x`, `{"a":1}{}`, `[1]`, `"s"`, `12`, `null`, `true`, `{"a":tru}`, `{"a":01}`,
+	`{"a":-}`, `{"a":1.}`, `{"a":1e}`, `{"a":1e+5,"b":-0.5E-3}`, `{"a":"\u00e9\ud83d\ude00\"\\\/\b\f\n\r\t"}`,
+	`{"a":"\x"}`, `{"a":"\u12"}`, "{\"a\":\"\x01\"}", `{"a" 1}`, `{"a":1,}`, `{,}`, `{"a":[1,2,]}`,
+	`{"a":[1 2]}`, `{"a":{"b":{"c":[[]]}}}`, `{"a":1,"a":2,"b":3}`, `{1:2}`, "{\"\xff\":\"\xfe\x80\"}",
+	`{"level":"info","level":3}`, `{"time":"2025-09-02T16:38:06.656503Z","line":12,"line":"x"}`,
+	`{"a":"` + strings.Repeat("[", 20000) + `"}`, strings.Repeat("[", 20000) + strings.Repeat("]", 20000),
+	`{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, "{\"a\":1}\x00", "\t{\"a\":1}\r",
+	`{"x_request_id":"r","trace_id":"t","span_id":"s","time.busy_us":5,"time.idle_us":-1,"log.line":1.5}`,
+}
+
+// checkAgainstReference fails if Decode and decodeReference disagree on
+// line: both fail, or both decode the same record.
+func checkAgainstReference(t *testing.T, line []byte) {
+	t.Helper()
+	got, err := Decode(line)
+	want, wantErr := decodeReference(line)
+	if (err == nil) != (wantErr == nil) {
+		t.Fatalf("Decode(%q): error %v; encoding/json: %v", trimmed(line), err, wantErr)
+	}
+	if err != nil {
+		if errors.Is(err, ErrNotObject) != errors.Is(wantErr, ErrNotObject) {
+			t.Fatalf("Decode(%q): error %v; encoding/json: %v", trimmed(line), err, wantErr)
+		}
+		return
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Decode(%q):\n%+v\nencoding/json:\n%+v", trimmed(line), got, want)
+	}
+}
+
+func trimmed(b []byte) []byte {
+	if len(b) > 200 {
+		return b[:200]
+	}
+	return b
+}
+
+func TestDecodeAgreesWithEncodingJSON(t *testing.T) {
+	golden, err := os.ReadFile("testdata/golden.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range bytes.Split(golden, []byte("\n")) {
+		checkAgainstReference(t, line)
+	}
+	for _, seed := range decodeSeeds {
+		checkAgainstReference(t, []byte(seed))
+		if Valid([]byte(seed)) != json.Valid([]byte(seed)) {
+			t.Errorf("Valid(%q) = %v, json.Valid says otherwise", trimmed([]byte(seed)), Valid([]byte(seed)))
+		}
+	}
 }

@@ -27,8 +27,9 @@ func newConfig(opts []Option) config {
 
 // WithFollow makes the Reader follow the last input once it reaches its
 // end, polling every interval (100ms if interval ≤ 0) until the Reader's
-// context is done, like tail -f. Only a regular file is followed; a pipe
-// (stdin) simply ends at EOF.
+// context is done, like tail -F (the package doc says how it goes across
+// rotation). Only a regular file is followed; a pipe (stdin) simply ends
+// at EOF.
 func WithFollow(interval time.Duration) Option {
 	return optionFunc(func(c config) config {
 		if interval <= 0 {

@@ -2,11 +2,15 @@ package logfile
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -45,6 +49,14 @@ type Reader struct {
 	cur   *stream
 	line  Line
 	errs  []error
+	// drained is the followed file last read to its end after it was
+	// rotated away; the backups rotated after it are read before the
+	// followed name is opened again.
+	drained os.FileInfo
+	// waitedSince is when the Reader began to wait for the followed file
+	// to exist; the backups written since, rotated before the Reader saw
+	// the file, are read first.
+	waitedSince time.Time
 }
 
 // stream is the input being read.
@@ -57,6 +69,9 @@ type stream struct {
 	offset  int64 // bytes consumed, to notice truncation
 	partial []byte
 	tooLong bool
+	backup  bool   // a rotated file read to its end on the way to the followed one
+	mark    []byte // of a followed file: the bytes before markAt (see wait)
+	markAt  int64
 }
 
 // Open returns a Reader over the named files in order; "-" is stdin, and no
@@ -97,10 +112,18 @@ func (r *Reader) Next() bool {
 		if err != io.EOF {
 			r.fail(fmt.Errorf("read %s: %w", s.name, err))
 		} else if r.following() {
-			if r.wait() {
+			if r.rotated() {
+				// The old file is read to its end: hand out its last
+				// line, then the backups after it, then the new file.
+				r.drained = s.info
+				r.names = []string{s.name}
+			} else if r.wait() {
 				continue
+			} else {
+				return r.flushPartial()
 			}
-			return r.flushPartial()
+		} else if s.backup {
+			r.drained = s.info
 		}
 		if len(s.partial) > 0 || s.tooLong {
 			r.emit(s.takePartial())
@@ -188,8 +211,42 @@ func (r *Reader) openNext() bool {
 			r.cur = newStream(StdinName, in, nil)
 			return true
 		}
+		followed := r.cfg.follow > 0 && len(r.names) == 0
+		if followed && r.drained == nil && !r.waitedSince.IsZero() {
+			if _, err := os.Stat(name); err == nil {
+				since := r.waitedSince
+				r.waitedSince = time.Time{}
+				if b := firstBackupSince(name, since); b != "" {
+					r.names = []string{name}
+					r.openBackup(b)
+					return true
+				}
+			}
+		}
+		if followed && r.drained != nil {
+			if b := nextBackup(name, r.drained); b != "" {
+				r.names = []string{name}
+				if !r.openBackup(b) {
+					r.drained = nil // gone (pruned): on to the followed file
+				}
+				return true
+			}
+		}
 		f, err := os.Open(name)
 		if err != nil {
+			if followed && errors.Is(err, fs.ErrNotExist) {
+				// Not there yet, or between a rename and the new file:
+				// wait for it, as tail -F does.
+				r.names = []string{name}
+				if r.waitedSince.IsZero() {
+					r.waitedSince = time.Now()
+				}
+				if !r.sleep() {
+					r.names = nil
+					return false
+				}
+				continue
+			}
 			r.fail(err)
 			continue
 		}
@@ -199,40 +256,208 @@ func (r *Reader) openNext() bool {
 			r.fail(fmt.Errorf("read %s: is a directory", name))
 			continue
 		}
+		if followed && r.drained != nil && s.info != nil {
+			// A rotation between the look for backups and the open
+			// leaves a backup after the drained file that is not f:
+			// read it first.
+			if b := nextBackup(name, r.drained); b != "" {
+				if bi, err := os.Stat(b); err == nil && !os.SameFile(bi, s.info) {
+					f.Close()
+					r.names = []string{name}
+					if !r.openBackup(b) {
+						r.drained = nil
+					}
+					return true
+				}
+			}
+		}
+		r.drained = nil
 		r.cur = s
 		return true
 	}
 	return false
 }
 
-// wait sleeps one poll interval, then notices truncation and rotation of
-// the followed file. It returns false when the context is done.
-func (r *Reader) wait() bool {
+// openBackup opens the rotated file path, to be read to its end and not
+// followed. It returns false, with an empty stream in its place, when the
+// file is gone.
+func (r *Reader) openBackup(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		r.cur = newStream(path, eofReader{}, nil)
+		return false
+	}
+	s := newStream(path, f, f)
+	s.info, _ = f.Stat()
+	s.backup = true
+	r.cur = s
+	return true
+}
+
+// rotated reports whether the followed file's name now names another file:
+// the file being read was renamed away (and is read to its end, so the
+// caller moves on).
+func (r *Reader) rotated() bool {
+	s := r.cur
+	info, err := os.Stat(s.name)
+	return err == nil && s.info != nil && !os.SameFile(info, s.info)
+}
+
+// backupsOf returns the backups of the followed file name in lumberjack's
+// naming, oldest first (see nextBackup).
+func backupsOf(name string) []string {
+	dir, base := filepath.Split(name)
+	ext := filepath.Ext(base)
+	prefix := strings.TrimSuffix(base, ext) + "-"
+	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	if err != nil {
+		return nil
+	}
+	var backups []string // ReadDir sorts by name: oldest first
+	for _, e := range entries {
+		if n := e.Name(); n != base && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ext) && e.Type().IsRegular() {
+			backups = append(backups, filepath.Join(dir, n))
+		}
+	}
+	return backups
+}
+
+// firstBackupSince returns the oldest backup of name last written at or
+// after since, "" if there is none.
+func firstBackupSince(name string, since time.Time) string {
+	for _, b := range backupsOf(name) {
+		if info, err := os.Stat(b); err == nil && !info.ModTime().Before(since) {
+			return b
+		}
+	}
+	return ""
+}
+
+// nextBackup returns the backup rotated right after the file drained, in
+// the naming of lumberjack (and so of dynlog's file sink): NAME-TIME.EXT
+// beside NAME.EXT, TIME sorting as it runs. It returns "" when drained is
+// not among those backups or is the last of them.
+func nextBackup(name string, drained os.FileInfo) string {
+	backups := backupsOf(name)
+	for i := len(backups) - 1; i >= 0; i-- {
+		if info, err := os.Stat(backups[i]); err == nil && os.SameFile(info, drained) {
+			if i+1 < len(backups) {
+				return backups[i+1]
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// sleep sleeps one poll interval; false when the context is done first.
+func (r *Reader) sleep() bool {
 	t := time.NewTimer(r.cfg.follow)
 	defer t.Stop()
 	select {
 	case <-r.ctx.Done():
 		return false
 	case <-t.C:
-	}
-	s := r.cur
-	if info, err := os.Stat(s.name); err == nil && s.info != nil && !os.SameFile(info, s.info) {
-		f, err := os.Open(s.name)
-		if err != nil {
-			return true // being replaced: try again next time
-		}
-		s.file.Close()
-		r.cur = newStream(s.name, f, f)
-		r.cur.info, _ = f.Stat()
 		return true
 	}
-	if info, err := s.file.Stat(); err == nil && info.Size() < s.offset {
-		if _, err := s.file.Seek(0, io.SeekStart); err == nil {
-			s.br.Reset(s.file)
-			s.offset, s.number, s.partial, s.tooLong = 0, 0, s.partial[:0], false
-		}
+}
+
+// markSize is how many of the last bytes read a followed file is known by:
+// if they change, the file was truncated and written again.
+const markSize = 256
+
+// wait sleeps one poll interval, then notices truncation of the followed
+// file (Next notices rotation): the file is shorter than what was read, or
+// the last bytes read are no longer there. The lines written between the
+// last read and a copytruncate rotation are read from the copy, found
+// beside the file by those last bytes; then the file from its start. It
+// returns false when the context is done.
+func (r *Reader) wait() bool {
+	s := r.cur
+	if s.markAt != s.offset {
+		s.mark, s.markAt = readMark(s.file, s.offset), s.offset
+	}
+	if !r.sleep() {
+		return false
+	}
+	info, err := s.file.Stat()
+	if err != nil {
+		return true
+	}
+	if info.Size() >= s.offset && (s.mark == nil || bytes.Equal(readMark(s.file, s.offset), s.mark)) {
+		return true
+	}
+	if cp := findCopy(s); cp != nil {
+		r.cur, r.names = cp, []string{s.name}
+		s.file.Close()
+		return true
+	}
+	if _, err := s.file.Seek(0, io.SeekStart); err == nil {
+		s.br.Reset(s.file)
+		s.offset, s.number, s.partial, s.tooLong, s.mark, s.markAt = 0, 0, s.partial[:0], false, nil, 0
 	}
 	return true
+}
+
+// readMark returns the markSize bytes of f before offset (fewer at its
+// start); nil if they cannot be read.
+func readMark(f *os.File, offset int64) []byte {
+	from := max(offset-markSize, 0)
+	b := make([]byte, offset-from)
+	if _, err := f.ReadAt(b, from); err != nil {
+		return nil
+	}
+	return b
+}
+
+// findCopy finds the copy a copytruncate rotation made of the followed
+// stream s: a file beside it whose name starts as its does, at least as
+// long as what s read, with s's mark before that length (the newest, if
+// several). It returns a stream over the copy from there, carrying s's
+// unfinished line and line count; nil if there is none.
+func findCopy(s *stream) *stream {
+	if s.mark == nil || s.markAt != s.offset {
+		return nil
+	}
+	dir, base := filepath.Split(s.name)
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	if err != nil {
+		return nil
+	}
+	var best *os.File
+	var bestInfo os.FileInfo
+	for _, e := range entries {
+		n := e.Name()
+		if n == base || !strings.HasPrefix(n, stem) || !e.Type().IsRegular() {
+			continue
+		}
+		f, err := os.Open(filepath.Join(dir, n))
+		if err != nil {
+			continue
+		}
+		info, err := f.Stat()
+		if err != nil || info.Size() < s.offset || !bytes.Equal(readMark(f, s.offset), s.mark) ||
+			best != nil && !info.ModTime().After(bestInfo.ModTime()) {
+			f.Close()
+			continue
+		}
+		if best != nil {
+			best.Close()
+		}
+		best, bestInfo = f, info
+	}
+	if best == nil {
+		return nil
+	}
+	if _, err := best.Seek(s.offset, io.SeekStart); err != nil {
+		best.Close()
+		return nil
+	}
+	cp := newStream(best.Name(), best, best)
+	cp.info, cp.offset, cp.number = bestInfo, s.offset, s.number
+	cp.partial, cp.tooLong = s.partial, s.tooLong
+	return cp
 }
 
 func newStream(name string, r io.Reader, f *os.File) *stream {

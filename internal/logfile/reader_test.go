@@ -177,3 +177,32 @@ func TestFollow(t *testing.T) {
 		t.Fatalf("extra line %v", l)
 	}
 }
+
+// TestFollowWaitsForTheFile: a followed file that does not exist yet is
+// waited for, not reported.
+func TestFollowWaitsForTheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "later.log")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var heard []error
+	r := Open(ctx, []string{path}, nil, WithFollow(5*time.Millisecond), WithErrorFunc(func(err error) { heard = append(heard, err) }))
+	got := make(chan string)
+	go func() {
+		defer close(got)
+		for r.Next() {
+			got <- string(r.Line().Bytes)
+		}
+	}()
+	if err := os.WriteFile(path, []byte("first\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if line := <-got; line != "first" {
+		t.Errorf("got %q", line)
+	}
+	cancel()
+	for range got {
+	}
+	if len(heard) != 0 || r.Err() != nil {
+		t.Errorf("errors %v, %v", heard, r.Err())
+	}
+}

@@ -1,11 +1,8 @@
 package logfile
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -62,11 +59,16 @@ type Record struct {
 	Fields []Field
 }
 
-// Field is a key of a line that Record has no typed place for.
+// Field is a key of a line that Record has no typed place for. Its Key and
+// Value share the memory of the record's copy of its line.
 type Field struct {
 	Key   string
 	Value json.RawMessage // the JSON value as written
 }
+
+// Text returns the value of a field that is a JSON string, unescaped;
+// false for any other value. The string may share the memory of Value.
+func (f Field) Text() (string, bool) { return decodeString(f.Value, false) }
 
 // Bridged reports whether the record came from a foreign logger: target
 // "log" with a log.target.
@@ -75,60 +77,6 @@ func (r *Record) Bridged() bool { return r.Target == "log" && r.LogTarget != "" 
 // ErrNotObject is the error Decode returns, wrapped, for a line that is
 // valid JSON but not an object.
 var ErrNotObject = errors.New("not a JSON object")
-
-// Decode reads one JSONL line. It fails only when the line is not one JSON
-// object (wrapping ErrNotObject when it is other JSON); a line it decodes
-// may still break the line schema. Invalid UTF-8 in strings becomes U+FFFD.
-func Decode(line []byte) (Record, error) {
-	var rec Record
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return rec, fmt.Errorf("not JSON: %w", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		if json.Valid(line) {
-			return rec, fmt.Errorf("%w: %s", ErrNotObject, kindOf(tok))
-		}
-		return rec, errors.New("not JSON: not one complete JSON value")
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return rec, fmt.Errorf("not JSON: %w", err)
-		}
-		key, _ := tok.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return rec, fmt.Errorf("not JSON: %w", err)
-		}
-		if !rec.set(key, raw) {
-			rec.addField(key, raw)
-		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return rec, fmt.Errorf("not JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return rec, errors.New("not JSON: data after the object")
-	}
-	return rec, nil
-}
-
-func kindOf(tok json.Token) string {
-	switch tok.(type) {
-	case json.Delim:
-		return "an array"
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
-	}
-	return "null"
-}
 
 func (r *Record) addField(key string, raw json.RawMessage) {
 	for i := range r.Fields {
@@ -140,14 +88,15 @@ func (r *Record) addField(key string, raw json.RawMessage) {
 	r.Fields = append(r.Fields, Field{Key: key, Value: raw})
 }
 
-// set stores a known key's value; false if the key is not known or its
-// value has the wrong type.
-func (r *Record) set(key string, raw json.RawMessage) bool {
+// set stores a known key's value, valid JSON; false if the key is not
+// known or its value has the wrong type. plain says that the value is a
+// string without escapes or bytes beyond ASCII.
+func (r *Record) set(key string, raw json.RawMessage, plain bool) bool {
 	var str *string
 	var num *int64
 	switch key {
 	case "time":
-		s, ok := decodeString(raw)
+		s, ok := decodeString(raw, plain)
 		if !ok {
 			return false
 		}
@@ -155,7 +104,7 @@ func (r *Record) set(key string, raw json.RawMessage) bool {
 		r.Time, _ = time.Parse(time.RFC3339Nano, s)
 		return true
 	case "level":
-		s, ok := decodeString(raw)
+		s, ok := decodeString(raw, plain)
 		if !ok {
 			return false
 		}
@@ -163,7 +112,7 @@ func (r *Record) set(key string, raw json.RawMessage) bool {
 		r.Level, r.HasLevel = ParseLevel(s)
 		return true
 	case "message":
-		s, ok := decodeString(raw)
+		s, ok := decodeString(raw, plain)
 		if !ok {
 			return false
 		}
@@ -205,7 +154,7 @@ func (r *Record) set(key string, raw json.RawMessage) bool {
 		return false
 	}
 	if str != nil {
-		s, ok := decodeString(raw)
+		s, ok := decodeString(raw, plain)
 		if ok {
 			*str = s
 		}
@@ -222,15 +171,13 @@ func (r *Record) set(key string, raw json.RawMessage) bool {
 	return true
 }
 
-func decodeString(raw json.RawMessage) (string, bool) {
+// decodeString is the text of raw, a valid JSON value in memory that is
+// never written again, if it is a string (see stringIn).
+func decodeString(raw json.RawMessage, plain bool) (string, bool) {
 	if len(raw) == 0 || raw[0] != '"' {
 		return "", false
 	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
+	return stringIn(raw, plain), true
 }
 
 // ParseLevel reads a level word of Dynamo (TRACE, DEBUG, INFO, WARN, ERROR),

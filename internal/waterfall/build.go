@@ -3,6 +3,7 @@ package waterfall
 import (
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/logfile"
@@ -77,6 +78,10 @@ type Stats struct {
 // ready to use. It is not safe for concurrent use.
 type Builder struct {
 	Stats Stats
+	// Keep, when not nil, says which traces to collect, by trace_id; the
+	// records of the others only count in Stats. Memory then grows with
+	// the spans kept, not with the input.
+	Keep func(traceID string) bool
 
 	spans  map[spanKey]*Span
 	traces map[string]*Trace
@@ -118,14 +123,19 @@ func (b *Builder) Add(r Record) {
 		return
 	}
 	b.Stats.Records++
+	if b.Keep != nil && !b.Keep(r.TraceID) {
+		return
+	}
 	if b.spans == nil {
 		b.spans = map[spanKey]*Span{}
 		b.traces = map[string]*Trace{}
 	}
+	// The record's strings may share the memory of its whole line: a span
+	// keeps copies.
 	t := b.traces[r.TraceID]
 	if t == nil {
-		t = &Trace{ID: r.TraceID}
-		b.traces[r.TraceID] = t
+		t = &Trace{ID: strings.Clone(r.TraceID)}
+		b.traces[t.ID] = t
 	}
 	if r.Time.After(t.lastLine) {
 		t.lastLine = r.Time
@@ -133,15 +143,15 @@ func (b *Builder) Add(r Record) {
 	k := spanKey{r.TraceID, r.SpanID}
 	s := b.spans[k]
 	if s == nil {
-		s = &Span{ID: r.SpanID, Trace: r.TraceID}
-		b.spans[k] = s
+		s = &Span{ID: strings.Clone(r.SpanID), Trace: t.ID}
+		b.spans[spanKey{t.ID, s.ID}] = s
 	}
 	if s.firstLine.IsZero() || (!r.Time.IsZero() && r.Time.Before(s.firstLine)) {
 		s.firstLine = r.Time
 	}
 	fill := func(dst *string, v string) {
 		if *dst == "" {
-			*dst = v
+			*dst = strings.Clone(v)
 		}
 	}
 	fill(&s.Parent, r.ParentID)
@@ -165,6 +175,12 @@ func (b *Builder) Add(r Record) {
 		}
 	}
 }
+
+// Spans returns the number of spans collected so far.
+func (b *Builder) Spans() int { return len(b.spans) }
+
+// Forget lets go of every span collected so far, keeping Stats.
+func (b *Builder) Forget() { b.spans, b.traces = nil, nil }
 
 // maxMicros is the longest time a Duration holds, in microseconds.
 const maxMicros = int64(math.MaxInt64 / time.Microsecond)

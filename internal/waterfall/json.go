@@ -40,6 +40,35 @@ type JSONOutput struct {
 	Traces  []JSONTrace `json:"traces"`
 	Lines   int         `json:"lines"`
 	Skipped int         `json:"skipped_lines"`
+	// Summary is there instead of Traces when the input had too many spans
+	// to hold (see Summary).
+	Summary *JSONSummary `json:"summary,omitempty"`
+}
+
+// JSONSummary is a Summary as WriteJSON writes it.
+type JSONSummary struct {
+	Closed  int        `json:"spans_closed"`
+	Roots   int        `json:"roots"`
+	Longest []JSONRoot `json:"longest_roots"`
+}
+
+// JSONRoot is one of a JSONSummary's longest root spans.
+type JSONRoot struct {
+	TraceID    string `json:"trace_id"`
+	SpanID     string `json:"span_id"`
+	Name       string `json:"span_name"`
+	Target     string `json:"target"`
+	DurationUS int64  `json:"duration_us"`
+}
+
+// ToJSONSummary converts s to its JSON form.
+func ToJSONSummary(s *Summary) *JSONSummary {
+	out := &JSONSummary{Closed: s.Closed, Roots: s.Roots, Longest: []JSONRoot{}}
+	for _, r := range s.longest {
+		out.Longest = append(out.Longest, JSONRoot{TraceID: r.TraceID, SpanID: r.SpanID, Name: r.Name,
+			Target: r.Target, DurationUS: r.Duration.Microseconds()})
+	}
+	return out
 }
 
 const jsonTime = "2006-01-02T15:04:05.000000Z"
@@ -89,6 +118,15 @@ func WriteJSON(w io.Writer, traces []*Trace, stats Stats) error {
 	for _, t := range traces {
 		out.Traces = append(out.Traces, ToJSON(t))
 	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteJSONSummary writes the JSONOutput of input with too many spans to
+// hold: no traces, the summary instead.
+func WriteJSONSummary(w io.Writer, s *Summary, stats Stats) error {
+	out := JSONOutput{Traces: []JSONTrace{}, Lines: stats.Lines, Skipped: stats.Skipped, Summary: ToJSONSummary(s)}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)

@@ -15,6 +15,12 @@
 // marker comments, which the default mode keeps as it stands:
 //
 //	go run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
+//
+// With -cli it reads the "cli:" lines of cmd/dynlog's TestCLISpeed (make
+// bench-cli, issue 18) and rewrites only the command-line section, which
+// the other modes keep as it stands:
+//
+//	go run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
 package main
 
 import (
@@ -452,6 +458,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 // content: with peers, previous with its peers section rewritten from o;
 // without, the report of o, followed by previous's peers section if it had
 // one, so that `make bench` does not erase `make bench-peers`'s table.
+//
+// Either way the command-line section (benchreport -cli) stays as it was.
 func document(previous string, o *benchOutput, m machine, peers bool) string {
 	var b strings.Builder
 	if peers {
@@ -459,23 +467,61 @@ func document(previous string, o *benchOutput, m machine, peers bool) string {
 		return withPeers(previous, b.String())
 	}
 	writeReport(&b, o, m)
+	doc := b.String()
 	if block := peersBlock(previous); block != "" {
-		return withPeers(b.String(), block)
+		doc = withPeers(doc, block)
 	}
-	return b.String()
+	if block := markedBlock(previous, cliBegin, cliEnd); block != "" {
+		doc = withMarkedBlock(doc, cliBegin, cliEnd, block)
+	}
+	return doc
+}
+
+// cliMain is benchreport -cli: the command-line section of outPath
+// rewritten from TestCLISpeed's output on stdin, the rest kept.
+func cliMain(outPath string) {
+	runs, err := parseCLI(os.Stdin)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	previous, err := os.ReadFile(outPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	var b strings.Builder
+	writeCLI(&b, runs, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
+	if err := os.WriteFile(outPath, []byte(withMarkedBlock(string(previous), cliBegin, cliEnd, b.String())), 0o644); err != nil {
+		fmt.Fprintln(os.Stderr, "benchreport:", err)
+		os.Exit(1)
+	}
+	for _, t := range cliTargets(runs) {
+		met := "met"
+		if !t.met {
+			met = "NOT met"
+		}
+		fmt.Printf("%s: %s, %s\n", t.what, t.got, met)
+	}
+	fmt.Printf("\nwrote %s\n", outPath)
 }
 
 func main() {
 	outPath := flag.String("o", "BENCHMARKS.md", "the markdown file to write")
 	peers := flag.Bool("peers", false, "read the peer suite's output (internal/benchmarks) and rewrite only the file's peers section")
+	cli := flag.Bool("cli", false, "read cmd/dynlog's TestCLISpeed output (make bench-cli) and rewrite only the file's command-line section")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-peers] [-o BENCHMARKS.md] < bench.out")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-peers | -cli] [-o BENCHMARKS.md] < bench.out")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 {
+	if flag.NArg() != 0 || *peers && *cli {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *cli {
+		cliMain(*outPath)
+		return
 	}
 
 	o, err := parse(os.Stdin)

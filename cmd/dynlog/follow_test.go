@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dynlog/dynlog/internal/logtest"
+	"gopkg.in/natefinch/lumberjack.v2"
+)
+
+// TestViewFollowAcrossRotation has a real writer (lumberjack, as dynlog's
+// file sink uses) write numbered lines to a file and rename it away every
+// 500 ms, then every 20 ms, while view -f follows it from before the file
+// exists: every line comes out once, in order.
+//
+// Then the same with logrotate's copytruncate: the file is copied to
+// live.log.N and truncated; the lines written between view's last read and
+// the copy are read from the copy. (Only one copy per poll interval is
+// found: copytruncate every 20 ms loses lines, and is not tested.)
+func TestViewFollowAcrossRotation(t *testing.T) {
+	for _, tc := range []struct {
+		every time.Duration
+		copy  bool
+	}{{500 * time.Millisecond, false}, {20 * time.Millisecond, false}, {500 * time.Millisecond, true}} {
+		every := tc.every
+		name := every.String()
+		if tc.copy {
+			name += " copytruncate"
+		}
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "live.log")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			old := viewContext
+			viewContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+			defer func() { viewContext = old }()
+
+			var out, errOut logtest.Buffer
+			done := make(chan int)
+			go func() { done <- run([]string{"view", "-f", path}, &out, &errOut) }()
+			waiting := "dynlog view: " + path + " does not exist yet; waiting for it\n"
+			for errOut.String() != waiting { // view waits for the file before it exists
+				time.Sleep(time.Millisecond)
+			}
+
+			// About 1.5 s of writing, a line every 100 µs or so.
+			const lines = 6000
+			var w rotatingWriter = &lumberjack.Logger{Filename: path, MaxSize: 100}
+			if tc.copy {
+				w = &copyTruncater{path: path}
+			}
+			var want strings.Builder
+			rotations := 0
+			last := time.Now()
+			for i := range lines {
+				line := fmt.Sprintf("line %06d of the writer, padded to look like a log line\n", i)
+				want.WriteString(line)
+				if _, err := w.Write([]byte(line)); err != nil {
+					t.Fatal(err)
+				}
+				if i%10 == 0 {
+					time.Sleep(2 * time.Millisecond)
+				}
+				if time.Since(last) >= every {
+					if err := w.Rotate(); err != nil {
+						t.Fatal(err)
+					}
+					rotations++
+					last = time.Now()
+				}
+			}
+			w.Close()
+
+			deadline := time.Now().Add(20 * time.Second)
+			for out.String() != want.String() && time.Now().Before(deadline) && strings.Count(out.String(), "\n") < lines {
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(50 * time.Millisecond) // a line printed twice would show now
+			cancel()
+			if code := <-done; code != 0 {
+				t.Errorf("exit %d", code)
+			}
+			if errOut.String() != waiting {
+				t.Errorf("stderr %q, want %q", errOut.String(), waiting)
+			}
+			got := out.String()
+			if got != want.String() {
+				gotLines := strings.Split(got, "\n")
+				for i, l := range strings.Split(want.String(), "\n") {
+					if i >= len(gotLines) || gotLines[i] != l {
+						t.Fatalf("after %d rotations: %d lines of %d out; line %d is %q, want %q",
+							rotations, strings.Count(got, "\n"), lines, i, gotLines[min(i, len(gotLines)-1)], l)
+					}
+				}
+				t.Fatalf("after %d rotations: %d lines of %d out, more than were written", rotations, strings.Count(got, "\n"), lines)
+			}
+			t.Logf("%d lines across %d rotations", lines, rotations)
+		})
+	}
+}
+
+type rotatingWriter interface {
+	io.WriteCloser
+	Rotate() error
+}
+
+// copyTruncater writes as a program whose log logrotate's copytruncate
+// rotates: appending to path, which Rotate copies to path.N and truncates.
+type copyTruncater struct {
+	path string
+	f    *os.File
+	n    int
+}
+
+func (c *copyTruncater) Write(p []byte) (int, error) {
+	if c.f == nil {
+		f, err := os.OpenFile(c.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return 0, err
+		}
+		c.f = f
+	}
+	return c.f.Write(p)
+}
+
+func (c *copyTruncater) Rotate() error {
+	c.n++
+	data, err := os.ReadFile(c.path)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(fmt.Sprintf("%s.%d", c.path, c.n), data, 0o600); err != nil {
+		return err
+	}
+	return os.Truncate(c.path, 0)
+}
+
+func (c *copyTruncater) Close() error { return c.f.Close() }
