@@ -52,6 +52,23 @@ func AppendBytes(dst []byte, b []byte) []byte {
 	return append(dst, '"')
 }
 
+// plain8 reports whether the eight bytes of w are all ASCII that JSON
+// writes as is: none at or above 0x80, below 0x20, '"' or '\\'. A false
+// answer may be wrong (the byte loop then looks at each byte); a true one
+// never is: the tests for a zero or small byte can report one where there
+// is none, above a byte that is, but never miss one.
+func plain8(w uint64) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	zeroIn := func(v uint64) uint64 { return (v - ones) & ^v & highs }
+	return (w&highs |
+		(w-0x20*ones)&^w&highs |
+		zeroIn(w^('"'*ones)) |
+		zeroIn(w^('\\'*ones))) == 0
+}
+
 // appendEscaped serves strings and byte slices alike; decode is the matching
 // utf8 decoder, passed in so neither form is converted to the other.
 func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, int)) []byte {
@@ -60,6 +77,14 @@ func appendEscaped[S ~string | ~[]byte](dst []byte, s S, decode func(S) (rune, i
 	}
 	last := 0
 	for i := 0; i < len(s); {
+		// Runs of plain ASCII, the usual text, eight bytes at a time.
+		for i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+			uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safe[c] {

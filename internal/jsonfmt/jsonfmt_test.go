@@ -429,3 +429,44 @@ func TestAppendDebugFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestPlain8: the eight-byte test agrees with the byte rule whenever it
+// says "plain": every byte value at every position among plain bytes, and
+// random words, some with several special bytes.
+func TestPlain8(t *testing.T) {
+	plainByte := func(c byte) bool { return c < utf8.RuneSelf && safe[c] }
+	check := func(b [8]byte) {
+		w := uint64(0)
+		all := true
+		for i, c := range b {
+			w |= uint64(c) << (8 * i)
+			all = all && plainByte(c)
+		}
+		if plain8(w) && !all {
+			t.Fatalf("plain8(%q) = true, but not every byte is plain", b[:])
+		}
+		if all && !plain8(w) {
+			t.Fatalf("plain8(%q) = false for plain bytes", b[:])
+		}
+	}
+	for pos := range 8 {
+		for v := range 256 {
+			b := [8]byte{'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'}
+			b[pos] = byte(v)
+			check(b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		var b [8]byte
+		for i := range b {
+			switch rng.IntN(4) {
+			case 0:
+				b[i] = byte(rng.IntN(256))
+			default:
+				b[i] = byte(0x20 + rng.IntN(0x5f))
+			}
+		}
+		check(b)
+	}
+}
