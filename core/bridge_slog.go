@@ -81,6 +81,21 @@ type slogHandler struct {
 	groups []slogGroup // WithGroup's, outermost first
 }
 
+// appendGroups appends the groups, each a namespace with the attributes
+// given with it, down to the deepest one that holds something (an empty
+// group prints nothing, as slog asks), then attrs, inside them all.
+func appendGroups(fields []zap.Field, groups []slogGroup, attrs []zap.Field) []zap.Field {
+	deepest := len(groups) - 1
+	for len(attrs) == 0 && deepest >= 0 && len(groups[deepest].fields) == 0 {
+		deepest--
+	}
+	for _, g := range groups[:deepest+1] {
+		fields = append(fields, zap.Namespace(g.name))
+		fields = append(fields, g.fields...)
+	}
+	return append(fields, attrs...)
+}
+
 // slogGroup is a group opened by WithGroup and the fields WithAttrs added
 // inside it.
 type slogGroup struct {
@@ -106,16 +121,7 @@ func (h *slogHandler) Handle(ctx context.Context, r slog.Record) error {
 			fields = append(fields, f) // before any namespace, where spans count
 		}
 	}
-	// Open the groups down to the deepest one that holds something.
-	deepest := len(h.groups) - 1
-	for len(attrs) == 0 && deepest >= 0 && len(h.groups[deepest].fields) == 0 {
-		deepest--
-	}
-	for _, g := range h.groups[:deepest+1] {
-		fields = append(fields, zap.Namespace(g.name))
-		fields = append(fields, g.fields...)
-	}
-	fields = append(fields, attrs...)
+	fields = appendGroups(fields, h.groups, attrs)
 	h.b.write(zapLevelOf(r.Level), r.Message, frameOf(r.PC), r.Time, fields)
 	return nil
 }

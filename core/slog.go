@@ -231,16 +231,7 @@ func (h *handler) prefixed(ctx context.Context, attrs []zap.Field) []zap.Field {
 	if span.Type != zapcore.SkipType {
 		fields = append(fields, span) // before any namespace, where spans count
 	}
-	// Open the groups down to the deepest one that holds something.
-	deepest := len(h.groups) - 1
-	for len(attrs) == 0 && deepest >= 0 && len(h.groups[deepest].fields) == 0 {
-		deepest--
-	}
-	for _, g := range h.groups[:deepest+1] {
-		fields = append(fields, zap.Namespace(g.name))
-		fields = append(fields, g.fields...)
-	}
-	return append(fields, attrs...)
+	return appendGroups(fields, h.groups, attrs)
 }
 
 // frames caches the frame of each slog call site's PC: finding a frame
