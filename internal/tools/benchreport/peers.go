@@ -72,6 +72,25 @@ func ratioBelow(label, ours, baseline string, max float64) target {
 	return t
 }
 
+// writeMedians writes a table of median ns/op (and allocs/op) with a row
+// per row name and a column per column name, name giving the benchmark of
+// each cell; "—" where the input lacks it.
+func writeMedians(w io.Writer, o *benchOutput, corner string, rows, cols []string, name func(row, col string) string) {
+	fmt.Fprintln(w, "| "+corner+" | "+strings.Join(cols, " | ")+" |")
+	fmt.Fprintln(w, "|---"+strings.Repeat("|--:", len(cols))+"|")
+	for _, r := range rows {
+		cells := []string{r}
+		for _, c := range cols {
+			cell := "—"
+			if b := o.lookup(name(r, c)); b != nil {
+				cell = formatNs(median(b.ns())) + " (" + formatCount(median(b.allocs())) + ")"
+			}
+			cells = append(cells, cell)
+		}
+		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
+	}
+}
+
 // writePeers writes the peers section, markers included.
 func writePeers(w io.Writer, o *benchOutput, m machine) {
 	s := peersSection
@@ -86,37 +105,13 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Median ns/op, and allocs/op in parentheses, of one call under b.RunParallel:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| Scenario | "+strings.Join(peerLoggers, " | ")+" |")
-	fmt.Fprintln(w, "|---"+strings.Repeat("|--:", len(peerLoggers))+"|")
-	for _, sc := range peerScenarios {
-		cells := []string{sc}
-		for _, l := range peerLoggers {
-			cell := "—"
-			if b := o.lookup(s.benchName(sc + "/" + l)); b != nil {
-				cell = formatNs(median(b.ns())) + " (" + formatCount(median(b.allocs())) + ")"
-			}
-			cells = append(cells, cell)
-		}
-		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
-	}
+	writeMedians(w, o, "Scenario", peerScenarios, peerLoggers, func(sc, l string) string { return s.benchName(sc + "/" + l) })
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "A dynlog-jsonl line in an http-request-like span and outside one, the span's keys")
 	fmt.Fprintln(w, "put on by tracing.Ctx on the call (ctx-field) or by tracing.Logger(ctx) on each")
 	fmt.Fprintln(w, "call (context-logger), BenchmarkContextLogger:")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| Context | "+strings.Join(contextWays, " | ")+" |")
-	fmt.Fprintln(w, "|---"+strings.Repeat("|--:", len(contextWays))+"|")
-	for _, r := range contextRows {
-		cells := []string{r}
-		for _, way := range contextWays {
-			cell := "—"
-			if b := o.lookup("BenchmarkContextLogger/" + r + "/" + way); b != nil {
-				cell = formatNs(median(b.ns())) + " (" + formatCount(median(b.allocs())) + ")"
-			}
-			cells = append(cells, cell)
-		}
-		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
-	}
+	writeMedians(w, o, "Context", contextRows, contextWays, func(r, way string) string { return "BenchmarkContextLogger/" + r + "/" + way })
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Ratio is the first logger's median ns/op over the other's, same scenario.")
 	fmt.Fprintln(w)
