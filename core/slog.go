@@ -111,11 +111,10 @@ func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
 	defer c.diag.flush()
-	l, err := c.newVLLM()
+	l, err := c.newVLLMTraced()
 	if err != nil {
 		return nil, err
 	}
-	c.vllmTraceFunction(l)
 	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
 }
 

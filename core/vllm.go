@@ -78,6 +78,12 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
 	defer c.diag.flush()
+	return c.newVLLMTraced()
+}
+
+// newVLLMTraced is newVLLM with call tracing turned on as
+// VLLM_TRACE_FUNCTION says: what NewVLLM and NewVLLMSlog build.
+func (c config) newVLLMTraced() (*zap.Logger, error) {
 	l, err := c.newVLLM()
 	if err != nil {
 		return nil, err
