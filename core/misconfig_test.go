@@ -13,9 +13,6 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/tracing"
-	"go.opentelemetry.io/otel"
-	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -73,7 +70,7 @@ func TestMisconfigurations(t *testing.T) {
 			}
 			sees := errOut.String()
 			if tt.otlp {
-				restoreTracingGlobals(t)
+				core.KeepTracingGlobals(t)
 				errOut.Reset()
 				p, err := core.StartTracing(context.Background(), log, opts...)
 				if err != nil {
@@ -104,25 +101,6 @@ func TestMisconfigurations(t *testing.T) {
 			}
 		})
 	}
-}
-
-// restoreTracingGlobals puts back, when t ends, what StartTracing installs.
-func restoreTracingGlobals(t *testing.T) {
-	tracers := tracing.TracerProvider()
-	tp, prop, handler, lp := otel.GetTracerProvider(), otel.GetTextMapPropagator(), otel.GetErrorHandler(), logglobal.GetLoggerProvider()
-	t.Cleanup(func() {
-		tracing.SetTracerProvider(tracers)
-		tracing.SetLoggerProvider(nil)
-		if otel.GetTracerProvider() == tp {
-			return
-		}
-		otel.SetTracerProvider(tp)
-		otel.SetTextMapPropagator(prop)
-		otel.SetErrorHandler(handler)
-		if logglobal.GetLoggerProvider() != lp {
-			logglobal.SetLoggerProvider(lp)
-		}
-	})
 }
 
 // TestDiagnosticsInVLLMLayout: NewVLLM's reports are lines of the vLLM
