@@ -231,6 +231,9 @@ func TestHandlerSpan(t *testing.T) {
 		t.Fatalf("%d lines: %s", len(lines), b.out.String())
 	}
 	sc := span.SpanContext()
+	if lines[1]["span_id"] != sc.SpanID().String() {
+		t.Errorf("the ended span left the context's line: %v", lines[1])
+	}
 	if lines[0]["trace_id"] != sc.TraceID().String() || lines[0]["span_id"] != sc.SpanID().String() || lines[0]["span_name"] != "work" {
 		t.Errorf("line without the span's keys: %v", lines[0])
 	}

@@ -83,12 +83,16 @@ func TestSpanEventsSetting(t *testing.T) {
 			b.log.Info("inside", tracing.Ctx(ctx))
 			span.End()
 			out := b.out.String()
-			got := none
+			got, matched := none, 0
 			for _, kind := range []string{today, readable, y2025} {
 				open, close, _ := strings.Cut(kind, "|")
 				if strings.Count(out, open) == 1 && strings.Count(out, close) == 1 {
-					got = kind
+					got, matched = kind, matched+1
 				}
+			}
+			// One form or none, and nothing but the events and the line.
+			if lines := strings.Count(out, "\n"); matched > 1 || got == none && lines != 1 || got != none && lines != 3 {
+				got = "an unexpected form"
 			}
 			if got == none && strings.Contains(out, "SPAN_") {
 				got = "an unexpected form"

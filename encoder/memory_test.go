@@ -73,6 +73,9 @@ func TestEncodeMemoryProportional(t *testing.T) {
 				return n
 			})
 			t.Logf("line %d bytes, allocated %d bytes (%.2f×)", n, alloc, float64(alloc)/float64(n))
+			if n < 2*len(flat) {
+				t.Fatalf("a line of %d bytes: the message and the field (%d bytes each) were not both written", n, len(flat))
+			}
 			if alloc > 3*uint64(n) {
 				t.Errorf("allocated %d bytes for a line of %d bytes: more than 3×", alloc, n)
 			}

@@ -42,7 +42,11 @@ func TestLoggerMiddleware(t *testing.T) {
 			t.Errorf("line %q without the request's trace_id and x_request_id: %v", l["message"], l)
 		}
 	}
-	if logged[1]["span_name"] != "prefill" || logged[1]["parent_id"] != logged[0]["span_id"] {
+	id, _ := logged[0]["span_id"].(string)
+	if id == "" {
+		t.Fatalf("the request's line has no span_id: %v", logged[0])
+	}
+	if logged[1]["span_name"] != "prefill" || logged[1]["parent_id"] != id || logged[1]["span_id"] == id {
 		t.Errorf("child's line not in the child span: %v (parent's %v)", logged[1], logged[0])
 	}
 	if logged[2]["span_id"] != logged[0]["span_id"] {

@@ -76,6 +76,9 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 				}
 			}
 			w.Close()
+			if rotations == 0 {
+				t.Fatal("no rotation happened while view -f followed the file")
+			}
 
 			deadline := time.Now().Add(20 * time.Second)
 			for out.String() != want.String() && time.Now().Before(deadline) && strings.Count(out.String(), "\n") < lines {
