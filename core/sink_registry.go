@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -182,19 +183,12 @@ func (c *fileCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 // and the file is closed, with the goroutines that rotate it, when the last
 // of them is closed (or garbage collected). Close returns nil when log has
 // no file of its own: New wrote to stderr, stdout or WithOutput's writer,
-// or a core that hides the ones inside was put around it. Closing twice is
-// harmless.
+// or a core the unwrap walk cannot see into was put around it (zap.Hooks,
+// zap's sampler and tees it sees into, as filter.AtomicOf does). Closing
+// twice is harmless.
 func Close(log *zap.Logger) error {
-	c := log.Core()
-	for c != nil {
-		switch t := c.(type) {
-		case *fileCore:
-			return t.file.Close()
-		case interface{ Unwrap() zapcore.Core }:
-			c = t.Unwrap()
-		default:
-			return nil
-		}
+	if fc, ok := unwrap.As[*fileCore](log.Core()); ok {
+		return fc.file.Close()
 	}
 	return nil
 }
