@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -108,13 +109,21 @@ func (b bridge) write(lvl zapcore.Level, msg string, site runtime.Frame, t time.
 	ce.Write(append(all, fields...)...)
 }
 
+// frames caches frameOf: a call site's frame is looked up once per
+// program counter, not once per line.
+var frames sync.Map // uintptr → runtime.Frame
+
 // frameOf is the frame of pc, a return address as runtime.Callers gives
 // it; the zero Frame for 0.
 func frameOf(pc uintptr) runtime.Frame {
 	if pc == 0 {
 		return runtime.Frame{}
 	}
+	if f, ok := frames.Load(pc); ok {
+		return f.(runtime.Frame)
+	}
 	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	frames.Store(pc, f)
 	return f
 }
 

@@ -3,9 +3,7 @@ package core
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/tracing"
@@ -201,7 +199,7 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	if r.PC != 0 {
 		// Set after Check, as zap sets its own caller: the filter decides
 		// the line of the empty target at Write, by this caller's package.
-		f := cachedFrame(r.PC)
+		f := frameOf(r.PC)
 		ce.Caller = zapcore.EntryCaller{Defined: true, PC: f.PC, File: f.File, Line: f.Line, Function: f.Function}
 	}
 	fields := h.prefixed(ctx, attrs)
@@ -231,20 +229,6 @@ func (h *handler) prefixed(ctx context.Context, attrs []zap.Field) []zap.Field {
 		fields = append(fields, span) // before any namespace, where spans count
 	}
 	return appendGroups(fields, h.groups, attrs)
-}
-
-// frames caches the frame of each slog call site's PC: finding a frame
-// allocates, and a program has a bounded number of call sites.
-var frames sync.Map // uintptr → runtime.Frame
-
-// cachedFrame is frameOf(pc), from the cache after the first time.
-func cachedFrame(pc uintptr) runtime.Frame {
-	if f, ok := frames.Load(pc); ok {
-		return f.(runtime.Frame)
-	}
-	f := frameOf(pc)
-	frames.Store(pc, f)
-	return f
 }
 
 func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
