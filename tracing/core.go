@@ -103,10 +103,17 @@ func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcor
 func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if c.events != EventsDynamo && isEventMessage(ent.Message) {
 		if m := markOf(fields); m != nil {
-			var ok bool
-			if ent, fields, ok = rewriteEvent(c.events, m, ent, fields); !ok {
+			ent, fields, ok := rewriteEvent(c.events, m, ent, fields)
+			if !ok {
 				return nil
 			}
+			// The rewritten entry goes through the inner core's Check, as
+			// any entry does, so that what decides there (a sampler, a tee
+			// member with a level of its own) decides for it too.
+			if ce := c.inner.Check(ent, nil); ce != nil {
+				ce.Write(fields...)
+			}
+			return nil
 		}
 	}
 	return c.inner.Write(ent, fields)
