@@ -194,10 +194,10 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 	for rest := msg; ; {
 		i := strings.IndexByte(rest, '\n')
 		if i < 0 {
-			b = appendVLLMMessage(b, rest)
+			b = appendSafeText(b, rest)
 			break
 		}
-		b = appendVLLMMessage(b, rest[:i])
+		b = appendSafeText(b, rest[:i])
 		b = append(b, nl...)
 		rest = rest[i+1:]
 	}
@@ -229,18 +229,6 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 }
 
 var newline = []byte{'\n'}
-
-// appendVLLMMessage writes a message with the readable layout's rules
-// (appendSafeText), copying a message of printable ASCII, tabs and line
-// breaks, by far the most common kind, without them.
-func appendVLLMMessage(b []byte, msg string) []byte {
-	for i := 0; i < len(msg); i++ {
-		if c := msg[i]; (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c >= 0x7f {
-			return appendSafeText(b, msg)
-		}
-	}
-	return append(b, msg...)
-}
 
 // appendReplacingNewlines appends s with every '\n' in it replaced by cont.
 func appendReplacingNewlines(b, s, cont []byte) []byte {
