@@ -146,7 +146,7 @@ func encodeCapped(limit int, ent zapcore.Entry, fields []zapcore.Field,
 	// with the sum over values above it of (size − T) at least the excess.
 	c.valueRoom = -1
 	if excess > 0 && len(c.valueSizes) > 0 {
-		sizes := slices.Clone(c.valueSizes)
+		sizes := c.valueSizes // emptied before it is read again: sorted in place
 		slices.SortFunc(sizes, func(a, b int) int { return b - a })
 		sum := 0
 		for k := 1; k <= len(sizes); k++ {
