@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync/atomic"
 
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/tracing"
@@ -130,7 +131,8 @@ func (c config) handlerOptions() []HandlerOption {
 func retarget(l *zap.Logger, tgt string) *zap.Logger {
 	return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
 		if tc, ok := c.(*targetCore); ok {
-			c = tc.Core
+			// The filter beneath is the one tc found: no second walk.
+			return &targetCore{Core: tc.Core, target: tgt, filter: tc.filter, floor: new(atomic.Pointer[floorOf])}
 		}
 		return newTargetCore(c, tgt)
 	}))
@@ -152,11 +154,7 @@ var _ slog.Handler = (*handler)(nil)
 // Enabled is the logger core's answer for the handler's target: while the
 // filter is the one the target's floor was computed for, one comparison.
 func (h *handler) Enabled(_ context.Context, lvl slog.Level) bool {
-	t := h.target
-	if fl := t.floor.Load(); fl != nil && t.filter != nil && fl.f == t.filter.Load() {
-		return zapLevelOf(lvl) >= fl.lvl
-	}
-	return t.Enabled(zapLevelOf(lvl))
+	return h.target.Enabled(zapLevelOf(lvl))
 }
 
 // withLogger is h writing to log, whose core is a targetCore (retarget's,
