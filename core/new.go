@@ -197,13 +197,21 @@ func Reload(log *zap.Logger, opts ...Option) error {
 }
 
 // reload is Reload, the change reported as made by by.
-func reload(log *zap.Logger, by string, opts []Option) error {
+func reload(log *zap.Logger, by string, opts []Option) (err error) {
+	c := newConfig(opts)
+	defer c.diag.flush()
+	if by == "SIGHUP" {
+		// Nobody receives what a signal's reload returns: say it.
+		defer func() {
+			if err != nil {
+				c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
+			}
+		}()
+	}
 	a, err := filter.AtomicOfCore(log.Core())
 	if err != nil {
 		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
 	}
-	c := newConfig(opts)
-	defer c.diag.flush()
 	if enc := layoutOf(a); enc != nil {
 		c.diag.useLayout(enc, zapcore.EntryCaller{})
 	}
@@ -232,14 +240,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 			case <-ctx.Done():
 				return
 			case <-hup:
-				if err := reload(log, "SIGHUP", opts); err != nil {
-					c := newConfig(opts)
-					if enc := layoutOf(filter.AtomicOf(log.Core())); enc != nil {
-						c.diag.useLayout(enc, zapcore.EntryCaller{})
-					}
-					c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
-					c.diag.flush()
-				}
+				_ = reload(log, "SIGHUP", opts) // reports its own failure
 				fileSinks.reopen() // after logrotate moved them, or to leave stderr
 			}
 		}
