@@ -241,7 +241,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				return
 			case <-hup:
 				_ = reload(log, "SIGHUP", opts) // reports its own failure
-				fileSinks.reopen() // after logrotate moved them, or to leave stderr
+				fileSinks.reopen()              // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()

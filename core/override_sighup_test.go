@@ -15,6 +15,7 @@ import (
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
+	"go.uber.org/zap/zapcore"
 )
 
 // TestOverrideSurvivesSIGHUP: a PUT over HTTP, then a real SIGHUP with
@@ -102,5 +103,47 @@ func TestOverrideSurvivesSIGHUP(t *testing.T) {
 	}
 	if strings.Join(msgs, ",") != "debug under the override,debug after SIGHUP,warn after DELETE" {
 		t.Errorf("app printed %q", msgs)
+	}
+}
+
+// TestSIGHUPReloadFailure: a SIGHUP whose TOML file no longer parses keeps
+// the filter in force and says so, once, as a JSONL line of target dynlog.
+func TestSIGHUPReloadFailure(t *testing.T) {
+	path := t.TempDir() + "/logging.toml"
+	if err := os.WriteFile(path, []byte("log_level = \"warn\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out logtest.Buffer
+	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOGGING_CONFIG_PATH": path, "DYN_LOGGING_JSONL": "1"})),
+		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out)}
+	log, err := core.New(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	core.ReloadOnSIGHUP(ctx, log, opts...)
+	if err := os.WriteFile(path, []byte("log_level = \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	const want = "SIGHUP: reload failed, keeping the filter in force: "
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	var reports []map[string]any
+	for _, l := range out.JSONLines(t) {
+		if l["target"] == "dynlog" && strings.HasPrefix(l["message"].(string), want) {
+			reports = append(reports, l)
+		}
+	}
+	if len(reports) != 1 || reports[0]["level"] != "WARN" || !strings.Contains(reports[0]["message"].(string), path) {
+		t.Fatalf("want one WARN report naming %s; output:\n%s", path, out.String())
+	}
+	if log.Core().Enabled(zapcore.InfoLevel) || !log.Core().Enabled(zapcore.WarnLevel) {
+		t.Errorf("the filter in force changed after a failed reload")
 	}
 }
