@@ -117,24 +117,48 @@ func (d *diagnostics) write(line string) {
 	}
 }
 
-// layouts holds, for each filter of a logger that New or NewVLLM built, the
-// encoder of its layout, so that Reload and StartTracing report in it. An
-// entry goes when its Atomic is collected.
-var layouts sync.Map // weak.Pointer[filter.Atomic] → zapcore.Encoder
+// built holds, for each filter of a logger that New or NewVLLM built, what
+// it was built from: the encoder of its layout, so that Reload and
+// StartTracing report in it, and its settings, so that StartTracing learns
+// the layout without reading the configuration again. An entry goes when
+// its Atomic is collected; the Atomic is what every logger derived from
+// the one built shares, and what filter.AtomicOf finds through the cores
+// wrapped around it.
+var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
 
-func rememberLayout(a *filter.Atomic, enc zapcore.Encoder) {
+type builtWith struct {
+	layout   zapcore.Encoder // nil when a configuration file chose it
+	settings *settings
+}
+
+// remember keeps what a's logger was built from.
+func remember(a *filter.Atomic, layout zapcore.Encoder, s *settings) {
 	key := weak.Make(a)
-	layouts.Store(key, enc)
-	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { layouts.Delete(k) }, key)
+	built.Store(key, builtWith{layout: layout, settings: s})
+	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { built.Delete(k) }, key)
+}
+
+func builtFrom(a *filter.Atomic) (builtWith, bool) {
+	if a == nil {
+		return builtWith{}, false
+	}
+	b, ok := built.Load(weak.Make(a))
+	if !ok {
+		return builtWith{}, false
+	}
+	return b.(builtWith), true
 }
 
 // layoutOf is the encoder remembered for a, or nil.
 func layoutOf(a *filter.Atomic) zapcore.Encoder {
-	if a == nil {
-		return nil
-	}
-	if enc, ok := layouts.Load(weak.Make(a)); ok {
-		return enc.(zapcore.Encoder).Clone()
+	if b, ok := builtFrom(a); ok && b.layout != nil {
+		return b.layout.Clone()
 	}
 	return nil
+}
+
+// settingsOf is the settings remembered for a, or nil.
+func settingsOf(a *filter.Atomic) *settings {
+	b, _ := builtFrom(a)
+	return b.settings
 }

@@ -1,7 +1,6 @@
 package core
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/dynlog/dynlog/filter"
@@ -21,28 +20,18 @@ var BuiltinTargets = []string{
 const sourceDynLog = "env DYN_LOG"
 
 // composeFilter layers the filter's sources, lowest priority first: the
-// built-in defaults, the TOML files' [log_filters], DYN_LOG. The default
-// level is DYN_LOG's bare level; when DYN_LOG holds no directive at all, it
-// is fallback (TOML's log_level for New), from fallbackSource. A DYN_LOG
-// with directives but no bare level has no default: targets it does not
-// match print nothing, as in Dynamo. Each directive's Source says which
-// layer it came from. The filter's Warnings are reported through warn,
-// after the directives DYN_LOG skipped.
-func composeFilter(dynLog string, fc fileConfig, fallback zapcore.Level, fallbackSource string, warn func(string)) *filter.Filter {
-	ds := builtinDirectives()
-	targets := make([]string, 0, len(fc.LogFilters))
-	for t := range fc.LogFilters {
-		targets = append(targets, t)
-	}
-	sort.Strings(targets)
-	for _, t := range targets {
-		// loadConfigFiles has checked every level already.
-		lvl, _ := filter.ParseLevel(fc.LogFilters[t])
-		ds = append(ds, filter.Directive{Target: t, Level: lvl, Source: fc.Sources["log_filters."+t]})
-	}
+// built-in defaults, the TOML files' [log_filters] (files, each with its
+// Source), DYN_LOG. The default level is DYN_LOG's bare level; when DYN_LOG
+// holds no directive at all, it is fallback's (TOML's log_level for New).
+// A DYN_LOG with directives but no bare level has no default: targets it
+// does not match print nothing, as in Dynamo. Each directive's Source says
+// which layer it came from. The filter's Warnings are reported through
+// warn, after the directives DYN_LOG skipped.
+func composeFilter(dynLog string, files []filter.Directive, fallback filter.Directive, warn func(string)) *filter.Filter {
+	ds := append(builtinDirectives(), files...)
 	dyn := parseDynLog(dynLog, warn)
 	if len(dyn) == 0 {
-		ds = append(ds, filter.Directive{Level: fallback, Source: fallbackSource})
+		ds = append(ds, fallback)
 	}
 	f := filter.New(append(ds, dyn...)...)
 	reportWarnings(f, warn)

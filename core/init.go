@@ -10,6 +10,7 @@ import (
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 // StartTracing sets up the process's tracing from the OTEL_* variables of
@@ -17,36 +18,47 @@ import (
 // that Start, Middleware and OpenTelemetry-API spans use, exporting over
 // OTLP when OTEL_EXPORT_ENABLED is true, and when OTEL_LOGS_EXPORTER is
 // otlp a logger provider that exports the lines of loggers New and NewVLLM
-// built (through their export core) over OTLP. In the JSONL layout it
-// writes Dynamo's line "OpenTelemetry OTLP export enabled" (with endpoint
-// and service; "... enabled (traces and logs)" when logs are exported too)
-// or "OpenTelemetry OTLP export disabled, traces local only" to log, as
-// Dynamo does (it prints neither in the readable layout; the other forms
-// are tracing.Provider.LogInit's). A bad variable is reported on the error
-// output and left out. Call the provider's Shutdown before exiting, to
-// send the spans and lines still queued.
+// built (through their export core) over OTLP. When log is a logger New
+// built in the JSONL layout, it writes Dynamo's line "OpenTelemetry OTLP
+// export enabled" (with endpoint and service; "... enabled (traces and
+// logs)" when logs are exported too) or "OpenTelemetry OTLP export
+// disabled, traces local only" to log, as Dynamo does (it prints neither
+// in the readable layout, nor to a logger New did not build; the other
+// forms are tracing.Provider.LogInit's). The layout is the one New
+// resolved for log: StartTracing reads no configuration file. A bad
+// variable is reported on the error output and left out. Call the
+// provider's Shutdown before exiting, to send the spans and lines still
+// queued.
 //
 // Without StartTracing (or Init), spans still get real IDs from a local
 // provider that exports nothing.
 func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracing.Provider, error) {
 	c := newConfig(opts)
+	return c.startTracing(ctx, log, resolveExport(c), callSite(1))
+}
+
+// startTracing is StartTracing with the export settings resolved, its
+// reports pointing at site.
+func (c config) startTracing(ctx context.Context, log *zap.Logger, export exportSettings, site zapcore.EntryCaller) (*tracing.Provider, error) {
+	var from *settings // what log was built from; nil if not New or NewVLLM
 	if log != nil {
-		if enc := layoutOf(filter.AtomicOf(log.Core())); enc != nil {
-			c.diag.useLayout(enc, callSite(1))
+		a := filter.AtomicOf(log.Core())
+		if enc := layoutOf(a); enc != nil {
+			c.diag.useLayout(enc, site)
 		}
+		from = settingsOf(a)
 	}
-	cfg, errs := exportConfig(c.lookup)
-	for _, err := range errs {
+	for _, err := range export.problems {
 		c.warn(err.Error())
 	}
 	c.diag.flush()
+	cfg := export.cfg
 	cfg.ErrorOutput = c.errorOutput
 	p, err := tracing.NewProvider(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	fc, err := c.loadTOML()
-	if err == nil && c.dynamoJSONL(fc) {
+	if from != nil && from.jsonl.v {
 		p.LogInit(log)
 	}
 	return p, nil
@@ -70,12 +82,18 @@ var (
 // exits with status 1, as Dynamo does. Call Shutdown before exiting.
 func Init() *zap.Logger {
 	initOnce.Do(func() {
-		log, err := New()
+		// One settings value, resolved once, for the logger and tracing.
+		c := newConfig(nil)
+		c.site = callSite(0)
+		s, err := resolveDynamo(c)
 		if err != nil {
+			c.diag.flush()
 			fmt.Fprintf(os.Stderr, "Failed to initialize logging: %v\n", err)
 			exit(1)
 			return
 		}
+		log := c.newDynamo(s)
+		c.diag.flush()
 		zap.ReplaceGlobals(log)
 		// The bridges, before tracing starts: StartTracing makes a gRPC
 		// client, and grpclog.SetLoggerV2 must precede any gRPC call.
@@ -83,7 +101,8 @@ func Init() *zap.Logger {
 		RedirectSlog(log)
 		RedirectGRPC(log)
 		RedirectOTel(log)
-		p, err := StartTracing(context.Background(), log)
+		// Tracing's reports are its own, as StartTracing's are.
+		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, callSite(0))
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %v\n", err)
 		}

@@ -1,16 +1,16 @@
 package core
 
 import (
-	"fmt"
 	"os"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/clock"
-	"github.com/dynlog/dynlog/internal/env"
 	"go.uber.org/zap/zapcore"
 )
 
-// config is what New and NewVLLM can be told besides the environment.
+// config is what New and NewVLLM can be told besides the environment. The
+// environment is read through lookup by the resolve functions of
+// settings.go alone.
 type config struct {
 	lookup      func(string) (string, bool)
 	output      zapcore.WriteSyncer
@@ -125,34 +125,6 @@ func (c config) local() *time.Location {
 // Without it, entry times come from MonotonicClock.
 func WithClock(clock zapcore.Clock) Option {
 	return optionFunc(func(c config) config { c.clock = clock; return c })
-}
-
-func (c config) env(name string) (string, bool) { return c.lookup(name) }
-
-// flag is the boolean variable name under Dynamo's rule (env.Bool), and
-// whether it is set. A value the rule does not name is reported, once,
-// and counts as false.
-func (c config) flag(name string) (on, set bool) {
-	v, set := c.lookup(name)
-	if !set {
-		return false, false
-	}
-	on, known := env.ParseBool(v)
-	if !known {
-		c.warn(fmt.Sprintf("dynlog: %s=%q is not a boolean (want %s); taking it as false", name, v, env.BoolWords))
-	}
-	return on, true
-}
-
-// on is flag's value alone.
-func (c config) on(name string) bool {
-	v, _ := c.flag(name)
-	return v
-}
-
-func (c config) getenv(name string) string {
-	v, _ := c.lookup(name)
-	return v
 }
 
 // warn reports one problem with the configuration on the error output, as

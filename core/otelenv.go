@@ -176,14 +176,9 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 }
 
 // logExportCore is the core that New and NewVLLM put beside the encoder's
-// when OTEL_LOGS_EXPORTER names otlp, nil otherwise (log export
-// is off by default): tracing.NewLogExportCore(nil), which exports through
-// the logger provider StartTracing (tracing.NewProvider) installs, and
-// nothing before. It reports nothing; StartTracing reports a bad
+// when OTEL_LOGS_EXPORTER names otlp (settings.logsExport; log export is
+// off by default): tracing.NewLogExportCore(nil), which exports through the
+// logger provider StartTracing (tracing.NewProvider) installs, and nothing
+// before. It reports nothing; StartTracing reports a bad
 // OTEL_LOGS_EXPORTER.
-func (c config) logExportCore() zapcore.Core {
-	if on, _ := logsExporter(c.lookup); !on {
-		return nil
-	}
-	return tracing.NewLogExportCore(nil)
-}
+func logExportCore() zapcore.Core { return tracing.NewLogExportCore(nil) }

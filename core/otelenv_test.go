@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math"
 	"net"
 	"os"
 	"os/exec"
@@ -14,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel"
@@ -332,13 +329,17 @@ func TestLogExportCoreFromEnv(t *testing.T) {
 		{"otlp", true, true},
 		{" OTLP,console ", true, true},
 	} {
-		c := newConfig([]Option{WithEnv(func(name string) (string, bool) {
+		c := newConfig([]Option{WithSystemConfig(""), WithEnv(func(name string) (string, bool) {
 			if name == "OTEL_LOGS_EXPORTER" {
 				return tt.value, tt.set
 			}
 			return "", false
 		})})
-		if got := c.logExportCore() != nil; got != tt.want {
+		s, err := resolveDynamo(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.logsExport.v; got != tt.want {
 			t.Errorf("OTEL_LOGS_EXPORTER=%q (set %v): export core %v, want %v", tt.value, tt.set, got, tt.want)
 		}
 	}
@@ -386,16 +387,14 @@ func keepTracingGlobals(t *testing.T) {
 	})
 }
 
-// logExportLogger builds a logger the way build does, with the export
-// core beside the encoder's when the environment asks for it.
-func logExportLogger(c config, out zapcore.WriteSyncer) *zap.Logger {
-	var sink zapcore.Core = zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(math.MinInt8))
-	if lc := c.logExportCore(); lc != nil {
-		sink = zapcore.NewTee(sink, lc)
+// logExportLogger is New's logger for opts, writing to out.
+func logExportLogger(t *testing.T, opts []Option, out zapcore.WriteSyncer) *zap.Logger {
+	t.Helper()
+	log, err := New(append(opts, WithOutput(out))...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	fc, _ := c.loadTOML()
-	core := filter.NewAtomicCore(tracing.NewCore(sink, false), filter.NewAtomic(c.dynamoFilter(fc)))
-	return zap.New(core, zap.AddCaller())
+	return log
 }
 
 // TestLogExportWiring: OTEL_LOGS_EXPORTER=otlp, the export core in the
@@ -421,7 +420,7 @@ func TestLogExportWiring(t *testing.T) {
 			var out, errOut bytes.Buffer
 			opts := []Option{WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 				WithSystemConfig(""), WithErrorOutput(zapcore.AddSync(&errOut))}
-			log := logExportLogger(newConfig(opts), zapcore.AddSync(&out))
+			log := logExportLogger(t, opts, zapcore.AddSync(&out))
 			p, err := StartTracing(context.Background(), log, opts...)
 			if err != nil {
 				t.Fatal(err)
@@ -487,11 +486,10 @@ func TestLogExportOffByDefault(t *testing.T) {
 	var out, errOut bytes.Buffer
 	opts := []Option{WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		WithSystemConfig(""), WithErrorOutput(zapcore.AddSync(&errOut))}
-	c := newConfig(opts)
-	if c.logExportCore() != nil {
-		t.Fatal("an export core without OTEL_LOGS_EXPORTER")
+	if s, err := resolveDynamo(newConfig(opts)); err != nil || s.logsExport.v {
+		t.Fatalf("an export core without OTEL_LOGS_EXPORTER (%v)", err)
 	}
-	log := logExportLogger(c, zapcore.AddSync(&out))
+	log := logExportLogger(t, opts, zapcore.AddSync(&out))
 	p, err := StartTracing(context.Background(), log, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -68,8 +68,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -770,76 +768,4 @@ func stopMill(l *lumberjack.Logger) bool {
 		close(ch)
 	}
 	return true
-}
-
-// fileOutput resolves the file output of New: the path from
-// DYN_LOGGING_FILE, or else [file].path, and the rotation settings from
-// [file]. ok is false when neither gives a path; rotation settings in [file]
-// without a path are reported on the error output then, since they go
-// unused.
-func (c config) fileOutput(fc fileConfig) (cfg fileSinkConfig, ok bool) {
-	var sec fileSection
-	if fc.File != nil {
-		sec = *fc.File
-	}
-	cfg.path = c.getenv("DYN_LOGGING_FILE")
-	if cfg.path == "" && sec.Path != nil {
-		cfg.path = *sec.Path
-	}
-	if cfg.path == "" {
-		if from := fileSectionSource(fc); from != "" {
-			c.warn(fmt.Sprintf("dynlog: [file] (from %s) has no path and DYN_LOGGING_FILE is not set; logging to stderr", from))
-		}
-		return fileSinkConfig{}, false
-	}
-	if sec.MaxSizeMB != nil {
-		cfg.maxBytes = min(int64(*sec.MaxSizeMB), 1<<40) << 20 // 1 EiB: no overflow
-	}
-	if sec.MaxBackups != nil {
-		cfg.maxBackups = *sec.MaxBackups
-	}
-	if sec.MaxAgeDays != nil {
-		cfg.maxAgeDays = *sec.MaxAgeDays
-	}
-	cfg.compress = sec.Compress != nil && *sec.Compress
-	cfg.rotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
-	cfg.localTime = c.localTZ(fc)
-	// The file's reports (a failure, a recovery, a file made again) are
-	// lines of the logger's layout, as dynlog's other reports are.
-	cfg.errorOutput = c.diag.writer()
-	return cfg, true
-}
-
-// standardStream is the process's stdout or stderr when DYN_LOGGING_FILE
-// (or else [file].path) names one of them: "stdout", "/dev/stdout",
-// "stderr" or "/dev/stderr". Those are streams, not files to rotate (the
-// file sink would refuse them as not regular files). nil otherwise.
-func (c config) standardStream(fc fileConfig) *os.File {
-	path := c.getenv("DYN_LOGGING_FILE")
-	if path == "" && fc.File != nil && fc.File.Path != nil {
-		path = *fc.File.Path
-	}
-	switch path {
-	case "stdout", "/dev/stdout":
-		return os.Stdout
-	case "stderr", "/dev/stderr":
-		return os.Stderr
-	}
-	return nil
-}
-
-// fileSectionSource names the first file, in key order, that set a key of
-// [file]; "" if none did.
-func fileSectionSource(fc fileConfig) string {
-	var keys []string
-	for k := range fc.Sources {
-		if strings.HasPrefix(k, "file.") {
-			keys = append(keys, k)
-		}
-	}
-	if len(keys) == 0 {
-		return ""
-	}
-	slices.Sort(keys)
-	return fc.Sources[keys[0]]
 }

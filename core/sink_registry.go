@@ -193,14 +193,12 @@ func Close(log *zap.Logger) error {
 	return nil
 }
 
-// openFileSink opens the file output that DYN_LOGGING_FILE and [file]
-// configure, or returns nil when they configure none. The sink falls back
+// openFileSink opens the log file that cfg (New's settings: DYN_LOGGING_FILE
+// and [file]) configures, its failures and recoveries reported as lines of
+// the logger's layout, as dynlog's other reports are. The sink falls back
 // to stderr by itself when the file fails, so there is no error to return.
 // Close(log) lets go of it.
-func (c config) openFileSink(fc fileConfig) *fileHandle {
-	cfg, ok := c.fileOutput(fc)
-	if !ok {
-		return nil
-	}
+func (c config) openFileSink(cfg fileSinkConfig) *fileHandle {
+	cfg.errorOutput = c.diag.writer()
 	return fileSinks.open(cfg)
 }

@@ -662,12 +662,17 @@ func TestFileOutputConfig(t *testing.T) {
 			if tc.file != nil {
 				fc.Sources["file.max_size_mb"] = "/etc/x.toml"
 			}
-			got, ok := c.fileOutput(fc)
+			r := &resolver{c: c, files: fc}
+			var s settings
+			r.output(&s)
+			ok := s.output.file != nil
 			if ok != tc.wantOK {
 				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
 			}
-			sinkOut := got.errorOutput
-			got.errorOutput = nil
+			var got fileSinkConfig
+			if ok {
+				got = *s.output.file
+			}
 			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
 				t.Errorf("config\n got %+v\nwant %+v", got, tc.want)
 			}
@@ -675,16 +680,22 @@ func TestFileOutputConfig(t *testing.T) {
 			if warn.String() != tc.wantWarn {
 				t.Errorf("warning %q, want %q", warn.String(), tc.wantWarn)
 			}
-			if ok {
-				// The sink reports through the logger's diagnostics, to
-				// the error output.
-				before := warn.String()
-				sinkOut.Write([]byte("dynlog: probe\n"))
-				c.diag.flush()
-				if warn.String() != before+"dynlog: probe\n" {
-					t.Errorf("the sink does not report to the error output: %q", warn.String())
-				}
-			}
 		})
+	}
+}
+
+// TestOpenFileSinkReports: the log file reports its failures and recoveries
+// through the logger's diagnostics, to the error output.
+func TestOpenFileSinkReports(t *testing.T) {
+	var warn logtest.Buffer
+	c := newConfig([]Option{WithErrorOutput(&warn)})
+	h := c.openFileSink(fileSinkConfig{path: filepath.Join(t.TempDir(), "a.log")})
+	defer h.Close()
+	if _, err := h.ref.errorOutput.Write([]byte("dynlog: probe\n")); err != nil {
+		t.Fatal(err)
+	}
+	c.diag.flush() // no layout: the reports are plain text
+	if warn.String() != "dynlog: probe\n" {
+		t.Errorf("the sink does not report to the error output: %q", warn.String())
 	}
 }

@@ -98,11 +98,11 @@ func NewSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
 	defer c.diag.flush()
-	l, err := c.newDynamo()
+	s, err := resolveDynamo(c)
 	if err != nil {
 		return nil, err
 	}
-	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
+	return slog.New(NewHandler(c.newDynamo(s), c.handlerOptions()...)), nil
 }
 
 // NewVLLMSlog is NewSlog for vLLM's layout, configured as NewVLLM is.

@@ -40,16 +40,11 @@ package core
 // VLLM_LOGGING_LEVEL as the default.
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"unicode"
 
-	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/tracing"
@@ -81,14 +76,19 @@ func NewVLLM(opts ...Option) (*zap.Logger, error) {
 	return c.newVLLMTraced()
 }
 
-// newVLLMTraced is newVLLM with call tracing turned on as
-// VLLM_TRACE_FUNCTION says: what NewVLLM and NewVLLMSlog build.
+// newVLLMTraced resolves NewVLLM's settings and builds its logger, with
+// call tracing turned on as VLLM_TRACE_FUNCTION says: what NewVLLM and
+// NewVLLMSlog build.
 func (c config) newVLLMTraced() (*zap.Logger, error) {
-	l, err := c.newVLLM()
+	s, err := resolveVLLM(c)
 	if err != nil {
 		return nil, err
 	}
-	c.vllmTraceFunction(l)
+	l, err := c.newVLLM(s)
+	if err != nil {
+		return nil, err
+	}
+	c.vllmTraceFunction(s.vllm, l)
 	return l, nil
 }
 
@@ -97,17 +97,12 @@ func (c config) newVLLMTraced() (*zap.Logger, error) {
 // process-wide, so a second NewVLLM keeps the file the first one opened. A
 // value that is not an integer (an error in vLLM) is reported and tracing
 // stays off.
-func (c config) vllmTraceFunction(l *zap.Logger) {
-	v, ok := c.env("VLLM_TRACE_FUNCTION")
-	if !ok || strings.TrimSpace(v) == "" {
+func (c config) vllmTraceFunction(v vllmSettings, l *zap.Logger) {
+	if v.traceProblem != "" {
+		c.warn(v.traceProblem)
 		return
 	}
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil {
-		c.warn(fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%q is not an integer; call tracing stays off", v))
-		return
-	}
-	if n == 0 || tracing.CallTracePath() != "" {
+	if !v.traceFunction.v || tracing.CallTracePath() != "" {
 		return
 	}
 	path, err := tracing.EnableCallTrace("")
@@ -119,25 +114,13 @@ func (c config) vllmTraceFunction(l *zap.Logger) {
 	l.Info("Trace frame log is saved to " + path)
 }
 
-func (c config) newVLLM() (*zap.Logger, error) {
-	configure := true
-	if v, ok := c.env("VLLM_CONFIGURE_LOGGING"); ok {
-		zero, ok := pythonIntIsZero(v)
-		if !ok {
-			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %q is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", v)
-		}
-		configure = !zero
+// newVLLM is NewVLLM's logger, built from s.
+func (c config) newVLLM(s *settings) (*zap.Logger, error) {
+	v := s.vllm
+	if v.configFile != nil {
+		return c.vllmFromFile(s)
 	}
-	path := c.getenv("VLLM_LOGGING_CONFIG_PATH")
-	if !configure && path != "" {
-		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%q turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%q asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
-			c.getenv("VLLM_CONFIGURE_LOGGING"), path)
-	}
-	if path != "" {
-		return c.vllmFromFile(path)
-	}
-
-	if !configure {
+	if !v.configure.v {
 		// vLLM leaves logging alone; Python's last-resort handler prints
 		// WARNING and above, the message only, to stderr. vLLM's
 		// decorate_logs does nothing then either.
@@ -145,55 +128,27 @@ func (c config) newVLLM() (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(encoder.NewVLLM(encoder.WithBareMessages()), out, filter.NewAtomic(c.vllmFilter(zapcore.WarnLevel)), tracing.EventsOff, nil), nil
+		return c.build(s, encoder.NewVLLM(encoder.WithBareMessages()), out, nil), nil
 	}
-
-	level := zapcore.InfoLevel
-	if s, ok := c.env("VLLM_LOGGING_LEVEL"); ok {
-		l, err := parseVLLMLevel(s)
-		if err != nil {
-			return nil, err
-		}
-		level = l
-	}
-	relPaths := level == zapcore.DebugLevel
 
 	// stream is what colour in auto mode looks at: vLLM colours
 	// ext://sys.__stdout__ and ext://sys.__stderr__ only when asked to.
 	out, stream := c.output, c.output
 	if out == nil {
-		switch s := c.getenv("VLLM_LOGGING_STREAM"); s {
-		case "", "ext://sys.stdout":
-			out, stream = zapcore.Lock(os.Stdout), os.Stdout
-		case "ext://sys.stderr":
-			out, stream = zapcore.Lock(os.Stderr), os.Stderr
-		case "ext://sys.__stdout__":
-			out, stream = zapcore.Lock(os.Stdout), nil
-		case "ext://sys.__stderr__":
-			out, stream = zapcore.Lock(os.Stderr), nil
-		default:
-			return nil, fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %q (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", s)
+		out, stream = zapcore.Lock(v.stream.v), nil
+		if v.colourStream {
+			stream = v.stream.v
 		}
 	}
-
 	enc := encoder.NewVLLM(
-		encoder.WithPrefix(c.getenv("VLLM_LOGGING_PREFIX")),
-		encoder.WithProcessName(c.vllmProcessName()),
-		encoder.WithColor(c.vllmColor(stream)),
-		encoder.WithRelativePaths(relPaths),
+		encoder.WithPrefix(v.prefix.v),
+		encoder.WithProcessName(v.processName.v),
+		encoder.WithColor(s.colour.v.on(stream)),
+		encoder.WithRelativePaths(v.level.v == zapcore.DebugLevel),
 		encoder.WithLocation(c.location), // nil: time.Local
-		encoder.WithMaxLineBytes(c.maxLineBytes(fileConfig{})),
+		encoder.WithMaxLineBytes(s.maxLineBytes.v),
 	)
-	return c.build(enc, out, filter.NewAtomic(c.vllmFilter(level)), c.vllmSpanEvents(), nil), nil
-}
-
-// vllmProcessName is the name of vLLM's process decoration: WithProcessName
-// if given, else DYN_LOGGING_PROCESS_NAME, trimmed; "" for none.
-func (c config) vllmProcessName() string {
-	if c.processNameSet {
-		return c.processName
-	}
-	return strings.TrimSpace(c.getenv("DYN_LOGGING_PROCESS_NAME"))
+	return c.build(s, enc, out, nil), nil
 }
 
 // pythonIntIsZero reads s as Python's int(s) does, which is how vLLM reads
@@ -242,88 +197,14 @@ func isPythonSpace(r rune) bool {
 	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
 }
 
-// vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
-// default, and DYN_LOG's directives on top (its bare level, if any,
-// replacing level). Unlike New, a DYN_LOG without a bare level keeps
-// VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
-// expect it to hold.
-func (c config) vllmFilter(level zapcore.Level) *filter.Filter {
-	source := filter.SourceBuiltin
-	if _, ok := c.env("VLLM_LOGGING_LEVEL"); ok {
-		source = "env VLLM_LOGGING_LEVEL"
-	}
-	ds := append(builtinDirectives(), filter.Directive{Level: level, Source: source})
-	f := filter.New(append(ds, parseDynLog(c.getenv("DYN_LOG"), c.warn)...)...)
-	reportWarnings(f, c.warn)
-	return f
-}
-
-// vllmColor is vLLM's decision: off if NO_COLOR is set to
-// anything but "0" (the empty string included) or VLLM_LOGGING_COLOR is
-// "0"; on if VLLM_LOGGING_COLOR is "1"; otherwise on only when stream is
-// stdout or stderr and a terminal (stream is nil for the __stdout__ and
-// __stderr__ names, which vLLM never colours on its own).
-func (c config) vllmColor(stream zapcore.WriteSyncer) bool {
-	if v, ok := c.env("NO_COLOR"); ok && v != "0" {
-		return false
-	}
-	switch c.getenv("VLLM_LOGGING_COLOR") {
-	case "0":
-		return false
-	case "1":
-		return true
-	}
-	return isTerminal(stream)
-}
-
-// vllmFromFile builds the logger a VLLM_LOGGING_CONFIG_PATH file describes: a
-// JSON object in zap.Config's own form, which may name our encoders
-// ("encoding": "vllm", "dynamo-jsonl", "dynamo-readable"). The file decides
-// the outputs, as vLLM's dictConfig does; WithOutput still wins when given.
-func (c config) vllmFromFile(path string) (*zap.Logger, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: file %q does not exist", path)
-		}
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %w", err)
-	}
-	trimmed := bytes.TrimSpace(data)
-	if !json.Valid(trimmed) {
-		var syntax *json.SyntaxError
-		var v any
-		if err := json.Unmarshal(trimmed, &v); errors.As(err, &syntax) {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON: %v (at byte %d)", path, err, syntax.Offset)
-		}
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON", path)
-	}
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s must hold a JSON object at the top level", path)
-	}
-	var zc zap.Config
-	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&zc); err != nil {
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
-	}
-	if strings.TrimSpace(zc.Encoding) == "" {
-		zc.Encoding = encoder.VLLMName
-	}
-	if len(zc.OutputPaths) == 0 {
-		zc.OutputPaths = []string{"stdout"}
-	}
-	if len(zc.ErrorOutputPaths) == 0 {
-		zc.ErrorOutputPaths = []string{"stderr"}
-	}
-	if zc.Level == (zap.AtomicLevel{}) {
-		zc.Level = zap.NewAtomicLevelAt(zapcore.InfoLevel)
-	}
+// vllmFromFile builds the logger a VLLM_LOGGING_CONFIG_PATH file describes
+// (s.vllm.configFile): the file decides the outputs, as vLLM's dictConfig
+// does; WithOutput still wins when given.
+func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
+	zc, path := *s.vllm.configFile, s.vllm.configPath
 	zopts := c.zapOptions()
 	if c.output != nil {
-		enc, err := encoderFor(zc)
-		if err != nil {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
-		}
+		enc, _ := encoderFor(zc) // resolveVLLM checked it
 		out := c.output
 		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
 			return zapcore.NewCore(enc, out, zc.Level)
@@ -331,13 +212,14 @@ func (c config) vllmFromFile(path string) (*zap.Logger, error) {
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
-	zopts = append(zopts, zap.WrapCore(c.around(filter.NewAtomic(c.vllmFilter(TraceLevel)), c.vllmSpanEvents(), ranks)))
+	a := filter.NewAtomic(s.filter)
+	zopts = append(zopts, zap.WrapCore(c.around(s, a)))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
 	}
-	c.reportRanks(logger, rankErrs)
+	remember(a, nil, s)
+	c.reportRanks(logger, s.rankErrs)
 	return logger, nil
 }
 

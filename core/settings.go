@@ -1,0 +1,757 @@
+package core
+
+// Settings: where every value the builders use comes from.
+//
+// The builders of this package (New, NewVLLM, Init, StartTracing, Reload)
+// read neither the environment nor a file. Each starts from a settings
+// value that one resolve function of this file makes from the options, the
+// environment (through WithEnv's lookup) and the TOML files, in the
+// precedence docs/configuration.md gives: options, then variables, then
+// $DYN_LOGGING_CONFIG_PATH, then SystemConfigPath, then the built-in
+// defaults. Each value keeps its source, which the filter's directives
+// carry on (filter.Directive.Source).
+//
+// Resolving reports the problems a logger can live with as it finds them,
+// on the error output (diagnostics), in the order and wording the values
+// are met in; it returns the problems that stop a logger as an error. It
+// evaluates only what the logger being built will use, as the presets
+// always have: the colour variables are not read for JSONL, nor
+// DYN_LOGGING_MAX_LINE_BYTES for a vLLM configuration file, so a bad value
+// of a setting that does not apply is not reported. Problems that belong to
+// a later step are kept for it: the rank variables' (reported by the new
+// logger, as WARN lines of its own), the OTLP variables' (by StartTracing)
+// and VLLM_TRACE_FUNCTION's (once NewVLLM's logger exists).
+//
+// The settings a logger was built from are kept with its filter (remember),
+// so that StartTracing learns the layout from them instead of reading the
+// files again.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dynlog/dynlog/dedup"
+	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/tracing"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// source says where a setting's value came from.
+type source struct {
+	kind sourceKind
+	name string // the variable, the dotted TOML key or the option
+	file string // the TOML file, for fromFile
+}
+
+type sourceKind uint8
+
+const (
+	fromDefault sourceKind = iota
+	fromOption
+	fromEnv
+	fromFile
+)
+
+func optionSource(name string) source { return source{kind: fromOption, name: name} }
+func envSource(name string) source    { return source{kind: fromEnv, name: name} }
+
+// String prints the source as dynlog's own lines name one: "built-in",
+// "option WithMaxLineBytes", "env DYN_LOG", "/etc/x.toml:log_level".
+func (s source) String() string {
+	switch s.kind {
+	case fromOption:
+		return "option " + s.name
+	case fromEnv:
+		return "env " + s.name
+	case fromFile:
+		return s.file + ":" + s.name
+	}
+	return filter.SourceBuiltin
+}
+
+// directive is s as a filter.Directive's Source: the same, but a TOML
+// file's path alone, since the directive names its target itself.
+func (s source) directive() string {
+	if s.kind == fromFile {
+		return s.file
+	}
+	return s.String()
+}
+
+// setting is one resolved value and its source.
+type setting[T any] struct {
+	v    T
+	from source
+}
+
+// colourMode is a colour decision before the stream is known: auto colours
+// a terminal only.
+type colourMode uint8
+
+const (
+	colourAuto colourMode = iota
+	colourAlways
+	colourNever
+)
+
+// on decides colour for stream.
+func (m colourMode) on(stream zapcore.WriteSyncer) bool {
+	switch m {
+	case colourAlways:
+		return true
+	case colourNever:
+		return false
+	}
+	return isTerminal(stream)
+}
+
+// settings is what a preset's logger is built from. A field the preset does
+// not use is left zero.
+type settings struct {
+	// jsonl: Dynamo's JSONL layout rather than its readable one (New).
+	jsonl     setting[bool]
+	embedJSON setting[bool] // JSONL only
+	// colour is the readable layout's (New) or vLLM's (NewVLLM).
+	colour       setting[colourMode]
+	localTZ      setting[bool]
+	maxLineBytes setting[int]
+	spanEvents   setting[tracing.SpanEvents]
+	// filter is the configured filter; each directive's Source is the
+	// source of the setting it came from.
+	filter *filter.Filter
+	// output is New's; NewVLLM's stream is in vllm.
+	output outputSetting
+	// ranks are dedup's, rankErrs the problems with their variables, which
+	// the new logger reports as its own lines.
+	ranks    dedup.Ranks
+	rankErrs []error
+	// logsExport: OTEL_LOGS_EXPORTER names otlp, and the logger gets the
+	// export core.
+	logsExport setting[bool]
+	// export is what StartTracing starts from.
+	export exportSettings
+	vllm   vllmSettings
+}
+
+// outputSetting is where New writes: WithOutput's writer (option), the
+// process's stdout or stderr (stream), a log file (file), or, with none of
+// them, stderr.
+type outputSetting struct {
+	option bool
+	stream *os.File
+	// file is the log file's configuration, without the error output,
+	// which is the builder's.
+	file *fileSinkConfig
+	from source
+}
+
+// exportSettings are the OTLP export variables, and the problems with
+// them, which StartTracing reports.
+type exportSettings struct {
+	cfg      tracing.ExportConfig
+	problems []error
+}
+
+// vllmSettings are NewVLLM's own.
+type vllmSettings struct {
+	// configure is VLLM_CONFIGURE_LOGGING: false leaves logging as
+	// Python's last-resort handler has it.
+	configure setting[bool]
+	// configFile is VLLM_LOGGING_CONFIG_PATH's configuration, decoded; nil
+	// without one. configPath names the file.
+	configFile *zap.Config
+	configPath string
+	level      setting[zapcore.Level]
+	// stream is the stream VLLM_LOGGING_STREAM names, nil with WithOutput;
+	// colourStream is false for the __stdout__ and __stderr__ names, which
+	// vLLM never colours on its own.
+	stream       setting[*os.File]
+	colourStream bool
+	prefix       setting[string]
+	processName  setting[string]
+	// traceFunction is VLLM_TRACE_FUNCTION non-zero; traceProblem, when not
+	// empty, says why its value is not used (reported once the logger
+	// exists, as vLLM's own two lines are written then).
+	traceFunction setting[bool]
+	traceProblem  string
+}
+
+// resolver reads what resolve functions read: the options in c, the
+// environment through c.lookup, and for New the TOML files (files).
+type resolver struct {
+	c     config
+	files fileConfig
+}
+
+func (r *resolver) env(name string) (string, bool) { return r.c.lookup(name) }
+
+func (r *resolver) getenv(name string) string {
+	v, _ := r.c.lookup(name)
+	return v
+}
+
+// flag is the boolean variable name under Dynamo's rule (env.Bool), and
+// whether it is set. A value the rule does not name is reported, once,
+// and counts as false.
+func (r *resolver) flag(name string) (on, set bool) {
+	v, set := r.c.lookup(name)
+	if !set {
+		return false, false
+	}
+	on, known := env.ParseBool(v)
+	if !known {
+		r.c.warn(fmt.Sprintf("dynlog: %s=%q is not a boolean (want %s); taking it as false", name, v, env.BoolWords))
+	}
+	return on, true
+}
+
+// on is flag's value alone.
+func (r *resolver) on(name string) bool {
+	v, _ := r.flag(name)
+	return v
+}
+
+// fileKey is the source of a value the TOML files set, by dotted key.
+func (r *resolver) fileKey(key string) source {
+	return source{kind: fromFile, name: key, file: r.files.Sources[key]}
+}
+
+// loadFiles reads the TOML layers New uses. The system file is optional; a
+// file that DYN_LOGGING_CONFIG_PATH names must exist.
+func (r *resolver) loadFiles() error {
+	user := r.getenv("DYN_LOGGING_CONFIG_PATH")
+	if user != "" {
+		if _, err := os.Stat(user); errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("core: DYN_LOGGING_CONFIG_PATH=%q names a file that does not exist; point it at a TOML file or unset it", user)
+		}
+	}
+	fc, err := loadConfigFiles([]string{r.c.systemConfig, user})
+	r.files = fc
+	return err
+}
+
+// resolveDynamo resolves New's settings (and Init's).
+func resolveDynamo(c config) (*settings, error) {
+	r := &resolver{c: c}
+	if err := r.loadFiles(); err != nil {
+		return nil, err
+	}
+	s := &settings{}
+	r.output(s)
+	s.maxLineBytes = r.maxLineBytes()
+	if s.output.file == nil {
+		s.localTZ = r.localTZ()
+	}
+	s.jsonl = r.dynamoJSONL()
+	if s.jsonl.v {
+		s.embedJSON = r.embedJSON()
+	} else {
+		s.colour = r.dynamoColour()
+	}
+	s.filter = r.dynamoFilter()
+	s.spanEvents = r.spanEvents(s.jsonl.v)
+	r.common(s)
+	return s, nil
+}
+
+// resolveReload resolves what Reload replaces: New's filter, from the TOML
+// files and DYN_LOG as they are now.
+func resolveReload(c config) (*filter.Filter, error) {
+	r := &resolver{c: c}
+	if err := r.loadFiles(); err != nil {
+		return nil, err
+	}
+	return r.dynamoFilter(), nil
+}
+
+// resolveExport resolves what StartTracing starts from when it is given
+// options of its own: the OTLP variables.
+func resolveExport(c config) exportSettings {
+	cfg, errs := exportConfig(c.lookup)
+	return exportSettings{cfg: cfg, problems: errs}
+}
+
+// common resolves what every preset takes alike, which reports nothing
+// when resolved: the ranks, OTLP log export and the export variables.
+func (r *resolver) common(s *settings) {
+	s.ranks, s.rankErrs = dedup.RanksFromEnv(r.c.lookup)
+	on, _ := logsExporter(r.c.lookup) // StartTracing reports a bad value
+	s.logsExport = setting[bool]{v: on}
+	if _, set := r.env("OTEL_LOGS_EXPORTER"); set {
+		s.logsExport.from = envSource("OTEL_LOGS_EXPORTER")
+	}
+	s.export = resolveExport(r.c)
+}
+
+// output resolves New's output, and for a log file s.localTZ, in whose
+// zone its backups are named.
+func (r *resolver) output(s *settings) {
+	if r.c.output != nil {
+		s.output = outputSetting{option: true, from: optionSource("WithOutput")}
+		return
+	}
+	s.output = r.dynamoOutput()
+	if s.output.file != nil {
+		s.localTZ = r.localTZ()
+		s.output.file.localTime = s.localTZ.v
+	}
+}
+
+// dynamoOutput resolves New's output when no WithOutput gives one: the
+// stream or file DYN_LOGGING_FILE, or else [file].path, names.
+func (r *resolver) dynamoOutput() outputSetting {
+	path, from := r.getenv("DYN_LOGGING_FILE"), envSource("DYN_LOGGING_FILE")
+	sec := fileSection{}
+	if r.files.File != nil {
+		sec = *r.files.File
+	}
+	if path == "" && sec.Path != nil {
+		path, from = *sec.Path, r.fileKey("file.path")
+	}
+	switch path {
+	case "stdout", "/dev/stdout":
+		// Streams, not files to rotate (the file sink would refuse them
+		// as not regular files).
+		return outputSetting{stream: os.Stdout, from: from}
+	case "stderr", "/dev/stderr":
+		return outputSetting{stream: os.Stderr, from: from}
+	case "":
+		if from := fileSectionSource(r.files); from != "" {
+			r.c.warn(fmt.Sprintf("dynlog: [file] (from %s) has no path and DYN_LOGGING_FILE is not set; logging to stderr", from))
+		}
+		return outputSetting{}
+	}
+	cfg := fileSinkConfig{path: path}
+	if sec.MaxSizeMB != nil {
+		cfg.maxBytes = min(int64(*sec.MaxSizeMB), 1<<40) << 20 // 1 EiB: no overflow
+	}
+	if sec.MaxBackups != nil {
+		cfg.maxBackups = *sec.MaxBackups
+	}
+	if sec.MaxAgeDays != nil {
+		cfg.maxAgeDays = *sec.MaxAgeDays
+	}
+	cfg.compress = sec.Compress != nil && *sec.Compress
+	cfg.rotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
+	return outputSetting{file: &cfg, from: from}
+}
+
+// fileSectionSource names the first file, in key order, that set a key of
+// [file]; "" if none did.
+func fileSectionSource(fc fileConfig) string {
+	var keys []string
+	for k := range fc.Sources {
+		if strings.HasPrefix(k, "file.") {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	slices.Sort(keys)
+	return fc.Sources[keys[0]]
+}
+
+// maxLineBytes is the line cap: WithMaxLineBytes if given, else
+// DYN_LOGGING_MAX_LINE_BYTES when it is set and an integer ≥ 0 (another
+// value is reported and ignored), else the TOML max_line_bytes, else 0, no
+// cap.
+func (r *resolver) maxLineBytes() setting[int] {
+	if r.c.maxLineSet {
+		return setting[int]{r.c.maxLine, optionSource("WithMaxLineBytes")}
+	}
+	if v, ok := r.env("DYN_LOGGING_MAX_LINE_BYTES"); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err == nil && n >= 0 {
+			return setting[int]{n, envSource("DYN_LOGGING_MAX_LINE_BYTES")}
+		}
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_MAX_LINE_BYTES=%q is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it", v))
+	}
+	if r.files.MaxLineBytes != nil {
+		return setting[int]{*r.files.MaxLineBytes, r.fileKey("max_line_bytes")}
+	}
+	return setting[int]{}
+}
+
+// boolean is the variable name when it is set, else the TOML key when a
+// file set it (file), else def.
+func (r *resolver) boolean(name string, file *bool, key string, def bool) setting[bool] {
+	if v, ok := r.flag(name); ok {
+		return setting[bool]{v, envSource(name)}
+	}
+	if file != nil {
+		return setting[bool]{*file, r.fileKey(key)}
+	}
+	return setting[bool]{v: def}
+}
+
+// localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.
+func (r *resolver) localTZ() setting[bool] {
+	return r.boolean("DYN_LOG_USE_LOCAL_TZ", r.files.LocalTZ, "local_tz", false)
+}
+
+// embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
+// embed_json_strings, else on (Dynamo embeds a string field's JSON text).
+func (r *resolver) embedJSON() setting[bool] {
+	return r.boolean("DYN_LOGGING_EMBED_JSON_STRINGS", r.files.EmbedJSON, "embed_json_strings", true)
+}
+
+// dynamoJSONL applies DYN_LOGGING_CONSOLE_FORMAT, which wins, then
+// DYN_LOGGING_JSONL, then the TOML format.
+func (r *resolver) dynamoJSONL() setting[bool] {
+	if f, ok := r.env("DYN_LOGGING_CONSOLE_FORMAT"); ok {
+		from := envSource("DYN_LOGGING_CONSOLE_FORMAT")
+		switch strings.ToLower(strings.TrimSpace(f)) {
+		case "jsonl":
+			return setting[bool]{true, from}
+		case "readable":
+			return setting[bool]{false, from}
+		}
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%q is neither \"readable\" nor \"jsonl\"; using readable", f))
+		return setting[bool]{false, from}
+	}
+	if v, ok := r.flag("DYN_LOGGING_JSONL"); ok {
+		return setting[bool]{v, envSource("DYN_LOGGING_JSONL")}
+	}
+	if r.files.Format != nil {
+		return setting[bool]{*r.files.Format == "jsonl", r.fileKey("format")}
+	}
+	return setting[bool]{}
+}
+
+// dynamoColour decides colour for the readable layout: off if
+// DYN_SDK_DISABLE_ANSI_LOGGING is true or NO_COLOR is non-empty; on if
+// FORCE_COLOR is non-empty or DYN_LOGGING_ANSI is true; then the TOML ansi
+// ("always" or "never"); otherwise ("auto") on only when the stream is a
+// terminal. Dynamo colours pipes too; we do not.
+func (r *resolver) dynamoColour() setting[colourMode] {
+	switch {
+	case r.on("DYN_SDK_DISABLE_ANSI_LOGGING"):
+		return setting[colourMode]{colourNever, envSource("DYN_SDK_DISABLE_ANSI_LOGGING")}
+	case r.getenv("NO_COLOR") != "":
+		return setting[colourMode]{colourNever, envSource("NO_COLOR")}
+	case r.getenv("FORCE_COLOR") != "":
+		return setting[colourMode]{colourAlways, envSource("FORCE_COLOR")}
+	case r.on("DYN_LOGGING_ANSI"):
+		return setting[colourMode]{colourAlways, envSource("DYN_LOGGING_ANSI")}
+	}
+	if r.files.ANSI != nil {
+		switch *r.files.ANSI {
+		case "always":
+			return setting[colourMode]{colourAlways, r.fileKey("ansi")}
+		case "never":
+			return setting[colourMode]{colourNever, r.fileKey("ansi")}
+		}
+		return setting[colourMode]{colourAuto, r.fileKey("ansi")}
+	}
+	return setting[colourMode]{}
+}
+
+// dynamoFilter composes the filter of New from the TOML files and DYN_LOG.
+func (r *resolver) dynamoFilter() *filter.Filter {
+	fallback := filter.Directive{Level: zapcore.InfoLevel, Source: filter.SourceBuiltin}
+	if r.files.LogLevel != nil {
+		fallback.Level, _ = filter.ParseLevel(*r.files.LogLevel) // checked by loadConfigFiles
+		fallback.Source = r.fileKey("log_level").directive()
+	}
+	targets := make([]string, 0, len(r.files.LogFilters))
+	for t := range r.files.LogFilters {
+		targets = append(targets, t)
+	}
+	slices.Sort(targets)
+	ds := make([]filter.Directive, 0, len(targets))
+	for _, t := range targets {
+		lvl, _ := filter.ParseLevel(r.files.LogFilters[t]) // checked by loadConfigFiles
+		ds = append(ds, filter.Directive{Target: t, Level: lvl, Source: r.fileKey("log_filters." + t).directive()})
+	}
+	return composeFilter(r.getenv("DYN_LOG"), ds, fallback, r.c.warn)
+}
+
+// The values of DYN_LOGGING_SPAN_EVENTS_LAYOUT and the TOML
+// span_events_layout: which generation of Dynamo's span events to print.
+const (
+	spanLayoutDynamo = "dynamo" // today's: SPAN_FIRST_ENTRY, off unless asked for
+	spanLayout2025   = "2025"   // the 2025 guide's: SPAN_CREATED, on in JSONL
+)
+
+// spanEvents decides which span events the loggers of New print.
+//
+// Today's Dynamo (the default) prints them only when DYN_LOGGING_SPAN_EVENTS
+// (else the TOML span_events) is true: SPAN_FIRST_ENTRY and SPAN_CLOSED in
+// JSONL; in the readable layout tracing-subscriber's own events, and only
+// while trace context is on, as Dynamo decides it: DYN_LOGGING_JSONL true
+// (with DYN_LOGGING_CONSOLE_FORMAT=readable), the TOML format "jsonl", or
+// OTLP export (OTEL_EXPORT_ENABLED).
+//
+// DYN_LOGGING_SPAN_EVENTS_LAYOUT=2025 (else the TOML span_events_layout)
+// brings back the 2025 guide's layout: SPAN_CREATED and SPAN_CLOSED in both
+// layouts, on by default in JSONL and off in readable, the switch as above.
+//
+// The source is the switch's.
+func (r *resolver) spanEvents(jsonl bool) setting[tracing.SpanEvents] {
+	var sw setting[bool]
+	set := false
+	if v, ok := r.flag("DYN_LOGGING_SPAN_EVENTS"); ok {
+		sw, set = setting[bool]{v, envSource("DYN_LOGGING_SPAN_EVENTS")}, true
+	} else if r.files.SpanEvents != nil {
+		sw, set = setting[bool]{*r.files.SpanEvents, r.fileKey("span_events")}, true
+	}
+	events := func(e tracing.SpanEvents) setting[tracing.SpanEvents] {
+		return setting[tracing.SpanEvents]{e, sw.from}
+	}
+	if r.spanLayout() == spanLayout2025 {
+		if sw.v || (!set && jsonl) {
+			return events(tracing.Events2025)
+		}
+		return events(tracing.EventsOff)
+	}
+	switch {
+	case !sw.v:
+		return events(tracing.EventsOff)
+	case jsonl:
+		return events(tracing.EventsDynamo)
+	case r.on("DYN_LOGGING_JSONL"),
+		r.files.Format != nil && *r.files.Format == "jsonl",
+		r.on("OTEL_EXPORT_ENABLED"):
+		return events(tracing.EventsReadable)
+	}
+	return events(tracing.EventsOff)
+}
+
+// spanLayout is DYN_LOGGING_SPAN_EVENTS_LAYOUT when it is set, else the TOML
+// span_events_layout, else today's. A value that is neither is reported and
+// today's layout used.
+func (r *resolver) spanLayout() string {
+	if v, ok := r.env("DYN_LOGGING_SPAN_EVENTS_LAYOUT"); ok {
+		switch w := strings.ToLower(strings.TrimSpace(v)); w {
+		case spanLayoutDynamo, spanLayout2025:
+			return w
+		}
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT=%q is neither %q nor %q; using %q", v, spanLayoutDynamo, spanLayout2025, spanLayoutDynamo))
+		return spanLayoutDynamo
+	}
+	if r.files.SpanEventsLayout != nil {
+		return *r.files.SpanEventsLayout
+	}
+	return spanLayoutDynamo
+}
+
+// resolveVLLM resolves NewVLLM's settings, as vllm.go describes them. It
+// reads no TOML file.
+func resolveVLLM(c config) (*settings, error) {
+	r := &resolver{c: c}
+	s := &settings{}
+	v := &s.vllm
+	v.configure = setting[bool]{v: true}
+	if raw, ok := r.env("VLLM_CONFIGURE_LOGGING"); ok {
+		zero, ok := pythonIntIsZero(raw)
+		if !ok {
+			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %q is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", raw)
+		}
+		v.configure = setting[bool]{!zero, envSource("VLLM_CONFIGURE_LOGGING")}
+	}
+	path := r.getenv("VLLM_LOGGING_CONFIG_PATH")
+	if !v.configure.v && path != "" {
+		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%q turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%q asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
+			r.getenv("VLLM_CONFIGURE_LOGGING"), path)
+	}
+	switch {
+	case path != "":
+		zc, err := r.vllmConfigFile(path)
+		if err != nil {
+			return nil, err
+		}
+		v.configFile, v.configPath = zc, path
+		s.filter = r.vllmFilter(TraceLevel)
+		s.spanEvents = r.vllmSpanEvents()
+	case !v.configure.v:
+		// vLLM leaves logging alone; Python's last-resort handler prints
+		// WARNING and above. The builder needs nothing else.
+		s.filter = r.vllmFilter(zapcore.WarnLevel)
+	default:
+		v.level = setting[zapcore.Level]{v: zapcore.InfoLevel}
+		if raw, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
+			l, err := parseVLLMLevel(raw)
+			if err != nil {
+				return nil, err
+			}
+			v.level = setting[zapcore.Level]{l, envSource("VLLM_LOGGING_LEVEL")}
+		}
+		if c.output == nil {
+			if err := r.vllmStream(v); err != nil {
+				return nil, err
+			}
+		}
+		if prefix, ok := r.env("VLLM_LOGGING_PREFIX"); ok {
+			v.prefix = setting[string]{prefix, envSource("VLLM_LOGGING_PREFIX")}
+		}
+		v.processName = r.vllmProcessName()
+		s.colour = r.vllmColour()
+		s.maxLineBytes = r.maxLineBytes()
+		s.filter = r.vllmFilter(v.level.v)
+		s.spanEvents = r.vllmSpanEvents()
+	}
+	r.common(s)
+	r.vllmTraceFunction(v)
+	return s, nil
+}
+
+// vllmStream resolves VLLM_LOGGING_STREAM.
+func (r *resolver) vllmStream(v *vllmSettings) error {
+	from := envSource("VLLM_LOGGING_STREAM")
+	switch name := r.getenv("VLLM_LOGGING_STREAM"); name {
+	case "":
+		v.stream, v.colourStream = setting[*os.File]{v: os.Stdout}, true
+	case "ext://sys.stdout":
+		v.stream, v.colourStream = setting[*os.File]{os.Stdout, from}, true
+	case "ext://sys.stderr":
+		v.stream, v.colourStream = setting[*os.File]{os.Stderr, from}, true
+	case "ext://sys.__stdout__":
+		v.stream = setting[*os.File]{os.Stdout, from}
+	case "ext://sys.__stderr__":
+		v.stream = setting[*os.File]{os.Stderr, from}
+	default:
+		return fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %q (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", name)
+	}
+	return nil
+}
+
+// vllmProcessName is the name of vLLM's process decoration: WithProcessName
+// if given, else DYN_LOGGING_PROCESS_NAME, trimmed; "" for none.
+func (r *resolver) vllmProcessName() setting[string] {
+	if r.c.processNameSet {
+		return setting[string]{r.c.processName, optionSource("WithProcessName")}
+	}
+	if v, ok := r.env("DYN_LOGGING_PROCESS_NAME"); ok {
+		return setting[string]{strings.TrimSpace(v), envSource("DYN_LOGGING_PROCESS_NAME")}
+	}
+	return setting[string]{}
+}
+
+// vllmColour is vLLM's decision: off if NO_COLOR is set to anything but
+// "0" (the empty string included) or VLLM_LOGGING_COLOR is "0"; on if
+// VLLM_LOGGING_COLOR is "1"; otherwise on only when the stream is stdout
+// or stderr and a terminal.
+func (r *resolver) vllmColour() setting[colourMode] {
+	if v, ok := r.env("NO_COLOR"); ok && v != "0" {
+		return setting[colourMode]{colourNever, envSource("NO_COLOR")}
+	}
+	switch r.getenv("VLLM_LOGGING_COLOR") {
+	case "0":
+		return setting[colourMode]{colourNever, envSource("VLLM_LOGGING_COLOR")}
+	case "1":
+		return setting[colourMode]{colourAlways, envSource("VLLM_LOGGING_COLOR")}
+	}
+	return setting[colourMode]{}
+}
+
+// vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
+// default, and DYN_LOG's directives on top (its bare level, if any,
+// replacing level). Unlike New, a DYN_LOG without a bare level keeps
+// VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
+// expect it to hold.
+func (r *resolver) vllmFilter(level zapcore.Level) *filter.Filter {
+	from := source{}
+	if _, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
+		from = envSource("VLLM_LOGGING_LEVEL")
+	}
+	ds := append(builtinDirectives(), filter.Directive{Level: level, Source: from.directive()})
+	f := filter.New(append(ds, parseDynLog(r.getenv("DYN_LOG"), r.c.warn)...)...)
+	reportWarnings(f, r.c.warn)
+	return f
+}
+
+// vllmSpanEvents is the span events of NewVLLM: off unless
+// DYN_LOGGING_SPAN_EVENTS is true, then Dynamo's JSONL events (or the 2025
+// guide's, as New's layout setting says), their fields appended as the vLLM
+// layout appends any.
+func (r *resolver) vllmSpanEvents() setting[tracing.SpanEvents] {
+	on, set := r.flag("DYN_LOGGING_SPAN_EVENTS")
+	var from source
+	if set {
+		from = envSource("DYN_LOGGING_SPAN_EVENTS")
+	}
+	switch {
+	case !on:
+		return setting[tracing.SpanEvents]{tracing.EventsOff, from}
+	case r.spanLayout() == spanLayout2025:
+		return setting[tracing.SpanEvents]{tracing.Events2025, from}
+	}
+	return setting[tracing.SpanEvents]{tracing.EventsDynamo, from}
+}
+
+// vllmTraceFunction resolves VLLM_TRACE_FUNCTION, a non-zero integer to
+// turn call tracing on, as vLLM reads it. A value that is not an integer
+// (an error in vLLM) is kept as a problem, and tracing stays off.
+func (r *resolver) vllmTraceFunction(v *vllmSettings) {
+	raw, ok := r.env("VLLM_TRACE_FUNCTION")
+	if !ok || strings.TrimSpace(raw) == "" {
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil {
+		v.traceProblem = fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%q is not an integer; call tracing stays off", raw)
+		return
+	}
+	v.traceFunction = setting[bool]{n != 0, envSource("VLLM_TRACE_FUNCTION")}
+}
+
+// vllmConfigFile reads the VLLM_LOGGING_CONFIG_PATH file: a JSON object in
+// zap.Config's own form, which may name our encoders ("encoding": "vllm",
+// "dynamo-jsonl", "dynamo-readable"), with vLLM's defaults for what it
+// leaves out. With WithOutput, its encoding must be one encoderFor makes.
+func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: file %q does not exist", path)
+		}
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %w", err)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if !json.Valid(trimmed) {
+		var syntax *json.SyntaxError
+		var v any
+		if err := json.Unmarshal(trimmed, &v); errors.As(err, &syntax) {
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON: %v (at byte %d)", path, err, syntax.Offset)
+		}
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON", path)
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s must hold a JSON object at the top level", path)
+	}
+	var zc zap.Config
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&zc); err != nil {
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+	}
+	if strings.TrimSpace(zc.Encoding) == "" {
+		zc.Encoding = encoder.VLLMName
+	}
+	if len(zc.OutputPaths) == 0 {
+		zc.OutputPaths = []string{"stdout"}
+	}
+	if len(zc.ErrorOutputPaths) == 0 {
+		zc.ErrorOutputPaths = []string{"stderr"}
+	}
+	if zc.Level == (zap.AtomicLevel{}) {
+		zc.Level = zap.NewAtomicLevelAt(zapcore.InfoLevel)
+	}
+	if r.c.output != nil {
+		if _, err := encoderFor(zc); err != nil {
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+		}
+	}
+	return &zc, nil
+}
