@@ -1,6 +1,29 @@
 package core
 
+import (
+	"os"
+	"sync"
+)
+
 // What the external tests (package core_test) share with the internal ones.
 
 // KeepTracingGlobals is keepTracingGlobals, for package core_test.
 var KeepTracingGlobals = keepTracingGlobals
+
+// CountConfigReads counts, from the call on, the reads of each TOML
+// configuration file, by path; the count of path is reads(path).
+func CountConfigReads() (reads func(path string) int) {
+	var mu sync.Mutex
+	n := map[string]int{}
+	readConfigFile = func(path string) ([]byte, error) {
+		mu.Lock()
+		n[path]++
+		mu.Unlock()
+		return os.ReadFile(path)
+	}
+	return func(path string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n[path]
+	}
+}

@@ -34,10 +34,32 @@ func initChild() {
 	os.Exit(0)
 }
 
+// initReadsChild is the child process of TestInitReadsConfigOnce: a
+// service that calls Init and shuts down, exiting with status 5 if the
+// file DYN_LOGGING_CONFIG_PATH names was not read exactly once.
+func initReadsChild() {
+	reads := core.CountConfigReads()
+	core.Init()
+	if err := core.Shutdown(context.Background()); err != nil {
+		os.Exit(4)
+	}
+	if n := reads(os.Getenv("DYN_LOGGING_CONFIG_PATH")); n != 1 {
+		os.Exit(5)
+	}
+	os.Exit(0)
+}
+
 func runInitChild(t *testing.T, vars ...string) (stderr string, err error) {
 	t.Helper()
+	return runChild(t, "1", vars...)
+}
+
+// runChild runs the test binary as Init's child process of the given kind
+// (DYNLOG_INIT_CHILD), with vars added to the environment.
+func runChild(t *testing.T, kind string, vars ...string) (stderr string, err error) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), append(vars, "DYNLOG_INIT_CHILD=1")...)
+	cmd.Env = append(os.Environ(), append(vars, "DYNLOG_INIT_CHILD="+kind)...)
 	var out bytes.Buffer
 	cmd.Stderr = &out
 	err = cmd.Run()
@@ -96,5 +118,24 @@ func TestInit(t *testing.T) {
 	}
 	if !strings.HasPrefix(stderr, "Failed to initialize logging: ") || !strings.Contains(stderr, bad) {
 		t.Errorf("stderr %q, want Dynamo's message naming the file", stderr)
+	}
+}
+
+// TestInitReadsConfigOnce: Init resolves its settings once, for the logger
+// and for tracing: the TOML file is read once, and its JSONL format still
+// gives Dynamo's init line, in JSONL.
+func TestInitReadsConfigOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "logging.toml")
+	if err := os.WriteFile(path, []byte("format = \"jsonl\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := runChild(t, "reads", "DYN_LOGGING_CONFIG_PATH="+path)
+	if err != nil {
+		t.Fatalf("child: %v (status 5: the file was read more than once)\n%s", err, stderr)
+	}
+	var line struct{ Target, Message string }
+	if err := json.Unmarshal([]byte(strings.TrimSpace(stderr)), &line); err != nil ||
+		line.Message != "OpenTelemetry OTLP export disabled, traces local only" {
+		t.Errorf("stderr %q (%v), want Dynamo's init line in JSONL", stderr, err)
 	}
 }

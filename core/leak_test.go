@@ -8,12 +8,15 @@ import (
 )
 
 // TestMain runs the test binary as a child process when a test asks for one
-// (TestInit, the file-sink failure table, the file lock, Init and New on
+// (TestInit, TestInitReadsConfigOnce, the file-sink failure table, the file lock, Init and New on
 // one file), and otherwise runs the tests and
 // fails if any goroutine they started is still running at the end.
 func TestMain(m *testing.M) {
-	if os.Getenv("DYNLOG_INIT_CHILD") == "1" {
+	switch os.Getenv("DYNLOG_INIT_CHILD") {
+	case "1":
 		initChild()
+	case "reads":
+		initReadsChild()
 	}
 	if os.Getenv("DYNLOG_SINK_CHILD") == "1" {
 		sinkChild()

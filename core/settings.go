@@ -131,10 +131,12 @@ type settings struct {
 	filter *filter.Filter
 	// output is New's; NewVLLM's stream is in vllm.
 	output outputSetting
-	// ranks are dedup's, rankErrs the problems with their variables, which
-	// the new logger reports as its own lines.
-	ranks    dedup.Ranks
-	rankErrs []error
+	// ranks are dedup's, from the launcher's variables (ranksFrom);
+	// rankErrs are the problems with them, which the new logger reports as
+	// its own lines.
+	ranks     dedup.Ranks
+	ranksFrom []source
+	rankErrs  []error
 	// logsExport: OTEL_LOGS_EXPORTER names otlp, and the logger gets the
 	// export core.
 	logsExport setting[bool]
@@ -160,6 +162,7 @@ type outputSetting struct {
 type exportSettings struct {
 	cfg      tracing.ExportConfig
 	problems []error
+	from     []source // the variables that were set, in the order read
 }
 
 // vllmSettings are NewVLLM's own.
@@ -277,14 +280,28 @@ func resolveReload(c config) (*filter.Filter, error) {
 // resolveExport resolves what StartTracing starts from when it is given
 // options of its own: the OTLP variables.
 func resolveExport(c config) exportSettings {
-	cfg, errs := exportConfig(c.lookup)
-	return exportSettings{cfg: cfg, problems: errs}
+	var s exportSettings
+	s.cfg, s.problems = exportConfig(recordSet(c.lookup, &s.from))
+	return s
+}
+
+// recordSet is lookup, which appends to from each variable it finds set
+// and not blank: the sources of what a parser of package dedup or tracing
+// variables made.
+func recordSet(lookup func(string) (string, bool), from *[]source) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v, ok := lookup(name)
+		if src := envSource(name); ok && strings.TrimSpace(v) != "" && !slices.Contains(*from, src) {
+			*from = append(*from, src)
+		}
+		return v, ok
+	}
 }
 
 // common resolves what every preset takes alike, which reports nothing
 // when resolved: the ranks, OTLP log export and the export variables.
 func (r *resolver) common(s *settings) {
-	s.ranks, s.rankErrs = dedup.RanksFromEnv(r.c.lookup)
+	s.ranks, s.rankErrs = dedup.RanksFromEnv(recordSet(r.c.lookup, &s.ranksFrom))
 	on, _ := logsExporter(r.c.lookup) // StartTracing reports a bad value
 	s.logsExport = setting[bool]{v: on}
 	if _, set := r.env("OTEL_LOGS_EXPORTER"); set {

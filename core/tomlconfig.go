@@ -51,6 +51,9 @@ type fileSection struct {
 	RotateDaily *bool   `toml:"rotate_daily"`
 }
 
+// readConfigFile reads a TOML file; tests count the reads.
+var readConfigFile = os.ReadFile
+
 // loadConfigFiles reads the TOML files at paths in order and layers them:
 // a later file overrides an earlier one key by key, [log_filters] entries
 // merge (the later file wins for a target it names), and so do the keys of
@@ -78,7 +81,7 @@ func loadConfigFiles(paths []string) (fileConfig, error) {
 		if path == "" {
 			continue
 		}
-		data, err := os.ReadFile(path)
+		data, err := readConfigFile(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
