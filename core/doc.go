@@ -57,7 +57,11 @@
 // the colour variables, DYN_LOGGING_SPAN_EVENTS, DYN_LOGGING_FILE and the
 // TOML files SystemConfigPath and $DYN_LOGGING_CONFIG_PATH, layered key by
 // key. NewVLLM reads the VLLM_* variables, and DYN_LOG on top. Variables
-// win over TOML keys; options win over both.
+// win over TOML keys; options win over both. All of it is read once, when
+// the logger is built, into one settings value with each value's source
+// (a TOML directive's shows in the filter's GET); Init builds its logger
+// and tracing from one such value, and StartTracing takes the layout from
+// the logger's, reading no file.
 //
 // A TOML file that does not parse, has an unknown key or a value of the
 // wrong type, and a DYN_LOGGING_CONFIG_PATH naming no file, make New return
@@ -86,8 +90,8 @@
 // when DYN_LOGGING_SPAN_EVENTS is true, in the form the layout calls for
 // (package tracing). StartTracing sets up OTLP export from the OTEL_*
 // variables, in every layout (Dynamo exports only with JSONL), and prints
-// Dynamo's "OpenTelemetry OTLP export enabled" line in JSONL, where Dynamo
-// prints it.
+// Dynamo's "OpenTelemetry OTLP export enabled" line to a logger New built
+// in JSONL, where Dynamo prints it.
 //
 // # Output
 //
