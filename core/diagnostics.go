@@ -1,12 +1,9 @@
 package core
 
 import (
-	"runtime"
 	"strings"
 	"sync"
-	"weak"
 
-	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
 	"go.uber.org/zap/zapcore"
 )
@@ -115,50 +112,4 @@ func (d *diagnostics) write(line string) {
 	if ce := d.core.Check(ent, nil); ce != nil {
 		ce.Write()
 	}
-}
-
-// built holds, for each filter of a logger that New or NewVLLM built, what
-// it was built from: the encoder of its layout, so that Reload and
-// StartTracing report in it, and its settings, so that StartTracing learns
-// the layout without reading the configuration again. An entry goes when
-// its Atomic is collected; the Atomic is what every logger derived from
-// the one built shares, and what filter.AtomicOf finds through the cores
-// wrapped around it.
-var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
-
-type builtWith struct {
-	layout   zapcore.Encoder // nil when a configuration file chose it
-	settings *settings
-}
-
-// remember keeps what a's logger was built from.
-func remember(a *filter.Atomic, layout zapcore.Encoder, s *settings) {
-	key := weak.Make(a)
-	built.Store(key, builtWith{layout: layout, settings: s})
-	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { built.Delete(k) }, key)
-}
-
-func builtFrom(a *filter.Atomic) (builtWith, bool) {
-	if a == nil {
-		return builtWith{}, false
-	}
-	b, ok := built.Load(weak.Make(a))
-	if !ok {
-		return builtWith{}, false
-	}
-	return b.(builtWith), true
-}
-
-// layoutOf is the encoder remembered for a, or nil.
-func layoutOf(a *filter.Atomic) zapcore.Encoder {
-	if b, ok := builtFrom(a); ok && b.layout != nil {
-		return b.layout.Clone()
-	}
-	return nil
-}
-
-// settingsOf is the settings remembered for a, or nil.
-func settingsOf(a *filter.Atomic) *settings {
-	b, _ := builtFrom(a)
-	return b.settings
 }
