@@ -16,9 +16,6 @@ var BuiltinTargets = []string{
 	"hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
 }
 
-// sourceDynLog is the Source of DYN_LOG's directives.
-const sourceDynLog = "env DYN_LOG"
-
 // composeFilter layers the filter's sources, lowest priority first: the
 // built-in defaults, the TOML files' [log_filters] (files, each with its
 // Source), DYN_LOG. The default level is DYN_LOG's bare level; when DYN_LOG
@@ -63,7 +60,7 @@ func parseDynLog(spec string, warn func(string)) []filter.Directive {
 			warn("dynlog: DYN_LOG: " + line)
 		}
 	}
-	return filter.WithSource(f.Directives(), sourceDynLog)
+	return filter.WithSource(f.Directives(), envSource("DYN_LOG").directive())
 }
 
 // Named is filter.Named: l.Named(name) with the filter's level for the new

@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,5 +225,47 @@ func TestStartTracingWithoutSettings(t *testing.T) {
 	defer p.Shutdown(context.Background())
 	if out.Len() != 0 {
 		t.Errorf("output %q, want nothing", out.String())
+	}
+}
+
+// TestSettingsResolvedInOnePlace: outside settings.go (and options.go,
+// where WithEnv sets it) no code of the package reads the environment
+// through the options' lookup, or calls the parsers of the TOML files, the
+// OTLP variables or the rank variables: the builders take settings.
+func TestSettingsResolvedInOnePlace(t *testing.T) {
+	readers := map[string]bool{"loadConfigFiles": true, "exportConfig": true, "logsExporter": true, "RanksFromEnv": true}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "settings.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				if n.Sel.Name == "lookup" && name != "options.go" {
+					t.Errorf("%s: reads the environment outside settings.go", fset.Position(n.Pos()))
+				}
+			case *ast.CallExpr:
+				var fn string
+				switch f := n.Fun.(type) {
+				case *ast.Ident:
+					fn = f.Name
+				case *ast.SelectorExpr:
+					fn = f.Sel.Name
+				}
+				if readers[fn] && !(fn == "logsExporter" && name == "otelenv.go") { // exportConfig's own
+					t.Errorf("%s: calls %s outside settings.go", fset.Position(n.Pos()), fn)
+				}
+			}
+			return true
+		})
 	}
 }
