@@ -32,6 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap"
@@ -49,9 +50,9 @@ const (
 // The fields that carry a bridged record's foreign origin. The
 // encoders recognise a bridged record by logTargetKey.
 const (
-	logTargetKey = "log.target"
-	logFileKey   = "log.file"
-	logLineKey   = "log.line"
+	logTargetKey = vocab.LogTargetKey
+	logFileKey   = vocab.LogFileKey
+	logLineKey   = vocab.LogLineKey
 )
 
 // bridge writes the records of a foreign logging API through the cores of a

@@ -4,7 +4,7 @@ import (
 	"os"
 	"sync/atomic"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
@@ -20,7 +20,7 @@ type filterCore struct {
 	deferred *deferredCore // this core, deciding at Write
 	// spans is the last spans field given to With, if any: the spans in
 	// scope for lines that carry none of their own.
-	spans *encoder.Spans
+	spans *vocab.Spans
 	// nested is set once With has opened a namespace: the encoders then
 	// read a later spans field as a plain nested object, and so do we.
 	nested bool
@@ -37,7 +37,7 @@ var _ zapcore.Core = (*filterCore)(nil)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
-// package) and the spans in scope (an encoder.SpansField on the call or
+// package) and the spans in scope (an vocab.SpansField on the call or
 // given to With), and none that Suppress suppresses.
 func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 	return NewAtomicCore(inner, NewAtomic(f))
@@ -146,18 +146,18 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 
 // scanSpans returns the spans field that the encoders of package encoder
 // would take from fields, read after a context whose spans are s: the last
-// encoder.SpansField before any namespace, else s. nested reports whether
+// vocab.SpansField before any namespace, else s. nested reports whether
 // fields open a namespace, after which no spans field counts.
-func scanSpans(fields []zapcore.Field, s *encoder.Spans) (_ *encoder.Spans, nested bool) {
+func scanSpans(fields []zapcore.Field, s *vocab.Spans) (_ *vocab.Spans, nested bool) {
 	for i := range fields {
 		switch fields[i].Type {
 		case zapcore.NamespaceType:
 			return s, true
 		case zapcore.ObjectMarshalerType:
-			if fields[i].Key != encoder.SpansKey {
+			if fields[i].Key != vocab.SpansKey {
 				continue
 			}
-			if fs, ok := fields[i].Interface.(*encoder.Spans); ok {
+			if fs, ok := fields[i].Interface.(*vocab.Spans); ok {
 				s = fs
 			}
 		}

@@ -26,7 +26,7 @@
 //
 // [SPAN]=LEVEL and TARGET[SPAN]=LEVEL act on lines logged inside a span, as
 // in Rust tracing-subscriber's EnvFilter, which Dynamo uses. The spans in
-// scope are the encoder.SpansField on the call (tracing.Ctx makes one), or
+// scope are the [vocab.SpansField] on the call (tracing.Ctx makes one), or
 // else the last one given to the logger's With; the span names are its
 // Chain, root first. A span directive matches a line when one of those
 // names equals SPAN exactly and, if the directive has a TARGET, the line's
@@ -38,7 +38,7 @@
 // depth of the chain) and nowhere else. Suppress wins over both.
 //
 // Where EnvFilter compares TARGET with the span's own target, we compare it
-// with the line's, since encoder.Spans carries no span targets; the two
+// with the line's, since [vocab.Spans] carries no span targets; the two
 // agree for lines logged through the logger the span was started with. As
 // in the encoders, a spans field after a zap.Namespace is a nested object,
 // not the line's spans.
