@@ -163,7 +163,10 @@ type targetCore struct {
 	floor *atomic.Pointer[floorOf]
 }
 
-var _ zapcore.Core = (*targetCore)(nil)
+var (
+	_ zapcore.Core    = (*targetCore)(nil)
+	_ vocab.Unwrapper = (*targetCore)(nil)
+)
 
 // newTargetCore is c with its entries under tgt.
 func newTargetCore(c zapcore.Core, tgt string) *targetCore {
@@ -211,6 +214,9 @@ func lowestLevel(f *filter.Filter, tgt string) zapcore.Level {
 }
 
 func (c *targetCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
+
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c *targetCore) Unwrap() zapcore.Core { return c.Core }
 
 func (c *targetCore) With(fields []zapcore.Field) zapcore.Core {
 	return &targetCore{Core: c.Core.With(fields), target: c.target, filter: c.filter, floor: c.floor}

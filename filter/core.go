@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"os"
 	"sync/atomic"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
@@ -106,7 +105,8 @@ func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 }
 
 // Write is never called on the gate itself: Check hands entries to the
-// inner core or to a deferredCore.
+// inner core or to a deferredCore. Called directly, as zap's sampler does,
+// it writes to the inner core.
 func (c *filterCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	return c.inner.Write(ent, fields)
 }
@@ -133,15 +133,10 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			return nil
 		}
 	}
-	ce := d.inner.Check(ent, nil)
-	if ce == nil {
-		return nil
-	}
-	// This nested entry has no logger to report write errors to; zap's
-	// default error output is stderr.
-	ce.ErrorOutput = stderr
-	ce.Write(fields...)
-	return nil
+	// Through the inner core's Check, as zap's contract asks; its write
+	// errors go back to zap, which reports them to the logger's
+	// ErrorOutput.
+	return unwrap.CheckedWrite(d.inner, ent, fields)
 }
 
 // scanSpans returns the spans field that the encoders of package encoder
@@ -164,8 +159,6 @@ func scanSpans(fields []zapcore.Field, s *vocab.Spans) (_ *vocab.Spans, nested b
 	}
 	return s, false
 }
-
-var stderr = zapcore.Lock(os.Stderr)
 
 // binding ties a core to one target so that its levels are computed once per
 // change of filter, not per call.

@@ -207,9 +207,9 @@ func (c *logExportCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		return nil // uninstalled since Check: nowhere to send it
 	}
 	sev, text := severityOf(ent.Level)
-	// Check's question again: a zapcore.Tee (as core builds around this
-	// core) and cores that decide at Write, like dedup's, write to every
-	// core they hold without asking Check.
+	// Check's question again: the provider may have changed its mind since
+	// Check, and a core that is written to without its Check (a Tee's
+	// Write called directly) must not export what Check would refuse.
 	if !s.logger(scopeOf(ent)).Enabled(context.Background(), log.EnabledParameters{Severity: sev}) {
 		return nil
 	}
