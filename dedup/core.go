@@ -7,7 +7,7 @@ import (
 )
 
 // onceCore is the once-only core, between the filter and the
-// tracing core. Plain lines pass through; a line that carries the Once
+// tracing core. Plain lines pass through; a line that carries the [Once]
 // marker prints only on the ranks its scope allows, and only the first
 // time its key is seen.
 //
@@ -61,8 +61,8 @@ func NewCore(inner zapcore.Core, opts ...Option) zapcore.Core {
 }
 
 // Unwrap is the core inside: the core implements [vocab.Unwrapper], through
-// which the tracing package finds its span-event setting and Once's helpers
-// this core's memory.
+// which the tracing package finds its span-event setting, and [InfoOnce]
+// and its kin this core's memory.
 func (c *onceCore) Unwrap() zapcore.Core { return c.inner }
 
 func (c *onceCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }

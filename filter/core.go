@@ -37,12 +37,12 @@ var _ zapcore.Core = (*filterCore)(nil)
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
 // package) and the spans in scope (an vocab.SpansField on the call or
-// given to With), and none that Suppress suppresses.
+// given to With), and none that [Suppress] suppresses.
 func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 	return NewAtomicCore(inner, NewAtomic(f))
 }
 
-// NewAtomicCore is NewCore with a filter that can be replaced at run time
+// NewAtomicCore is [NewCore] with a filter that can be replaced at run time
 // through a.
 func NewAtomicCore(inner zapcore.Core, a *Atomic) zapcore.Core {
 	return (&filterCore{filter: a}).derive(inner, nil)
@@ -214,12 +214,12 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // call costs, one comparison. A span directive that can match the name
 // lowers that level to its own; a call it alone lets past is decided at
 // Write, by the spans in scope. The binding follows every change of the
-// Atomic and Suppress. Names added later with zap's own Named still work,
+// [Atomic] and [Suppress]. Names added later with zap's own Named still work,
 // through the filter's per-name cache.
 //
 // When l's core wraps the filter core (zap.Hooks, zap's sampler, a
-// zap.WrapCore wrapper, a tee: see AtomicOf), the bound gate goes around the
-// whole core, over the same Atomic, and the inner filter core decides again
+// zap.WrapCore wrapper, a tee: see [AtomicOf]), the bound gate goes around the
+// whole core, over the same [Atomic], and the inner filter core decides again
 // what the bound gate lets through, with the same answer. If l has no
 // filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {

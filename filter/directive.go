@@ -71,7 +71,7 @@ func LevelName(l zapcore.Level) string { return vocab.FilterName(l) }
 // ([vocab.ParseLevel]).
 func ParseLevel(s string) (zapcore.Level, error) { return vocab.ParseLevel(s) }
 
-// ParseError is what Parse returns when it skipped directives. Its message
+// ParseError is what [Parse] returns when it skipped directives. Its message
 // has one line per skipped directive.
 type ParseError struct {
 	// Skipped are the directives that did not parse, each with why.
@@ -94,8 +94,8 @@ func (e *ParseError) Unwrap() []error { return e.Skipped }
 // [SPAN]=LEVEL or TARGET[SPAN]=LEVEL. A later directive for the same target
 // and span replaces an earlier one.
 //
-// The returned *Filter is never nil and holds every directive that parsed.
-// The error, a *ParseError, names each directive that was skipped and why;
+// The returned [*Filter] is never nil and holds every directive that parsed.
+// The error, a [*ParseError], names each directive that was skipped and why;
 // it is nil when every directive parsed.
 func Parse(spec string) (*Filter, error) {
 	var ds []Directive
@@ -119,7 +119,7 @@ func Parse(spec string) (*Filter, error) {
 	return f, &perr
 }
 
-// Errors a directive can be skipped for; Parse wraps them with the
+// Errors a directive can be skipped for; [Parse] wraps them with the
 // directive's text.
 var (
 	ErrEmptyTarget = errors.New("empty target before '='")
