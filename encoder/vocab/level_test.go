@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -138,5 +139,16 @@ func TestSpansCache(t *testing.T) {
 	}
 	if (&Spans{}).Innermost() != nil {
 		t.Fatal("Innermost of an empty chain")
+	}
+}
+
+// SpansField is the field zap.Object and zap.Skip would make.
+func TestSpansField(t *testing.T) {
+	s := &Spans{TraceID: "t"}
+	if got, want := SpansField(s), zap.Object(SpansKey, s); !got.Equals(want) {
+		t.Errorf("SpansField = %+v, want %+v", got, want)
+	}
+	if got := SpansField(nil); !got.Equals(zap.Skip()) {
+		t.Errorf("SpansField(nil) = %+v, want zap.Skip()", got)
 	}
 }

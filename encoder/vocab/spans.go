@@ -3,7 +3,6 @@ package vocab
 import (
 	"sync/atomic"
 
-	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -53,12 +52,13 @@ type Span struct {
 }
 
 // SpansField returns the field that carries s to the encoders of package
-// encoder. A nil s is a field that prints nothing.
-func SpansField(s *Spans) zap.Field {
+// encoder (zap.Object(SpansKey, s)). A nil s is a field that prints
+// nothing (zap.Skip()).
+func SpansField(s *Spans) zapcore.Field {
 	if s == nil {
-		return zap.Skip()
+		return zapcore.Field{Type: zapcore.SkipType}
 	}
-	return zap.Object(SpansKey, s)
+	return zapcore.Field{Key: SpansKey, Type: zapcore.ObjectMarshalerType, Interface: s}
 }
 
 // MarshalLogObject writes the span keys as a plain object, for encoders
