@@ -1,4 +1,4 @@
-package core
+package output
 
 import (
 	"os"
@@ -34,7 +34,7 @@ func BenchmarkFileSink(b *testing.B) {
 		run(b, zapcore.AddSync(f))
 	})
 	b.Run("dynlog", func(b *testing.B) {
-		s := newFileSink(fileSinkConfig{path: filepath.Join(b.TempDir(), "dynlog.log")})
+		s := newSink(Config{Path: filepath.Join(b.TempDir(), "dynlog.log")})
 		defer s.Close()
 		run(b, s)
 	})
