@@ -97,7 +97,8 @@ func (s *sink) cleanUp() {
 			for _, err := range errs {
 				s.report(fmt.Sprintf("dynlog: cleaning up the backups of %s: %s", s.path, err))
 			}
-			again := s.cleanAgain && s.state != sinkClosed
+			// A pass asked for before Close still runs: Close waits for it.
+			again := s.cleanAgain
 			s.cleaning, s.cleanAgain = again, false
 			s.mu.Unlock()
 			if !again {
