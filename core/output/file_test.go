@@ -204,9 +204,10 @@ func TestFileSinkLoad(t *testing.T) {
 	t.Logf("%d files", len(files))
 }
 
-// TestFileSinkRotationsInOneMillisecond: lumberjack names backups to the
-// millisecond and would rename a second backup over the first; the sink
-// keeps rotations apart, so a rotation per line loses nothing.
+// TestFileSinkRotationsInOneMillisecond: backups are named to the
+// millisecond, and a second rotation in one millisecond would rename its
+// backup over the first; the sink keeps rotations apart, so a rotation per
+// line loses nothing.
 func TestFileSinkRotationsInOneMillisecond(t *testing.T) {
 	shape := newLineShape(t)
 	dir := t.TempDir()
@@ -281,8 +282,8 @@ func TestFileSinkFailover(t *testing.T) {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 		}
 		wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 0, 10, "stderr")
-		// lumberjack, left alone, renames the directory away and puts a file
-		// in its place.
+		// A rotation that did not look first would rename the directory away
+		// and put a file in its place.
 		entries, _ := os.ReadDir(dir)
 		if fi, err := os.Stat(filepath.Join(path, "inside")); err != nil || !fi.IsDir() || len(entries) != 1 {
 			t.Errorf("the directory was moved or changed: %v, %d entries", err, len(entries))
