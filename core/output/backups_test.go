@@ -223,3 +223,53 @@ func TestCleanUpFailureReported(t *testing.T) {
 		t.Errorf("the backup: %q, %v", data, err)
 	}
 }
+
+// TestRotationKeepsExistingBackups: a rotation whose backup name is taken
+// already (backups from before the clock was set back, say) takes the next
+// free millisecond rather than renaming over a backup.
+func TestRotationKeepsExistingBackups(t *testing.T) {
+	shape := newLineShape(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, ErrorOutput: &errOut})
+	defer s.Close()
+	log := lineLogger(s)
+	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
+	// Every name of the next 300 ms is taken.
+	start := time.Now()
+	taken := map[string]bool{}
+	for ms := range 300 {
+		name := backupName(path, start.Add(time.Duration(ms)*time.Millisecond), false)
+		if err := os.WriteFile(name, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		taken[name] = true
+	}
+	if err := s.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	var ours []string
+	for _, f := range logFiles(t, dir, path) {
+		if f == path {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case taken[f] && string(data) != "old\n":
+			t.Errorf("%s was renamed over: %q", f, data)
+		case !taken[f]:
+			ours = append(ours, f)
+		}
+	}
+	if len(ours) != 1 {
+		t.Fatalf("new backups %q, want one", ours)
+	}
+	wantSequence(t, shape, readLines(t, ours[0]), 0, 1, "the new backup")
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}

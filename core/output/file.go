@@ -583,15 +583,17 @@ func (s *sink) rotate() error {
 }
 
 // freeBackupName is the backup name of a rotation now that no file has:
-// the name of this millisecond, or of a later one if a backup (of another
-// process, say, or from before the clock was set back) has it already.
+// the name of this millisecond, or of a later one if a backup (from before
+// the clock was set back, say) has it already. A name that cannot be
+// looked at is returned as it is: the rename will say why.
 func (s *sink) freeBackupName() string {
 	for {
-		name := backupName(s.path, time.Now(), s.cfg.LocalTime)
-		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+		now := time.Now()
+		name := backupName(s.path, now, s.cfg.LocalTime)
+		if _, err := os.Lstat(name); err != nil {
 			return name
 		}
-		waitNextMillisecond(time.Now())
+		waitNextMillisecond(now)
 	}
 }
 
