@@ -237,7 +237,7 @@ func TestFileSinkRotationsInOneMillisecond(t *testing.T) {
 // Tests run as root here, which ignores file modes, so the failures are
 // ones that hold for root too: a parent that is a regular file, a path
 // that is a directory, a file replaced by a directory mid-run. A write
-// failure mid-run (a file size limit) is in sink_ext_test.go.
+// failure mid-run (a file size limit) is in core/file_failure_ext_test.go.
 func TestFileSinkFailover(t *testing.T) {
 	shape := newLineShape(t)
 
