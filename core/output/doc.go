@@ -7,7 +7,7 @@
 //
 // # Rotation
 //
-// The file is rotated when a line would take it past Config.MaxBytes
+// The file is rotated when a line would take it past [Config].MaxBytes
 // (default 100 MiB; a longer line gets a file of its own) and, with
 // Config.RotateDaily, at every local midnight. A backup keeps the name with
 // the rotation time inserted, as lumberjack names it
@@ -38,8 +38,13 @@
 // rotation. That sharing is the package's one piece of process-wide state:
 // a table of the open files, kept so that two loggers built independently
 // (core.Init's and a core.New of a library, say) find each other's writer
-// without being handed it. The first Open's settings hold for the file; a
-// later one with other settings is told so on its error output. The file
+// without being handed it. The alternative, a descriptor per Open with the
+// kernel coordinating them, would need a lock across descriptors around
+// every line, to keep each file within its size and every rotation between
+// lines: three system calls more per line than the one write, more than
+// the file's budget beside zap's own (BENCHMARKS.md). The first Open's
+// settings hold for the file; a later one with other settings is told so on
+// its error output. The file
 // is closed, with its goroutines, when the last handle on it is closed (or
 // garbage collected), and [ReopenAll], what core does on SIGHUP, reopens
 // every file in the table.
