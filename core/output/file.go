@@ -369,6 +369,7 @@ func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
 		}
 		if !toFile {
 			if _, err := s.fallback.Write(chunk); err != nil {
+				s.report(fmt.Sprintf("dynlog: cannot write the lines read back from the removed %s to stderr: %s", s.path, err))
 				return
 			}
 		}

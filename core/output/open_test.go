@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/logtest"
@@ -146,5 +147,36 @@ func TestWriteErrorReachesZap(t *testing.T) {
 	open(failingWriter{}).Info("lost")
 	if got := zapErrors.String(); !strings.Contains(got, "write error: stderr is gone") {
 		t.Errorf("zap's error output %q, want the write error", got)
+	}
+}
+
+// TestSalvageToFailingStderr: lines read back from a removed file that
+// cannot be made again go to stderr; when stderr fails too, that is said on
+// the error output rather than passed over, and the line being written
+// returns stderr's error.
+func TestSalvageToFailingStderr(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "logs")
+	path := filepath.Join(dir, "app.log")
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: failingWriter{}, checkEvery: time.Hour})
+	defer s.Close()
+	log := lineLogger(s)
+	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.nextCheck = 0 // the next write looks
+	s.mu.Unlock()
+	if _, err := s.Write([]byte("next\n")); err == nil || err.Error() != "stderr is gone" {
+		t.Errorf("Write: %v, want stderr's error", err)
+	}
+	want := "dynlog: cannot recreate " + path + ": " + dir + " is not a directory; writing log lines to stderr and retrying the file\n" +
+		"dynlog: cannot write the lines read back from the removed " + path + " to stderr: stderr is gone\n"
+	if errOut.String() != want {
+		t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 	}
 }
