@@ -9,8 +9,10 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
 	"github.com/dynlog/dynlog/tracing"
@@ -50,14 +52,16 @@ func New(opts ...Option) (*zap.Logger, error) {
 
 // newDynamo is New's logger, built from s.
 func (c config) newDynamo(s *settings) *zap.Logger {
+	var file *output.File
+	if s.output.file != nil {
+		file = c.openFile(*s.output.file) // nil if refused: stderr
+	}
 	out, stream := c.output, c.output
-	var file *fileHandle
 	switch {
 	case s.output.option:
 	case s.output.stream != nil:
 		out, stream = zapcore.Lock(s.output.stream), s.output.stream
-	case s.output.file != nil:
-		file = c.openFileSink(*s.output.file)
+	case file != nil:
 		out, stream = file, file
 	default:
 		out, stream = zapcore.Lock(os.Stderr), os.Stderr
@@ -137,7 +141,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				return
 			case <-hup:
 				_ = reload(log, "SIGHUP", opts) // reports its own failure
-				fileSinks.reopen()              // after logrotate moved them, or to leave stderr
+				output.ReopenAll()              // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()
@@ -157,13 +161,13 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // cores, and the caller on every line. file, if not nil, is the log file
 // out writes to, which Close finds among the cores. The logger's filter
 // keeps enc's layout and s (remember).
-func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer, file *fileHandle) *zap.Logger {
+func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer, file *output.File) *zap.Logger {
 	a := filter.NewAtomic(s.filter)
 	core := c.aroundFile(s, a, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 	remember(a, enc.Clone(), s)
 	c.diag.useLayout(enc.Clone(), c.site)
-	c.auditChanges(a, core.(interface{ Unwrap() zapcore.Core }).Unwrap())
+	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, s.rankErrs)
 	return log
 }
@@ -188,6 +192,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
 		}
 		if ce := inner.Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write(fields...)
 		}
 	})
@@ -204,7 +209,7 @@ func (c config) around(s *settings, a *filter.Atomic) func(zapcore.Core) zapcore
 // aroundFile is around, with the log file's fileCore outside the export
 // tee (which has no Unwrap) and inside the rest, so that Close finds it and
 // a filtered-out call never meets it.
-func (c config) aroundFile(s *settings, a *filter.Atomic, file *fileHandle) func(zapcore.Core) zapcore.Core {
+func (c config) aroundFile(s *settings, a *filter.Atomic, file *output.File) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if s.logsExport.v {
 			sink = zapcore.NewTee(sink, logExportCore())
@@ -231,6 +236,7 @@ func (c config) reportRanks(log *zap.Logger, errs []error) {
 	for _, err := range errs {
 		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: c.site}
 		if ce := log.Core().Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write()
 		}
 	}

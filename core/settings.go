@@ -40,6 +40,7 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
@@ -156,7 +157,7 @@ type outputSetting struct {
 	stream *os.File
 	// file is the log file's configuration, without the error output,
 	// which is the builder's.
-	file *fileSinkConfig
+	file *output.Config
 	from source
 }
 
@@ -369,7 +370,7 @@ func (r *resolver) output(s *settings) {
 	s.output = r.dynamoOutput()
 	if s.output.file != nil {
 		s.localTZ = r.localTZ()
-		s.output.file.localTime = s.localTZ.v
+		s.output.file.LocalTime = s.localTZ.v
 	}
 }
 
@@ -386,8 +387,8 @@ func (r *resolver) dynamoOutput() outputSetting {
 	}
 	switch path {
 	case "stdout", "/dev/stdout":
-		// Streams, not files to rotate (the file sink would refuse them
-		// as not regular files).
+		// Streams, not files to rotate (output.Open would refuse them as
+		// not regular files).
 		return outputSetting{stream: os.Stdout, from: from}
 	case "stderr", "/dev/stderr":
 		return outputSetting{stream: os.Stderr, from: from}
@@ -397,18 +398,18 @@ func (r *resolver) dynamoOutput() outputSetting {
 		}
 		return outputSetting{}
 	}
-	cfg := fileSinkConfig{path: path}
+	cfg := output.Config{Path: path}
 	if sec.MaxSizeMB != nil {
-		cfg.maxBytes = min(int64(*sec.MaxSizeMB), 1<<40) << 20 // 1 EiB: no overflow
+		cfg.MaxBytes = min(int64(*sec.MaxSizeMB), 1<<40) << 20 // 1 EiB: no overflow
 	}
 	if sec.MaxBackups != nil {
-		cfg.maxBackups = *sec.MaxBackups
+		cfg.MaxBackups = *sec.MaxBackups
 	}
 	if sec.MaxAgeDays != nil {
-		cfg.maxAgeDays = *sec.MaxAgeDays
+		cfg.MaxAgeDays = *sec.MaxAgeDays
 	}
-	cfg.compress = sec.Compress != nil && *sec.Compress
-	cfg.rotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
+	cfg.Compress = sec.Compress != nil && *sec.Compress
+	cfg.RotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
 	return outputSetting{file: &cfg, from: from}
 }
 

@@ -1,125 +1,87 @@
-package core
-
-// How file output works.
-//
-// DYN_LOGGING_FILE, or else path in the TOML [file] table, sends the lines
-// to a file instead of stderr (WithOutput wins over both); the other [file]
-// keys apply to either path. "stdout" or "/dev/stdout" (and "stderr",
-// "/dev/stderr") name the stream itself, which is written to as it is,
-// not rotated. The file is rotated through lumberjack when a
-// line would take it past max_size_mb (default 100; a longer line gets a
-// file of its own) and, with rotate_daily = true, at every local midnight.
-// A backup keeps the name with the rotation time inserted
-// (worker-2025-09-02T16-38-06.656.log; local time with local_tz or
-// DYN_LOG_USE_LOCAL_TZ, else UTC); max_backups (0: all) and max_age_days
-// (0: forever) bound how many are kept, and compress gzips them. Each line
-// reaches the file in one write under a lock, so lines are never torn or
-// interleaved and rotation falls between lines; rotations are kept a
-// millisecond apart, since lumberjack names backups to the millisecond and
-// would overwrite one. A path that exists but is not a regular file (a
-// directory, a device) is refused rather than renamed by rotation.
-//
-// Every logger of the process that names one file (Init's and New's, or
-// two New calls; a symbolic or hard link to it counts as the same file)
-// writes through one shared output, which alone counts the size and
-// rotates, so no line is lost or torn at a rotation. The first logger's
-// [file] settings hold for the file; a later logger with other settings is
-// told so on its error output. Between processes the file is guarded by a
-// lock (flock) on PATH.lock beside it, which holds the owner's process ID:
-// a second process naming the file is refused it with one line, "dynlog:
-// cannot open PATH: process 1234 logs to it (it holds PATH.lock); …",
-// writes to stderr meanwhile, and takes the file over by itself once the
-// owner closes it or exits. Give each process a file of its own (the rank
-// or pid in DYN_LOGGING_FILE) to have them log side by side. Where there is
-// no flock (outside Unix) there is no lock either.
-//
-// Close(log) closes the file of a logger New made (and of every logger
-// derived from it); the file itself, with its rotation timer and
-// lumberjack's cleanup goroutine (which lumberjack never stops), is closed
-// when the last logger naming it is closed, or garbage collected, and
-// PATH.lock is removed then. Shutdown closes the file of Init's logger only;
-// lines a logger writes after its Close go to stderr.
-//
-// A file that cannot be opened or written (a directory that cannot be
-// made, a path that is a directory, a full disk, the lock held by another
-// process) is reported once on the error output with its path and the
-// cause, and that line and every later one go to stderr: nothing is
-// dropped. The part of a line the disk took is cut from the file, so it
-// ends with a whole line. The file is tried again by the writes
-// themselves, after 100 ms and then twice as long each time up to 5 s, and
-// on SIGHUP (ReloadOnSIGHUP, which Init turns on) and at a rotation; the
-// first line the file takes again says "dynlog: writing to PATH again".
-// However many retries and SIGHUPs fall within one outage, it is reported
-// once and its end once. At most once a second a write also checks that
-// the path still names the open file: if the file or its directory was
-// removed, or the file renamed, without a SIGHUP, the directory (0o755, as
-// lumberjack makes it) and the file are made again, the lines written to a
-// removed file since the last check are copied into the new one (a
-// renamed file keeps its own), and one line says what happened: "dynlog:
-// PATH was removed; recreated it". Sync fsyncs the file.
+package output
 
 import (
 	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sync"
 	"syscall"
 	"time"
-	"unsafe"
 
 	"go.uber.org/zap/zapcore"
-	"gopkg.in/natefinch/lumberjack.v2"
 )
 
-// defaultMaxSizeMB is the size at which the log file is rotated when
-// max_size_mb is 0 or not set: lumberjack's own default.
-const defaultMaxSizeMB = 100
+// DefaultMaxBytes is the size at which the log file is rotated when
+// Config.MaxBytes is 0: 100 MiB, lumberjack's default.
+const DefaultMaxBytes = 100 << 20
 
-// lumberjackNoLimitMB is the MaxSize fileSink gives lumberjack, so that
-// lumberjack never rotates on its own: fileSink decides when (see
-// fileSink.Write).
-const lumberjackNoLimitMB = 1 << 30
+// ErrClosed is what Rotate and Reopen return after Close.
+var ErrClosed = errors.New("dynlog: the log file is closed")
 
-var (
-	_ zapcore.WriteSyncer = (*fileSink)(nil)
-	_ io.Closer           = (*fileSink)(nil)
-)
+// Config says where a file writes and how it rotates. core.New fills it from
+// DYN_LOGGING_FILE and the TOML [file] table.
+type Config struct {
+	// Path is the log file. Required.
+	Path string
+	// MaxBytes is the size past which a line goes to a new file: the live
+	// file is rotated before a line that would take it past MaxBytes.
+	// DefaultMaxBytes when 0.
+	MaxBytes int64
+	// MaxBackups is how many backups are kept, the newest; 0 keeps all.
+	MaxBackups int
+	// MaxAgeDays removes backups rotated longer ago than that many days;
+	// 0 removes none by age.
+	MaxAgeDays int
+	// Compress gzips the backups.
+	Compress bool
+	// RotateDaily rotates the file at every local midnight too.
+	RotateDaily bool
+	// LocalTime names the backups in local time rather than UTC.
+	LocalTime bool
+	// ErrorOutput hears of the file's failures and recoveries, one line
+	// each; stderr when nil.
+	ErrorOutput zapcore.WriteSyncer
 
-// errSinkClosed is what Rotate and Reopen return after Close.
-var errSinkClosed = errors.New("dynlog: the log file is closed")
-
-// fileSinkConfig says where a fileSink writes and how it rotates. The
-// settings come from DYN_LOGGING_FILE and the TOML [file] table
-// (config.fileOutput); the hooks are for tests.
-type fileSinkConfig struct {
-	path        string
-	maxBytes    int64 // rotate before a line that would take the file past this
-	maxBackups  int   // 0 keeps every backup
-	maxAgeDays  int   // 0 removes none by age
-	compress    bool
-	rotateDaily bool // rotate at local midnight
-	localTime   bool // backup names in local time rather than UTC
-
-	// errorOutput hears of failures and recoveries: the config's error
-	// output. fallback takes the lines while the file cannot: stderr.
-	errorOutput, fallback zapcore.WriteSyncer
-	// now and newTimer drive the daily rotation; time.Now and time.NewTimer
-	// when nil.
+	// fallback takes the lines while the file cannot: stderr when nil.
+	fallback zapcore.WriteSyncer
+	// now and newTimer drive the daily rotation; time.Now and
+	// time.NewTimer when nil.
 	now      func() time.Time
 	newTimer func(time.Duration) (fired <-chan time.Time, stop func() bool)
 	// checkEvery is how often a write looks whether the path still names
-	// the open file (defaultCheckEvery when 0); retryMin and retryMax bound
-	// the wait between attempts to leave stderr (defaultRetryMin, Max).
+	// the open file (defaultCheckEvery when 0); retryMin and retryMax
+	// bound the wait between attempts to leave stderr (defaultRetryMin,
+	// Max).
 	checkEvery, retryMin, retryMax time.Duration
 }
 
-// The intervals of a fileSink's checks and retries: short enough that a
+// validate refuses a Config that cannot be honoured.
+func (cfg Config) validate() error {
+	switch {
+	case cfg.Path == "":
+		return errors.New("dynlog: output.Config has no Path")
+	case cfg.MaxBytes < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxBytes is negative (%d)", cfg.MaxBytes)
+	case cfg.MaxBackups < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxBackups is negative (%d)", cfg.MaxBackups)
+	case cfg.MaxAgeDays < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxAgeDays is negative (%d)", cfg.MaxAgeDays)
+	}
+	return nil
+}
+
+// sameSettings reports whether two configurations rotate alike.
+func sameSettings(a, b Config) bool {
+	size := func(n int64) int64 { return cmp.Or(n, DefaultMaxBytes) }
+	return size(a.MaxBytes) == size(b.MaxBytes) && a.MaxBackups == b.MaxBackups && a.MaxAgeDays == b.MaxAgeDays &&
+		a.Compress == b.Compress && a.RotateDaily == b.RotateDaily && a.LocalTime == b.LocalTime
+}
+
+// The intervals of a sink's checks and retries: short enough that a
 // removed file or a passing fault costs seconds of lines on stderr at most,
 // long enough that the stat or open they cost is nothing beside the writes.
 const (
@@ -128,7 +90,7 @@ const (
 	defaultRetryMax   = 5 * time.Second
 )
 
-// sinkState is where a fileSink's lines go.
+// sinkState is where a sink's lines go.
 type sinkState int
 
 const (
@@ -137,20 +99,19 @@ const (
 	sinkClosed                    // stderr, for good
 )
 
-// fileSink is the file output of New: a zapcore.WriteSyncer that writes
-// each line to a file through lumberjack, with one Write per line under one
-// mutex, so lines are never split or interleaved, and rotation happens
-// between lines, never inside one. The loggers of a process that name one
-// path share one fileSink (see sinkRegistry), and the sink holds a lock on
+// sink is one log file, shared by the handles ([File]) on it: a
+// zapcore.WriteSyncer that writes each line to the file with one write
+// under one mutex, so lines are never split or interleaved, and rotation
+// happens between lines, never inside one. The sink holds a lock on
 // PATH.lock so that no other process writes and rotates the same file.
 //
-// When the file cannot be opened or written, fileSink says so once on the
+// When the file cannot be opened or written, the sink says so once on the
 // error output (path and cause) and writes that line and every later one to
 // stderr; nothing is dropped. It tries the file again from Write, after
-// retryMin and then twice as long each time up to retryMax, and Reopen (what
-// SIGHUP does) and Rotate try it too; the first line the file takes again
-// says "writing to PATH again". However many attempts fail in between, the
-// outage is reported once.
+// retryMin and then twice as long each time up to retryMax, and Reopen
+// (what SIGHUP does) and Rotate try it too; the first line the file takes
+// again says "writing to PATH again". However many attempts fail in
+// between, the outage is reported once.
 //
 // Every checkEvery, Write also looks whether the path still names the open
 // file. If the file or its directory was removed, or the file renamed,
@@ -158,13 +119,12 @@ const (
 // copies the lines it wrote since the last look into the new file when the
 // old one is gone for good, and says what happened in one line.
 //
-// Close stops the daily timer and lumberjack's backup goroutine, closes the
+// Close stops the daily timer, waits for the backup clean-up, closes the
 // file and lets go of the lock; after Close lines go to stderr.
-type fileSink struct {
-	cfg         fileSinkConfig // as given, for comparing with a later logger's
+type sink struct {
+	cfg         Config // as given, for comparing with a later Open's
 	path        string
 	maxBytes    int64
-	lj          *lumberjack.Logger
 	errorOutput zapcore.WriteSyncer
 	fallback    zapcore.WriteSyncer
 	now         func() time.Time
@@ -181,56 +141,57 @@ type fileSink struct {
 	// the failure and the recovery are reported once each, whatever
 	// happens in between.
 	outage bool
-	// size counts the bytes of the live file, since lumberjack keeps its
-	// count to itself.
+	// file is the live file, opened for reading and appending: it takes
+	// the lines, its identity (ident) tells whether the path still names
+	// it, and it reads back the lines written to it after it was removed.
+	// nil while closed.
+	file  *os.File
+	ident os.FileInfo
+	// size counts the bytes of the live file.
 	size int64
 	// lastRotation is when the last rotation ended; see waitNextMillisecond.
 	lastRotation time.Time
+	// replaced is the file the last rotation moved aside, whose mode and
+	// owner the new file takes; nil otherwise.
+	replaced os.FileInfo
 
 	// lock is the descriptor holding the lock on PATH.lock; nil when not
 	// held (and on systems without flock).
 	lock *os.File
-	// watch is a read-only descriptor of the live file: its identity (ident)
-	// tells whether the path still names it, and it reads back the lines
-	// written to it after it was removed. checked is the size of the file
-	// at the last look that found it in place; nextCheck is when the next
-	// look is due.
-	watch     *os.File
-	ident     os.FileInfo
+	// checked is the size of the file at the last look that found it in
+	// place; nextCheck is when the next look is due.
 	checked   int64
 	nextCheck time.Duration
 	// retryAt is when Write tries the file again while lines go to
 	// stderr; retryWait is the wait after the next failure.
 	retryAt, retryWait time.Duration
 
-	// reporters are the error outputs of the loggers sharing the sink, the
+	// cleaning is true while the clean-up goroutine runs, cleanAgain when
+	// a rotation asked for another pass meanwhile; cleaned is done when it
+	// has returned.
+	cleaning, cleanAgain bool
+	cleaned              sync.WaitGroup
+
+	// reporters are the error outputs of the handles on the sink, the
 	// first opened first; reports go to the first. Empty for a sink made by
-	// newFileSink alone, which reports to errorOutput.
-	reporters []*fileRef
-	// refs counts the open handles; guarded by the registry's mutex.
+	// newSink alone, which reports to errorOutput.
+	reporters []*ref
+	// refs counts the open handles; guarded by the table's mutex.
 	refs int
 
 	stopDaily chan struct{} // closed by Close; nil without daily rotation
 	dailyDone chan struct{} // closed when the daily goroutine has returned
 }
 
-// newFileSink opens the file cfg names, or reports why it cannot and falls
-// back to stderr, and starts the daily rotation if asked for. It does not
-// fail: a file that cannot be written is a problem a logger lives with.
-func newFileSink(cfg fileSinkConfig) *fileSink {
-	s := &fileSink{
-		cfg:      cfg,
-		path:     cfg.path,
-		maxBytes: cfg.maxBytes,
-		lj: &lumberjack.Logger{
-			Filename:   cfg.path,
-			MaxSize:    lumberjackNoLimitMB,
-			MaxBackups: cfg.maxBackups,
-			MaxAge:     cfg.maxAgeDays,
-			Compress:   cfg.compress,
-			LocalTime:  cfg.localTime,
-		},
-		errorOutput: cfg.errorOutput,
+// newSink opens the file cfg names, or reports why it cannot and falls back
+// to stderr, and starts the daily rotation if asked for. It does not fail: a
+// file that cannot be written is a problem a logger lives with.
+func newSink(cfg Config) *sink {
+	s := &sink{
+		cfg:         cfg,
+		path:        cfg.Path,
+		maxBytes:    cmp.Or(cfg.MaxBytes, DefaultMaxBytes),
+		errorOutput: cfg.ErrorOutput,
 		fallback:    cfg.fallback,
 		now:         cfg.now,
 		newTimer:    cfg.newTimer,
@@ -238,9 +199,6 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 		retryMin:    cmp.Or(cfg.retryMin, defaultRetryMin),
 		retryMax:    cmp.Or(cfg.retryMax, defaultRetryMax),
 		born:        time.Now(),
-	}
-	if s.maxBytes <= 0 {
-		s.maxBytes = defaultMaxSizeMB << 20
 	}
 	if s.errorOutput == nil {
 		s.errorOutput = zapcore.Lock(os.Stderr)
@@ -264,7 +222,7 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 	}
 	s.mu.Unlock()
 
-	if cfg.rotateDaily {
+	if cfg.RotateDaily {
 		s.stopDaily, s.dailyDone = make(chan struct{}), make(chan struct{})
 		go s.rotateDaily()
 	}
@@ -274,8 +232,9 @@ func newFileSink(cfg fileSinkConfig) *fileSink {
 // Write writes p, one whole line as zap's core hands it over, to the file,
 // rotating first if p would take the file past its size; a line longer
 // than the size gets a file of its own. If the file fails, p goes to stderr
-// whole, and so do later lines until the file works again.
-func (s *fileSink) Write(p []byte) (int, error) {
+// whole, and so do later lines until the file works again. The error is
+// stderr's, when p could not be written there either.
+func (s *sink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Since(s.born)
@@ -305,9 +264,7 @@ func (s *fileSink) Write(p []byte) (int, error) {
 		}
 	}
 	if err := s.writeFile(p); err != nil {
-		if _, err := s.fallback.Write(p); err != nil {
-			return 0, err
-		}
+		return s.fallback.Write(p)
 	}
 	return len(p), nil
 }
@@ -315,9 +272,10 @@ func (s *fileSink) Write(p []byte) (int, error) {
 // writeFile writes p to the live file. On a failure it cuts the part of p
 // the file took, moves the sink to stderr (reporting the outage if it is a
 // new one) and returns the error; p is the caller's to send elsewhere. The
-// first success after an outage reports the file back. s.mu is held.
-func (s *fileSink) writeFile(p []byte) error {
-	n, err := s.lj.Write(p)
+// first success after an outage reports the file back. s.mu is held and
+// the file is open.
+func (s *sink) writeFile(p []byte) error {
+	n, err := s.file.Write(p)
 	if err != nil {
 		if n > 0 {
 			s.cutPartialLine(int64(n))
@@ -339,9 +297,9 @@ func (s *fileSink) writeFile(p []byte) error {
 // line; the line itself goes to stderr. If the file is not as long as
 // expected, something else writes to it too, and it is left alone: open
 // ends a partial line with a newline when the file is reopened.
-func (s *fileSink) cutPartialLine(n int64) {
-	if fi, err := os.Stat(s.path); err == nil && fi.Size() == s.size+n {
-		if os.Truncate(s.path, s.size) == nil {
+func (s *sink) cutPartialLine(n int64) {
+	if fi, err := s.file.Stat(); err == nil && fi.Size() == s.size+n {
+		if s.file.Truncate(s.size) == nil {
 			return
 		}
 	}
@@ -354,7 +312,7 @@ func (s *fileSink) cutPartialLine(n int64) {
 // last look would be lost with it: they are copied into the new file, or to
 // stderr if the path cannot be opened. A renamed file keeps its lines.
 // s.mu is held and the sink writes to the file.
-func (s *fileSink) check(now time.Duration) {
+func (s *sink) check(now time.Duration) {
 	s.nextCheck = now + s.checkEvery
 	fi, statErr := os.Stat(s.path)
 	if statErr == nil && s.ident != nil && os.SameFile(fi, s.ident) {
@@ -362,13 +320,13 @@ func (s *fileSink) check(now time.Duration) {
 		return
 	}
 	how, from, lost := "renamed", s.checked, int64(0)
-	if s.watch != nil && isUnlinked(s.watch) {
+	if s.file != nil && isUnlinked(s.file) {
 		how, lost = "removed", s.size-from
 	}
 	var old *os.File
 	if lost > 0 {
-		// Keep the removed file readable past reopen, which closes watch.
-		old, s.watch = s.watch, nil
+		// Keep the removed file readable past reopen, which closes it.
+		old, s.file = s.file, nil
 		defer old.Close()
 	}
 	if err := s.reopen(); err != nil {
@@ -392,7 +350,7 @@ func (s *fileSink) check(now time.Duration) {
 // salvage copies n bytes of old from off to the live file, or to stderr
 // when toFile is false or the file fails, in chunks that end with a line so
 // that a failure splits none. s.mu is held.
-func (s *fileSink) salvage(old *os.File, off, n int64, toFile bool) {
+func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
 	buf := make([]byte, min(n, 1<<20))
 	for n > 0 {
 		k, err := old.ReadAt(buf[:min(n, int64(len(buf)))], off)
@@ -411,6 +369,7 @@ func (s *fileSink) salvage(old *os.File, off, n int64, toFile bool) {
 		}
 		if !toFile {
 			if _, err := s.fallback.Write(chunk); err != nil {
+				s.report(fmt.Sprintf("dynlog: cannot write the lines read back from the removed %s to stderr: %s", s.path, err))
 				return
 			}
 		}
@@ -420,9 +379,9 @@ func (s *fileSink) salvage(old *os.File, off, n int64, toFile bool) {
 }
 
 // Sync flushes the live file to stable storage, or syncs stderr while lines
-// go there. lumberjack writes straight through to the file, so every line
-// Write returned for is already visible to readers.
-func (s *fileSink) Sync() error {
+// go there. Every write goes straight to the file, so every line Write
+// returned for is already visible to readers.
+func (s *sink) Sync() error {
 	s.mu.Lock()
 	if s.state != sinkToFile {
 		defer s.mu.Unlock()
@@ -447,11 +406,11 @@ func (s *fileSink) Sync() error {
 // size limit and the daily rotation do. While lines go to stderr it is a
 // way back to the file. A failure is reported on the error output, once
 // per outage, and returned.
-func (s *fileSink) Rotate() error {
+func (s *sink) Rotate() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == sinkClosed {
-		return errSinkClosed
+		return ErrClosed
 	}
 	err := s.rotate()
 	s.settle("cannot rotate", err)
@@ -463,21 +422,21 @@ func (s *fileSink) Rotate() error {
 // disk has room again. While lines go to stderr it is a way back to the
 // file. A failure is reported on the error output, once per outage, and
 // returned.
-func (s *fileSink) Reopen() error {
+func (s *sink) Reopen() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == sinkClosed {
-		return errSinkClosed
+		return ErrClosed
 	}
 	err := s.reopen()
 	s.settle("cannot reopen", err)
 	return err
 }
 
-// Close closes the file, lets go of the lock and stops the goroutines the
-// sink started: the daily rotation and lumberjack's backup goroutine (see
-// stopMill). Lines written after Close go to stderr.
-func (s *fileSink) Close() error {
+// Close closes the file, lets go of the lock and ends the goroutines the
+// sink started: the daily rotation, and the backup clean-up once its pass
+// is done. Lines written after Close go to stderr.
+func (s *sink) Close() error {
 	s.mu.Lock()
 	if s.state == sinkClosed {
 		s.mu.Unlock()
@@ -485,34 +444,37 @@ func (s *fileSink) Close() error {
 	}
 	s.state = sinkClosed
 	err := s.closeFile()
-	stopMill(s.lj)
 	if s.lock != nil {
 		err = errors.Join(err, unlockFile(s.lock, lockPath(s.path)))
 		s.lock = nil
 	}
 	s.mu.Unlock()
 
-	// Outside the lock: the daily goroutine may be waiting for it in Rotate.
+	// Outside the lock: the daily goroutine may be waiting for it in
+	// Rotate, the clean-up to report.
 	if s.stopDaily != nil {
 		close(s.stopDaily)
 		<-s.dailyDone
 	}
+	s.cleaned.Wait()
 	return err
 }
 
 // writeFallback writes p to stderr, under the sink's lock like every other
-// write there: the line of a logger whose handle was closed.
-func (s *fileSink) writeFallback(p []byte) (int, error) {
+// write there: the line of a handle that was closed.
+func (s *sink) writeFallback(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.fallback.Write(p)
 }
 
-// open opens the live file for appending, as lumberjack would on its next
-// write, so that a failure shows now rather than at the first line. It
-// makes the directory (0o755, as lumberjack does) and takes the lock on
-// PATH.lock first. s.mu is held and no file is open.
-func (s *fileSink) open() error {
+// open opens the live file for appending (and reading back), making it
+// with mode 0o600 if it does not exist, or with the mode and owner of the
+// file a rotation just moved aside, so that a failure shows now rather
+// than at the first line. It makes the directory (0o755) and takes the
+// lock on PATH.lock first, and starts the backup clean-up. s.mu is held and
+// no file is open.
+func (s *sink) open() error {
 	if err := checkLogPath(s.path); err != nil {
 		return err
 	}
@@ -522,53 +484,11 @@ func (s *fileSink) open() error {
 	if err := s.holdLock(); err != nil {
 		return err
 	}
-	if _, err := s.lj.Write(nil); err != nil {
-		return err
+	mode := os.FileMode(0o600)
+	if s.replaced != nil {
+		mode = s.replaced.Mode().Perm()
 	}
-	if err := s.watchFile(); err != nil {
-		return err
-	}
-	s.size = s.ident.Size()
-	if s.size > 0 && !endsWithNewline(s.watch, s.size) {
-		// A line this process or an earlier one could write only part of;
-		// end it, so that the next line starts on its own.
-		n, err := s.lj.Write([]byte("\n"))
-		s.size += int64(n)
-		if err != nil {
-			return err
-		}
-	}
-	s.checked = s.size
-	return nil
-}
-
-// reopen closes the live file and opens the path again. s.mu is held.
-func (s *fileSink) reopen() error {
-	closeErr := s.closeFile()
-	if err := s.open(); err != nil {
-		return err
-	}
-	return closeErr
-}
-
-// closeFile closes lumberjack's file and watch. s.mu is held.
-func (s *fileSink) closeFile() error {
-	err := s.lj.Close()
-	if s.watch != nil {
-		_ = s.watch.Close() // read-only: nothing to lose
-		s.watch, s.ident = nil, nil
-	}
-	return err
-}
-
-// watchFile opens watch on the file lumberjack has just opened and notes
-// its identity; the next look is due checkEvery from now. s.mu is held.
-func (s *fileSink) watchFile() error {
-	if s.watch != nil {
-		_ = s.watch.Close()
-		s.watch, s.ident = nil, nil
-	}
-	f, err := os.Open(s.path)
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, mode)
 	if err != nil {
 		return err
 	}
@@ -577,15 +497,50 @@ func (s *fileSink) watchFile() error {
 		f.Close()
 		return err
 	}
-	s.watch, s.ident = f, fi
+	if s.replaced != nil {
+		chownLike(f, fi, s.replaced) // best effort, as lumberjack
+		s.replaced = nil
+	}
+	s.file, s.ident = f, fi
 	s.nextCheck = time.Since(s.born) + s.checkEvery
+	s.size = fi.Size()
+	if s.size > 0 && !endsWithNewline(f, s.size) {
+		// A line this process or an earlier one could write only part of;
+		// end it, so that the next line starts on its own.
+		n, err := f.Write([]byte("\n"))
+		s.size += int64(n)
+		if err != nil {
+			return err
+		}
+	}
+	s.checked = s.size
+	s.cleanUp()
 	return nil
+}
+
+// reopen closes the live file and opens the path again. s.mu is held.
+func (s *sink) reopen() error {
+	closeErr := s.closeFile()
+	if err := s.open(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// closeFile closes the live file, if one is open. s.mu is held.
+func (s *sink) closeFile() error {
+	if s.file == nil {
+		return nil
+	}
+	err := s.file.Close()
+	s.file, s.ident = nil, nil
+	return err
 }
 
 // holdLock makes sure the sink holds the lock on PATH.lock, taking it
 // again if the lock file was removed (with its directory, say) since the
 // sink took it. s.mu is held.
-func (s *fileSink) holdLock() error {
+func (s *sink) holdLock() error {
 	path := lockPath(s.path)
 	if s.lock != nil {
 		if fi, err := os.Stat(path); err == nil && sameOpenFile(s.lock, fi) {
@@ -602,26 +557,51 @@ func (s *fileSink) holdLock() error {
 	return nil
 }
 
-// rotate has lumberjack move the live file aside and open a new one. s.mu
-// is held.
-func (s *fileSink) rotate() error {
+// rotate closes the live file, renames what the path names to a backup
+// name (see backupName) and opens a new file. s.mu is held.
+func (s *sink) rotate() error {
 	if err := checkLogPath(s.path); err != nil {
 		return err
 	}
 	waitNextMillisecond(s.lastRotation)
-	err := s.lj.Rotate()
-	s.lastRotation = time.Now()
-	if err != nil {
+	defer func() { s.lastRotation = time.Now() }()
+	closeErr := s.closeFile()
+	fi, err := os.Stat(s.path)
+	switch {
+	case err == nil:
+		backup := s.freeBackupName()
+		if err := os.Rename(s.path, backup); err != nil {
+			return err
+		}
+		s.replaced = fi
+	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
-	s.size, s.checked = 0, 0
-	return s.watchFile()
+	if err := s.open(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// freeBackupName is the backup name of a rotation now that no file has:
+// the name of this millisecond, or of a later one if a backup (from before
+// the clock was set back, say) has it already. A name that cannot be
+// looked at is returned as it is: the rename will say why.
+func (s *sink) freeBackupName() string {
+	for {
+		now := time.Now()
+		name := backupName(s.path, now, s.cfg.LocalTime)
+		if _, err := os.Lstat(name); err != nil {
+			return name
+		}
+		waitNextMillisecond(now)
+	}
 }
 
 // waitNextMillisecond returns once the wall clock has left the millisecond
-// of last. lumberjack names a backup after the rotation time to the
-// millisecond and renames over a backup of the same name, so two rotations
-// in one millisecond (small files, fast writers) would lose a whole file.
+// of last. Backups are named after the rotation time to the millisecond, so
+// two rotations in one millisecond (small files, fast writers) would name
+// two backups alike.
 func waitNextMillisecond(last time.Time) {
 	for {
 		wait := time.Until(time.UnixMilli(last.UnixMilli() + 1))
@@ -636,7 +616,7 @@ func waitNextMillisecond(last time.Time) {
 // Reopen: to stderr when err is not nil, back to the file when it is. The
 // return is reported by the first line the file takes (writeFile). s.mu is
 // held.
-func (s *fileSink) settle(doing string, err error) {
+func (s *sink) settle(doing string, err error) {
 	switch {
 	case err != nil:
 		s.fail(doing, err)
@@ -650,7 +630,7 @@ func (s *fileSink) settle(doing string, err error) {
 // now: one report per outage, however many attempts fail in it. The next
 // attempt from Write is due after retryWait, which doubles up to retryMax.
 // s.mu is held.
-func (s *fileSink) fail(doing string, err error) {
+func (s *sink) fail(doing string, err error) {
 	if s.state == sinkClosed {
 		return
 	}
@@ -666,7 +646,7 @@ func (s *fileSink) fail(doing string, err error) {
 }
 
 // cause words err without repeating the path the report already names.
-func (s *fileSink) cause(err error) string {
+func (s *sink) cause(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == s.path {
 		return pe.Err.Error()
@@ -674,9 +654,9 @@ func (s *fileSink) cause(err error) string {
 	return err.Error()
 }
 
-// report writes one line to the error output of the first logger that
+// report writes one line to the error output of the first handle that
 // opened the sink and is still open, or to the sink's own. s.mu is held.
-func (s *fileSink) report(line string) {
+func (s *sink) report(line string) {
 	out := s.errorOutput
 	if len(s.reporters) > 0 {
 		out = s.reporters[0].errorOutput
@@ -686,7 +666,7 @@ func (s *fileSink) report(line string) {
 
 // rotateDaily rotates the file at every local midnight (of the zone s.now
 // reports in) until Close.
-func (s *fileSink) rotateDaily() {
+func (s *sink) rotateDaily() {
 	defer close(s.dailyDone)
 	next := nextMidnight(s.now())
 	for {
@@ -714,11 +694,10 @@ func nextMidnight(t time.Time) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
 }
 
-// checkLogPath refuses a path that exists and is not a regular file:
-// lumberjack, failing to open a directory, would rename it out of the way
-// and create a file in its place, and rotation would rename a device. It
-// names the culprit when a parent of the path is not a directory. Other
-// problems (permissions, a full disk) show when lumberjack opens the path.
+// checkLogPath refuses a path that exists and is not a regular file: a
+// rotation would rename a directory or a device out of the way. It names
+// the culprit when a parent of the path is not a directory. Other problems
+// (permissions, a full disk) show when the path is opened.
 func checkLogPath(path string) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, syscall.ENOTDIR) {
@@ -746,26 +725,4 @@ func endsWithNewline(f *os.File, size int64) bool {
 	var last [1]byte
 	_, err := f.ReadAt(last[:], size-1)
 	return err == nil && last[0] == '\n'
-}
-
-// stopMill ends lumberjack's mill goroutine, which removes and compresses
-// backups after each rotation. lumberjack v2.2.1 starts it when it first
-// opens a file and never stops it: Logger.Close closes the file only, and
-// the goroutine waits on the unexported channel millCh for the life of the
-// process, one per Logger. stopMill closes that channel, which ends the
-// goroutine's loop (after the cleanup it may be running finishes). The
-// Logger must not open or rotate a file afterwards, since that sends on
-// the channel: a closed fileSink never calls it again. stopMill reports
-// false, and does nothing, if the field is not there as v2.2.1 has it; a
-// test pins that, so a lumberjack upgrade that changes it is noticed.
-func stopMill(l *lumberjack.Logger) bool {
-	f := reflect.ValueOf(l).Elem().FieldByName("millCh")
-	if !f.IsValid() || f.Type() != reflect.TypeFor[chan bool]() {
-		return false
-	}
-	ch := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Interface().(chan bool)
-	if ch != nil { // nil: no file was ever opened, no goroutine started
-		close(ch)
-	}
-	return true
 }
