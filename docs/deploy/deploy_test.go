@@ -215,19 +215,23 @@ func mapValues(m map[string]string) []string {
 }
 
 // TestCollectorPipelines is the structural part; `make e2e` runs the
-// Collector's own validate on the file.
+// Collector's own validate on otelcol/config.yaml, and runs the
+// VictoriaLogs and Jaeger files (a collector and Jaeger v2, whose config
+// has the collector's shape).
 func TestCollectorPipelines(t *testing.T) {
-	doc := yamlDocs(t, "otelcol/config.yaml")[0]
-	pipelines, _ := dig(doc, "service", "pipelines").(map[string]any)
-	if _, ok := pipelines["traces"]; !ok {
-		t.Fatal("otelcol/config.yaml: no traces pipeline")
-	}
-	for name, p := range pipelines {
-		for _, kind := range []string{"receivers", "processors", "exporters"} {
-			ids, _ := dig(p, kind).([]any)
-			for _, id := range ids {
-				if _, ok := dig(doc, kind).(map[string]any)[id.(string)]; !ok {
-					t.Errorf("otelcol/config.yaml: pipeline %s uses %s %v, which is not configured", name, kind, id)
+	for _, file := range []string{"otelcol/config.yaml", "otelcol/victorialogs-jaeger.yaml", "jaeger/config.yaml"} {
+		doc := yamlDocs(t, file)[0]
+		pipelines, _ := dig(doc, "service", "pipelines").(map[string]any)
+		if _, ok := pipelines["traces"]; !ok {
+			t.Errorf("%s: no traces pipeline", file)
+		}
+		for name, p := range pipelines {
+			for _, kind := range []string{"receivers", "processors", "exporters"} {
+				ids, _ := dig(p, kind).([]any)
+				for _, id := range ids {
+					if _, ok := dig(doc, kind).(map[string]any)[id.(string)]; !ok {
+						t.Errorf("%s: pipeline %s uses %s %v, which is not configured", file, name, kind, id)
+					}
 				}
 			}
 		}
@@ -240,12 +244,21 @@ var alloyComponents = []string{
 	"loki.source.kubernetes", "loki.source.file", "loki.process", "loki.write",
 }
 
-// TestAlloyConfigStructure checks config.alloy without Alloy: the file must
+// TestAlloyConfigStructure checks the Alloy files without Alloy
+// (config.alloy, to Loki, and victorialogs.alloy, to VictoriaLogs' Loki
+// push endpoint): each must
 // parse (alloy_syntax_test.go has the parser), the top-level blocks must be
 // known components with a label, and each reference COMPONENT.LABEL.EXPORT
 // must name a block of the file.
 func TestAlloyConfigStructure(t *testing.T) {
-	const file = "alloy/config.alloy"
+	for _, file := range []string{"alloy/config.alloy", "alloy/victorialogs.alloy"} {
+		// VictoriaLogs parses the JSON line itself: its file maps no fields.
+		mapsFields := file == "alloy/config.alloy"
+		t.Run(filepath.Base(file), func(t *testing.T) { checkAlloyConfig(t, file, mapsFields) })
+	}
+}
+
+func checkAlloyConfig(t *testing.T, file string, mapsFields bool) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -299,8 +312,11 @@ func TestAlloyConfigStructure(t *testing.T) {
 		t.Errorf("%s: no component refers to another", file)
 	}
 
-	// The mapping the example exists for: level, target and trace_id
+	// The mapping the Loki example exists for: level, target and trace_id
 	// extracted from the JSON line and kept as structured metadata.
+	if !mapsFields {
+		return
+	}
 	for _, stage := range []struct{ block, attr string }{
 		{"stage.json", "expressions"},
 		{"stage.structured_metadata", "values"},
