@@ -166,7 +166,6 @@ func startServiceProcess(t *testing.T, def storeService, dir, otlp, next string)
 		"DYN_LOGGING_JSONL=1",
 		"DYN_LOGGING_SPAN_EVENTS=1",
 		"DYN_LOGGING_FILE="+p.logPath,
-		"DYN_LOGGING_CONFIG_PATH=",
 		"OTEL_EXPORT_ENABLED=1",
 		"OTEL_EXPORTER_OTLP_ENDPOINT="+otlp,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=grpc",
