@@ -46,7 +46,7 @@ stop_one() {
 	local name=$1 pid=$2
 	if ! kill -0 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null || true
-		return
+		return 0 # a bare return in a trap returns the status the script exits with
 	fi
 	kill -TERM "$pid" 2>/dev/null || true
 	for _ in $(seq 50); do # SIGTERM: each shuts down cleanly within a second or so
@@ -61,6 +61,7 @@ stop_one() {
 }
 stop_all() {
 	local i
+	set +e # stop every process, whatever one of them does
 	for ((i = ${#started[@]} - 1; i >= 0; i--)); do
 		# shellcheck disable=SC2086 # "name pid"
 		stop_one ${started[i]}
@@ -187,6 +188,6 @@ E2E_OTLP_GRPC_ENDPOINT=http://127.0.0.1:$E2E_OTLP_GRPC_PORT \
 	"$go" test -tags e2e -race -count=1 -v ./internal/e2e/ 2>&1 | tee "$work/test.log"
 status=${PIPESTATUS[0]}
 set -o pipefail
-echo "e2e: the checks:"
-grep -h 'CHECK ' "$work/test.log" | sed 's/^ *[a-z_]*\.go:[0-9]*: /  /' || true
+echo "e2e: the checks (and any store found down, any test failed):"
+grep -hE 'CHECK |is down: |--- FAIL' "$work/test.log" | sed 's/^ *[a-z_]*\.go:[0-9]*: /  /' || true
 exit "$status"
