@@ -15,6 +15,7 @@ import (
 
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
 	"github.com/dynlog/dynlog/tracing"
@@ -346,7 +347,7 @@ func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.At
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 	rememberLayout(a, enc.Clone())
 	c.diag.useLayout(enc.Clone(), c.site)
-	c.auditChanges(a, core.(interface{ Unwrap() zapcore.Core }).Unwrap())
+	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, rankErrs)
 	return log
 }
@@ -371,6 +372,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
 		}
 		if ce := inner.Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write(fields...)
 		}
 	})
@@ -413,6 +415,7 @@ func (c config) reportRanks(log *zap.Logger, errs []error) {
 	for _, err := range errs {
 		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: c.site}
 		if ce := log.Core().Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write()
 		}
 	}

@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
@@ -51,7 +52,10 @@ type tracingCore struct {
 	events SpanEvents
 }
 
-var _ zapcore.Core = (*tracingCore)(nil)
+var (
+	_ zapcore.Core    = (*tracingCore)(nil)
+	_ vocab.Unwrapper = (*tracingCore)(nil)
+)
 
 // NewCore wraps inner with the tracing core. Spans whose events go to a
 // logger built on it (see WithLogger) print SPAN_FIRST_ENTRY and
@@ -68,13 +72,13 @@ func NewCore(inner zapcore.Core, spanEvents bool) zapcore.Core {
 // the events of the given form. Spans look the form up when they start, so
 // that with events off a span costs no event at all. A logger without a
 // tracing core prints EventsDynamo. Spans find the core through the cores
-// around it that have an Unwrap() zapcore.Core method, as this module's
-// filter and once-only cores do.
+// around it that implement [vocab.Unwrapper], as this module's filter and
+// once-only cores do.
 func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
 	return &tracingCore{inner: inner, events: events}
 }
 
-// Unwrap is the core inside.
+// Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
 
 func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
@@ -109,21 +113,19 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			}
 			// The rewritten entry goes through the inner core's Check, as
 			// any entry does, so that what decides there (a sampler, a tee
-			// member with a level of its own) decides for it too.
-			if ce := c.inner.Check(ent, nil); ce != nil {
-				ce.Write(fields...)
-			}
-			return nil
+			// member with a level of its own) decides for it too; the
+			// inner cores' write errors come back for zap to report.
+			return unwrap.CheckedWrite(c.inner, ent, fields)
 		}
 	}
-	return c.inner.Write(ent, fields)
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
 // eventsOf is the form of span events a logger with core c prints: the
 // first tracing core's that the walk of package internal/unwrap finds inside
-// it (through Unwrap methods, zap's hooked and sampler cores, wrappers that
+// it (through [vocab.Unwrapper], zap's hooked and sampler cores, wrappers that
 // embed a Core, and tees, the first of a tee's cores first), else
 // EventsDynamo.
 func eventsOf(c zapcore.Core) SpanEvents {

@@ -439,6 +439,9 @@ type targetCore struct {
 // target: a logger bound to another name may be quieter than InitTarget.
 func (targetCore) Enabled(zapcore.Level) bool { return true }
 
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c targetCore) Unwrap() zapcore.Core { return c.Core }
+
 func (c targetCore) With(fields []zapcore.Field) zapcore.Core {
 	return targetCore{Core: c.Core.With(fields), target: c.target}
 }
