@@ -45,7 +45,7 @@ bench-peers:
 # staticcheck (pinned; its checks in staticcheck.conf), then what a
 # maintained module keeps true: gofmt has nothing to change (outside .bin/,
 # where the collector builder writes the sources it generates), go mod tidy
-# would change neither go.mod nor go.sum (of either module), and no file
+# would change neither go.mod nor go.sum (of any of the modules), and no file
 # sends the reader to a document the repository does not have. The tidy
 # check covers the modules of `make e2e`'s stores too (internal/e2e/tools);
 # the first run downloads their modules, a few minutes, later runs reuse
