@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 )
 
@@ -22,13 +22,13 @@ import (
 // and service; "... enabled (traces and logs)" when logs are exported too)
 // or "OpenTelemetry OTLP export disabled, traces local only" to log, as
 // Dynamo does (it prints neither in the readable layout; the other forms
-// are tracing.Provider.LogInit's). A bad variable is reported on the error
+// are otlp.Provider.LogInit's). A bad variable is reported on the error
 // output and left out. Call the provider's Shutdown before exiting, to
 // send the spans and lines still queued.
 //
 // Without StartTracing (or Init), spans still get real IDs from a local
 // provider that exports nothing.
-func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracing.Provider, error) {
+func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*otlp.Provider, error) {
 	c := newConfig(opts)
 	if log != nil {
 		if enc := layoutOf(filter.AtomicOf(log.Core())); enc != nil {
@@ -41,10 +41,11 @@ func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracin
 	}
 	c.diag.flush()
 	cfg.ErrorOutput = c.errorOutput
-	p, err := tracing.NewProvider(ctx, cfg)
+	p, err := otlp.NewProvider(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	p.Install()
 	fc, err := c.loadTOML()
 	if err == nil && c.dynamoJSONL(fc) {
 		p.LogInit(log)
@@ -55,7 +56,7 @@ func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracin
 var (
 	initOnce     sync.Once
 	initLogger   *zap.Logger
-	initProvider *tracing.Provider
+	initProvider *otlp.Provider
 	stopSIGHUP   context.CancelFunc // ends Init's ReloadOnSIGHUP
 	exit         = os.Exit          // tests replace it
 )

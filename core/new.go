@@ -394,7 +394,7 @@ func (c config) aroundFile(a *filter.Atomic, spanEvents tracing.SpanEvents, rank
 		if file != nil {
 			sink = &fileCore{Core: sink, file: file}
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, spanEvents), dedup.WithRanks(ranks)), a)
+		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(spanEvents)), dedup.WithRanks(ranks)), a)
 	}
 }
 

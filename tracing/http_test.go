@@ -41,7 +41,7 @@ type serviceLog struct {
 func newServiceLog(name string) *serviceLog {
 	s := &serviceLog{}
 	core := zapcore.NewCore(encoder.NewJSONL(), s, zapcore.DebugLevel-1) // TRACE and up
-	s.log = zap.New(tracing.NewCore(core, true), zap.AddCaller()).Named(name)
+	s.log = zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller()).Named(name)
 	return s
 }
 

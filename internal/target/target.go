@@ -28,3 +28,30 @@ func PackagePath(function string) string {
 	}
 	return function[:slash+1+dot]
 }
+
+// Fixed returns a core that sends entries on to c under target (as their
+// logger name), whatever the logger's own name: zap's Named can only append
+// to it. It embeds c as its Core, so the walk of package internal/unwrap
+// sees through it.
+func Fixed(c zapcore.Core, target string) zapcore.Core {
+	return fixedCore{Core: c, target: target}
+}
+
+// fixedCore is Fixed's core.
+type fixedCore struct {
+	zapcore.Core
+	target string
+}
+
+// Enabled lets every level through to Check, which decides with the right
+// target: a logger bound to another name may be quieter than the target.
+func (fixedCore) Enabled(zapcore.Level) bool { return true }
+
+func (c fixedCore) With(fields []zapcore.Field) zapcore.Core {
+	return fixedCore{Core: c.Core.With(fields), target: c.target}
+}
+
+func (c fixedCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	ent.LoggerName = c.target
+	return c.Core.Check(ent, ce)
+}

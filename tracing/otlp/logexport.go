@@ -1,4 +1,4 @@
-package tracing
+package otlp
 
 import (
 	"context"
@@ -261,6 +261,10 @@ func (c *logExportCore) Sync() error {
 	defer cancel()
 	return s.flush(ctx)
 }
+
+// instrumentation is the scope of a record whose entry has no target: the
+// name of package tracing, whose tracer makes the spans.
+const instrumentation = "github.com/dynlog/dynlog/tracing"
 
 // scopeOf is the instrumentation scope of an entry's record: its target,
 // else this package's name.
