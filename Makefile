@@ -30,7 +30,7 @@ test:
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
 # tables with the ratios land in BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./dedup/ ./core/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ | tee bench.out
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
 # dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
