@@ -1,0 +1,27 @@
+package tracing_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestImportsNoExporter: package tracing, which every traced program
+// imports, links neither gRPC nor an OTLP exporter; those belong to
+// tracing/otlp, which only a program that exports imports.
+func TestImportsNoExporter(t *testing.T) {
+	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goCmd, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "google.golang.org/grpc") ||
+			strings.HasPrefix(pkg, "go.opentelemetry.io/otel/exporters/") ||
+			strings.HasPrefix(pkg, "github.com/dynlog/dynlog/tracing/") {
+			t.Errorf("package tracing imports %s", pkg)
+		}
+	}
+}
