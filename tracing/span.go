@@ -115,7 +115,7 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // The span's target is the name of the logger its events go to (see
 // WithLogger); its call site is Start's caller. SPAN_FIRST_ENTRY is
 // written now and SPAN_CLOSED at End when span events are on for that
-// logger (see NewEventCore).
+// logger (see NewCore).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
 	return startTarget(ctx, zapcore.InfoLevel, "", name, fields, trace.SpanKindInternal)
 }

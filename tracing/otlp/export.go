@@ -108,7 +108,7 @@ type ExportConfig struct {
 }
 
 // Provider is the OpenTelemetry SDK tracer provider of a process: resource
-// service.name, the configured sampler, this package's span processor, and
+// service.name, the configured sampler, tracing's span processor, and
 // when export is on an OTLP exporter behind a batch span processor. With
 // log export on it also holds an OpenTelemetry SDK logger provider, with
 // the same resource and an OTLP log exporter behind a batch processor.
