@@ -5,6 +5,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -72,4 +74,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "dynlog: unknown command %q (try dynlog --help)\n", args[0])
 	return 2
+}
+
+// parseFlags parses a command's flags. On --help it prints the usage to
+// stdout; on a mistake, one line to stderr. ok is false when the command
+// should return code at once.
+func parseFlags(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer) (code int, ok bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usage)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return 0, false
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "dynlog %s: %v (try dynlog %s --help)\n", fs.Name(), err, fs.Name())
+		return 2, false
+	}
+	return 0, true
 }

@@ -5,9 +5,13 @@
 // names are variables dynlog reads (as docs/migration.md lists them, which
 // in turn must list every variable the code reads), the Grafana links point
 // at data sources that exist, the Collector pipelines name components that
-// are configured, and the Alloy file parses (with a parser written from
-// Alloy's documented grammar, in alloy_syntax_test.go), uses known
-// components, and every reference to another component resolves. Alloy's
-// own parser is not used (`alloy fmt` remains the authority); `make e2e`
+// are configured, and the Alloy file holds together where the deployment
+// relies on it (alloy_test.go): its blocks and brackets close, its
+// components are known and each reference names a block of the file, every
+// source forwards to Loki, the JSON line's level, target and trace_id are
+// kept as structured metadata, the files it reads are the ones the
+// Kubernetes example writes, and it pushes to the Loki Grafana reads. That
+// test reads the subset of Alloy's syntax the file is written in, not the
+// whole grammar: `alloy fmt` remains the authority on syntax. `make e2e`
 // validates the Collector file with a real Collector.
 package deploy
