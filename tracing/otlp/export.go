@@ -129,7 +129,10 @@ type ExportConfig struct {
 // the provider is also OpenTelemetry's global error handler
 // (otel.SetErrorHandler): other OpenTelemetry errors are reported there
 // once per distinct message, where OpenTelemetry's default would log every
-// occurrence.
+// occurrence. A provider that is not installed still reports its export
+// failures once; the batch processors also hand each failed export's error
+// to OpenTelemetry's global error handler, whichever is installed (this
+// package's handlers ignore them, having reported them).
 type Provider struct {
 	tp       *sdktrace.TracerProvider
 	service  string

@@ -686,3 +686,41 @@ func localProvider(t *testing.T) {
 	tracing.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracing.NewSpanProcessor())))
 	t.Cleanup(func() { tracing.SetTracerProvider(old) })
 }
+
+// TestShutdownJoinsErrors: when stopping spans and stopping log records
+// both fail, Shutdown and ForceFlush return both errors, neither dropped
+// for the other.
+func TestShutdownJoinsErrors(t *testing.T) {
+	rcv := otlptest.NewGRPCReceiver(t)
+	p, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Endpoint: rcv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t, p)
+	spansErr, logsErr := errors.New("spans failed"), errors.New("log records failed")
+	err = p.both(context.Background(),
+		func(context.Context) error { return spansErr },
+		func(context.Context) error { return logsErr })
+	if !errors.Is(err, spansErr) || !errors.Is(err, logsErr) {
+		t.Errorf("both = %v, want both errors joined", err)
+	}
+	err = p.both(context.Background(),
+		func(context.Context) error { return nil },
+		func(context.Context) error { return logsErr })
+	if !errors.Is(err, logsErr) {
+		t.Errorf("both = %v, want the log records' error", err)
+	}
+
+	// Through Shutdown itself: a context already over fails both.
+	q, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Endpoint: rcv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = q.Shutdown(ctx)
+	var joined interface{ Unwrap() []error }
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &joined) || len(joined.Unwrap()) != 2 {
+		t.Errorf("Shutdown with a cancelled context = %v, want the spans' and the log records' errors joined", err)
+	}
+}
