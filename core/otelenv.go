@@ -178,7 +178,7 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 // logExportCore is the core that New and NewVLLM put beside the encoder's
 // when OTEL_LOGS_EXPORTER names otlp, nil otherwise (log export
 // is off by default): otlp.NewLogExportCore(nil), which exports through
-// the logger provider StartTracing (otlp.NewProvider) installs, and
+// the logger provider StartTracing installs (otlp.Provider.Install), and
 // nothing before. It reports nothing; StartTracing reports a bad
 // OTEL_LOGS_EXPORTER.
 func (c config) logExportCore() zapcore.Core {
