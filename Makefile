@@ -6,8 +6,10 @@ BIN         := $(CURDIR)/.bin
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHCOUNT  ?= 5
 FUZZTIME    ?= 30s
-OCB         := go.opentelemetry.io/collector/cmd/builder@v0.162.0
+OCB         := go.opentelemetry.io/collector/cmd/builder@v0.165.0
 COLLECTOR   := $(BIN)/otelcol-dynlog-e2e/otelcol-dynlog-e2e
+VICTORIALOGS := $(BIN)/victoria-logs
+JAEGER      := $(BIN)/jaeger
 
 .PHONY: build test bench bench-peers binsize lint cover fuzz e2e clean
 
@@ -30,7 +32,7 @@ test:
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
 # tables with the ratios land in BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ ./core/output/ | tee bench.out
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
 # dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
@@ -49,16 +51,22 @@ binsize:
 	GO=$(GO) $(GO) run ./internal/tools/benchreport -binsize -o BENCHMARKS.md
 
 # staticcheck (pinned; its checks in staticcheck.conf), then what a
-# maintained module keeps true: gofmt has nothing to change, go mod tidy
-# would change neither go.mod nor go.sum (of either module), and no file
-# sends the reader to a document the repository does not have.
+# maintained module keeps true: gofmt has nothing to change (outside .bin/,
+# where the collector builder writes the sources it generates), go mod tidy
+# would change neither go.mod nor go.sum (of any of the modules), and no file
+# sends the reader to a document the repository does not have. The tidy
+# check covers the modules of `make e2e`'s stores too (internal/e2e/tools);
+# the first run downloads their modules, a few minutes, later runs reuse
+# the module cache.
 lint:
 	GOBIN=$(BIN) $(GO) install $(STATICCHECK)
 	$(BIN)/staticcheck ./...
-	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+	@unformatted="$$(find . -path ./.bin -prune -o -name '*.go' -print | xargs gofmt -l)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt would change these files (run gofmt -w):"; echo "$$unformatted"; exit 1; fi
 	$(GO) mod tidy -diff
 	cd internal/benchmarks && $(GO) mod tidy -diff
+	cd internal/e2e/tools/victorialogs && GOWORK=off $(GO) mod tidy -diff
+	cd internal/e2e/tools/jaeger && GOWORK=off $(GO) mod tidy -diff
 	@if git grep -n -I -e 'DESIG[N]' -e '\.\./shar[e]d' -- . ':!CHANGELOG.md'; then \
 		echo "the lines above cite a document outside the repository; say it in the repository's own docs"; exit 1; fi
 
@@ -78,24 +86,38 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
 	done
 
-# The end-to-end test, not part of `make test`: three traced services export
-# over OTLP (gRPC, then HTTP) to a real OpenTelemetry Collector, and the spans
-# it writes must carry the IDs the services logged (internal/e2e); first the
-# same collector validates docs/deploy/otelcol/config.yaml. Needs the Go
-# module proxy; the first run builds the collector, a few minutes.
-e2e: $(COLLECTOR)
-	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR)
+# The end-to-end tests, not part of `make test` (internal/e2e/run.sh):
+# three traced services export over OTLP (gRPC, then HTTP) to a real
+# OpenTelemetry Collector, whose spans must carry the IDs the services
+# logged; then three service processes write JSONL files, which a second
+# collector (docs/deploy/otelcol/victorialogs-jaeger.yaml) tails into
+# VictoriaLogs while their spans go to Jaeger (docs/deploy/jaeger/config.yaml),
+# and a request's lines, spans and `dynlog trace` waterfall must agree
+# across the stores. Needs the Go module proxy; the first run builds the
+# three programs into .bin/ (about 15 minutes on two cores, see README),
+# later runs reuse them.
+e2e: $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
 
 # ocb, pinned, builds the collector as a module of its own under .bin/ (see
 # internal/e2e/collector/builder.yaml), never touching this module. GOFLAGS=-e:
 # the builder runs `go mod tidy`, which also loads the tests of the file
-# exporter, and the module proxy does not serve one module only those tests
-# import (otlpencodingextension v0.162.0); -e lets tidy go on without it.
+# exporter, and the module proxy may not serve every module only those
+# tests import; -e lets tidy go on without them.
 # -buildvcs=false: .bin/ is inside this repository, whose revision says
 # nothing about the collector. GOWORK=off: no go.work of the user's applies.
 $(COLLECTOR): internal/e2e/collector/builder.yaml
 	GOBIN=$(BIN) $(GO) install $(OCB)
 	GOWORK=off GOFLAGS="-e -buildvcs=false" $(BIN)/builder --config internal/e2e/collector/builder.yaml
+
+# VictoriaLogs and Jaeger v2, each pinned as a tool of a module of its own
+# (internal/e2e/tools/*/go.mod, `go get -tool`), so that neither their
+# dependencies nor each other's reach this module's go.mod.
+$(VICTORIALOGS): internal/e2e/tools/victorialogs/go.mod internal/e2e/tools/victorialogs/go.sum
+	cd internal/e2e/tools/victorialogs && GOWORK=off $(GO) build -buildvcs=false -o $@ github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs
+
+$(JAEGER): internal/e2e/tools/jaeger/go.mod internal/e2e/tools/jaeger/go.sum
+	cd internal/e2e/tools/jaeger && GOWORK=off $(GO) build -buildvcs=false -o $@ github.com/jaegertracing/jaeger/cmd/jaeger
 
 clean:
 	rm -rf $(BIN) bench.out bench-peers.out bench-cli.out cover.out

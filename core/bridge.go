@@ -32,6 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap"
@@ -49,9 +50,9 @@ const (
 // The fields that carry a bridged record's foreign origin. The
 // encoders recognise a bridged record by logTargetKey.
 const (
-	logTargetKey = "log.target"
-	logFileKey   = "log.file"
-	logLineKey   = "log.line"
+	logTargetKey = vocab.LogTargetKey
+	logFileKey   = vocab.LogFileKey
+	logLineKey   = vocab.LogLineKey
 )
 
 // bridge writes the records of a foreign logging API through the cores of a
@@ -162,7 +163,10 @@ type targetCore struct {
 	floor *atomic.Pointer[floorOf]
 }
 
-var _ zapcore.Core = (*targetCore)(nil)
+var (
+	_ zapcore.Core    = (*targetCore)(nil)
+	_ vocab.Unwrapper = (*targetCore)(nil)
+)
 
 // newTargetCore is c with its entries under tgt.
 func newTargetCore(c zapcore.Core, tgt string) *targetCore {
@@ -210,6 +214,9 @@ func lowestLevel(f *filter.Filter, tgt string) zapcore.Level {
 }
 
 func (c *targetCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
+
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c *targetCore) Unwrap() zapcore.Core { return c.Core }
 
 func (c *targetCore) With(fields []zapcore.Field) zapcore.Core {
 	return &targetCore{Core: c.Core.With(fields), target: c.target, filter: c.filter, floor: c.floor}

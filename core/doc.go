@@ -93,7 +93,8 @@
 //
 // Lines go to stderr (vLLM: stdout), to the stream or writer WithOutput
 // names, or to the file DYN_LOGGING_FILE or the TOML [file] table names,
-// rotated through lumberjack. Every logger of a process that names one
+// which package output opens (output.Open) and rotates, naming backups as
+// lumberjack does. Every logger of a process that names one
 // file shares one output, which alone rotates it; a second process is
 // refused the file by a lock (PATH.lock) and says so. A file that fails is
 // reported once, lines go to stderr meanwhile, and the file is retried by

@@ -13,8 +13,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
 	"github.com/dynlog/dynlog/tracing"
@@ -55,11 +57,11 @@ func (c config) newDynamo() (*zap.Logger, error) {
 		return nil, err
 	}
 	out, stream := c.output, c.output
-	var file *fileHandle
+	var file *output.File
 	if out == nil {
 		if std := c.standardStream(fc); std != nil {
 			out, stream = zapcore.Lock(std), std
-		} else if file = c.openFileSink(fc); file != nil {
+		} else if file = c.openFile(fc); file != nil {
 			out, stream = file, file
 		} else {
 			out, stream = zapcore.Lock(os.Stderr), os.Stderr
@@ -241,7 +243,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				return
 			case <-hup:
 				_ = reload(log, "SIGHUP", opts) // reports its own failure
-				fileSinks.reopen()              // after logrotate moved them, or to leave stderr
+				output.ReopenAll()              // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()
@@ -340,13 +342,13 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // build is a preset's logger: the encoder and sink, with around's cores,
 // and the caller on every line. file, if not nil, is the log file out
 // writes to, which Close finds among the cores.
-func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents, file *fileHandle) *zap.Logger {
+func (c config) build(enc zapcore.Encoder, out zapcore.WriteSyncer, a *filter.Atomic, spanEvents tracing.SpanEvents, file *output.File) *zap.Logger {
 	ranks, rankErrs := dedup.RanksFromEnv(c.lookup)
 	core := c.aroundFile(a, spanEvents, ranks, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
 	rememberLayout(a, enc.Clone())
 	c.diag.useLayout(enc.Clone(), c.site)
-	c.auditChanges(a, core.(interface{ Unwrap() zapcore.Core }).Unwrap())
+	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, rankErrs)
 	return log
 }
@@ -371,6 +373,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
 		}
 		if ce := inner.Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write(fields...)
 		}
 	})
@@ -386,7 +389,7 @@ func (c config) around(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks de
 // aroundFile is around, with the log file's fileCore outside the export
 // tee (which has no Unwrap) and inside the rest, so that Close finds it and
 // a filtered-out call never meets it.
-func (c config) aroundFile(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks dedup.Ranks, file *fileHandle) func(zapcore.Core) zapcore.Core {
+func (c config) aroundFile(a *filter.Atomic, spanEvents tracing.SpanEvents, ranks dedup.Ranks, file *output.File) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if lc := c.logExportCore(); lc != nil {
 			sink = zapcore.NewTee(sink, lc)
@@ -413,6 +416,7 @@ func (c config) reportRanks(log *zap.Logger, errs []error) {
 	for _, err := range errs {
 		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: c.site}
 		if ce := log.Core().Check(ent, nil); ce != nil {
+			ce.ErrorOutput = c.errorOutput
 			ce.Write()
 		}
 	}

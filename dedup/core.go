@@ -1,26 +1,29 @@
 package dedup
 
 import (
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
 
 // onceCore is the once-only core, between the filter and the
-// tracing core. Plain lines pass through; a line that carries the Once
+// tracing core. Plain lines pass through; a line that carries the [Once]
 // marker prints only on the ranks its scope allows, and only the first
 // time its key is seen.
 //
 // zap shows a core a line's fields only at Write, so the core cannot decide
 // in Check: it adds itself for every level its inner core is enabled for,
-// and at Write scans the fields for the marker (a plain line goes straight
-// on), checks the scope, builds the key, inserts it (of two goroutines
-// racing with the same key exactly one wins; the other drops its line) and
-// writes the fields without the marker. Its inner core must therefore be
-// one whose Check accepts what its Enabled does: zap's ioCore, the tracing
-// core, a Tee of those, as core.New builds it. Level gates go outside it.
-// Loggers derived with With or Named share its state.
+// and at Write scans the fields for the marker, checks the scope, builds
+// the key, inserts it (of two goroutines racing with the same key exactly
+// one wins; the other drops its line) and writes the fields without the
+// marker. It writes through its inner core's Check, as zap's Core contract
+// asks (internal/unwrap's CheckedWrite): a sampler, a level of a tee's
+// member or any other decision of the inner core's Check holds for every
+// line it writes, and the inner cores' write errors come back from Write,
+// for zap to report to the logger's ErrorOutput. Loggers derived with With
+// or Named share its state.
 //
-// The marker (see Once) is a zapcore.SkipType field, which every encoder,
+// The marker (see [Once]) is a zapcore.SkipType field, which every encoder,
 // zap's and package encoder's, writes nothing for, told apart from
 // zap.Skip() by an unexported value. Given to With it marks nothing.
 type onceCore struct {
@@ -34,9 +37,12 @@ type state struct {
 	ranks *Ranks // nil: the process environment
 }
 
-var _ zapcore.Core = (*onceCore)(nil)
+var (
+	_ zapcore.Core    = (*onceCore)(nil)
+	_ vocab.Unwrapper = (*onceCore)(nil)
+)
 
-// NewCore wraps inner with the once-only core: a line with the Once marker
+// NewCore wraps inner with the once-only core: a line with the [Once] marker
 // among its fields prints the first time its key (logger name, level,
 // message, fields) is seen, on the ranks its scope allows, and never again
 // while the key is remembered; the marker itself is never written. Other
@@ -44,18 +50,19 @@ var _ zapcore.Core = (*onceCore)(nil)
 // the memory of the logger they came from.
 //
 // The decision needs the fields, which zap shows a core only at Write, so
-// the core adds itself in Check for every entry inner is Enabled for and
-// writes to inner directly. inner must therefore be a core whose Check
-// accepts exactly what its Enabled does: zap's own ioCore
-// (zapcore.NewCore), a tracing core around one, or a Tee of such, which is
-// what package core builds. Put level gates such as the filter core outside.
+// the core adds itself in Check for every entry inner is Enabled for, and
+// at Write hands the lines it prints to inner's Check, whose cores write
+// them: whatever inner's Check decides (a sampler, a tee member's level)
+// holds as it would without the once-only core. A suppressed line never
+// reaches inner's Check. Level gates such as the filter core go outside.
 func NewCore(inner zapcore.Core, opts ...Option) zapcore.Core {
 	c := newConfig(opts)
 	return &onceCore{inner: inner, state: &state{cache: newCache(c.maxKeys, c.maxBytes), ranks: c.ranks}}
 }
 
-// Unwrap is the core inside, for code that looks for a core within (the
-// tracing package finds its span-event switch this way).
+// Unwrap is the core inside: the core implements [vocab.Unwrapper], through
+// which the tracing package finds its span-event setting, and [InfoOnce]
+// and its kin this core's memory.
 func (c *onceCore) Unwrap() zapcore.Core { return c.inner }
 
 func (c *onceCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
@@ -81,7 +88,7 @@ func (c *onceCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.C
 func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	i := markerIndex(fields)
 	if i < 0 {
-		return c.inner.Write(ent, fields)
+		return unwrap.CheckedWrite(c.inner, ent, fields)
 	}
 	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
 		return nil
@@ -93,14 +100,15 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if !first {
 		return nil
 	}
-	return c.inner.Write(ent, withoutMarkers(fields, i))
+	return unwrap.CheckedWrite(c.inner, ent, withoutMarkers(fields, i))
 }
 
 func (c *onceCore) Sync() error { return c.inner.Sync() }
 
 // dedupState finds the state of the once-only core in c or in the cores it
-// wraps (the walk of package internal/unwrap: Unwrap methods, zap's hooked
-// and sampler cores, wrappers embedding a Core, tees), nil if there is none.
+// wraps (the walk of package internal/unwrap: [vocab.Unwrapper], zap's
+// hooked and sampler cores, wrappers embedding a Core, tees), nil if there
+// is none.
 func dedupState(c zapcore.Core) *state {
 	if t, ok := unwrap.As[*onceCore](c); ok {
 		return t.state

@@ -53,14 +53,24 @@
 //
 // # Helpers or Once
 //
-// DebugOnce, InfoOnce, WarnOnce and ErrorOnce look the key up before zap
-// reads the clock and finds the caller, so a repeated call costs a lookup
-// and allocates nothing; the line's file and line are the helper's caller.
-// A Once field on an ordinary call works too, but pays zap's Check first:
-// prefer the helpers on hot paths. The once-only core is found through
-// l.Core() and the cores around it: their Unwrap methods, zap's hooked and
-// sampler cores, a zap.WrapCore wrapper that embeds a zapcore.Core, a tee.
-// Without a once-only core the helpers keep their promise with a
-// process-wide cache; a Once field on a plain zap logger does nothing and
-// the line prints every time.
+// [DebugOnce], [InfoOnce], [WarnOnce] and [ErrorOnce] look the key up
+// before zap reads the clock and finds the caller, so a repeated call costs
+// a lookup and allocates nothing; the line's file and line are the
+// helper's caller. A [Once] field on an ordinary call works too, but pays
+// zap's Check first: prefer the helpers on hot paths. The once-only core
+// is found through l.Core() and the cores around it: those that implement
+// [vocab.Unwrapper], zap's hooked and sampler cores, a zap.WrapCore wrapper
+// that embeds a zapcore.Core, a tee. Without a once-only core the helpers
+// keep their promise with a process-wide cache; a Once field on a plain
+// zap logger does nothing and the line prints every time.
+//
+// # Zap's Core contract
+//
+// The once-only core decides at Write, where zap shows it the fields: its
+// Check adds it for every level the inner core is enabled for. What it
+// prints it hands to the inner core's Check, so that the inner core's own
+// decisions (a sampler, a tee member with a level of its own) hold as they
+// would without it, and it returns the inner cores' write errors for zap to
+// report to the logger's ErrorOutput. A line it suppresses never reaches
+// the inner core.
 package dedup

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -98,7 +98,7 @@ func (k *keyBuilder) field(f *zapcore.Field) {
 		err, _ := f.Interface.(error)
 		k.errorText(err)
 	case zapcore.ObjectMarshalerType:
-		if _, ok := f.Interface.(*encoder.Spans); ok && f.Key == encoder.SpansKey {
+		if _, ok := f.Interface.(*vocab.Spans); ok && f.Key == vocab.SpansKey {
 			return
 		}
 		f.AddTo(k)

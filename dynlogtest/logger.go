@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -73,7 +74,7 @@ func WithTime(t time.Time) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{time: Time, env: map[string]string{"DYN_LOG": "trace"}}
+	c := config{time: Time, env: map[string]string{"DYN_LOG": vocab.FilterName(vocab.Trace)}}
 	for _, o := range opts {
 		c = o.apply(c)
 	}
@@ -103,7 +104,7 @@ func (c config) build(t testing.TB, out zapcore.WriteSyncer) *zap.Logger {
 	case VLLM:
 		newLogger = core.NewVLLM
 		if _, ok := env["VLLM_LOGGING_LEVEL"]; !ok {
-			env["VLLM_LOGGING_LEVEL"] = "DEBUG"
+			env["VLLM_LOGGING_LEVEL"] = vocab.VLLMName(zapcore.DebugLevel)
 		}
 	}
 	log, err := newLogger(

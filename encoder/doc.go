@@ -35,16 +35,22 @@
 //   - The target is the logger's name; an unnamed logger's is the import
 //     path of the calling package (zap.AddCaller needed). file and line are
 //     the caller's.
-//   - A record with a string field "log.target" came from a foreign logger
-//     (package core's bridges): JSONL prints target "log" with log.file,
-//     log.line and log.target; the text layouts use them for the target and
-//     the location.
+//   - A record with a string field "log.target" ([vocab.LogTargetKey]) came
+//     from a foreign logger (package core's bridges): JSONL prints target
+//     "log" with log.file, log.line and log.target; the text layouts use
+//     them for the target and the location.
 //   - The tracing core hands the spans in scope to the encoders as one
-//     field, SpansField: JSONL adds the trace keys and the innermost span's
+//     field, [SpansField]: JSONL adds the trace keys and the innermost span's
 //     fields, readable prints the span chain and every span's fields, vLLM
 //     appends the span fields.
 //   - JSONL embeds a string field whose whole text is JSON as that value
-//     ("200" → 200), as Dynamo does; WithEmbeddedJSON(false) keeps strings.
+//     ("200" → 200), as Dynamo does; [WithEmbeddedJSON](false) keeps
+//     strings.
+//   - Level names, the span types and the bridged-record keys are package
+//     vocab's ([vocab.DynamoName], [vocab.VLLMName], [vocab.Spans]), a leaf
+//     shared with the filter, the once-only core and the tracing core;
+//     [Spans], [Span], [SpansKey] and [SpansField] here are the same types
+//     and values under the names this package has always had.
 //   - Nothing a line carries can drive a terminal or forge a line or a
 //     field in the text layouts: controls are escaped, names that are not
 //     plain words are quoted, Display values cannot break the line.

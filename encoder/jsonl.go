@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -299,7 +300,7 @@ func freeze(src []keyValue, vals []byte, nsOpen int) *frozenContext {
 		}
 		start := len(f.enc)
 		f.enc = appendKeyValue(f.enc, &kv)
-		f.bridged = f.bridged || kv.key == "log.target"
+		f.bridged = f.bridged || kv.key == vocab.LogTargetKey
 		out = append(out, keyValue{key: kv.key, start: start, full: true})
 	}
 	for i := range out {
@@ -316,8 +317,8 @@ func freeze(src []keyValue, vals []byte, nsOpen int) *frozenContext {
 // jsonlKeys is s's keys and innermost span's fields, pre-encoded for this
 // layout: computed on the first line that carries s and shared by every
 // later one, so that a line inside a span costs a copy of these bytes.
-func (s *Spans) jsonlKeys() *frozenContext {
-	if f := s.jsonl.Load(); f != nil {
+func jsonlKeys(s *Spans) *frozenContext {
+	if f, ok := s.CachedEncoding().(*frozenContext); ok {
 		return f
 	}
 	e := jsonlPool.Get().(*jsonlEncoder)
@@ -325,7 +326,7 @@ func (s *Spans) jsonlKeys() *frozenContext {
 	e.addSpanKeys()
 	f := freeze(e.kvs, e.vals.b, 0)
 	e.release()
-	s.jsonl.Store(f)
+	s.CacheEncoding(f)
 	return f
 }
 
@@ -416,14 +417,14 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 	}
 	var spans *frozenContext
 	if f.spans != nil {
-		spans = f.spans.jsonlKeys()
+		spans = jsonlKeys(f.spans)
 	}
 	resolve(f.kvs, f.vals.b)
 	f.order = sortedOrder(f.order, f.kvs)
 
 	bridged := ctx.bridged || spans != nil && spans.bridged
 	for i := 0; i < len(f.kvs) && !bridged; i++ {
-		bridged = f.kvs[i].key == "log.target"
+		bridged = f.kvs[i].key == vocab.LogTargetKey
 	}
 
 	// The line's size, so that a long message or value is written once,
@@ -460,7 +461,7 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 	}
 	b = append(b, `,"target":`...)
 	if bridged {
-		b = append(b, `"log"`...)
+		b = append(b, `"`+vocab.BridgedTarget+`"`...)
 	} else {
 		b = jsonfmt.AppendString(b, target.Of(ent))
 	}
@@ -583,12 +584,12 @@ func (e *jsonlEncoder) closeNamespaces() {
 // event's own fields so that they win over fields of the same name. Span
 // field values are JSON strings, as Dynamo prints them.
 func (e *jsonlEncoder) addSpanKeys() {
-	for _, kv := range e.spans.keys() {
-		if kv.value != "" {
-			e.AddString(kv.key, kv.value)
+	for _, kv := range e.spans.Keys() {
+		if kv.Value != "" {
+			e.AddString(kv.Key, kv.Value)
 		}
 	}
-	inner := e.spans.innermost()
+	inner := e.spans.Innermost()
 	if inner == nil {
 		return
 	}

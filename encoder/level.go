@@ -1,39 +1,13 @@
 package encoder
 
 import (
-	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
-// dynamoLevel is the level as Dynamo names it; zap's DPanic, Panic and Fatal
-// are ERROR, anything below zap's Debug is TRACE.
-func dynamoLevel(l zapcore.Level) string {
-	switch {
-	case l <= levels.Trace:
-		return "TRACE"
-	case l == zapcore.DebugLevel:
-		return "DEBUG"
-	case l == zapcore.InfoLevel:
-		return "INFO"
-	case l == zapcore.WarnLevel:
-		return "WARN"
-	}
-	return "ERROR"
-}
+// dynamoLevel is the level as Dynamo names it: [vocab.DynamoName].
+func dynamoLevel(l zapcore.Level) string { return vocab.DynamoName(l) }
 
-// vllmLevel is the level as Python's logging names it in vLLM's layout.
-func vllmLevel(l zapcore.Level) string {
-	switch {
-	case l <= levels.Trace:
-		return "TRACE"
-	case l == zapcore.DebugLevel:
-		return "DEBUG"
-	case l == zapcore.InfoLevel:
-		return "INFO"
-	case l == zapcore.WarnLevel:
-		return "WARNING"
-	case l == zapcore.ErrorLevel:
-		return "ERROR"
-	}
-	return "CRITICAL"
-}
+// vllmLevel is the level as Python's logging names it in vLLM's layout:
+// [vocab.VLLMName].
+func vllmLevel(l zapcore.Level) string { return vocab.VLLMName(l) }

@@ -3,6 +3,7 @@ package encoder
 import (
 	"sync"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/timefmt"
@@ -38,23 +39,9 @@ func (e *readableEncoder) Clone() zapcore.Encoder {
 	return c
 }
 
-var readableLevels = [...]string{"TRACE", "DEBUG", " INFO", " WARN", "ERROR"}
-
+// readableLevelColors are the colours of TRACE … ERROR, indexed by
+// [vocab.DynamoIndex].
 var readableLevelColors = [...]string{"\x1b[35m", "\x1b[34m", "\x1b[32m", "\x1b[33m", "\x1b[31m"}
-
-func readableLevelIndex(l zapcore.Level) int {
-	switch dynamoLevel(l) {
-	case "TRACE":
-		return 0
-	case "DEBUG":
-		return 1
-	case "INFO":
-		return 2
-	case "WARN":
-		return 3
-	}
-	return 4
-}
 
 func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	if e.cfg.maxLine > 0 {
@@ -103,13 +90,12 @@ func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut 
 		b = append(b, ansiReset...)
 	}
 	b = append(b, ' ')
-	lvl := readableLevelIndex(ent.Level)
 	if color {
-		b = append(b, readableLevelColors[lvl]...)
-		b = append(b, readableLevels[lvl]...)
+		b = append(b, readableLevelColors[vocab.DynamoIndex(ent.Level)]...)
+		b = append(b, vocab.ReadableName(ent.Level)...)
 		b = append(b, ansiReset...)
 	} else {
-		b = append(b, readableLevels[lvl]...)
+		b = append(b, vocab.ReadableName(ent.Level)...)
 	}
 	b = append(b, ' ')
 

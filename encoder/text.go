@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"go.uber.org/zap/zapcore"
 )
@@ -253,7 +254,7 @@ func (t *textFields) AddInt8(k string, v int8)   { t.AddInt64(k, int64(v)) }
 
 func (t *textFields) AddInt64(k string, v int64) {
 	if t.hidden(k) {
-		if k == "log.line" {
+		if k == vocab.LogLineKey {
 			t.logLine = v
 		}
 		return
@@ -270,7 +271,7 @@ func (t *textFields) AddUintptr(k string, v uintptr) { t.AddUint64(k, uint64(v))
 
 func (t *textFields) AddUint64(k string, v uint64) {
 	if t.hidden(k) {
-		if k == "log.line" {
+		if k == vocab.LogLineKey {
 			t.logLine = int64(v)
 		}
 		return
@@ -282,9 +283,9 @@ func (t *textFields) AddUint64(k string, v uint64) {
 func (t *textFields) AddString(k, v string) {
 	if t.hidden(k) {
 		switch k {
-		case "log.target":
+		case vocab.LogTargetKey:
 			t.logTarget, t.bridged = v, true
-		case "log.file":
+		case vocab.LogFileKey:
 			t.logFile = v
 		}
 		return

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/decoration"
 	"github.com/dynlog/dynlog/internal/jsonfmt"
-	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -71,7 +71,7 @@ func (e *vllmEncoder) Clone() zapcore.Encoder {
 // (TRACE here, custom levels there) stay uncoloured.
 func vllmLevelColor(l zapcore.Level) string {
 	switch {
-	case l <= levels.Trace:
+	case l <= vocab.Trace:
 		return ""
 	case l == zapcore.DebugLevel:
 		return "\x1b[37m"

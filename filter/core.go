@@ -1,10 +1,9 @@
 package filter
 
 import (
-	"os"
 	"sync/atomic"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
@@ -20,7 +19,7 @@ type filterCore struct {
 	deferred *deferredCore // this core, deciding at Write
 	// spans is the last spans field given to With, if any: the spans in
 	// scope for lines that carry none of their own.
-	spans *encoder.Spans
+	spans *vocab.Spans
 	// nested is set once With has opened a namespace: the encoders then
 	// read a later spans field as a plain nested object, and so do we.
 	nested bool
@@ -37,13 +36,13 @@ var _ zapcore.Core = (*filterCore)(nil)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
-// package) and the spans in scope (an encoder.SpansField on the call or
-// given to With), and none that Suppress suppresses.
+// package) and the spans in scope (an vocab.SpansField on the call or
+// given to With), and none that [Suppress] suppresses.
 func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 	return NewAtomicCore(inner, NewAtomic(f))
 }
 
-// NewAtomicCore is NewCore with a filter that can be replaced at run time
+// NewAtomicCore is [NewCore] with a filter that can be replaced at run time
 // through a.
 func NewAtomicCore(inner zapcore.Core, a *Atomic) zapcore.Core {
 	return (&filterCore{filter: a}).derive(inner, nil)
@@ -106,7 +105,8 @@ func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 }
 
 // Write is never called on the gate itself: Check hands entries to the
-// inner core or to a deferredCore.
+// inner core or to a deferredCore. Called directly, as zap's sampler does,
+// it writes to the inner core.
 func (c *filterCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	return c.inner.Write(ent, fields)
 }
@@ -133,39 +133,32 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			return nil
 		}
 	}
-	ce := d.inner.Check(ent, nil)
-	if ce == nil {
-		return nil
-	}
-	// This nested entry has no logger to report write errors to; zap's
-	// default error output is stderr.
-	ce.ErrorOutput = stderr
-	ce.Write(fields...)
-	return nil
+	// Through the inner core's Check, as zap's contract asks; its write
+	// errors go back to zap, which reports them to the logger's
+	// ErrorOutput.
+	return unwrap.CheckedWrite(d.inner, ent, fields)
 }
 
 // scanSpans returns the spans field that the encoders of package encoder
 // would take from fields, read after a context whose spans are s: the last
-// encoder.SpansField before any namespace, else s. nested reports whether
+// vocab.SpansField before any namespace, else s. nested reports whether
 // fields open a namespace, after which no spans field counts.
-func scanSpans(fields []zapcore.Field, s *encoder.Spans) (_ *encoder.Spans, nested bool) {
+func scanSpans(fields []zapcore.Field, s *vocab.Spans) (_ *vocab.Spans, nested bool) {
 	for i := range fields {
 		switch fields[i].Type {
 		case zapcore.NamespaceType:
 			return s, true
 		case zapcore.ObjectMarshalerType:
-			if fields[i].Key != encoder.SpansKey {
+			if fields[i].Key != vocab.SpansKey {
 				continue
 			}
-			if fs, ok := fields[i].Interface.(*encoder.Spans); ok {
+			if fs, ok := fields[i].Interface.(*vocab.Spans); ok {
 				s = fs
 			}
 		}
 	}
 	return s, false
 }
-
-var stderr = zapcore.Lock(os.Stderr)
 
 // binding ties a core to one target so that its levels are computed once per
 // change of filter, not per call.
@@ -221,12 +214,12 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // call costs, one comparison. A span directive that can match the name
 // lowers that level to its own; a call it alone lets past is decided at
 // Write, by the spans in scope. The binding follows every change of the
-// Atomic and Suppress. Names added later with zap's own Named still work,
+// [Atomic] and [Suppress]. Names added later with zap's own Named still work,
 // through the filter's per-name cache.
 //
 // When l's core wraps the filter core (zap.Hooks, zap's sampler, a
-// zap.WrapCore wrapper, a tee: see AtomicOf), the bound gate goes around the
-// whole core, over the same Atomic, and the inner filter core decides again
+// zap.WrapCore wrapper, a tee: see [AtomicOf]), the bound gate goes around the
+// whole core, over the same [Atomic], and the inner filter core decides again
 // what the bound gate lets through, with the same answer. If l has no
 // filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {

@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
 // OffLevel is the level of an "off" directive: above every level zap logs
-// at, so nothing passes it.
-const OffLevel = zapcore.FatalLevel + 1
+// at, so nothing passes it. It is [vocab.Off].
+const OffLevel = vocab.Off
 
-// traceLevel is core.TraceLevel (filter cannot import core).
-const traceLevel = levels.Trace
+// traceLevel is core.TraceLevel, [vocab.Trace].
+const traceLevel = vocab.Trace
 
 // Directive is one element of a DYN_LOG spec. A directive with
 // neither Target nor Span is the default level.
@@ -62,44 +62,16 @@ func (d Directive) String() string {
 	return b.String()
 }
 
-// LevelName is the DYN_LOG word for l: off, error, warn, info, debug, trace.
-func LevelName(l zapcore.Level) string {
-	switch {
-	case l >= OffLevel:
-		return "off"
-	case l >= zapcore.ErrorLevel:
-		return "error"
-	case l == zapcore.WarnLevel:
-		return "warn"
-	case l == zapcore.InfoLevel:
-		return "info"
-	case l == zapcore.DebugLevel:
-		return "debug"
-	}
-	return "trace"
-}
+// LevelName is the DYN_LOG word for l: off, error, warn, info, debug,
+// trace ([vocab.FilterName]).
+func LevelName(l zapcore.Level) string { return vocab.FilterName(l) }
 
 // ParseLevel reads a DYN_LOG level: off, error, warn (or warning), info,
-// debug, trace in any case, or 0–5 (0 = off … 5 = trace).
-func ParseLevel(s string) (zapcore.Level, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "off", "0":
-		return OffLevel, nil
-	case "error", "1":
-		return zapcore.ErrorLevel, nil
-	case "warn", "warning", "2":
-		return zapcore.WarnLevel, nil
-	case "info", "3":
-		return zapcore.InfoLevel, nil
-	case "debug", "4":
-		return zapcore.DebugLevel, nil
-	case "trace", "5":
-		return traceLevel, nil
-	}
-	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
-}
+// debug, trace in any case, or 0–5 (0 = off … 5 = trace)
+// ([vocab.ParseLevel]).
+func ParseLevel(s string) (zapcore.Level, error) { return vocab.ParseLevel(s) }
 
-// ParseError is what Parse returns when it skipped directives. Its message
+// ParseError is what [Parse] returns when it skipped directives. Its message
 // has one line per skipped directive.
 type ParseError struct {
 	// Skipped are the directives that did not parse, each with why.
@@ -122,8 +94,8 @@ func (e *ParseError) Unwrap() []error { return e.Skipped }
 // [SPAN]=LEVEL or TARGET[SPAN]=LEVEL. A later directive for the same target
 // and span replaces an earlier one.
 //
-// The returned *Filter is never nil and holds every directive that parsed.
-// The error, a *ParseError, names each directive that was skipped and why;
+// The returned [*Filter] is never nil and holds every directive that parsed.
+// The error, a [*ParseError], names each directive that was skipped and why;
 // it is nil when every directive parsed.
 func Parse(spec string) (*Filter, error) {
 	var ds []Directive
@@ -147,7 +119,7 @@ func Parse(spec string) (*Filter, error) {
 	return f, &perr
 }
 
-// Errors a directive can be skipped for; Parse wraps them with the
+// Errors a directive can be skipped for; [Parse] wraps them with the
 // directive's text.
 var (
 	ErrEmptyTarget = errors.New("empty target before '='")

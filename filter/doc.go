@@ -26,7 +26,7 @@
 //
 // [SPAN]=LEVEL and TARGET[SPAN]=LEVEL act on lines logged inside a span, as
 // in Rust tracing-subscriber's EnvFilter, which Dynamo uses. The spans in
-// scope are the encoder.SpansField on the call (tracing.Ctx makes one), or
+// scope are the [vocab.SpansField] on the call (tracing.Ctx makes one), or
 // else the last one given to the logger's With; the span names are its
 // Chain, root first. A span directive matches a line when one of those
 // names equals SPAN exactly and, if the directive has a TARGET, the line's
@@ -38,7 +38,7 @@
 // depth of the chain) and nowhere else. Suppress wins over both.
 //
 // Where EnvFilter compares TARGET with the span's own target, we compare it
-// with the line's, since encoder.Spans carries no span targets; the two
+// with the line's, since [vocab.Spans] carries no span targets; the two
 // agree for lines logged through the logger the span was started with. As
 // in the encoders, a spans field after a zap.Namespace is a nested object,
 // not the line's spans.
@@ -105,10 +105,20 @@
 //
 // # Wrapped cores
 //
-// AtomicOf, Handler and Named find the filter core inside the cores that
-// wrap it: any with an Unwrap() zapcore.Core method, zap's hooked core
-// (zap.Hooks) and sampler, a zap.WrapCore wrapper that embeds a
-// zapcore.Core as its field Core, and a tee (the first of its cores that
-// holds one). The walk uses reflection for zap's unexported types, only in
-// these lookups, never on a log line.
+// [AtomicOf], [Handler] and [Named] find the filter core inside the cores
+// that wrap it: any that implements [vocab.Unwrapper] (Unwrap()
+// zapcore.Core), zap's hooked core (zap.Hooks) and sampler, a zap.WrapCore
+// wrapper that embeds a zapcore.Core as its field Core, and a tee (the
+// first of its cores that holds one). The walk uses reflection, on exported
+// fields only, for zap's types, which have no Unwrap method, only in these
+// lookups, never on a log line; zap.IncreaseLevel's core keeps its inner
+// core unexported and hides the filter core from them.
+//
+// # Zap's Core contract
+//
+// The filter core's Check hands what passes to the inner core's Check,
+// which adds the cores that write. What Check cannot decide (an unnamed
+// logger's target, a span directive) it decides at Write, and then writes
+// through the inner core's Check too, returning the inner cores' write
+// errors, which zap reports to the logger's ErrorOutput.
 package filter

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -205,7 +205,7 @@ func (f *Filter) spanFloor(target string) zapcore.Level {
 // at inside the chain of spans: the most permissive of the directives whose
 // target is a prefix of target and whose span is named in the chain.
 // OffLevel if none matches.
-func (f *Filter) spanLevel(target string, chain []encoder.Span) zapcore.Level {
+func (f *Filter) spanLevel(target string, chain []vocab.Span) zapcore.Level {
 	lvl := OffLevel
 	for _, d := range f.spans {
 		if d.Level >= lvl || !strings.HasPrefix(target, d.Target) {
@@ -231,7 +231,7 @@ func (f *Filter) Enabled(target string, lvl zapcore.Level) bool {
 // inside the spans s (nil: outside any span). The line passes if the target
 // directives allow it, or if a span directive does: one whose span is named
 // in s.Chain and whose target, if it has one, is a prefix of target.
-func (f *Filter) EnabledIn(target string, lvl zapcore.Level, s *encoder.Spans) bool {
+func (f *Filter) EnabledIn(target string, lvl zapcore.Level, s *vocab.Spans) bool {
 	lv := f.levelsOf(target)
 	if lvl >= lv.own {
 		return true

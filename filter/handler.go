@@ -152,12 +152,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// AtomicOf returns the Atomic behind a logger's core (log.Core()) that
-// core.New, core.NewVLLM, NewCore or NewAtomicCore built, found through the
-// cores that wrap it (their Unwrap methods, zap.Hooks, zap's sampler, a
-// zap.WrapCore wrapper that embeds a zapcore.Core, a tee, whose first
-// filter core wins), or nil if there is none. A nil *Atomic is safe to
-// serve: it answers 503. AtomicOfCore says why instead of returning nil.
+// AtomicOf returns the [Atomic] behind a logger's core (log.Core()) that
+// core.New, core.NewVLLM, [NewCore] or [NewAtomicCore] built, found through
+// the cores that wrap it (those that implement [vocab.Unwrapper],
+// zap.Hooks, zap's sampler, a zap.WrapCore wrapper that embeds a
+// zapcore.Core, a tee, whose first filter core wins), or nil if there is
+// none. A nil *Atomic is safe to serve: it answers 503. [AtomicOfCore]
+// says why instead of returning nil.
 func AtomicOf(c zapcore.Core) *Atomic {
 	a, _ := AtomicOfCore(c)
 	return a

@@ -3,11 +3,14 @@ package filter
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dynlog/dynlog/encoder/vocab"
 )
 
 // levelWords are the level words a target is compared with to catch a
-// misspelt level, which the grammar reads as a target at trace.
-var levelWords = []string{"trace", "debug", "info", "warn", "warning", "error", "off"}
+// misspelt level, which the grammar reads as a target at trace: the DYN_LOG
+// words, whose order breaks ties.
+var levelWords = vocab.FilterWords()
 
 // maxTypoDistance is the largest edit distance between a target and a
 // level word at which the target is taken for a misspelt level.

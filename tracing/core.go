@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
@@ -51,7 +52,10 @@ type tracingCore struct {
 	events SpanEvents
 }
 
-var _ zapcore.Core = (*tracingCore)(nil)
+var (
+	_ zapcore.Core    = (*tracingCore)(nil)
+	_ vocab.Unwrapper = (*tracingCore)(nil)
+)
 
 // CoreOption configures NewCore.
 type CoreOption interface {
@@ -76,8 +80,8 @@ func WithSpanEvents(events SpanEvents) CoreOption {
 // events of the form WithSpanEvents gives, none without it. Spans look the
 // form up when they start, so that with events off a span costs no event
 // at all. A logger without a tracing core prints EventsDynamo. Spans find
-// the core through the cores around it that have an Unwrap() zapcore.Core
-// method, as this module's filter and once-only cores do.
+// the core through the cores around it that implement [vocab.Unwrapper], as
+// this module's filter and once-only cores do.
 func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
 	var c coreConfig
 	for _, o := range opts {
@@ -94,7 +98,7 @@ func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
 	return NewCore(inner, WithSpanEvents(events))
 }
 
-// Unwrap is the core inside.
+// Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
 
 func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
@@ -129,21 +133,19 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			}
 			// The rewritten entry goes through the inner core's Check, as
 			// any entry does, so that what decides there (a sampler, a tee
-			// member with a level of its own) decides for it too.
-			if ce := c.inner.Check(ent, nil); ce != nil {
-				ce.Write(fields...)
-			}
-			return nil
+			// member with a level of its own) decides for it too; the
+			// inner cores' write errors come back for zap to report.
+			return unwrap.CheckedWrite(c.inner, ent, fields)
 		}
 	}
-	return c.inner.Write(ent, fields)
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
 // eventsOf is the form of span events a logger with core c prints: the
 // first tracing core's that the walk of package internal/unwrap finds inside
-// it (through Unwrap methods, zap's hooked and sampler cores, wrappers that
+// it (through [vocab.Unwrapper], zap's hooked and sampler cores, wrappers that
 // embed a Core, and tees, the first of a tee's cores first), else
 // EventsDynamo.
 func eventsOf(c zapcore.Core) SpanEvents {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.uber.org/zap"
@@ -115,9 +116,9 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 			zap.Stringer("uri", display(uri)),
 			zap.Stringer("version", display(r.Proto)))
 		if req.xRequestID != "" {
-			fields = append(fields, zap.String("x_request_id", req.xRequestID))
+			fields = append(fields, zap.String(vocab.KeyXRequestID, req.xRequestID))
 		}
-		fields = append(fields, zap.Stringer("request_id", display(req.requestID)))
+		fields = append(fields, zap.Stringer(vocab.KeyRequestID, display(req.requestID)))
 
 		target := c.target
 		if target == "" && loggerFrom(r.Context()).Name() == "" {

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/internal/logtest"
-	"gopkg.in/natefinch/lumberjack.v2"
 )
 
-// TestViewFollowAcrossRotation has a real writer (lumberjack, as dynlog's
-// file sink uses) write numbered lines to a file and rename it away every
+// TestViewFollowAcrossRotation has dynlog's own file output (core/output)
+// write numbered lines to a file and rename it away every
 // 500 ms, then every 20 ms, while view -f follows it from before the file
 // exists: every line comes out once, in order.
 //
@@ -51,9 +51,15 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 
 			// About 1.5 s of writing, a line every 100 µs or so.
 			const lines = 6000
-			var w rotatingWriter = &lumberjack.Logger{Filename: path, MaxSize: 100}
+			var w rotatingWriter
 			if tc.copy {
 				w = &copyTruncater{path: path}
+			} else {
+				f, _, err := output.Open(output.Config{Path: path})
+				if err != nil {
+					t.Fatal(err)
+				}
+				w = f
 			}
 			var want strings.Builder
 			rotations := 0

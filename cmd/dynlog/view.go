@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logfile"
 	"go.uber.org/zap"
@@ -306,7 +307,7 @@ func entryOf(rec *logfile.Record, escape bool, fields []zapcore.Field) (zapcore.
 		}
 	}
 	if rec.LogTarget != "" || rec.LogFile != "" {
-		fields = append(fields, zap.String("log.file", rec.LogFile), zap.Int64("log.line", rec.LogLine), zap.String("log.target", rec.LogTarget))
+		fields = append(fields, zap.String(vocab.LogFileKey, rec.LogFile), zap.Int64(vocab.LogLineKey, rec.LogLine), zap.String(vocab.LogTargetKey, rec.LogTarget))
 	}
 	if rec.SpanName != "" || rec.TraceID != "" || rec.SpanID != "" {
 		s := &encoder.Spans{TraceID: rec.TraceID, SpanID: rec.SpanID, ParentID: rec.ParentID,

@@ -215,19 +215,23 @@ func mapValues(m map[string]string) []string {
 }
 
 // TestCollectorPipelines is the structural part; `make e2e` runs the
-// Collector's own validate on the file.
+// Collector's own validate on otelcol/config.yaml, and runs the
+// VictoriaLogs and Jaeger files (a collector and Jaeger v2, whose config
+// has the collector's shape).
 func TestCollectorPipelines(t *testing.T) {
-	doc := yamlDocs(t, "otelcol/config.yaml")[0]
-	pipelines, _ := dig(doc, "service", "pipelines").(map[string]any)
-	if _, ok := pipelines["traces"]; !ok {
-		t.Fatal("otelcol/config.yaml: no traces pipeline")
-	}
-	for name, p := range pipelines {
-		for _, kind := range []string{"receivers", "processors", "exporters"} {
-			ids, _ := dig(p, kind).([]any)
-			for _, id := range ids {
-				if _, ok := dig(doc, kind).(map[string]any)[id.(string)]; !ok {
-					t.Errorf("otelcol/config.yaml: pipeline %s uses %s %v, which is not configured", name, kind, id)
+	for _, file := range []string{"otelcol/config.yaml", "otelcol/victorialogs-jaeger.yaml", "jaeger/config.yaml"} {
+		doc := yamlDocs(t, file)[0]
+		pipelines, _ := dig(doc, "service", "pipelines").(map[string]any)
+		if _, ok := pipelines["traces"]; !ok {
+			t.Errorf("%s: no traces pipeline", file)
+		}
+		for name, p := range pipelines {
+			for _, kind := range []string{"receivers", "processors", "exporters"} {
+				ids, _ := dig(p, kind).([]any)
+				for _, id := range ids {
+					if _, ok := dig(doc, kind).(map[string]any)[id.(string)]; !ok {
+						t.Errorf("%s: pipeline %s uses %s %v, which is not configured", file, name, kind, id)
+					}
 				}
 			}
 		}

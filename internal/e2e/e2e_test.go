@@ -1,24 +1,26 @@
 //go:build e2e
 
-// Package e2e is dynlog's end-to-end test: a traced request across three
-// services, exported over OTLP to a real OpenTelemetry Collector, and the
-// spans the collector received compared with the IDs the services logged.
+// Package e2e is dynlog's end-to-end tests, against real programs: a
+// traced request across three services, exported over OTLP to a real
+// OpenTelemetry Collector, and the spans the collector received compared
+// with the IDs the services logged (TestCollectorReceivesLoggedSpans, this
+// file); then the same path a bare-metal node takes into real stores,
+// JSONL files tailed into VictoriaLogs and spans into Jaeger, joined on
+// trace_id (TestLogsAndTracesInStores, stores_test.go).
 //
-// Run it with
+// Run them with
 //
 //	make e2e
 //
-// which needs the Go module proxy: it installs the collector builder (ocb,
-// go.opentelemetry.io/collector/cmd/builder v0.162.0) into .bin/, builds a
-// collector with the OTLP receiver and the file exporter
-// (collector/builder.yaml) into .bin/otelcol-dynlog-e2e/, starts it on two
-// free loopback ports (collector/config.yaml, run.sh) and runs this test
-// with its endpoints. The first run downloads the collector's modules and
-// compiles it, about four minutes on two cores; later runs reuse the
-// binary and take seconds. The collector's log, the traces it wrote and
-// the services' JSONL logs are left in .bin/e2e/. The test is behind the
-// build tag e2e, so go test ./... and make test never see it; without
-// make e2e's variables it fails and says so.
+// which needs the Go module proxy: it builds the collector (ocb, pinned in
+// the Makefile; collector/builder.yaml) into .bin/otelcol-dynlog-e2e/ and
+// VictoriaLogs and Jaeger (tools/*/go.mod) into .bin/, then run.sh starts
+// them on free loopback ports and runs these tests with their endpoints.
+// The first run downloads and compiles the three, many minutes on two
+// cores (README); later runs reuse the binaries. Every process's log and
+// the services' JSONL files are left in .bin/e2e/. The tests are behind the
+// build tag e2e, so go test ./... and make test never see them; without
+// make e2e's variables they fail and say so.
 //
 // The three services are real HTTP servers on loopback in this process,
 // chained as in Dynamo's disaggregated serving: a frontend, which routes the

@@ -334,7 +334,7 @@ func firstBackupSince(name string, since time.Time) string {
 }
 
 // nextBackup returns the backup rotated right after the file drained, in
-// the naming of lumberjack (and so of dynlog's file sink): NAME-TIME.EXT
+// the naming of lumberjack (and so of dynlog's file output, core/output): NAME-TIME.EXT
 // beside NAME.EXT, TIME sorting as it runs. It returns "" when drained is
 // not among those backups or is the last of them.
 func nextBackup(name string, drained os.FileInfo) string {

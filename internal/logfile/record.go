@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -72,7 +72,7 @@ func (f Field) Text() (string, bool) { return decodeString(f.Value, false) }
 
 // Bridged reports whether the record came from a foreign logger: target
 // "log" with a log.target.
-func (r *Record) Bridged() bool { return r.Target == "log" && r.LogTarget != "" }
+func (r *Record) Bridged() bool { return r.Target == vocab.BridgedTarget && r.LogTarget != "" }
 
 // ErrNotObject is the error Decode returns, wrapped, for a line that is
 // valid JSON but not an object.
@@ -122,27 +122,27 @@ func (r *Record) set(key string, raw json.RawMessage, plain bool) bool {
 		str = &r.Target
 	case "file":
 		str = &r.File
-	case "span_id":
+	case vocab.KeySpanID:
 		str = &r.SpanID
-	case "parent_id":
+	case vocab.KeyParentID:
 		str = &r.ParentID
-	case "trace_id":
+	case vocab.KeyTraceID:
 		str = &r.TraceID
-	case "span_name":
+	case vocab.KeySpanName:
 		str = &r.SpanName
-	case "tracestate":
+	case vocab.KeyTraceState:
 		str = &r.TraceState
-	case "x_request_id":
+	case vocab.KeyXRequestID:
 		str = &r.XRequestID
-	case "request_id":
+	case vocab.KeyRequestID:
 		str = &r.RequestID
-	case "log.file":
+	case vocab.LogFileKey:
 		str = &r.LogFile
-	case "log.target":
+	case vocab.LogTargetKey:
 		str = &r.LogTarget
 	case "line":
 		num = &r.Line
-	case "log.line":
+	case vocab.LogLineKey:
 		num = &r.LogLine
 	case "time.busy_us":
 		num = &r.BusyUS
@@ -181,26 +181,7 @@ func decodeString(raw json.RawMessage, plain bool) (string, bool) {
 }
 
 // ParseLevel reads a level word of Dynamo (TRACE, DEBUG, INFO, WARN, ERROR),
-// vLLM (WARNING, CRITICAL) or zap (dpanic, panic, fatal), in any case. It
-// returns InfoLevel and false for anything else.
-func ParseLevel(s string) (zapcore.Level, bool) {
-	switch strings.ToUpper(s) {
-	case "TRACE":
-		return levels.Trace, true
-	case "DEBUG":
-		return zapcore.DebugLevel, true
-	case "INFO":
-		return zapcore.InfoLevel, true
-	case "WARN", "WARNING":
-		return zapcore.WarnLevel, true
-	case "ERROR":
-		return zapcore.ErrorLevel, true
-	case "CRITICAL", "DPANIC":
-		return zapcore.DPanicLevel, true
-	case "PANIC":
-		return zapcore.PanicLevel, true
-	case "FATAL":
-		return zapcore.FatalLevel, true
-	}
-	return zapcore.InfoLevel, false
-}
+// vLLM (WARNING, CRITICAL) or zap (dpanic, panic, fatal), in any case:
+// [vocab.ParseRecordLevel]. It returns InfoLevel and false for anything
+// else.
+func ParseLevel(s string) (zapcore.Level, bool) { return vocab.ParseRecordLevel(s) }

@@ -5,6 +5,7 @@ package target
 import (
 	"strings"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -31,8 +32,7 @@ func PackagePath(function string) string {
 
 // Fixed returns a core that sends entries on to c under target (as their
 // logger name), whatever the logger's own name: zap's Named can only append
-// to it. It embeds c as its Core, so the walk of package internal/unwrap
-// sees through it.
+// to it. It says what it wraps through Unwrap ([vocab.Unwrapper]).
 func Fixed(c zapcore.Core, target string) zapcore.Core {
 	return fixedCore{Core: c, target: target}
 }
@@ -42,6 +42,11 @@ type fixedCore struct {
 	zapcore.Core
 	target string
 }
+
+var _ vocab.Unwrapper = fixedCore{}
+
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c fixedCore) Unwrap() zapcore.Core { return c.Core }
 
 // Enabled lets every level through to Check, which decides with the right
 // target: a logger bound to another name may be quieter than the target.

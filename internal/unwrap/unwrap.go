@@ -1,12 +1,14 @@
 // Package unwrap finds a core of a given kind inside the cores that wrap
-// it: the one walk behind filter.AtomicOf, core.Reload, core.Named, the
-// span-event setting of package tracing and the once-only state of package
-// dedup.
+// it, the one walk behind every such lookup of the module: filter.AtomicOf
+// and filter.Named, core.Close and the bridges' filter, the span-event
+// setting of package tracing and the once-only state of package dedup. It
+// also writes through a wrapped core the way zap's Core contract asks
+// ([CheckedWrite]).
 //
 // A core is looked into, in this order, when it
 //
-//   - has a method Unwrap() zapcore.Core (this module's filter, once-only
-//     and tracing cores);
+//   - implements [vocab.Unwrapper], Unwrap() zapcore.Core: every wrapping
+//     core of this module does, and a wrapper of the user's should;
 //   - is a struct, or a pointer to one, with an exported embedded field
 //     Core of type zapcore.Core, as zap's hooked core (zap.Hooks,
 //     zapcore.RegisterHooks) and sampler (zapcore.NewSamplerWithOptions)
@@ -14,13 +16,19 @@
 //   - is a slice of zapcore.Core, as zapcore.NewTee's result is: its
 //     cores are looked into in order, the first match winning.
 //
-// The reflection is paid on these lookups only, never on a log line; a
-// core of this module answers through Unwrap without it.
+// The last two are the only way into zap's own wrappers, which have no
+// Unwrap method: the reflection reads exported fields and slice elements
+// only, never an unexported field. What keeps its inner core in an
+// unexported field is opaque to the walk: zap.IncreaseLevel's core, and a
+// wrapper of the user's without an Unwrap method. The reflection is paid on
+// these lookups only, never on a log line; a core of this module answers
+// through Unwrap without it.
 package unwrap
 
 import (
 	"reflect"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -41,7 +49,7 @@ func find[T any](c zapcore.Core, match func(zapcore.Core) (T, bool), depth int) 
 		if v, ok := match(c); ok {
 			return v, true
 		}
-		if u, ok := c.(interface{ Unwrap() zapcore.Core }); ok {
+		if u, ok := c.(vocab.Unwrapper); ok {
 			c = u.Unwrap()
 			continue
 		}

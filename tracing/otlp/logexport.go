@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
@@ -207,9 +207,9 @@ func (c *logExportCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 		return nil // uninstalled since Check: nowhere to send it
 	}
 	sev, text := severityOf(ent.Level)
-	// Check's question again: a zapcore.Tee (as core builds around this
-	// core) and cores that decide at Write, like dedup's, write to every
-	// core they hold without asking Check.
+	// Check's question again: the provider may have changed its mind since
+	// Check, and a core that is written to without its Check (a Tee's
+	// Write called directly) must not export what Check would refuse.
 	if !s.logger(scopeOf(ent)).Enabled(context.Background(), log.EnabledParameters{Severity: sev}) {
 		return nil
 	}
@@ -237,10 +237,10 @@ func (c *logExportCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			ctx = spanContext(spans)
 		}
 		if spans.XRequestID != "" {
-			r.AddAttributes(attribute.String("x_request_id", spans.XRequestID))
+			r.AddAttributes(attribute.String(vocab.KeyXRequestID, spans.XRequestID))
 		}
 		if spans.RequestID != "" {
-			r.AddAttributes(attribute.String("request_id", spans.RequestID))
+			r.AddAttributes(attribute.String(vocab.KeyRequestID, spans.RequestID))
 		}
 	}
 	s.logger(scopeOf(ent)).Emit(ctx, r)
@@ -276,25 +276,26 @@ func scopeOf(ent zapcore.Entry) string {
 }
 
 // severityOf maps a zap level to OpenTelemetry's severity and the text
-// Dynamo prints for it.
+// Dynamo prints for it ([vocab.DynamoName]).
 func severityOf(l zapcore.Level) (log.Severity, string) {
+	text := vocab.DynamoName(l)
 	switch {
-	case l <= levels.Trace:
-		return log.SeverityTrace, "TRACE"
+	case l <= vocab.Trace:
+		return log.SeverityTrace, text
 	case l == zapcore.DebugLevel:
-		return log.SeverityDebug, "DEBUG"
+		return log.SeverityDebug, text
 	case l == zapcore.InfoLevel:
-		return log.SeverityInfo, "INFO"
+		return log.SeverityInfo, text
 	case l == zapcore.WarnLevel:
-		return log.SeverityWarn, "WARN"
+		return log.SeverityWarn, text
 	case l == zapcore.ErrorLevel:
-		return log.SeverityError, "ERROR"
+		return log.SeverityError, text
 	case l == zapcore.DPanicLevel:
-		return log.SeverityError2, "ERROR"
+		return log.SeverityError2, text
 	case l == zapcore.PanicLevel:
-		return log.SeverityError3, "ERROR"
+		return log.SeverityError3, text
 	}
-	return log.SeverityFatal, "ERROR"
+	return log.SeverityFatal, text
 }
 
 // spanContext is a context holding the trace context of s, for Emit; one

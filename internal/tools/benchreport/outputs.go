@@ -1,15 +1,15 @@
 package main
 
-// outputsSection is issue 6's, on core/sink_bench_test.go
+// outputsSection is issue 6's, on core/output/bench_test.go
 // (BenchmarkFileSink/<variant>): lines per second to a file through our
-// sink (lumberjack behind the failover writer) at 0.9× zap's or better,
+// file output (core/output: failover, rotation) at 0.9× zap's or better,
 // which is ns/op within 1/0.9 of zap's.
 var outputsSection = section{
 	title:   "Outputs (issue 6)",
-	sources: []string{"core/sink_bench_test.go"},
+	sources: []string{"core/output/bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{
-		"From core/sink_bench_test.go, in the same run. Lines per second at 0.9×",
+		"From core/output/bench_test.go, in the same run. Lines per second at 0.9×",
 		"zap's or better is ns/op at most 1/0.9 ≈ 1.11× zap's; the table shows the",
 		"ns/op ratio.",
 	},
@@ -20,7 +20,7 @@ var outputsSection = section{
 		"Both log the same Info line with four fields (method, uri, status,",
 		"elapsed) through the dynamo-jsonl encoder on a named logger: FileSink/zap",
 		"writes straight to an *os.File with zapcore.AddSync; FileSink/dynlog writes",
-		"through core's file sink, lumberjack behind the writer that fails over to",
-		"stderr, at its default rotation size of 100 MB, so long runs rotate too.",
+		"through core/output's file, which rotates and fails over to stderr, at its",
+		"default rotation size of 100 MB, so long runs rotate too.",
 	},
 }

@@ -1,4 +1,4 @@
-package core
+package output
 
 import (
 	"os"
@@ -20,7 +20,7 @@ type steadyWriter struct {
 	done   chan struct{}
 }
 
-func startSteadyWriter(s *fileSink) *steadyWriter {
+func startSteadyWriter(s *sink) *steadyWriter {
 	w := &steadyWriter{stop: make(chan struct{}), done: make(chan struct{})}
 	log := lineLogger(s)
 	go func() {
@@ -81,7 +81,7 @@ func TestFileSinkDirectoryRemoved(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
 	path := filepath.Join(dir, "app.log")
 	var errOut, fallback logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
+	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	w := startSteadyWriter(s)
 	time.Sleep(1300 * time.Millisecond)
@@ -124,7 +124,7 @@ func TestFileSinkFaultHealsByItself(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
 	path := filepath.Join(dir, "app.log")
 	var errOut, fallback logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
+	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	w := startSteadyWriter(s)
 	time.Sleep(200 * time.Millisecond)
@@ -171,7 +171,7 @@ func TestFileSinkRenamedWithoutSignal(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	var errOut, fallback logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, checkEvery: 20 * time.Millisecond, errorOutput: &errOut, fallback: &fallback})
+	s := newSink(Config{Path: path, checkEvery: 20 * time.Millisecond, ErrorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	log := lineLogger(s)
 	for i := range 10 {

@@ -1,6 +1,6 @@
 //go:build unix
 
-package core
+package output
 
 import (
 	"errors"
@@ -81,4 +81,16 @@ func isUnlinked(f *os.File) bool {
 	}
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	return ok && st.Nlink == 0
+}
+
+// chownLike gives f, whose FileInfo is fi, the owner of the file like
+// describes, where the process may (as root, or when it is the owner
+// already): a file made in place of another keeps its owner. A failure
+// leaves the process's own, which can write the file all the same.
+func chownLike(f *os.File, fi, like os.FileInfo) {
+	have, ok1 := fi.Sys().(*syscall.Stat_t)
+	want, ok2 := like.Sys().(*syscall.Stat_t)
+	if ok1 && ok2 && (have.Uid != want.Uid || have.Gid != want.Gid) {
+		_ = f.Chown(int(want.Uid), int(want.Gid))
+	}
 }

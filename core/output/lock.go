@@ -1,4 +1,4 @@
-package core
+package output
 
 import (
 	"fmt"
@@ -6,8 +6,8 @@ import (
 )
 
 // lockPath is the lock file of the log file at path: PATH.lock beside it.
-// lumberjack takes it for none of its backups, whose names insert a time
-// before the extension.
+// No backup takes that name: backup names insert a time before the
+// extension.
 func lockPath(path string) string { return path + ".lock" }
 
 // lockedError says that another process holds the lock on a log file.

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package core
+package output
 
 import "os"
 
@@ -13,3 +13,6 @@ func unlockFile(f *os.File, _ string) error { return f.Close() }
 // isUnlinked cannot tell here: a file whose name went is taken as renamed,
 // and the lines written to it since the last look stay in it.
 func isUnlinked(*os.File) bool { return false }
+
+// chownLike does nothing where files have no Unix owner.
+func chownLike(*os.File, os.FileInfo, os.FileInfo) {}

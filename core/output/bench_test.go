@@ -1,4 +1,4 @@
-package core
+package output
 
 import (
 	"os"
@@ -12,9 +12,10 @@ import (
 )
 
 // BenchmarkFileSink writes JSONL lines to a file, in the same run: zap
-// writing straight to the *os.File, and our sink (lumberjack behind the
-// failover writer, at its default rotation size of 100 MB). Same encoder,
-// same fields; the target is lines/s of dynlog at 0.9× zap's or better.
+// writing straight to the *os.File, and a File that Open returns (the
+// failover writer that rotates, at its default rotation size of 100 MB).
+// Same encoder, same fields; the target is lines/s of dynlog at 0.9× zap's
+// or better.
 func BenchmarkFileSink(b *testing.B) {
 	run := func(b *testing.B, ws zapcore.WriteSyncer) {
 		log := zap.New(zapcore.NewCore(encoder.NewJSONL(), ws, zapcore.DebugLevel)).Named("dynamo_llm::http_service")
@@ -34,8 +35,11 @@ func BenchmarkFileSink(b *testing.B) {
 		run(b, zapcore.AddSync(f))
 	})
 	b.Run("dynlog", func(b *testing.B) {
-		s := newFileSink(fileSinkConfig{path: filepath.Join(b.TempDir(), "dynlog.log")})
-		defer s.Close()
-		run(b, s)
+		f, closeFile, err := Open(Config{Path: filepath.Join(b.TempDir(), "dynlog.log")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer closeFile()
+		run(b, f)
 	})
 }

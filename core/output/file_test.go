@@ -1,13 +1,11 @@
-package core
+package output
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
-	"gopkg.in/natefinch/lumberjack.v2"
 )
 
 // stoppedClock is a zapcore.Clock that always says the same time, so that
@@ -148,7 +145,7 @@ func TestFileSinkLoad(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "load.log")
 	var errOut, fallback logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, maxBytes: 1 << 20, errorOutput: &errOut, fallback: &fallback})
+	s := newSink(Config{Path: path, MaxBytes: 1 << 20, ErrorOutput: &errOut, fallback: &fallback})
 	defer s.Close()
 	log := lineLogger(s)
 
@@ -207,15 +204,16 @@ func TestFileSinkLoad(t *testing.T) {
 	t.Logf("%d files", len(files))
 }
 
-// TestFileSinkRotationsInOneMillisecond: lumberjack names backups to the
-// millisecond and would rename a second backup over the first; the sink
-// keeps rotations apart, so a rotation per line loses nothing.
+// TestFileSinkRotationsInOneMillisecond: backups are named to the
+// millisecond, and a second rotation in one millisecond would rename its
+// backup over the first; the sink keeps rotations apart, so a rotation per
+// line loses nothing.
 func TestFileSinkRotationsInOneMillisecond(t *testing.T) {
 	shape := newLineShape(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tiny.log")
 	var errOut logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, maxBytes: 100, errorOutput: &errOut})
+	s := newSink(Config{Path: path, MaxBytes: 100, ErrorOutput: &errOut})
 	defer s.Close()
 	log := lineLogger(s)
 	const n = 50
@@ -239,7 +237,7 @@ func TestFileSinkRotationsInOneMillisecond(t *testing.T) {
 // Tests run as root here, which ignores file modes, so the failures are
 // ones that hold for root too: a parent that is a regular file, a path
 // that is a directory, a file replaced by a directory mid-run. A write
-// failure mid-run (a file size limit) is in sink_ext_test.go.
+// failure mid-run (a file size limit) is in core/file_failure_ext_test.go.
 func TestFileSinkFailover(t *testing.T) {
 	shape := newLineShape(t)
 
@@ -250,7 +248,7 @@ func TestFileSinkFailover(t *testing.T) {
 		}
 		path := filepath.Join(dir, "plain", "logs", "app.log")
 		var errOut, fallback logtest.Buffer
-		s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
+		s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
 		log := lineLogger(s)
 		for i := range 10 {
@@ -270,7 +268,7 @@ func TestFileSinkFailover(t *testing.T) {
 			t.Fatal(err)
 		}
 		var errOut, fallback logtest.Buffer
-		s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
+		s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
 		log := lineLogger(s)
 		for i := range 10 {
@@ -284,8 +282,8 @@ func TestFileSinkFailover(t *testing.T) {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 		}
 		wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 0, 10, "stderr")
-		// lumberjack, left alone, renames the directory away and puts a file
-		// in its place.
+		// A rotation that did not look first would rename the directory away
+		// and put a file in its place.
 		entries, _ := os.ReadDir(dir)
 		if fi, err := os.Stat(filepath.Join(path, "inside")); err != nil || !fi.IsDir() || len(entries) != 1 {
 			t.Errorf("the directory was moved or changed: %v, %d entries", err, len(entries))
@@ -297,7 +295,7 @@ func TestFileSinkFailover(t *testing.T) {
 		path := filepath.Join(dir, "app.log")
 		var errOut, fallback logtest.Buffer
 		lineLen := int64(len(shape.prefix + "0" + shape.middle + "10" + shape.suffix))
-		s := newFileSink(fileSinkConfig{path: path, maxBytes: 10 * lineLen, errorOutput: &errOut, fallback: &fallback})
+		s := newSink(Config{Path: path, MaxBytes: 10 * lineLen, ErrorOutput: &errOut, fallback: &fallback})
 		defer s.Close()
 		log := lineLogger(s)
 		logRange := func(from, to int) {
@@ -409,7 +407,7 @@ func TestFileSinkEndsPartialLine(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{\"time\":\"2026-"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s := newFileSink(fileSinkConfig{path: path, errorOutput: &logtest.Buffer{}})
+	s := newSink(Config{Path: path, ErrorOutput: &logtest.Buffer{}})
 	defer s.Close()
 	lineLogger(s).Info("line", zap.Int("g", 0), zap.Int("i", 1))
 	lines := readLines(t, path)
@@ -425,7 +423,7 @@ func TestFileSinkAfterClose(t *testing.T) {
 	shape := newLineShape(t)
 	path := filepath.Join(t.TempDir(), "app.log")
 	var errOut, fallback logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, errorOutput: &errOut, fallback: &fallback})
+	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 	log := lineLogger(s)
 	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
 	if err := s.Close(); err != nil {
@@ -435,10 +433,10 @@ func TestFileSinkAfterClose(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 	log.Info("line", zap.Int("g", 0), zap.Int("i", 1))
-	if err := s.Rotate(); !errors.Is(err, errSinkClosed) {
+	if err := s.Rotate(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Rotate after Close: %v", err)
 	}
-	if err := s.Reopen(); !errors.Is(err, errSinkClosed) {
+	if err := s.Reopen(); !errors.Is(err, ErrClosed) {
 		t.Errorf("Reopen after Close: %v", err)
 	}
 	wantSequence(t, shape, readLines(t, path), 0, 1, "file")
@@ -504,7 +502,7 @@ func TestFileSinkRotateDaily(t *testing.T) {
 	path := filepath.Join(dir, "daily.log")
 	clock := newFakeTimers(time.Date(2026, 3, 28, 23, 59, 0, 0, berlin))
 	var errOut logtest.Buffer
-	s := newFileSink(fileSinkConfig{path: path, rotateDaily: true, errorOutput: &errOut, now: clock.Now, newTimer: clock.NewTimer})
+	s := newSink(Config{Path: path, RotateDaily: true, ErrorOutput: &errOut, now: clock.Now, newTimer: clock.NewTimer})
 	log := lineLogger(s)
 
 	clock.wantRequest(t, time.Minute)
@@ -561,130 +559,18 @@ func TestNextMidnight(t *testing.T) {
 	}
 }
 
-// TestStopMill pins what Close relies on: lumberjack v2.2.1 leaves its mill
-// goroutine running after Close, and stopMill ends it.
-func TestStopMill(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	before := settledMills() // mills stopped by earlier tests may still be exiting
-	l := &lumberjack.Logger{Filename: filepath.Join(t.TempDir(), "x.log")}
-	if _, err := l.Write([]byte("x\n")); err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	// The mill starts in a goroutine of its own: give it time to show.
-	for deadline := time.Now().Add(2 * time.Second); millGoroutines() != before+1; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no lumberjack mill goroutine left after Close: lumberjack changed; revisit stopMill")
-		}
-	}
-	if !stopMill(l) {
-		t.Fatal("stopMill does not know this lumberjack's fields; revisit it")
-	}
-	if !stopMill(&lumberjack.Logger{}) {
-		t.Fatal("stopMill on a Logger that never opened a file")
-	}
-}
-
-// settledMills is millGoroutines once it stops changing.
-func settledMills() int {
-	n := millGoroutines()
-	for range 100 {
-		time.Sleep(10 * time.Millisecond)
-		m := millGoroutines()
-		if m == n {
-			return n
-		}
-		n = m
-	}
-	return n
-}
-
-// millGoroutines counts the lumberjack mill goroutines running.
-func millGoroutines() int {
-	buf := make([]byte, 1<<20)
-	buf = buf[:runtime.Stack(buf, true)]
-	return bytes.Count(buf, []byte("\ngopkg.in/natefinch/lumberjack%2ev2.(*Logger).millRun("))
-}
-
-// TestFileSinkCloseStopsGoroutines: Close ends the daily timer and
-// lumberjack's mill, including after rotations that ran the mill.
+// TestFileSinkCloseStopsGoroutines: Close ends the daily timer and the
+// backup clean-up, including after rotations that ran the clean-up.
 func TestFileSinkCloseStopsGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	dir := t.TempDir()
-	s := newFileSink(fileSinkConfig{path: filepath.Join(dir, "app.log"), maxBytes: 300, maxBackups: 2,
-		compress: true, rotateDaily: true, errorOutput: &logtest.Buffer{}})
+	s := newSink(Config{Path: filepath.Join(dir, "app.log"), MaxBytes: 300, MaxBackups: 2,
+		Compress: true, RotateDaily: true, ErrorOutput: &logtest.Buffer{}})
 	log := lineLogger(s)
 	for i := range 20 {
 		log.Info("line", zap.Int("g", 0), zap.Int("i", i))
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestFileOutputConfig(t *testing.T) {
-	mb := func(n int64) int64 { return n << 20 }
-	for _, tc := range []struct {
-		name     string
-		env      map[string]string
-		file     *fileSection
-		want     fileSinkConfig
-		wantOK   bool
-		wantWarn string
-	}{
-		{name: "nothing"},
-		{name: "DYN_LOGGING_FILE", env: map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log"},
-			want: fileSinkConfig{path: "/tmp/a.log"}, wantOK: true},
-		{name: "empty DYN_LOGGING_FILE is unset", env: map[string]string{"DYN_LOGGING_FILE": ""}},
-		{name: "[file]", file: &fileSection{Path: ptr("/var/log/w.log"), MaxSizeMB: ptr(5), MaxBackups: ptr(3),
-			MaxAgeDays: ptr(7), Compress: ptr(true), RotateDaily: ptr(true)},
-			want: fileSinkConfig{path: "/var/log/w.log", maxBytes: mb(5), maxBackups: 3, maxAgeDays: 7,
-				compress: true, rotateDaily: true}, wantOK: true},
-		{name: "DYN_LOGGING_FILE wins over [file].path, the rest from [file]",
-			env:  map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log"},
-			file: &fileSection{Path: ptr("/var/log/w.log"), MaxSizeMB: ptr(1)},
-			want: fileSinkConfig{path: "/tmp/a.log", maxBytes: mb(1)}, wantOK: true},
-		{name: "local time backups with DYN_LOG_USE_LOCAL_TZ",
-			env:  map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log", "DYN_LOG_USE_LOCAL_TZ": "1"},
-			want: fileSinkConfig{path: "/tmp/a.log", localTime: true}, wantOK: true},
-		{name: "[file] without a path", file: &fileSection{MaxSizeMB: ptr(1)},
-			wantWarn: "dynlog: [file] (from /etc/x.toml) has no path and DYN_LOGGING_FILE is not set; logging to stderr\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var warn logtest.Buffer
-			c := newConfig([]Option{WithEnv(func(k string) (string, bool) {
-				v, ok := tc.env[k]
-				return v, ok
-			}), WithErrorOutput(&warn)})
-			fc := fileConfig{File: tc.file, Sources: map[string]string{}}
-			if tc.file != nil {
-				fc.Sources["file.max_size_mb"] = "/etc/x.toml"
-			}
-			got, ok := c.fileOutput(fc)
-			if ok != tc.wantOK {
-				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
-			}
-			sinkOut := got.errorOutput
-			got.errorOutput = nil
-			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
-				t.Errorf("config\n got %+v\nwant %+v", got, tc.want)
-			}
-			c.diag.flush() // no layout: the reports are plain text
-			if warn.String() != tc.wantWarn {
-				t.Errorf("warning %q, want %q", warn.String(), tc.wantWarn)
-			}
-			if ok {
-				// The sink reports through the logger's diagnostics, to
-				// the error output.
-				before := warn.String()
-				sinkOut.Write([]byte("dynlog: probe\n"))
-				c.diag.flush()
-				if warn.String() != before+"dynlog: probe\n" {
-					t.Errorf("the sink does not report to the error output: %q", warn.String())
-				}
-			}
-		})
 	}
 }

@@ -1,0 +1,78 @@
+// Package output is dynlog's file output: a log file that rotates by size
+// and at midnight, keeps its backups as lumberjack names them, fails over
+// to stderr when the file cannot be written, heals by itself, and is shared
+// by every logger of the process that names it. [Open] returns it, with
+// the function that closes it, as zap.Open does for zap's sinks; core.New
+// opens DYN_LOGGING_FILE (or [file].path in the TOML) through it.
+//
+// # Rotation
+//
+// The file is rotated when a line would take it past [Config].MaxBytes
+// (default 100 MiB; a longer line gets a file of its own) and, with
+// Config.RotateDaily, at every local midnight. A backup keeps the name with
+// the rotation time inserted, as lumberjack names it
+// (worker-2025-09-02T16-38-06.656.log; local time with Config.LocalTime,
+// else UTC), so `dynlog view -f` and tools written for lumberjack find the
+// backups in order. Config.MaxBackups (0: all) and Config.MaxAgeDays (0:
+// forever) bound how many are kept, and Config.Compress gzips them
+// (NAME-TIME.EXT.gz); that clean-up runs in a goroutine of the file's,
+// after a rotation and when the file is opened, and Close waits for it. Each
+// line reaches the file in one write under a lock, so lines are never torn
+// or interleaved and rotation falls between lines; rotations are kept a
+// millisecond apart, since backups are named to the millisecond. A path
+// that exists but is not a regular file (a directory, a device) is refused
+// rather than renamed by rotation. A new file is made with mode 0o600, and
+// its directory with 0o755; after a rotation the new file takes the mode
+// (and, where the process may, the owner) of the one it replaces.
+//
+// The rotation is this package's own rather than lumberjack's: lumberjack
+// v2 starts a goroutine per file that its Close never stops, and dynlog
+// promises that closing the last logger of a file ends every goroutine the
+// file started.
+//
+// # One file, one writer
+//
+// Every [Open] of the process that names one file (a symbolic or hard link
+// to it counts as the same file) returns a handle on one shared writer,
+// which alone counts the size and rotates, so no line is lost or torn at a
+// rotation. That sharing is the package's one piece of process-wide state:
+// a table of the open files, kept so that two loggers built independently
+// (core.Init's and a core.New of a library, say) find each other's writer
+// without being handed it. The alternative, a descriptor per Open with the
+// kernel coordinating them, would need a lock across descriptors around
+// every line, to keep each file within its size and every rotation between
+// lines: three system calls more per line than the one write, more than
+// the file's budget beside zap's own (BENCHMARKS.md). The first Open's
+// settings hold for the file; a later one with other settings is told so on
+// its error output. The file
+// is closed, with its goroutines, when the last handle on it is closed (or
+// garbage collected), and [ReopenAll], what core does on SIGHUP, reopens
+// every file in the table.
+//
+// Between processes the file is guarded by a lock (flock) on PATH.lock
+// beside it, which holds the owner's process ID: a second process naming
+// the file is refused it with one line, "dynlog: cannot open PATH: process
+// 1234 logs to it (it holds PATH.lock); …", writes to stderr meanwhile, and
+// takes the file over by itself once the owner closes it or exits. Where
+// there is no flock (outside Unix) there is no lock either.
+//
+// # Failures
+//
+// A file that cannot be opened or written (a directory that cannot be
+// made, a path that is a directory, a full disk, the lock held by another
+// process) is reported once on Config.ErrorOutput with its path and the
+// cause, and that line and every later one go to stderr: nothing is
+// dropped. Write returns an error only when stderr fails too, so that
+// zap's CheckedEntry.Write reports the lost line on zap's error output.
+// The part of a line the disk took is cut from the file, so it ends with a
+// whole line. The file is tried again by the writes themselves, after 100
+// ms and then twice as long each time up to 5 s, and by Reopen and Rotate;
+// the first line the file takes again says "dynlog: writing to PATH
+// again". However many retries fall within one outage, it is reported once
+// and its end once. At most once a second a write also checks that the path
+// still names the open file: if the file or its directory was removed, or
+// the file renamed, the directory and the file are made again, the lines
+// written to a removed file since the last check are copied into the new
+// one (a renamed file keeps its own), and one line says what happened:
+// "dynlog: PATH was removed; recreated it". Sync fsyncs the file.
+package output

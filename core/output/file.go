@@ -1,0 +1,728 @@
+package output
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap/zapcore"
+)
+
+// DefaultMaxBytes is the size at which the log file is rotated when
+// Config.MaxBytes is 0: 100 MiB, lumberjack's default.
+const DefaultMaxBytes = 100 << 20
+
+// ErrClosed is what Rotate and Reopen return after Close.
+var ErrClosed = errors.New("dynlog: the log file is closed")
+
+// Config says where a file writes and how it rotates. core.New fills it from
+// DYN_LOGGING_FILE and the TOML [file] table.
+type Config struct {
+	// Path is the log file. Required.
+	Path string
+	// MaxBytes is the size past which a line goes to a new file: the live
+	// file is rotated before a line that would take it past MaxBytes.
+	// DefaultMaxBytes when 0.
+	MaxBytes int64
+	// MaxBackups is how many backups are kept, the newest; 0 keeps all.
+	MaxBackups int
+	// MaxAgeDays removes backups rotated longer ago than that many days;
+	// 0 removes none by age.
+	MaxAgeDays int
+	// Compress gzips the backups.
+	Compress bool
+	// RotateDaily rotates the file at every local midnight too.
+	RotateDaily bool
+	// LocalTime names the backups in local time rather than UTC.
+	LocalTime bool
+	// ErrorOutput hears of the file's failures and recoveries, one line
+	// each; stderr when nil.
+	ErrorOutput zapcore.WriteSyncer
+
+	// fallback takes the lines while the file cannot: stderr when nil.
+	fallback zapcore.WriteSyncer
+	// now and newTimer drive the daily rotation; time.Now and
+	// time.NewTimer when nil.
+	now      func() time.Time
+	newTimer func(time.Duration) (fired <-chan time.Time, stop func() bool)
+	// checkEvery is how often a write looks whether the path still names
+	// the open file (defaultCheckEvery when 0); retryMin and retryMax
+	// bound the wait between attempts to leave stderr (defaultRetryMin,
+	// Max).
+	checkEvery, retryMin, retryMax time.Duration
+}
+
+// validate refuses a Config that cannot be honoured.
+func (cfg Config) validate() error {
+	switch {
+	case cfg.Path == "":
+		return errors.New("dynlog: output.Config has no Path")
+	case cfg.MaxBytes < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxBytes is negative (%d)", cfg.MaxBytes)
+	case cfg.MaxBackups < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxBackups is negative (%d)", cfg.MaxBackups)
+	case cfg.MaxAgeDays < 0:
+		return fmt.Errorf("dynlog: output.Config.MaxAgeDays is negative (%d)", cfg.MaxAgeDays)
+	}
+	return nil
+}
+
+// sameSettings reports whether two configurations rotate alike.
+func sameSettings(a, b Config) bool {
+	size := func(n int64) int64 { return cmp.Or(n, DefaultMaxBytes) }
+	return size(a.MaxBytes) == size(b.MaxBytes) && a.MaxBackups == b.MaxBackups && a.MaxAgeDays == b.MaxAgeDays &&
+		a.Compress == b.Compress && a.RotateDaily == b.RotateDaily && a.LocalTime == b.LocalTime
+}
+
+// The intervals of a sink's checks and retries: short enough that a
+// removed file or a passing fault costs seconds of lines on stderr at most,
+// long enough that the stat or open they cost is nothing beside the writes.
+const (
+	defaultCheckEvery = time.Second
+	defaultRetryMin   = 100 * time.Millisecond
+	defaultRetryMax   = 5 * time.Second
+)
+
+// sinkState is where a sink's lines go.
+type sinkState int
+
+const (
+	sinkToFile   sinkState = iota // the log file
+	sinkToStderr                  // stderr, after the file failed, until a retry, Reopen or Rotate succeeds
+	sinkClosed                    // stderr, for good
+)
+
+// sink is one log file, shared by the handles ([File]) on it: a
+// zapcore.WriteSyncer that writes each line to the file with one write
+// under one mutex, so lines are never split or interleaved, and rotation
+// happens between lines, never inside one. The sink holds a lock on
+// PATH.lock so that no other process writes and rotates the same file.
+//
+// When the file cannot be opened or written, the sink says so once on the
+// error output (path and cause) and writes that line and every later one to
+// stderr; nothing is dropped. It tries the file again from Write, after
+// retryMin and then twice as long each time up to retryMax, and Reopen
+// (what SIGHUP does) and Rotate try it too; the first line the file takes
+// again says "writing to PATH again". However many attempts fail in
+// between, the outage is reported once.
+//
+// Every checkEvery, Write also looks whether the path still names the open
+// file. If the file or its directory was removed, or the file renamed,
+// without a SIGHUP, the sink opens the path again (making the directory),
+// copies the lines it wrote since the last look into the new file when the
+// old one is gone for good, and says what happened in one line.
+//
+// Close stops the daily timer, waits for the backup clean-up, closes the
+// file and lets go of the lock; after Close lines go to stderr.
+type sink struct {
+	cfg         Config // as given, for comparing with a later Open's
+	path        string
+	maxBytes    int64
+	errorOutput zapcore.WriteSyncer
+	fallback    zapcore.WriteSyncer
+	now         func() time.Time
+	newTimer    func(time.Duration) (<-chan time.Time, func() bool)
+	checkEvery  time.Duration
+	retryMin    time.Duration
+	retryMax    time.Duration
+	// born is the monotonic origin of nextCheck and retryAt.
+	born time.Time
+
+	mu    sync.Mutex
+	state sinkState
+	// outage is true from a failure until a line reaches the file again:
+	// the failure and the recovery are reported once each, whatever
+	// happens in between.
+	outage bool
+	// file is the live file, opened for reading and appending: it takes
+	// the lines, its identity (ident) tells whether the path still names
+	// it, and it reads back the lines written to it after it was removed.
+	// nil while closed.
+	file  *os.File
+	ident os.FileInfo
+	// size counts the bytes of the live file.
+	size int64
+	// lastRotation is when the last rotation ended; see waitNextMillisecond.
+	lastRotation time.Time
+	// replaced is the file the last rotation moved aside, whose mode and
+	// owner the new file takes; nil otherwise.
+	replaced os.FileInfo
+
+	// lock is the descriptor holding the lock on PATH.lock; nil when not
+	// held (and on systems without flock).
+	lock *os.File
+	// checked is the size of the file at the last look that found it in
+	// place; nextCheck is when the next look is due.
+	checked   int64
+	nextCheck time.Duration
+	// retryAt is when Write tries the file again while lines go to
+	// stderr; retryWait is the wait after the next failure.
+	retryAt, retryWait time.Duration
+
+	// cleaning is true while the clean-up goroutine runs, cleanAgain when
+	// a rotation asked for another pass meanwhile; cleaned is done when it
+	// has returned.
+	cleaning, cleanAgain bool
+	cleaned              sync.WaitGroup
+
+	// reporters are the error outputs of the handles on the sink, the
+	// first opened first; reports go to the first. Empty for a sink made by
+	// newSink alone, which reports to errorOutput.
+	reporters []*ref
+	// refs counts the open handles; guarded by the table's mutex.
+	refs int
+
+	stopDaily chan struct{} // closed by Close; nil without daily rotation
+	dailyDone chan struct{} // closed when the daily goroutine has returned
+}
+
+// newSink opens the file cfg names, or reports why it cannot and falls back
+// to stderr, and starts the daily rotation if asked for. It does not fail: a
+// file that cannot be written is a problem a logger lives with.
+func newSink(cfg Config) *sink {
+	s := &sink{
+		cfg:         cfg,
+		path:        cfg.Path,
+		maxBytes:    cmp.Or(cfg.MaxBytes, DefaultMaxBytes),
+		errorOutput: cfg.ErrorOutput,
+		fallback:    cfg.fallback,
+		now:         cfg.now,
+		newTimer:    cfg.newTimer,
+		checkEvery:  cmp.Or(cfg.checkEvery, defaultCheckEvery),
+		retryMin:    cmp.Or(cfg.retryMin, defaultRetryMin),
+		retryMax:    cmp.Or(cfg.retryMax, defaultRetryMax),
+		born:        time.Now(),
+	}
+	if s.errorOutput == nil {
+		s.errorOutput = zapcore.Lock(os.Stderr)
+	}
+	if s.fallback == nil {
+		s.fallback = os.Stderr // every write to it is under s.mu
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.newTimer == nil {
+		s.newTimer = func(d time.Duration) (<-chan time.Time, func() bool) {
+			t := time.NewTimer(d)
+			return t.C, t.Stop
+		}
+	}
+
+	s.mu.Lock()
+	if err := s.open(); err != nil {
+		s.fail("cannot open", err)
+	}
+	s.mu.Unlock()
+
+	if cfg.RotateDaily {
+		s.stopDaily, s.dailyDone = make(chan struct{}), make(chan struct{})
+		go s.rotateDaily()
+	}
+	return s
+}
+
+// Write writes p, one whole line as zap's core hands it over, to the file,
+// rotating first if p would take the file past its size; a line longer
+// than the size gets a file of its own. If the file fails, p goes to stderr
+// whole, and so do later lines until the file works again. The error is
+// stderr's, when p could not be written there either.
+func (s *sink) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Since(s.born)
+	switch s.state {
+	case sinkClosed:
+		return s.fallback.Write(p)
+	case sinkToStderr:
+		if now < s.retryAt {
+			return s.fallback.Write(p)
+		}
+		if err := s.reopen(); err != nil {
+			s.fail("cannot reopen", err)
+			return s.fallback.Write(p)
+		}
+		s.state = sinkToFile
+	}
+	if now >= s.nextCheck {
+		s.check(now)
+		if s.state != sinkToFile {
+			return s.fallback.Write(p)
+		}
+	}
+	if s.size > 0 && s.size+int64(len(p)) > s.maxBytes {
+		if err := s.rotate(); err != nil {
+			s.fail("cannot rotate", err)
+			return s.fallback.Write(p)
+		}
+	}
+	if err := s.writeFile(p); err != nil {
+		return s.fallback.Write(p)
+	}
+	return len(p), nil
+}
+
+// writeFile writes p to the live file. On a failure it cuts the part of p
+// the file took, moves the sink to stderr (reporting the outage if it is a
+// new one) and returns the error; p is the caller's to send elsewhere. The
+// first success after an outage reports the file back. s.mu is held and
+// the file is open.
+func (s *sink) writeFile(p []byte) error {
+	n, err := s.file.Write(p)
+	if err != nil {
+		if n > 0 {
+			s.cutPartialLine(int64(n))
+		}
+		s.fail("cannot write to", err)
+		return err
+	}
+	s.size += int64(n)
+	if s.outage {
+		s.outage = false
+		s.retryWait = 0
+		s.report("dynlog: writing to " + s.path + " again")
+	}
+	return nil
+}
+
+// cutPartialLine removes the n bytes of a line the file took only part of
+// (a full disk, a file size limit), so that the file ends with a whole
+// line; the line itself goes to stderr. If the file is not as long as
+// expected, something else writes to it too, and it is left alone: open
+// ends a partial line with a newline when the file is reopened.
+func (s *sink) cutPartialLine(n int64) {
+	if fi, err := s.file.Stat(); err == nil && fi.Size() == s.size+n {
+		if s.file.Truncate(s.size) == nil {
+			return
+		}
+	}
+	s.size += n
+}
+
+// check looks whether the path still names the live file. If not (the file
+// or its directory was removed, or the file renamed), it opens the path
+// again and says so in one line. Lines written to a removed file since the
+// last look would be lost with it: they are copied into the new file, or to
+// stderr if the path cannot be opened. A renamed file keeps its lines.
+// s.mu is held and the sink writes to the file.
+func (s *sink) check(now time.Duration) {
+	s.nextCheck = now + s.checkEvery
+	fi, statErr := os.Stat(s.path)
+	if statErr == nil && s.ident != nil && os.SameFile(fi, s.ident) {
+		s.checked = s.size
+		return
+	}
+	how, from, lost := "renamed", s.checked, int64(0)
+	if s.file != nil && isUnlinked(s.file) {
+		how, lost = "removed", s.size-from
+	}
+	var old *os.File
+	if lost > 0 {
+		// Keep the removed file readable past reopen, which closes it.
+		old, s.file = s.file, nil
+		defer old.Close()
+	}
+	if err := s.reopen(); err != nil {
+		s.fail("cannot recreate", err)
+		if old != nil {
+			s.salvage(old, from, lost, false)
+		}
+		return
+	}
+	did := "reopened"
+	if errors.Is(statErr, fs.ErrNotExist) {
+		did = "recreated"
+	}
+	if old != nil {
+		s.salvage(old, from, lost, true)
+		s.checked = s.size
+	}
+	s.report(fmt.Sprintf("dynlog: %s was %s; %s it", s.path, how, did))
+}
+
+// salvage copies n bytes of old from off to the live file, or to stderr
+// when toFile is false or the file fails, in chunks that end with a line so
+// that a failure splits none. s.mu is held.
+func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
+	buf := make([]byte, min(n, 1<<20))
+	for n > 0 {
+		k, err := old.ReadAt(buf[:min(n, int64(len(buf)))], off)
+		if k == 0 {
+			if err != nil {
+				s.report(fmt.Sprintf("dynlog: cannot read back the lines written to the removed %s: %s", s.path, err))
+			}
+			return
+		}
+		chunk := buf[:k]
+		if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 && int64(k) < n {
+			chunk = chunk[:i+1]
+		}
+		if toFile && s.writeFile(chunk) != nil {
+			toFile = false
+		}
+		if !toFile {
+			if _, err := s.fallback.Write(chunk); err != nil {
+				s.report(fmt.Sprintf("dynlog: cannot write the lines read back from the removed %s to stderr: %s", s.path, err))
+				return
+			}
+		}
+		off += int64(len(chunk))
+		n -= int64(len(chunk))
+	}
+}
+
+// Sync flushes the live file to stable storage, or syncs stderr while lines
+// go there. Every write goes straight to the file, so every line Write
+// returned for is already visible to readers.
+func (s *sink) Sync() error {
+	s.mu.Lock()
+	if s.state != sinkToFile {
+		defer s.mu.Unlock()
+		return s.fallback.Sync()
+	}
+	// Open under the lock, so that the file is the live one; fsync outside,
+	// so that writers do not wait for the disk. fsync flushes the file,
+	// whichever descriptor asks.
+	f, err := os.Open(s.path)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Rotate moves the live file aside as a backup and starts a new one, as the
+// size limit and the daily rotation do. While lines go to stderr it is a
+// way back to the file. A failure is reported on the error output, once
+// per outage, and returned.
+func (s *sink) Rotate() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == sinkClosed {
+		return ErrClosed
+	}
+	err := s.rotate()
+	s.settle("cannot rotate", err)
+	return err
+}
+
+// Reopen closes the file and opens the path again, appending: what a
+// program does on SIGHUP, after logrotate moved the file away or once the
+// disk has room again. While lines go to stderr it is a way back to the
+// file. A failure is reported on the error output, once per outage, and
+// returned.
+func (s *sink) Reopen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state == sinkClosed {
+		return ErrClosed
+	}
+	err := s.reopen()
+	s.settle("cannot reopen", err)
+	return err
+}
+
+// Close closes the file, lets go of the lock and ends the goroutines the
+// sink started: the daily rotation, and the backup clean-up once its pass
+// is done. Lines written after Close go to stderr.
+func (s *sink) Close() error {
+	s.mu.Lock()
+	if s.state == sinkClosed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.state = sinkClosed
+	err := s.closeFile()
+	if s.lock != nil {
+		err = errors.Join(err, unlockFile(s.lock, lockPath(s.path)))
+		s.lock = nil
+	}
+	s.mu.Unlock()
+
+	// Outside the lock: the daily goroutine may be waiting for it in
+	// Rotate, the clean-up to report.
+	if s.stopDaily != nil {
+		close(s.stopDaily)
+		<-s.dailyDone
+	}
+	s.cleaned.Wait()
+	return err
+}
+
+// writeFallback writes p to stderr, under the sink's lock like every other
+// write there: the line of a handle that was closed.
+func (s *sink) writeFallback(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fallback.Write(p)
+}
+
+// open opens the live file for appending (and reading back), making it
+// with mode 0o600 if it does not exist, or with the mode and owner of the
+// file a rotation just moved aside, so that a failure shows now rather
+// than at the first line. It makes the directory (0o755) and takes the
+// lock on PATH.lock first, and starts the backup clean-up. s.mu is held and
+// no file is open.
+func (s *sink) open() error {
+	if err := checkLogPath(s.path); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	if err := s.holdLock(); err != nil {
+		return err
+	}
+	mode := os.FileMode(0o600)
+	if s.replaced != nil {
+		mode = s.replaced.Mode().Perm()
+	}
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, mode)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if s.replaced != nil {
+		chownLike(f, fi, s.replaced) // best effort, as lumberjack
+		s.replaced = nil
+	}
+	s.file, s.ident = f, fi
+	s.nextCheck = time.Since(s.born) + s.checkEvery
+	s.size = fi.Size()
+	if s.size > 0 && !endsWithNewline(f, s.size) {
+		// A line this process or an earlier one could write only part of;
+		// end it, so that the next line starts on its own.
+		n, err := f.Write([]byte("\n"))
+		s.size += int64(n)
+		if err != nil {
+			return err
+		}
+	}
+	s.checked = s.size
+	s.cleanUp()
+	return nil
+}
+
+// reopen closes the live file and opens the path again. s.mu is held.
+func (s *sink) reopen() error {
+	closeErr := s.closeFile()
+	if err := s.open(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// closeFile closes the live file, if one is open. s.mu is held.
+func (s *sink) closeFile() error {
+	if s.file == nil {
+		return nil
+	}
+	err := s.file.Close()
+	s.file, s.ident = nil, nil
+	return err
+}
+
+// holdLock makes sure the sink holds the lock on PATH.lock, taking it
+// again if the lock file was removed (with its directory, say) since the
+// sink took it. s.mu is held.
+func (s *sink) holdLock() error {
+	path := lockPath(s.path)
+	if s.lock != nil {
+		if fi, err := os.Stat(path); err == nil && sameOpenFile(s.lock, fi) {
+			return nil
+		}
+		_ = s.lock.Close() // the file is gone: so is the lock that matters
+		s.lock = nil
+	}
+	f, err := lockFile(path)
+	if err != nil {
+		return err
+	}
+	s.lock = f
+	return nil
+}
+
+// rotate closes the live file, renames what the path names to a backup
+// name (see backupName) and opens a new file. s.mu is held.
+func (s *sink) rotate() error {
+	if err := checkLogPath(s.path); err != nil {
+		return err
+	}
+	waitNextMillisecond(s.lastRotation)
+	defer func() { s.lastRotation = time.Now() }()
+	closeErr := s.closeFile()
+	fi, err := os.Stat(s.path)
+	switch {
+	case err == nil:
+		backup := s.freeBackupName()
+		if err := os.Rename(s.path, backup); err != nil {
+			return err
+		}
+		s.replaced = fi
+	case !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	return closeErr
+}
+
+// freeBackupName is the backup name of a rotation now that no file has:
+// the name of this millisecond, or of a later one if a backup (from before
+// the clock was set back, say) has it already. A name that cannot be
+// looked at is returned as it is: the rename will say why.
+func (s *sink) freeBackupName() string {
+	for {
+		now := time.Now()
+		name := backupName(s.path, now, s.cfg.LocalTime)
+		if _, err := os.Lstat(name); err != nil {
+			return name
+		}
+		waitNextMillisecond(now)
+	}
+}
+
+// waitNextMillisecond returns once the wall clock has left the millisecond
+// of last. Backups are named after the rotation time to the millisecond, so
+// two rotations in one millisecond (small files, fast writers) would name
+// two backups alike.
+func waitNextMillisecond(last time.Time) {
+	for {
+		wait := time.Until(time.UnixMilli(last.UnixMilli() + 1))
+		if wait <= 0 {
+			return
+		}
+		time.Sleep(wait)
+	}
+}
+
+// settle moves the sink between the file and stderr after Rotate or
+// Reopen: to stderr when err is not nil, back to the file when it is. The
+// return is reported by the first line the file takes (writeFile). s.mu is
+// held.
+func (s *sink) settle(doing string, err error) {
+	switch {
+	case err != nil:
+		s.fail(doing, err)
+	case s.state == sinkToStderr:
+		s.state = sinkToFile
+	}
+}
+
+// fail sends the lines to stderr after an attempt to open, write or rotate
+// failed, and says so on the error output if the file was working until
+// now: one report per outage, however many attempts fail in it. The next
+// attempt from Write is due after retryWait, which doubles up to retryMax.
+// s.mu is held.
+func (s *sink) fail(doing string, err error) {
+	if s.state == sinkClosed {
+		return
+	}
+	s.state = sinkToStderr
+	if !s.outage {
+		s.outage = true
+		s.retryWait = 0
+		s.report(fmt.Sprintf("dynlog: %s %s: %s; writing log lines to stderr and retrying the file",
+			doing, s.path, s.cause(err)))
+	}
+	s.retryWait = min(max(2*s.retryWait, s.retryMin), s.retryMax)
+	s.retryAt = time.Since(s.born) + s.retryWait
+}
+
+// cause words err without repeating the path the report already names.
+func (s *sink) cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == s.path {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// report writes one line to the error output of the first handle that
+// opened the sink and is still open, or to the sink's own. s.mu is held.
+func (s *sink) report(line string) {
+	out := s.errorOutput
+	if len(s.reporters) > 0 {
+		out = s.reporters[0].errorOutput
+	}
+	_, _ = out.Write([]byte(line + "\n"))
+}
+
+// rotateDaily rotates the file at every local midnight (of the zone s.now
+// reports in) until Close.
+func (s *sink) rotateDaily() {
+	defer close(s.dailyDone)
+	next := nextMidnight(s.now())
+	for {
+		fired, stop := s.newTimer(next.Sub(s.now()))
+		select {
+		case <-s.stopDaily:
+			stop()
+			return
+		case <-fired:
+		}
+		now := s.now()
+		if now.Before(next) {
+			continue // the wall clock was set back: wait for midnight
+		}
+		_ = s.Rotate() // reported by Rotate
+		next = nextMidnight(now)
+	}
+}
+
+// nextMidnight is the first midnight after t, in t's zone. Days around a
+// daylight-saving change are 23 or 25 hours long; where midnight itself is
+// skipped, time.Date moves it to the first instant that exists.
+func nextMidnight(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, t.Location())
+}
+
+// checkLogPath refuses a path that exists and is not a regular file: a
+// rotation would rename a directory or a device out of the way. It names
+// the culprit when a parent of the path is not a directory. Other problems
+// (permissions, a full disk) show when the path is opened.
+func checkLogPath(path string) error {
+	fi, err := os.Stat(path)
+	if errors.Is(err, syscall.ENOTDIR) {
+		for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+				return fmt.Errorf("%s is not a directory", dir)
+			}
+		}
+	}
+	if err != nil {
+		return nil
+	}
+	switch {
+	case fi.IsDir():
+		return errors.New("the path is a directory")
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("the path is not a regular file (%s)", fi.Mode().Type())
+	}
+	return nil
+}
+
+// endsWithNewline reports whether f, size bytes long, ends with a
+// newline; false when it cannot tell.
+func endsWithNewline(f *os.File, size int64) bool {
+	var last [1]byte
+	_, err := f.ReadAt(last[:], size-1)
+	return err == nil && last[0] == '\n'
+}

@@ -1,0 +1,197 @@
+package output
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap/zapcore"
+)
+
+var _ zapcore.WriteSyncer = (*File)(nil)
+
+// Open opens the log file cfg names, as zap.Open opens zap's sinks: it
+// returns a handle on the file and the function that closes the handle
+// (the handle's Close). Every Open of the process that names one file (by
+// the same path, a symbolic or a hard link) gets a handle on one shared
+// writer, which counts the size and rotates for all (see the package
+// documentation); the first Open's settings hold for the file, and a later
+// one with other settings is told so on its cfg.ErrorOutput. The file is
+// closed when the last handle on it is closed, or garbage collected.
+//
+// A file that cannot be opened or written is no error: the handle writes
+// to stderr, says so on cfg.ErrorOutput, and tries the file again by
+// itself. The error is for a Config that cannot be honoured: no path, a
+// negative number.
+func Open(cfg Config) (*File, func() error, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, nil, err
+	}
+	f := files.open(cfg)
+	return f, f.Close, nil
+}
+
+// ReopenAll reopens every file that a handle of the process holds open:
+// what a program does on SIGHUP, after logrotate moved its files away or to
+// return to a file that failed. A failure is reported on the file's error
+// output, as Reopen's is.
+func ReopenAll() { files.reopen() }
+
+// table holds the open files of the process, one sink per file, so that
+// every handle naming a file writes through the one sink that counts its
+// size and rotates it.
+type table struct {
+	mu     sync.Mutex
+	byPath map[string]*sink // by cleaned absolute path
+}
+
+// files is the process's table of open files: the package's one piece of
+// process-wide state (see the package documentation).
+var files = table{byPath: map[string]*sink{}}
+
+// open returns a handle on the sink of cfg.Path, opening the sink if no
+// open handle names the file yet. A path that names the file of an open
+// sink another way (a symbolic link, a hard link) shares that sink.
+func (t *table) open(cfg Config) *File {
+	if abs, err := filepath.Abs(cfg.Path); err == nil {
+		cfg.Path = abs
+	} else {
+		cfg.Path = filepath.Clean(cfg.Path)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.byPath[cfg.Path]
+	if s == nil {
+		s = t.sameFile(cfg.Path)
+	}
+	if s == nil {
+		s = newSink(cfg)
+		t.byPath[cfg.Path] = s
+	} else if !sameSettings(s.cfg, cfg) && cfg.ErrorOutput != nil {
+		_, _ = cfg.ErrorOutput.Write([]byte(fmt.Sprintf(
+			"dynlog: %s is open already, with other [file] settings; keeping those of the logger that opened it\n", cfg.Path)))
+	}
+	s.refs++
+	r := &ref{sink: s, errorOutput: cfg.ErrorOutput}
+	if r.errorOutput == nil {
+		r.errorOutput = s.errorOutput
+	}
+	s.mu.Lock()
+	s.reporters = append(s.reporters, r)
+	s.mu.Unlock()
+	f := &File{ref: r}
+	// A handle dropped without Close lets go of its file when collected.
+	runtime.AddCleanup(f, func(r *ref) { _ = r.release() }, r)
+	return f
+}
+
+// sameFile is the open sink whose live file path names, if any. t.mu is
+// held.
+func (t *table) sameFile(path string) *sink {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	for _, s := range t.byPath {
+		s.mu.Lock()
+		same := s.ident != nil && os.SameFile(fi, s.ident)
+		s.mu.Unlock()
+		if same {
+			return s
+		}
+	}
+	return nil
+}
+
+// reopen reopens every open file.
+func (t *table) reopen() {
+	t.mu.Lock()
+	sinks := make([]*sink, 0, len(t.byPath))
+	for _, s := range t.byPath {
+		sinks = append(sinks, s)
+	}
+	t.mu.Unlock()
+	for _, s := range sinks {
+		_ = s.Reopen() // a failure is reported by the sink
+	}
+}
+
+// ref is one handle's hold on a shared sink.
+type ref struct {
+	sink        *sink
+	errorOutput zapcore.WriteSyncer
+	closed      atomic.Bool
+}
+
+// release lets go of the sink, once; the last hold on a sink closes it.
+func (r *ref) release() error {
+	if !r.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	s := r.sink
+	files.mu.Lock()
+	defer files.mu.Unlock()
+	s.mu.Lock()
+	for i, x := range s.reporters {
+		if x == r {
+			s.reporters = append(s.reporters[:i], s.reporters[i+1:]...)
+			break
+		}
+	}
+	s.mu.Unlock()
+	if s.refs--; s.refs > 0 {
+		return nil
+	}
+	if files.byPath[s.path] == s {
+		delete(files.byPath, s.path)
+	}
+	return s.Close()
+}
+
+// File is a handle on an open log file, which [Open] returns: a
+// zapcore.WriteSyncer that writes to the file, shared with the other
+// handles on it, until Close, and to stderr after.
+type File struct{ ref *ref }
+
+// Write writes p, one whole line, to the file, or to stderr while the file
+// fails or after Close. The error is stderr's, when p could not be written
+// there either: zap then reports the line lost on its error output.
+func (f *File) Write(p []byte) (int, error) {
+	if f.ref.closed.Load() {
+		return f.ref.sink.writeFallback(p)
+	}
+	return f.ref.sink.Write(p)
+}
+
+// Sync flushes the file to stable storage, or syncs stderr while lines go
+// there.
+func (f *File) Sync() error { return f.ref.sink.Sync() }
+
+// Rotate moves the file aside as a backup and starts a new one now, for
+// every handle on it, as the size limit does. A failure is reported on the
+// error output, once per outage, and returned; after Close it returns
+// ErrClosed.
+func (f *File) Rotate() error {
+	if f.ref.closed.Load() {
+		return ErrClosed
+	}
+	return f.ref.sink.Rotate()
+}
+
+// Reopen closes the file and opens its path again, appending, for every
+// handle on it (see ReopenAll). A failure is reported on the error output,
+// once per outage, and returned; after Close it returns ErrClosed.
+func (f *File) Reopen() error {
+	if f.ref.closed.Load() {
+		return ErrClosed
+	}
+	return f.ref.sink.Reopen()
+}
+
+// Close lets go of the file; the last handle on a file to do so closes it,
+// ends the goroutines that rotate it and removes PATH.lock. Later lines go
+// to stderr. Closing twice is harmless.
+func (f *File) Close() error { return f.ref.release() }

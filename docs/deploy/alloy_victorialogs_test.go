@@ -1,0 +1,130 @@
+package deploy
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// checkAlloyVictoriaLogs returns what is wrong with victorialogs.alloy:
+// its components and their wiring from the file source to loki.write, the
+// line's own time, the files it reads (those the collector variant tails,
+// otelcol/victorialogs-jaeger.yaml) and the endpoint it pushes to
+// (VictoriaLogs' Loki push API, with the message as _msg).
+func checkAlloyVictoriaLogs(t *testing.T, src string) []string {
+	file, err := readAlloy(src)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var errs []string
+	bad := func(b *alloyBlock, format string, args ...any) {
+		errs = append(errs, fmt.Sprintf("line %d: %s: ", b.Line, b.Name)+fmt.Sprintf(format, args...))
+	}
+	components := map[string]*alloyBlock{}
+	for _, b := range file.Blocks {
+		if _, ok := alloyExports[b.Name]; !ok || b.Label == "" {
+			bad(b, "not a known component with a label")
+		}
+		components[b.Name+"."+b.Label] = b
+	}
+	refs := func(value string) []string {
+		return alloyRef.FindAllString(alloyStrings.ReplaceAllString(value, `""`), -1)
+	}
+	for _, b := range file.Blocks {
+		for _, v := range b.Attrs {
+			for _, ref := range refs(v) {
+				i := strings.LastIndex(ref, ".")
+				if target := components[ref[:i]]; target == nil || alloyExports[target.Name] != ref[i+1:] {
+					bad(b, "%s is no export of a component of the file", ref)
+				}
+			}
+		}
+	}
+	sources := file.find("loki.source.file")
+	if len(sources) != 1 {
+		errs = append(errs, fmt.Sprintf("%d loki.source.file blocks, want 1", len(sources)))
+	}
+	for _, b := range sources {
+		hops := 0
+		for b != nil && b.Name != "loki.write" && hops <= len(components) {
+			next := refs(b.Attrs["forward_to"])
+			if len(next) != 1 {
+				bad(b, "forward_to = %s, want one receiver", b.Attrs["forward_to"])
+				break
+			}
+			b, hops = components[next[0][:strings.LastIndex(next[0], ".")]], hops+1
+		}
+		if b == nil || b.Name != "loki.write" {
+			errs = append(errs, "the file source's forward_to does not lead to a loki.write")
+		}
+	}
+	for _, b := range file.find("stage.timestamp") {
+		if b.Attrs["source"] != `"time"` {
+			bad(b, "source = %s, want the line's \"time\"", b.Attrs["source"])
+		}
+	}
+
+	// The files: the ones the collector variant tails by default.
+	include, _ := dig(yamlDocs(t, "otelcol/victorialogs-jaeger.yaml")[0], "receivers", "file_log/dynlog", "include", 0).(string)
+	m := regexp.MustCompile(`^\$\{env:\w+:-(.*)\}$`).FindStringSubmatch(include)
+	if m == nil {
+		errs = append(errs, fmt.Sprintf("otelcol/victorialogs-jaeger.yaml: include %q is not ${env:VAR:-GLOB}", include))
+	}
+	for _, b := range file.find("local.file_match") {
+		if m != nil && !strings.Contains(b.Attrs["path_targets"], `"__path__" = "`+m[1]+`"`) {
+			bad(b, "path_targets = %s, want __path__ %q as the collector variant tails", b.Attrs["path_targets"], m[1])
+		}
+	}
+
+	// The endpoint: VictoriaLogs' Loki push API, the message as _msg.
+	endpoints := file.find("endpoint")
+	if len(endpoints) != 1 {
+		errs = append(errs, fmt.Sprintf("%d endpoint blocks, want 1", len(endpoints)))
+	}
+	for _, b := range endpoints {
+		u, err := url.Parse(strings.Trim(b.Attrs["url"], `"`))
+		if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Path != "/insert/loki/api/v1/push" || u.Query().Get("_msg_field") != "message" {
+			bad(b, "url %s is not VictoriaLogs' Loki push API with _msg_field=message", b.Attrs["url"])
+		}
+	}
+	return errs
+}
+
+func TestAlloyVictoriaLogs(t *testing.T) {
+	src, err := os.ReadFile("alloy/victorialogs.alloy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range checkAlloyVictoriaLogs(t, string(src)) {
+		t.Errorf("alloy/victorialogs.alloy: %s", e)
+	}
+}
+
+// TestAlloyVictoriaLogsBroken: each copy of victorialogs.alloy broken in
+// one way that matters is refused.
+func TestAlloyVictoriaLogsBroken(t *testing.T) {
+	data, err := os.ReadFile("alloy/victorialogs.alloy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	for _, tc := range []struct{ old, new, want string }{
+		{"/insert/loki/api/v1/push", "/loki/api/v1/push", "not VictoriaLogs' Loki push API"},
+		{"?_msg_field=message", "", "not VictoriaLogs' Loki push API"},
+		{"forward_to = [loki.write.victorialogs.receiver]", "forward_to = []", "does not lead to a loki.write"},
+		{"loki.process.dynlog.receiver", "loki.process.other.receiver", "no export of a component"},
+		{`source = "time"`, `source = "ts"`, `want the line's "time"`},
+		{"/var/log/dynamo/*.jsonl", "/var/log/dynamo/*.log", "as the collector variant tails"},
+	} {
+		if strings.Count(src, tc.old) != 1 {
+			t.Fatalf("victorialogs.alloy holds %q %d times, want once", tc.old, strings.Count(src, tc.old))
+		}
+		errs := checkAlloyVictoriaLogs(t, strings.Replace(src, tc.old, tc.new, 1))
+		if !strings.Contains(strings.Join(errs, "\n"), tc.want) {
+			t.Errorf("%q -> %q: errors %q, want one saying %q", tc.old, tc.new, errs, tc.want)
+		}
+	}
+}
