@@ -11,7 +11,7 @@ COLLECTOR   := $(BIN)/otelcol-dynlog-e2e/otelcol-dynlog-e2e
 VICTORIALOGS := $(BIN)/victoria-logs
 JAEGER      := $(BIN)/jaeger
 
-.PHONY: build test bench bench-peers lint cover fuzz e2e clean
+.PHONY: build test bench bench-peers binsize lint cover fuzz e2e clean
 
 build:
 	$(GO) build ./...
@@ -32,7 +32,7 @@ test:
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
 # tables with the ratios land in BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./dedup/ ./core/ ./core/output/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ ./core/output/ | tee bench.out
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
 # dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
@@ -42,14 +42,23 @@ bench-peers:
 	cd internal/benchmarks && $(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) . | tee ../../bench-peers.out
 	$(GO) run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
 
+# The size of two hello-world programs (internal/tools/binsize): one that
+# calls only core.New, one that traces with package tracing alone; each
+# built with plain go build and with -trimpath -ldflags='-s -w', beside the
+# fixed figures of commit e8e46c9, before tracing's split (issue 21). The
+# table lands in BENCHMARKS.md's binary-size section, the rest stays as is.
+binsize:
+	GO=$(GO) $(GO) run ./internal/tools/benchreport -binsize -o BENCHMARKS.md
+
 # staticcheck (pinned; its checks in staticcheck.conf), then what a
 # maintained module keeps true: gofmt has nothing to change (outside .bin/,
 # where the collector builder writes the sources it generates), go mod tidy
-# would change neither go.mod nor go.sum (of any of the modules), and no file
-# sends the reader to a document the repository does not have. The tidy
-# check covers the modules of `make e2e`'s stores too (internal/e2e/tools);
-# the first run downloads their modules, a few minutes, later runs reuse
-# the module cache.
+# would change neither go.mod nor go.sum (of this module and of the peers'
+# benchmark module), and no file sends the reader to a document the
+# repository does not have. The modules of `make e2e`'s stores
+# (internal/e2e/tools) are checked by `make e2e` itself (lint-e2e): their
+# tidy check downloads the stores' whole module graphs, minutes on a fresh
+# machine, which CI's `make lint` should not pay for code it does not build.
 lint:
 	GOBIN=$(BIN) $(GO) install $(STATICCHECK)
 	$(BIN)/staticcheck ./...
@@ -57,8 +66,6 @@ lint:
 		echo "gofmt would change these files (run gofmt -w):"; echo "$$unformatted"; exit 1; fi
 	$(GO) mod tidy -diff
 	cd internal/benchmarks && $(GO) mod tidy -diff
-	cd internal/e2e/tools/victorialogs && GOWORK=off $(GO) mod tidy -diff
-	cd internal/e2e/tools/jaeger && GOWORK=off $(GO) mod tidy -diff
 	@if git grep -n -I -e 'DESIG[N]' -e '\.\./shar[e]d' -- . ':!CHANGELOG.md'; then \
 		echo "the lines above cite a document outside the repository; say it in the repository's own docs"; exit 1; fi
 
@@ -88,8 +95,14 @@ fuzz:
 # across the stores. Needs the Go module proxy; the first run builds the
 # three programs into .bin/ (about 15 minutes on two cores, see README),
 # later runs reuse them.
-e2e: $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+e2e: lint-e2e $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
 	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+
+# go mod tidy would change neither go.mod nor go.sum of the stores' modules.
+.PHONY: lint-e2e
+lint-e2e:
+	cd internal/e2e/tools/victorialogs && GOWORK=off $(GO) mod tidy -diff
+	cd internal/e2e/tools/jaeger && GOWORK=off $(GO) mod tidy -diff
 
 # ocb, pinned, builds the collector as a module of its own under .bin/ (see
 # internal/e2e/collector/builder.yaml), never touching this module. GOFLAGS=-e:

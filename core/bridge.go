@@ -19,8 +19,8 @@ package core
 // fields, its groups nested objects; gRPC's Info, Warning, Error are INFO,
 // WARN, ERROR, its V(0), V(1), V(2) ask for INFO, DEBUG, TRACE;
 // OpenTelemetry's Warn, Info, Debug are WARN, INFO, DEBUG. OpenTelemetry's
-// errors print at ERROR, each distinct one once: a tracing.Provider stays
-// the error handler and reports through the bridge, export failures once
+// errors print at ERROR, each distinct one once: an installed otlp.Provider
+// stays the error handler and reports through the bridge, export failures once
 // until an export succeeds; without one RedirectOTel installs a handler
 // that reports the same way.
 

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"github.com/go-logr/logr"
 	"github.com/go-logr/stdr"
 	"go.opentelemetry.io/otel"
@@ -28,16 +28,17 @@ import (
 // code that logged.
 //
 // Its errors (otel.Handle) print as lines of target otel at ERROR, each
-// distinct error once, as a tracing.Provider reports them:
+// distinct error once, as an otlp.Provider reports them:
 //
-//   - When a tracing.Provider is OpenTelemetry's error handler (NewProvider
-//     installs it, StartTracing and Init call that), it stays so, and its
+//   - When an otlp.Provider is OpenTelemetry's error handler (its Install
+//     makes it so, StartTracing and Init call that), it stays so, and its
 //     reports, export failures included, go through l instead of its error
-//     output (tracing.SetErrorLogger): still once per failure until an
+//     output (otlp.SetErrorLogger): still once per failure until an
 //     export succeeds, then a WARN line for the recovery.
 //   - When OpenTelemetry's own default handler is in force, RedirectOTel
-//     installs one that reports the same way (tracing.NewErrorHandler); a
-//     Provider made later replaces it and reports through l just as well.
+//     installs one that reports the same way (otlp.NewErrorHandler); a
+//     Provider installed later replaces it and reports through l just as
+//     well.
 //   - A handler installed by someone else stays, and sees the errors.
 //
 // restore puts back OpenTelemetry's handler if RedirectOTel's is still the
@@ -57,11 +58,11 @@ func RedirectOTel(l *zap.Logger) (restore func()) {
 	otelMu.Unlock()
 	otel.SetLogger(logr.New(sink))
 
-	prevLogger := tracing.SetErrorLogger(b.log)
+	prevLogger := otlp.SetErrorLogger(b.log)
 	var h *otelErrorHandler
 	prevHandler := otel.GetErrorHandler()
 	if prevHandler == otelDefaultErrorHandler {
-		h = &otelErrorHandler{report: tracing.NewErrorHandler(os.Stderr)}
+		h = &otelErrorHandler{report: otlp.NewErrorHandler(os.Stderr)}
 		otel.SetErrorHandler(h)
 	}
 
@@ -77,7 +78,7 @@ func RedirectOTel(l *zap.Logger) (restore func()) {
 					otel.SetErrorHandler(prevHandler)
 				}
 			}
-			tracing.SetErrorLogger(prevLogger)
+			otlp.SetErrorLogger(prevLogger)
 			otelMu.Lock()
 			defer otelMu.Unlock()
 			otelInstalled = prevSink

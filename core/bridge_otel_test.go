@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
@@ -129,7 +130,7 @@ func TestRedirectOTelErrorHandlerReadable(t *testing.T) {
 	}
 }
 
-// TestRedirectOTelKeepsProviderHandler: a tracing.Provider's error handler
+// TestRedirectOTelKeepsProviderHandler: an otlp.Provider's error handler
 // stays in force under RedirectOTel, and its reports go through the bridge
 // instead of its error output.
 func TestRedirectOTelKeepsProviderHandler(t *testing.T) {
@@ -141,10 +142,11 @@ func TestRedirectOTelKeepsProviderHandler(t *testing.T) {
 		otel.SetTextMapPropagator(prop)
 	})
 	var errOut strings.Builder
-	p, err := tracing.NewProvider(context.Background(), tracing.ExportConfig{ErrorOutput: &errOut})
+	p, err := otlp.NewProvider(context.Background(), otlp.ExportConfig{ErrorOutput: &errOut})
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	defer func() { _ = p.Shutdown(context.Background()) }()
 	handler := otel.GetErrorHandler()
 
@@ -180,10 +182,11 @@ func TestRedirectOTelBeforeProvider(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	restore := core.RedirectOTel(b.log)
 	var errOut strings.Builder
-	p, err := tracing.NewProvider(context.Background(), tracing.ExportConfig{ErrorOutput: &errOut})
+	p, err := otlp.NewProvider(context.Background(), otlp.ExportConfig{ErrorOutput: &errOut})
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	defer func() { _ = p.Shutdown(context.Background()) }()
 	handler := otel.GetErrorHandler()
 	otel.Handle(errors.New("late"))

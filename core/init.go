@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -24,22 +24,21 @@ import (
 // logs)" when logs are exported too) or "OpenTelemetry OTLP export
 // disabled, traces local only" to log, as Dynamo does (it prints neither
 // in the readable layout, nor to a logger New did not build; the other
-// forms are tracing.Provider.LogInit's). The layout is the one New
-// resolved for log: StartTracing reads no configuration file. A bad
-// variable is reported on the error output and left out. Call the
-// provider's Shutdown before exiting, to send the spans and lines still
-// queued.
+// forms are otlp.Provider.LogInit's). The layout is the one New resolved
+// for log: StartTracing reads no configuration file. A bad variable is
+// reported on the error output and left out. Call the provider's Shutdown
+// before exiting, to send the spans and lines still queued.
 //
 // Without StartTracing (or Init), spans still get real IDs from a local
 // provider that exports nothing.
-func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*tracing.Provider, error) {
+func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*otlp.Provider, error) {
 	c := newConfig(opts)
 	return c.startTracing(ctx, log, resolveExport(c), callSite(1))
 }
 
 // startTracing is StartTracing with the export settings resolved, its
 // reports pointing at site.
-func (c config) startTracing(ctx context.Context, log *zap.Logger, export exportSettings, site zapcore.EntryCaller) (*tracing.Provider, error) {
+func (c config) startTracing(ctx context.Context, log *zap.Logger, export exportSettings, site zapcore.EntryCaller) (*otlp.Provider, error) {
 	var from *settings // what log was built from; nil if not New or NewVLLM
 	if log != nil {
 		a := filter.AtomicOf(log.Core())
@@ -54,10 +53,11 @@ func (c config) startTracing(ctx context.Context, log *zap.Logger, export export
 	c.diag.flush()
 	cfg := export.cfg
 	cfg.ErrorOutput = c.errorOutput
-	p, err := tracing.NewProvider(ctx, cfg)
+	p, err := otlp.NewProvider(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	p.Install()
 	if from != nil && from.jsonl.v {
 		p.LogInit(log)
 	}
@@ -67,7 +67,7 @@ func (c config) startTracing(ctx context.Context, log *zap.Logger, export export
 var (
 	initOnce     sync.Once
 	initLogger   *zap.Logger
-	initProvider *tracing.Provider
+	initProvider *otlp.Provider
 	stopSIGHUP   context.CancelFunc // ends Init's ReloadOnSIGHUP
 	exit         = os.Exit          // tests replace it
 )

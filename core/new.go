@@ -217,7 +217,7 @@ func (c config) aroundFile(s *settings, a *filter.Atomic, file *output.File) fun
 		if file != nil {
 			sink = &fileCore{Core: sink, file: file}
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewEventCore(sink, s.spanEvents.v), dedup.WithRanks(s.ranks)), a)
+		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(s.spanEvents.v)), dedup.WithRanks(s.ranks)), a)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/internal/env"
-	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -33,10 +33,10 @@ import (
 // A variable set to the empty string (or white space) counts as unset. A
 // bad value gives one error, which says what it did instead: a bad endpoint
 // or ratio is ignored, a bad protocol becomes grpc. The defaults of what is
-// left unset are NewProvider's (tracing.ExportConfig).
-func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []error) {
+// left unset are NewProvider's (otlp.ExportConfig).
+func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []error) {
 	var (
-		cfg  tracing.ExportConfig
+		cfg  otlp.ExportConfig
 		errs []error
 	)
 	get := func(name string) (string, bool) {
@@ -68,7 +68,7 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 			return v
 		}
 		if isHostPort(v) {
-			if protocol == tracing.ProtocolHTTPProtobuf {
+			if protocol == otlp.ProtocolHTTPProtobuf {
 				errs = append(errs, fmt.Errorf("dynlog: %s=%q has no scheme, which OTLP over http/protobuf needs (such as http://%s); ignoring it",
 					name, v, v))
 				return ""
@@ -76,7 +76,7 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 			return "http://" + v
 		}
 		errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as %s or localhost:4317); ignoring it",
-			name, v, tracing.DefaultGRPCEndpoint))
+			name, v, otlp.DefaultGRPCEndpoint))
 		return ""
 	}
 
@@ -93,10 +93,10 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 				continue
 			}
 			p := strings.ToLower(strings.TrimSpace(v))
-			if p != tracing.ProtocolGRPC && p != tracing.ProtocolHTTPProtobuf {
+			if p != otlp.ProtocolGRPC && p != otlp.ProtocolHTTPProtobuf {
 				errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
-					name, v, tracing.ProtocolGRPC, tracing.ProtocolHTTPProtobuf, tracing.ProtocolGRPC))
-				p = tracing.ProtocolGRPC
+					name, v, otlp.ProtocolGRPC, otlp.ProtocolHTTPProtobuf, otlp.ProtocolGRPC))
+				p = otlp.ProtocolGRPC
 			}
 			protocols[name] = p
 			return p
@@ -131,7 +131,7 @@ func exportConfig(lookup func(string) (string, bool)) (tracing.ExportConfig, []e
 		if cfg.LogsProtocol == "" && cfg.Protocol != "" {
 			// Protocol came from the traces' own variable, which
 			// NewProvider would otherwise apply to logs too.
-			cfg.LogsProtocol = tracing.ProtocolGRPC
+			cfg.LogsProtocol = otlp.ProtocolGRPC
 		}
 	}
 	return cfg, errs
@@ -177,8 +177,8 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 
 // logExportCore is the core that New and NewVLLM put beside the encoder's
 // when OTEL_LOGS_EXPORTER names otlp (settings.logsExport; log export is
-// off by default): tracing.NewLogExportCore(nil), which exports through the
-// logger provider StartTracing (tracing.NewProvider) installs, and nothing
-// before. It reports nothing; StartTracing reports a bad
+// off by default): otlp.NewLogExportCore(nil), which exports through the
+// logger provider StartTracing installs (otlp.Provider.Install), and
+// nothing before. It reports nothing; StartTracing reports a bad
 // OTEL_LOGS_EXPORTER.
-func logExportCore() zapcore.Core { return tracing.NewLogExportCore(nil) }
+func logExportCore() zapcore.Core { return otlp.NewLogExportCore(nil) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.opentelemetry.io/otel"
 	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.uber.org/zap"
@@ -26,31 +27,31 @@ func TestExportConfig(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
-		want tracing.ExportConfig
+		want otlp.ExportConfig
 		errs []string // substrings, one per expected error, in order
 	}{
-		{name: "nothing set", env: nil, want: tracing.ExportConfig{}},
+		{name: "nothing set", env: nil, want: otlp.ExportConfig{}},
 
 		// OTEL_EXPORT_ENABLED follows Dynamo's boolean rule.
-		{name: "enabled 1", env: map[string]string{"OTEL_EXPORT_ENABLED": "1"}, want: tracing.ExportConfig{Enabled: true}},
-		{name: "enabled TRUE", env: map[string]string{"OTEL_EXPORT_ENABLED": " TRUE "}, want: tracing.ExportConfig{Enabled: true}},
-		{name: "enabled on", env: map[string]string{"OTEL_EXPORT_ENABLED": "on"}, want: tracing.ExportConfig{Enabled: true}},
-		{name: "enabled yes", env: map[string]string{"OTEL_EXPORT_ENABLED": "Yes"}, want: tracing.ExportConfig{Enabled: true}},
-		{name: "enabled 0", env: map[string]string{"OTEL_EXPORT_ENABLED": "0"}, want: tracing.ExportConfig{}},
-		{name: "enabled other word", env: map[string]string{"OTEL_EXPORT_ENABLED": "enabled"}, want: tracing.ExportConfig{},
+		{name: "enabled 1", env: map[string]string{"OTEL_EXPORT_ENABLED": "1"}, want: otlp.ExportConfig{Enabled: true}},
+		{name: "enabled TRUE", env: map[string]string{"OTEL_EXPORT_ENABLED": " TRUE "}, want: otlp.ExportConfig{Enabled: true}},
+		{name: "enabled on", env: map[string]string{"OTEL_EXPORT_ENABLED": "on"}, want: otlp.ExportConfig{Enabled: true}},
+		{name: "enabled yes", env: map[string]string{"OTEL_EXPORT_ENABLED": "Yes"}, want: otlp.ExportConfig{Enabled: true}},
+		{name: "enabled 0", env: map[string]string{"OTEL_EXPORT_ENABLED": "0"}, want: otlp.ExportConfig{}},
+		{name: "enabled other word", env: map[string]string{"OTEL_EXPORT_ENABLED": "enabled"}, want: otlp.ExportConfig{},
 			errs: []string{`dynlog: OTEL_EXPORT_ENABLED="enabled" is not a boolean (want 1, true, on, yes, 0, false, off, no or empty); taking it as false`}},
-		{name: "enabled empty", env: map[string]string{"OTEL_EXPORT_ENABLED": ""}, want: tracing.ExportConfig{}},
+		{name: "enabled empty", env: map[string]string{"OTEL_EXPORT_ENABLED": ""}, want: otlp.ExportConfig{}},
 
 		// Endpoints: both kept; NewProvider lets the traces one win.
 		{
 			name: "generic endpoint",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"},
-			want: tracing.ExportConfig{Endpoint: "http://collector:4317"},
+			want: otlp.ExportConfig{Endpoint: "http://collector:4317"},
 		},
 		{
 			name: "traces endpoint",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://collector:4318/v1/traces"},
-			want: tracing.ExportConfig{TracesEndpoint: "https://collector:4318/v1/traces"},
+			want: otlp.ExportConfig{TracesEndpoint: "https://collector:4318/v1/traces"},
 		},
 		{
 			name: "both endpoints",
@@ -58,28 +59,28 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_ENDPOINT":        "http://generic:4318",
 				"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": " http://traces:4318/custom ",
 			},
-			want: tracing.ExportConfig{Endpoint: "http://generic:4318", TracesEndpoint: "http://traces:4318/custom"},
+			want: otlp.ExportConfig{Endpoint: "http://generic:4318", TracesEndpoint: "http://traces:4318/custom"},
 		},
 		{
 			name: "gRPC endpoint without scheme: HOST:PORT",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4317"},
-			want: tracing.ExportConfig{Endpoint: "http://collector:4317"},
+			want: otlp.ExportConfig{Endpoint: "http://collector:4317"},
 		},
 		{
 			name: "gRPC endpoint without scheme, protocol named",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": " localhost:4317 ", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
-			want: tracing.ExportConfig{Endpoint: "http://localhost:4317", Protocol: "grpc"},
+			want: otlp.ExportConfig{Endpoint: "http://localhost:4317", Protocol: "grpc"},
 		},
 		{
 			name: "http/protobuf endpoint without scheme",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "localhost:4318", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
-			want: tracing.ExportConfig{Protocol: "http/protobuf"},
+			want: otlp.ExportConfig{Protocol: "http/protobuf"},
 			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" has no scheme, which OTLP over http/protobuf needs (such as http://localhost:4318); ignoring it`},
 		},
 		{
 			name: "endpoint neither URL nor HOST:PORT",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "collector"},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_ENDPOINT="collector" is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as http://localhost:4317 or localhost:4317); ignoring it`},
 		},
 		{
@@ -88,27 +89,27 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_ENDPOINT":        "http://generic:4317",
 				"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "grpc://traces:4317",
 			},
-			want: tracing.ExportConfig{Endpoint: "http://generic:4317"},
+			want: otlp.ExportConfig{Endpoint: "http://generic:4317"},
 			errs: []string{`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="grpc://traces:4317" is not an http:// or https:// URL`},
 		},
 		{
 			name: "endpoint without host",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://"},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 			errs: []string{`OTEL_EXPORTER_OTLP_ENDPOINT="http://"`},
 		},
 		{
 			name: "blank endpoint is unset",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "  "},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 		},
 
 		// Protocols: trimmed, any case; the traces variable wins.
-		{name: "protocol grpc", env: map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, want: tracing.ExportConfig{Protocol: "grpc"}},
+		{name: "protocol grpc", env: map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, want: otlp.ExportConfig{Protocol: "grpc"}},
 		{
 			name: "protocol http, any case",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": " HTTP/Protobuf\n"},
-			want: tracing.ExportConfig{Protocol: "http/protobuf"},
+			want: otlp.ExportConfig{Protocol: "http/protobuf"},
 		},
 		{
 			name: "traces protocol wins",
@@ -116,12 +117,12 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL":        "grpc",
 				"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
 			},
-			want: tracing.ExportConfig{Protocol: "http/protobuf"},
+			want: otlp.ExportConfig{Protocol: "http/protobuf"},
 		},
 		{
 			name: "unknown protocol",
 			env:  map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
-			want: tracing.ExportConfig{Protocol: "grpc"},
+			want: otlp.ExportConfig{Protocol: "grpc"},
 			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_PROTOCOL="http/json" is not an OTLP protocol dynlog speaks (want grpc or http/protobuf); using grpc`},
 		},
 		{
@@ -130,7 +131,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL":        "http/protobuf",
 				"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "thrift",
 			},
-			want: tracing.ExportConfig{Protocol: "grpc"},
+			want: otlp.ExportConfig{Protocol: "grpc"},
 			errs: []string{`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="thrift"`},
 		},
 		{
@@ -139,52 +140,52 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL":        "http/protobuf",
 				"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "",
 			},
-			want: tracing.ExportConfig{Protocol: "http/protobuf"},
+			want: otlp.ExportConfig{Protocol: "http/protobuf"},
 		},
 
 		// Service name, as given.
-		{name: "service name", env: map[string]string{"OTEL_SERVICE_NAME": "frontend"}, want: tracing.ExportConfig{ServiceName: "frontend"}},
-		{name: "empty service name", env: map[string]string{"OTEL_SERVICE_NAME": ""}, want: tracing.ExportConfig{}},
+		{name: "service name", env: map[string]string{"OTEL_SERVICE_NAME": "frontend"}, want: otlp.ExportConfig{ServiceName: "frontend"}},
+		{name: "empty service name", env: map[string]string{"OTEL_SERVICE_NAME": ""}, want: otlp.ExportConfig{}},
 
 		// Sample ratio: 0 to 1; anything else is reported and ignored.
-		{name: "ratio 0", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "0"}, want: tracing.ExportConfig{SampleRatio: ratio(0)}},
-		{name: "ratio 0.25", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": " 0.25 "}, want: tracing.ExportConfig{SampleRatio: ratio(0.25)}},
-		{name: "ratio 1", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "1"}, want: tracing.ExportConfig{SampleRatio: ratio(1)}},
-		{name: "ratio 1e-3", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "1e-3"}, want: tracing.ExportConfig{SampleRatio: ratio(0.001)}},
+		{name: "ratio 0", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "0"}, want: otlp.ExportConfig{SampleRatio: ratio(0)}},
+		{name: "ratio 0.25", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": " 0.25 "}, want: otlp.ExportConfig{SampleRatio: ratio(0.25)}},
+		{name: "ratio 1", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "1"}, want: otlp.ExportConfig{SampleRatio: ratio(1)}},
+		{name: "ratio 1e-3", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "1e-3"}, want: otlp.ExportConfig{SampleRatio: ratio(0.001)}},
 		{
 			name: "ratio above 1",
 			env:  map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "1.5"},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 			errs: []string{`dynlog: OTEL_TRACES_SAMPLE_RATIO="1.5" is not a number from 0 to 1; ignoring it`},
 		},
 		{name: "ratio negative", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "-0.1"}, errs: []string{`OTEL_TRACES_SAMPLE_RATIO="-0.1"`}},
 		{name: "ratio NaN", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "NaN"}, errs: []string{`OTEL_TRACES_SAMPLE_RATIO="NaN"`}},
 		{name: "ratio word", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "half"}, errs: []string{`OTEL_TRACES_SAMPLE_RATIO="half"`}},
 		{name: "ratio percent", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": "50%"}, errs: []string{`OTEL_TRACES_SAMPLE_RATIO="50%"`}},
-		{name: "blank ratio is unset", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": " "}, want: tracing.ExportConfig{}},
+		{name: "blank ratio is unset", env: map[string]string{"OTEL_TRACES_SAMPLE_RATIO": " "}, want: otlp.ExportConfig{}},
 
 		// OTEL_LOGS_EXPORTER: otlp turns log export on; unset, empty or
 		// none leave it off; another exporter is reported and left out.
-		{name: "logs otlp", env: map[string]string{"OTEL_LOGS_EXPORTER": "otlp"}, want: tracing.ExportConfig{LogsEnabled: true}},
-		{name: "logs OTLP", env: map[string]string{"OTEL_LOGS_EXPORTER": " OTLP "}, want: tracing.ExportConfig{LogsEnabled: true}},
-		{name: "logs none", env: map[string]string{"OTEL_LOGS_EXPORTER": "none"}, want: tracing.ExportConfig{}},
-		{name: "logs empty", env: map[string]string{"OTEL_LOGS_EXPORTER": ""}, want: tracing.ExportConfig{}},
+		{name: "logs otlp", env: map[string]string{"OTEL_LOGS_EXPORTER": "otlp"}, want: otlp.ExportConfig{LogsEnabled: true}},
+		{name: "logs OTLP", env: map[string]string{"OTEL_LOGS_EXPORTER": " OTLP "}, want: otlp.ExportConfig{LogsEnabled: true}},
+		{name: "logs none", env: map[string]string{"OTEL_LOGS_EXPORTER": "none"}, want: otlp.ExportConfig{}},
+		{name: "logs empty", env: map[string]string{"OTEL_LOGS_EXPORTER": ""}, want: otlp.ExportConfig{}},
 		{
 			name: "logs console",
 			env:  map[string]string{"OTEL_LOGS_EXPORTER": "console"},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 			errs: []string{`dynlog: OTEL_LOGS_EXPORTER="console": dynlog exports logs over otlp only; ignoring "console"`},
 		},
 		{
 			name: "logs console and otlp",
 			env:  map[string]string{"OTEL_LOGS_EXPORTER": "console, otlp"},
-			want: tracing.ExportConfig{LogsEnabled: true},
+			want: otlp.ExportConfig{LogsEnabled: true},
 			errs: []string{`ignoring "console"`},
 		},
 		{
 			name: "OTEL_EXPORT_ENABLED alone exports no logs",
 			env:  map[string]string{"OTEL_EXPORT_ENABLED": "1"},
-			want: tracing.ExportConfig{Enabled: true},
+			want: otlp.ExportConfig{Enabled: true},
 		},
 
 		// The logs variables count only with log export on.
@@ -194,7 +195,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "not a URL",
 				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "http/protobuf",
 			},
-			want: tracing.ExportConfig{},
+			want: otlp.ExportConfig{},
 		},
 		{
 			name: "logs endpoint",
@@ -203,7 +204,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_ENDPOINT":      "http://generic:4318",
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": " http://logs:4318/custom ",
 			},
-			want: tracing.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4318", LogsEndpoint: "http://logs:4318/custom"},
+			want: otlp.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4318", LogsEndpoint: "http://logs:4318/custom"},
 		},
 		{
 			name: "bad logs endpoint leaves the generic one",
@@ -212,7 +213,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_ENDPOINT":      "http://generic:4317",
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT": "logs",
 			},
-			want: tracing.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4317"},
+			want: otlp.ExportConfig{LogsEnabled: true, Endpoint: "http://generic:4317"},
 			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT="logs" is not an http:// or https:// URL with a host`},
 		},
 		{
@@ -221,17 +222,17 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_LOGS_EXPORTER":               "otlp",
 				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "HTTP/protobuf",
 			},
-			want: tracing.ExportConfig{LogsEnabled: true, LogsProtocol: "http/protobuf"},
+			want: otlp.ExportConfig{LogsEnabled: true, LogsProtocol: "http/protobuf"},
 		},
 		{
 			name: "generic protocol for both",
 			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf"},
-			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "http/protobuf"},
+			want: otlp.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "http/protobuf"},
 		},
 		{
 			name: "traces protocol is not the logs'",
 			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf"},
-			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+			want: otlp.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
 		},
 		{
 			name: "each signal its own protocol",
@@ -241,12 +242,12 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_TRACES_PROTOCOL": "http/protobuf",
 				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL":   "grpc",
 			},
-			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+			want: otlp.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
 		},
 		{
 			name: "bad generic protocol reported once",
 			env:  map[string]string{"OTEL_LOGS_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json"},
-			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "grpc", LogsProtocol: "grpc"},
+			want: otlp.ExportConfig{LogsEnabled: true, Protocol: "grpc", LogsProtocol: "grpc"},
 			errs: []string{`OTEL_EXPORTER_OTLP_PROTOCOL="http/json"`},
 		},
 		{
@@ -256,7 +257,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_EXPORTER_OTLP_PROTOCOL":      "http/protobuf",
 				"OTEL_EXPORTER_OTLP_LOGS_PROTOCOL": "thrift",
 			},
-			want: tracing.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
+			want: otlp.ExportConfig{LogsEnabled: true, Protocol: "http/protobuf", LogsProtocol: "grpc"},
 			errs: []string{`dynlog: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL="thrift" is not an OTLP protocol dynlog speaks (want grpc or http/protobuf); using grpc`},
 		},
 
@@ -273,7 +274,7 @@ func TestExportConfig(t *testing.T) {
 				"OTEL_LOGS_EXPORTER":                 "otlp",
 				"OTEL_EXPORTER_OTLP_LOGS_ENDPOINT":   "http://logs:4318/v1/logs",
 			},
-			want: tracing.ExportConfig{
+			want: otlp.ExportConfig{
 				Enabled:      true,
 				Endpoint:     "http://collector:4318",
 				Protocol:     "http/protobuf",
@@ -307,7 +308,7 @@ func TestExportConfig(t *testing.T) {
 }
 
 // describeExport prints a config with its ratio's value, not its address.
-func describeExport(c tracing.ExportConfig) string {
+func describeExport(c otlp.ExportConfig) string {
 	ratio := "nil"
 	if c.SampleRatio != nil {
 		ratio = fmt.Sprint(*c.SampleRatio)
@@ -374,7 +375,7 @@ func keepTracingGlobals(t *testing.T) {
 	lp := logglobal.GetLoggerProvider()
 	t.Cleanup(func() {
 		tracing.SetTracerProvider(tracers)
-		tracing.SetLoggerProvider(nil)
+		otlp.SetLoggerProvider(nil)
 		if otel.GetTracerProvider() == tp {
 			return
 		}

@@ -46,6 +46,7 @@ import (
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -164,7 +165,7 @@ type outputSetting struct {
 // exportSettings are the OTLP export variables, and the problems with
 // them, which StartTracing reports.
 type exportSettings struct {
-	cfg      tracing.ExportConfig
+	cfg      otlp.ExportConfig
 	problems []error
 	from     []source // the variables that were set, in the order read
 }

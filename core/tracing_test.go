@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/calltrace"
 )
 
 // TestSpanEventsSetting: which span events core.New and NewVLLM print, from
@@ -143,26 +144,26 @@ func TestSpanEventsLayoutTypo(t *testing.T) {
 // with vLLM's two lines; zero or junk leaves it off.
 func TestVLLMTraceFunction(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
-	t.Cleanup(func() { tracing.DisableCallTrace() })
+	t.Cleanup(func() { calltrace.Disable() })
 
 	b := build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "0"})
-	if p := tracing.CallTracePath(); p != "" || b.out.Len() != 0 {
+	if p := calltrace.Path(); p != "" || b.out.Len() != 0 {
 		t.Fatalf("VLLM_TRACE_FUNCTION=0 turned call tracing on (%q) or printed %q", p, b.out.String())
 	}
 	b = build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "x"})
-	if p := tracing.CallTracePath(); p != "" || !strings.Contains(b.err.String(), `VLLM_TRACE_FUNCTION="x" is not an integer`) {
+	if p := calltrace.Path(); p != "" || !strings.Contains(b.err.String(), `VLLM_TRACE_FUNCTION="x" is not an integer`) {
 		t.Fatalf("VLLM_TRACE_FUNCTION=x: path %q, error output %q", p, b.err.String())
 	}
 
 	b = build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "1"})
-	path := tracing.CallTracePath()
+	path := calltrace.Path()
 	if path == "" || filepath.Dir(path) != os.Getenv("TMPDIR") {
 		t.Fatalf("call trace file %q, want one in TMPDIR %s", path, os.Getenv("TMPDIR"))
 	}
 	want := "WARNING 01-02 03:04:05 [vllm.go:" // the two lines come from core
 	lines := strings.Split(strings.TrimSuffix(b.out.String(), "\n"), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], want) ||
-		!strings.HasSuffix(lines[0], "VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer tracing.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.") ||
+		!strings.HasSuffix(lines[0], "VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer calltrace.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.") ||
 		!strings.HasSuffix(lines[1], "] Trace frame log is saved to "+path) {
 		t.Errorf("output:\n%s", b.out.String())
 	}
@@ -173,4 +174,4 @@ func TestVLLMTraceFunction(t *testing.T) {
 	}
 }
 
-func traced() { defer tracing.Call()() }
+func traced() { defer calltrace.Call()() }

@@ -47,7 +47,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/calltrace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -102,15 +102,15 @@ func (c config) vllmTraceFunction(v vllmSettings, l *zap.Logger) {
 		c.warn(v.traceProblem)
 		return
 	}
-	if !v.traceFunction.v || tracing.CallTracePath() != "" {
+	if !v.traceFunction.v || calltrace.Path() != "" {
 		return
 	}
-	path, err := tracing.EnableCallTrace("")
+	path, err := calltrace.Enable("")
 	if err != nil {
 		l.Warn("VLLM_TRACE_FUNCTION is set but call tracing could not start: " + err.Error())
 		return
 	}
-	l.Warn("VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer tracing.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.")
+	l.Warn("VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer calltrace.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.")
 	l.Info("Trace frame log is saved to " + path)
 }
 

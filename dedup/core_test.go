@@ -301,7 +301,7 @@ func TestFilterDroppedNotRemembered(t *testing.T) {
 		t.Error("dedupState does not find the once-only core inside the filter core")
 	}
 	// And the tracing core inside it, for span events.
-	traced := zap.New(filter.NewCore(NewCore(tracing.NewCore(inner, true)), filter.New(filter.Directive{Level: zapcore.InfoLevel})))
+	traced := zap.New(filter.NewCore(NewCore(tracing.NewCore(inner, tracing.WithSpanEvents(tracing.EventsDynamo))), filter.New(filter.Directive{Level: zapcore.InfoLevel})))
 	var c zapcore.Core = traced.Core()
 	depth := 0
 	for u, ok := c.(interface{ Unwrap() zapcore.Core }); ok; u, ok = c.(interface{ Unwrap() zapcore.Core }) {

@@ -25,7 +25,7 @@ func TestRewrittenEventReportsWriteError(t *testing.T) {
 	for _, form := range []SpanEvents{EventsReadable, Events2025} {
 		var errOut bytes.Buffer
 		sink := zapcore.NewCore(encoder.NewJSONL(), failingSink{}, zapcore.DebugLevel)
-		log := zap.New(NewEventCore(sink, form), zap.ErrorOutput(zapcore.AddSync(&errOut))).Named("svc")
+		log := zap.New(NewCore(sink, WithSpanEvents(form)), zap.ErrorOutput(zapcore.AddSync(&errOut))).Named("svc")
 		_, s := Start(WithLogger(context.Background(), log), "op")
 		s.End()
 		if n := strings.Count(errOut.String(), "write error: disk full\n"); n != 2 {

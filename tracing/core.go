@@ -7,7 +7,7 @@ import (
 )
 
 // SpanEvents says which lifecycle events spans print, and in which form,
-// through the loggers built on a tracing core (see NewEventCore).
+// through the loggers built on a tracing core (see NewCore).
 type SpanEvents int
 
 const (
@@ -57,25 +57,45 @@ var (
 	_ vocab.Unwrapper = (*tracingCore)(nil)
 )
 
-// NewCore wraps inner with the tracing core. Spans whose events go to a
-// logger built on it (see WithLogger) print SPAN_FIRST_ENTRY and
-// SPAN_CLOSED (EventsDynamo) if spanEvents is true, and nothing if it is
-// false. NewEventCore chooses the form.
-func NewCore(inner zapcore.Core, spanEvents bool) zapcore.Core {
-	if spanEvents {
-		return NewEventCore(inner, EventsDynamo)
-	}
-	return NewEventCore(inner, EventsOff)
+// CoreOption configures NewCore.
+type CoreOption interface {
+	apply(coreConfig) coreConfig
 }
 
-// NewEventCore wraps inner with the tracing core, whose loggers' spans print
-// the events of the given form. Spans look the form up when they start, so
-// that with events off a span costs no event at all. A logger without a
-// tracing core prints EventsDynamo. Spans find the core through the cores
-// around it that implement [vocab.Unwrapper], as this module's filter and
-// once-only cores do.
+type coreConfig struct {
+	events SpanEvents
+}
+
+type coreOptionFunc func(coreConfig) coreConfig
+
+func (f coreOptionFunc) apply(c coreConfig) coreConfig { return f(c) }
+
+// WithSpanEvents makes the spans of the loggers built on the core print the
+// events of the given form; without it they print none (EventsOff).
+func WithSpanEvents(events SpanEvents) CoreOption {
+	return coreOptionFunc(func(c coreConfig) coreConfig { c.events = events; return c })
+}
+
+// NewCore wraps inner with the tracing core, whose loggers' spans print the
+// events of the form WithSpanEvents gives, none without it. Spans look the
+// form up when they start, so that with events off a span costs no event
+// at all. A logger without a tracing core prints EventsDynamo. Spans find
+// the core through the cores around it that implement [vocab.Unwrapper], as
+// this module's filter and once-only cores do.
+func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
+	var c coreConfig
+	for _, o := range opts {
+		c = o.apply(c)
+	}
+	return &tracingCore{inner: inner, events: c.events}
+}
+
+// NewEventCore is NewCore(inner, WithSpanEvents(events)).
+//
+// Deprecated: use NewCore with WithSpanEvents, the options every
+// constructor of this module takes.
 func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
-	return &tracingCore{inner: inner, events: events}
+	return NewCore(inner, WithSpanEvents(events))
 }
 
 // Unwrap is the core inside ([vocab.Unwrapper]).

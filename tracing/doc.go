@@ -2,7 +2,7 @@
 // NVIDIA Dynamo does: trace_id, span_id, parent_id and
 // x_request_id on every line inside a request, SPAN_FIRST_ENTRY and
 // SPAN_CLOSED lifecycle events with busy, idle and total microseconds, W3C propagation
-// between services, and OTLP export of the same spans.
+// between services; package tracing/otlp exports the same spans over OTLP.
 //
 //	ctx, span := tracing.Start(ctx, "kv_router.select_worker", zap.Int("workers", n))
 //	defer span.End()
@@ -18,7 +18,7 @@
 // The IDs are the OpenTelemetry span's, so they match what an exporter
 // sends. Outside any span the field prints nothing. Spans started directly
 // through the OpenTelemetry API work too; on a provider with this package's
-// span processor (NewSpanProcessor; the providers this package makes have
+// span processor (NewSpanProcessor; the local provider and tracing/otlp's have
 // it) their names, chains and fields are known, on others only their IDs and
 // name.
 //
@@ -39,9 +39,9 @@
 // # Spans
 //
 // Start (at INFO) and StartAt begin a span: an OpenTelemetry span on the
-// provider set with SetTracerProvider (or NewProvider), or on a local SDK
-// provider that exports nothing when none is set, so that lines still carry
-// real IDs. The span is entered when it starts; Exit and Enter carve out the
+// provider set with SetTracerProvider (which an otlp.Provider's Install
+// calls), or on a local SDK provider that exports nothing when none is set,
+// so that lines still carry real IDs. The span is entered when it starts; Exit and Enter carve out the
 // time it waits and Wait(fn) runs fn as waiting time; End closes it. With
 // span events on, SPAN_FIRST_ENTRY is written at Start (its first entry)
 // and SPAN_CLOSED at End, with integer time.busy_us, time.idle_us and
@@ -61,13 +61,13 @@
 //
 // # Span events: on, off, and in which form
 //
-// NewEventCore wraps a logger's core with the form of span events its
-// loggers print (core.New builds it in from DYN_LOGGING_SPAN_EVENTS and
-// DYN_LOGGING_SPAN_EVENTS_LAYOUT):
+// NewCore wraps a logger's core with the form of span events its loggers
+// print, given by WithSpanEvents (core.New builds it in from
+// DYN_LOGGING_SPAN_EVENTS and DYN_LOGGING_SPAN_EVENTS_LAYOUT):
 //
 //   - EventsOff: none, today's Dynamo default.
-//   - EventsDynamo: SPAN_FIRST_ENTRY and SPAN_CLOSED, as above (NewCore
-//     with true; a logger without a tracing core prints these).
+//   - EventsDynamo: SPAN_FIRST_ENTRY and SPAN_CLOSED, as above (a logger
+//     without a tracing core prints these).
 //   - EventsReadable: tracing-subscriber's, as Dynamo's readable layout
 //     prints them: SPAN_FIRST_ENTRY under the target span_event (filtered,
 //     though, under the span's target, as the close is), and at the end
@@ -108,57 +108,12 @@
 // Transport starts no client span: start one around a call that deserves a
 // name. Request data stored by Extract inside a span wins over the span's.
 //
-// # Export
+// # What it imports
 //
-// NewProvider builds the OpenTelemetry SDK provider from an ExportConfig
-// (package core reads it from the OTEL_* variables): resource service.name
-// (default "dynamo"), a parent-based ratio sampler when a ratio is given,
-// this package's span processor, and, when enabled, an OTLP exporter over
-// gRPC (default, http://localhost:4317) or HTTP/protobuf behind a batch
-// processor. It installs itself for Start and as OpenTelemetry's global
-// provider, with W3C trace-context and baggage propagators. Nothing blocks
-// on the network: an unreachable endpoint costs nothing at span end, its
-// failure is reported once on the error output, or as a line of the logger
-// SetErrorLogger names (core.RedirectOTel sets it), and its recovery once,
-// and Shutdown, which flushes, returns when its context ends. LogInit
-// writes Dynamo's "OpenTelemetry OTLP export enabled" (endpoint, service)
-// or "... disabled, traces local only" line under dynamo_runtime::logging.
-//
-// Log lines can be exported too, off by default. With
-// ExportConfig.LogsEnabled (package core: OTEL_LOGS_EXPORTER=otlp) the
-// provider also makes an OpenTelemetry SDK logger provider with an OTLP log
-// exporter (its own endpoint and protocol, /v1/logs for HTTP) behind a batch
-// processor, and installs it; NewLogExportCore is the zap core that feeds
-// it. Put it beside the encoder's core, inside the tracing and filter cores
-// (zapcore.NewTee(ioCore, NewLogExportCore(nil))), so that what the filter
-// drops is not exported either. Each line becomes a record with its time,
-// message, severity (TRACE to FATAL, with the level text Dynamo prints),
-// fields as attributes, call site as code.* attributes and target as
-// instrumentation scope; a line in a span (Ctx) carries the span's trace
-// and span IDs as the record's trace context, so a backend shows the
-// span's logs beside it. The core is this package's own rather than
-// OpenTelemetry's otelzap bridge, which knows neither the span field nor
-// TRACE. Failures are reported as for spans, once, apart from them; LogInit
-// then says "OpenTelemetry OTLP export enabled (traces and logs)", as newer
-// Dynamo does.
-//
-// # Call tracing
-//
-// Call tracing is Go's form of vLLM's VLLM_TRACE_FUNCTION. A function that
-// begins with defer tracing.Call()() appends "YYYY-MM-DD HH:MM:SS.ffffff
-// Call to <func> in <file>:<line> from <caller> in <file>:<line>" to the
-// process's trace file when called, and "... Return from <func> in
-// <file>:<line> to <caller> in <file>:<line>" when it returns, in vLLM's
-// format. Names are Go's full function names
-// (github.com/acme/x.(*Worker).Step). The Call line gives the function's
-// func line and the call site; the Return line the return statement that
-// ran, or the closing brace (always the brace under -race or -gcflags=-N),
-// or the panicking line. Call tracing is off by default, and then the
-// helper is one atomic load that allocates nothing, so it can stay in
-// production code. EnableCallTrace(dir) starts a file
-// dynlog-trace-<pid>-<YYYYmmdd_HHMMSS>.log in dir (os.TempDir() when
-// empty) and DisableCallTrace closes it; package core turns it on when
-// VLLM_TRACE_FUNCTION is non-zero. All goroutines share the file; each line
-// is written whole by one write, and a failed write turns tracing off with
-// one report on stderr.
+// This package is what every traced program imports, so it keeps to spans,
+// their context and their propagation: it links the OpenTelemetry API and
+// trace SDK, never gRPC nor an OTLP exporter. OTLP export of spans and log
+// lines, the provider that does it and the reports of its failures are
+// package tracing/otlp's, which package core's StartTracing and Init use;
+// vLLM's call tracing (VLLM_TRACE_FUNCTION) is package tracing/calltrace's.
 package tracing

@@ -69,10 +69,10 @@ func TestEventFormsPerCore(t *testing.T) {
 	wall := fixedWall{at}
 	var dyn, readable, y2025, off logtest.Buffer
 	tee := zapcore.NewTee(
-		NewEventCore(zapcore.NewCore(encoder.NewJSONL(), &dyn, zapcore.DebugLevel), EventsDynamo),
-		NewEventCore(zapcore.NewCore(encoder.NewReadable(), &readable, zapcore.DebugLevel), EventsReadable),
-		NewEventCore(zapcore.NewCore(encoder.NewJSONL(), &y2025, zapcore.DebugLevel), Events2025),
-		NewEventCore(zapcore.NewCore(encoder.NewJSONL(), &off, zapcore.DebugLevel), EventsOff),
+		NewCore(zapcore.NewCore(encoder.NewJSONL(), &dyn, zapcore.DebugLevel), WithSpanEvents(EventsDynamo)),
+		NewCore(zapcore.NewCore(encoder.NewReadable(), &readable, zapcore.DebugLevel), WithSpanEvents(EventsReadable)),
+		NewCore(zapcore.NewCore(encoder.NewJSONL(), &y2025, zapcore.DebugLevel), WithSpanEvents(Events2025)),
+		NewCore(zapcore.NewCore(encoder.NewJSONL(), &off, zapcore.DebugLevel), WithSpanEvents(EventsOff)),
 	)
 	log := zap.New(tee, zap.WithClock(wall)).Named("svc")
 	_, file, line, _ := runtime.Caller(0)

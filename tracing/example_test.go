@@ -20,7 +20,7 @@ import (
 func ExampleCtx() {
 	var out bytes.Buffer
 	inner := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel)
-	log := zap.New(tracing.NewCore(inner, false)).Named("worker")
+	log := zap.New(tracing.NewCore(inner)).Named("worker")
 
 	headers := propagation.MapCarrier{
 		"traceparent":  "00-425ef761ca5b44c795b4c912f1d84b39-6959a1b2d1ee41a5-01",

@@ -121,7 +121,7 @@ func TestGoldenSpanLines(t *testing.T) {
 		"2025-09-02T17:01:46.306801Z", "2025-10-31T20:52:10.745264Z")
 	var out bytes.Buffer
 	// The 2025 guide's events: SPAN_CREATED at the start.
-	root := zap.New(NewEventCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel), Events2025),
+	root := zap.New(NewCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel), WithSpanEvents(Events2025)),
 		zap.AddCaller(), zap.WithClock(wall))
 	logging := root.Named("dynamo_runtime::logging")
 	push := root.Named("dynamo_runtime::pipeline::network::ingress::push_endpoint")
@@ -150,7 +150,7 @@ func TestGoldenSpanLines(t *testing.T) {
 
 	// A line inside a span whose events the filter (here the level) drops.
 	prefill := root.Named("dynamo_llm::kv_router::prefill_router")
-	quiet := zap.New(NewEventCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.WarnLevel), Events2025))
+	quiet := zap.New(NewCore(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.WarnLevel), WithSpanEvents(Events2025)))
 	ctx3, req3 := Start(WithLogger(context.Background(), quiet), "http-request", httpFields...)
 	prefill.Debug("Prefill succeeded, using disaggregated params for decode", Ctx(ctx3))
 	req3.End()

@@ -77,6 +77,11 @@ func WithTarget(target string) MiddlewareOption {
 	return middlewareOptionFunc(func(c middlewareConfig) middlewareConfig { c.target = target; return c })
 }
 
+// DefaultServiceName is the service name when nothing names one, as in
+// Dynamo: the last resort of ServiceName, and the OTLP provider's default
+// service.name (package tracing/otlp).
+const DefaultServiceName = "dynamo"
+
 // ServiceName is the name Middleware files an unnamed logger's spans
 // under: OTEL_SERVICE_NAME, trimmed, when it is set and not blank, else the
 // program's name, filepath.Base(os.Args[0]), else "dynamo".

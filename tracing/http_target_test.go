@@ -43,7 +43,7 @@ func TestMiddlewareTarget(t *testing.T) {
 			}
 			sl := &serviceLog{}
 			core := zapcore.NewCore(encoder.NewJSONL(), sl, zapcore.DebugLevel)
-			log := zap.New(tracing.NewCore(core, true), zap.AddCaller())
+			log := zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller())
 			if tt.loggerName != "" {
 				log = log.Named(tt.loggerName)
 			}

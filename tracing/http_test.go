@@ -41,7 +41,7 @@ type serviceLog struct {
 func newServiceLog(name string) *serviceLog {
 	s := &serviceLog{}
 	core := zapcore.NewCore(encoder.NewJSONL(), s, zapcore.DebugLevel-1) // TRACE and up
-	s.log = zap.New(tracing.NewCore(core, true), zap.AddCaller()).Named(name)
+	s.log = zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller()).Named(name)
 	return s
 }
 
@@ -209,7 +209,22 @@ const (
 	tpParent = "00f067aa0ba902b7"
 )
 
-func TestMiddlewareTraceparent(t *testing.T) {
+// sentOn is what a service makes of the header h of a request it gets, as
+// Middleware does (tracing.Extract, then a span): the caller's span context,
+// and the headers its own outbound calls carry (tracing.Inject). The table
+// tests below check the header rules through it, without a server; one
+// test, TestMiddlewareHeaders, checks that Middleware applies them.
+func sentOn(h http.Header) (remote trace.SpanContext, sent propagation.MapCarrier) {
+	ctx := tracing.Extract(tracing.WithLogger(context.Background(), zap.NewNop()), propagation.HeaderCarrier(h))
+	remote = trace.SpanContextFromContext(ctx)
+	ctx, span := tracing.Start(ctx, "http-request")
+	defer span.End()
+	sent = propagation.MapCarrier{}
+	tracing.Inject(ctx, sent)
+	return remote, sent
+}
+
+func TestTraceparentHeader(t *testing.T) {
 	valid := "00-" + tpTrace + "-" + tpParent + "-01"
 	tests := []struct {
 		name   string
@@ -249,47 +264,83 @@ func TestMiddlewareTraceparent(t *testing.T) {
 		{"twice", []string{valid, valid}, false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sl := newServiceLog("frontend")
-			var seen trace.SpanContext
-			srv := serveTraced(t, sl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				seen = trace.SpanContextFromContext(r.Context())
-				sl.log.Info("handled", tracing.Ctx(r.Context()))
-			}))
-			h := http.Header{}
-			for _, v := range tt.values {
-				h.Add("traceparent", v)
+		h := http.Header{}
+		for _, v := range tt.values {
+			h.Add("traceparent", v)
+		}
+		h.Set("tracestate", "vendor=abc")
+		remote, sent := sentOn(h)
+		sentTrace := strings.Split(sent["traceparent"], "-")[1]
+		if tt.valid {
+			if remote.TraceID().String() != tpTrace || remote.SpanID().String() != tpParent || sentTrace != tpTrace {
+				t.Errorf("%s: parent %v, sends trace %s; want the header's %s %s", tt.name, remote, sentTrace, tpTrace, tpParent)
 			}
-			h.Set("tracestate", "vendor=abc")
-			if code := get(t, srv.URL+"/v1/chat/completions?stream=true", h); code != http.StatusOK {
-				t.Fatalf("status %d, want 200", code)
+			if sent["tracestate"] != "vendor=abc" {
+				t.Errorf("%s: tracestate = %q, want vendor=abc", tt.name, sent["tracestate"])
 			}
-			srv.Close()
+			continue
+		}
+		if remote.IsValid() || sentTrace == tpTrace {
+			t.Errorf("%s: parent %v, sends trace %s; want a new trace", tt.name, remote, sentTrace)
+		}
+		// W3C: tracestate belongs to the traceparent; without one it goes.
+		if ts, ok := sent["tracestate"]; ok {
+			t.Errorf("%s: tracestate %q kept without a valid traceparent", tt.name, ts)
+		}
+	}
+}
 
-			line := handledLines(t, sl.lines(t))
-			if line["trace_id"] != seen.TraceID().String() || line["span_id"] != seen.SpanID().String() {
-				t.Errorf("line has trace %v span %v; the handler's context has %v", line["trace_id"], line["span_id"], seen)
+// TestMiddlewareHeaders: Middleware reads a request's headers by the rules
+// the table tests above check, and its lines carry what it read: a request
+// with valid headers, then one with invalid ones.
+func TestMiddlewareHeaders(t *testing.T) {
+	sl := newServiceLog("frontend")
+	var seen []trace.SpanContext
+	srv := serveTraced(t, sl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, trace.SpanContextFromContext(r.Context()))
+		sl.log.Info("handled", tracing.Ctx(r.Context()))
+	}))
+	const id = "8372eac7-5f43-4d76-beca-0a94cfb311d0"
+	for _, h := range []http.Header{
+		{"Traceparent": {"00-" + tpTrace + "-" + tpParent + "-01"}, "Tracestate": {"vendor=abc"},
+			"X-Request-Id": {"req 42"}, "Request-Id": {id}},
+		{"Traceparent": {"00-" + strings.ToUpper(tpTrace) + "-" + tpParent + "-01"}, "Tracestate": {"vendor=abc"},
+			"X-Request-Id": {strings.Repeat("a", 257)}, "Request-Id": {"not-a-uuid"}},
+	} {
+		if code := get(t, srv.URL, h); code != http.StatusOK {
+			t.Fatalf("status %d, want 200", code)
+		}
+	}
+	srv.Close()
+	// The lines of each request, in order, by the trace they belong to.
+	var traces []string
+	byTrace := map[string][]map[string]any{}
+	for _, l := range sl.lines(t) {
+		id := fmt.Sprint(l["trace_id"])
+		if byTrace[id] == nil {
+			traces = append(traces, id)
+		}
+		byTrace[id] = append(byTrace[id], l)
+	}
+	if len(traces) != 2 || len(seen) != 2 {
+		t.Fatalf("lines of %d traces, %d requests handled; want 2 and 2", len(traces), len(seen))
+	}
+	for i, want := range []map[string]any{
+		{"trace_id": tpTrace, "parent_id": tpParent, "tracestate": "vendor=abc", "x_request_id": "req 42", "request_id": id},
+		{"parent_id": nil, "tracestate": nil, "x_request_id": nil},
+	} {
+		line := handledLines(t, byTrace[traces[i]])
+		if line["trace_id"] != seen[i].TraceID().String() || line["span_id"] != seen[i].SpanID().String() {
+			t.Errorf("request %d: line has trace %v span %v; the handler's context has %v", i, line["trace_id"], line["span_id"], seen[i])
+		}
+		for k, v := range want {
+			if line[k] != v {
+				t.Errorf("request %d: %s = %v, want %v", i, k, line[k], v)
 			}
-			if tt.valid {
-				if line["trace_id"] != tpTrace || line["parent_id"] != tpParent {
-					t.Errorf("trace_id %v parent_id %v, want the header's %s %s", line["trace_id"], line["parent_id"], tpTrace, tpParent)
-				}
-				if line["tracestate"] != "vendor=abc" {
-					t.Errorf("tracestate = %v, want vendor=abc", line["tracestate"])
-				}
-				return
-			}
-			if line["trace_id"] == tpTrace {
-				t.Errorf("trace_id is the invalid header's %s, want a new trace", tpTrace)
-			}
-			if p, ok := line["parent_id"]; ok {
-				t.Errorf("a new root has parent_id %v", p)
-			}
-			// W3C: tracestate belongs to the traceparent; without one it goes.
-			if ts, ok := line["tracestate"]; ok {
-				t.Errorf("tracestate %v kept without a valid traceparent", ts)
-			}
-		})
+		}
+	}
+	if line := handledLines(t, byTrace[traces[1]]); line["trace_id"] == tpTrace || !uuidV4.MatchString(fmt.Sprint(line["request_id"])) {
+		t.Errorf("invalid headers: trace_id %v, request_id %v; want a new trace and a fresh v4 UUID", line["trace_id"], line["request_id"])
 	}
 }
 
@@ -336,7 +387,7 @@ func TestMiddlewareSpanFields(t *testing.T) {
 // uuidV4 is a random UUID as this package makes them.
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-func TestMiddlewareXRequestID(t *testing.T) {
+func TestXRequestIDHeader(t *testing.T) {
 	tests := []struct {
 		name, value string
 		kept        bool
@@ -352,28 +403,18 @@ func TestMiddlewareXRequestID(t *testing.T) {
 		{"absent", "", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sl := newServiceLog("frontend")
-			srv := serveTraced(t, sl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				sl.log.Info("handled", tracing.Ctx(r.Context()))
-			}))
-			h := http.Header{}
-			if tt.value != "" {
-				h.Set("x-request-id", tt.value)
-			}
-			if code := get(t, srv.URL, h); code != http.StatusOK {
-				t.Fatalf("status %d, want 200", code)
-			}
-			srv.Close()
-			line := handledLines(t, sl.lines(t))
-			got, ok := line["x_request_id"]
-			switch {
-			case tt.kept && got != tt.value:
-				t.Errorf("x_request_id = %q, want %q", got, tt.value)
-			case !tt.kept && ok:
-				t.Errorf("x_request_id %q kept, want it dropped", got)
-			}
-		})
+		h := http.Header{}
+		if tt.value != "" {
+			h.Set("x-request-id", tt.value)
+		}
+		_, sent := sentOn(h)
+		got, ok := sent["x-request-id"]
+		switch {
+		case tt.kept && got != tt.value:
+			t.Errorf("%s: x-request-id = %q, want %q", tt.name, got, tt.value)
+		case !tt.kept && ok:
+			t.Errorf("%s: x-request-id %q kept, want it dropped", tt.name, got)
+		}
 	}
 }
 
@@ -420,7 +461,7 @@ func TestMiddlewareRawHeaders(t *testing.T) {
 	}
 }
 
-func TestMiddlewareRequestID(t *testing.T) {
+func TestRequestIDHeader(t *testing.T) {
 	const id = "8372eac7-5f43-4d76-beca-0a94cfb311d0"
 	tests := []struct {
 		name, value string
@@ -438,34 +479,25 @@ func TestMiddlewareRequestID(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			sl := newServiceLog("frontend")
-			srv := serveTraced(t, sl, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				sl.log.Info("handled", tracing.Ctx(r.Context()))
-			}))
-			h := http.Header{}
-			if tt.value != "" {
-				h.Set("request-id", tt.value)
+		h := http.Header{}
+		if tt.value != "" {
+			h.Set("request-id", tt.value)
+		}
+		_, sent := sentOn(h)
+		got := sent["request-id"]
+		if tt.kept {
+			if got != tt.value {
+				t.Errorf("%s: request-id = %q, want %q", tt.name, got, tt.value)
 			}
-			if code := get(t, srv.URL, h); code != http.StatusOK {
-				t.Fatalf("status %d, want 200", code)
-			}
-			srv.Close()
-			got := fmt.Sprint(handledLines(t, sl.lines(t))["request_id"])
-			if tt.kept {
-				if got != tt.value {
-					t.Errorf("request_id = %q, want %q", got, tt.value)
-				}
-				return
-			}
-			if !uuidV4.MatchString(got) {
-				t.Errorf("request_id = %q, want a fresh v4 UUID", got)
-			}
-			if seen[got] {
-				t.Errorf("request_id %q given twice", got)
-			}
-			seen[got] = true
-		})
+			continue
+		}
+		if !uuidV4.MatchString(got) {
+			t.Errorf("%s: request-id = %q, want a fresh v4 UUID", tt.name, got)
+		}
+		if seen[got] {
+			t.Errorf("%s: request-id %q given twice", tt.name, got)
+		}
+		seen[got] = true
 	}
 }
 

@@ -23,8 +23,8 @@ var (
 
 // SetTracerProvider makes Start create its spans on tp. Give it your own
 // OpenTelemetry SDK provider (with NewSpanProcessor registered, so spans
-// made by other libraries get events too) if you have one; NewProvider's
-// providers install themselves. Until it is called, Start uses a local SDK
+// made by other libraries get events too) if you have one; the Install of
+// package tracing/otlp's Provider calls it. Until it is called, Start uses a local SDK
 // provider that samples every trace and exports nothing, so that lines
 // still get real trace and span IDs.
 func SetTracerProvider(tp trace.TracerProvider) {

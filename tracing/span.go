@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	targets "github.com/dynlog/dynlog/internal/target"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -114,7 +115,7 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // The span's target is the name of the logger its events go to (see
 // WithLogger); its call site is Start's caller. SPAN_FIRST_ENTRY is
 // written now and SPAN_CLOSED at End when span events are on for that
-// logger (see NewEventCore).
+// logger (see NewCore).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
 	return startTarget(ctx, zapcore.InfoLevel, "", name, fields, trace.SpanKindInternal)
 }
@@ -163,7 +164,7 @@ func startTarget(ctx context.Context, level zapcore.Level, target, name string, 
 	}
 	log := loggerFrom(&s.starting) // answered by s.ctxLog, else zap.L()
 	if target != "" && target != log.Name() {
-		log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return targetCore{Core: c, target: target} }))
+		log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return targets.Fixed(c, target) }))
 	}
 	events := newSpanEvents(log, level)
 	if events != nil {

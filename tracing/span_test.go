@@ -20,7 +20,11 @@ import (
 // core, to out.
 func jsonlLogger(out *logtest.Buffer, events bool) *zap.Logger {
 	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
-	return zap.New(NewCore(core, events), zap.AddCaller())
+	form := EventsOff
+	if events {
+		form = EventsDynamo
+	}
+	return zap.New(NewCore(core, WithSpanEvents(form)), zap.AddCaller())
 }
 
 func localProvider(t *testing.T) *sdktrace.TracerProvider {
@@ -74,7 +78,7 @@ func TestReadableSpanChain(t *testing.T) {
 	var out bytes.Buffer
 	wall := newWallClock(t, "2025-09-02T15:50:01.770028Z", "2025-09-02T15:50:01.770195Z", "2025-09-02T15:50:01.770316Z")
 	core := zapcore.NewCore(encoder.NewReadable(), zapcore.AddSync(&out), zapcore.DebugLevel)
-	log := zap.New(NewCore(core, false), zap.WithClock(wall)).Named("dynamo_llm::kv_router")
+	log := zap.New(NewCore(core), zap.WithClock(wall)).Named("dynamo_llm::kv_router")
 
 	ctx, root := Start(context.Background(), "http-request", zap.String("method", "POST"))
 	cctx, child := Start(ctx, "kv_router.select_worker", zap.Int("workers", 4))
@@ -189,7 +193,11 @@ func TestSpanEventsSwitch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			inner := NewCore(zapcore.NewCore(encoder.NewJSONL(), &out, zapcore.Level(-2)), tc.events)
+			form := EventsOff
+			if tc.events {
+				form = EventsDynamo
+			}
+			inner := NewCore(zapcore.NewCore(encoder.NewJSONL(), &out, zapcore.Level(-2)), WithSpanEvents(form))
 			log := zap.New(filter.NewCore(inner, f)).Named("svc")
 			ctx, s := StartAt(WithLogger(context.Background(), log), tc.level, "op")
 			log.Warn("inside", Ctx(ctx))

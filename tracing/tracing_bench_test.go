@@ -31,7 +31,11 @@ import (
 func BenchmarkTracing(b *testing.B) {
 	newLogger := func(events bool) *zap.Logger {
 		core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), zapcore.DebugLevel)
-		return zap.New(tracing.NewCore(core, events), zap.AddCaller()).Named("dynamo_llm::http")
+		form := tracing.EventsOff
+		if events {
+			form = tracing.EventsDynamo
+		}
+		return zap.New(tracing.NewCore(core, tracing.WithSpanEvents(form)), zap.AddCaller()).Named("dynamo_llm::http")
 	}
 	tp := sdktrace.NewTracerProvider()
 	tracing.SetTracerProvider(tp)

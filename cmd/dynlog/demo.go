@@ -19,6 +19,7 @@ import (
 	"github.com/dynlog/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
@@ -141,7 +142,7 @@ func (d *demoRun) run(export bool, opts waterfall.Options) error {
 	// A provider of the demo's own, local or exporting, so that each run
 	// has live IDs whatever ran before it in the process.
 	ctx := context.Background()
-	var provider *tracing.Provider
+	var provider *otlp.Provider
 	if export {
 		exportEnv := map[string]string{"OTEL_EXPORT_ENABLED": "1"}
 		if _, set := os.LookupEnv("OTEL_SERVICE_NAME"); !set {
@@ -150,7 +151,9 @@ func (d *demoRun) run(export bool, opts waterfall.Options) error {
 		provider, err = core.StartTracing(ctx, frontendLog, core.WithEnv(overlayEnv(exportEnv)),
 			core.WithErrorOutput(zapcore.AddSync(d.stderr)))
 	} else {
-		provider, err = tracing.NewProvider(ctx, tracing.ExportConfig{})
+		if provider, err = otlp.NewProvider(ctx, otlp.ExportConfig{}); err == nil {
+			provider.Install()
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("starting tracing: %w", err)

@@ -29,7 +29,7 @@
 // span events on, into its own file) set on its server with BaseContext and
 // tracing.WithLogger, serves through tracing.Middleware, calls the next one
 // through tracing.Transport and starts a span of its own with
-// tracing.Start. One tracing.NewProvider exports the spans of all three, as
+// tracing.Start. One otlp.NewProvider exports the spans of all three, as
 // a process has one provider; the test runs twice, over OTLP/gRPC and over
 // OTLP/HTTP (protobuf), with a service name per protocol.
 //
@@ -77,6 +77,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
+	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -122,8 +123,8 @@ func TestCollectorReceivesLoggedSpans(t *testing.T) {
 	for _, c := range []struct {
 		name, protocol, endpointVar string
 	}{
-		{"grpc", tracing.ProtocolGRPC, envGRPCEndpoint},
-		{"http_protobuf", tracing.ProtocolHTTPProtobuf, envHTTPEndpoint},
+		{"grpc", otlp.ProtocolGRPC, envGRPCEndpoint},
+		{"http_protobuf", otlp.ProtocolHTTPProtobuf, envHTTPEndpoint},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			endpoint := requireEnv(t, c.endpointVar)
@@ -155,7 +156,7 @@ func runRequest(t *testing.T, protocol, endpoint, traces, dir string) {
 	serviceName := "dynlog-e2e-" + strings.ReplaceAll(protocol, "/", "-")
 	var exportErrors logtest.Buffer
 	ctx := context.Background()
-	provider, err := tracing.NewProvider(ctx, tracing.ExportConfig{
+	provider, err := otlp.NewProvider(ctx, otlp.ExportConfig{
 		Enabled:     true,
 		Endpoint:    endpoint,
 		Protocol:    protocol,
@@ -165,6 +166,7 @@ func runRequest(t *testing.T, protocol, endpoint, traces, dir string) {
 	if err != nil {
 		t.Fatalf("NewProvider(%s, %s): %v", endpoint, protocol, err)
 	}
+	provider.Install()
 	shutDown := false
 	t.Cleanup(func() {
 		if !shutDown {
@@ -203,7 +205,7 @@ func runRequest(t *testing.T, protocol, endpoint, traces, dir string) {
 	checkExport(t, logged, exported, serviceName, xRequestID)
 }
 
-func shutdownProvider(p *tracing.Provider) error {
+func shutdownProvider(p *otlp.Provider) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return p.Shutdown(ctx)
@@ -234,7 +236,7 @@ func startService(t *testing.T, dir, target, next string, handle func(*service, 
 	}
 	s.logFile = f
 	core := zapcore.NewCore(encoder.NewJSONL(), zapcore.Lock(f), zapcore.DebugLevel)
-	s.log = zap.New(tracing.NewCore(core, true), zap.AddCaller()).Named(target)
+	s.log = zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller()).Named(target)
 
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	s.client = &http.Client{Transport: tracing.Transport(base), Timeout: 10 * time.Second}

@@ -6,7 +6,8 @@
 // compare what arrived with what the log lines said.
 //
 //	rcv := otlptest.NewGRPCReceiver(t)
-//	p, _ := tracing.NewProvider(ctx, tracing.ExportConfig{Enabled: true, LogsEnabled: true, Endpoint: rcv.Endpoint()})
+//	p, _ := otlp.NewProvider(ctx, otlp.ExportConfig{Enabled: true, LogsEnabled: true, Endpoint: rcv.Endpoint()})
+//	p.Install()
 //	...
 //	p.Shutdown(ctx)
 //	for _, s := range rcv.Spans() { ... s.TraceID, s.ParentSpanID, s.Resource["service.name"] ... }

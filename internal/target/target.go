@@ -5,6 +5,7 @@ package target
 import (
 	"strings"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -27,4 +28,35 @@ func PackagePath(function string) string {
 		return function
 	}
 	return function[:slash+1+dot]
+}
+
+// Fixed returns a core that sends entries on to c under target (as their
+// logger name), whatever the logger's own name: zap's Named can only append
+// to it. It says what it wraps through Unwrap ([vocab.Unwrapper]).
+func Fixed(c zapcore.Core, target string) zapcore.Core {
+	return fixedCore{Core: c, target: target}
+}
+
+// fixedCore is Fixed's core.
+type fixedCore struct {
+	zapcore.Core
+	target string
+}
+
+var _ vocab.Unwrapper = fixedCore{}
+
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c fixedCore) Unwrap() zapcore.Core { return c.Core }
+
+// Enabled lets every level through to Check, which decides with the right
+// target: a logger bound to another name may be quieter than the target.
+func (fixedCore) Enabled(zapcore.Level) bool { return true }
+
+func (c fixedCore) With(fields []zapcore.Field) zapcore.Core {
+	return fixedCore{Core: c.Core.With(fields), target: c.target}
+}
+
+func (c fixedCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	ent.LoggerName = c.target
+	return c.Core.Check(ent, ce)
 }

@@ -56,7 +56,9 @@ func wrappers(t *testing.T) []wrapper {
 			{"plain line", info},
 			{"once-only line", func(l *zap.Logger) { l.Info("once line", dedup.Once(dedup.Process)) }},
 		}},
-		{"tracing", func(c zapcore.Core) zapcore.Core { return tracing.NewEventCore(c, tracing.EventsReadable) }, []line{
+		{"tracing", func(c zapcore.Core) zapcore.Core {
+			return tracing.NewCore(c, tracing.WithSpanEvents(tracing.EventsReadable))
+		}, []line{
 			{"plain line", info},
 			{"a user's line that reads as a span event", func(l *zap.Logger) { l.Info("SPAN_CLOSED") }},
 		}},

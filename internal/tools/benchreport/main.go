@@ -21,6 +21,12 @@
 // the other modes keep as it stands:
 //
 //	go run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
+//
+// With -binsize it reads nothing: it builds the hello-world programs of
+// internal/tools/binsize (make binsize, issue 21), with $GO or go, and
+// rewrites only the binary-size section, which the other modes keep:
+//
+//	go run ./internal/tools/benchreport -binsize -o BENCHMARKS.md
 package main
 
 import (
@@ -459,7 +465,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 // without, the report of o, followed by previous's peers section if it had
 // one, so that `make bench` does not erase `make bench-peers`'s table.
 //
-// Either way the command-line section (benchreport -cli) stays as it was.
+// Either way the command-line section (benchreport -cli) and the
+// binary-size section (benchreport -binsize) stay as they were.
 func document(previous string, o *benchOutput, m machine, peers bool) string {
 	var b strings.Builder
 	if peers {
@@ -471,8 +478,10 @@ func document(previous string, o *benchOutput, m machine, peers bool) string {
 	if block := peersBlock(previous); block != "" {
 		doc = withPeers(doc, block)
 	}
-	if block := markedBlock(previous, cliBegin, cliEnd); block != "" {
-		doc = withMarkedBlock(doc, cliBegin, cliEnd, block)
+	for _, m := range [][2]string{{cliBegin, cliEnd}, {binsizeBegin, binsizeEnd}} {
+		if block := markedBlock(previous, m[0], m[1]); block != "" {
+			doc = withMarkedBlock(doc, m[0], m[1], block)
+		}
 	}
 	return doc
 }
@@ -510,17 +519,28 @@ func main() {
 	outPath := flag.String("o", "BENCHMARKS.md", "the markdown file to write")
 	peers := flag.Bool("peers", false, "read the peer suite's output (internal/benchmarks) and rewrite only the file's peers section")
 	cli := flag.Bool("cli", false, "read cmd/dynlog's TestCLISpeed output (make bench-cli) and rewrite only the file's command-line section")
+	binsize := flag.Bool("binsize", false, "build internal/tools/binsize's programs (make binsize) and rewrite only the file's binary-size section")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-peers | -cli] [-o BENCHMARKS.md] < bench.out")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: benchreport [-peers | -cli | -binsize] [-o BENCHMARKS.md] [< bench.out]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
-	if flag.NArg() != 0 || *peers && *cli {
+	modes := 0
+	for _, on := range []bool{*peers, *cli, *binsize} {
+		if on {
+			modes++
+		}
+	}
+	if flag.NArg() != 0 || modes > 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	if *cli {
 		cliMain(*outPath)
+		return
+	}
+	if *binsize {
+		binsizeMain(*outPath)
 		return
 	}
 

@@ -2,19 +2,19 @@ package main
 
 // tracingSection is issue 4's, on the benchmarks of
 // tracing/tracing_bench_test.go (BenchmarkTracing/<scenario>/<variant>) and
-// tracing/call_bench_test.go (BenchmarkCall/<variant>). Its targets: a line
+// tracing/calltrace/call_bench_test.go (BenchmarkCall/<variant>). Its targets: a line
 // inside a span within 1.3× the same line outside, Start and End with span
 // events off within 1.5× a bare OpenTelemetry SDK span, and call tracing,
 // while off, under 5 ns with no allocation.
 var tracingSection = section{
 	title:   "Tracing (issue 4)",
-	sources: []string{"tracing/tracing_bench_test.go", "tracing/call_bench_test.go"},
+	sources: []string{"tracing/tracing_bench_test.go", "tracing/calltrace/call_bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{
-		"From tracing/tracing_bench_test.go and tracing/call_bench_test.go, each",
-		"target beside its baseline in the same run. Ratio is the median ns/op over",
-		"the baseline's; a bound in ns is on the median itself, one in allocs/op on",
-		"the worst run.",
+		"From tracing/tracing_bench_test.go and tracing/calltrace/call_bench_test.go,",
+		"each target beside its baseline in the same run. Ratio is the median ns/op",
+		"over the baseline's; a bound in ns is on the median itself, one in allocs/op",
+		"on the worst run.",
 	},
 	targets: []target{
 		ratioAtMost("Line inside a span", "Tracing/Line/inside", "Tracing/Line/outside", 1.3),
@@ -26,7 +26,7 @@ var tracingSection = section{
 		{
 			lead:  "Floor of a traced call, the same function without call tracing",
 			bench: "Call/none",
-			about: "Call/off's function without its `defer tracing.Call()()`",
+			about: "Call/off's function without its `defer calltrace.Call()()`",
 		},
 		{
 			lead:  "Call tracing on, for information (no target)",
@@ -48,7 +48,7 @@ var tracingSection = section{
 		"off. That provider has no span processor: a processor (tracing's, or an",
 		"exporter's) makes the SDK copy every span at End, a cost both would pay",
 		"alike. Call/off is a function whose first statement is",
-		"`defer tracing.Call()()`, run while call tracing is off; Call/none is the",
+		"`defer calltrace.Call()()`, run while call tracing is off; Call/none is the",
 		"same function without it, so Call/off minus Call/none is what the defer",
 		"costs while call tracing is off. Call/on runs Call/off's function with call",
 		"tracing on, each call writing a Call and a Return line to the trace file.",

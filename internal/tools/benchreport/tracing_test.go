@@ -225,7 +225,7 @@ func TestWriteReportTracingSection(t *testing.T) {
 	header, _, _ := strings.Cut(report, "- Date:")
 	header = strings.Join(strings.Fields(header), " ")
 	for _, want := range []string{
-		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, core/new_bench_test.go, tracing/tracing_bench_test.go, tracing/call_bench_test.go, dedup/dedup_bench_test.go and core/output/bench_test.go, run together.",
+		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, core/new_bench_test.go, tracing/tracing_bench_test.go, tracing/calltrace/call_bench_test.go, dedup/dedup_bench_test.go and core/output/bench_test.go, run together.",
 	} {
 		if !strings.Contains(header, want) {
 			t.Errorf("header lacks %q; header:\n%s", want, header)
@@ -283,10 +283,10 @@ func TestJoinList(t *testing.T) {
 // wantTracingSection is the tracing section written for tracingSampleOutput.
 const wantTracingSection = "## Tracing (issue 4)\n" +
 	"\n" +
-	"From tracing/tracing_bench_test.go and tracing/call_bench_test.go, each\n" +
-	"target beside its baseline in the same run. Ratio is the median ns/op over\n" +
-	"the baseline's; a bound in ns is on the median itself, one in allocs/op on\n" +
-	"the worst run.\n" +
+	"From tracing/tracing_bench_test.go and tracing/calltrace/call_bench_test.go,\n" +
+	"each target beside its baseline in the same run. Ratio is the median ns/op\n" +
+	"over the baseline's; a bound in ns is on the median itself, one in allocs/op\n" +
+	"on the worst run.\n" +
 	"\n" +
 	"| Target | Benchmark | Baseline | ns/op | Baseline ns/op | Ratio | Bound | Result |\n" +
 	"|---|---|---|--:|--:|--:|--:|---|\n" +
@@ -299,7 +299,7 @@ const wantTracingSection = "## Tracing (issue 4)\n" +
 	"| Call tracing off | Call/off | 0 | ≤ 0 | met |\n" +
 	"\n" +
 	"Floor of a traced call, the same function without call tracing: 1.8 ns/op\n" +
-	"(Call/none: Call/off's function without its `defer tracing.Call()()`).\n" +
+	"(Call/none: Call/off's function without its `defer calltrace.Call()()`).\n" +
 	"\n" +
 	"Call tracing on, for information (no target): 5483 ns/op\n" +
 	"(Call/on: Call/off's function writing its Call and Return lines to a trace file).\n" +
@@ -317,7 +317,7 @@ const wantTracingSection = "## Tracing (issue 4)\n" +
 	"off. That provider has no span processor: a processor (tracing's, or an\n" +
 	"exporter's) makes the SDK copy every span at End, a cost both would pay\n" +
 	"alike. Call/off is a function whose first statement is\n" +
-	"`defer tracing.Call()()`, run while call tracing is off; Call/none is the\n" +
+	"`defer calltrace.Call()()`, run while call tracing is off; Call/none is the\n" +
 	"same function without it, so Call/off minus Call/none is what the defer\n" +
 	"costs while call tracing is off. Call/on runs Call/off's function with call\n" +
 	"tracing on, each call writing a Call and a Return line to the trace file.\n"

@@ -1,4 +1,4 @@
-package tracing
+package otlp
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/internal/otlptest"
+	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/log/embedded"
@@ -34,7 +35,7 @@ import (
 // span events off.
 func teeLogger(out *logtest.Buffer, provider log.LoggerProvider) *zap.Logger {
 	io := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(math.MinInt8))
-	return zap.New(NewCore(zapcore.NewTee(io, NewLogExportCore(provider)), false), zap.AddCaller())
+	return zap.New(tracing.NewCore(zapcore.NewTee(io, NewLogExportCore(provider))), zap.AddCaller())
 }
 
 // TestLogExport: lines logged through the export core arrive at a real
@@ -73,6 +74,7 @@ func TestLogExport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			if p.LoggerProvider() == nil || p.LogsEndpoint() == "" {
 				t.Fatalf("log export on, yet LoggerProvider %v, LogsEndpoint %q", p.LoggerProvider(), p.LogsEndpoint())
 			}
@@ -89,10 +91,10 @@ func TestLogExport(t *testing.T) {
 			log.Error("at error")
 			log.DPanic("at dpanic") // a production logger: no panic
 
-			ctx, root := Start(WithLogger(context.Background(), log), "http-request")
-			cctx, child := Start(ctx, "prefill")
-			named.Info("in span", Ctx(cctx), zap.String("k", "v"))
-			log.With(Ctx(ctx), zap.String("w", "with")).Warn("in span by With")
+			ctx, root := tracing.Start(tracing.WithLogger(context.Background(), log), "http-request")
+			cctx, child := tracing.Start(ctx, "prefill")
+			named.Info("in span", tracing.Ctx(cctx), zap.String("k", "v"))
+			log.With(tracing.Ctx(ctx), zap.String("w", "with")).Warn("in span by With")
 			child.End()
 			root.End()
 			shutdown(t, p)
@@ -115,19 +117,20 @@ func TestLogExport(t *testing.T) {
 				lines[str(l, "message")] = l
 			}
 
+			const caller = "github.com/dynlog/dynlog/tracing/otlp" // an unnamed logger's target
 			for body, want := range map[string]struct {
 				severity int32
 				text     string
 				scope    string
 			}{
 				"plain":           {9, "INFO", "dynamo_runtime::test"},
-				"at trace":        {1, "TRACE", instrumentation}, // unnamed: the caller's package
-				"at debug":        {5, "DEBUG", instrumentation},
-				"at warn":         {13, "WARN", instrumentation},
-				"at error":        {17, "ERROR", instrumentation},
-				"at dpanic":       {18, "ERROR", instrumentation},
+				"at trace":        {1, "TRACE", caller}, // unnamed: the caller's package
+				"at debug":        {5, "DEBUG", caller},
+				"at warn":         {13, "WARN", caller},
+				"at error":        {17, "ERROR", caller},
+				"at dpanic":       {18, "ERROR", caller},
 				"in span":         {9, "INFO", "dynamo_runtime::test"},
-				"in span by With": {13, "WARN", instrumentation},
+				"in span by With": {13, "WARN", caller},
 			} {
 				r := records[body]
 				if r.Severity != want.severity || r.SeverityText != want.text || r.Scope != want.scope {
@@ -141,7 +144,7 @@ func TestLogExport(t *testing.T) {
 				if got := r.Attributes["code.file.path"]; got != str(line, "file") || !strings.HasSuffix(got, "logexport_test.go") {
 					t.Errorf("record %q: code.file.path %q, the line says %q", body, got, str(line, "file"))
 				}
-				if got := r.Attributes["code.function.name"]; !strings.HasPrefix(got, "github.com/dynlog/dynlog/tracing.TestLogExport.") {
+				if got := r.Attributes["code.function.name"]; !strings.HasPrefix(got, "github.com/dynlog/dynlog/tracing/otlp.TestLogExport.") {
 					t.Errorf("record %q: code.function.name %q", body, got)
 				}
 				if r.Time.IsZero() || r.Time.Unix() == 0 {
@@ -210,13 +213,13 @@ func TestLogExportRequestIDs(t *testing.T) {
 	localProvider(t)
 	var out logtest.Buffer
 	log := teeLogger(&out, rp)
-	ctx := Extract(context.Background(), propagation.MapCarrier{
+	ctx := tracing.Extract(context.Background(), propagation.MapCarrier{
 		"traceparent":  "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
 		"x-request-id": "req-7",
 		"request-id":   "0b8e2f52-0d0b-4f55-b4c4-7d7f3e0f8f45",
 	})
-	ctx, s := Start(ctx, "worker")
-	log.Info("handled", Ctx(ctx))
+	ctx, s := tracing.Start(ctx, "worker")
+	log.Info("handled", tracing.Ctx(ctx))
 	s.End()
 
 	recs := rp.all()
@@ -242,13 +245,14 @@ func TestLogExportFiltered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	f, err := filter.Parse("info,noisy=error,chatty=debug")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out logtest.Buffer
 	io := zapcore.NewCore(encoder.NewJSONL(), &out, zapcore.Level(math.MinInt8))
-	log := zap.New(filter.NewCore(NewCore(zapcore.NewTee(io, NewLogExportCore(nil)), false), f), zap.AddCaller())
+	log := zap.New(filter.NewCore(tracing.NewCore(zapcore.NewTee(io, NewLogExportCore(nil))), f), zap.AddCaller())
 
 	log.Debug("unnamed debug: dropped")
 	log.Info("unnamed info: kept")
@@ -309,13 +313,14 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	if p.LoggerProvider() != nil || p.LogsEndpoint() != "" || installedLogs.Load() != nil {
 		t.Errorf("log export off, yet LoggerProvider %v, LogsEndpoint %q, installed %v", p.LoggerProvider(), p.LogsEndpoint(), installedLogs.Load())
 	}
 	var out logtest.Buffer
 	log := teeLogger(&out, nil)
-	ctx, s := Start(context.Background(), "op")
-	log.Info("not exported", Ctx(ctx))
+	ctx, s := tracing.Start(context.Background(), "op")
+	log.Info("not exported", tracing.Ctx(ctx))
 	s.End()
 	// A core given the provider's (nil) LoggerProvider is a core without one.
 	teeLogger(&out, p.LoggerProvider()).Info("not exported either")
@@ -332,6 +337,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	log = teeLogger(&out, nil)
 	for range 10 {
 		log.Error("nothing dialled")
@@ -363,6 +369,7 @@ func TestLogExportUnreachable(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			log := teeLogger(&out, nil)
 			// Fewer than a batch (512), so that no export starts before
 			// the first ForceFlush.
@@ -435,6 +442,7 @@ func TestLogExportRecovers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			log := teeLogger(&out, nil)
 			flush := func(msg string) error {
 				log.Info(msg)
@@ -487,6 +495,7 @@ func TestLogInitWithLogs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		p.Install()
 		p.LogInit(log)
 		shutdown(t, p)
 	}

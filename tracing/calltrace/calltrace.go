@@ -1,4 +1,4 @@
-package tracing
+package calltrace
 
 import (
 	"fmt"
@@ -35,14 +35,14 @@ func callNoop() {}
 // of a function:
 //
 //	func (w *Worker) Step(ctx context.Context) error {
-//		defer tracing.Call()()
+//		defer calltrace.Call()()
 //		...
 //	}
 //
 // Note the two pairs of parentheses: Call runs at the defer statement, the
 // function it returns runs when Step returns.
 //
-// While call tracing is off (the default; see EnableCallTrace) Call is one
+// While call tracing is off (the default; see Enable) Call is one
 // atomic load that returns a shared no-op function: it allocates nothing and
 // costs a few nanoseconds, so the defer can stay in production code.
 //
@@ -77,7 +77,7 @@ func callNoop() {}
 //
 // A function started by a go statement has runtime.goexit as its caller, since
 // that is what the stack holds. Call can also be used without defer,
-// end := tracing.Call(); ...; end(), in which case the Return line gives the
+// end := calltrace.Call(); ...; end(), in which case the Return line gives the
 // line of the end() call. A Return line is written only to the file its Call
 // line went to, and is dropped if that file has been closed in the meantime.
 func Call() func() {
@@ -87,7 +87,7 @@ func Call() func() {
 	return callNoop
 }
 
-// EnableCallTrace turns call tracing on, writing to a new file in dir (the
+// Enable turns call tracing on, writing to a new file in dir (the
 // operating system's temporary directory, os.TempDir, when dir is empty; dir
 // is created if missing), and returns the file's path. The file is named
 //
@@ -96,7 +96,7 @@ func Call() func() {
 // with the process id and the local time, and is opened for appending, so
 // enabling twice within one second continues the same file. If call tracing
 // was already on, its previous file is closed and later lines go to the new
-// one. EnableCallTrace prints nothing; the caller announces the path. It does
+// one. Enable prints nothing; the caller announces the path. It does
 // not read the environment: package core calls it when VLLM_TRACE_FUNCTION
 // asks for call tracing.
 //
@@ -105,7 +105,7 @@ func Call() func() {
 // in the order of their timestamps. Nothing is buffered, so nothing needs
 // flushing at exit. If a write fails (a full disk, say), call tracing turns
 // itself off, the file is closed, and the error is reported once on stderr.
-func EnableCallTrace(dir string) (path string, err error) {
+func Enable(dir string) (path string, err error) {
 	if dir == "" {
 		dir = os.TempDir()
 	}
@@ -126,19 +126,19 @@ func EnableCallTrace(dir string) (path string, err error) {
 	return path, nil
 }
 
-// CallTracePath is the trace file call tracing writes to, or "" when it is
+// Path is the trace file call tracing writes to, or "" when it is
 // off.
-func CallTracePath() string {
+func Path() string {
 	if t := callTraceActive.Load(); t != nil {
 		return t.path
 	}
 	return ""
 }
 
-// DisableCallTrace turns call tracing off and closes the trace file. Calls in
+// Disable turns call tracing off and closes the trace file. Calls in
 // progress write no Return line. It returns nil if call tracing was off,
 // including when it turned itself off after a failed write.
-func DisableCallTrace() error {
+func Disable() error {
 	t := callTraceActive.Swap(nil)
 	if t == nil {
 		return nil

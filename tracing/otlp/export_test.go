@@ -1,4 +1,4 @@
-package tracing
+package otlp
 
 import (
 	"context"
@@ -13,9 +13,11 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/internal/otlptest"
+	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel"
 	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -25,22 +27,22 @@ import (
 // OpenTelemetry's globals): none of them may run in parallel, and each puts
 // the previous state back when it ends.
 
-// keepExportGlobals restores, when t ends, everything NewProvider installs.
+// keepExportGlobals restores, when t ends, everything Install installs.
 func keepExportGlobals(t *testing.T) {
 	t.Helper()
-	tracers := current.Load()
+	tracers := tracing.TracerProvider()
 	logs := installedLogs.Load()
 	lp := logglobal.GetLoggerProvider()
 	tp := otel.GetTracerProvider()
 	prop := otel.GetTextMapPropagator()
 	handler := otel.GetErrorHandler()
 	t.Cleanup(func() {
-		current.Store(tracers)
+		tracing.SetTracerProvider(tracers)
 		installedLogs.Store(logs)
 		if logglobal.GetLoggerProvider() != lp {
 			logglobal.SetLoggerProvider(lp)
 		}
-		// Only a NewProvider that succeeded changed the globals; setting
+		// Only an Install changed the globals; setting
 		// OpenTelemetry's defaults to themselves would make it complain.
 		if otel.GetTracerProvider() == tp {
 			return
@@ -54,7 +56,7 @@ func keepExportGlobals(t *testing.T) {
 // exportLogger logs JSONL at every level, span events on, into out.
 func exportLogger(out *logtest.Buffer) *zap.Logger {
 	core := zapcore.NewCore(encoder.NewJSONL(), out, zapcore.Level(-2))
-	return zap.New(NewCore(core, true), zap.AddCaller())
+	return zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller())
 }
 
 func str(m map[string]any, key string) string {
@@ -103,17 +105,18 @@ func TestExportMatchesLines(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			log := exportLogger(&out)
 
-			ctx := WithLogger(context.Background(), log)
-			ctx1, root := Start(ctx, "http-request", zap.String("method", "GET"))
-			log.Info("in root", Ctx(ctx1))
-			ctx2, child := Start(ctx1, "prefill")
-			log.Info("in child", Ctx(ctx2))
+			ctx := tracing.WithLogger(context.Background(), log)
+			ctx1, root := tracing.Start(ctx, "http-request", zap.String("method", "GET"))
+			log.Info("in root", tracing.Ctx(ctx1))
+			ctx2, child := tracing.Start(ctx1, "prefill")
+			log.Info("in child", tracing.Ctx(ctx2))
 			ctx3, direct := p.TracerProvider().Tracer("x").Start(ctx2, "direct")
-			log.Info("in direct", Ctx(ctx3))
-			ctx4, grand := Start(ctx3, "decode")
-			log.Info("in grandchild", Ctx(ctx4))
+			log.Info("in direct", tracing.Ctx(ctx3))
+			ctx4, grand := tracing.Start(ctx3, "decode")
+			log.Info("in grandchild", tracing.Ctx(ctx4))
 			grand.End()
 			direct.End()
 			child.End()
@@ -193,18 +196,43 @@ func TestExportMatchesLines(t *testing.T) {
 	}
 }
 
-func TestProviderInstallsGlobals(t *testing.T) {
+// TestNewProviderInstallsNothing: NewProvider leaves every process-wide
+// setting as it was, and Install then sets each of them.
+func TestNewProviderInstallsNothing(t *testing.T) {
 	keepExportGlobals(t)
-	p, err := NewProvider(context.Background(), ExportConfig{})
+	tp, otelTP := tracing.TracerProvider(), otel.GetTracerProvider()
+	handler, prop := otel.GetErrorHandler(), otel.GetTextMapPropagator()
+	logs, lp := installedLogs.Load(), logglobal.GetLoggerProvider()
+	rcv := otlptest.NewGRPCReceiver(t)
+	p, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Endpoint: rcv.Endpoint()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer shutdown(t, p)
-	if TracerProvider() != p.TracerProvider() {
-		t.Error("Start does not use the new provider")
+	if tracing.TracerProvider() != tp {
+		t.Error("NewProvider changed the provider of Start")
+	}
+	if otel.GetTracerProvider() != otelTP {
+		t.Error("NewProvider changed OpenTelemetry's global provider")
+	}
+	if otel.GetErrorHandler() != handler {
+		t.Error("NewProvider changed OpenTelemetry's global error handler")
+	}
+	if otel.GetTextMapPropagator() != prop {
+		t.Error("NewProvider changed OpenTelemetry's global propagator")
+	}
+	if installedLogs.Load() != logs || logglobal.GetLoggerProvider() != lp {
+		t.Error("NewProvider installed its logger provider")
+	}
+
+	if p.Install() != p {
+		t.Error("Install did not return its provider")
+	}
+	if tracing.TracerProvider() != p.TracerProvider() {
+		t.Error("Start does not use the installed provider")
 	}
 	if otel.GetTracerProvider() != p.TracerProvider() {
-		t.Error("OpenTelemetry's global provider is not the new provider")
+		t.Error("OpenTelemetry's global provider is not the installed provider")
 	}
 	if eh, ok := otel.GetErrorHandler().(*reporter); !ok || eh != p.reporter {
 		t.Errorf("global error handler is %T, want the provider's reporter", otel.GetErrorHandler())
@@ -213,6 +241,9 @@ func TestProviderInstallsGlobals(t *testing.T) {
 	if !strings.Contains(fields, "traceparent") || !strings.Contains(fields, "baggage") {
 		t.Errorf("global propagator fields %q, want W3C trace context and baggage", fields)
 	}
+	if installedLogs.Load() != p.logs || logglobal.GetLoggerProvider() != p.LoggerProvider() {
+		t.Error("Install did not install the logger provider for the export cores and as the global one")
+	}
 	if p.Endpoint() != "" {
 		t.Errorf("Endpoint() = %q with export off", p.Endpoint())
 	}
@@ -220,7 +251,7 @@ func TestProviderInstallsGlobals(t *testing.T) {
 
 func TestNewProviderErrors(t *testing.T) {
 	keepExportGlobals(t)
-	before := TracerProvider()
+	before := tracing.TracerProvider()
 	ratio := 1.5
 	for _, tt := range []struct {
 		cfg  ExportConfig
@@ -239,7 +270,7 @@ func TestNewProviderErrors(t *testing.T) {
 			t.Errorf("NewProvider(%+v) returned a provider with its error", tt.cfg)
 		}
 	}
-	if TracerProvider() != before {
+	if tracing.TracerProvider() != before {
 		t.Error("a failed NewProvider installed a provider")
 	}
 }
@@ -309,12 +340,14 @@ func TestLogInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	on.Install()
 	on.LogInit(log)
 	shutdown(t, on)
 	off, err := NewProvider(context.Background(), ExportConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	off.Install()
 	off.LogInit(log)
 	shutdown(t, off)
 
@@ -354,12 +387,13 @@ func TestSampleRatioZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	log := exportLogger(&out)
-	ctx := WithLogger(context.Background(), log)
+	ctx := tracing.WithLogger(context.Background(), log)
 
-	ctx1, root := Start(ctx, "root")
-	ctx2, child := Start(ctx1, "child")
-	log.Info("unsampled", Ctx(ctx2))
+	ctx1, root := tracing.Start(ctx, "root")
+	ctx2, child := tracing.Start(ctx1, "child")
+	log.Info("unsampled", tracing.Ctx(ctx2))
 	child.End()
 	root.End()
 	if root.SpanContext().IsSampled() {
@@ -372,8 +406,8 @@ func TestSampleRatioZero(t *testing.T) {
 		TraceFlags: trace.FlagsSampled,
 		Remote:     true,
 	})
-	ctx3, worker := Start(trace.ContextWithRemoteSpanContext(ctx, remote), "worker")
-	log.Info("sampled by parent", Ctx(ctx3))
+	ctx3, worker := tracing.Start(trace.ContextWithRemoteSpanContext(ctx, remote), "worker")
+	log.Info("sampled by parent", tracing.Ctx(ctx3))
 	worker.End()
 	shutdown(t, p)
 
@@ -455,11 +489,12 @@ func TestUnreachableEndpoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			log := exportLogger(&out)
-			ctx := WithLogger(context.Background(), log)
+			ctx := tracing.WithLogger(context.Background(), log)
 			for range 100 {
-				c, s := Start(ctx, "work")
-				log.Info("working", Ctx(c))
+				c, s := tracing.Start(ctx, "work")
+				log.Info("working", tracing.Ctx(c))
 				s.End()
 			}
 			if d := time.Since(begin); d > slack {
@@ -468,7 +503,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 
 			const flushes = 3
 			for i := range flushes {
-				_, s := Start(ctx, fmt.Sprint("batch-", i))
+				_, s := tracing.Start(ctx, fmt.Sprint("batch-", i))
 				s.End()
 				fctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 				begin := time.Now()
@@ -483,7 +518,7 @@ func TestUnreachableEndpoint(t *testing.T) {
 			}
 			waitFailures(t, p.reporter, flushes)
 
-			_, s := Start(ctx, "last")
+			_, s := tracing.Start(ctx, "last")
 			s.End()
 			sctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 			defer cancel()
@@ -527,8 +562,9 @@ func TestExportRecovers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			p.Install()
 			flush := func(name string) error {
-				_, s := Start(context.Background(), name)
+				_, s := tracing.Start(context.Background(), name)
 				s.End()
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
@@ -599,8 +635,9 @@ func TestGlobalPropagatorCarriesStartSpans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.Install()
 	defer shutdown(t, p)
-	ctx, s := Start(context.Background(), "outbound")
+	ctx, s := tracing.Start(context.Background(), "outbound")
 	defer s.End()
 	carrier := propagation.MapCarrier{}
 	otel.GetTextMapPropagator().Inject(ctx, carrier)
@@ -624,7 +661,8 @@ func TestShortLivedProcessReportsDownCollector(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, s := Start(context.Background(), "only")
+			p.Install()
+			_, s := tracing.Start(context.Background(), "only")
 			s.End()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -637,5 +675,52 @@ func TestShortLivedProcessReportsDownCollector(t *testing.T) {
 				t.Errorf("error output when Shutdown returned: %q, want one failure line", errOut.String())
 			}
 		})
+	}
+}
+
+// localProvider makes Start create its spans on a provider that exports
+// nothing, with tracing's span processor, until t ends.
+func localProvider(t *testing.T) {
+	t.Helper()
+	old := tracing.TracerProvider()
+	tracing.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(tracing.NewSpanProcessor())))
+	t.Cleanup(func() { tracing.SetTracerProvider(old) })
+}
+
+// TestShutdownJoinsErrors: when stopping spans and stopping log records
+// both fail, Shutdown and ForceFlush return both errors, neither dropped
+// for the other.
+func TestShutdownJoinsErrors(t *testing.T) {
+	rcv := otlptest.NewGRPCReceiver(t)
+	p, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Endpoint: rcv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(t, p)
+	spansErr, logsErr := errors.New("spans failed"), errors.New("log records failed")
+	err = p.both(context.Background(),
+		func(context.Context) error { return spansErr },
+		func(context.Context) error { return logsErr })
+	if !errors.Is(err, spansErr) || !errors.Is(err, logsErr) {
+		t.Errorf("both = %v, want both errors joined", err)
+	}
+	err = p.both(context.Background(),
+		func(context.Context) error { return nil },
+		func(context.Context) error { return logsErr })
+	if !errors.Is(err, logsErr) {
+		t.Errorf("both = %v, want the log records' error", err)
+	}
+
+	// Through Shutdown itself: a context already over fails both.
+	q, err := NewProvider(context.Background(), ExportConfig{LogsEnabled: true, Endpoint: rcv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = q.Shutdown(ctx)
+	var joined interface{ Unwrap() []error }
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &joined) || len(joined.Unwrap()) != 2 {
+		t.Errorf("Shutdown with a cancelled context = %v, want the spans' and the log records' errors joined", err)
 	}
 }

@@ -1,4 +1,4 @@
-package tracing
+package otlp
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/target"
+	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploggrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
@@ -38,7 +40,7 @@ const (
 
 // Defaults of ExportConfig, as Dynamo and OpenTelemetry have them.
 const (
-	DefaultServiceName  = "dynamo"
+	DefaultServiceName  = tracing.DefaultServiceName
 	DefaultGRPCEndpoint = "http://localhost:4317"
 	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces or /v1/logs is appended
 )
@@ -106,21 +108,15 @@ type ExportConfig struct {
 }
 
 // Provider is the OpenTelemetry SDK tracer provider of a process: resource
-// service.name, the configured sampler, this package's span processor, and
+// service.name, the configured sampler, tracing's span processor, and
 // when export is on an OTLP exporter behind a batch span processor. With
 // log export on it also holds an OpenTelemetry SDK logger provider, with
 // the same resource and an OTLP log exporter behind a batch processor.
 //
-// NewProvider installs it everywhere spans are made: for Start (see
-// SetTracerProvider) and as OpenTelemetry's global provider, so otelhttp,
-// otelgrpc and otel.Tracer use it too. It also installs the W3C trace
-// context and baggage propagators as OpenTelemetry's global propagator, so
-// that those libraries carry traces across services as this package's
-// Middleware and Transport do; set your own after NewProvider to change
-// that. Its logger provider, when log export is on, it installs for the
-// cores of NewLogExportCore(nil) (see SetLoggerProvider) and as
-// OpenTelemetry's global logger provider (package
-// go.opentelemetry.io/otel/log/global).
+// Install makes it the process's provider: for tracing.Start and as
+// OpenTelemetry's global tracer provider, propagator, error handler and,
+// with log export on, logger provider (see Install). NewProvider installs
+// nothing.
 //
 // Nothing it does waits for the collector: creating it, starting and ending
 // spans and logging return at once whether or not the collector is up;
@@ -129,10 +125,14 @@ type ExportConfig struct {
 // ExportConfig.ErrorOutput (or through SetErrorLogger's logger), with the
 // endpoint and the error; later failures are counted, not reported, until
 // an export succeeds again, which is reported with the number of spans (log
-// records) lost meanwhile; spans and logs are reported apart. The provider is also OpenTelemetry's global error
-// handler (otel.SetErrorHandler): other OpenTelemetry errors are reported
-// there once per distinct message, where OpenTelemetry's default would log
-// every occurrence.
+// records) lost meanwhile; spans and logs are reported apart. Installed,
+// the provider is also OpenTelemetry's global error handler
+// (otel.SetErrorHandler): other OpenTelemetry errors are reported there
+// once per distinct message, where OpenTelemetry's default would log every
+// occurrence. A provider that is not installed still reports its export
+// failures once; the batch processors also hand each failed export's error
+// to OpenTelemetry's global error handler, whichever is installed (this
+// package's handlers ignore them, having reported them).
 type Provider struct {
 	tp       *sdktrace.TracerProvider
 	service  string
@@ -147,12 +147,12 @@ type Provider struct {
 	logExporter  *reportingLogExporter
 }
 
-// NewProvider builds the Provider cfg describes and installs it (see
-// Provider). ctx bounds nothing that blocks, since nothing does; it is
-// handed to the exporters' constructors. The error is for a configuration
-// it cannot honour: an unknown protocol, a sample ratio outside 0 to 1, or
-// with export on an endpoint that is not an http:// or https:// URL with a
-// host; nothing is installed then.
+// NewProvider builds the Provider cfg describes. It changes no
+// process-wide state: call Install to make it the process's provider.
+// ctx bounds nothing that blocks, since nothing does; it is handed to the
+// exporters' constructors. The error is for a configuration it cannot
+// honour: an unknown protocol, a sample ratio outside 0 to 1, or with
+// export on an endpoint that is not an http:// or https:// URL with a host.
 func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	p := &Provider{service: cfg.ServiceName, protocol: cfg.Protocol}
 	if p.service == "" {
@@ -203,7 +203,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	opts := []sdktrace.TracerProviderOption{
 		sdktrace.WithResource(res),
 		sdktrace.WithSampler(sampler),
-		sdktrace.WithSpanProcessor(NewSpanProcessor()),
+		sdktrace.WithSpanProcessor(tracing.NewSpanProcessor()),
 	}
 	if spansTo != nil {
 		exp, err := newExporter(ctx, spansTo, p.protocol)
@@ -232,8 +232,27 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 		p.logs = newLogSink(p.lp)
 	}
 	p.tp = sdktrace.NewTracerProvider(opts...)
+	return p, nil
+}
 
-	SetTracerProvider(p.tp)
+// Install makes p the process's provider, everywhere spans and log records
+// are made: for tracing.Start (tracing.SetTracerProvider) and as
+// OpenTelemetry's global tracer provider, so that otelhttp, otelgrpc and
+// otel.Tracer use it too; the W3C trace-context and baggage propagators as
+// OpenTelemetry's global propagator, so that those libraries carry traces
+// across services as tracing.Middleware and tracing.Transport do (set your
+// own after Install to change that); p's reporter as OpenTelemetry's global
+// error handler (otel.SetErrorHandler). With log export on, it also
+// installs p's logger provider for the cores of NewLogExportCore(nil) (see
+// SetLoggerProvider) and as OpenTelemetry's global logger provider
+// (package go.opentelemetry.io/otel/log/global).
+//
+// NewProvider installs nothing, so that a provider can be made, used
+// through TracerProvider and LoggerProvider, and thrown away without
+// touching process-wide state; core.StartTracing and core.Init install
+// theirs. Install returns p.
+func (p *Provider) Install() *Provider {
+	tracing.SetTracerProvider(p.tp)
 	otel.SetTracerProvider(p.tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 	otel.SetErrorHandler(p.reporter)
@@ -241,7 +260,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 		installedLogs.Store(p.logs)
 		logglobal.SetLoggerProvider(p.lp)
 	}
-	return p, nil
+	return p
 }
 
 // resolveEndpoint applies OpenTelemetry's endpoint rules (see ExportConfig)
@@ -342,7 +361,8 @@ func (p *Provider) LoggerProvider() *sdklog.LoggerProvider { return p.lp }
 func (p *Provider) LogsEndpoint() string { return p.logsEndpoint }
 
 // ForceFlush exports the spans ended and the log records emitted so far,
-// waiting at most until ctx is done. Its error is an export's (also
+// waiting at most until ctx is done. Its error joins (errors.Join) every
+// error of the flush of spans and that of log records: an export's (also
 // reported, see Provider) or ctx's.
 func (p *Provider) ForceFlush(ctx context.Context) error {
 	return p.both(ctx, p.tp.ForceFlush, p.lp.ForceFlush)
@@ -352,8 +372,9 @@ func (p *Provider) ForceFlush(ctx context.Context) error {
 // provider; spans ended and lines logged afterwards are not exported. It
 // returns when that is done or ctx is, whichever comes first: when ctx
 // ends first, the exports in flight are cancelled and what they carried is
-// lost, and Shutdown returns ctx's error. Call it before the process exits,
-// with a deadline.
+// lost, and Shutdown returns ctx's error. Its error joins (errors.Join)
+// every error of stopping spans and stopping log records, none dropped for
+// another. Call it before the process exits, with a deadline.
 func (p *Provider) Shutdown(ctx context.Context) error {
 	if p.logs != nil {
 		// Export cores stop handing lines to a provider that is going away.
@@ -380,9 +401,9 @@ func (p *Provider) Shutdown(ctx context.Context) error {
 }
 
 // both runs spans(ctx) and, when log export is on, logs(ctx) beside it, so
-// that one does not eat the other's deadline, and returns the first error.
-// With log export off logs is never called (it is a method of the nil
-// p.lp).
+// that one does not eat the other's deadline, and returns both errors
+// joined (errors.Join), the spans' first. With log export off logs is never
+// called (it is a method of the nil p.lp).
 func (p *Provider) both(ctx context.Context, spans, logs func(context.Context) error) error {
 	if p.lp == nil {
 		return spans(ctx)
@@ -390,10 +411,7 @@ func (p *Provider) both(ctx context.Context, spans, logs func(context.Context) e
 	logErr := make(chan error, 1)
 	go func() { logErr <- logs(ctx) }()
 	err := spans(ctx)
-	if lerr := <-logErr; err == nil {
-		err = lerr
-	}
-	return err
+	return errors.Join(err, <-logErr)
 }
 
 // InitTarget is the target of the line LogInit writes: Dynamo's, whose
@@ -411,7 +429,7 @@ const InitTarget = "dynamo_runtime::logging"
 // traces local only" with fields logs_endpoint and service.
 func (p *Provider) LogInit(log *zap.Logger) {
 	log = log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		return targetCore{Core: c, target: InitTarget}
+		return target.Fixed(c, InitTarget)
 	}))
 	service := zap.String("service", p.service)
 	switch {
@@ -426,29 +444,6 @@ func (p *Provider) LogInit(log *zap.Logger) {
 	default:
 		log.Info("OpenTelemetry OTLP export disabled, traces local only", service)
 	}
-}
-
-// targetCore sends entries on under a fixed target (logger name), whatever
-// the logger's own name: zap's Named can only append to it.
-type targetCore struct {
-	zapcore.Core
-	target string
-}
-
-// Enabled lets every level through to Check, which decides with the right
-// target: a logger bound to another name may be quieter than InitTarget.
-func (targetCore) Enabled(zapcore.Level) bool { return true }
-
-// Unwrap is the core inside ([vocab.Unwrapper]).
-func (c targetCore) Unwrap() zapcore.Core { return c.Core }
-
-func (c targetCore) With(fields []zapcore.Field) zapcore.Core {
-	return targetCore{Core: c.Core.With(fields), target: c.target}
-}
-
-func (c targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	ent.LoggerName = c.target
-	return c.Core.Check(ent, ce)
 }
 
 // exportGuard tells a reporter how each export of an exporter went, and

@@ -1,4 +1,4 @@
-package tracing
+package otlp
 
 import (
 	"context"
@@ -36,8 +36,8 @@ var _ zapcore.Core = (*logExportCore)(nil)
 
 // NewLogExportCore returns a zapcore.Core that turns each entry it is given
 // into an OpenTelemetry log record and emits it through provider; with a
-// nil provider, through the one installed by NewProvider (when log export
-// is on) or SetLoggerProvider, looked up at each entry, so that a logger
+// nil provider, through the one installed by a Provider's Install (when
+// log export is on) or SetLoggerProvider, looked up at each entry, so that a logger
 // built before tracing starts exports once it has, and exports nothing
 // while none is installed.
 //
@@ -75,7 +75,7 @@ var _ zapcore.Core = (*logExportCore)(nil)
 // end, as zap's own core syncs its output then (not at DPanic, which in
 // production is an error line that must not wait for a collector that is
 // down); Sync flushes too. Either waits at most five seconds for the
-// provider's ForceFlush. An export that fails is reported as NewProvider
+// provider's ForceFlush. An export that fails is reported as Provider
 // says, never by Write.
 func NewLogExportCore(provider log.LoggerProvider) zapcore.Core {
 	c := &logExportCore{spanCtx: context.Background()}
@@ -86,8 +86,8 @@ func NewLogExportCore(provider log.LoggerProvider) zapcore.Core {
 }
 
 // SetLoggerProvider makes the cores of NewLogExportCore(nil) emit through
-// lp; nil makes them emit nothing. NewProvider calls it when log export is
-// on, and the provider's Shutdown undoes it.
+// lp; nil makes them emit nothing. A Provider's Install does the same when
+// log export is on, and the provider's Shutdown undoes it.
 func SetLoggerProvider(lp log.LoggerProvider) {
 	if isNil(lp) {
 		installedLogs.Store(nil)
@@ -261,6 +261,10 @@ func (c *logExportCore) Sync() error {
 	defer cancel()
 	return s.flush(ctx)
 }
+
+// instrumentation is the scope of a record whose entry has no target: the
+// name of package tracing, whose tracer makes the spans.
+const instrumentation = "github.com/dynlog/dynlog/tracing"
 
 // scopeOf is the instrumentation scope of an entry's record: its target,
 // else this package's name.

@@ -1,4 +1,4 @@
-package tracing
+package calltrace
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 // The traced functions below carry marker comments; callTestLine finds the
 // line numbers the trace must show by reading this file, so none is guessed.
 
-const callTestPkg = "github.com/dynlog/dynlog/tracing."
+const callTestPkg = "github.com/dynlog/dynlog/tracing/calltrace."
 
 type callTestRecv struct{ calls int }
 
@@ -66,7 +66,7 @@ func callTestGo(done chan<- struct{}) { // mark:go-func
 
 func callTestDisableInside(t *testing.T) { // mark:disable-func
 	defer Call()()
-	if err := DisableCallTrace(); err != nil {
+	if err := Disable(); err != nil {
 		t.Error(err)
 	}
 }
@@ -141,12 +141,12 @@ var callTestStamp = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d
 // ends and returns the file's path.
 func callTestEnable(t testing.TB) string {
 	t.Helper()
-	path, err := EnableCallTrace(t.TempDir())
+	path, err := Enable(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if err := DisableCallTrace(); err != nil {
+		if err := Disable(); err != nil {
 			t.Error(err)
 		}
 	})
@@ -335,7 +335,7 @@ func TestCallConcurrent(t *testing.T) {
 }
 
 func TestCallOff(t *testing.T) {
-	if err := DisableCallTrace(); err != nil {
+	if err := Disable(); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := reflect.ValueOf(Call()).Pointer(), reflect.ValueOf(callNoop).Pointer(); got != want {
@@ -346,19 +346,19 @@ func TestCallOff(t *testing.T) {
 	}
 
 	// Nothing reaches a file once tracing is off again.
-	path, err := EnableCallTrace(t.TempDir())
+	path, err := Enable(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := DisableCallTrace(); err != nil {
+	if err := Disable(); err != nil {
 		t.Fatal(err)
 	}
 	callTestOuter(1)
 	if info, err := os.Stat(path); err != nil || info.Size() != 0 {
-		t.Errorf("trace file after DisableCallTrace: %v, %v; want it empty", info, err)
+		t.Errorf("trace file after Disable: %v, %v; want it empty", info, err)
 	}
-	if err := DisableCallTrace(); err != nil {
-		t.Errorf("second DisableCallTrace: %v", err)
+	if err := Disable(); err != nil {
+		t.Errorf("second Disable: %v", err)
 	}
 }
 
@@ -371,23 +371,23 @@ func TestCallEnableDefaultDir(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // os.TempDir's source on Unix
 	t.Setenv("TMP", tmp)    // and on Windows
-	path, err := EnableCallTrace("")
+	path, err := Enable("")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = DisableCallTrace() })
+	t.Cleanup(func() { _ = Disable() })
 	if got := filepath.Dir(path); got != os.TempDir() {
-		t.Errorf("EnableCallTrace(\"\") wrote to %s, want os.TempDir() %s", got, os.TempDir())
+		t.Errorf("Enable(\"\") wrote to %s, want os.TempDir() %s", got, os.TempDir())
 	}
 }
 
 func TestCallEnableCreatesDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a", "b")
-	path, err := EnableCallTrace(dir)
+	path, err := Enable(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = DisableCallTrace() })
+	t.Cleanup(func() { _ = Disable() })
 	if filepath.Dir(path) != dir {
 		t.Errorf("path %s is not in %s", path, dir)
 	}
@@ -399,20 +399,20 @@ func TestCallEnableError(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := callTestEnable(t)
-	if _, err := EnableCallTrace(notDir); err == nil || !strings.Contains(err.Error(), notDir) {
-		t.Fatalf("EnableCallTrace(%q) error %v, want one naming the directory", notDir, err)
+	if _, err := Enable(notDir); err == nil || !strings.Contains(err.Error(), notDir) {
+		t.Fatalf("Enable(%q) error %v, want one naming the directory", notDir, err)
 	}
 	// The failed attempt leaves the running trace alone.
 	callTestOff(1)
 	if lines := callTestRead(t, path); len(lines) != 2 {
-		t.Errorf("trace has %d lines after a failed EnableCallTrace, want 2", len(lines))
+		t.Errorf("trace has %d lines after a failed Enable, want 2", len(lines))
 	}
 }
 
 func TestCallEnableTwice(t *testing.T) {
 	first := callTestEnable(t)
 	callTestOff(1)
-	second, err := EnableCallTrace(t.TempDir())
+	second, err := Enable(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,7 +460,7 @@ func TestCallWriteError(t *testing.T) {
 	var stderr bytes.Buffer
 	callTestSetStderr(t, &stderr)
 	callTraceActive.Store(&callTracer{file: f, path: path})
-	t.Cleanup(func() { _ = DisableCallTrace() })
+	t.Cleanup(func() { _ = Disable() })
 
 	callTestOuter(1)
 	callTestOuter(1)
@@ -472,7 +472,7 @@ func TestCallWriteError(t *testing.T) {
 	if got := stderr.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
 		t.Errorf("stderr %q, want one line starting %q", got, want)
 	}
-	if err := DisableCallTrace(); err != nil {
-		t.Errorf("DisableCallTrace after a failed write: %v", err)
+	if err := Disable(); err != nil {
+		t.Errorf("Disable after a failed write: %v", err)
 	}
 }

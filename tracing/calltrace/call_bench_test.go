@@ -1,4 +1,4 @@
-package tracing
+package calltrace
 
 import "testing"
 
@@ -27,7 +27,7 @@ func BenchmarkCall(b *testing.B) {
 		callBenchSink = sum
 	})
 	b.Run("off", func(b *testing.B) {
-		if err := DisableCallTrace(); err != nil {
+		if err := Disable(); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()

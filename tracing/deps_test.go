@@ -1,0 +1,28 @@
+package tracing_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportsNoExporter: package tracing, which every traced program
+// imports, links neither gRPC nor an OTLP exporter; those belong to
+// tracing/otlp, which only a program that exports imports.
+func TestImportsNoExporter(t *testing.T) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH to list the imports with")
+	}
+	out, err := exec.Command(goCmd, "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, pkg := range strings.Fields(string(out)) {
+		if strings.HasPrefix(pkg, "google.golang.org/grpc") ||
+			strings.HasPrefix(pkg, "go.opentelemetry.io/otel/exporters/") ||
+			strings.HasPrefix(pkg, "github.com/dynlog/dynlog/tracing/") {
+			t.Errorf("package tracing imports %s", pkg)
+		}
+	}
+}
