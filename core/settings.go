@@ -353,12 +353,11 @@ func recordSet(lookup func(string) (string, bool), from *[]source) func(string) 
 // when resolved: the ranks, OTLP log export and the export variables.
 func (r *resolver) common(s *settings) {
 	s.ranks, s.rankErrs = dedup.RanksFromEnv(recordSet(r.c.lookup, &s.ranksFrom))
-	on, _ := logsExporter(r.c.lookup) // StartTracing reports a bad value
-	s.logsExport = setting[bool]{v: on}
-	if _, set := r.env("OTEL_LOGS_EXPORTER"); set {
-		s.logsExport.from = envSource("OTEL_LOGS_EXPORTER")
+	s.export = resolveExport(r.c) // StartTracing reports its problems
+	s.logsExport = setting[bool]{v: s.export.cfg.LogsEnabled}
+	if from := envSource("OTEL_LOGS_EXPORTER"); slices.Contains(s.export.from, from) {
+		s.logsExport.from = from
 	}
-	s.export = resolveExport(r.c)
 }
 
 // output resolves New's output, and for a log file s.localTZ, in whose
