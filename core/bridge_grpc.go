@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
@@ -65,13 +66,15 @@ var (
 // grpcDefaultLogger is a logger like the one gRPC makes at start.
 func grpcDefaultLogger() grpclog.LoggerV2 {
 	info, warning, errs := io.Discard, io.Discard, io.Discard
-	switch strings.ToLower(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")) {
-	case "", "error":
-		errs = os.Stderr
-	case "warning":
-		warning = os.Stderr
-	case "info":
-		info = os.Stderr
+	if l, ok := vocab.ParseGRPCSeverity(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")); ok {
+		switch l {
+		case zapcore.ErrorLevel:
+			errs = os.Stderr
+		case zapcore.WarnLevel:
+			warning = os.Stderr
+		case zapcore.InfoLevel:
+			info = os.Stderr
+		}
 	}
 	v, _ := strconv.Atoi(os.Getenv("GRPC_GO_LOG_VERBOSITY_LEVEL"))
 	return grpclog.NewLoggerV2WithVerbosity(info, warning, errs, v)

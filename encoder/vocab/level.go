@@ -184,3 +184,25 @@ func ParseRecordLevel(s string) (zapcore.Level, bool) {
 	}
 	return zapcore.InfoLevel, false
 }
+
+// grpcWords are the words of gRPC's GRPC_GO_LOG_SEVERITY_LEVEL, lower case;
+// the empty value is gRPC's default, error.
+var grpcWords = [...]levelWord{
+	{"", zapcore.ErrorLevel},
+	{"error", zapcore.ErrorLevel},
+	{"warning", zapcore.WarnLevel},
+	{"info", zapcore.InfoLevel},
+}
+
+// ParseGRPCSeverity reads GRPC_GO_LOG_SEVERITY_LEVEL as gRPC's own logger
+// does: error (or empty), warning or info, in any case. For any other word
+// it returns false, and gRPC's logger then prints nothing.
+func ParseGRPCSeverity(s string) (zapcore.Level, bool) {
+	w := strings.ToLower(s)
+	for _, lw := range grpcWords {
+		if lw.word == w {
+			return lw.level, true
+		}
+	}
+	return zapcore.InfoLevel, false
+}

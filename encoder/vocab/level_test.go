@@ -152,3 +152,25 @@ func TestSpansField(t *testing.T) {
 		t.Errorf("SpansField(nil) = %+v, want zap.Skip()", got)
 	}
 }
+
+func TestParseGRPCSeverity(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want zapcore.Level
+		ok   bool
+	}{
+		{"", zapcore.ErrorLevel, true},
+		{"error", zapcore.ErrorLevel, true},
+		{"ERROR", zapcore.ErrorLevel, true},
+		{"Warning", zapcore.WarnLevel, true},
+		{"info", zapcore.InfoLevel, true},
+		{"warn", zapcore.InfoLevel, false},
+		{" info", zapcore.InfoLevel, false},
+		{"debug", zapcore.InfoLevel, false},
+	} {
+		got, ok := ParseGRPCSeverity(c.in)
+		if got != c.want || ok != c.ok {
+			t.Errorf("ParseGRPCSeverity(%q) = %v, %v; want %v, %v", c.in, got, ok, c.want, c.ok)
+		}
+	}
+}
