@@ -24,6 +24,13 @@
 // service) or "... disabled, traces local only" line under
 // dynamo_runtime::logging.
 //
+// NewProvider takes an [ExportConfig] value rather than functional options,
+// on purpose: the value is the whole of one external configuration (the
+// OTEL_* variables, a field each), which package core resolves once and
+// hands over whole, as zap.Config is to zap's options. Everywhere else dynlog
+// switches behaviour with functional options (core.Option, encoder.Option,
+// tracing.CoreOption, tracing.MiddlewareOption, …).
+//
 // # Log lines
 //
 // Log lines can be exported too, off by default. With
