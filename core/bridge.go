@@ -40,7 +40,7 @@ import (
 )
 
 // The targets of the libraries whose logs dynlog bridges under a fixed
-// name. Both are among BuiltinTargets, so they print errors only unless a
+// name. Both are among [BuiltinTargets], so they print errors only unless a
 // directive says otherwise (DYN_LOG=grpc=info).
 const (
 	GRPCTarget = "grpc" // RedirectGRPC
@@ -183,7 +183,7 @@ type floorOf struct {
 // directive or a span directive that could apply; for the empty target,
 // whose lines take their target from the caller's package, what it can
 // print for any target. It does not ask the inner core, which may be bound
-// to the logger's own name (filter.Named) and so judge the wrong target;
+// to the logger's own name ([filter.Named]) and so judge the wrong target;
 // without a filter core it does.
 func (c *targetCore) Enabled(lvl zapcore.Level) bool {
 	if c.filter == nil {

@@ -15,9 +15,9 @@ import (
 	"google.golang.org/grpc/grpclog"
 )
 
-// RedirectGRPC makes l gRPC's logger (grpclog.SetLoggerV2): gRPC's lines
+// RedirectGRPC makes l gRPC's logger ([grpclog.SetLoggerV2]): gRPC's lines
 // print through l's cores as bridged records of target grpc
-// (GRPCTarget; log.target is grpc too), which the built-in defaults hold at
+// ([GRPCTarget]; log.target is grpc too), which the built-in defaults hold at
 // error: DYN_LOG=grpc=info (or warn, debug, trace) shows more. log.file and
 // log.line are the gRPC code that logged, the message is gRPC's, with its
 // component prefix ("[core] …").

@@ -18,25 +18,26 @@ import (
 
 // RedirectOTel sends what the OpenTelemetry SDK reports about itself
 // through l's cores, as bridged records of target otel
-// (OTelTarget; log.target is otel too), which the built-in defaults hold at
+// ([OTelTarget]; log.target is otel too), which the built-in defaults hold at
 // error: DYN_LOG=otel=warn (or info, debug, trace) shows more.
 //
-// The SDK's internal logger (otel.SetLogger) becomes a logr.Logger over l,
-// with OpenTelemetry's levels: its Error ERROR (with the error as field
-// error), Warn (V(1)) WARN, Info (V(4)) INFO, Debug (V(8)) DEBUG, beyond
-// V(8) TRACE; key-value pairs are fields. log.file and log.line are the SDK
-// code that logged.
+// The SDK's internal logger ([otel.SetLogger]) becomes a [logr.Logger] over
+// l, with OpenTelemetry's levels: its Error ERROR (with the error as field
+// error), Warn (V(1)) WARN, Info (V(4)) INFO, Debug (V(8)) DEBUG, beyond V(8)
+// TRACE; key-value pairs are fields. log.file and log.line are the SDK code
+// that logged.
 //
-// Its errors (otel.Handle) print as lines of target otel at ERROR, each
-// distinct error once, as an otlp.Provider reports them:
+// Its errors ([otel.Handle]) print as lines of target otel at ERROR, each
+// distinct error once, as an [otlp.Provider] reports them:
 //
-//   - When an otlp.Provider is OpenTelemetry's error handler (its Install
-//     makes it so, StartTracing and Init call that), it stays so, and its
-//     reports, export failures included, go through l instead of its error
-//     output (otlp.SetErrorLogger): still once per failure until an
-//     export succeeds, then a WARN line for the recovery.
+//   - When an otlp.Provider is OpenTelemetry's error handler
+//     ([otlp.Provider.Install] makes it so, [StartTracing] and [Init] call
+//     that), it stays so, and its reports, export failures included, go
+//     through l instead of its error output ([otlp.SetErrorLogger]): still
+//     once per failure until an export succeeds, then a WARN line for the
+//     recovery.
 //   - When OpenTelemetry's own default handler is in force, RedirectOTel
-//     installs one that reports the same way (otlp.NewErrorHandler); a
+//     installs one that reports the same way ([otlp.NewErrorHandler]); a
 //     Provider installed later replaces it and reports through l just as
 //     well.
 //   - A handler installed by someone else stays, and sees the errors.

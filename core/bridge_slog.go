@@ -13,8 +13,8 @@ import (
 )
 
 // NewSlogHandler returns a slog.Handler for foreign slog records, those of
-// libraries' default loggers (see RedirectSlog); the service's own slog
-// lines go through NewHandler. It writes through l's cores, as bridged
+// libraries' default loggers (see [RedirectSlog]); the service's own slog
+// lines go through [NewHandler]. It writes through l's cores, as bridged
 // records: target log in JSONL with log.target, log.file
 // and log.line, log.target as the target in the readable layout. log.target,
 // which is also what DYN_LOG's directives match, is the import path of the
@@ -23,21 +23,21 @@ import (
 // call's. A record without a PC has neither, and an empty target.
 //
 // Levels: slog's Error and above are ERROR, Warn WARN, Info INFO, Debug
-// DEBUG, below Debug TRACE (core.TraceLevel); levels in between go down to
+// DEBUG, below Debug TRACE ([core.TraceLevel]); levels in between go down to
 // the next of these. Which print is the filter's decision, so the handler
 // takes no level of its own; Enabled asks l's cores.
 //
 // Attributes are typed fields (string, integers, floats, bools, durations,
-// times; anything else as zap.Any, so errors print their text), resolved
-// (slog.LogValuer) once. A group attribute is a nested object (zap.Object);
-// WithGroup opens a namespace (zap.Namespace) for the attributes after it,
+// times; anything else as [zap.Any], so errors print their text), resolved
+// (slog.LogValuer) once. A group attribute is a nested object ([zap.Object]);
+// WithGroup opens a namespace ([zap.Namespace]) for the attributes after it,
 // as zap's own slog handler does: in JSONL both are nested objects, in the
 // readable layout WithGroup's names prefix the keys (G.k=…) and a group
 // attribute prints as JSON. Empty attributes and groups without attributes
 // are left out, and a group with an empty key is inlined, as slog asks of
 // handlers. The time is the record's (l's clock when it has none). A
 // context passed to slog's *Context methods puts its span on the line, as
-// tracing.Ctx does.
+// [tracing.Ctx] does.
 func NewSlogHandler(l *zap.Logger) slog.Handler {
 	return &slogHandler{b: newBridge(l, "")}
 }
@@ -46,7 +46,7 @@ func NewSlogHandler(l *zap.Logger) slog.Handler {
 // (slog.SetDefault), so slog.Info and the others print through l. As
 // slog.SetDefault does, it also sends the log package's output to that
 // handler, at INFO with the caller of log.Printf as the call site, unless
-// RedirectStdLog is in force, whose bridge it leaves in place (that one
+// [RedirectStdLog] is in force, whose bridge it leaves in place (that one
 // honours log.Output's call depth and knows Fatal from Print). restore puts
 // back slog's default and the log package's output and flags. Call the
 // restore functions of the Redirect* functions in the reverse order of the

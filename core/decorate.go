@@ -12,7 +12,7 @@ import (
 // DecoratedWriter decorates what is written through it as vLLM's
 // decorate_logs decorates a process's stdout and stderr: every line starts
 // with "(NAME pid=PID) ", or with colour "ESC[0;36m(NAME pid=PID)ESC[0;0m ",
-// the bytes NewVLLM's logger puts on its own lines under WithProcessName.
+// the bytes [NewVLLM]'s logger puts on its own lines under [WithProcessName].
 // A line is whatever follows a '\n', so the decoration goes at the very
 // start, after every '\n' that more bytes follow, and at the start of the
 // next write after a write that ended with '\n'; a write that ends
@@ -42,7 +42,7 @@ type DecoratedWriter struct {
 }
 
 // NewDecoratedWriter returns a writer that decorates w's lines with name
-// and the process id, coloured cyan when color is true (NewVLLM colours
+// and the process id, coloured cyan when color is true ([NewVLLM] colours
 // its own decoration when the layout is coloured).
 func NewDecoratedWriter(w io.Writer, name string, color bool) *DecoratedWriter {
 	return &DecoratedWriter{w: w, prefix: decoration.Prefix(name, os.Getpid(), color)}
@@ -120,8 +120,9 @@ func (d *DecoratedWriter) inputBytes(written []byte, decorated bool) int {
 	}
 }
 
-// Sync flushes w when it can be flushed (an *os.File, a zapcore.WriteSyncer),
-// so that a DecoratedWriter is a zapcore.WriteSyncer too.
+// Sync flushes w when it can be flushed (an *os.File, a
+// [go.uber.org/zap/zapcore.WriteSyncer]), so that a [DecoratedWriter] is a
+// zapcore.WriteSyncer too.
 func (d *DecoratedWriter) Sync() error {
 	if s, ok := d.w.(interface{ Sync() error }); ok {
 		return s.Sync()

@@ -2,7 +2,7 @@
 // TOML files Dynamo reads, and returns a *zap.Logger that prints what
 // NVIDIA Dynamo or vLLM would print.
 //
-// A service calls Init first and Shutdown last:
+// A service calls [Init] first and [Shutdown] last:
 //
 //	func main() {
 //		log := core.Init() // Dynamo's layouts from DYN_*; also zap.L()
@@ -11,14 +11,14 @@
 //		router.Info("selected worker", zap.String("worker", "decode-0"))
 //	}
 //
-// Init is New once per process: it replaces zap's globals, bridges the log,
+// Init is [New] once per process: it replaces zap's globals, bridges the log,
 // log/slog, gRPC and OpenTelemetry loggers into the logger, starts tracing
-// (StartTracing) and reloads the filter on SIGHUP. On a configuration error
+// ([StartTracing]) and reloads the filter on SIGHUP. On a configuration error
 // it prints "Failed to initialize logging: <err>" and exits 1, as Dynamo
 // does. Shutdown flushes exported spans and log records and the logger,
 // stops the SIGHUP reloads and closes Init's log file.
 //
-// Libraries and tests build loggers with New (Dynamo) or NewVLLM (vLLM) and
+// Libraries and tests build loggers with New (Dynamo) or [NewVLLM] (vLLM) and
 // options:
 //
 //	log, err := core.New(core.WithOutput(zapcore.AddSync(&buf)), core.WithEnv(lookup))
@@ -26,42 +26,43 @@
 //	defer core.Close(log)       // closes its log file, if it has one
 //
 // The logger is a plain zap logger: Named gives the target that DYN_LOG
-// filters on (Named here binds the filter's level in, so a filtered-out
+// filters on ([Named] here binds the filter's level in, so a filtered-out
 // call costs what zap's disabled call costs), With adds context,
-// log.Log(core.TraceLevel, …) writes at Dynamo's TRACE, and every line
+// log.Log([core.TraceLevel], …) writes at Dynamo's TRACE, and every line
 // carries the caller's file and line.
 //
 // # log/slog
 //
-// NewSlog and NewVLLMSlog are New and NewVLLM for log/slog; NewHandler puts
-// the same handler on a logger you have. Their lines are the service's
-// own, as the zap logger's are: file and line of the slog call, the target
-// from the logger's name or from Target (the attribute TargetKey), per-target
-// levels in Enabled, OnceAttr for once-only lines, and the span of the ctx
-// given to InfoContext and the other *Context methods:
+// [NewSlog] and [NewVLLMSlog] are [New] and [NewVLLM] for log/slog;
+// [NewHandler] puts the same handler on a logger you have. Their lines are
+// the service's own, as the zap logger's are: file and line of the slog call,
+// the target from the logger's name or from [Target] (the attribute
+// [TargetKey]), per-target levels in Enabled, [OnceAttr] for once-only lines,
+// and the span of the ctx given to InfoContext and the other *Context
+// methods:
 //
 //	slg, err := core.NewSlog()
 //	router := slg.With(core.Target("dynamo_llm::kv_router"))
 //	router.DebugContext(ctx, "selected worker", "worker", "decode-0")
 //
-// NewSlogHandler and RedirectSlog are for libraries that log to slog's
+// [NewSlogHandler] and [RedirectSlog] are for libraries that log to slog's
 // default logger: their lines are bridged records, as the log package's.
 //
 // # Configuration
 //
 // Every variable and TOML key, their defaults and which wins, is in
 // docs/configuration.md; the exact bytes of the layouts are in
-// docs/layouts.md. In short: New reads DYN_LOGGING_JSONL or
+// docs/layouts.md. In short: [New] reads DYN_LOGGING_JSONL or
 // DYN_LOGGING_CONSOLE_FORMAT (layout), DYN_LOG (levels per target, over the
-// TOML [log_filters] and the built-in BuiltinTargets), DYN_LOG_USE_LOCAL_TZ,
-// the colour variables, DYN_LOGGING_SPAN_EVENTS, DYN_LOGGING_FILE and the
-// TOML files SystemConfigPath and $DYN_LOGGING_CONFIG_PATH, layered key by
-// key. NewVLLM reads the VLLM_* variables, and DYN_LOG on top. Variables
-// win over TOML keys; options win over both. All of it is read once, when
-// the logger is built, into one settings value with each value's source
-// (a TOML directive's shows in the filter's GET); Init builds its logger
-// and tracing from one such value, and StartTracing takes the layout from
-// the logger's, reading no file.
+// TOML [log_filters] and the built-in [BuiltinTargets]),
+// DYN_LOG_USE_LOCAL_TZ, the colour variables, DYN_LOGGING_SPAN_EVENTS,
+// DYN_LOGGING_FILE and the TOML files [SystemConfigPath] and
+// $DYN_LOGGING_CONFIG_PATH, layered key by key. [NewVLLM] reads the VLLM_*
+// variables, and DYN_LOG on top. Variables win over TOML keys; options win
+// over both. All of it is read once, when the logger is built, into one
+// settings value with each value's source (a TOML directive's shows in the
+// filter's GET); [Init] builds its logger and tracing from one such value,
+// and [StartTracing] takes the layout from the logger's, reading no file.
 //
 // A TOML file that does not parse, has an unknown key or a value of the
 // wrong type, and a DYN_LOGGING_CONFIG_PATH naming no file, make New return
@@ -69,46 +70,46 @@
 // with (a directive that does not parse, an unknown format name, a boolean
 // that is not one, a misspelt level such as DYN_LOG=dbug) are reported and
 // the logger is built: as WARN lines of target "dynlog" in the logger's own
-// layout, on the error output (WithErrorOutput, stderr by default), each
+// layout, on the error output ([WithErrorOutput], stderr by default), each
 // once, so that a JSONL stream stays JSONL.
 //
 // # Levels at run time
 //
-// Reload re-reads the TOML files and DYN_LOG for a logger New built and
-// every logger derived from it; ReloadOnSIGHUP does so on each SIGHUP.
+// [Reload] re-reads the TOML files and DYN_LOG for a logger [New] built and
+// every logger derived from it; [ReloadOnSIGHUP] does so on each SIGHUP.
 // filter.Handler(log.Core()) serves the filter over HTTP (on loopback): GET
 // shows each directive with its source, PUT sets a runtime override that
-// stays across reloads until DELETE removes it. Every change writes one
-// INFO line of target "dynlog" with the filter before and after. The
-// filter is found through cores that wrap the logger's (zap.Hooks, zap's
-// sampler, zap.WrapCore wrappers, tees).
+// stays across reloads until DELETE removes it. Every change writes one INFO
+// line of target "dynlog" with the filter before and after. The filter is
+// found through cores that wrap the logger's ([go.uber.org/zap.Hooks], zap's
+// sampler, [go.uber.org/zap.WrapCore] wrappers, tees).
 //
 // # Tracing
 //
 // Both presets put package tracing's core in the logger: lines given
 // tracing.Ctx(ctx) carry the span keys, and spans print lifecycle events
 // when DYN_LOGGING_SPAN_EVENTS is true, in the form the layout calls for
-// (package tracing). StartTracing sets up OTLP export from the OTEL_*
+// (package tracing). [StartTracing] sets up OTLP export from the OTEL_*
 // variables, in every layout (Dynamo exports only with JSONL), and prints
-// Dynamo's "OpenTelemetry OTLP export enabled" line to a logger New built
+// Dynamo's "OpenTelemetry OTLP export enabled" line to a logger [New] built
 // in JSONL, where Dynamo prints it.
 //
 // # Output
 //
-// Lines go to stderr (vLLM: stdout), to the stream or writer WithOutput
+// Lines go to stderr (vLLM: stdout), to the stream or writer [WithOutput]
 // names, or to the file DYN_LOGGING_FILE or the TOML [file] table names,
-// which package output opens (output.Open) and rotates, naming backups as
-// lumberjack does. Every logger of a process that names one
-// file shares one output, which alone rotates it; a second process is
-// refused the file by a lock (PATH.lock) and says so. A file that fails is
-// reported once, lines go to stderr meanwhile, and the file is retried by
-// itself; a removed file or directory is made again without a signal.
-// Nothing is dropped and no line is torn.
+// which package output opens ([github.com/dynlog/dynlog/core/output.Open])
+// and rotates, naming backups as lumberjack does. Every logger of a process
+// that names one file shares one output, which alone rotates it; a second
+// process is refused the file by a lock (PATH.lock) and says so. A file that
+// fails is reported once, lines go to stderr meanwhile, and the file is
+// retried by itself; a removed file or directory is made again without a
+// signal. Nothing is dropped and no line is torn.
 //
 // # Entry times
 //
-// Entry times come from MonotonicClock unless WithClock gives another: the
-// wall-clock time, as time.Now gives it, read through the monotonic clock
+// Entry times come from [MonotonicClock] unless [WithClock] gives another:
+// the wall-clock time, as time.Now gives it, read through the monotonic clock
 // alone, which costs about half of time.Now. A step of the wall clock
 // (settimeofday, an NTP step) shows in the times within a millisecond.
 package core

@@ -32,15 +32,16 @@ func (c *fileCore) Unwrap() zapcore.Core { return c.Core }
 // Level is the level of the core inside.
 func (c *fileCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
-// Close closes the log file that New opened for log (DYN_LOGGING_FILE or
+// Close closes the log file that [New] opened for log (DYN_LOGGING_FILE or
 // [file].path), for log and every logger derived from it: their later lines
-// go to stderr. Loggers of the process that name the same file share it,
-// and the file is closed, with the goroutines that rotate it, when the last
-// of them is closed (or garbage collected). Close returns nil when log has
-// no file of its own: New wrote to stderr, stdout or WithOutput's writer,
-// or a core the unwrap walk cannot see into was put around it (zap.Hooks,
-// zap's sampler and tees it sees into, as filter.AtomicOf does). Closing
-// twice is harmless.
+// go to stderr. Loggers of the process that name the same file share it, and
+// the file is closed, with the goroutines that rotate it, when the last of
+// them is closed (or garbage collected). Close returns nil when log has no
+// file of its own: New wrote to stderr, stdout or [WithOutput]'s writer, or a
+// core the unwrap walk cannot see into was put around it ([zap.Hooks], zap's
+// sampler and tees it sees into, as
+// [github.com/dynlog/dynlog/filter.AtomicOf] does). Closing twice is
+// harmless.
 func Close(log *zap.Logger) error {
 	if fc, ok := unwrap.As[*fileCore](log.Core()); ok {
 		return fc.file.Close()

@@ -63,7 +63,7 @@ func parseDynLog(spec string, warn func(string)) []filter.Directive {
 	return filter.WithSource(f.Directives(), envSource("DYN_LOG").directive())
 }
 
-// Named is filter.Named: l.Named(name) with the filter's level for the new
+// Named is [filter.Named]: l.Named(name) with the filter's level for the new
 // name bound in, so a call the filter rejects costs what zap's disabled call
 // costs. Prefer it to l.Named for loggers made once and used often.
 func Named(l *zap.Logger, name string) *zap.Logger { return filter.Named(l, name) }

@@ -14,22 +14,23 @@ import (
 )
 
 // StartTracing sets up the process's tracing from the OTEL_* variables of
-// docs/configuration.md (read through WithEnv when given): an OpenTelemetry SDK provider
-// that Start, Middleware and OpenTelemetry-API spans use, exporting over
-// OTLP when OTEL_EXPORT_ENABLED is true, and when OTEL_LOGS_EXPORTER is
-// otlp a logger provider that exports the lines of loggers New and NewVLLM
-// built (through their export core) over OTLP. When log is a logger New
-// built in the JSONL layout, it writes Dynamo's line "OpenTelemetry OTLP
-// export enabled" (with endpoint and service; "... enabled (traces and
-// logs)" when logs are exported too) or "OpenTelemetry OTLP export
-// disabled, traces local only" to log, as Dynamo does (it prints neither
-// in the readable layout, nor to a logger New did not build; the other
-// forms are otlp.Provider.LogInit's). The layout is the one New resolved
-// for log: StartTracing reads no configuration file. A bad variable is
-// reported on the error output and left out. Call the provider's Shutdown
-// before exiting, to send the spans and lines still queued.
+// docs/configuration.md (read through [WithEnv] when given): an OpenTelemetry
+// SDK provider that Start, Middleware and OpenTelemetry-API spans use,
+// exporting over OTLP when OTEL_EXPORT_ENABLED is true, and when
+// OTEL_LOGS_EXPORTER is otlp a logger provider that exports the lines of
+// loggers [New] and [NewVLLM] built (through their export core) over OTLP.
+// When log is a logger New built in the JSONL layout, it writes Dynamo's line
+// "OpenTelemetry OTLP export enabled" (with endpoint and service; "...
+// enabled (traces and logs)" when logs are exported too) or "OpenTelemetry
+// OTLP export disabled, traces local only" to log, as Dynamo does (it prints
+// neither in the readable layout, nor to a logger New did not build; the
+// other forms are [otlp.Provider.LogInit]'s). The layout is the one New
+// resolved for log: StartTracing reads no configuration file. A bad variable
+// is reported on the error output and left out. Call the provider's Shutdown
+// ([otlp.Provider.Shutdown]) before exiting, to send the spans and lines
+// still queued.
 //
-// Without StartTracing (or Init), spans still get real IDs from a local
+// Without StartTracing (or [Init]), spans still get real IDs from a local
 // provider that exports nothing.
 func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*otlp.Provider, error) {
 	c := newConfig(opts)
@@ -72,14 +73,14 @@ var (
 	exit         = os.Exit          // tests replace it
 )
 
-// Init is what a Dynamo-style service calls first: New from the process
+// Init is what a Dynamo-style service calls first: [New] from the process
 // environment, once per process (later calls return the same logger). It
-// replaces zap's global logger (zap.L, zap.S) with it, bridges log,
-// log/slog, gRPC and OpenTelemetry to it (RedirectStdLog, RedirectSlog,
-// RedirectGRPC, RedirectOTel), starts tracing
-// (StartTracing) and reloads the filter on SIGHUP (ReloadOnSIGHUP). If New
-// fails, Init prints "Failed to initialize logging: <err>" on stderr and
-// exits with status 1, as Dynamo does. Call Shutdown before exiting.
+// replaces zap's global logger ([zap.L], [zap.S]) with it, bridges log,
+// log/slog, gRPC and OpenTelemetry to it ([RedirectStdLog], [RedirectSlog],
+// [RedirectGRPC], [RedirectOTel]), starts tracing ([StartTracing]) and
+// reloads the filter on SIGHUP ([ReloadOnSIGHUP]). If New fails, Init prints
+// "Failed to initialize logging: <err>" on stderr and exits with status 1, as
+// Dynamo does. Call [Shutdown] before exiting.
 func Init() *zap.Logger {
 	initOnce.Do(func() {
 		// One settings value, resolved once, for the logger and tracing.
@@ -114,12 +115,12 @@ func Init() *zap.Logger {
 	return initLogger
 }
 
-// Shutdown flushes what Init started: the spans and log records the OTLP
+// Shutdown flushes what [Init] started: the spans and log records the OTLP
 // exporters still hold, within ctx, and the logger's buffered output; it
-// stops reloading on SIGHUP, and closes the log file Init's logger opened,
-// as Close does (lines logged later go to stderr). Loggers that New made are the caller's to Close:
-// Shutdown leaves their files open, the one Init shares with them too. The
-// errors are joined.
+// stops reloading on SIGHUP, and closes the log file Init's logger opened, as
+// [Close] does (lines logged later go to stderr). Loggers that [New] made are
+// the caller's to Close: Shutdown leaves their files open, the one Init
+// shares with them too. The errors are joined.
 func Shutdown(ctx context.Context) error {
 	var errs []error
 	if stopSIGHUP != nil {

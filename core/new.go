@@ -21,17 +21,17 @@ import (
 	"golang.org/x/term"
 )
 
-// SystemConfigPath is the TOML file New reads first, as Dynamo does;
+// SystemConfigPath is the TOML file [New] reads first, as Dynamo does;
 // $DYN_LOGGING_CONFIG_PATH is layered over it.
 const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
 
 // New returns a logger in Dynamo's layouts, configured as docs/configuration.md says:
-// built-in defaults, then the TOML files (SystemConfigPath, then
+// built-in defaults, then the TOML files ([SystemConfigPath], then
 // $DYN_LOGGING_CONFIG_PATH), then the environment. DYN_LOGGING_CONSOLE_FORMAT
 // or DYN_LOGGING_JSONL choose JSONL or readable, DYN_LOG_USE_LOCAL_TZ the
 // time zone, the colour variables the colour, and DYN_LOG the
 // per-target levels; each wins over the TOML key for the same thing. It
-// writes to stderr unless WithOutput says otherwise, and annotates every
+// writes to stderr unless [WithOutput] says otherwise, and annotates every
 // line with the caller.
 //
 // The error is for configuration that cannot be honoured at all: a TOML
@@ -82,13 +82,13 @@ func (c config) newDynamo(s *settings) *zap.Logger {
 	return c.build(s, enc, out, file)
 }
 
-// Reload recomputes the filter of a logger that New built, from the TOML
+// Reload recomputes the filter of a logger that [New] built, from the TOML
 // files and DYN_LOG as they are now, and makes it the configured filter of
 // the logger and everything derived from it; a runtime override set
 // through the HTTP handler stays in force above it until it is deleted.
 // The logger's filter is found through the cores that wrap it, as
-// filter.AtomicOf finds it. opts are New's options (WithEnv,
-// WithSystemConfig, WithErrorOutput matter here); the filter's warnings
+// [filter.AtomicOf] finds it. opts are New's options ([WithEnv],
+// [WithSystemConfig], [WithErrorOutput] matter here); the filter's warnings
 // are reported on the error output in the logger's layout, and the change
 // writes one INFO line of target "dynlog" to the logger. On an error the
 // filter in force stays.
@@ -123,8 +123,8 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 	return nil
 }
 
-// ReloadOnSIGHUP calls Reload each time the process receives SIGHUP, and
-// reopens the log files New opened (after logrotate moved them, or to
+// ReloadOnSIGHUP calls [Reload] each time the process receives SIGHUP, and
+// reopens the log files [New] opened (after logrotate moved them, or to
 // return to a file that failed), until ctx is done. A failed reload is
 // reported on the error output and the filter in force stays; a runtime
 // override stays in force either way. Each reload writes one INFO line of

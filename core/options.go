@@ -32,7 +32,7 @@ type config struct {
 	diag *diagnostics
 }
 
-// Option configures New and NewVLLM.
+// Option configures [New] and [NewVLLM].
 type Option interface {
 	apply(config) config
 }
@@ -66,7 +66,7 @@ func WithEnv(lookup func(string) (string, bool)) Option {
 }
 
 // WithOutput writes log lines to ws instead of the preset's stream (stderr
-// for New, VLLM_LOGGING_STREAM for NewVLLM). Colour in "auto" mode is off
+// for [New], VLLM_LOGGING_STREAM for [NewVLLM]). Colour in "auto" mode is off
 // unless ws is os.Stdout or os.Stderr and a terminal.
 func WithOutput(ws zapcore.WriteSyncer) Option {
 	return optionFunc(func(c config) config { c.output = ws; return c })
@@ -80,7 +80,7 @@ func WithErrorOutput(ws zapcore.WriteSyncer) Option {
 	return optionFunc(func(c config) config { c.errorOutput = ws; return c })
 }
 
-// WithSystemConfig reads path instead of SystemConfigPath as the first TOML
+// WithSystemConfig reads path instead of [SystemConfigPath] as the first TOML
 // layer; "" reads none. $DYN_LOGGING_CONFIG_PATH is still layered over it.
 func WithSystemConfig(path string) Option {
 	return optionFunc(func(c config) config { c.systemConfig = path; return c })
@@ -93,21 +93,21 @@ func WithLocation(loc *time.Location) Option {
 	return optionFunc(func(c config) config { c.location = loc; return c })
 }
 
-// WithProcessName decorates every line NewVLLM's logger prints as vLLM's
+// WithProcessName decorates every line [NewVLLM]'s logger prints as vLLM's
 // decorate_logs decorates its engine and worker processes' output: each
 // physical line starts with "(NAME pid=PID) " (cyan when the layout is
 // coloured), continuation lines included, and the prefix's %(processName)s
 // prints name. It wins over DYN_LOGGING_PROCESS_NAME; "" turns the
-// decoration off. New ignores it. NewDecoratedWriter decorates other
+// decoration off. [New] ignores it. [NewDecoratedWriter] decorates other
 // writes to the same stream.
 func WithProcessName(name string) Option {
 	return optionFunc(func(c config) config { c.processName, c.processNameSet = name, true; return c })
 }
 
-// WithMaxLineBytes caps every line of New's and NewVLLM's loggers at about
-// n bytes (encoder.WithMaxLineBytes): an oversized line has its message,
-// then its largest string values, cut, each with a marker
-// "…[truncated N bytes]". 0 is no cap. It wins over
+// WithMaxLineBytes caps every line of [New]'s and [NewVLLM]'s loggers at
+// about n bytes ([github.com/dynlog/dynlog/encoder.WithMaxLineBytes]): an
+// oversized line has its message, then its largest string values, cut, each
+// with a marker "…[truncated N bytes]". 0 is no cap. It wins over
 // DYN_LOGGING_MAX_LINE_BYTES and the TOML max_line_bytes.
 func WithMaxLineBytes(n int) Option {
 	return optionFunc(func(c config) config { c.maxLine, c.maxLineSet = max(n, 0), true; return c })
@@ -122,7 +122,7 @@ func (c config) local() *time.Location {
 }
 
 // WithClock takes entry times from clock, for deterministic timestamps.
-// Without it, entry times come from MonotonicClock.
+// Without it, entry times come from [MonotonicClock].
 func WithClock(clock zapcore.Clock) Option {
 	return optionFunc(func(c config) config { c.clock = clock; return c })
 }
@@ -132,7 +132,7 @@ func WithClock(clock zapcore.Clock) Option {
 // (see diagnostics).
 func (c config) warn(line string) { c.diag.report(line) }
 
-// MonotonicClock is the clock New's loggers read unless WithClock gives
+// MonotonicClock is the clock [New]'s loggers read unless [WithClock] gives
 // another: the wall-clock time, as time.Now gives it, read through the
 // monotonic clock alone, which costs about half of time.Now (22 against
 // 40 ns on the machine BENCHMARKS.md was measured on). zap reads its clock
@@ -141,5 +141,5 @@ func (c config) warn(line string) { c.diag.report(line) }
 // the wall clock (settimeofday, an NTP step, a leap second) shows within a
 // millisecond; NTP's slewing moves both clocks alike and shows at once. Pass
 // zap.WithClock(core.MonotonicClock()) to get the same in a logger built
-// with zap.New.
+// with [go.uber.org/zap.New].
 func MonotonicClock() zapcore.Clock { return clock.Default }

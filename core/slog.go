@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// The attribute keys the handler of NewHandler reads instead of printing.
+// The attribute keys the handler of [NewHandler] reads instead of printing.
 const (
 	// TargetKey names the target of the lines (a string value), as a
 	// logger's name does in zap: logger.With(core.TargetKey,
@@ -21,8 +21,8 @@ const (
 	// single call it applies to that line only, once Enabled has let the
 	// level through for the logger's own target.
 	TargetKey = "dynlog.target"
-	// OnceKey marks a line once-only, with a dedup.Scope value (see
-	// OnceAttr), as dedup.Once does for zap.
+	// OnceKey marks a line once-only, with a [dedup.Scope] value (see
+	// [OnceAttr]), as [dedup.Once] does for zap.
 	OnceKey = "dynlog.once"
 )
 
@@ -31,7 +31,7 @@ const (
 func Target(name string) slog.Attr { return slog.String(TargetKey, name) }
 
 // OnceAttr marks a slog line once-only, with the given scope (Local if
-// none), as dedup.Once marks a zap line:
+// none), as [dedup.Once] marks a zap line:
 //
 //	log.Warn("falling back to the slow kernel", core.OnceAttr())
 func OnceAttr(scope ...dedup.Scope) slog.Attr {
@@ -42,7 +42,7 @@ func OnceAttr(scope ...dedup.Scope) slog.Attr {
 	return slog.Any(OnceKey, s)
 }
 
-// HandlerOption configures NewHandler.
+// HandlerOption configures [NewHandler].
 type HandlerOption interface {
 	apply(handlerConfig) handlerConfig
 }
@@ -56,8 +56,8 @@ type handlerOptionFunc func(handlerConfig) handlerConfig
 func (f handlerOptionFunc) apply(c handlerConfig) handlerConfig { return f(c) }
 
 // WithLoggerClock stamps the handler's lines with the zap logger's clock
-// (core.WithClock, zap.WithClock) instead of the time slog gave the record,
-// so that tests with a fixed clock print fixed times.
+// ([core.WithClock], [zap.WithClock]) instead of the time slog gave the
+// record, so that tests with a fixed clock print fixed times.
 func WithLoggerClock() HandlerOption {
 	return handlerOptionFunc(func(c handlerConfig) handlerConfig { c.loggerClock = true; return c })
 }
@@ -65,10 +65,10 @@ func WithLoggerClock() HandlerOption {
 // NewHandler returns a slog.Handler whose lines are l's own, printed as l
 // prints its own in every layout: file and line (the location, in vLLM's
 // layout) are the slog call's, from the record's PC, and the target is l's
-// name (give it with l.Named or filter.Named), or the one given with
-// TargetKey, or, for neither, the import path of the calling package, as
-// for an unnamed zap logger. NewSlogHandler, by contrast, marks records
-// as foreign; it is for libraries' default loggers.
+// name (give it with l.Named or [github.com/dynlog/dynlog/filter.Named]), or
+// the one given with [TargetKey], or, for neither, the import path of the
+// calling package, as for an unnamed zap logger. [NewSlogHandler], by
+// contrast, marks records as foreign; it is for libraries' default loggers.
 //
 // Enabled answers for the handler's target by the filter in force, so
 // DYN_LOG=info,app::router=debug lets the DEBUG lines of a handler under
@@ -79,8 +79,8 @@ func WithLoggerClock() HandlerOption {
 // typed fields, LogValuers resolved once; a group attribute is an object,
 // WithGroup a namespace, as zap's own objects print in each layout. The
 // context of InfoContext and the other *Context methods puts its span on
-// the line, as tracing.Ctx does. An attribute made by OnceAttr makes the
-// line once-only. The time is the record's (WithLoggerClock: l's clock).
+// the line, as [tracing.Ctx] does. An attribute made by [OnceAttr] makes the
+// line once-only. The time is the record's ([WithLoggerClock]: l's clock).
 func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 	var c handlerConfig
 	for _, o := range opts {
@@ -91,9 +91,9 @@ func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 	return h.withLogger(retarget(l, l.Name()))
 }
 
-// NewSlog returns a *slog.Logger over NewHandler of the logger New would
+// NewSlog returns a *slog.Logger over [NewHandler] of the logger [New] would
 // return for opts, configured from the environment as New is. With
-// WithClock its lines take their time from that clock.
+// [WithClock] its lines take their time from that clock.
 func NewSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
@@ -105,7 +105,7 @@ func NewSlog(opts ...Option) (*slog.Logger, error) {
 	return slog.New(NewHandler(c.newDynamo(s), c.handlerOptions()...)), nil
 }
 
-// NewVLLMSlog is NewSlog for vLLM's layout, configured as NewVLLM is.
+// NewVLLMSlog is [NewSlog] for vLLM's layout, configured as [NewVLLM] is.
 func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)

@@ -59,7 +59,7 @@ import (
 // ext://sys.__stdout__ and ext://sys.__stderr__ forms), VLLM_LOGGING_PREFIX
 // (with its %-directives), VLLM_LOGGING_COLOR and NO_COLOR,
 // VLLM_CONFIGURE_LOGGING (read with Python's int() rules) and
-// VLLM_LOGGING_CONFIG_PATH. DYN_LOGGING_PROCESS_NAME, or WithProcessName,
+// VLLM_LOGGING_CONFIG_PATH. DYN_LOGGING_PROCESS_NAME, or [WithProcessName],
 // decorates every line with vLLM's "(NAME pid=PID) ". DYN_LOG's directives
 // apply on top, with the built-in defaults; its bare level, when present,
 // replaces VLLM_LOGGING_LEVEL as the default.
