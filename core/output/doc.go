@@ -1,20 +1,21 @@
-// Package output is dynlog's file output: a log file that rotates by size
-// and at midnight, keeps its backups as lumberjack names them, fails over
-// to stderr when the file cannot be written, heals by itself, and is shared
-// by every logger of the process that names it. [Open] returns it, with
-// the function that closes it, as zap.Open does for zap's sinks; core.New
-// opens DYN_LOGGING_FILE (or [file].path in the TOML) through it.
+// Package output is dynlog's file output: a log file that rotates by size and
+// at midnight, keeps its backups as lumberjack names them, fails over to
+// stderr when the file cannot be written, heals by itself, and is shared by
+// every logger of the process that names it. [Open] returns it, with the
+// function that closes it, as [go.uber.org/zap.Open] does for zap's sinks;
+// [github.com/dynlog/dynlog/core.New] opens DYN_LOGGING_FILE (or [file].path
+// in the TOML) through it.
 //
 // # Rotation
 //
 // The file is rotated when a line would take it past [Config].MaxBytes
 // (default 100 MiB; a longer line gets a file of its own) and, with
-// Config.RotateDaily, at every local midnight. A backup keeps the name with
+// [Config.RotateDaily], at every local midnight. A backup keeps the name with
 // the rotation time inserted, as lumberjack names it
-// (worker-2025-09-02T16-38-06.656.log; local time with Config.LocalTime,
+// (worker-2025-09-02T16-38-06.656.log; local time with [Config.LocalTime],
 // else UTC), so `dynlog view -f` and tools written for lumberjack find the
-// backups in order. Config.MaxBackups (0: all) and Config.MaxAgeDays (0:
-// forever) bound how many are kept, and Config.Compress gzips them
+// backups in order. [Config.MaxBackups] (0: all) and [Config.MaxAgeDays] (0:
+// forever) bound how many are kept, and [Config.Compress] gzips them
 // (NAME-TIME.EXT.gz); that clean-up runs in a goroutine of the file's,
 // after a rotation and when the file is opened, and Close waits for it. Each
 // line reaches the file in one write under a lock, so lines are never torn
@@ -32,22 +33,22 @@
 //
 // # One file, one writer
 //
-// Every [Open] of the process that names one file (a symbolic or hard link
-// to it counts as the same file) returns a handle on one shared writer,
-// which alone counts the size and rotates, so no line is lost or torn at a
-// rotation. That sharing is the package's one piece of process-wide state:
-// a table of the open files, kept so that two loggers built independently
-// (core.Init's and a core.New of a library, say) find each other's writer
-// without being handed it. The alternative, a descriptor per Open with the
-// kernel coordinating them, would need a lock across descriptors around
-// every line, to keep each file within its size and every rotation between
-// lines: three system calls more per line than the one write, more than
-// the file's budget beside zap's own (BENCHMARKS.md). The first Open's
+// Every [Open] of the process that names one file (a symbolic or hard link to
+// it counts as the same file) returns a handle on one shared writer, which
+// alone counts the size and rotates, so no line is lost or torn at a
+// rotation. That sharing is the package's one piece of process-wide state: a
+// table of the open files, kept so that two loggers built independently
+// ([github.com/dynlog/dynlog/core.Init]'s and a
+// [github.com/dynlog/dynlog/core.New] of a library, say) find each other's
+// writer without being handed it. The alternative, a descriptor per [Open]
+// with the kernel coordinating them, would need a lock across descriptors
+// around every line, to keep each file within its size and every rotation
+// between lines: three system calls more per line than the one write, more
+// than the file's budget beside zap's own (BENCHMARKS.md). The first Open's
 // settings hold for the file; a later one with other settings is told so on
-// its error output. The file
-// is closed, with its goroutines, when the last handle on it is closed (or
-// garbage collected), and [ReopenAll], what core does on SIGHUP, reopens
-// every file in the table.
+// its error output. The file is closed, with its goroutines, when the last
+// handle on it is closed (or garbage collected), and [ReopenAll], what core
+// does on SIGHUP, reopens every file in the table.
 //
 // Between processes the file is guarded by a lock (flock) on PATH.lock
 // beside it, which holds the owner's process ID: a second process naming
@@ -60,7 +61,7 @@
 //
 // A file that cannot be opened or written (a directory that cannot be
 // made, a path that is a directory, a full disk, the lock held by another
-// process) is reported once on Config.ErrorOutput with its path and the
+// process) is reported once on [Config.ErrorOutput] with its path and the
 // cause, and that line and every later one go to stderr: nothing is
 // dropped. Write returns an error only when stderr fails too, so that
 // zap's CheckedEntry.Write reports the lost line on zap's error output.

@@ -16,20 +16,21 @@ import (
 )
 
 // DefaultMaxBytes is the size at which the log file is rotated when
-// Config.MaxBytes is 0: 100 MiB, lumberjack's default.
+// [Config.MaxBytes] is 0: 100 MiB, lumberjack's default.
 const DefaultMaxBytes = 100 << 20
 
 // ErrClosed is what Rotate and Reopen return after Close.
 var ErrClosed = errors.New("dynlog: the log file is closed")
 
-// Config says where a file writes and how it rotates. core.New fills it from
-// DYN_LOGGING_FILE and the TOML [file] table.
+// Config says where a file writes and how it rotates.
+// [github.com/dynlog/dynlog/core.New] fills it from DYN_LOGGING_FILE and the
+// TOML [file] table.
 type Config struct {
 	// Path is the log file. Required.
 	Path string
 	// MaxBytes is the size past which a line goes to a new file: the live
 	// file is rotated before a line that would take it past MaxBytes.
-	// DefaultMaxBytes when 0.
+	// [DefaultMaxBytes] when 0.
 	MaxBytes int64
 	// MaxBackups is how many backups are kept, the newest; 0 keeps all.
 	MaxBackups int

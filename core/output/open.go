@@ -13,10 +13,10 @@ import (
 
 var _ zapcore.WriteSyncer = (*File)(nil)
 
-// Open opens the log file cfg names, as zap.Open opens zap's sinks: it
-// returns a handle on the file and the function that closes the handle
-// (the handle's Close). Every Open of the process that names one file (by
-// the same path, a symbolic or a hard link) gets a handle on one shared
+// Open opens the log file cfg names, as [go.uber.org/zap.Open] opens zap's
+// sinks: it returns a handle on the file and the function that closes the
+// handle (the handle's Close). Every Open of the process that names one file
+// (by the same path, a symbolic or a hard link) gets a handle on one shared
 // writer, which counts the size and rotates for all (see the package
 // documentation); the first Open's settings hold for the file, and a later
 // one with other settings is told so on its cfg.ErrorOutput. The file is
@@ -24,7 +24,7 @@ var _ zapcore.WriteSyncer = (*File)(nil)
 //
 // A file that cannot be opened or written is no error: the handle writes
 // to stderr, says so on cfg.ErrorOutput, and tries the file again by
-// itself. The error is for a Config that cannot be honoured: no path, a
+// itself. The error is for a [Config] that cannot be honoured: no path, a
 // negative number.
 func Open(cfg Config) (*File, func() error, error) {
 	if err := cfg.validate(); err != nil {
@@ -152,7 +152,7 @@ func (r *ref) release() error {
 }
 
 // File is a handle on an open log file, which [Open] returns: a
-// zapcore.WriteSyncer that writes to the file, shared with the other
+// [zapcore.WriteSyncer] that writes to the file, shared with the other
 // handles on it, until Close, and to stderr after.
 type File struct{ ref *ref }
 
@@ -173,7 +173,7 @@ func (f *File) Sync() error { return f.ref.sink.Sync() }
 // Rotate moves the file aside as a backup and starts a new one now, for
 // every handle on it, as the size limit does. A failure is reported on the
 // error output, once per outage, and returned; after Close it returns
-// ErrClosed.
+// [ErrClosed].
 func (f *File) Rotate() error {
 	if f.ref.closed.Load() {
 		return ErrClosed
@@ -182,8 +182,8 @@ func (f *File) Rotate() error {
 }
 
 // Reopen closes the file and opens its path again, appending, for every
-// handle on it (see ReopenAll). A failure is reported on the error output,
-// once per outage, and returned; after Close it returns ErrClosed.
+// handle on it (see [ReopenAll]). A failure is reported on the error output,
+// once per outage, and returned; after Close it returns [ErrClosed].
 func (f *File) Reopen() error {
 	if f.ref.closed.Load() {
 		return ErrClosed
