@@ -21,7 +21,7 @@ const (
 // encoders of package encoder, the span keys in JSONL and the
 // span chain and span fields in the readable layout. It works on a
 // call (log.Info("msg", tracing.Ctx(ctx))) and on With. The span may have
-// been made by Start or directly through the OpenTelemetry API; outside any
+// been made by [Start] or directly through the OpenTelemetry API; outside any
 // span the field prints nothing.
 //
 // For a span made by Start, or by the OpenTelemetry API on a provider with
@@ -40,7 +40,7 @@ func Ctx(ctx context.Context) zap.Field {
 
 // WithLogger returns a context whose spans write their SPAN_FIRST_ENTRY and
 // SPAN_CLOSED events to log, under log's name as their target. Without it
-// they go to zap.L(), which core.Init sets.
+// they go to zap.L(), which [github.com/dynlog/dynlog/core.Init] sets.
 func WithLogger(ctx context.Context, log *zap.Logger) context.Context {
 	return context.WithValue(ctx, loggerKey, log)
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // SpanEvents says which lifecycle events spans print, and in which form,
-// through the loggers built on a tracing core (see NewCore).
+// through the loggers built on a tracing core (see [NewCore]).
 type SpanEvents int
 
 const (
@@ -25,7 +25,7 @@ const (
 	// ("29.6µs", "131µs", "2.00s").
 	EventsReadable
 	// Events2025 is the form of Dynamo's 2025 logging guide: SPAN_CREATED
-	// when the span starts and SPAN_CLOSED as in EventsDynamo.
+	// when the span starts and SPAN_CLOSED as in [EventsDynamo].
 	Events2025
 )
 
@@ -57,7 +57,7 @@ var (
 	_ vocab.Unwrapper = (*tracingCore)(nil)
 )
 
-// CoreOption configures NewCore.
+// CoreOption configures [NewCore].
 type CoreOption interface {
 	apply(coreConfig) coreConfig
 }
@@ -71,15 +71,15 @@ type coreOptionFunc func(coreConfig) coreConfig
 func (f coreOptionFunc) apply(c coreConfig) coreConfig { return f(c) }
 
 // WithSpanEvents makes the spans of the loggers built on the core print the
-// events of the given form; without it they print none (EventsOff).
+// events of the given form; without it they print none ([EventsOff]).
 func WithSpanEvents(events SpanEvents) CoreOption {
 	return coreOptionFunc(func(c coreConfig) coreConfig { c.events = events; return c })
 }
 
 // NewCore wraps inner with the tracing core, whose loggers' spans print the
-// events of the form WithSpanEvents gives, none without it. Spans look the
+// events of the form [WithSpanEvents] gives, none without it. Spans look the
 // form up when they start, so that with events off a span costs no event
-// at all. A logger without a tracing core prints EventsDynamo. Spans find
+// at all. A logger without a tracing core prints [EventsDynamo]. Spans find
 // the core through the cores around it that implement [vocab.Unwrapper], as
 // this module's filter and once-only cores do.
 func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
@@ -92,7 +92,7 @@ func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
 
 // NewEventCore is NewCore(inner, WithSpanEvents(events)).
 //
-// Deprecated: use NewCore with WithSpanEvents, the options every
+// Deprecated: use [NewCore] with [WithSpanEvents], the options every
 // constructor of this module takes.
 func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
 	return NewCore(inner, WithSpanEvents(events))

@@ -13,21 +13,21 @@
 // Ctx(ctx) is a field that puts the span of ctx on a line (or on a logger,
 // with With): in the JSONL layout the keys span_name, span_id, trace_id and,
 // when known, parent_id, tracestate, x_request_id and request_id, plus the
-// innermost span's own fields as strings; in the readable layout the chain
-// of span names before the target and every span's fields after the line's.
-// The IDs are the OpenTelemetry span's, so they match what an exporter
-// sends. Outside any span the field prints nothing. Spans started directly
-// through the OpenTelemetry API work too; on a provider with this package's
-// span processor (NewSpanProcessor; the local provider and tracing/otlp's have
+// innermost span's own fields as strings; in the readable layout the chain of
+// span names before the target and every span's fields after the line's. The
+// IDs are the OpenTelemetry span's, so they match what an exporter sends.
+// Outside any span the field prints nothing. Spans started directly through
+// the OpenTelemetry API work too; on a provider with this package's span
+// processor ([NewSpanProcessor]; the local provider and tracing/otlp's have
 // it) their names, chains and fields are known, on others only their IDs and
 // name.
 //
-// A span's keys are computed once, when it starts, so Ctx costs a context
+// A span's keys are computed once, when it starts, so [Ctx] costs a context
 // lookup and allocates nothing.
 //
-// Logger(ctx) puts them on every line instead: it is the logger WithLogger
+// Logger(ctx) puts them on every line instead: it is the logger [WithLogger]
 // put in the context (else zap.L()) bound to the span of ctx, so a handler
-// behind Middleware that logs through Logger(r.Context()) has the request's
+// behind [Middleware] that logs through Logger(r.Context()) has the request's
 // trace_id and x_request_id on each line without Ctx, and a span's
 // children get their own span's keys under the same logger. Outside a span
 // it is the context's logger itself; in one, the bound logger is made once
@@ -38,18 +38,19 @@
 //
 // # Spans
 //
-// Start (at INFO) and StartAt begin a span: an OpenTelemetry span on the
-// provider set with SetTracerProvider (which an otlp.Provider's Install
-// calls), or on a local SDK provider that exports nothing when none is set,
-// so that lines still carry real IDs. The span is entered when it starts; Exit and Enter carve out the
-// time it waits and Wait(fn) runs fn as waiting time; End closes it. With
-// span events on, SPAN_FIRST_ENTRY is written at Start (its first entry)
-// and SPAN_CLOSED at End, with integer time.busy_us, time.idle_us and
-// time.duration_us, where busy + idle = duration exactly (each truncated to
-// microseconds, idle the difference). Events are written at the span's
-// level, with its call site (Start's caller) and its target, through the
-// logger of the context (WithLogger) or zap.L(), so the filter passes or
-// drops them like any line. End a span with Span.End: ending its
+// [Start] (at INFO) and [StartAt] begin a span: an OpenTelemetry span on the
+// provider set with [SetTracerProvider] (which an
+// [github.com/dynlog/dynlog/tracing/otlp.Provider]'s Install calls), or on a
+// local SDK provider that exports nothing when none is set, so that lines
+// still carry real IDs. The span is entered when it starts; [Span.Exit] and
+// [Span.Enter] carve out the time it waits and Wait(fn) runs fn as waiting
+// time; End closes it. With span events on, SPAN_FIRST_ENTRY is written at
+// Start (its first entry) and SPAN_CLOSED at End, with integer time.busy_us,
+// time.idle_us and time.duration_us, where busy + idle = duration exactly
+// (each truncated to microseconds, idle the difference). Events are written
+// at the span's level, with its call site (Start's caller) and its target,
+// through the logger of the context ([WithLogger]) or zap.L(), so the filter
+// passes or drops them like any line. End a span with [Span.End]: ending its
 // OpenTelemetry span directly (trace.SpanFromContext(ctx).End()) ends the
 // export but writes no SPAN_CLOSED.
 //
@@ -61,20 +62,21 @@
 //
 // # Span events: on, off, and in which form
 //
-// NewCore wraps a logger's core with the form of span events its loggers
-// print, given by WithSpanEvents (core.New builds it in from
-// DYN_LOGGING_SPAN_EVENTS and DYN_LOGGING_SPAN_EVENTS_LAYOUT):
+// [NewCore] wraps a logger's core with the form of span events its loggers
+// print, given by [WithSpanEvents] ([github.com/dynlog/dynlog/core.New]
+// builds it in from DYN_LOGGING_SPAN_EVENTS and
+// DYN_LOGGING_SPAN_EVENTS_LAYOUT):
 //
-//   - EventsOff: none, today's Dynamo default.
-//   - EventsDynamo: SPAN_FIRST_ENTRY and SPAN_CLOSED, as above (a logger
+//   - [EventsOff]: none, today's Dynamo default.
+//   - [EventsDynamo]: SPAN_FIRST_ENTRY and SPAN_CLOSED, as above (a logger
 //     without a tracing core prints these).
-//   - EventsReadable: tracing-subscriber's, as Dynamo's readable layout
+//   - [EventsReadable]: tracing-subscriber's, as Dynamo's readable layout
 //     prints them: SPAN_FIRST_ENTRY under the target span_event (filtered,
 //     though, under the span's target, as the close is), and at the end
 //     "close time.busy=29.6µs time.idle=25.7µs" under the span's target,
 //     each duration in ns, µs, ms or s with 2 decimals below 10, 1 below
 //     100 and none below 1000 of its unit.
-//   - Events2025: the layout of Dynamo's 2025 logging guide, SPAN_CREATED
+//   - [Events2025]: the layout of Dynamo's 2025 logging guide, SPAN_CREATED
 //     at the start instead of SPAN_FIRST_ENTRY.
 //
 // Spans look the form up when they start, so that with events off a span
@@ -84,29 +86,30 @@
 //
 // # Propagation
 //
-// Middleware serves each HTTP request in a root span named http-request
-// (of server kind for OpenTelemetry), with the fields method, uri, version,
-// x_request_id and request_id, as Dynamo's frontend does; give the server
-// its logger with BaseContext and WithLogger. The span's events go under
-// that logger's name, or, when it has none, under the service name
-// (ServiceName: OTEL_SERVICE_NAME, else the program's name), never the
-// calling package; MiddlewareWith(next, WithTarget("frontend")) names the
-// target outright, and dynlog trace shows the service by it. Transport sends the trace on
-// with outbound calls, and Inject and Extract do the same over any
-// propagation.TextMapCarrier, such as propagation.MapCarrier for the
-// headers of a message. Four headers travel: traceparent (W3C; version 00
-// on the way out, flags reduced to the sampled bit), tracestate (raw, at
-// most 4096 bytes, and only with a valid traceparent), x-request-id
-// (printable ASCII, at most 256 bytes) and request-id (a UUID; a new v4 one
-// when it is absent or invalid, so every request has one). A worker's span
-// therefore shares the caller's trace_id, has the caller's span as its
-// parent_id and repeats x_request_id and request_id. A header that fails
-// its check is dropped without a line, and a bad traceparent starts a new
-// trace: the request is always served. Values reach the lines escaped by
-// the encoders, and a tracestate that is not a plain-ASCII HTTP field value
-// is not sent on, so a hostile inbound value cannot break an outbound call.
-// Transport starts no client span: start one around a call that deserves a
-// name. Request data stored by Extract inside a span wins over the span's.
+// [Middleware] serves each HTTP request in a root span named http-request (of
+// server kind for OpenTelemetry), with the fields method, uri, version,
+// x_request_id and request_id, as Dynamo's frontend does; give the server its
+// logger with BaseContext and [WithLogger]. The span's events go under that
+// logger's name, or, when it has none, under the service name ([ServiceName]:
+// OTEL_SERVICE_NAME, else the program's name), never the calling package;
+// MiddlewareWith(next, WithTarget("frontend")) names the target outright, and
+// dynlog trace shows the service by it. [Transport] sends the trace on with
+// outbound calls, and [Inject] and [Extract] do the same over any
+// [go.opentelemetry.io/otel/propagation.TextMapCarrier], such as
+// [go.opentelemetry.io/otel/propagation.MapCarrier] for the headers of a
+// message. Four headers travel: traceparent (W3C; version 00 on the way out,
+// flags reduced to the sampled bit), tracestate (raw, at most 4096 bytes, and
+// only with a valid traceparent), x-request-id (printable ASCII, at most 256
+// bytes) and request-id (a UUID; a new v4 one when it is absent or invalid,
+// so every request has one). A worker's span therefore shares the caller's
+// trace_id, has the caller's span as its parent_id and repeats x_request_id
+// and request_id. A header that fails its check is dropped without a line,
+// and a bad traceparent starts a new trace: the request is always served.
+// Values reach the lines escaped by the encoders, and a tracestate that is
+// not a plain-ASCII HTTP field value is not sent on, so a hostile inbound
+// value cannot break an outbound call. Transport starts no client span: start
+// one around a call that deserves a name. Request data stored by Extract
+// inside a span wins over the span's.
 //
 // # What it imports
 //

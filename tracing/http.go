@@ -16,7 +16,7 @@ import (
 // http-request, as Dynamo's HTTP frontend does:
 //
 //   - it reads traceparent, tracestate, x-request-id and request-id from the
-//     request's headers, as Extract does, so that the span continues the
+//     request's headers, as [Extract] does, so that the span continues the
 //     caller's trace when traceparent is valid and starts a new one when
 //     it is absent or invalid (the request is served either way, and
 //     nothing is logged about a bad header);
@@ -24,23 +24,23 @@ import (
 //     r.RequestURI), version (the protocol, HTTP/1.1), x_request_id when
 //     the header is valid and request_id (the caller's UUID or a new one);
 //     as in Dynamo, x_request_id is a string and the others are Display
-//     values (zap.Stringer), so that the readable layout prints
+//     values ([zap.Stringer]), so that the readable layout prints
 //     method=POST uri=/v1/chat/completions version=HTTP/1.1
 //     x_request_id="…" request_id=…;
 //   - next runs with the span's context: the lines of Logger(r.Context())
-//     and those given tracing.Ctx of r.Context() carry its keys, spans
+//     and those given [tracing.Ctx] of r.Context() carry its keys, spans
 //     started from it are its children, and outbound calls through
-//     Transport send them on;
+//     [Transport] send them on;
 //   - the span ends when next returns, or when it panics: then the
 //     OpenTelemetry span gets the status Error and the panic goes on.
 //
 // The span's SPAN_FIRST_ENTRY and SPAN_CLOSED events go to the logger of the
-// request's context (see WithLogger), else to zap.L(), under the span's
+// request's context (see [WithLogger]), else to zap.L(), under the span's
 // target: the name of that logger if it has one, else the service name
 // (OTEL_SERVICE_NAME, read when Middleware is called, else the program's
 // name, filepath.Base(os.Args[0])), so that an unnamed logger's span is
-// not filed under its caller's package, "main". MiddlewareWith and
-// WithTarget name the target outright. A server puts its logger in every
+// not filed under its caller's package, "main". [MiddlewareWith] and
+// [WithTarget] name the target outright. A server puts its logger in every
 // request's context with BaseContext:
 //
 //	srv := &http.Server{
@@ -57,7 +57,7 @@ func Middleware(next http.Handler) http.Handler {
 	return MiddlewareWith(next)
 }
 
-// MiddlewareOption configures MiddlewareWith.
+// MiddlewareOption configures [MiddlewareWith].
 type MiddlewareOption interface {
 	apply(middlewareConfig) middlewareConfig
 }
@@ -78,11 +78,11 @@ func WithTarget(target string) MiddlewareOption {
 }
 
 // DefaultServiceName is the service name when nothing names one, as in
-// Dynamo: the last resort of ServiceName, and the OTLP provider's default
+// Dynamo: the last resort of [ServiceName], and the OTLP provider's default
 // service.name (package tracing/otlp).
 const DefaultServiceName = "dynamo"
 
-// ServiceName is the name Middleware files an unnamed logger's spans
+// ServiceName is the name [Middleware] files an unnamed logger's spans
 // under: OTEL_SERVICE_NAME, trimmed, when it is set and not blank, else the
 // program's name, filepath.Base(os.Args[0]), else "dynamo".
 func ServiceName() string {
@@ -95,7 +95,7 @@ func ServiceName() string {
 	return DefaultServiceName
 }
 
-// MiddlewareWith is Middleware with options.
+// MiddlewareWith is [Middleware] with options.
 func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 	var c middlewareConfig
 	for _, o := range opts {
@@ -151,7 +151,7 @@ type transport struct {
 var _ http.RoundTripper = (*transport)(nil)
 
 // Transport returns a RoundTripper that sends the trace context and request
-// IDs of each request's context (see Inject) as headers, through base; a
+// IDs of each request's context (see [Inject]) as headers, through base; a
 // nil base means http.DefaultTransport, looked up at each call as
 // http.Client does. It leaves the caller's request untouched: the headers
 // go on a clone, and a request whose context has nothing to send goes out

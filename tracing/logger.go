@@ -8,12 +8,12 @@ import (
 	"go.uber.org/zap"
 )
 
-// Logger returns the logger for ctx: the one WithLogger put in it (else
+// Logger returns the logger for ctx: the one [WithLogger] put in it (else
 // zap.L()), bound to the span in ctx, so that every line it writes carries
 // the span's keys (trace_id, span_id, x_request_id and the rest) as if
-// tracing.Ctx(ctx) were on each call. Behind Middleware, a handler's
+// tracing.Ctx(ctx) were on each call. Behind [Middleware], a handler's
 // Logger(r.Context()) is bound to the request's http-request span; in a
-// span from Start, to that span, whose logger is its parent's.
+// span from [Start], to that span, whose logger is its parent's.
 //
 //	func serve(w http.ResponseWriter, r *http.Request) {
 //		log := tracing.Logger(r.Context())

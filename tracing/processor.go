@@ -18,13 +18,13 @@ type spanProcessor struct{}
 
 var _ sdktrace.SpanProcessor = spanProcessor{}
 
-// NewSpanProcessor returns the span processor to register on an
-// OpenTelemetry SDK tracer provider of your own, so that the spans other
-// libraries start on it get lifecycle events and their names in lines. The
-// local provider of Start and those of package tracing/otlp have it already.
+// NewSpanProcessor returns the span processor to register on an OpenTelemetry
+// SDK tracer provider of your own, so that the spans other libraries start on
+// it get lifecycle events and their names in lines. The local provider of
+// [Start] and those of package tracing/otlp have it already.
 //
 // Such a span's target is the name of the logger in its parent context (see
-// WithLogger), or zap.L()'s; its level is INFO; it has no call site; its
+// [WithLogger]), or zap.L()'s; its level is INFO; it has no call site; its
 // fields are its attributes at start, as strings. It is busy for its whole
 // duration: the OpenTelemetry API has no notion of waiting.
 func NewSpanProcessor() sdktrace.SpanProcessor { return spanProcessor{} }

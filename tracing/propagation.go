@@ -31,12 +31,12 @@ const (
 )
 
 // Inject writes the trace context and request IDs of ctx to carrier, for a
-// call to another service: an http.Header through propagation.HeaderCarrier
-// (Transport does that), or the headers of a message on a message plane
-// through propagation.MapCarrier. It writes
+// call to another service: an http.Header through [propagation.HeaderCarrier]
+// ([Transport] does that), or the headers of a message on a message plane
+// through [propagation.MapCarrier]. It writes
 //
 //   - traceparent, 00-<trace id>-<span id>-<flags>, from the span in ctx
-//     (made by Start, by the OpenTelemetry API, or received by Extract),
+//     (made by [Start], by the OpenTelemetry API, or received by [Extract]),
 //     with flags 01 if it is sampled and 00 if not; nothing if ctx has no
 //     valid span;
 //   - tracestate, as it was received, and only with a traceparent. It is
@@ -45,7 +45,7 @@ const (
 //     client refuses to send control characters, and a hostile inbound
 //     value must not break the outbound call. Without a received
 //     tracestate, the span context's own is written, if any;
-//   - x-request-id and request-id, as Middleware or Extract kept them.
+//   - x-request-id and request-id, as [Middleware] or Extract kept them.
 //
 // Values in ctx replace the carrier's values of the same keys; a key for
 // which ctx has nothing is left as it is. Keys are written in lower case.
@@ -75,10 +75,10 @@ func Inject(ctx context.Context, carrier propagation.TextMapCarrier) {
 	}
 }
 
-// Extract reads the headers Inject writes from carrier and returns a copy of
-// ctx that holds them, so that a span started in it continues the caller's
+// Extract reads the headers [Inject] writes from carrier and returns a copy
+// of ctx that holds them, so that a span started in it continues the caller's
 // trace (its parent_id is the caller's span) and carries the request IDs.
-// Middleware calls it for each request; call it yourself for a message
+// [Middleware] calls it for each request; call it yourself for a message
 // received on a message plane.
 //
 // The values are checked as the package doc says, and a value that fails is

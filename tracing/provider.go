@@ -21,8 +21,8 @@ var (
 	localTracers *tracerOf
 )
 
-// SetTracerProvider makes Start create its spans on tp. Give it your own
-// OpenTelemetry SDK provider (with NewSpanProcessor registered, so spans
+// SetTracerProvider makes [Start] create its spans on tp. Give it your own
+// OpenTelemetry SDK provider (with [NewSpanProcessor] registered, so spans
 // made by other libraries get events too) if you have one; the Install of
 // package tracing/otlp's Provider calls it. Until it is called, Start uses a local SDK
 // provider that samples every trace and exports nothing, so that lines
@@ -31,7 +31,7 @@ func SetTracerProvider(tp trace.TracerProvider) {
 	current.Store(&tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)})
 }
 
-// TracerProvider is the provider Start creates spans on.
+// TracerProvider is the provider [Start] creates spans on.
 func TracerProvider() trace.TracerProvider { return tracers().provider }
 
 func currentTracer() trace.Tracer { return tracers().tracer }

@@ -108,19 +108,19 @@ const instrumentation = "github.com/dynlog/dynlog/tracing"
 // Start begins a span named name at INFO, a child of the span in ctx (made
 // here or by the OpenTelemetry API, local or received from another
 // service), with fields as its own fields: on its lifecycle events, on
-// every line inside it (Ctx) and as the OpenTelemetry span's attributes.
+// every line inside it ([Ctx]) and as the OpenTelemetry span's attributes.
 // It returns a context holding the span; lines given Ctx of that context
 // carry its keys.
 //
 // The span's target is the name of the logger its events go to (see
-// WithLogger); its call site is Start's caller. SPAN_FIRST_ENTRY is
+// [WithLogger]); its call site is Start's caller. SPAN_FIRST_ENTRY is
 // written now and SPAN_CLOSED at End when span events are on for that
-// logger (see NewCore).
+// logger (see [NewCore]).
 func Start(ctx context.Context, name string, fields ...zap.Field) (context.Context, *Span) {
 	return startTarget(ctx, zapcore.InfoLevel, "", name, fields, trace.SpanKindInternal)
 }
 
-// StartAt is Start at the given level: the level of the span's lifecycle
+// StartAt is [Start] at the given level: the level of the span's lifecycle
 // events, which the filter passes or drops like any line's.
 func StartAt(ctx context.Context, level zapcore.Level, name string, fields ...zap.Field) (context.Context, *Span) {
 	return startTarget(ctx, level, "", name, fields, trace.SpanKindInternal)
