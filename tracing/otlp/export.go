@@ -32,13 +32,13 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 )
 
-// The OTLP protocols NewProvider speaks.
+// The OTLP protocols [NewProvider] speaks.
 const (
 	ProtocolGRPC         = "grpc"
 	ProtocolHTTPProtobuf = "http/protobuf"
 )
 
-// Defaults of ExportConfig, as Dynamo and OpenTelemetry have them.
+// Defaults of [ExportConfig], as Dynamo and OpenTelemetry have them.
 const (
 	DefaultServiceName  = tracing.DefaultServiceName
 	DefaultGRPCEndpoint = "http://localhost:4317"
@@ -51,7 +51,7 @@ const (
 	logsPath   = "/v1/logs"
 )
 
-// ExportConfig says whether and where a Provider exports spans, and log
+// ExportConfig says whether and where a [Provider] exports spans, and log
 // records, over OTLP. Package core fills it from the OTEL_* variables of
 // docs/configuration.md; the zero value is a provider that samples every trace, exports
 // nothing and calls its service "dynamo".
@@ -78,23 +78,23 @@ type ExportConfig struct {
 	// TracesEndpoint is the URL traces go to, used as is
 	// (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT). It wins over Endpoint.
 	TracesEndpoint string
-	// Protocol is ProtocolGRPC (the default, when empty) or
-	// ProtocolHTTPProtobuf.
+	// Protocol is [ProtocolGRPC] (the default, when empty) or
+	// [ProtocolHTTPProtobuf].
 	Protocol string
 	// ServiceName is the resource's service.name (OTEL_SERVICE_NAME);
-	// empty means DefaultServiceName.
+	// empty means [DefaultServiceName].
 	ServiceName string
 	// LogsEnabled turns on log export (OTEL_LOGS_EXPORTER=otlp): an OTLP
 	// log exporter behind a batch processor, to which the cores of
-	// NewLogExportCore send the lines they are given. It does not depend on
+	// [NewLogExportCore] send the lines they are given. It does not depend on
 	// Enabled: with spans kept local, the records still carry the trace and
 	// span IDs the lines print.
 	LogsEnabled bool
 	// LogsEndpoint is the URL log records go to, used as is
 	// (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT). It wins over Endpoint.
 	LogsEndpoint string
-	// LogsProtocol is the protocol of log export, ProtocolGRPC or
-	// ProtocolHTTPProtobuf (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL); empty means
+	// LogsProtocol is the protocol of log export, [ProtocolGRPC] or
+	// [ProtocolHTTPProtobuf] (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL); empty means
 	// Protocol's.
 	LogsProtocol string
 	// SampleRatio, when set, samples that fraction (0 to 1) of new traces
@@ -102,7 +102,7 @@ type ExportConfig struct {
 	// parentbased_traceidratio). Nil samples every new trace, still
 	// following a remote parent's decision. Lines print IDs either way.
 	SampleRatio *float64
-	// ErrorOutput is where export failures are reported (see Provider);
+	// ErrorOutput is where export failures are reported (see [Provider]);
 	// nil means os.Stderr.
 	ErrorOutput io.Writer
 }
@@ -113,21 +113,21 @@ type ExportConfig struct {
 // log export on it also holds an OpenTelemetry SDK logger provider, with
 // the same resource and an OTLP log exporter behind a batch processor.
 //
-// Install makes it the process's provider: for tracing.Start and as
-// OpenTelemetry's global tracer provider, propagator, error handler and,
-// with log export on, logger provider (see Install). NewProvider installs
-// nothing.
+// Install makes it the process's provider: for [tracing.Start] and as
+// OpenTelemetry's global tracer provider, propagator, error handler and, with
+// log export on, logger provider (see [Provider.Install]). [NewProvider]
+// installs nothing.
 //
 // Nothing it does waits for the collector: creating it, starting and ending
 // spans and logging return at once whether or not the collector is up;
 // spans and log records are sent from background goroutines, and dropped
 // when their queues are full. An export that fails is reported once on
-// ExportConfig.ErrorOutput (or through SetErrorLogger's logger), with the
+// [ExportConfig.ErrorOutput] (or through [SetErrorLogger]'s logger), with the
 // endpoint and the error; later failures are counted, not reported, until
 // an export succeeds again, which is reported with the number of spans (log
 // records) lost meanwhile; spans and logs are reported apart. Installed,
 // the provider is also OpenTelemetry's global error handler
-// (otel.SetErrorHandler): other OpenTelemetry errors are reported there
+// ([otel.SetErrorHandler]): other OpenTelemetry errors are reported there
 // once per distinct message, where OpenTelemetry's default would log every
 // occurrence. A provider that is not installed still reports its export
 // failures once; the batch processors also hand each failed export's error
@@ -147,12 +147,12 @@ type Provider struct {
 	logExporter  *reportingLogExporter
 }
 
-// NewProvider builds the Provider cfg describes. It changes no
-// process-wide state: call Install to make it the process's provider.
-// ctx bounds nothing that blocks, since nothing does; it is handed to the
-// exporters' constructors. The error is for a configuration it cannot
-// honour: an unknown protocol, a sample ratio outside 0 to 1, or with
-// export on an endpoint that is not an http:// or https:// URL with a host.
+// NewProvider builds the [Provider] cfg describes. It changes no process-wide
+// state: call [Provider.Install] to make it the process's provider. ctx
+// bounds nothing that blocks, since nothing does; it is handed to the
+// exporters' constructors. The error is for a configuration it cannot honour:
+// an unknown protocol, a sample ratio outside 0 to 1, or with export on an
+// endpoint that is not an http:// or https:// URL with a host.
 func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	p := &Provider{service: cfg.ServiceName, protocol: cfg.Protocol}
 	if p.service == "" {
@@ -236,21 +236,21 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 }
 
 // Install makes p the process's provider, everywhere spans and log records
-// are made: for tracing.Start (tracing.SetTracerProvider) and as
+// are made: for [tracing.Start] ([tracing.SetTracerProvider]) and as
 // OpenTelemetry's global tracer provider, so that otelhttp, otelgrpc and
-// otel.Tracer use it too; the W3C trace-context and baggage propagators as
+// [otel.Tracer] use it too; the W3C trace-context and baggage propagators as
 // OpenTelemetry's global propagator, so that those libraries carry traces
-// across services as tracing.Middleware and tracing.Transport do (set your
-// own after Install to change that); p's reporter as OpenTelemetry's global
-// error handler (otel.SetErrorHandler). With log export on, it also
+// across services as [tracing.Middleware] and [tracing.Transport] do (set
+// your own after Install to change that); p's reporter as OpenTelemetry's
+// global error handler ([otel.SetErrorHandler]). With log export on, it also
 // installs p's logger provider for the cores of NewLogExportCore(nil) (see
-// SetLoggerProvider) and as OpenTelemetry's global logger provider
-// (package go.opentelemetry.io/otel/log/global).
+// [SetLoggerProvider]) and as OpenTelemetry's global logger provider (package
+// go.opentelemetry.io/otel/log/global).
 //
-// NewProvider installs nothing, so that a provider can be made, used
-// through TracerProvider and LoggerProvider, and thrown away without
-// touching process-wide state; core.StartTracing and core.Init install
-// theirs. Install returns p.
+// [NewProvider] installs nothing, so that a provider can be made, used
+// through TracerProvider and LoggerProvider, and thrown away without touching
+// process-wide state; [github.com/dynlog/dynlog/core.StartTracing] and
+// [github.com/dynlog/dynlog/core.Init] install theirs. Install returns p.
 func (p *Provider) Install() *Provider {
 	tracing.SetTracerProvider(p.tp)
 	otel.SetTracerProvider(p.tp)
@@ -363,7 +363,7 @@ func (p *Provider) LogsEndpoint() string { return p.logsEndpoint }
 // ForceFlush exports the spans ended and the log records emitted so far,
 // waiting at most until ctx is done. Its error joins (errors.Join) every
 // error of the flush of spans and that of log records: an export's (also
-// reported, see Provider) or ctx's.
+// reported, see [Provider]) or ctx's.
 func (p *Provider) ForceFlush(ctx context.Context) error {
 	return p.both(ctx, p.tp.ForceFlush, p.lp.ForceFlush)
 }
@@ -420,7 +420,7 @@ func (p *Provider) both(ctx context.Context, spans, logs func(context.Context) e
 const InitTarget = "dynamo_runtime::logging"
 
 // LogInit writes the line Dynamo writes when its logging starts, at INFO
-// under target InitTarget: "OpenTelemetry OTLP export enabled" with fields
+// under target [InitTarget]: "OpenTelemetry OTLP export enabled" with fields
 // endpoint and service, or "OpenTelemetry OTLP export disabled, traces
 // local only" with field service. With log export on as well, the first
 // reads "OpenTelemetry OTLP export enabled (traces and logs)", as newer
@@ -627,19 +627,21 @@ func (r *reporter) flush() {
 // errorLogger is where reporters write when it is set (SetErrorLogger).
 var errorLogger atomic.Pointer[zap.Logger]
 
-// SetErrorLogger makes the reports of every Provider and of the handlers
-// of NewErrorHandler lines of l instead of writes to their error output:
+// SetErrorLogger makes the reports of every [Provider] and of the handlers of
+// [NewErrorHandler] lines of l instead of writes to their error output:
 // export failures and OpenTelemetry errors at ERROR, a recovery from failed
-// exports and the notice that further errors go unreported at WARN, worded
-// as on the error output without the "dynlog: " prefix. nil goes back to
-// the error output. It returns the logger it replaces. core.RedirectOTel
-// sets it to a logger of target otel.
+// exports and the notice that further errors go unreported at WARN, worded as
+// on the error output without the "dynlog: " prefix. nil goes back to the
+// error output. It returns the logger it replaces.
+// [github.com/dynlog/dynlog/core.RedirectOTel] sets it to a logger of target
+// otel.
 func SetErrorLogger(l *zap.Logger) (previous *zap.Logger) { return errorLogger.Swap(l) }
 
 // NewErrorHandler returns an OpenTelemetry error handler that reports as a
-// Provider's does: each distinct error once, at most 10 of them, on out
-// (os.Stderr if nil), or through SetErrorLogger's logger. For a program
-// without a Provider; core.RedirectOTel installs one.
+// [Provider]'s does: each distinct error once, at most 10 of them, on out
+// (os.Stderr if nil), or through [SetErrorLogger]'s logger. For a program
+// without a Provider; [github.com/dynlog/dynlog/core.RedirectOTel] installs
+// one.
 func NewErrorHandler(out io.Writer) otel.ErrorHandler {
 	if out == nil {
 		out = os.Stderr

@@ -34,12 +34,12 @@ type logExportCore struct {
 
 var _ zapcore.Core = (*logExportCore)(nil)
 
-// NewLogExportCore returns a zapcore.Core that turns each entry it is given
-// into an OpenTelemetry log record and emits it through provider; with a
-// nil provider, through the one installed by a Provider's Install (when
-// log export is on) or SetLoggerProvider, looked up at each entry, so that a logger
-// built before tracing starts exports once it has, and exports nothing
-// while none is installed.
+// NewLogExportCore returns a [zapcore.Core] that turns each entry it is given
+// into an OpenTelemetry log record and emits it through provider; with a nil
+// provider, through the one installed by [Provider.Install] (when log export
+// is on) or [SetLoggerProvider], looked up at each entry, so that a logger
+// built before tracing starts exports once it has, and exports nothing while
+// none is installed.
 //
 // It is a sink, meant to sit beside the encoder's core
 // (zapcore.NewTee(ioCore, NewLogExportCore(nil))) inside the tracing and
@@ -47,10 +47,11 @@ var _ zapcore.Core = (*logExportCore)(nil)
 // are not exported either. A record has:
 //
 //   - the entry's time, and its message as the body (a string);
-//   - severity TRACE (1) for core.TraceLevel and below, DEBUG (5), INFO
-//     (9), WARN (13), ERROR (17); zap's DPanic ERROR2 (18), Panic ERROR3
-//     (19), Fatal FATAL (21); the severity text as Dynamo prints the level
-//     (TRACE, DEBUG, INFO, WARN, ERROR; ERROR for the last three);
+//   - severity TRACE (1) for [github.com/dynlog/dynlog/core.TraceLevel] and
+//     below, DEBUG (5), INFO (9), WARN (13), ERROR (17); zap's DPanic ERROR2
+//     (18), Panic ERROR3 (19), Fatal FATAL (21); the severity text as Dynamo
+//     prints the level (TRACE, DEBUG, INFO, WARN, ERROR; ERROR for the last
+//     three);
 //   - the target (the logger's name, or the calling package's
 //     import path for an unnamed logger) as the instrumentation scope's
 //     name, as Dynamo's OpenTelemetry bridge makes it of the Rust target;
@@ -62,7 +63,7 @@ var _ zapcore.Core = (*logExportCore)(nil)
 //     floats and bools as themselves, bytes as bytes, objects as maps,
 //     arrays as slices, a namespace as a map of what follows it, errors,
 //     durations and times as the text the JSONL layout prints, anything
-//     else (zap.Any of a struct) as its JSON text;
+//     else ([go.uber.org/zap.Any] of a struct) as its JSON text;
 //   - for a line in a span (Ctx, on the call or on With), the span's trace
 //     and span IDs as the record's trace context, so that a backend links
 //     the record to the exported span, and its x_request_id and request_id
@@ -86,8 +87,8 @@ func NewLogExportCore(provider log.LoggerProvider) zapcore.Core {
 }
 
 // SetLoggerProvider makes the cores of NewLogExportCore(nil) emit through
-// lp; nil makes them emit nothing. A Provider's Install does the same when
-// log export is on, and the provider's Shutdown undoes it.
+// lp; nil makes them emit nothing. [Provider.Install] does the same when
+// log export is on, and [Provider.Shutdown] undoes it.
 func SetLoggerProvider(lp log.LoggerProvider) {
 	if isNil(lp) {
 		installedLogs.Store(nil)
@@ -150,7 +151,7 @@ func (c *logExportCore) sink() *logSink {
 // through: which lines pass is for the cores around it to decide.
 func (c *logExportCore) Enabled(zapcore.Level) bool { return c.sink() != nil }
 
-// Level is the lowest level, or zapcore.InvalidLevel (nothing) while there
+// Level is the lowest level, or [zapcore.InvalidLevel] (nothing) while there
 // is no provider, as Enabled says.
 func (c *logExportCore) Level() zapcore.Level {
 	if c.sink() == nil {
