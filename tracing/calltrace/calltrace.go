@@ -42,7 +42,7 @@ func callNoop() {}
 // Note the two pairs of parentheses: Call runs at the defer statement, the
 // function it returns runs when Step returns.
 //
-// While call tracing is off (the default; see Enable) Call is one
+// While call tracing is off (the default; see [Enable]) Call is one
 // atomic load that returns a shared no-op function: it allocates nothing and
 // costs a few nanoseconds, so the defer can stay in production code.
 //

@@ -12,10 +12,10 @@
 // ran, or the closing brace (always the brace under -race or -gcflags=-N),
 // or the panicking line.
 //
-// Call tracing is off by default, and then Call is one atomic load that
+// Call tracing is off by default, and then [Call] is one atomic load that
 // allocates nothing, so the defer can stay in production code. Enable(dir)
 // starts a file dynlog-trace-<pid>-<YYYYmmdd_HHMMSS>.log in dir
-// (os.TempDir() when empty) and Disable closes it; package core turns it on
+// (os.TempDir() when empty) and [Disable] closes it; package core turns it on
 // when VLLM_TRACE_FUNCTION is non-zero. All goroutines share the file; each
 // line is written whole by one write, and a failed write turns call tracing
 // off with one report on stderr.
