@@ -14,20 +14,20 @@ import (
 )
 
 // Time is the time every line of this package's loggers carries unless
-// WithTime says otherwise.
+// [WithTime] says otherwise.
 var Time = time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
 
 // Layout is one of dynlog's layouts.
 type Layout int
 
-// The layouts NewLogger can print.
+// The layouts [NewLogger] can print.
 const (
 	Readable Layout = iota // Dynamo's readable layout, without colour
 	JSONL                  // Dynamo's JSONL
 	VLLM                   // vLLM's layout
 )
 
-// Option configures NewLogger, NewSlog and NewRecorder.
+// Option configures [NewLogger], [NewSlog] and [NewRecorder].
 type Option interface {
 	apply(config) config
 }
@@ -42,8 +42,8 @@ type optionFunc func(config) config
 
 func (f optionFunc) apply(c config) config { return f(c) }
 
-// WithLayout chooses the layout of NewLogger and NewSlog (Readable if not
-// given). NewRecorder always records JSONL.
+// WithLayout chooses the layout of [NewLogger] and [NewSlog] ([Readable] if
+// not given). [NewRecorder] always records [JSONL].
 func WithLayout(l Layout) Option {
 	return optionFunc(func(c config) config { c.layout = l; return c })
 }
@@ -54,8 +54,8 @@ func WithDynLog(spec string) Option {
 	return WithEnv(map[string]string{"DYN_LOG": spec})
 }
 
-// WithEnv sets variables the logger is configured from, as core.New and
-// core.NewVLLM read them (DYN_LOGGING_SPAN_EVENTS, VLLM_LOGGING_PREFIX, …);
+// WithEnv sets variables the logger is configured from, as [core.New] and
+// [core.NewVLLM] read them (DYN_LOGGING_SPAN_EVENTS, VLLM_LOGGING_PREFIX, …);
 // later calls add to earlier ones. The process environment is never read.
 func WithEnv(vars map[string]string) Option {
 	return optionFunc(func(c config) config {
@@ -82,12 +82,12 @@ func newConfig(opts []Option) config {
 }
 
 // NewLogger returns a logger that writes each line to t.Log, in the
-// layout of WithLayout, at the fixed time.
+// layout of [WithLayout], at the fixed time.
 func NewLogger(t testing.TB, opts ...Option) *zap.Logger {
 	return newConfig(opts).build(t, testWriter{t})
 }
 
-// NewSlog is NewLogger for slog: a *slog.Logger over core.NewHandler,
+// NewSlog is [NewLogger] for slog: a *slog.Logger over [core.NewHandler],
 // whose lines also carry the fixed time.
 func NewSlog(t testing.TB, opts ...Option) *slog.Logger {
 	return slog.New(core.NewHandler(NewLogger(t, opts...), core.WithLoggerClock()))

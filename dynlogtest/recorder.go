@@ -20,7 +20,7 @@ type Recorder struct {
 }
 
 // NewRecorder returns a recorder whose loggers write Dynamo JSONL at the
-// fixed time, configured by opts (WithLayout aside).
+// fixed time, configured by opts ([WithLayout] aside).
 func NewRecorder(t testing.TB, opts ...Option) *Recorder {
 	t.Helper()
 	c := newConfig(opts)
@@ -33,7 +33,7 @@ func NewRecorder(t testing.TB, opts ...Option) *Recorder {
 // Logger is the recorder's zap logger.
 func (r *Recorder) Logger() *zap.Logger { return r.log }
 
-// Slog is a *slog.Logger over core.NewHandler of the recorder's logger.
+// Slog is a *slog.Logger over [core.NewHandler] of the recorder's logger.
 func (r *Recorder) Slog() *slog.Logger {
 	return slog.New(core.NewHandler(r.log, core.WithLoggerClock()))
 }
