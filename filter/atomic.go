@@ -20,11 +20,11 @@ var epoch = func() *atomic.Uint64 {
 // Loggers see either the old filter or the new one, never a mix.
 //
 // It holds two layers: the configured filter (Store, Configure: what the
-// configuration says, reloaded by core.Reload) and, above it, an optional
-// runtime override (Override: what the HTTP handler's PUT sets). The
-// override is in force while it is set, whatever the configured layer
-// becomes; ClearOverride (the handler's DELETE) puts the configured filter
-// back in force.
+// configuration says, reloaded by [github.com/dynlog/dynlog/core.Reload])
+// and, above it, an optional runtime override (Override: what the HTTP
+// handler's PUT sets). The override is in force while it is set, whatever the
+// configured layer becomes; ClearOverride (the handler's DELETE) puts the
+// configured filter back in force.
 //
 // A nil *Atomic holds no filter: Load returns nil and ServeHTTP answers 503.
 type Atomic struct {
@@ -36,7 +36,7 @@ type Atomic struct {
 	onChange   []func(Change)
 }
 
-// Change is one change of an Atomic's filters, as OnChange reports it.
+// Change is one change of an [Atomic]'s filters, as OnChange reports it.
 type Change struct {
 	// Old and New are the filters in force before and after the change;
 	// they are the same when a layer beneath an override changed.
@@ -52,7 +52,7 @@ type Change struct {
 	By string
 }
 
-// NewAtomic returns an Atomic holding f as its configured filter (an empty
+// NewAtomic returns an [Atomic] holding f as its configured filter (an empty
 // filter, which prints nothing, if f is nil).
 func NewAtomic(f *Filter) *Atomic {
 	if f == nil {
@@ -64,7 +64,7 @@ func NewAtomic(f *Filter) *Atomic {
 }
 
 // Load returns the filter in force: the runtime override if one is set,
-// else the configured filter. nil for a nil *Atomic.
+// else the configured filter. nil for a nil *[Atomic].
 func (a *Atomic) Load() *Filter {
 	if a == nil {
 		return nil

@@ -36,7 +36,7 @@ var _ zapcore.Core = (*filterCore)(nil)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
-// package) and the spans in scope (an vocab.SpansField on the call or
+// package) and the spans in scope (an [vocab.SpansField] on the call or
 // given to With), and none that [Suppress] suppresses.
 func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 	return NewAtomicCore(inner, NewAtomic(f))
@@ -217,10 +217,10 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // [Atomic] and [Suppress]. Names added later with zap's own Named still work,
 // through the filter's per-name cache.
 //
-// When l's core wraps the filter core (zap.Hooks, zap's sampler, a
-// zap.WrapCore wrapper, a tee: see [AtomicOf]), the bound gate goes around the
-// whole core, over the same [Atomic], and the inner filter core decides again
-// what the bound gate lets through, with the same answer. If l has no
+// When l's core wraps the filter core ([zap.Hooks], zap's sampler, a
+// [zap.WrapCore] wrapper, a tee: see [AtomicOf]), the bound gate goes around
+// the whole core, over the same [Atomic], and the inner filter core decides
+// again what the bound gate lets through, with the same answer. If l has no
 // filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {
 	nl := l.Named(name)

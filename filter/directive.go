@@ -23,8 +23,8 @@ type Directive struct {
 	Span   string        // the span name it applies inside; "" for none
 	Level  zapcore.Level // the lowest level printed; OffLevel for off
 	// Source says where the directive came from, for people reading the
-	// filter (the handler's answers, warnings): SourceBuiltin, a TOML
-	// file's path, "env DYN_LOG", SourceRuntime. Parse leaves it empty;
+	// filter (the handler's answers, warnings): [SourceBuiltin], a TOML
+	// file's path, "env DYN_LOG", [SourceRuntime]. [Parse] leaves it empty;
 	// it plays no part in matching.
 	Source string
 }
@@ -32,7 +32,8 @@ type Directive struct {
 // Sources that this package and core give directives.
 const (
 	// SourceBuiltin marks directives a program sets itself, such as
-	// core.BuiltinTargets' and the default level when nothing sets one.
+	// [github.com/dynlog/dynlog/core.BuiltinTargets]' and the default level
+	// when nothing sets one.
 	SourceBuiltin = "built-in"
 	// SourceRuntime marks directives set through the HTTP handler.
 	SourceRuntime = "runtime"

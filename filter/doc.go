@@ -1,5 +1,5 @@
 // Package filter gives zap Dynamo's per-target level filter: the DYN_LOG
-// directive grammar, a gate zapcore.Core that applies it,
+// directive grammar, a gate [go.uber.org/zap/zapcore.Core] that applies it,
 // filters that can be swapped while loggers run, and vLLM-style
 // suppression.
 //
@@ -26,49 +26,51 @@
 //
 // [SPAN]=LEVEL and TARGET[SPAN]=LEVEL act on lines logged inside a span, as
 // in Rust tracing-subscriber's EnvFilter, which Dynamo uses. The spans in
-// scope are the [vocab.SpansField] on the call (tracing.Ctx makes one), or
-// else the last one given to the logger's With; the span names are its
-// Chain, root first. A span directive matches a line when one of those
-// names equals SPAN exactly and, if the directive has a TARGET, the line's
-// target starts with TARGET. A line then prints if the target directives
-// allow it or a matching span directive does; among matching span
-// directives the most permissive level wins. Span directives only widen:
-// [SPAN]=off never silences a line the target directives print, and with
-// info,[http-request]=debug a debug line prints inside http-request (at any
-// depth of the chain) and nowhere else. Suppress wins over both.
+// scope are the [vocab.SpansField] on the call
+// ([github.com/dynlog/dynlog/tracing.Ctx] makes one), or else the last one
+// given to the logger's With; the span names are its Chain, root first. A
+// span directive matches a line when one of those names equals SPAN exactly
+// and, if the directive has a TARGET, the line's target starts with TARGET. A
+// line then prints if the target directives allow it or a matching span
+// directive does; among matching span directives the most permissive level
+// wins. Span directives only widen: [SPAN]=off never silences a line the
+// target directives print, and with info,[http-request]=debug a debug line
+// prints inside http-request (at any depth of the chain) and nowhere else.
+// [Suppress] wins over both.
 //
 // Where EnvFilter compares TARGET with the span's own target, we compare it
-// with the line's, since [vocab.Spans] carries no span targets; the two
-// agree for lines logged through the logger the span was started with. As
-// in the encoders, a spans field after a zap.Namespace is a nested object,
-// not the line's spans.
+// with the line's, since [vocab.Spans] carries no span targets; the two agree
+// for lines logged through the logger the span was started with. As in the
+// encoders, a spans field after a [go.uber.org/zap.Namespace] is a nested
+// object, not the line's spans.
 //
 // # Targets
 //
-// A target is the zap logger's name. An unnamed logger's target is the
-// import path of its caller's package, which zap learns only after the
-// core's Check. So for an unnamed logger the filter decides at Check when it
-// can (the level passes every target, or none) and otherwise at Write, once
-// the caller is known; the price of a caller lookup is paid only for levels
-// that some target prints and others do not, and only when zap.AddCaller is
-// on (without it the target is empty and the default level applies).
+// A target is the zap logger's name. An unnamed logger's target is the import
+// path of its caller's package, which zap learns only after the core's Check.
+// So for an unnamed logger the filter decides at Check when it can (the level
+// passes every target, or none) and otherwise at Write, once the caller is
+// known; the price of a caller lookup is paid only for levels that some
+// target prints and others do not, and only when [go.uber.org/zap.AddCaller]
+// is on (without it the target is empty and the default level applies).
 //
 // # Speed
 //
-// Enabled, which zap calls before building an entry, is the cheapest
-// superset of the decision: the lowest level any directive, target or span,
-// prints at. For a logger made with Named it is that logger's own level (or
-// its children's, if a directive names a longer target, or a span
-// directive's, if one can match its target), computed once per change of
-// filter and read with two atomic loads: a rejected call costs about what
-// zap's disabled call costs. Names made with zap's own Logger.Named are
-// looked up in a per-filter cache (bounded at 4,096 names; past that,
-// computed per call), found first by the address of the name's bytes, which
-// a logger hands its core unchanged on every call, and only then by hashing
-// them. Such a call passes Enabled and is rejected in Check, and zap reads
-// its clock in between: most of what it costs is that reading. core.New's
-// loggers read core.MonotonicClock, about half the cost of time.Now; pass
-// zap.WithClock(core.MonotonicClock()) to zap.New for the same.
+// Enabled, which zap calls before building an entry, is the cheapest superset
+// of the decision: the lowest level any directive, target or span, prints at.
+// For a logger made with [Named] it is that logger's own level (or its
+// children's, if a directive names a longer target, or a span directive's, if
+// one can match its target), computed once per change of filter and read with
+// two atomic loads: a rejected call costs about what zap's disabled call
+// costs. Names made with zap's own Logger.Named are looked up in a per-filter
+// cache (bounded at 4,096 names; past that, computed per call), found first
+// by the address of the name's bytes, which a logger hands its core unchanged
+// on every call, and only then by hashing them. Such a call passes Enabled
+// and is rejected in Check, and zap reads its clock in between: most of what
+// it costs is that reading. [github.com/dynlog/dynlog/core.New]'s loggers
+// read [github.com/dynlog/dynlog/core.MonotonicClock], about half the cost of
+// time.Now; pass zap.WithClock(core.MonotonicClock()) to
+// [go.uber.org/zap.New] for the same.
 //
 // zap shows a core a line's fields only at Write. So when the target
 // directives reject a line that a span directive could let through at its
@@ -83,19 +85,20 @@
 // read: with no default level, a target within two edits of a level word
 // (with the word), or else the targets that alone still print; and a
 // filter that turns every line off. The filter works as written all the
-// same. Each Directive has a Source (SourceBuiltin, a TOML path,
-// "env DYN_LOG", SourceRuntime) that warnings and the HTTP handler show.
+// same. Each [Directive] has a Source ([SourceBuiltin], a TOML path,
+// "env DYN_LOG", [SourceRuntime]) that warnings and the HTTP handler show.
 //
 // # Changes at run time
 //
-// An Atomic holds the filter for a tree of loggers in two layers: the
-// configured filter (Store, Configure; what core.Reload replaces) and a
-// runtime override above it (Override; ClearOverride removes it). Every
-// logger sees either the old filter or the new one. OnChange reports every
-// change, with who made it; core.New writes one line of target "dynlog"
-// for each. Suppress drops lines at or below a level in every filter core
-// of the process until its restore function runs; Suppressed restores even
-// if its function panics.
+// An [Atomic] holds the filter for a tree of loggers in two layers: the
+// configured filter (Store, Configure; what
+// [github.com/dynlog/dynlog/core.Reload] replaces) and a runtime override
+// above it (Override; ClearOverride removes it). Every logger sees either the
+// old filter or the new one. OnChange reports every change, with who made it;
+// [github.com/dynlog/dynlog/core.New] writes one line of target "dynlog" for
+// each. [Suppress] drops lines at or below a level in every filter core of
+// the process until its restore function runs; [Suppressed] restores even if
+// its function panics.
 //
 // An Atomic is an http.Handler: GET shows the filter in force with each
 // directive's source and whether an override is active, PUT sets the
@@ -107,12 +110,13 @@
 //
 // [AtomicOf], [Handler] and [Named] find the filter core inside the cores
 // that wrap it: any that implements [vocab.Unwrapper] (Unwrap()
-// zapcore.Core), zap's hooked core (zap.Hooks) and sampler, a zap.WrapCore
-// wrapper that embeds a zapcore.Core as its field Core, and a tee (the
-// first of its cores that holds one). The walk uses reflection, on exported
-// fields only, for zap's types, which have no Unwrap method, only in these
-// lookups, never on a log line; zap.IncreaseLevel's core keeps its inner
-// core unexported and hides the filter core from them.
+// [go.uber.org/zap/zapcore.Core]), zap's hooked core
+// ([go.uber.org/zap.Hooks]) and sampler, a [go.uber.org/zap.WrapCore] wrapper
+// that embeds a zapcore.Core as its field Core, and a tee (the first of its
+// cores that holds one). The walk uses reflection, on exported fields only,
+// for zap's types, which have no Unwrap method, only in these lookups, never
+// on a log line; [go.uber.org/zap.IncreaseLevel]'s core keeps its inner core
+// unexported and hides the filter core from them.
 //
 // # Zap's Core contract
 //

@@ -11,8 +11,8 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Filter is a compiled set of directives: immutable, safe for concurrent
-// use. Build one with Parse or New; swap filters at run time with Atomic.
+// Filter is a compiled set of directives: immutable, safe for concurrent use.
+// Build one with [Parse] or [New]; swap filters at run time with [Atomic].
 type Filter struct {
 	targets []Directive // target directives, longest target first
 	spans   []Directive // span directives, in the order given
@@ -120,7 +120,7 @@ func New(directives ...Directive) *Filter {
 
 // Level is the lowest level printed for target outside any span: the level
 // of the longest target directive whose target is a prefix of it, else the
-// default, else OffLevel (nothing matches, nothing prints).
+// default, else [OffLevel] (nothing matches, nothing prints).
 func (f *Filter) Level(target string) zapcore.Level {
 	return f.levelsOf(target).own
 }
@@ -269,7 +269,7 @@ func (f *Filter) Directives() []Directive {
 	return append(ds, f.spans...)
 }
 
-// String is the filter as a DYN_LOG spec that Parse reads back to the same
+// String is the filter as a DYN_LOG spec that [Parse] reads back to the same
 // filter.
 func (f *Filter) String() string {
 	ds := f.Directives()

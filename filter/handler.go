@@ -40,7 +40,7 @@ type errorJSON struct {
 	Error string `json:"error"`
 }
 
-// ServeHTTP makes an Atomic an http.Handler, like zap's AtomicLevel:
+// ServeHTTP makes an [Atomic] an http.Handler, like zap's AtomicLevel:
 //
 //   - GET answers the filter in force as JSON: {"filter": "<spec>",
 //     "directives": [{"target": …, "span": …, "level": …, "source": …}],
@@ -104,8 +104,8 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// ErrNoFilter is why Handler's and a nil *Atomic's answers are 503, and
-// what AtomicOfCore returns for a core with no filter core inside.
+// ErrNoFilter is why [Handler]'s and a nil *[Atomic]'s answers are 503, and
+// what [AtomicOfCore] returns for a core with no filter core inside.
 var ErrNoFilter = errors.New("filter: the logger has no filter core (core.New, core.NewVLLM, filter.NewCore and filter.NewAtomicCore build one; looked through Unwrap methods, zap.Hooks, zap's sampler, zap.WrapCore wrappers that embed a zapcore.Core, and tees), so there is no filter to read or change")
 
 func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
@@ -153,18 +153,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // AtomicOf returns the [Atomic] behind a logger's core (log.Core()) that
-// core.New, core.NewVLLM, [NewCore] or [NewAtomicCore] built, found through
-// the cores that wrap it (those that implement [vocab.Unwrapper],
-// zap.Hooks, zap's sampler, a zap.WrapCore wrapper that embeds a
-// zapcore.Core, a tee, whose first filter core wins), or nil if there is
-// none. A nil *Atomic is safe to serve: it answers 503. [AtomicOfCore]
-// says why instead of returning nil.
+// [github.com/dynlog/dynlog/core.New],
+// [github.com/dynlog/dynlog/core.NewVLLM], [NewCore] or [NewAtomicCore]
+// built, found through the cores that wrap it (those that implement
+// [vocab.Unwrapper], [go.uber.org/zap.Hooks], zap's sampler, a
+// [go.uber.org/zap.WrapCore] wrapper that embeds a [zapcore.Core], a tee,
+// whose first filter core wins), or nil if there is none. A nil *[Atomic] is
+// safe to serve: it answers 503. [AtomicOfCore] says why instead of returning
+// nil.
 func AtomicOf(c zapcore.Core) *Atomic {
 	a, _ := AtomicOfCore(c)
 	return a
 }
 
-// AtomicOfCore is AtomicOf with an error, ErrNoFilter, when c holds no
+// AtomicOfCore is [AtomicOf] with an error, [ErrNoFilter], when c holds no
 // filter core.
 func AtomicOfCore(c zapcore.Core) (*Atomic, error) {
 	if fc, ok := unwrap.As[*filterCore](c); ok {
@@ -174,8 +176,8 @@ func AtomicOfCore(c zapcore.Core) (*Atomic, error) {
 }
 
 // Handler is the HTTP handler of the filter of the logger whose core is c
-// (see Atomic.ServeHTTP), found as AtomicOf finds it. If c holds no filter
-// core, every request is answered 503 with ErrNoFilter's message.
+// (see [Atomic.ServeHTTP]), found as [AtomicOf] finds it. If c holds no
+// filter core, every request is answered 503 with [ErrNoFilter]'s message.
 func Handler(c zapcore.Core) http.Handler {
 	a, err := AtomicOfCore(c)
 	if err != nil {

@@ -28,7 +28,7 @@ const maxTypoDistance = 2
 //     no directive names print nothing;
 //   - that the filter turns every line off.
 //
-// Directives whose Source is SourceBuiltin are never the subject of a
+// Directives whose Source is [SourceBuiltin] are never the subject of a
 // warning.
 func (f *Filter) Warnings() []string { return f.warnings }
 
