@@ -71,7 +71,7 @@ func (c *onceCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 // With shares the memory: a once-only line logged through any logger of the
 // family prints once for all of them. The fields given here are not part of
-// any key, and a Once marker among them marks nothing.
+// any key, and a [Once] marker among them marks nothing.
 func (c *onceCore) With(fields []zapcore.Field) zapcore.Core {
 	return &onceCore{inner: c.inner.With(fields), state: c.state}
 }

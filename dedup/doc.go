@@ -2,7 +2,7 @@
 // siblings for zap, exact, with bounded memory and rank scope for
 // multi-GPU jobs.
 //
-// Mark a line with Once, or call one of the helpers:
+// Mark a line with [Once], or call one of the helpers:
 //
 //	log, _ := core.New() // installs the once-only core
 //	log.Warn("falling back to the slow kernel", dedup.Once())
@@ -10,40 +10,41 @@
 //	dedup.WarnOnce(log, "NCCL is slow on this node", dedup.Once(dedup.Global))
 //
 // The first line with a given key prints; later ones never do, across all
-// goroutines and every logger derived from the same one (With, Named).
-// Plain lines are untouched. core.New and core.NewVLLM install the core;
-// with zap alone, wrap a core with NewCore.
+// goroutines and every logger derived from the same one (With, Named). Plain
+// lines are untouched. [github.com/dynlog/dynlog/core.New] and
+// [github.com/dynlog/dynlog/core.NewVLLM] install the core; with zap alone,
+// wrap a core with [NewCore].
 //
 // # Which lines count as the same
 //
 // A line's key is its logger name, level, message and fields, in the order
-// the call gives them. Left out: the Once marker, zap.Skip() fields, the
-// span field tracing.Ctx adds (it differs per request, the line does not)
-// and the fields given to With (a request-scoped logger would otherwise
-// print the line again for every request). Values count by what they are:
-// numbers by their bits, strings by their bytes, errors by their Error()
-// text, objects and arrays by what their marshalers write. Two lines that
-// differ in any of these are two keys, never confused, whatever their
-// hashes.
+// the call gives them. Left out: the [Once] marker, zap.Skip() fields, the
+// span field [github.com/dynlog/dynlog/tracing.Ctx] adds (it differs per
+// request, the line does not) and the fields given to With (a request-scoped
+// logger would otherwise print the line again for every request). Values
+// count by what they are: numbers by their bits, strings by their bytes,
+// errors by their Error() text, objects and arrays by what their marshalers
+// write. Two lines that differ in any of these are two keys, never confused,
+// whatever their hashes.
 //
 // # Scope: which processes print
 //
-// Once(Local), the default as in vLLM, prints on local rank 0 only;
-// Once(Global) on global rank 0 only; Once(Process) on every process, once
-// each. The ranks come from SetRanks, else from the launcher's variables —
-// torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK and
-// OMPI_COMM_WORLD_LOCAL_RANK, MPICH's PMI_RANK, Slurm's SLURM_PROCID and
+// Once([Local]), the default as in vLLM, prints on local rank 0 only;
+// Once([Global]) on global rank 0 only; Once([Process]) on every process,
+// once each. The ranks come from [SetRanks], else from the launcher's
+// variables — torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
+// and OMPI_COMM_WORLD_LOCAL_RANK, MPICH's PMI_RANK, Slurm's SLURM_PROCID and
 // SLURM_LOCALID, the first launcher with one set deciding — else 0. A rank
 // that is unknown (not set, or not a non-negative integer) lets its scope
-// print, as vLLM does when it cannot tell; a local rank that does not
-// parse falls back to the global rank, as vLLM's is_local_first_rank does.
-// Each bad value is reported once: by package core as a WARN line of the
-// logger it builds (logger name "dynlog.dedup"), else on stderr.
+// print, as vLLM does when it cannot tell; a local rank that does not parse
+// falls back to the global rank, as vLLM's is_local_first_rank does. Each bad
+// value is reported once: by package core as a WARN line of the logger it
+// builds (logger name "dynlog.dedup"), else on stderr.
 //
 // # Memory
 //
-// The cache keeps at most DefaultCap keys (WithCap) whose bytes take at
-// most DefaultMaxBytes (WithMaxBytes): past either bound the oldest keys
+// The cache keeps at most [DefaultCap] keys ([WithCap]) whose bytes take at
+// most [DefaultMaxBytes] ([WithMaxBytes]): past either bound the oldest keys
 // are forgotten, first in first out, and a forgotten line prints again the
 // next time it is logged. Within both bounds nothing is forgotten (vLLM's
 // cache forgets after 128 keys). A full cache of typical keys takes about
@@ -53,16 +54,16 @@
 //
 // # Helpers or Once
 //
-// [DebugOnce], [InfoOnce], [WarnOnce] and [ErrorOnce] look the key up
-// before zap reads the clock and finds the caller, so a repeated call costs
-// a lookup and allocates nothing; the line's file and line are the
-// helper's caller. A [Once] field on an ordinary call works too, but pays
-// zap's Check first: prefer the helpers on hot paths. The once-only core
-// is found through l.Core() and the cores around it: those that implement
-// [vocab.Unwrapper], zap's hooked and sampler cores, a zap.WrapCore wrapper
-// that embeds a zapcore.Core, a tee. Without a once-only core the helpers
-// keep their promise with a process-wide cache; a Once field on a plain
-// zap logger does nothing and the line prints every time.
+// [DebugOnce], [InfoOnce], [WarnOnce] and [ErrorOnce] look the key up before
+// zap reads the clock and finds the caller, so a repeated call costs a lookup
+// and allocates nothing; the line's file and line are the helper's caller. A
+// [Once] field on an ordinary call works too, but pays zap's Check first:
+// prefer the helpers on hot paths. The once-only core is found through
+// l.Core() and the cores around it: those that implement [vocab.Unwrapper],
+// zap's hooked and sampler cores, a [go.uber.org/zap.WrapCore] wrapper that
+// embeds a [go.uber.org/zap/zapcore.Core], a tee. Without a once-only core
+// the helpers keep their promise with a process-wide cache; a [Once] field on
+// a plain zap logger does nothing and the line prints every time.
 //
 // # Zap's Core contract
 //

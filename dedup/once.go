@@ -11,13 +11,13 @@ import (
 // A zero-size value in an interface costs no allocation.
 type onceMarker struct{}
 
-// Once marks a line as once-only, with the given scope (Local if none; only
+// Once marks a line as once-only, with the given scope ([Local] if none; only
 // the first counts):
 //
 //	log.Warn("falling back to the slow kernel", dedup.Once())
 //	log.Info("model loaded", zap.String("model", name), dedup.Once(dedup.Global))
 //
-// It is a zapcore.SkipType field, which every encoder, ours and zap's,
+// It is a [zapcore.SkipType] field, which every encoder, ours and zap's,
 // writes nothing for: without a once-only core in the logger the line
 // prints as if the field were not there, every time.
 func Once(scope ...Scope) zap.Field {
@@ -72,12 +72,12 @@ func withoutMarkers(fields []zapcore.Field, first int) []zapcore.Field {
 
 // DebugOnce logs msg at debug level once, as l.Debug(msg, dedup.Once(),
 // fields...) would, with the caller of DebugOnce as the line's caller. A
-// Once marker among fields gives the scope (Local otherwise).
+// [Once] marker among fields gives the scope ([Local] otherwise).
 func DebugOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 	logOnce(l, zapcore.DebugLevel, msg, fields)
 }
 
-// InfoOnce logs msg at info level once; see DebugOnce.
+// InfoOnce logs msg at info level once; see [DebugOnce].
 //
 //	dedup.InfoOnce(log, "using the FlashAttention backend")
 //	dedup.InfoOnce(log, "weights loaded", zap.Int("shards", n), dedup.Once(dedup.Global))
@@ -85,12 +85,12 @@ func InfoOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 	logOnce(l, zapcore.InfoLevel, msg, fields)
 }
 
-// WarnOnce logs msg at warn level once; see DebugOnce.
+// WarnOnce logs msg at warn level once; see [DebugOnce].
 func WarnOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 	logOnce(l, zapcore.WarnLevel, msg, fields)
 }
 
-// ErrorOnce logs msg at error level once; see DebugOnce.
+// ErrorOnce logs msg at error level once; see [DebugOnce].
 func ErrorOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 	logOnce(l, zapcore.ErrorLevel, msg, fields)
 }

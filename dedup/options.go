@@ -1,17 +1,17 @@
 package dedup
 
-// DefaultCap is the number of keys a once-only core remembers unless WithCap
-// says otherwise: room for every once-only line a real service has, many
-// times over. A key costs 52 bytes besides its own length (logger name,
+// DefaultCap is the number of keys a once-only core remembers unless
+// [WithCap] says otherwise: room for every once-only line a real service has,
+// many times over. A key costs 52 bytes besides its own length (logger name,
 // message and fields, plus a byte or two per part); a full cache of typical
-// keys (a 20-byte logger name, a 40-byte message: 116 bytes a key) holds
-// 7.3 MiB. See the package doc, Memory.
+// keys (a 20-byte logger name, a 40-byte message: 116 bytes a key) holds 7.3
+// MiB. See the package doc, Memory.
 const DefaultCap = 1 << 16
 
 // DefaultMaxBytes bounds the chunks that hold the remembered keys' bytes
-// unless WithMaxBytes says otherwise: with DefaultCap, keys up to about 120
-// bytes long fill the cap first, and longer ones cannot make the cache hold more
-// than DefaultMaxBytes + DefaultCap × 48 bytes, 11 MiB.
+// unless [WithMaxBytes] says otherwise: with [DefaultCap], keys up to about
+// 120 bytes long fill the cap first, and longer ones cannot make the cache
+// hold more than DefaultMaxBytes + DefaultCap × 48 bytes, 11 MiB.
 const DefaultMaxBytes = 8 << 20
 
 // config is what NewCore can be told.
@@ -21,7 +21,7 @@ type config struct {
 	ranks    *Ranks // nil: the process environment
 }
 
-// Option configures NewCore.
+// Option configures [NewCore].
 type Option interface {
 	apply(config) config
 }
@@ -40,7 +40,7 @@ func newConfig(opts []Option) config {
 
 // WithCap sets how many keys the core remembers; past it the oldest key is
 // forgotten, and a line with that key prints again the next time. n < 1
-// keeps DefaultCap.
+// keeps [DefaultCap].
 func WithCap(n int) Option {
 	return optionFunc(func(c config) config {
 		if n >= 1 {
@@ -55,7 +55,7 @@ func WithCap(n int) Option {
 // when that is less); past it the oldest keys are forgotten until the chunk
 // a new key needs fits, so up to a chunk's worth go at once. A key longer
 // than n-4 is not remembered at all: its line prints every time. n < 1
-// keeps DefaultMaxBytes; n is at most 1 GiB.
+// keeps [DefaultMaxBytes]; n is at most 1 GiB.
 func WithMaxBytes(n int) Option {
 	return optionFunc(func(c config) config {
 		if n >= 1 {
@@ -66,8 +66,8 @@ func WithMaxBytes(n int) Option {
 }
 
 // WithRanks gives the core the process's ranks (package core passes
-// RanksFromEnv of its environment). Without it the core reads them from the
-// process environment the first time a scoped line needs them. SetRanks
+// [RanksFromEnv] of its environment). Without it the core reads them from the
+// process environment the first time a scoped line needs them. [SetRanks]
 // wins over both.
 func WithRanks(r Ranks) Option {
 	return optionFunc(func(c config) config { c.ranks = &r; return c })

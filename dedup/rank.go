@@ -10,7 +10,7 @@ import (
 )
 
 // Scope says on which processes of a distributed job a once-only line
-// prints. The zero value is Local, vLLM's default.
+// prints. The zero value is [Local], vLLM's default.
 type Scope int
 
 const (
@@ -45,7 +45,7 @@ type Ranks struct {
 
 // Prints reports whether a once-only line of scope s prints on a process
 // with these ranks. A rank that is not known lets its scope print, as vLLM
-// does when it cannot tell; a scope other than the three counts as Local.
+// does when it cannot tell; a scope other than the three counts as [Local].
 func (r Ranks) Prints(s Scope) bool {
 	switch s {
 	case Process:
@@ -74,7 +74,7 @@ var rankVars = [...]struct{ global, local string }{
 // rank) leaves its rank unknown. A global rank that is not a non-negative
 // integer is unknown too; a local rank that is not one falls back to the
 // global rank, as vLLM's is_local_first_rank does, so that once lines scoped
-// Local print only on global rank 0 (or everywhere, when the global rank is
+// [Local] print only on global rank 0 (or everywhere, when the global rank is
 // unknown as well). Each such variable is reported in the errors, one
 // error each, saying what was done. With none of the variables set, both
 // ranks are 0, known. RanksFromEnv reads nothing else and keeps nothing:
@@ -147,14 +147,14 @@ func parseRank(v string) (n int, problem string) {
 var override atomic.Pointer[Ranks]
 
 // SetRanks overrides rank detection for the whole process: every once-only
-// core and the helpers take these ranks from now on, whatever WithRanks or
+// core and the helpers take these ranks from now on, whatever [WithRanks] or
 // the environment say. A negative rank is unknown, so its scope prints.
 func SetRanks(global, local int) {
 	override.Store(&Ranks{Global: global, Local: local, GlobalKnown: global >= 0, LocalKnown: local >= 0})
 }
 
-// ResetRanks undoes SetRanks: ranks come from WithRanks or the environment
-// again.
+// ResetRanks undoes [SetRanks]: ranks come from [WithRanks] or the
+// environment again.
 func ResetRanks() { override.Store(nil) }
 
 // processRanks are the ranks of the process environment, read the first
