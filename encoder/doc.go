@@ -1,17 +1,17 @@
 // Package encoder provides zapcore.Encoders for the log layouts of NVIDIA
 // Dynamo and vLLM, byte for byte:
 //
-//   - NewJSONL, registered as "dynamo-jsonl": Dynamo's JSONL, one JSON object
-//     per line, keys time, level, file, line, target, message, then every
-//     other key sorted byte-wise, each once.
-//   - NewReadable, registered as "dynamo-readable": Dynamo's readable text,
+//   - [NewJSONL], registered as "dynamo-jsonl": Dynamo's JSONL, one JSON
+//     object per line, keys time, level, file, line, target, message, then
+//     every other key sorted byte-wise, each once.
+//   - [NewReadable], registered as "dynamo-readable": Dynamo's readable text,
 //     "<time> <LEVEL> <spans><target>: <message> name=value…".
-//   - NewVLLM, registered as "vllm": vLLM's text,
+//   - [NewVLLM], registered as "vllm": vLLM's text,
 //     "<prefix><LEVEL> <MM-DD HH:MM:SS> [<file>:<line>] <message>".
 //
-// Most users get them from package core (core.New, core.NewVLLM), which
-// also chooses colour, time zone and the rest from the environment. Any zap
-// user can pick one by name:
+// Most users get them from package core ([github.com/dynlog/dynlog/core.New],
+// [github.com/dynlog/dynlog/core.NewVLLM]), which also chooses colour, time
+// zone and the rest from the environment. Any zap user can pick one by name:
 //
 //	import _ "github.com/dynlog/dynlog/encoder"
 //
@@ -19,7 +19,7 @@
 //	cfg.Encoding = "dynamo-jsonl"
 //	log, _ := cfg.Build()
 //
-// or build one with options and hand it to zapcore.NewCore:
+// or build one with options and hand it to [go.uber.org/zap/zapcore.NewCore]:
 //
 //	enc := encoder.NewReadable(encoder.WithColor(true), encoder.WithLocation(time.Local))
 //	log := zap.New(zapcore.NewCore(enc, zapcore.Lock(os.Stderr), zap.InfoLevel), zap.AddCaller())
@@ -32,9 +32,9 @@
 // deliberate difference are in docs/layouts.md. The rules a user meets
 // first:
 //
-//   - The target is the logger's name; an unnamed logger's is the import
-//     path of the calling package (zap.AddCaller needed). file and line are
-//     the caller's.
+//   - The target is the logger's name; an unnamed logger's is the import path
+//     of the calling package ([go.uber.org/zap.AddCaller] needed). file and
+//     line are the caller's.
 //   - A record with a string field "log.target" ([vocab.LogTargetKey]) came
 //     from a foreign logger (package core's bridges): JSONL prints target
 //     "log" with log.file, log.line and log.target; the text layouts use
@@ -54,7 +54,7 @@
 //   - Nothing a line carries can drive a terminal or forge a line or a
 //     field in the text layouts: controls are escaped, names that are not
 //     plain words are quoted, Display values cannot break the line.
-//   - WithMaxLineBytes caps a line (off by default): an oversized message,
+//   - [WithMaxLineBytes] caps a line (off by default): an oversized message,
 //     then the largest values, are cut with a visible marker.
 package encoder
 

@@ -226,9 +226,10 @@ func (w *jsonWriter) AppendTime(v time.Time) {
 
 // AppendReflected writes v through encoding/json with HTML escaping off.
 // Inside a reflected value encoding/json's rules hold, not serde_json's:
-// floats print as "1", not "1.0", and U+2028/U+2029 are escaped. zap.Any on
-// a type of our own choosing (a struct) is the only way to get here; typed
-// fields and ObjectMarshalers follow the layout exactly.
+// floats print as "1", not "1.0", and U+2028/U+2029 are escaped.
+// [go.uber.org/zap.Any] on a type of our own choosing (a struct) is the only
+// way to get here; typed fields and ObjectMarshalers follow the layout
+// exactly.
 func (w *jsonWriter) AppendReflected(v any) error {
 	w.separator()
 	if v == nil {

@@ -17,7 +17,8 @@ type config struct {
 	maxLine     int // WithMaxLineBytes; 0: no cap
 }
 
-// Option configures an encoder made by NewJSONL, NewReadable or NewVLLM.
+// Option configures an encoder made by [NewJSONL], [NewReadable] or
+// [NewVLLM].
 type Option interface {
 	apply(config) config
 }
@@ -50,10 +51,10 @@ func WithColor(on bool) Option {
 
 // WithPrefix sets the vLLM layout's prefix (VLLM_LOGGING_PREFIX), written
 // uncoloured at the start of every line, continuation lines included. As in
-// vLLM, which puts the prefix into Python's format string, %-directives in
-// it expand: %(name)s (the logger name), %(levelname)s (the line's vLLM
-// level name, coloured with the level when colour is on), %(process)d (the
-// process id), %(processName)s (WithProcessName's name, else "MainProcess"),
+// vLLM, which puts the prefix into Python's format string, %-directives in it
+// expand: %(name)s (the logger name), %(levelname)s (the line's vLLM level
+// name, coloured with the level when colour is on), %(process)d (the process
+// id), %(processName)s ([WithProcessName]'s name, else "MainProcess"),
 // %(thread)d (the process id too: a goroutine has no thread of its own), and
 // %% for a %. Python's flags, width and precision work ("%(process)8d",
 // "%(name)-12s", "%(levelname).1s"). Any other % is printed as it is, where
@@ -75,7 +76,7 @@ func WithRelativePaths(on bool) Option {
 // WithProcessName decorates every line of the vLLM layout as vLLM's
 // decorate_logs decorates the output of its engine and worker processes:
 // each physical line, continuation lines included, starts with
-// "(NAME pid=PID) " before the prefix, or with colour (WithColor)
+// "(NAME pid=PID) " before the prefix, or with colour ([WithColor])
 // "ESC[0;36m(NAME pid=PID)ESC[0;0m ". PID is the process id. The name is
 // also what %(processName)s prints in the prefix. An empty name decorates
 // nothing. The Dynamo layouts ignore it.
@@ -95,23 +96,23 @@ func WithBareMessages() Option {
 // whose whole value is a JSON text as that JSON value ("123" → 123,
 // `{"b":1,"a":2}` → {"a":2,"b":1}), as Dynamo does: its field visitor
 // re-parses every string with serde_json. On by default; off, every
-// zap.String stays a JSON string, as Go typed it. Package core sets it from
-// DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
+// [go.uber.org/zap.String] stays a JSON string, as Go typed it. Package core
+// sets it from DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
 func WithEmbeddedJSON(on bool) Option {
 	return optionFunc(func(c config) config { c.keepStrings = !on; return c })
 }
 
 // WithMaxLineBytes caps the lines of every layout at about n bytes: a line
-// that would be longer has its message cut, and then, if that is not
-// enough, its largest string values (zap.String, zap.ByteString, and the
-// text of zap.Error and zap.Stringer) cut to a common size. A cut text ends
-// with the marker "…[truncated N bytes]", N the bytes of the text left out;
-// it is cut before it is escaped, at a character boundary, so no escape is
-// broken and a JSONL line stays valid JSON. The line then fits n plus a few
-// bytes. What is not cut: the head (time, level, target, file), span names
-// and fields, fields given to With, nested values (objects, arrays) and the
-// stack, so a line made long by those stays long. n ≤ 0 means no cap, the
-// default.
+// that would be longer has its message cut, and then, if that is not enough,
+// its largest string values ([go.uber.org/zap.String],
+// [go.uber.org/zap.ByteString], and the text of [go.uber.org/zap.Error] and
+// [go.uber.org/zap.Stringer]) cut to a common size. A cut text ends with the
+// marker "…[truncated N bytes]", N the bytes of the text left out; it is cut
+// before it is escaped, at a character boundary, so no escape is broken and a
+// JSONL line stays valid JSON. The line then fits n plus a few bytes. What is
+// not cut: the head (time, level, target, file), span names and fields,
+// fields given to With, nested values (objects, arrays) and the stack, so a
+// line made long by those stays long. n ≤ 0 means no cap, the default.
 func WithMaxLineBytes(n int) Option {
 	return optionFunc(func(c config) config { c.maxLine = max(n, 0); return c })
 }

@@ -5,7 +5,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Registered encoder names, for zap.Config.Encoding.
+// Registered encoder names, for [zap.Config.Encoding].
 const (
 	JSONLName    = "dynamo-jsonl"
 	ReadableName = "dynamo-readable"

@@ -40,9 +40,9 @@ var _ zapcore.Encoder = (*vllmEncoder)(nil)
 
 var vllmPool = sync.Pool{New: func() any { return &vllmEncoder{} }}
 
-// NewVLLM returns an encoder for vLLM's text layout: WithPrefix,
-// WithProcessName, WithColor, WithLocation, WithRelativePaths and
-// WithBareMessages apply.
+// NewVLLM returns an encoder for vLLM's text layout: [WithPrefix],
+// [WithProcessName], [WithColor], [WithLocation], [WithRelativePaths] and
+// [WithBareMessages] apply.
 func NewVLLM(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
 	cfg.prefix = string(appendValidUTF8(nil, cfg.prefix)) // the header is valid UTF-8 like the rest
