@@ -23,7 +23,9 @@
 //     wrapping core of the module implements and every lookup of a core
 //     inside another uses.
 //
-// Package encoder re-exports the span types as aliases (encoder.Spans is
-// [Spans]), and core.TraceLevel and filter.OffLevel are constants equal to
-// [Trace] and [Off].
+// Package encoder re-exports the span types as aliases
+// ([github.com/dynlog/dynlog/encoder.Spans] is [Spans]), and
+// [github.com/dynlog/dynlog/core.TraceLevel] and
+// [github.com/dynlog/dynlog/filter.OffLevel] are constants equal to [Trace]
+// and [Off].
 package vocab

@@ -7,12 +7,13 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Trace is Dynamo's TRACE, one below zap's Debug. core.TraceLevel is this
-// level.
+// Trace is Dynamo's TRACE, one below zap's Debug.
+// [github.com/dynlog/dynlog/core.TraceLevel] is this level.
 const Trace = zapcore.DebugLevel - 1
 
 // Off is the level of a DYN_LOG "off" directive: above every level zap logs
-// at, so nothing passes it. filter.OffLevel is this level.
+// at, so nothing passes it. [github.com/dynlog/dynlog/filter.OffLevel] is
+// this level.
 const Off = zapcore.FatalLevel + 1
 
 // dynamoNames are the Dynamo names of Trace … Error, indexed by
@@ -113,7 +114,7 @@ func ParseLevel(s string) (zapcore.Level, error) {
 }
 
 // FilterName is the DYN_LOG word for l: off, error, warn, info, debug,
-// trace. Levels above Error and below Off are error; below Debug, trace.
+// trace. Levels above Error and below [Off] are error; below Debug, trace.
 func FilterName(l zapcore.Level) string {
 	switch {
 	case l >= Off:

@@ -52,7 +52,7 @@ type Span struct {
 }
 
 // SpansField returns the field that carries s to the encoders of package
-// encoder (zap.Object(SpansKey, s)). A nil s is a field that prints
+// encoder (zap.Object([SpansKey], s)). A nil s is a field that prints
 // nothing (zap.Skip()).
 func SpansField(s *Spans) zapcore.Field {
 	if s == nil {
