@@ -23,15 +23,28 @@ import (
 // live.log.N and truncated; the lines written between view's last read and
 // the copy are read from the copy. (Only one copy per poll interval is
 // found: copytruncate every 20 ms loses lines, and is not tested.)
+//
+// And with compressed backups, rotating every 20 ms: a backup view has not
+// reached yet is gzipped (and the plain one removed) behind its back, so it
+// reads NAME-TIME.EXT.gz in its place.
 func TestViewFollowAcrossRotation(t *testing.T) {
 	for _, tc := range []struct {
-		every time.Duration
-		copy  bool
-	}{{500 * time.Millisecond, false}, {20 * time.Millisecond, false}, {500 * time.Millisecond, true}} {
+		every    time.Duration
+		copy     bool
+		compress bool
+	}{
+		{500 * time.Millisecond, false, false},
+		{20 * time.Millisecond, false, false},
+		{500 * time.Millisecond, true, false},
+		{20 * time.Millisecond, false, true},
+	} {
 		every := tc.every
 		name := every.String()
 		if tc.copy {
 			name += " copytruncate"
+		}
+		if tc.compress {
+			name += " compress"
 		}
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "live.log")
@@ -55,7 +68,7 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 			if tc.copy {
 				w = &copyTruncater{path: path}
 			} else {
-				f, _, err := output.Open(output.Config{Path: path})
+				f, _, err := output.Open(output.Config{Path: path, Compress: tc.compress})
 				if err != nil {
 					t.Fatal(err)
 				}

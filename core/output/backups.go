@@ -161,8 +161,8 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	return errs
 }
 
-// compressFile gzips the file at src to src.gz, with its mode and owner,
-// and removes src; on a failure it leaves src as it was and no src.gz.
+// compressFile gzips the file at src to src.gz, with its mode, owner and
+// modification time, and removes src; on a failure it leaves src as it was and no src.gz.
 func compressFile(src string) (err error) {
 	in, err := os.Open(src)
 	if err != nil {
@@ -200,5 +200,9 @@ func compressFile(src string) (err error) {
 	if err := out.Close(); err != nil {
 		return err
 	}
+	// The backup keeps its modification time, as gzip(1) keeps it: a
+	// follower (dynlog view -f) that was reading the backup knows it again
+	// by that time once its plain form is gone.
+	_ = os.Chtimes(dst, fi.ModTime(), fi.ModTime())
 	return os.Remove(src)
 }

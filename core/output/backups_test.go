@@ -2,6 +2,7 @@ package output
 
 import (
 	"compress/gzip"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -271,5 +272,32 @@ func TestRotationKeepsExistingBackups(t *testing.T) {
 	wantSequence(t, shape, readLines(t, ours[0]), 0, 1, "the new backup")
 	if errOut.String() != "" {
 		t.Errorf("error output %q", errOut.String())
+	}
+}
+
+// TestCompressKeepsModTime: the gzipped backup keeps the modification time
+// of the file it was, as gzip(1) does, by which dynlog view -f knows a
+// backup it was reading once the plain form is gone.
+func TestCompressKeepsModTime(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "app-2026-01-02T03-04-05.000.log")
+	if err := os.WriteFile(src, []byte("a line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mtime := time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC)
+	if err := os.Chtimes(src, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	if err := compressFile(src); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(src + ".gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.ModTime().Equal(mtime) {
+		t.Errorf("%s.gz modified %v, want %v", src, fi.ModTime(), mtime)
+	}
+	if _, err := os.Stat(src); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("plain backup left: %v", err)
 	}
 }

@@ -28,8 +28,9 @@
 //     and waits for it if it does not exist yet (then reads first the
 //     backups written while it waited). A file renamed away (rotated) is
 //     read to its end, then the backups rotated after it in lumberjack's
-//     naming (NAME-TIME.EXT, as dynlog's file output writes), then the new
-//     file. A file truncated (copytruncate) is read again from
+//     naming (NAME-TIME.EXT, as dynlog's file output writes; through gzip
+//     as NAME-TIME.EXT.gz once compressed, known by the modification time
+//     compression keeps), then the new file. A file truncated (copytruncate) is read again from
 //     its start, after the lines it held past the last read are read from
 //     the copy beside it, found by the bytes last read; only one copy per
 //     poll interval is found. Each file's line numbers start at 1.

@@ -3,6 +3,7 @@ package logfile
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -116,6 +117,9 @@ func (r *Reader) Next() bool {
 				// The old file is read to its end: hand out its last
 				// line, then the backups after it, then the new file.
 				r.drained = s.info
+				if fi, err := s.file.Stat(); err == nil {
+					r.drained = fi // its last modification time too
+				}
 				r.names = []string{s.name}
 			} else if r.wait() {
 				continue
@@ -279,15 +283,32 @@ func (r *Reader) openNext() bool {
 }
 
 // openBackup opens the rotated file path, to be read to its end and not
-// followed. It returns false, with an empty stream in its place, when the
-// file is gone.
+// followed: a gzipped backup (NAME-TIME.EXT.gz) through gzip, and a plain
+// one that was gzipped since it was listed in its .gz form. It returns
+// false, with an empty stream in its place, when the file is gone or is
+// not gzip (reported).
 func (r *Reader) openBackup(path string) bool {
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) && !strings.HasSuffix(path, gzipSuffix) {
+		path += gzipSuffix
+		f, err = os.Open(path)
+	}
 	if err != nil {
 		r.cur = newStream(path, eofReader{}, nil)
 		return false
 	}
-	s := newStream(path, f, f)
+	var in io.Reader = f
+	if strings.HasSuffix(path, gzipSuffix) {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			r.fail(fmt.Errorf("read %s: %w", path, err))
+			r.cur = newStream(path, eofReader{}, nil)
+			return false
+		}
+		in = zr
+	}
+	s := newStream(path, in, f)
 	s.info, _ = f.Stat()
 	s.backup = true
 	r.cur = s
@@ -303,8 +324,13 @@ func (r *Reader) rotated() bool {
 	return err == nil && s.info != nil && !os.SameFile(info, s.info)
 }
 
+// gzipSuffix ends the name of a compressed backup: NAME-TIME.EXT.gz.
+const gzipSuffix = ".gz"
+
 // backupsOf returns the backups of the followed file name in lumberjack's
-// naming, oldest first (see nextBackup).
+// naming, oldest first (see nextBackup): NAME-TIME.EXT, or NAME-TIME.EXT.gz
+// once compressed. A backup being compressed is listed in its plain form
+// only, which is whole until it is removed.
 func backupsOf(name string) []string {
 	dir, base := filepath.Split(name)
 	ext := filepath.Ext(base)
@@ -313,9 +339,20 @@ func backupsOf(name string) []string {
 	if err != nil {
 		return nil
 	}
-	var backups []string // ReadDir sorts by name: oldest first
+	var backups []string // ReadDir sorts by name: oldest first, X before X.gz
 	for _, e := range entries {
-		if n := e.Name(); n != base && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ext) && e.Type().IsRegular() {
+		n := e.Name()
+		if n == base || !strings.HasPrefix(n, prefix) || !e.Type().IsRegular() {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(n, ext):
+			backups = append(backups, filepath.Join(dir, n))
+		case strings.HasSuffix(n, ext+gzipSuffix):
+			plain := filepath.Join(dir, strings.TrimSuffix(n, gzipSuffix))
+			if len(backups) > 0 && backups[len(backups)-1] == plain {
+				continue
+			}
 			backups = append(backups, filepath.Join(dir, n))
 		}
 	}
@@ -340,7 +377,7 @@ func firstBackupSince(name string, since time.Time) string {
 func nextBackup(name string, drained os.FileInfo) string {
 	backups := backupsOf(name)
 	for i := len(backups) - 1; i >= 0; i-- {
-		if info, err := os.Stat(backups[i]); err == nil && os.SameFile(info, drained) {
+		if info, err := os.Stat(backups[i]); err == nil && sameBackup(backups[i], info, drained) {
 			if i+1 < len(backups) {
 				return backups[i+1]
 			}
@@ -348,6 +385,17 @@ func nextBackup(name string, drained os.FileInfo) string {
 		}
 	}
 	return ""
+}
+
+// sameBackup reports whether the backup at path (info) holds the drained
+// file: it is that file, or its gzipped form, which keeps its modification
+// time (core/output's compression, as gzip(1)).
+func sameBackup(path string, info, drained os.FileInfo) bool {
+	if os.SameFile(info, drained) {
+		return true
+	}
+	return strings.HasSuffix(path, gzipSuffix) && !drained.ModTime().IsZero() &&
+		info.ModTime().Equal(drained.ModTime())
 }
 
 // sleep sleeps one poll interval; false when the context is done first.
