@@ -80,7 +80,10 @@
 // filter.Handler(log.Core()) serves the filter over HTTP (on loopback): GET
 // shows each directive with its source, PUT sets a runtime override that
 // stays across reloads until DELETE removes it. Every change writes one INFO
-// line of target "dynlog" with the filter before and after. The filter is
+// line of target "dynlog" with who made it, the filter before and after
+// (old, new) and where the new one came from (from: its directives'
+// sources, such as "env DYN_LOG, built-in", a TOML file's path or
+// "runtime"). The filter is
 // found through cores that wrap the logger's ([go.uber.org/zap.Hooks], zap's
 // sampler, [go.uber.org/zap.WrapCore] wrappers, tees).
 //

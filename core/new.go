@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/dynlog/dynlog/core/output"
@@ -191,11 +193,36 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		if ch.Overridden {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
 		}
+		// Where the filter just put in place came from: its directives'
+		// sources (the settings' for a reload), the configured filter's
+		// when only a layer beneath an override changed.
+		from := ch.New
+		if ch.Overridden && ch.Old == ch.New {
+			from = ch.Configured
+		}
+		if src := directiveSources(from); src != "" {
+			fields = append(fields, zap.String("from", src))
+		}
 		if ce := inner.Check(ent, nil); ce != nil {
 			ce.ErrorOutput = c.errorOutput
 			ce.Write(fields...)
 		}
 	})
+}
+
+// directiveSources lists the sources of f's directives, each once, in the
+// order the directives name them: "built-in, /etc/app.toml, env DYN_LOG".
+func directiveSources(f *filter.Filter) string {
+	if f == nil {
+		return ""
+	}
+	var seen []string
+	for _, d := range f.Directives() {
+		if d.Source != "" && !slices.Contains(seen, d.Source) {
+			seen = append(seen, d.Source)
+		}
+	}
+	return strings.Join(seen, ", ")
 }
 
 // around returns what every preset puts around its sink core, as s says:

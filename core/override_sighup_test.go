@@ -21,7 +21,8 @@ import (
 // TestOverrideSurvivesSIGHUP: a PUT over HTTP, then a real SIGHUP with
 // ReloadOnSIGHUP running, then GET: the runtime override is still in
 // force and GET says so; DELETE removes it. Each step writes one audit
-// line of target dynlog, with who made the change.
+// line of target dynlog, with who made the change and where the filter put
+// in place came from.
 func TestOverrideSurvivesSIGHUP(t *testing.T) {
 	var out logtest.Buffer
 	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOG": "warn", "DYN_LOGGING_JSONL": "1"})),
@@ -53,7 +54,8 @@ func TestOverrideSurvivesSIGHUP(t *testing.T) {
 		var a []string
 		for _, l := range out.JSONLines(t) {
 			if l["target"] == "dynlog" {
-				a = append(a, l["message"].(string)+" old="+l["old"].(string)+" new="+l["new"].(string))
+				from, _ := l["from"].(string)
+				a = append(a, l["message"].(string)+" old="+l["old"].(string)+" new="+l["new"].(string)+" from="+from)
 			}
 		}
 		return a
@@ -82,9 +84,9 @@ func TestOverrideSurvivesSIGHUP(t *testing.T) {
 	const builtins = "opentelemetry_sdk=error,opentelemetry=error,async_nats=error,hyper_util=error,tokenizers=error,hf_hub=error,rustls=error,tonic=error,tower=error,axum=error,grpc=error,neli=error,otel=error,h2=error"
 	got := audits()
 	want := []string{
-		"filter replaced by HTTP PUT from 127.0.0.1: old=warn," + builtins + " new=debug",
-		"configured filter replaced by SIGHUP; the runtime override stays in force old=debug new=debug",
-		"filter replaced by HTTP DELETE from 127.0.0.1: old=debug new=warn," + builtins,
+		"filter replaced by HTTP PUT from 127.0.0.1: old=warn," + builtins + " new=debug from=runtime",
+		"configured filter replaced by SIGHUP; the runtime override stays in force old=debug new=debug from=env DYN_LOG, built-in",
+		"filter replaced by HTTP DELETE from 127.0.0.1: old=debug new=warn," + builtins + " from=env DYN_LOG, built-in",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("audit lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
