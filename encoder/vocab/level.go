@@ -105,10 +105,8 @@ func FilterWords() []string {
 // around it trimmed.
 func ParseLevel(s string) (zapcore.Level, error) {
 	w := strings.ToLower(strings.TrimSpace(s))
-	for _, lw := range filterWords {
-		if lw.word == w {
-			return lw.level, nil
-		}
+	if l, ok := lookup(filterWords[:], w); ok {
+		return l, nil
 	}
 	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
 }
@@ -149,10 +147,8 @@ var vllmWords = [...]levelWord{
 // does, plus TRACE. CRITICAL is zap's DPanic, which logs without panicking.
 func ParseVLLMLevel(s string) (zapcore.Level, error) {
 	w := strings.ToUpper(strings.TrimSpace(s))
-	for _, lw := range vllmWords {
-		if lw.word == w {
-			return lw.level, nil
-		}
+	if l, ok := lookup(vllmWords[:], w); ok {
+		return l, nil
 	}
 	return 0, fmt.Errorf("unknown level %q (want DEBUG, INFO, WARNING, ERROR, CRITICAL or TRACE)", s)
 }
@@ -178,10 +174,8 @@ var recordWords = [...]levelWord{
 // untrimmed. It returns InfoLevel and false for anything else.
 func ParseRecordLevel(s string) (zapcore.Level, bool) {
 	w := strings.ToUpper(s)
-	for _, lw := range recordWords {
-		if lw.word == w {
-			return lw.level, true
-		}
+	if l, ok := lookup(recordWords[:], w); ok {
+		return l, true
 	}
 	return zapcore.InfoLevel, false
 }
@@ -200,10 +194,18 @@ var grpcWords = [...]levelWord{
 // it returns false, and gRPC's logger then prints nothing.
 func ParseGRPCSeverity(s string) (zapcore.Level, bool) {
 	w := strings.ToLower(s)
-	for _, lw := range grpcWords {
+	if l, ok := lookup(grpcWords[:], w); ok {
+		return l, true
+	}
+	return zapcore.InfoLevel, false
+}
+
+// lookup finds the word w in words: its level and true, or false.
+func lookup(words []levelWord, w string) (zapcore.Level, bool) {
+	for _, lw := range words {
 		if lw.word == w {
 			return lw.level, true
 		}
 	}
-	return zapcore.InfoLevel, false
+	return 0, false
 }
