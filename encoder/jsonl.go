@@ -456,7 +456,7 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false)
 	}
 	b = append(b, `","level":"`...)
-	b = append(b, dynamoLevel(ent.Level)...)
+	b = append(b, vocab.DynamoName(ent.Level)...)
 	b = append(b, '"')
 	if ent.Caller.Defined && !bridged {
 		b = append(b, `,"file":`...)

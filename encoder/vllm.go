@@ -96,10 +96,10 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
 	if c := vllmLevelColor(ent.Level); color && c != "" {
 		h = append(h, c...)
-		h = append(h, vllmLevel(ent.Level)...)
+		h = append(h, vocab.VLLMName(ent.Level)...)
 		h = append(h, ansiReset...)
 	} else {
-		h = append(h, vllmLevel(ent.Level)...)
+		h = append(h, vocab.VLLMName(ent.Level)...)
 	}
 	h = append(h, ' ')
 	if color {
