@@ -286,7 +286,7 @@ func TestLogsAndTracesInStores(t *testing.T) {
 		if tree == nil {
 			t.Skip("no span tree from Jaeger to compare with")
 		}
-		checkWaterfall(t, dynlog, services, tree)
+		checkWaterfall(t, dynlog, traceID, services, tree)
 	})
 	t.Run("victorialogs_down", func(t *testing.T) {
 		checkStoreDown(t, vlogs, procs["frontend"].url, services)
@@ -298,8 +298,8 @@ func TestLogsAndTracesInStores(t *testing.T) {
 }
 
 // waitForClosedSpans waits until the services' files hold a SPAN_CLOSED
-// line for each of the n spans of the request: a service writes the
-// SPAN_CLOSED of its http-request span after its reply has left.
+// line for each of the n spans of the request, and no more: a service
+// writes the SPAN_CLOSED of its http-request span after its reply has left.
 func waitForClosedSpans(t *testing.T, services []*service, xRequestID string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -319,8 +319,11 @@ func waitForClosedSpans(t *testing.T, services []*service, xRequestID string, n 
 				}
 			}
 		}
-		if closed >= n {
+		if closed == n {
 			return
+		}
+		if closed > n {
+			t.Fatalf("the services' files hold %d SPAN_CLOSED lines of the request's trace, want %d", closed, n)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("after 10 s the services' files hold %d SPAN_CLOSED lines of the request's trace, want %d", closed, n)
@@ -598,9 +601,10 @@ func checkJaeger(t *testing.T, base, traceID string, logged map[string]*loggedSp
 }
 
 // checkWaterfall runs `dynlog trace` on the files, drawn and as JSON, and
-// compares its span tree with Jaeger's: the same spans, parents, names and
-// depths, and durations to the microsecond.
-func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map[string]jaegerSpan) {
+// compares its span tree with Jaeger's: the trace traceID, each span once,
+// the same spans, parents, names and depths, and durations to the
+// microsecond.
+func checkWaterfall(t *testing.T, dynlog, traceID string, services []*service, jaeger map[string]jaegerSpan) {
 	var files []string
 	for _, s := range services {
 		files = append(files, s.logPath)
@@ -634,6 +638,9 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	if len(doc.Traces) != 1 {
 		t.Fatalf("dynlog trace --json --request-id %s: %d traces, want 1", demoRequestID, len(doc.Traces))
 	}
+	if got := doc.Traces[0].TraceID; got != traceID {
+		t.Errorf("dynlog trace --json --request-id %s: trace %s, want %s", demoRequestID, got, traceID)
+	}
 	depth := func(id string) int { // in Jaeger's tree
 		d := 0
 		for p := jaeger[id].parent(); p != ""; p = jaeger[p].parent() {
@@ -645,7 +652,12 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	}
 	var maxDiff int64
 	rows := doc.Traces[0].Spans
+	seen := map[string]bool{}
 	for _, r := range rows {
+		if seen[r.SpanID] {
+			t.Errorf("waterfall row %s %q (span %s): the span has a row already", r.Target, r.Name, r.SpanID)
+		}
+		seen[r.SpanID] = true
 		s, ok := jaeger[r.SpanID]
 		if !ok {
 			t.Errorf("waterfall row %s %q (span %s): not in Jaeger's trace", r.Target, r.Name, r.SpanID)
@@ -664,6 +676,11 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	}
 	if len(rows) != len(jaeger) {
 		t.Errorf("the waterfall has %d rows, Jaeger's trace %d spans", len(rows), len(jaeger))
+	}
+	for id, s := range jaeger {
+		if !seen[id] {
+			t.Errorf("Jaeger's span %s (%q of %s) has no row in the waterfall", id, s.OperationName, s.service)
+		}
 	}
 	if !t.Failed() {
 		t.Logf("CHECK waterfall: dynlog trace drew %d rows from the files = Jaeger's %d spans, same span IDs, parents, names and depths; durations at most %d µs apart",
