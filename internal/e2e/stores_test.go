@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,7 +22,6 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/tracing"
 )
 
 // The variables run.sh sets for TestLogsAndTracesInStores.
@@ -92,37 +90,19 @@ func serveAs(name string) int {
 		return 2
 	}
 	def := storeServices[i]
-	log := core.Init().Named(def.target)
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	s := &service{
-		target: def.target,
-		next:   os.Getenv(envNext),
-		log:    log,
-		client: &http.Client{Transport: tracing.Transport(base), Timeout: 10 * time.Second},
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s := &service{target: def.target, next: os.Getenv(envNext), log: core.Init().Named(def.target)}
+	served, err := s.serve(def.handle)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler: tracing.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			def.handle(s, w, r)
-		})),
-		BaseContext: func(net.Listener) context.Context {
-			return tracing.WithLogger(context.Background(), log)
-		},
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Printf("%shttp://%s\n", readyPrefix, ln.Addr())
+	fmt.Printf("%s%s\n", readyPrefix, s.url)
 
 	_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes it, or dies
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	code := 0
-	if err := srv.Shutdown(ctx); err != nil {
+	if err := s.srv.Shutdown(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: Shutdown: %v\n", name, err)
 		code = 1
 	}
