@@ -63,7 +63,7 @@ type levelWord struct {
 }
 
 // filterWords are the DYN_LOG level words, lower case, in the order
-// [FilterWords] gives them; the digits follow.
+// [FilterWords] gives them.
 var filterWords = [...]levelWord{
 	{"trace", Trace},
 	{"debug", zapcore.DebugLevel},
@@ -72,6 +72,10 @@ var filterWords = [...]levelWord{
 	{"warning", zapcore.WarnLevel},
 	{"error", zapcore.ErrorLevel},
 	{"off", Off},
+}
+
+// filterDigits are the DYN_LOG levels written as digits: 0 = off … 5 = trace.
+var filterDigits = [...]levelWord{
 	{"5", Trace},
 	{"4", zapcore.DebugLevel},
 	{"3", zapcore.InfoLevel},
@@ -80,15 +84,12 @@ var filterWords = [...]levelWord{
 	{"0", Off},
 }
 
-// numFilterWords is how many of filterWords are words, not digits.
-const numFilterWords = 7
-
 // FilterWords are the DYN_LOG level words, lower case, from the lowest
 // level to off: trace, debug, info, warn, warning, error, off. The order
 // is the tie-break of package filter's check for a misspelt level.
 func FilterWords() []string {
-	out := make([]string, numFilterWords)
-	for i, w := range filterWords[:numFilterWords] {
+	out := make([]string, len(filterWords))
+	for i, w := range filterWords {
 		out[i] = w.word
 	}
 	return out
@@ -100,6 +101,9 @@ func FilterWords() []string {
 func ParseLevel(s string) (zapcore.Level, error) {
 	w := strings.ToLower(strings.TrimSpace(s))
 	if l, ok := lookup(filterWords[:], w); ok {
+		return l, nil
+	}
+	if l, ok := lookup(filterDigits[:], w); ok {
 		return l, nil
 	}
 	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
