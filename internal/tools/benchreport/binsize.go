@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -208,14 +207,9 @@ func binsizeMain(outPath string) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	previous, err := os.ReadFile(outPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
-	}
 	var b strings.Builder
 	writeBinsize(&b, now, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
-	if err := os.WriteFile(outPath, []byte(withMarkedBlock(string(previous), binsizeBegin, binsizeEnd, b.String())), 0o644); err != nil {
+	if err := rewriteMarkedBlock(outPath, binsizeBegin, binsizeEnd, b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
