@@ -99,17 +99,7 @@ func measureBinaries(goCmd, dir string) (map[string]binSize, error) {
 }
 
 // formatBytes writes n with thousands separators: 13,312,265.
-func formatBytes(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func formatBytes(n int64) string { return formatGrouped(float64(n)) }
 
 func yesNo(v bool) string {
 	if v {
