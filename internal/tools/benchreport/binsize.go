@@ -129,18 +129,15 @@ func writeBinsize(w io.Writer, now map[string]binSize, m machine) {
 	fmt.Fprintln(w, "| Program | Calls | When | go build | -trimpath -s -w | Packages | gRPC linked |")
 	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|---|")
 	for _, p := range binPrograms {
-		rows := []struct {
-			when string
-			s    binSize
-			ok   bool
-		}{{"before (" + binBeforeCommit + ")", binBefore[p.pkg], true}}
 		s, ok := now[p.pkg]
-		rows = append(rows, struct {
+		for _, r := range []struct {
 			when string
 			s    binSize
 			ok   bool
-		}{"now", s, ok})
-		for _, r := range rows {
+		}{
+			{"before (" + binBeforeCommit + ")", binBefore[p.pkg], true},
+			{"now", s, ok},
+		} {
 			if !r.ok {
 				fmt.Fprintf(w, "| %s | %s | %s | missing | missing | missing | — |\n", p.pkg, p.what, r.when)
 				continue
