@@ -90,14 +90,6 @@ func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
 	return &tracingCore{inner: inner, events: c.events}
 }
 
-// NewEventCore is NewCore(inner, WithSpanEvents(events)).
-//
-// Deprecated: use [NewCore] with [WithSpanEvents], the options every
-// constructor of this module takes.
-func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
-	return NewCore(inner, WithSpanEvents(events))
-}
-
 // Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
 
