@@ -90,14 +90,6 @@ func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
 	return &tracingCore{inner: inner, events: c.events}
 }
 
-// NewEventCore is NewCore(inner, WithSpanEvents(events)).
-//
-// Deprecated: use [NewCore] with [WithSpanEvents], the options every
-// constructor of this module takes.
-func NewEventCore(inner zapcore.Core, events SpanEvents) zapcore.Core {
-	return NewCore(inner, WithSpanEvents(events))
-}
-
 // Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
 
@@ -127,17 +119,16 @@ func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcor
 func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if c.events != EventsDynamo && isEventMessage(ent.Message) {
 		if m := markOf(fields); m != nil {
-			ent, fields, ok := rewriteEvent(c.events, m, ent, fields)
-			if !ok {
+			var ok bool
+			if ent, fields, ok = rewriteEvent(c.events, m, ent, fields); !ok {
 				return nil
 			}
-			// The rewritten entry goes through the inner core's Check, as
-			// any entry does, so that what decides there (a sampler, a tee
-			// member with a level of its own) decides for it too; the
-			// inner cores' write errors come back for zap to report.
-			return unwrap.CheckedWrite(c.inner, ent, fields)
 		}
 	}
+	// The entry, rewritten or not, goes through the inner core's Check, as
+	// any entry does, so that what decides there (a sampler, a tee member
+	// with a level of its own) decides for it too; the inner cores' write
+	// errors come back for zap to report.
 	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 

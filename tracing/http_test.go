@@ -490,6 +490,7 @@ func TestRequestIDHeader(t *testing.T) {
 		{"no hyphens", strings.ReplaceAll(id, "-", ""), false},
 		{"non-hex", id[:35] + "g", false},
 		{"hyphen misplaced", "8372eac75-f43-4d76-beca-0a94cfb311d0", false},
+		{"one digit more", id + "0", false},
 		{"absent", "", false},
 	}
 	seen := map[string]bool{}

@@ -160,6 +160,27 @@ func TestExtractDropsBadValues(t *testing.T) {
 	}
 }
 
+// TestExtractTraceStateLimit: through a carrier with one value per key, as a
+// message plane's is, tracestate is kept up to 4096 bytes and dropped past
+// them, as through http.Header.
+func TestExtractTraceStateLimit(t *testing.T) {
+	for _, tt := range []struct {
+		size int
+		kept bool
+	}{{4096, true}, {4097, false}} {
+		ts := "a=" + strings.Repeat("b", tt.size-2)
+		ctx := tracing.Extract(context.Background(), propagation.MapCarrier{
+			"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+			"tracestate":  ts,
+		})
+		out := propagation.MapCarrier{}
+		tracing.Inject(ctx, out)
+		if got, ok := out["tracestate"]; tt.kept && got != ts || !tt.kept && ok {
+			t.Errorf("%d bytes: tracestate sent on %d bytes (present %v), want kept %v", tt.size, len(got), ok, tt.kept)
+		}
+	}
+}
+
 // TestExtractHeaderCarrier reads http.Header the way Middleware does:
 // names in any case, repeated fields.
 func TestExtractHeaderCarrier(t *testing.T) {

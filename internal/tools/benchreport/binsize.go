@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -100,17 +99,7 @@ func measureBinaries(goCmd, dir string) (map[string]binSize, error) {
 }
 
 // formatBytes writes n with thousands separators: 13,312,265.
-func formatBytes(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func formatBytes(n int64) string { return formatGrouped(float64(n)) }
 
 func yesNo(v bool) string {
 	if v {
@@ -140,18 +129,15 @@ func writeBinsize(w io.Writer, now map[string]binSize, m machine) {
 	fmt.Fprintln(w, "| Program | Calls | When | go build | -trimpath -s -w | Packages | gRPC linked |")
 	fmt.Fprintln(w, "|---|---|---|--:|--:|--:|---|")
 	for _, p := range binPrograms {
-		rows := []struct {
-			when string
-			s    binSize
-			ok   bool
-		}{{"before (" + binBeforeCommit + ")", binBefore[p.pkg], true}}
 		s, ok := now[p.pkg]
-		rows = append(rows, struct {
+		for _, r := range []struct {
 			when string
 			s    binSize
 			ok   bool
-		}{"now", s, ok})
-		for _, r := range rows {
+		}{
+			{"before (" + binBeforeCommit + ")", binBefore[p.pkg], true},
+			{"now", s, ok},
+		} {
 			if !r.ok {
 				fmt.Fprintf(w, "| %s | %s | %s | missing | missing | missing | — |\n", p.pkg, p.what, r.when)
 				continue
@@ -208,14 +194,9 @@ func binsizeMain(outPath string) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	previous, err := os.ReadFile(outPath)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
-	}
 	var b strings.Builder
 	writeBinsize(&b, now, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
-	if err := os.WriteFile(outPath, []byte(withMarkedBlock(string(previous), binsizeBegin, binsizeEnd, b.String())), 0o644); err != nil {
+	if err := rewriteMarkedBlock(outPath, binsizeBegin, binsizeEnd, b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -224,4 +226,15 @@ func withMarkedBlock(doc, begin, end, block string) string {
 		return block
 	}
 	return strings.TrimRight(doc, "\n") + "\n\n" + block
+}
+
+// rewriteMarkedBlock replaces the block between begin and end of the file
+// at path with block (see withMarkedBlock), keeping the rest of the file;
+// a file that does not exist yet is written with block alone.
+func rewriteMarkedBlock(path, begin, end, block string) error {
+	previous, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return os.WriteFile(path, []byte(withMarkedBlock(string(previous), begin, end, block)), 0o644)
 }

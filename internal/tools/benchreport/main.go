@@ -494,14 +494,9 @@ func cliMain(outPath string) {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
-	previous, err := os.ReadFile(outPath)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintln(os.Stderr, "benchreport:", err)
-		os.Exit(1)
-	}
 	var b strings.Builder
 	writeCLI(&b, runs, machine{date: time.Now(), goVersion: runtime.Version(), numCPU: runtime.NumCPU()})
-	if err := os.WriteFile(outPath, []byte(withMarkedBlock(string(previous), cliBegin, cliEnd, b.String())), 0o644); err != nil {
+	if err := rewriteMarkedBlock(outPath, cliBegin, cliEnd, b.String()); err != nil {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}

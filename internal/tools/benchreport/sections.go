@@ -244,7 +244,10 @@ func (s section) write(w io.Writer, o *benchOutput) {
 }
 
 // formatBound writes a bound in ns with thousands separated: 50,000.
-func formatBound(v float64) string {
+func formatBound(v float64) string { return formatGrouped(v) }
+
+// formatGrouped writes v with its thousands separated: 50,000, 13,312,265.
+func formatGrouped(v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	end := strings.IndexByte(s, '.')
 	if end < 0 {
