@@ -114,8 +114,8 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 	if err != nil {
 		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
 	}
-	if enc := layoutOf(a); enc != nil {
-		c.diag.useLayout(enc, zapcore.EntryCaller{})
+	if b := builtFrom(a); b.layout != nil {
+		c.diag.useLayout(b.layout, zapcore.EntryCaller{})
 	}
 	f, err := resolveReload(c)
 	if err != nil {
@@ -162,12 +162,12 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // build is a preset's logger from s: the encoder and sink, with around's
 // cores, and the caller on every line. file, if not nil, is the log file
 // out writes to, which Close finds among the cores. The logger's filter
-// keeps enc's layout and s (remember).
+// keeps enc's layout and whether it is JSONL (remember).
 func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer, file *output.File) *zap.Logger {
 	a := filter.NewAtomic(s.filter)
 	core := c.aroundFile(s, a, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
-	remember(a, enc.Clone(), s)
+	remember(a, builtWith{layout: enc.Clone(), jsonl: s.jsonl.v})
 	c.diag.useLayout(enc.Clone(), c.site)
 	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, s.rankErrs)

@@ -22,9 +22,9 @@ package core
 // logger, as WARN lines of its own), the OTLP variables' (by StartTracing)
 // and VLLM_TRACE_FUNCTION's (once NewVLLM's logger exists).
 //
-// The settings a logger was built from are kept with its filter (remember),
-// so that StartTracing learns the layout from them instead of reading the
-// files again.
+// What a logger was built from (its layout, and whether that is JSONL) is
+// kept with its filter (remember), so that StartTracing learns the layout
+// from it instead of reading the files again.
 
 import (
 	"bytes"
@@ -196,48 +196,40 @@ type vllmSettings struct {
 
 // built holds, for each filter of a logger that New or NewVLLM built, what
 // it was built from: the encoder of its layout, so that Reload and
-// StartTracing report in it, and its settings, so that StartTracing learns
-// the layout without reading the configuration again. An entry goes when
-// its Atomic is collected; the Atomic is what every logger derived from
-// the one built shares, and what filter.AtomicOf finds through the cores
-// wrapped around it.
+// StartTracing report in it, and whether the layout is New's JSONL, so that
+// StartTracing knows it without reading the configuration again. An entry
+// goes when its Atomic is collected; the Atomic is what every logger
+// derived from the one built shares, and what filter.AtomicOf finds through
+// the cores wrapped around it.
 var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
 
 type builtWith struct {
-	layout   zapcore.Encoder // nil when a configuration file chose it
-	settings *settings
+	layout zapcore.Encoder // nil when a configuration file chose it
+	jsonl  bool            // New's JSONL layout (settings.jsonl)
 }
 
 // remember keeps what a's logger was built from.
-func remember(a *filter.Atomic, layout zapcore.Encoder, s *settings) {
+func remember(a *filter.Atomic, b builtWith) {
 	key := weak.Make(a)
-	built.Store(key, builtWith{layout: layout, settings: s})
+	built.Store(key, b)
 	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { built.Delete(k) }, key)
 }
 
-func builtFrom(a *filter.Atomic) (builtWith, bool) {
+// builtFrom is what was remembered for a, its layout a clone of its own;
+// the zero builtWith for a filter that no preset built.
+func builtFrom(a *filter.Atomic) builtWith {
 	if a == nil {
-		return builtWith{}, false
+		return builtWith{}
 	}
-	b, ok := built.Load(weak.Make(a))
+	v, ok := built.Load(weak.Make(a))
 	if !ok {
-		return builtWith{}, false
+		return builtWith{}
 	}
-	return b.(builtWith), true
-}
-
-// layoutOf is the encoder remembered for a, or nil.
-func layoutOf(a *filter.Atomic) zapcore.Encoder {
-	if b, ok := builtFrom(a); ok && b.layout != nil {
-		return b.layout.Clone()
+	b := v.(builtWith)
+	if b.layout != nil {
+		b.layout = b.layout.Clone()
 	}
-	return nil
-}
-
-// settingsOf is the settings remembered for a, or nil.
-func settingsOf(a *filter.Atomic) *settings {
-	b, _ := builtFrom(a)
-	return b.settings
+	return b
 }
 
 // resolver reads what resolve functions read: the options in c, the

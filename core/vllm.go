@@ -218,7 +218,7 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
 	}
-	remember(a, nil, s)
+	remember(a, builtWith{})
 	c.reportRanks(logger, s.rankErrs)
 	return logger, nil
 }
