@@ -631,12 +631,12 @@ func resolveVLLM(c config) (*settings, error) {
 			return nil, err
 		}
 		v.configFile, v.configPath = zc, path
-		s.filter = r.vllmFilter(TraceLevel)
+		s.filter = r.vllmFilter(setting[zapcore.Level]{v: TraceLevel})
 		s.spanEvents = r.vllmSpanEvents()
 	case !v.configure.v:
 		// vLLM leaves logging alone; Python's last-resort handler prints
 		// WARNING and above. The builder needs nothing else.
-		s.filter = r.vllmFilter(zapcore.WarnLevel)
+		s.filter = r.vllmFilter(setting[zapcore.Level]{v: zapcore.WarnLevel})
 	default:
 		v.level = setting[zapcore.Level]{v: zapcore.InfoLevel}
 		if raw, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
@@ -657,7 +657,7 @@ func resolveVLLM(c config) (*settings, error) {
 		v.processName = r.vllmProcessName()
 		s.colour = r.vllmColour()
 		s.maxLineBytes = r.maxLineBytes()
-		s.filter = r.vllmFilter(v.level.v)
+		s.filter = r.vllmFilter(v.level)
 		s.spanEvents = r.vllmSpanEvents()
 	}
 	r.common(s)
@@ -715,16 +715,12 @@ func (r *resolver) vllmColour() setting[colourMode] {
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
-// default, and DYN_LOG's directives on top (its bare level, if any,
-// replacing level). Unlike New, a DYN_LOG without a bare level keeps
-// VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
-// expect it to hold.
-func (r *resolver) vllmFilter(level zapcore.Level) *filter.Filter {
-	from := source{}
-	if _, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
-		from = envSource("VLLM_LOGGING_LEVEL")
-	}
-	ds := append(builtinDirectives(), filter.Directive{Level: level, Source: from.directive()})
+// default (from its source), and DYN_LOG's directives on top (its bare
+// level, if any, replacing level). Unlike New, a DYN_LOG without a bare
+// level keeps VLLM_LOGGING_LEVEL as the default: vLLM users set that
+// variable and expect it to hold.
+func (r *resolver) vllmFilter(level setting[zapcore.Level]) *filter.Filter {
+	ds := append(builtinDirectives(), filter.Directive{Level: level.v, Source: level.from.directive()})
 	f := filter.New(append(ds, parseDynLog(r.getenv("DYN_LOG"), r.c.warn)...)...)
 	reportWarnings(f, r.c.warn)
 	return f

@@ -67,6 +67,7 @@ func TestResolveSources(t *testing.T) {
 	}
 	system := write("system.toml", "format = \"jsonl\"\nlocal_tz = true\nmax_line_bytes = 100\nlog_level = \"warn\"\n")
 	user := write("user.toml", "local_tz = false\nspan_events = true\nembed_json_strings = false\nansi = \"never\"\n[file]\npath = \"stdout\"\n")
+	vllmJSON := write("vllm.json", `{"encoding": "vllm"}`)
 
 	for _, tc := range []struct {
 		name   string
@@ -144,6 +145,12 @@ func TestResolveSources(t *testing.T) {
 			opts: []Option{WithProcessName("Worker"), WithMaxLineBytes(3)},
 			want: map[string]string{"filter": "env DYN_LOG", "vllm.process": "option WithProcessName",
 				"max_line_bytes": "option WithMaxLineBytes", "colour": "env NO_COLOR"}},
+		{name: "vLLM: a configuration file's default level is not VLLM_LOGGING_LEVEL's", vllm: true,
+			env:  map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG", "VLLM_LOGGING_CONFIG_PATH": vllmJSON},
+			want: map[string]string{"filter": "built-in"}},
+		{name: "vLLM: unconfigured logging's default level is not VLLM_LOGGING_LEVEL's", vllm: true,
+			env:  map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG", "VLLM_CONFIGURE_LOGGING": "0"},
+			want: map[string]string{"filter": "built-in"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var errOut bytes.Buffer
