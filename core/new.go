@@ -184,21 +184,17 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		clk = clock.Default
 	}
 	a.OnChange(func(ch filter.Change) {
-		msg := "filter replaced by " + ch.By
+		// from is the filter just put in place, whose directives' sources
+		// (the settings' for a reload) the line names: the configured
+		// filter when only the layer beneath an override changed.
+		msg, from := "filter replaced by "+ch.By, ch.New
 		if ch.Overridden && ch.Old == ch.New {
-			msg = "configured filter replaced by " + ch.By + "; the runtime override stays in force"
+			msg, from = "configured filter replaced by "+ch.By+"; the runtime override stays in force", ch.Configured
 		}
 		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: msg}
 		fields := []zapcore.Field{zap.String("old", ch.Old.String()), zap.String("new", ch.New.String())}
 		if ch.Overridden {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
-		}
-		// Where the filter just put in place came from: its directives'
-		// sources (the settings' for a reload), the configured filter's
-		// when only a layer beneath an override changed.
-		from := ch.New
-		if ch.Overridden && ch.Old == ch.New {
-			from = ch.Configured
 		}
 		if src := directiveSources(from); src != "" {
 			fields = append(fields, zap.String("from", src))
