@@ -57,17 +57,12 @@ func sourcesOf(s *settings) map[string]string {
 // variable, a variable over the TOML files, the later file over the
 // earlier, and the built-in default under them all.
 func TestResolveSources(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	system := write("system.toml", "format = \"jsonl\"\nlocal_tz = true\nmax_line_bytes = 100\nlog_level = \"warn\"\n")
-	user := write("user.toml", "local_tz = false\nspan_events = true\nembed_json_strings = false\nansi = \"never\"\n[file]\npath = \"stdout\"\n")
-	vllmJSON := write("vllm.json", `{"encoding": "vllm"}`)
+	dir := writeFiles(t, map[string]string{
+		"system.toml": "format = \"jsonl\"\nlocal_tz = true\nmax_line_bytes = 100\nlog_level = \"warn\"\n",
+		"user.toml":   "local_tz = false\nspan_events = true\nembed_json_strings = false\nansi = \"never\"\n[file]\npath = \"stdout\"\n",
+		"vllm.json":   `{"encoding": "vllm"}`,
+	})
+	system, user, vllmJSON := filepath.Join(dir, "system.toml"), filepath.Join(dir, "user.toml"), filepath.Join(dir, "vllm.json")
 
 	for _, tc := range []struct {
 		name   string
