@@ -194,18 +194,19 @@ type vllmSettings struct {
 	traceProblem  string
 }
 
-// built holds, for each filter of a logger that New or NewVLLM built, what
-// it was built from: the encoder of its layout, so that Reload and
-// StartTracing report in it, and whether the layout is New's JSONL, so that
-// StartTracing knows it without reading the configuration again. An entry
-// goes when its Atomic is collected; the Atomic is what every logger
-// derived from the one built shares, and what filter.AtomicOf finds through
-// the cores wrapped around it.
+// built holds, for each filter of a logger that New or NewVLLM built in a
+// layout of its own (not a VLLM_LOGGING_CONFIG_PATH file's), what it was
+// built from: the encoder of its layout, so that Reload and StartTracing
+// report in it, and whether the layout is New's JSONL, so that StartTracing
+// knows it without reading the configuration again. An entry goes when its
+// Atomic is collected; the Atomic is what every logger derived from the one
+// built shares, and what filter.AtomicOf finds through the cores wrapped
+// around it.
 var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
 
 type builtWith struct {
-	layout zapcore.Encoder // nil when a configuration file chose it
-	jsonl  bool            // New's JSONL layout (settings.jsonl)
+	layout zapcore.Encoder
+	jsonl  bool // New's JSONL layout (settings.jsonl)
 }
 
 // remember keeps what a's logger was built from.
