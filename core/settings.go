@@ -559,13 +559,8 @@ const (
 //
 // The source is the switch's.
 func (r *resolver) spanEvents(jsonl bool) setting[tracing.SpanEvents] {
-	var sw setting[bool]
-	set := false
-	if v, ok := r.flag("DYN_LOGGING_SPAN_EVENTS"); ok {
-		sw, set = setting[bool]{v, envSource("DYN_LOGGING_SPAN_EVENTS")}, true
-	} else if r.files.SpanEvents != nil {
-		sw, set = setting[bool]{*r.files.SpanEvents, r.fileKey("span_events")}, true
-	}
+	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", r.files.SpanEvents, "span_events", false)
+	set := sw.from.kind != fromDefault
 	events := func(e tracing.SpanEvents) setting[tracing.SpanEvents] {
 		return setting[tracing.SpanEvents]{e, sw.from}
 	}
