@@ -727,18 +727,14 @@ func (r *resolver) vllmFilter(level setting[zapcore.Level]) *filter.Filter {
 // guide's, as New's layout setting says), their fields appended as the vLLM
 // layout appends any.
 func (r *resolver) vllmSpanEvents() setting[tracing.SpanEvents] {
-	on, set := r.flag("DYN_LOGGING_SPAN_EVENTS")
-	var from source
-	if set {
-		from = envSource("DYN_LOGGING_SPAN_EVENTS")
-	}
+	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", nil, "", false) // no TOML file
 	switch {
-	case !on:
-		return setting[tracing.SpanEvents]{tracing.EventsOff, from}
+	case !sw.v:
+		return setting[tracing.SpanEvents]{tracing.EventsOff, sw.from}
 	case r.spanLayout() == spanLayout2025:
-		return setting[tracing.SpanEvents]{tracing.Events2025, from}
+		return setting[tracing.SpanEvents]{tracing.Events2025, sw.from}
 	}
-	return setting[tracing.SpanEvents]{tracing.EventsDynamo, from}
+	return setting[tracing.SpanEvents]{tracing.EventsDynamo, sw.from}
 }
 
 // vllmTraceFunction resolves VLLM_TRACE_FUNCTION, a non-zero integer to
