@@ -83,9 +83,9 @@
 // line of target "dynlog" with who made it, the filter before and after
 // (old, new) and where the new one came from (from: its directives'
 // sources, such as "env DYN_LOG, built-in", a TOML file's path or
-// "runtime"). The filter is
-// found through cores that wrap the logger's ([go.uber.org/zap.Hooks], zap's
-// sampler, [go.uber.org/zap.WrapCore] wrappers, tees).
+// "runtime"). The filter is found through cores that wrap the logger's
+// ([go.uber.org/zap.Hooks], zap's sampler, [go.uber.org/zap.WrapCore]
+// wrappers, tees).
 //
 // # Tracing
 //

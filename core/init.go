@@ -40,13 +40,11 @@ func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*otlp.P
 // startTracing is StartTracing with the export settings resolved, its
 // reports pointing at site.
 func (c config) startTracing(ctx context.Context, log *zap.Logger, export exportSettings, site zapcore.EntryCaller) (*otlp.Provider, error) {
-	var from *settings // what log was built from; nil if not New or NewVLLM
+	var b builtWith // what log was built from; zero if not New or NewVLLM
 	if log != nil {
-		a := filter.AtomicOf(log.Core())
-		if enc := layoutOf(a); enc != nil {
-			c.diag.useLayout(enc, site)
+		if b = builtFrom(filter.AtomicOf(log.Core())); b.layout != nil {
+			c.diag.useLayout(b.layout, site)
 		}
-		from = settingsOf(a)
 	}
 	for _, err := range export.problems {
 		c.warn(err.Error())
@@ -59,7 +57,7 @@ func (c config) startTracing(ctx context.Context, log *zap.Logger, export export
 		return nil, err
 	}
 	p.Install()
-	if from != nil && from.jsonl.v {
+	if b.jsonl {
 		p.LogInit(log)
 	}
 	return p, nil

@@ -114,8 +114,8 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 	if err != nil {
 		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
 	}
-	if enc := layoutOf(a); enc != nil {
-		c.diag.useLayout(enc, zapcore.EntryCaller{})
+	if b := builtFrom(a); b.layout != nil {
+		c.diag.useLayout(b.layout, zapcore.EntryCaller{})
 	}
 	f, err := resolveReload(c)
 	if err != nil {
@@ -162,12 +162,12 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // build is a preset's logger from s: the encoder and sink, with around's
 // cores, and the caller on every line. file, if not nil, is the log file
 // out writes to, which Close finds among the cores. The logger's filter
-// keeps enc's layout and s (remember).
+// keeps enc's layout and whether it is JSONL (remember).
 func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer, file *output.File) *zap.Logger {
 	a := filter.NewAtomic(s.filter)
 	core := c.aroundFile(s, a, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
-	remember(a, enc.Clone(), s)
+	remember(a, builtWith{layout: enc.Clone(), jsonl: s.jsonl.v})
 	c.diag.useLayout(enc.Clone(), c.site)
 	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, s.rankErrs)
@@ -184,21 +184,17 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		clk = clock.Default
 	}
 	a.OnChange(func(ch filter.Change) {
-		msg := "filter replaced by " + ch.By
+		// from is the filter just put in place, whose directives' sources
+		// (the settings' for a reload) the line names: the configured
+		// filter when only the layer beneath an override changed.
+		msg, from := "filter replaced by "+ch.By, ch.New
 		if ch.Overridden && ch.Old == ch.New {
-			msg = "configured filter replaced by " + ch.By + "; the runtime override stays in force"
+			msg, from = "configured filter replaced by "+ch.By+"; the runtime override stays in force", ch.Configured
 		}
 		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: msg}
 		fields := []zapcore.Field{zap.String("old", ch.Old.String()), zap.String("new", ch.New.String())}
 		if ch.Overridden {
 			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
-		}
-		// Where the filter just put in place came from: its directives'
-		// sources (the settings' for a reload), the configured filter's
-		// when only a layer beneath an override changed.
-		from := ch.New
-		if ch.Overridden && ch.Old == ch.New {
-			from = ch.Configured
 		}
 		if src := directiveSources(from); src != "" {
 			fields = append(fields, zap.String("from", src))

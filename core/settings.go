@@ -22,9 +22,9 @@ package core
 // logger, as WARN lines of its own), the OTLP variables' (by StartTracing)
 // and VLLM_TRACE_FUNCTION's (once NewVLLM's logger exists).
 //
-// The settings a logger was built from are kept with its filter (remember),
-// so that StartTracing learns the layout from them instead of reading the
-// files again.
+// What a logger was built from (its layout, and whether that is JSONL) is
+// kept with its filter (remember), so that StartTracing learns the layout
+// from it instead of reading the files again.
 
 import (
 	"bytes"
@@ -194,50 +194,43 @@ type vllmSettings struct {
 	traceProblem  string
 }
 
-// built holds, for each filter of a logger that New or NewVLLM built, what
-// it was built from: the encoder of its layout, so that Reload and
-// StartTracing report in it, and its settings, so that StartTracing learns
-// the layout without reading the configuration again. An entry goes when
-// its Atomic is collected; the Atomic is what every logger derived from
-// the one built shares, and what filter.AtomicOf finds through the cores
-// wrapped around it.
+// built holds, for each filter of a logger that New or NewVLLM built in a
+// layout of its own (not a VLLM_LOGGING_CONFIG_PATH file's), what it was
+// built from: the encoder of its layout, so that Reload and StartTracing
+// report in it, and whether the layout is New's JSONL, so that StartTracing
+// knows it without reading the configuration again. An entry goes when its
+// Atomic is collected; the Atomic is what every logger derived from the one
+// built shares, and what filter.AtomicOf finds through the cores wrapped
+// around it.
 var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
 
 type builtWith struct {
-	layout   zapcore.Encoder // nil when a configuration file chose it
-	settings *settings
+	layout zapcore.Encoder
+	jsonl  bool // New's JSONL layout (settings.jsonl)
 }
 
 // remember keeps what a's logger was built from.
-func remember(a *filter.Atomic, layout zapcore.Encoder, s *settings) {
+func remember(a *filter.Atomic, b builtWith) {
 	key := weak.Make(a)
-	built.Store(key, builtWith{layout: layout, settings: s})
+	built.Store(key, b)
 	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { built.Delete(k) }, key)
 }
 
-func builtFrom(a *filter.Atomic) (builtWith, bool) {
+// builtFrom is what was remembered for a, its layout a clone of its own;
+// the zero builtWith for a filter that no preset built.
+func builtFrom(a *filter.Atomic) builtWith {
 	if a == nil {
-		return builtWith{}, false
+		return builtWith{}
 	}
-	b, ok := built.Load(weak.Make(a))
+	v, ok := built.Load(weak.Make(a))
 	if !ok {
-		return builtWith{}, false
+		return builtWith{}
 	}
-	return b.(builtWith), true
-}
-
-// layoutOf is the encoder remembered for a, or nil.
-func layoutOf(a *filter.Atomic) zapcore.Encoder {
-	if b, ok := builtFrom(a); ok && b.layout != nil {
-		return b.layout.Clone()
+	b := v.(builtWith)
+	if b.layout != nil {
+		b.layout = b.layout.Clone()
 	}
-	return nil
-}
-
-// settingsOf is the settings remembered for a, or nil.
-func settingsOf(a *filter.Atomic) *settings {
-	b, _ := builtFrom(a)
-	return b.settings
+	return b
 }
 
 // resolver reads what resolve functions read: the options in c, the
@@ -566,13 +559,8 @@ const (
 //
 // The source is the switch's.
 func (r *resolver) spanEvents(jsonl bool) setting[tracing.SpanEvents] {
-	var sw setting[bool]
-	set := false
-	if v, ok := r.flag("DYN_LOGGING_SPAN_EVENTS"); ok {
-		sw, set = setting[bool]{v, envSource("DYN_LOGGING_SPAN_EVENTS")}, true
-	} else if r.files.SpanEvents != nil {
-		sw, set = setting[bool]{*r.files.SpanEvents, r.fileKey("span_events")}, true
-	}
+	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", r.files.SpanEvents, "span_events", false)
+	set := sw.from.kind != fromDefault
 	events := func(e tracing.SpanEvents) setting[tracing.SpanEvents] {
 		return setting[tracing.SpanEvents]{e, sw.from}
 	}
@@ -639,12 +627,12 @@ func resolveVLLM(c config) (*settings, error) {
 			return nil, err
 		}
 		v.configFile, v.configPath = zc, path
-		s.filter = r.vllmFilter(TraceLevel)
+		s.filter = r.vllmFilter(setting[zapcore.Level]{v: TraceLevel})
 		s.spanEvents = r.vllmSpanEvents()
 	case !v.configure.v:
 		// vLLM leaves logging alone; Python's last-resort handler prints
 		// WARNING and above. The builder needs nothing else.
-		s.filter = r.vllmFilter(zapcore.WarnLevel)
+		s.filter = r.vllmFilter(setting[zapcore.Level]{v: zapcore.WarnLevel})
 	default:
 		v.level = setting[zapcore.Level]{v: zapcore.InfoLevel}
 		if raw, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
@@ -665,7 +653,7 @@ func resolveVLLM(c config) (*settings, error) {
 		v.processName = r.vllmProcessName()
 		s.colour = r.vllmColour()
 		s.maxLineBytes = r.maxLineBytes()
-		s.filter = r.vllmFilter(v.level.v)
+		s.filter = r.vllmFilter(v.level)
 		s.spanEvents = r.vllmSpanEvents()
 	}
 	r.common(s)
@@ -723,16 +711,12 @@ func (r *resolver) vllmColour() setting[colourMode] {
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
-// default, and DYN_LOG's directives on top (its bare level, if any,
-// replacing level). Unlike New, a DYN_LOG without a bare level keeps
-// VLLM_LOGGING_LEVEL as the default: vLLM users set that variable and
-// expect it to hold.
-func (r *resolver) vllmFilter(level zapcore.Level) *filter.Filter {
-	from := source{}
-	if _, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
-		from = envSource("VLLM_LOGGING_LEVEL")
-	}
-	ds := append(builtinDirectives(), filter.Directive{Level: level, Source: from.directive()})
+// default (from its source), and DYN_LOG's directives on top (its bare
+// level, if any, replacing level). Unlike New, a DYN_LOG without a bare
+// level keeps VLLM_LOGGING_LEVEL as the default: vLLM users set that
+// variable and expect it to hold.
+func (r *resolver) vllmFilter(level setting[zapcore.Level]) *filter.Filter {
+	ds := append(builtinDirectives(), filter.Directive{Level: level.v, Source: level.from.directive()})
 	f := filter.New(append(ds, parseDynLog(r.getenv("DYN_LOG"), r.c.warn)...)...)
 	reportWarnings(f, r.c.warn)
 	return f
@@ -743,18 +727,14 @@ func (r *resolver) vllmFilter(level zapcore.Level) *filter.Filter {
 // guide's, as New's layout setting says), their fields appended as the vLLM
 // layout appends any.
 func (r *resolver) vllmSpanEvents() setting[tracing.SpanEvents] {
-	on, set := r.flag("DYN_LOGGING_SPAN_EVENTS")
-	var from source
-	if set {
-		from = envSource("DYN_LOGGING_SPAN_EVENTS")
-	}
+	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", nil, "", false) // no TOML file
 	switch {
-	case !on:
-		return setting[tracing.SpanEvents]{tracing.EventsOff, from}
+	case !sw.v:
+		return setting[tracing.SpanEvents]{tracing.EventsOff, sw.from}
 	case r.spanLayout() == spanLayout2025:
-		return setting[tracing.SpanEvents]{tracing.Events2025, from}
+		return setting[tracing.SpanEvents]{tracing.Events2025, sw.from}
 	}
-	return setting[tracing.SpanEvents]{tracing.EventsDynamo, from}
+	return setting[tracing.SpanEvents]{tracing.EventsDynamo, sw.from}
 }
 
 // vllmTraceFunction resolves VLLM_TRACE_FUNCTION, a non-zero integer to

@@ -57,16 +57,12 @@ func sourcesOf(s *settings) map[string]string {
 // variable, a variable over the TOML files, the later file over the
 // earlier, and the built-in default under them all.
 func TestResolveSources(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	system := write("system.toml", "format = \"jsonl\"\nlocal_tz = true\nmax_line_bytes = 100\nlog_level = \"warn\"\n")
-	user := write("user.toml", "local_tz = false\nspan_events = true\nembed_json_strings = false\nansi = \"never\"\n[file]\npath = \"stdout\"\n")
+	dir := writeFiles(t, map[string]string{
+		"system.toml": "format = \"jsonl\"\nlocal_tz = true\nmax_line_bytes = 100\nlog_level = \"warn\"\n",
+		"user.toml":   "local_tz = false\nspan_events = true\nembed_json_strings = false\nansi = \"never\"\n[file]\npath = \"stdout\"\n",
+		"vllm.json":   `{"encoding": "vllm"}`,
+	})
+	system, user, vllmJSON := filepath.Join(dir, "system.toml"), filepath.Join(dir, "user.toml"), filepath.Join(dir, "vllm.json")
 
 	for _, tc := range []struct {
 		name   string
@@ -144,6 +140,12 @@ func TestResolveSources(t *testing.T) {
 			opts: []Option{WithProcessName("Worker"), WithMaxLineBytes(3)},
 			want: map[string]string{"filter": "env DYN_LOG", "vllm.process": "option WithProcessName",
 				"max_line_bytes": "option WithMaxLineBytes", "colour": "env NO_COLOR"}},
+		{name: "vLLM: a configuration file's default level is not VLLM_LOGGING_LEVEL's", vllm: true,
+			env:  map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG", "VLLM_LOGGING_CONFIG_PATH": vllmJSON},
+			want: map[string]string{"filter": "built-in"}},
+		{name: "vLLM: unconfigured logging's default level is not VLLM_LOGGING_LEVEL's", vllm: true,
+			env:  map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG", "VLLM_CONFIGURE_LOGGING": "0"},
+			want: map[string]string{"filter": "built-in"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var errOut bytes.Buffer
@@ -229,9 +231,10 @@ func TestStartTracingWithoutSettings(t *testing.T) {
 }
 
 // TestSettingsResolvedInOnePlace: outside settings.go (and options.go,
-// where WithEnv sets it) no code of the package reads the environment
-// through the options' lookup, or calls the parsers of the TOML files, the
-// OTLP variables or the rank variables: the builders take settings.
+// where WithEnv sets it) no code of the package reads the environment,
+// through the options' lookup or package os, or calls the parsers of the
+// TOML files, the OTLP variables or the rank variables: the builders take
+// settings.
 func TestSettingsResolvedInOnePlace(t *testing.T) {
 	readers := map[string]bool{"loadConfigFiles": true, "exportConfig": true, "logsExporter": true, "RanksFromEnv": true}
 	files, err := filepath.Glob("*.go")
@@ -264,8 +267,30 @@ func TestSettingsResolvedInOnePlace(t *testing.T) {
 				if readers[fn] && !(fn == "logsExporter" && name == "otelenv.go") { // exportConfig's own
 					t.Errorf("%s: calls %s outside settings.go", fset.Position(n.Pos()), fn)
 				}
+				// Nor the process environment behind WithEnv's back; gRPC's
+				// own variables, which RedirectGRPC's default logger reads
+				// as gRPC does, are not settings.
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isIdent(sel.X, "os") &&
+					(fn == "Getenv" || fn == "LookupEnv" || fn == "Environ") && !grpcVariable(n) {
+					t.Errorf("%s: calls os.%s outside settings.go", fset.Position(n.Pos()), fn)
+				}
 			}
 			return true
 		})
 	}
+}
+
+func isIdent(e ast.Expr, name string) bool {
+	id, ok := e.(*ast.Ident)
+	return ok && id.Name == name
+}
+
+// grpcVariable reports whether call's first argument is a literal naming one
+// of gRPC's GRPC_* variables.
+func grpcVariable(call *ast.CallExpr) bool {
+	if len(call.Args) == 0 {
+		return false
+	}
+	lit, ok := call.Args[0].(*ast.BasicLit)
+	return ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"GRPC_`)
 }

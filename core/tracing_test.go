@@ -18,17 +18,10 @@ import (
 // (DYN_LOGGING_SPAN_EVENTS_LAYOUT, TOML span_events_layout).
 func TestSpanEventsSetting(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	tomlOn := write("on.toml", "span_events = true\n")
-	toml2025 := write("2025.toml", "span_events_layout = \"2025\"\n")
-	tomlJSONL := write("jsonl.toml", "format = \"jsonl\"\nspan_events = true\n")
-	vllmJSON := write("vllm.json", `{"encoding": "dynamo-jsonl"}`)
+	tomlOn := writeFile(t, dir, "on.toml", "span_events = true\n")
+	toml2025 := writeFile(t, dir, "2025.toml", "span_events_layout = \"2025\"\n")
+	tomlJSONL := writeFile(t, dir, "jsonl.toml", "format = \"jsonl\"\nspan_events = true\n")
+	vllmJSON := writeFile(t, dir, "vllm.json", `{"encoding": "dynamo-jsonl"}`)
 
 	// What a span prints: none, today's JSONL events, tracing-subscriber's
 	// readable ones, or the 2025 guide's.

@@ -212,13 +212,11 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	a := filter.NewAtomic(s.filter)
-	zopts = append(zopts, zap.WrapCore(c.around(s, a)))
+	zopts = append(zopts, zap.WrapCore(c.around(s, filter.NewAtomic(s.filter))))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
 	}
-	remember(a, nil, s)
 	c.reportRanks(logger, s.rankErrs)
 	return logger, nil
 }
