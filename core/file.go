@@ -7,6 +7,7 @@ package core
 
 import (
 	"github.com/dynlog/dynlog/core/output"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -25,6 +26,8 @@ type fileCore struct {
 func (c *fileCore) With(fields []zapcore.Field) zapcore.Core {
 	return &fileCore{Core: c.Core.With(fields), file: c.file}
 }
+
+var _ vocab.Unwrapper = (*fileCore)(nil)
 
 // Unwrap is the core inside.
 func (c *fileCore) Unwrap() zapcore.Core { return c.Core }
