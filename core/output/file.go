@@ -407,31 +407,31 @@ func (s *sink) Sync() error {
 // size limit and the daily rotation do. While lines go to stderr it is a
 // way back to the file. A failure is reported on the error output, once
 // per outage, and returned.
-func (s *sink) Rotate() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state == sinkClosed {
-		return ErrClosed
-	}
-	err := s.rotate()
-	s.settle("cannot rotate", err)
-	return err
-}
+func (s *sink) Rotate() error { return s.retry("cannot rotate", s.rotate) }
 
 // Reopen closes the file and opens the path again, appending: what a
 // program does on SIGHUP, after logrotate moved the file away or once the
 // disk has room again. While lines go to stderr it is a way back to the
 // file. A failure is reported on the error output, once per outage, and
 // returned.
-func (s *sink) Reopen() error {
+func (s *sink) Reopen() error { return s.retry("cannot reopen", s.reopen) }
+
+// retry runs do (rotate or reopen) for Rotate and Reopen under s.mu, and
+// moves the sink to stderr if it fails (see fail), back to the file if it
+// succeeds: the first line the file takes reports the return (writeFile).
+// After Close it returns ErrClosed.
+func (s *sink) retry(doing string, do func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == sinkClosed {
 		return ErrClosed
 	}
-	err := s.reopen()
-	s.settle("cannot reopen", err)
-	return err
+	if err := do(); err != nil {
+		s.fail(doing, err)
+		return err
+	}
+	s.state = sinkToFile
+	return nil
 }
 
 // Close closes the file, lets go of the lock and ends the goroutines the
@@ -610,19 +610,6 @@ func waitNextMillisecond(last time.Time) {
 			return
 		}
 		time.Sleep(wait)
-	}
-}
-
-// settle moves the sink between the file and stderr after Rotate or
-// Reopen: to stderr when err is not nil, back to the file when it is. The
-// return is reported by the first line the file takes (writeFile). s.mu is
-// held.
-func (s *sink) settle(doing string, err error) {
-	switch {
-	case err != nil:
-		s.fail(doing, err)
-	case s.state == sinkToStderr:
-		s.state = sinkToFile
 	}
 }
 
