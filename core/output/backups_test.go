@@ -114,6 +114,37 @@ func TestMaxBackups(t *testing.T) {
 	}
 }
 
+// TestMaxBackupsCountsCompressedCopyOnce: a backup and its compressed copy
+// (a compression cut short by a crash leaves both) count as one backup
+// toward max_backups, as in lumberjack: both stay among the newest, and
+// only the backups past them are removed.
+func TestMaxBackupsCountsCompressedCopyOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	now := time.Now().UTC()
+	name := func(ago time.Duration) string { return filepath.Base(backupName(path, now.Add(-ago), false)) }
+	newest, second, oldest := name(time.Hour), name(2*time.Hour)+".gz", name(3*time.Hour)
+	for _, n := range []string{newest, newest + ".gz", second, oldest} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, MaxBackups: 2, ErrorOutput: &errOut})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := dirNames(t, dir)
+	want := []string{"app.log", newest, newest + ".gz", second}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("files\n got %q\nwant %q", got, want)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 // TestMaxAge: backups rotated longer ago than max_age_days are removed
 // when the file is opened, compressed ones too; newer ones, and files that
 // only look like backups, stay.
@@ -134,11 +165,7 @@ func TestMaxAge(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		got = append(got, e.Name())
-	}
+	got := dirNames(t, dir)
 	want := append([]string{"app.log", recent}, others...)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
@@ -300,4 +327,18 @@ func TestCompressKeepsModTime(t *testing.T) {
 	if _, err := os.Stat(src); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("plain backup left: %v", err)
 	}
+}
+
+// dirNames lists the names in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
