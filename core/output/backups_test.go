@@ -302,6 +302,58 @@ func TestRotationKeepsExistingBackups(t *testing.T) {
 	}
 }
 
+// TestRotationKeepsExistingCompressedBackups: as
+// TestRotationKeepsExistingBackups, with compress and the names taken by
+// compressed backups: the rotation takes a name whose .gz is free too, so
+// that compressing the new backup does not overwrite an old one.
+func TestRotationKeepsExistingCompressedBackups(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, Compress: true, ErrorOutput: &errOut})
+	log := lineLogger(s)
+	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
+	// Every name of the next 300 ms is taken by a compressed backup.
+	start := time.Now()
+	taken := map[string]bool{}
+	for ms := range 300 {
+		name := backupName(path, start.Add(time.Duration(ms)*time.Millisecond), false) + compressSuffix
+		if err := os.WriteFile(name, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		taken[name] = true
+	}
+	if err := s.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // waits for the compression
+		t.Fatal(err)
+	}
+	gzs, err := filepath.Glob(filepath.Join(dir, "app-*.log.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours []string
+	for _, gz := range gzs {
+		data, err := os.ReadFile(gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case taken[gz] && string(data) != "old\n":
+			t.Errorf("%s was compressed over", gz)
+		case !taken[gz]:
+			ours = append(ours, gz)
+		}
+	}
+	if len(ours) != 1 {
+		t.Errorf("new compressed backups %q, want one", ours)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 // TestCompressKeepsModTime: the gzipped backup keeps the modification time
 // of the file it was, as gzip(1) does, by which dynlog view -f knows a
 // backup it was reading once the plain form is gone.

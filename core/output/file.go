@@ -584,19 +584,27 @@ func (s *sink) rotate() error {
 	return closeErr
 }
 
-// freeBackupName is the backup name of a rotation now that no file has:
-// the name of this millisecond, or of a later one if a backup (from before
-// the clock was set back, say) has it already. A name that cannot be
-// looked at is returned as it is: the rename will say why.
+// freeBackupName is the backup name of a rotation now that no file has,
+// plain or compressed: the name of this millisecond, or of a later one if a
+// backup (from before the clock was set back, say) has it already, so that
+// neither the rename nor the compression of the new backup replaces an old
+// one. A name that cannot be looked at is returned as it is: the rename will
+// say why.
 func (s *sink) freeBackupName() string {
 	for {
 		now := time.Now()
 		name := backupName(s.path, now, s.cfg.LocalTime)
-		if _, err := os.Lstat(name); err != nil {
+		if !exists(name) && !exists(name+compressSuffix) {
 			return name
 		}
 		waitNextMillisecond(now)
 	}
+}
+
+// exists reports whether Lstat finds name.
+func exists(name string) bool {
+	_, err := os.Lstat(name)
+	return err == nil
 }
 
 // waitNextMillisecond returns once the wall clock has left the millisecond
