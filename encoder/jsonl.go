@@ -66,6 +66,10 @@ type frozenContext struct {
 	openKey   string
 	openBytes []byte
 	nsOpen    int
+	// self holds the context itself when it is a Spans' cached encoding
+	// (jsonlKeys): the Spans keeps a pointer to it, so caching costs no
+	// allocation of its own.
+	self any
 }
 
 type jsonlEncoder struct {
@@ -326,7 +330,8 @@ func jsonlKeys(s *Spans) *frozenContext {
 	e.addSpanKeys()
 	f := freeze(e.kvs, e.vals.b, 0)
 	e.release()
-	s.CacheEncoding(f)
+	f.self = f
+	s.CacheEncoding(&f.self)
 	return f
 }
 
@@ -451,7 +456,7 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false)
 	}
 	b = append(b, `","level":"`...)
-	b = append(b, dynamoLevel(ent.Level)...)
+	b = append(b, vocab.DynamoName(ent.Level)...)
 	b = append(b, '"')
 	if ent.Caller.Defined && !bridged {
 		b = append(b, `,"file":`...)

@@ -67,23 +67,13 @@ func (e *vllmEncoder) Clone() zapcore.Encoder {
 	return c
 }
 
-// vllmLevelColor is vLLM's ColoredFormatter table; levels it does not list
-// (TRACE here, custom levels there) stay uncoloured.
-func vllmLevelColor(l zapcore.Level) string {
-	switch {
-	case l <= vocab.Trace:
-		return ""
-	case l == zapcore.DebugLevel:
-		return "\x1b[37m"
-	case l == zapcore.InfoLevel:
-		return "\x1b[32m"
-	case l == zapcore.WarnLevel:
-		return "\x1b[33m"
-	case l == zapcore.ErrorLevel:
-		return "\x1b[31m"
-	}
-	return "\x1b[35m"
-}
+// vllmLevelColors is vLLM's ColoredFormatter table, indexed by
+// [vocab.VLLMIndex]; levels it does not list (TRACE here, custom levels
+// there) stay uncoloured.
+var vllmLevelColors = [...]string{"", "\x1b[37m", "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[35m"}
+
+// vllmLevelColor is the colour of l's vLLM level name, "" for none.
+func vllmLevelColor(l zapcore.Level) string { return vllmLevelColors[vocab.VLLMIndex(l)] }
 
 func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	if e.cfg.maxLine > 0 {
@@ -106,10 +96,10 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
 	if c := vllmLevelColor(ent.Level); color && c != "" {
 		h = append(h, c...)
-		h = append(h, vllmLevel(ent.Level)...)
+		h = append(h, vocab.VLLMName(ent.Level)...)
 		h = append(h, ansiReset...)
 	} else {
-		h = append(h, vllmLevel(ent.Level)...)
+		h = append(h, vocab.VLLMName(ent.Level)...)
 	}
 	h = append(h, ' ')
 	if color {

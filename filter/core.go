@@ -105,8 +105,9 @@ func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 }
 
 // Write is never called on the gate itself: Check hands entries to the
-// inner core or to a deferredCore. Called directly, as zap's sampler does,
-// it writes to the inner core.
+// inner core or to a deferredCore. Called directly (by a wrapper that
+// writes to its inner core's Write, or as the Write zap's sampler takes
+// from the core it embeds), it writes to the inner core, unfiltered.
 func (c *filterCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	return c.inner.Write(ent, fields)
 }

@@ -166,46 +166,44 @@ var alloyRef = regexp.MustCompile(`\b(?:discovery|local|loki)(?:\.\w+)+`)
 
 var alloyStrings = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
-// checkAlloy returns what is wrong with config.alloy, the file that the
-// deployment's other files rely on: its components, how they are wired from
-// each source to Loki, the keys of the JSON line it maps, the files it reads
-// (the deployment's DYN_LOGGING_FILE) and the Loki it writes to (Grafana's).
-func checkAlloy(t *testing.T, src string) []string {
-	file, err := readAlloy(src)
-	if err != nil {
-		return []string{err.Error()}
-	}
-	var errs []string
-	bad := func(b *alloyBlock, format string, args ...any) {
-		errs = append(errs, fmt.Sprintf("line %d: %s: ", b.Line, b.Name)+fmt.Sprintf(format, args...))
-	}
+// alloyRefs returns the references in value, its strings left out.
+func alloyRefs(value string) []string {
+	return alloyRef.FindAllString(alloyStrings.ReplaceAllString(value, `""`), -1)
+}
 
-	// Components, and their wiring: each reference names a block of the
-	// file and its export, and forward_to leads every source to loki.write.
+// alloyBad formats what is wrong with block b.
+func alloyBad(b *alloyBlock, format string, args ...any) string {
+	return fmt.Sprintf("line %d: %s: ", b.Line, b.Name) + fmt.Sprintf(format, args...)
+}
+
+// checkAlloyWiring returns what is wrong with the components of an Alloy
+// file and their wiring, as every example here has them: only labelled
+// components of alloyExports at the top, none twice, each reference naming
+// a block of the file and its export, forward_to leading every source to
+// loki.write, and stage.timestamp taking the line's own time.
+func checkAlloyWiring(file *alloyBlock) []string {
+	var errs []string
 	for name := range file.Attrs {
 		errs = append(errs, "top-level attribute "+name+": only component blocks belong there")
 	}
 	components := map[string]*alloyBlock{}
 	for _, b := range file.Blocks {
 		if _, ok := alloyExports[b.Name]; !ok || b.Label == "" {
-			bad(b, "not a known component with a label")
+			errs = append(errs, alloyBad(b, "not a known component with a label"))
 		}
 		if components[b.Name+"."+b.Label] != nil {
-			bad(b, "%s %q given twice", b.Name, b.Label)
+			errs = append(errs, alloyBad(b, "%s %q given twice", b.Name, b.Label))
 		}
 		components[b.Name+"."+b.Label] = b
-	}
-	refs := func(value string) []string {
-		return alloyRef.FindAllString(alloyStrings.ReplaceAllString(value, `""`), -1)
 	}
 	var check func(b, in *alloyBlock)
 	check = func(b, in *alloyBlock) {
 		for _, v := range b.Attrs {
-			for _, ref := range refs(v) {
+			for _, ref := range alloyRefs(v) {
 				i := strings.LastIndex(ref, ".")
 				target := components[ref[:i]]
 				if target == nil || alloyExports[target.Name] != ref[i+1:] {
-					bad(in, "%s is no export of a component of the file", ref)
+					errs = append(errs, alloyBad(in, "%s is no export of a component of the file", ref))
 				}
 			}
 		}
@@ -221,7 +219,7 @@ func checkAlloy(t *testing.T, src string) []string {
 		if b.Name == "loki.write" {
 			return true
 		}
-		for _, ref := range refs(b.Attrs["forward_to"]) {
+		for _, ref := range alloyRefs(b.Attrs["forward_to"]) {
 			if to := components[ref[:strings.LastIndex(ref, ".")]]; to != nil && depth < len(components) && reachesLoki(to, depth+1) {
 				return true
 			}
@@ -233,16 +231,37 @@ func checkAlloy(t *testing.T, src string) []string {
 		if strings.HasPrefix(b.Name, "loki.source.") {
 			sources++
 			if !reachesLoki(b, 0) {
-				bad(b, "forward_to does not lead to a loki.write")
+				errs = append(errs, alloyBad(b, "forward_to does not lead to a loki.write"))
 			}
 		}
 	}
 	if sources == 0 {
 		errs = append(errs, "no loki.source component")
 	}
+	for _, b := range file.find("stage.timestamp") {
+		if b.Attrs["source"] != `"time"` {
+			errs = append(errs, alloyBad(b, "source = %s, want the line's \"time\"", b.Attrs["source"]))
+		}
+	}
+	return errs
+}
+
+// checkAlloy returns what is wrong with config.alloy, the file that the
+// deployment's other files rely on: its components and wiring
+// (checkAlloyWiring), the keys of the JSON line it maps, the files it reads
+// (the deployment's DYN_LOGGING_FILE) and the Loki it writes to (Grafana's).
+func checkAlloy(t *testing.T, src string) []string {
+	file, err := readAlloy(src)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	errs := checkAlloyWiring(file)
+	bad := func(b *alloyBlock, format string, args ...any) {
+		errs = append(errs, alloyBad(b, format, args...))
+	}
 
 	// The mapping the example exists for: level, target and trace_id taken
-	// from the JSON line and kept as structured metadata; the line's own time.
+	// from the JSON line and kept as structured metadata.
 	for _, stage := range []struct{ block, attr string }{
 		{"stage.json", "expressions"},
 		{"stage.structured_metadata", "values"},
@@ -256,11 +275,6 @@ func checkAlloy(t *testing.T, src string) []string {
 			if !regexp.MustCompile(`[{,]\s*` + key + `\s*=\s*"` + key + `"\s*[,}]`).MatchString(blocks[0].Attrs[stage.attr]) {
 				bad(blocks[0], "%s does not map %s = %q", stage.attr, key, key)
 			}
-		}
-	}
-	for _, b := range file.find("stage.timestamp") {
-		if b.Attrs["source"] != `"time"` {
-			bad(b, "source = %s, want the line's \"time\"", b.Attrs["source"])
 		}
 	}
 

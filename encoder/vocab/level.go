@@ -43,24 +43,18 @@ func DynamoName(l zapcore.Level) string { return dynamoNames[DynamoIndex(l)] }
 // readable layout prints it: "TRACE", "DEBUG", " INFO", " WARN", "ERROR".
 func ReadableName(l zapcore.Level) string { return readableNames[DynamoIndex(l)] }
 
+// vllmNames are the vLLM names of Trace … DPanic, indexed by [VLLMIndex].
+var vllmNames = [...]string{"TRACE", "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+// VLLMIndex is the position of l's vLLM level among TRACE, DEBUG, INFO,
+// WARNING, ERROR and CRITICAL: 0 for TRACE (anything below zap's Debug) …
+// 5 for CRITICAL (zap's DPanic, Panic and Fatal).
+func VLLMIndex(l zapcore.Level) int { return int(min(max(l, Trace), zapcore.DPanicLevel) - Trace) }
+
 // VLLMName is the level as Python's logging names it in vLLM's layout:
 // TRACE, DEBUG, INFO, WARNING, ERROR, and CRITICAL for zap's DPanic, Panic
 // and Fatal.
-func VLLMName(l zapcore.Level) string {
-	switch {
-	case l <= Trace:
-		return "TRACE"
-	case l == zapcore.DebugLevel:
-		return "DEBUG"
-	case l == zapcore.InfoLevel:
-		return "INFO"
-	case l == zapcore.WarnLevel:
-		return "WARNING"
-	case l == zapcore.ErrorLevel:
-		return "ERROR"
-	}
-	return "CRITICAL"
-}
+func VLLMName(l zapcore.Level) string { return vllmNames[VLLMIndex(l)] }
 
 // levelWord is one word an input accepts for a level.
 type levelWord struct {

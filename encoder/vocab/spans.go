@@ -116,8 +116,13 @@ func (s *Spans) CachedEncoding() any {
 	return nil
 }
 
-// CacheEncoding keeps v with s for [Spans.CachedEncoding]: what an encoder
+// CacheEncoding keeps *p with s for [Spans.CachedEncoding]: what an encoder
 // computes from s once and reuses for every later line that carries s (the
-// JSONL encoder keeps the span keys encoded). It is safe for concurrent
-// use; of two encoders racing, the later one's value stays.
-func (s *Spans) CacheEncoding(v any) { s.encoded.Store(&v) }
+// JSONL encoder keeps the span keys encoded). s keeps p itself, so *p must
+// not change afterwards; p is a pointer so that the encoder can keep the
+// value inside what it caches (a field of its own, holding the value's
+// pointer), and caching allocates nothing beside it: a Spans built for one
+// line, as the tracing core builds them for spans it has no record of, is
+// encoded without an allocation more. It is safe for concurrent use; of two
+// encoders racing, the later one's value stays.
+func (s *Spans) CacheEncoding(p *any) { s.encoded.Store(p) }

@@ -237,13 +237,29 @@ func startService(t *testing.T, dir, target, next string, handle func(*service, 
 	s.logFile = f
 	core := zapcore.NewCore(encoder.NewJSONL(), zapcore.Lock(f), zapcore.DebugLevel)
 	s.log = zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller()).Named(target)
-
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	s.client = &http.Client{Transport: tracing.Transport(base), Timeout: 10 * time.Second}
-
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	served, err := s.serve(handle)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.stop(t)
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("%s: Serve: %v", target, err)
+		}
+	})
+	return s
+}
+
+// serve starts s's server on a free loopback port, with handle behind
+// tracing.Middleware and s.log in the requests' context, and sets s.url,
+// s.srv and s.client, which calls the next service through
+// tracing.Transport. Serve's error comes on the channel returned.
+func (s *service) serve(handle func(*service, http.ResponseWriter, *http.Request)) (<-chan error, error) {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	s.client = &http.Client{Transport: tracing.Transport(base), Timeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
 	}
 	s.url = "http://" + ln.Addr().String()
 	s.srv = &http.Server{
@@ -257,13 +273,7 @@ func startService(t *testing.T, dir, target, next string, handle func(*service, 
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.srv.Serve(ln) }()
-	t.Cleanup(func() {
-		s.stop(t)
-		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("%s: Serve: %v", target, err)
-		}
-	})
-	return s
+	return served, nil
 }
 
 // stop shuts the server down, waiting for its handlers, and closes its

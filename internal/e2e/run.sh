@@ -105,7 +105,8 @@ start() {
 		pid=$!
 		started+=("$name $pid")
 		for _ in $(seq 600); do # 60 s
-			if grep -qF "$ready" "$work/$name.log"; then
+			# -s: the background shell may not have opened the log yet
+			if grep -qsF "$ready" "$work/$name.log"; then
 				return 0
 			fi
 			kill -0 "$pid" 2>/dev/null || break

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,7 +22,6 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/tracing"
 )
 
 // The variables run.sh sets for TestLogsAndTracesInStores.
@@ -92,37 +90,19 @@ func serveAs(name string) int {
 		return 2
 	}
 	def := storeServices[i]
-	log := core.Init().Named(def.target)
-	base := http.DefaultTransport.(*http.Transport).Clone()
-	s := &service{
-		target: def.target,
-		next:   os.Getenv(envNext),
-		log:    log,
-		client: &http.Client{Transport: tracing.Transport(base), Timeout: 10 * time.Second},
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s := &service{target: def.target, next: os.Getenv(envNext), log: core.Init().Named(def.target)}
+	served, err := s.serve(def.handle)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	srv := &http.Server{
-		Handler: tracing.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			def.handle(s, w, r)
-		})),
-		BaseContext: func(net.Listener) context.Context {
-			return tracing.WithLogger(context.Background(), log)
-		},
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	fmt.Printf("%shttp://%s\n", readyPrefix, ln.Addr())
+	fmt.Printf("%s%s\n", readyPrefix, s.url)
 
 	_, _ = io.Copy(io.Discard, os.Stdin) // until the test closes it, or dies
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	code := 0
-	if err := srv.Shutdown(ctx); err != nil {
+	if err := s.srv.Shutdown(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: Shutdown: %v\n", name, err)
 		code = 1
 	}
@@ -286,7 +266,7 @@ func TestLogsAndTracesInStores(t *testing.T) {
 		if tree == nil {
 			t.Skip("no span tree from Jaeger to compare with")
 		}
-		checkWaterfall(t, dynlog, services, tree)
+		checkWaterfall(t, dynlog, traceID, services, tree)
 	})
 	t.Run("victorialogs_down", func(t *testing.T) {
 		checkStoreDown(t, vlogs, procs["frontend"].url, services)
@@ -298,8 +278,8 @@ func TestLogsAndTracesInStores(t *testing.T) {
 }
 
 // waitForClosedSpans waits until the services' files hold a SPAN_CLOSED
-// line for each of the n spans of the request: a service writes the
-// SPAN_CLOSED of its http-request span after its reply has left.
+// line for each of the n spans of the request, and no more: a service
+// writes the SPAN_CLOSED of its http-request span after its reply has left.
 func waitForClosedSpans(t *testing.T, services []*service, xRequestID string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -319,8 +299,11 @@ func waitForClosedSpans(t *testing.T, services []*service, xRequestID string, n 
 				}
 			}
 		}
-		if closed >= n {
+		if closed == n {
 			return
+		}
+		if closed > n {
+			t.Fatalf("the services' files hold %d SPAN_CLOSED lines of the request's trace, want %d", closed, n)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("after 10 s the services' files hold %d SPAN_CLOSED lines of the request's trace, want %d", closed, n)
@@ -598,9 +581,10 @@ func checkJaeger(t *testing.T, base, traceID string, logged map[string]*loggedSp
 }
 
 // checkWaterfall runs `dynlog trace` on the files, drawn and as JSON, and
-// compares its span tree with Jaeger's: the same spans, parents, names and
-// depths, and durations to the microsecond.
-func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map[string]jaegerSpan) {
+// compares its span tree with Jaeger's: the trace traceID, each span once,
+// the same spans, parents, names and depths, and durations to the
+// microsecond.
+func checkWaterfall(t *testing.T, dynlog, traceID string, services []*service, jaeger map[string]jaegerSpan) {
 	var files []string
 	for _, s := range services {
 		files = append(files, s.logPath)
@@ -634,6 +618,9 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	if len(doc.Traces) != 1 {
 		t.Fatalf("dynlog trace --json --request-id %s: %d traces, want 1", demoRequestID, len(doc.Traces))
 	}
+	if got := doc.Traces[0].TraceID; got != traceID {
+		t.Errorf("dynlog trace --json --request-id %s: trace %s, want %s", demoRequestID, got, traceID)
+	}
 	depth := func(id string) int { // in Jaeger's tree
 		d := 0
 		for p := jaeger[id].parent(); p != ""; p = jaeger[p].parent() {
@@ -645,7 +632,12 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	}
 	var maxDiff int64
 	rows := doc.Traces[0].Spans
+	seen := map[string]bool{}
 	for _, r := range rows {
+		if seen[r.SpanID] {
+			t.Errorf("waterfall row %s %q (span %s): the span has a row already", r.Target, r.Name, r.SpanID)
+		}
+		seen[r.SpanID] = true
 		s, ok := jaeger[r.SpanID]
 		if !ok {
 			t.Errorf("waterfall row %s %q (span %s): not in Jaeger's trace", r.Target, r.Name, r.SpanID)
@@ -664,6 +656,11 @@ func checkWaterfall(t *testing.T, dynlog string, services []*service, jaeger map
 	}
 	if len(rows) != len(jaeger) {
 		t.Errorf("the waterfall has %d rows, Jaeger's trace %d spans", len(rows), len(jaeger))
+	}
+	for id, s := range jaeger {
+		if !seen[id] {
+			t.Errorf("Jaeger's span %s (%q of %s) has no row in the waterfall", id, s.OperationName, s.service)
+		}
 	}
 	if !t.Failed() {
 		t.Logf("CHECK waterfall: dynlog trace drew %d rows from the files = Jaeger's %d spans, same span IDs, parents, names and depths; durations at most %d µs apart",
