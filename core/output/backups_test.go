@@ -114,6 +114,37 @@ func TestMaxBackups(t *testing.T) {
 	}
 }
 
+// TestMaxBackupsCountsCompressedCopyOnce: a backup and its compressed copy
+// (a compression cut short by a crash leaves both) count as one backup
+// toward max_backups, as in lumberjack: both stay among the newest, and
+// only the backups past them are removed.
+func TestMaxBackupsCountsCompressedCopyOnce(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	now := time.Now().UTC()
+	name := func(ago time.Duration) string { return filepath.Base(backupName(path, now.Add(-ago), false)) }
+	newest, second, oldest := name(time.Hour), name(2*time.Hour)+".gz", name(3*time.Hour)
+	for _, n := range []string{newest, newest + ".gz", second, oldest} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, MaxBackups: 2, ErrorOutput: &errOut})
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got := dirNames(t, dir)
+	want := []string{"app.log", newest, newest + ".gz", second}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("files\n got %q\nwant %q", got, want)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 // TestMaxAge: backups rotated longer ago than max_age_days are removed
 // when the file is opened, compressed ones too; newer ones, and files that
 // only look like backups, stay.
@@ -134,11 +165,7 @@ func TestMaxAge(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		got = append(got, e.Name())
-	}
+	got := dirNames(t, dir)
 	want := append([]string{"app.log", recent}, others...)
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
@@ -275,6 +302,58 @@ func TestRotationKeepsExistingBackups(t *testing.T) {
 	}
 }
 
+// TestRotationKeepsExistingCompressedBackups: as
+// TestRotationKeepsExistingBackups, with compress and the names taken by
+// compressed backups: the rotation takes a name whose .gz is free too, so
+// that compressing the new backup does not overwrite an old one.
+func TestRotationKeepsExistingCompressedBackups(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, Compress: true, ErrorOutput: &errOut})
+	log := lineLogger(s)
+	log.Info("line", zap.Int("g", 0), zap.Int("i", 0))
+	// Every name of the next 300 ms is taken by a compressed backup.
+	start := time.Now()
+	taken := map[string]bool{}
+	for ms := range 300 {
+		name := backupName(path, start.Add(time.Duration(ms)*time.Millisecond), false) + compressSuffix
+		if err := os.WriteFile(name, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		taken[name] = true
+	}
+	if err := s.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // waits for the compression
+		t.Fatal(err)
+	}
+	gzs, err := filepath.Glob(filepath.Join(dir, "app-*.log.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ours []string
+	for _, gz := range gzs {
+		data, err := os.ReadFile(gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case taken[gz] && string(data) != "old\n":
+			t.Errorf("%s was compressed over", gz)
+		case !taken[gz]:
+			ours = append(ours, gz)
+		}
+	}
+	if len(ours) != 1 {
+		t.Errorf("new compressed backups %q, want one", ours)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 // TestCompressKeepsModTime: the gzipped backup keeps the modification time
 // of the file it was, as gzip(1) does, by which dynlog view -f knows a
 // backup it was reading once the plain form is gone.
@@ -300,4 +379,18 @@ func TestCompressKeepsModTime(t *testing.T) {
 	if _, err := os.Stat(src); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("plain backup left: %v", err)
 	}
+}
+
+// dirNames lists the names in dir, sorted.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -407,31 +407,31 @@ func (s *sink) Sync() error {
 // size limit and the daily rotation do. While lines go to stderr it is a
 // way back to the file. A failure is reported on the error output, once
 // per outage, and returned.
-func (s *sink) Rotate() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.state == sinkClosed {
-		return ErrClosed
-	}
-	err := s.rotate()
-	s.settle("cannot rotate", err)
-	return err
-}
+func (s *sink) Rotate() error { return s.retry("cannot rotate", s.rotate) }
 
 // Reopen closes the file and opens the path again, appending: what a
 // program does on SIGHUP, after logrotate moved the file away or once the
 // disk has room again. While lines go to stderr it is a way back to the
 // file. A failure is reported on the error output, once per outage, and
 // returned.
-func (s *sink) Reopen() error {
+func (s *sink) Reopen() error { return s.retry("cannot reopen", s.reopen) }
+
+// retry runs do (rotate or reopen) for Rotate and Reopen under s.mu, and
+// moves the sink to stderr if it fails (see fail), back to the file if it
+// succeeds: the first line the file takes reports the return (writeFile).
+// After Close it returns ErrClosed.
+func (s *sink) retry(doing string, do func() error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == sinkClosed {
 		return ErrClosed
 	}
-	err := s.reopen()
-	s.settle("cannot reopen", err)
-	return err
+	if err := do(); err != nil {
+		s.fail(doing, err)
+		return err
+	}
+	s.state = sinkToFile
+	return nil
 }
 
 // Close closes the file, lets go of the lock and ends the goroutines the
@@ -584,19 +584,27 @@ func (s *sink) rotate() error {
 	return closeErr
 }
 
-// freeBackupName is the backup name of a rotation now that no file has:
-// the name of this millisecond, or of a later one if a backup (from before
-// the clock was set back, say) has it already. A name that cannot be
-// looked at is returned as it is: the rename will say why.
+// freeBackupName is the backup name of a rotation now that no file has,
+// plain or compressed: the name of this millisecond, or of a later one if a
+// backup (from before the clock was set back, say) has it already, so that
+// neither the rename nor the compression of the new backup replaces an old
+// one. A name that cannot be looked at is returned as it is: the rename will
+// say why.
 func (s *sink) freeBackupName() string {
 	for {
 		now := time.Now()
 		name := backupName(s.path, now, s.cfg.LocalTime)
-		if _, err := os.Lstat(name); err != nil {
+		if !exists(name) && !exists(name+compressSuffix) {
 			return name
 		}
 		waitNextMillisecond(now)
 	}
+}
+
+// exists reports whether Lstat finds name.
+func exists(name string) bool {
+	_, err := os.Lstat(name)
+	return err == nil
 }
 
 // waitNextMillisecond returns once the wall clock has left the millisecond
@@ -610,19 +618,6 @@ func waitNextMillisecond(last time.Time) {
 			return
 		}
 		time.Sleep(wait)
-	}
-}
-
-// settle moves the sink between the file and stderr after Rotate or
-// Reopen: to stderr when err is not nil, back to the file when it is. The
-// return is reported by the first line the file takes (writeFile). s.mu is
-// held.
-func (s *sink) settle(doing string, err error) {
-	switch {
-	case err != nil:
-		s.fail(doing, err)
-	case s.state == sinkToStderr:
-		s.state = sinkToFile
 	}
 }
 
