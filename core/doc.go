@@ -101,10 +101,12 @@
 //
 // Lines go to stderr (vLLM: stdout), to the stream or writer [WithOutput]
 // names, or to the file DYN_LOGGING_FILE or the TOML [file] table names,
-// which package output opens ([github.com/dynlog/dynlog/core/output.Open])
-// and rotates, naming backups as lumberjack does. Every logger of a process
-// that names one file shares one output, which alone rotates it; a second
-// process is refused the file by a lock (PATH.lock) and says so. A file that
+// which package output opens and rotates, naming backups as lumberjack
+// does. Every logger core builds that names one file shares one output,
+// which alone rotates it (core keeps one
+// [github.com/dynlog/dynlog/core/output.Files] for them all); a second
+// process, or a writer of this one that core did not open, is refused the
+// file by a lock (PATH.lock) and says so. A file that
 // fails is reported once, lines go to stderr meanwhile, and the file is
 // retried by itself; a removed file or directory is made again without a
 // signal. Nothing is dropped and no line is torn.

@@ -1,7 +1,7 @@
 package core
 
 // How file output works: see package output, which does the work. Here
-// New opens the file its settings name (settings.go) through output.Open
+// New opens the file its settings name (settings.go) through files
 // (openFile), and carries the handle among the logger's cores (fileCore),
 // where Close finds it.
 
@@ -52,8 +52,16 @@ func Close(log *zap.Logger) error {
 	return nil
 }
 
+// files holds the log files of every logger core builds ([New], [NewVLLM],
+// [NewSlog], [Init]), so that loggers built independently of one another
+// (Init's in main and a library's New, say) that name one file write
+// through one writer, which alone rotates it. It is core's one table of
+// open files; output keeps none (see [output.Files]). SIGHUP reopens its
+// files ([ReloadOnSIGHUP]).
+var files output.Files
+
 // openFile opens the log file cfg (New's settings: DYN_LOGGING_FILE and
-// [file]) configures, through output.Open, its failures and recoveries
+// [file]) configures, through files, its failures and recoveries
 // reported as lines of the logger's layout, as dynlog's other reports are.
 // The file falls back to stderr by itself when it fails, so there is no
 // error to return; a configuration output.Open refuses is reported on the
@@ -61,7 +69,7 @@ func Close(log *zap.Logger) error {
 // Close(log) lets go of the file.
 func (c config) openFile(cfg output.Config) *output.File {
 	cfg.ErrorOutput = c.diag.writer()
-	f, _, err := output.Open(cfg)
+	f, _, err := files.Open(cfg)
 	if err != nil {
 		c.warn(err.Error() + "; logging to stderr")
 		return nil

@@ -143,7 +143,7 @@ func ReloadOnSIGHUP(ctx context.Context, log *zap.Logger, opts ...Option) {
 				return
 			case <-hup:
 				_ = reload(log, "SIGHUP", opts) // reports its own failure
-				output.ReopenAll()              // after logrotate moved them, or to leave stderr
+				files.ReopenAll()               // after logrotate moved them, or to leave stderr
 			}
 		}
 	}()

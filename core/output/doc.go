@@ -1,10 +1,10 @@
 // Package output is dynlog's file output: a log file that rotates by size and
 // at midnight, keeps its backups as lumberjack names them, fails over to
 // stderr when the file cannot be written, heals by itself, and is shared by
-// every logger of the process that names it. [Open] returns it, with the
+// every logger of a [Files] set that names it. [Open] returns it, with the
 // function that closes it, as [go.uber.org/zap.Open] does for zap's sinks;
 // [github.com/dynlog/dynlog/core.New] opens DYN_LOGGING_FILE (or [file].path
-// in the TOML) through it.
+// in the TOML) through the one [Files] that every logger core builds shares.
 //
 // # Rotation
 //
@@ -33,28 +33,35 @@
 //
 // # One file, one writer
 //
-// Every [Open] of the process that names one file (a symbolic or hard link to
-// it counts as the same file) returns a handle on one shared writer, which
-// alone counts the size and rotates, so no line is lost or torn at a
-// rotation. That sharing is the package's one piece of process-wide state: a
-// table of the open files, kept so that two loggers built independently
-// ([github.com/dynlog/dynlog/core.Init]'s and a
-// [github.com/dynlog/dynlog/core.New] of a library, say) find each other's
-// writer without being handed it. The alternative, a descriptor per [Open]
-// with the kernel coordinating them, would need a lock across descriptors
-// around every line, to keep each file within its size and every rotation
-// between lines: three system calls more per line than the one write, more
-// than the file's budget beside zap's own (BENCHMARKS.md). The first Open's
-// settings hold for the file; a later one with other settings is told so on
-// its error output. The file is closed, with its goroutines, when the last
-// handle on it is closed (or garbage collected), and [ReopenAll], what core
-// does on SIGHUP, reopens every file in the table.
+// Every Open through one [Files] that names one file (a symbolic or hard
+// link to it counts as the same file) returns a handle on one shared
+// writer, which alone counts the size and rotates, so no line is lost or
+// torn at a rotation. The first Open's settings hold for the file; a later
+// one with other settings is told so on its error output. The file is
+// closed, with its goroutines, when the last handle on it is closed (or
+// garbage collected), and [Files.ReopenAll] reopens every file of the set.
 //
-// Between processes the file is guarded by a lock (flock) on PATH.lock
-// beside it, which holds the owner's process ID: a second process naming
-// the file is refused it with one line, "dynlog: cannot open PATH: process
-// 1234 logs to it (it holds PATH.lock); …", writes to stderr meanwhile, and
-// takes the file over by itself once the owner closes it or exits. Where
+// The package keeps no state of its own: a Files is a value its user
+// holds, and [Open] uses a set of its own for each call, so it shares
+// nothing, as [go.uber.org/zap.Open] does not. Two writers that do not
+// share a Files do not coordinate: the second is refused the file by its
+// lock (below), and writes to stderr until the first lets go. core keeps
+// one Files for every logger it builds, so that loggers built
+// independently ([github.com/dynlog/dynlog/core.Init]'s and a
+// [github.com/dynlog/dynlog/core.New] of a library, say) share a file's
+// writer without being handed it. The alternative to sharing a writer, a
+// descriptor per Open with the kernel coordinating them, would need a lock
+// across descriptors around every line, to keep each file within its size
+// and every rotation between lines: three system calls more per line than
+// the one write, more than the file's budget beside zap's own
+// (BENCHMARKS.md).
+//
+// Between processes, and between writers of one process that share no
+// Files, the file is guarded by a lock (flock) on PATH.lock beside it,
+// which holds the owner's process ID: a second process naming the file is
+// refused it with one line, "dynlog: cannot open PATH: process 1234 logs
+// to it (it holds PATH.lock); …", writes to stderr meanwhile, and takes the
+// file over by itself once the owner closes it or exits. Where
 // there is no flock (outside Unix) there is no lock either.
 //
 // # Failures

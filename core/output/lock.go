@@ -10,13 +10,17 @@ import (
 // extension.
 func lockPath(path string) string { return path + ".lock" }
 
-// lockedError says that another process holds the lock on a log file.
+// lockedError says that another process, or a handle of this one that
+// shares no [Files] with the one refused, holds the lock on a log file.
 type lockedError struct {
 	path string // the lock file
 	pid  int    // the holder, as it wrote itself into the lock file; 0 if unknown
 }
 
 func (e *lockedError) Error() string {
+	if e.pid == os.Getpid() {
+		return fmt.Sprintf("this process logs to it through a handle of another output.Open or output.Files (it holds %s)", e.path)
+	}
 	if e.pid > 0 {
 		return fmt.Sprintf("process %d logs to it (it holds %s)", e.pid, e.path)
 	}

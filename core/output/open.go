@@ -13,69 +13,94 @@ import (
 
 var _ zapcore.WriteSyncer = (*File)(nil)
 
-// Open opens the log file cfg names, as [go.uber.org/zap.Open] opens zap's
-// sinks: it returns a handle on the file and the function that closes the
-// handle (the handle's Close). Every Open of the process that names one file
-// (by the same path, a symbolic or a hard link) gets a handle on one shared
-// writer, which counts the size and rotates for all (see the package
-// documentation); the first Open's settings hold for the file, and a later
-// one with other settings is told so on its cfg.ErrorOutput. The file is
-// closed when the last handle on it is closed, or garbage collected.
+// Open opens the log file cfg names on its own, as [go.uber.org/zap.Open]
+// opens zap's sinks: it returns a handle on the file and the function that
+// closes it (the handle's Close). It shares nothing with any other Open: a
+// file that a handle of another Open or another [Files] holds, in this
+// process or another, is refused by its lock, as a second process is (see
+// the package documentation), and the handle writes to stderr until the
+// holder lets go. Loggers that are to share a file open it through one
+// [Files].
 //
 // A file that cannot be opened or written is no error: the handle writes
 // to stderr, says so on cfg.ErrorOutput, and tries the file again by
 // itself. The error is for a [Config] that cannot be honoured: no path, a
 // negative number.
 func Open(cfg Config) (*File, func() error, error) {
-	if err := cfg.validate(); err != nil {
-		return nil, nil, err
-	}
-	f := files.open(cfg)
-	return f, f.Close, nil
+	return new(Files).Open(cfg)
 }
 
-// ReopenAll reopens every file that a handle of the process holds open:
-// what a program does on SIGHUP, after logrotate moved its files away or to
-// return to a file that failed. A failure is reported on the file's error
-// output, as Reopen's is.
-func ReopenAll() { files.reopen() }
-
-// table holds the open files of the process, one sink per file, so that
-// every handle naming a file writes through the one sink that counts its
-// size and rotates it.
-type table struct {
+// Files is a set of open log files shared by path: every Open through one
+// Files that names a file (by the same path, a symbolic or a hard link)
+// gets a handle on one writer, which alone counts the size and rotates, so
+// no line is lost or torn at a rotation. The first Open's settings hold for
+// the file, and a later one with other settings is told so on its
+// cfg.ErrorOutput. A file is closed, with its goroutines, when the last
+// handle on it is closed or garbage collected, and leaves the set then.
+//
+// The zero value is an empty set, ready to use. A Files is the sharing's
+// whole scope: two sets never share a writer (their second Open of a file
+// is refused by its lock), and nothing is shared without one. core keeps
+// one for the loggers it builds (see the package documentation).
+type Files struct {
 	mu     sync.Mutex
 	byPath map[string]*sink // by cleaned absolute path
 }
 
-// files is the process's table of open files: the package's one piece of
-// process-wide state (see the package documentation).
-var files = table{byPath: map[string]*sink{}}
+// Open opens the log file cfg names as [Open] does, but returns a handle on
+// the set's writer for the file when a handle of the set holds it open
+// already.
+func (fs *Files) Open(cfg Config) (*File, func() error, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, nil, err
+	}
+	f := fs.open(cfg)
+	return f, f.Close, nil
+}
+
+// ReopenAll reopens every file a handle of the set holds open: what a
+// program does on SIGHUP, after logrotate moved its files away or to
+// return to a file that failed. A failure is reported on the file's error
+// output, as Reopen's is.
+func (fs *Files) ReopenAll() {
+	fs.mu.Lock()
+	sinks := make([]*sink, 0, len(fs.byPath))
+	for _, s := range fs.byPath {
+		sinks = append(sinks, s)
+	}
+	fs.mu.Unlock()
+	for _, s := range sinks {
+		_ = s.Reopen() // a failure is reported by the sink
+	}
+}
 
 // open returns a handle on the sink of cfg.Path, opening the sink if no
-// open handle names the file yet. A path that names the file of an open
-// sink another way (a symbolic link, a hard link) shares that sink.
-func (t *table) open(cfg Config) *File {
+// open handle of the set names the file yet. A path that names the file of
+// an open sink another way (a symbolic link, a hard link) shares that sink.
+func (fs *Files) open(cfg Config) *File {
 	if abs, err := filepath.Abs(cfg.Path); err == nil {
 		cfg.Path = abs
 	} else {
 		cfg.Path = filepath.Clean(cfg.Path)
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	s := t.byPath[cfg.Path]
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	s := fs.byPath[cfg.Path]
 	if s == nil {
-		s = t.sameFile(cfg.Path)
+		s = fs.sameFile(cfg.Path)
 	}
 	if s == nil {
 		s = newSink(cfg)
-		t.byPath[cfg.Path] = s
+		if fs.byPath == nil {
+			fs.byPath = map[string]*sink{}
+		}
+		fs.byPath[cfg.Path] = s
 	} else if !sameSettings(s.cfg, cfg) && cfg.ErrorOutput != nil {
 		_, _ = cfg.ErrorOutput.Write([]byte(fmt.Sprintf(
 			"dynlog: %s is open already, with other [file] settings; keeping those of the logger that opened it\n", cfg.Path)))
 	}
 	s.refs++
-	r := &ref{sink: s, errorOutput: cfg.ErrorOutput}
+	r := &ref{files: fs, sink: s, errorOutput: cfg.ErrorOutput}
 	if r.errorOutput == nil {
 		r.errorOutput = s.errorOutput
 	}
@@ -88,14 +113,14 @@ func (t *table) open(cfg Config) *File {
 	return f
 }
 
-// sameFile is the open sink whose live file path names, if any. t.mu is
+// sameFile is the open sink whose live file path names, if any. fs.mu is
 // held.
-func (t *table) sameFile(path string) *sink {
+func (fs *Files) sameFile(path string) *sink {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil
 	}
-	for _, s := range t.byPath {
+	for _, s := range fs.byPath {
 		s.mu.Lock()
 		same := s.ident != nil && os.SameFile(fi, s.ident)
 		s.mu.Unlock()
@@ -106,21 +131,9 @@ func (t *table) sameFile(path string) *sink {
 	return nil
 }
 
-// reopen reopens every open file.
-func (t *table) reopen() {
-	t.mu.Lock()
-	sinks := make([]*sink, 0, len(t.byPath))
-	for _, s := range t.byPath {
-		sinks = append(sinks, s)
-	}
-	t.mu.Unlock()
-	for _, s := range sinks {
-		_ = s.Reopen() // a failure is reported by the sink
-	}
-}
-
 // ref is one handle's hold on a shared sink.
 type ref struct {
+	files       *Files // the set the sink is in
 	sink        *sink
 	errorOutput zapcore.WriteSyncer
 	closed      atomic.Bool
@@ -131,9 +144,9 @@ func (r *ref) release() error {
 	if !r.closed.CompareAndSwap(false, true) {
 		return nil
 	}
-	s := r.sink
-	files.mu.Lock()
-	defer files.mu.Unlock()
+	s, fs := r.sink, r.files
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
 	s.mu.Lock()
 	for i, x := range s.reporters {
 		if x == r {
@@ -145,8 +158,8 @@ func (r *ref) release() error {
 	if s.refs--; s.refs > 0 {
 		return nil
 	}
-	if files.byPath[s.path] == s {
-		delete(files.byPath, s.path)
+	if fs.byPath[s.path] == s {
+		delete(fs.byPath, s.path)
 	}
 	return s.Close()
 }
@@ -182,7 +195,7 @@ func (f *File) Rotate() error {
 }
 
 // Reopen closes the file and opens its path again, appending, for every
-// handle on it (see [ReopenAll]). A failure is reported on the error output,
+// handle on it (see [Files.ReopenAll]). A failure is reported on the error output,
 // once per outage, and returned; after Close it returns [ErrClosed].
 func (f *File) Reopen() error {
 	if f.ref.closed.Load() {

@@ -40,7 +40,8 @@ func TestOpenSharesAndCloses(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
 	var errOut, fallback logtest.Buffer
-	a, closeA, err := Open(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
+	var set Files
+	a, closeA, err := set.Open(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func TestOpenSharesAndCloses(t *testing.T) {
 	if err := os.Symlink(path, link); err != nil {
 		t.Fatal(err)
 	}
-	b, closeB, err := Open(Config{Path: link, ErrorOutput: &errOut, MaxBackups: 1})
+	b, closeB, err := set.Open(Config{Path: link, ErrorOutput: &errOut, MaxBackups: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +89,9 @@ func TestOpenSharesAndCloses(t *testing.T) {
 	if _, err := os.Stat(lockPath(path)); !os.IsNotExist(err) {
 		t.Errorf("the lock file is left after the last close: %v", err)
 	}
+	if n := len(set.byPath); n != 0 {
+		t.Errorf("the set holds %d files after the last close", n)
+	}
 	files := logFiles(t, dir, path)
 	if len(files) != 2 {
 		t.Fatalf("files %q, want a backup and the live file", files)
@@ -100,6 +104,58 @@ func TestOpenSharesAndCloses(t *testing.T) {
 	wantSequence(t, shape, lines[:1], 2, 3, "the live file")
 	wantSequence(t, shape, lines[1:], 4, 5, "the live file")
 	wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 3, 4, "stderr")
+}
+
+// TestOpenSharesNothing: two Opens of one file that share no Files do
+// not share its writer. The second is refused the file by its lock with one
+// line that says why, writes to stderr meanwhile, and takes the file over
+// by itself once the first lets go: no line is lost, none torn, and the
+// file has one writer at a time.
+func TestOpenSharesNothing(t *testing.T) {
+	shape := newLineShape(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	var errA, errB, fallbackB logtest.Buffer
+	a, closeA, err := Open(Config{Path: path, ErrorOutput: &errA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, closeB, err := Open(Config{Path: path, ErrorOutput: &errB, fallback: &fallbackB,
+		retryMin: time.Millisecond, retryMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ref.sink == b.ref.sink {
+		t.Fatal("two Opens with no Files between them share a writer")
+	}
+	lineLogger(a).Info("line", zap.Int("g", 0), zap.Int("i", 0))
+	lineLogger(b).Info("line", zap.Int("g", 0), zap.Int("i", 1)) // stderr: a holds the file
+	want := "dynlog: cannot open " + path + ": this process logs to it through a handle of another output.Open or output.Files (it holds " +
+		lockPath(path) + "); writing log lines to stderr and retrying the file\n"
+	if errB.String() != want {
+		t.Errorf("second Open's error output %q, want %q", errB.String(), want)
+	}
+	if err := closeA(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(5 * time.Millisecond) // past b's next retry
+	lineLogger(b).Info("line", zap.Int("g", 0), zap.Int("i", 2)) // the file again
+	if err := closeB(); err != nil {
+		t.Fatal(err)
+	}
+	if errA.String() != "" {
+		t.Errorf("first Open's error output %q, want nothing", errA.String())
+	}
+	if got, want := errB.String(), want+"dynlog: writing to "+path+" again\n"; got != want {
+		t.Errorf("second Open's error output %q, want %q", got, want)
+	}
+	lines := readLines(t, path)
+	if len(lines) != 2 {
+		t.Fatalf("file %q, want lines 0 and 2", lines)
+	}
+	wantSequence(t, shape, lines[:1], 0, 1, "the file")
+	wantSequence(t, shape, lines[1:], 2, 3, "the file")
+	wantSequence(t, shape, readLines(t, writeTemp(t, fallbackB.String())), 1, 2, "stderr")
 }
 
 // failingWriter fails every write, as a closed stderr would.
