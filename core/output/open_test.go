@@ -138,7 +138,7 @@ func TestOpenSharesNothing(t *testing.T) {
 	if err := closeA(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(5 * time.Millisecond) // past b's next retry
+	time.Sleep(5 * time.Millisecond)                             // past b's next retry
 	lineLogger(b).Info("line", zap.Int("g", 0), zap.Int("i", 2)) // the file again
 	if err := closeB(); err != nil {
 		t.Fatal(err)
