@@ -30,9 +30,18 @@ test:
 	cd internal/benchmarks && $(GO) vet . && $(GO) test -race .
 
 # Our encoders, filter and tracing beside zap's and OpenTelemetry's own, in one run; the
-# tables with the ratios land in BENCHMARKS.md.
+# tables with the ratios land in BENCHMARKS.md. The run is BENCHCOUNT rounds of every
+# benchmark once (not -count, which runs each benchmark BENCHCOUNT times in a row), so
+# that a benchmark and its baseline are measured side by side in every round and a
+# shared machine's drift over minutes weighs on both alike.
+BENCHPKGS := ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ ./core/output/
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ ./core/output/ | tee bench.out
+	@rm -f bench.out
+	@for i in $$(seq $(BENCHCOUNT)); do \
+		echo "make bench: round $$i of $(BENCHCOUNT)"; \
+		$(GO) test -run '^$$' -bench . -benchmem -count 1 $(BENCHPKGS) > bench.round || { cat bench.round; rm -f bench.round; exit 1; }; \
+		tee -a bench.out < bench.round; \
+	done; rm -f bench.round
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
 # dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
@@ -125,7 +134,7 @@ $(JAEGER): internal/e2e/tools/jaeger/go.mod internal/e2e/tools/jaeger/go.sum
 	cd internal/e2e/tools/jaeger && GOWORK=off $(GO) build -buildvcs=false -o $@ github.com/jaegertracing/jaeger/cmd/jaeger
 
 clean:
-	rm -rf $(BIN) bench.out bench-peers.out bench-cli.out cover.out
+	rm -rf $(BIN) bench.out bench.round bench-peers.out bench-cli.out cover.out
 
 # dynlog validate against jq empty on one generated 1,000,000-line file
 # (goal: at least 2x faster); not part of make test.

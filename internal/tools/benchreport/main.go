@@ -420,7 +420,8 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, "# Benchmarks")
 	fmt.Fprintln(w)
 	writeWrapped(w, "Written by `make bench` (internal/tools/benchreport) from the output of the "+
-		"benchmarks in "+joinList(benchSources())+", run together. Do not edit by hand.")
+		"benchmarks in "+joinList(benchSources())+", run together: every benchmark once per round, in rounds, so that each is "+
+		"measured beside its baseline in every round. Do not edit by hand.")
 	fmt.Fprintln(w)
 	writeMachine(w, o, m)
 	fmt.Fprintln(w)

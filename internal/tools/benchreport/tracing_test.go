@@ -225,7 +225,7 @@ func TestWriteReportTracingSection(t *testing.T) {
 	header, _, _ := strings.Cut(report, "- Date:")
 	header = strings.Join(strings.Fields(header), " ")
 	for _, want := range []string{
-		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, core/new_bench_test.go, tracing/tracing_bench_test.go, tracing/calltrace/call_bench_test.go, dedup/dedup_bench_test.go and core/output/bench_test.go, run together.",
+		"benchmarks in encoder/encoder_bench_test.go, filter/filter_bench_test.go, core/new_bench_test.go, tracing/tracing_bench_test.go, tracing/calltrace/call_bench_test.go, dedup/dedup_bench_test.go and core/output/bench_test.go, run together: every benchmark once per round, in rounds, so that each is measured beside its baseline in every round.",
 	} {
 		if !strings.Contains(header, want) {
 			t.Errorf("header lacks %q; header:\n%s", want, header)
