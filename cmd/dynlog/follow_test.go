@@ -47,7 +47,16 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 			name += " compress"
 		}
 		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "live.log")
+			dir := t.TempDir()
+			path := filepath.Join(dir, "live.log")
+			// Files beside it whose names only look like backups: another
+			// program's log, a name with no time. view must not follow
+			// into them.
+			for _, sibling := range []string{"live-debug.log", "live-zz.log", "live-9999.log.gz"} {
+				if err := os.WriteFile(filepath.Join(dir, sibling), []byte("a line of "+sibling+"\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			old := viewContext

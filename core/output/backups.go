@@ -10,68 +10,31 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/dynlog/dynlog/internal/rotname"
 )
 
-// backupTimeFormat is the time a backup's name carries, lumberjack's:
-// millisecond precision, no characters a file system refuses, sorting as
-// it runs.
-const backupTimeFormat = "2006-01-02T15-04-05.000"
-
 // compressSuffix ends the name of a compressed backup.
-const compressSuffix = ".gz"
+const compressSuffix = rotname.CompressSuffix
 
 // backupName is the name of the backup of path rotated at t, lumberjack's:
 // the time inserted before the extension, /var/log/worker.log becoming
 // /var/log/worker-2025-09-02T16-38-06.656.log, in local time or UTC.
-func backupName(path string, t time.Time, local bool) string {
-	dir, base := filepath.Split(path)
-	ext := filepath.Ext(base)
-	if !local {
-		t = t.UTC()
-	}
-	return filepath.Join(dir, strings.TrimSuffix(base, ext)+"-"+t.Format(backupTimeFormat)+ext)
-}
+func backupName(path string, t time.Time, local bool) string { return rotname.Name(path, t, local) }
 
-// backup is one backup of the log file, found by its name.
-type backup struct {
-	name    string // in the log file's directory
-	rotated time.Time
-}
-
-// backups lists the backups of path, compressed or not, newest first. A
-// name that only looks like one (a time that does not parse) is not one.
-func backups(path string, local bool) ([]backup, error) {
-	dir, base := filepath.Split(path)
-	ext := filepath.Ext(base)
-	prefix := strings.TrimSuffix(base, ext) + "-"
-	entries, err := os.ReadDir(filepath.Clean(dir + "."))
-	if err != nil {
-		return nil, err
-	}
+// backups lists the backups of path, compressed or not, newest first; of a
+// backup and its compressed copy, the plain one first. A name that only
+// looks like one (a time that does not parse) is not one.
+func backups(path string, local bool) ([]rotname.Backup, error) {
 	loc := time.UTC
 	if local {
 		loc = time.Local
 	}
-	var found []backup
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		name := e.Name()
-		stamp, ok := strings.CutPrefix(strings.TrimSuffix(name, compressSuffix), prefix)
-		if !ok {
-			continue
-		}
-		if stamp, ok = strings.CutSuffix(stamp, ext); !ok {
-			continue
-		}
-		t, err := time.ParseInLocation(backupTimeFormat, stamp, loc)
-		if err != nil {
-			continue
-		}
-		found = append(found, backup{name: name, rotated: t})
+	found, err := rotname.List(path, loc)
+	if err != nil {
+		return nil, err
 	}
-	slices.SortStableFunc(found, func(a, b backup) int { return b.rotated.Compare(a.rotated) })
+	slices.SortStableFunc(found, func(a, b rotname.Backup) int { return b.Rotated.Compare(a.Rotated) })
 	return found, nil
 }
 
@@ -118,11 +81,11 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	if err != nil {
 		return []error{err}
 	}
-	var remove, keep []backup
+	var remove, keep []rotname.Backup
 	if cfg.MaxBackups > 0 {
 		seen := map[string]bool{}
 		for _, b := range found {
-			seen[strings.TrimSuffix(b.name, compressSuffix)] = true
+			seen[strings.TrimSuffix(b.Name, compressSuffix)] = true
 			if len(seen) > cfg.MaxBackups {
 				remove = append(remove, b)
 			} else {
@@ -134,7 +97,7 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	if cfg.MaxAgeDays > 0 {
 		cutoff := now.Add(-time.Duration(cfg.MaxAgeDays) * 24 * time.Hour)
 		for _, b := range found {
-			if b.rotated.Before(cutoff) {
+			if b.Rotated.Before(cutoff) {
 				remove = append(remove, b)
 			} else {
 				keep = append(keep, b)
@@ -145,14 +108,14 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	dir := filepath.Dir(cfg.Path)
 	var errs []error
 	for _, b := range remove {
-		if err := os.Remove(filepath.Join(dir, b.name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(dir, b.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}
 	if cfg.Compress {
 		for _, b := range found {
-			if !strings.HasSuffix(b.name, compressSuffix) {
-				if err := compressFile(filepath.Join(dir, b.name)); err != nil {
+			if !strings.HasSuffix(b.Name, compressSuffix) {
+				if err := compressFile(filepath.Join(dir, b.Name)); err != nil {
 					errs = append(errs, err)
 				}
 			}

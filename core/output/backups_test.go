@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/internal/rotname"
 	"go.uber.org/zap"
 )
 
@@ -71,7 +72,7 @@ func TestRotationNamesBackups(t *testing.T) {
 	if m == nil {
 		t.Fatalf("backup %q is not named NAME-TIME.EXT", files[0])
 	}
-	at, err := time.Parse(backupTimeFormat, m[1])
+	at, err := time.Parse(rotname.TimeFormat, m[1])
 	if err != nil || at.Before(before) || at.After(after) {
 		t.Errorf("backup time %s (%v), want the rotation's in UTC, between %v and %v", m[1], err, before, after)
 	}
@@ -92,6 +93,14 @@ func TestMaxBackups(t *testing.T) {
 	shape := newLineShape(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "app.log")
+	// Another program's logs beside it, named like backups but not one:
+	// the clean-up leaves them.
+	others := []string{"app-debug.log", "app-9999.log.gz", "app-2025-09-02T16-38-06.log"}
+	for _, o := range others {
+		if err := os.WriteFile(filepath.Join(dir, o), []byte("not a backup\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var errOut logtest.Buffer
 	s := newSink(Config{Path: path, MaxBytes: 100, MaxBackups: 3, ErrorOutput: &errOut})
 	log := lineLogger(s)
@@ -106,8 +115,13 @@ func TestMaxBackups(t *testing.T) {
 		t.Fatalf("files %q, want three backups and the live file", files)
 	}
 	wantSequence(t, shape, readLines(t, files...), 6, 10, "the backups kept and the live file")
-	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
-		t.Errorf("%d entries in the directory, want 4", len(entries))
+	if entries, _ := os.ReadDir(dir); len(entries) != 4+len(others) {
+		t.Errorf("%d entries in the directory, want %d", len(entries), 4+len(others))
+	}
+	for _, o := range others {
+		if _, err := os.Stat(filepath.Join(dir, o)); err != nil {
+			t.Errorf("the clean-up took %s: %v", o, err)
+		}
 	}
 	if errOut.String() != "" {
 		t.Errorf("error output %q", errOut.String())

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,9 +87,10 @@ func logFiles(t testing.TB, dir, live string) []string {
 	}
 	ext := filepath.Ext(live)
 	stem := strings.TrimSuffix(filepath.Base(live), ext) + "-"
+	backup := regexp.MustCompile(`^` + regexp.QuoteMeta(stem) + `\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}` + regexp.QuoteMeta(ext) + `$`)
 	var files []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), stem) && strings.HasSuffix(e.Name(), ext) {
+		if backup.MatchString(e.Name()) {
 			files = append(files, filepath.Join(dir, e.Name()))
 		}
 	}

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/dynlog/dynlog/internal/rotname"
 )
 
 // MaxLineSize is the longest line a Reader holds in memory, 16 MiB. Longer
@@ -325,36 +327,28 @@ func (r *Reader) rotated() bool {
 }
 
 // gzipSuffix ends the name of a compressed backup: NAME-TIME.EXT.gz.
-const gzipSuffix = ".gz"
+const gzipSuffix = rotname.CompressSuffix
 
 // backupsOf returns the backups of the followed file name in lumberjack's
-// naming, oldest first (see nextBackup): NAME-TIME.EXT, or NAME-TIME.EXT.gz
-// once compressed. A backup being compressed is listed in its plain form
-// only, which is whole until it is removed.
+// naming, which dynlog's file output writes (internal/rotname), oldest
+// first (see nextBackup): NAME-TIME.EXT, or NAME-TIME.EXT.gz once
+// compressed; a file beside it whose name only looks like one
+// (NAME-debug.EXT) is none. A backup being compressed is listed in its
+// plain form only, which is whole until it is removed. The times are read
+// as UTC, which orders local-time names as well: both sort as they run.
 func backupsOf(name string) []string {
-	dir, base := filepath.Split(name)
-	ext := filepath.Ext(base)
-	prefix := strings.TrimSuffix(base, ext) + "-"
-	entries, err := os.ReadDir(filepath.Clean(dir + "."))
+	found, err := rotname.List(name, time.UTC)
 	if err != nil {
 		return nil
 	}
-	var backups []string // ReadDir sorts by name: oldest first, X before X.gz
-	for _, e := range entries {
-		n := e.Name()
-		if n == base || !strings.HasPrefix(n, prefix) || !e.Type().IsRegular() {
+	dir := filepath.Dir(name)
+	var backups []string // a plain backup comes before its .gz
+	for _, b := range found {
+		path := filepath.Join(dir, b.Name)
+		if b.Compressed() && len(backups) > 0 && backups[len(backups)-1] == strings.TrimSuffix(path, gzipSuffix) {
 			continue
 		}
-		switch {
-		case strings.HasSuffix(n, ext):
-			backups = append(backups, filepath.Join(dir, n))
-		case strings.HasSuffix(n, ext+gzipSuffix):
-			plain := filepath.Join(dir, strings.TrimSuffix(n, gzipSuffix))
-			if len(backups) > 0 && backups[len(backups)-1] == plain {
-				continue
-			}
-			backups = append(backups, filepath.Join(dir, n))
-		}
+		backups = append(backups, path)
 	}
 	return backups
 }
