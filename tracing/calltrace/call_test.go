@@ -468,7 +468,7 @@ func TestCallWriteError(t *testing.T) {
 	if callTraceActive.Load() != nil {
 		t.Error("call tracing still on after a failed write")
 	}
-	want := fmt.Sprintf("tracing: call tracing turned off, cannot append to the trace file: write %s: ", path)
+	want := fmt.Sprintf("calltrace: call tracing turned off, cannot append to the trace file: write %s: ", path)
 	if got := stderr.String(); !strings.HasPrefix(got, want) || strings.Count(got, "\n") != 1 {
 		t.Errorf("stderr %q, want one line starting %q", got, want)
 	}

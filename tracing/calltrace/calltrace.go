@@ -110,13 +110,13 @@ func Enable(dir string) (path string, err error) {
 		dir = os.TempDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("tracing: call tracing not enabled: %w", err)
+		return "", fmt.Errorf("calltrace: call tracing not enabled: %w", err)
 	}
 	name := "dynlog-trace-" + strconv.Itoa(os.Getpid()) + "-" + time.Now().Format("20060102_150405") + ".log"
 	path = filepath.Join(dir, name)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
-		return "", fmt.Errorf("tracing: call tracing not enabled: %w", err)
+		return "", fmt.Errorf("calltrace: call tracing not enabled: %w", err)
 	}
 	if previous := callTraceActive.Swap(&callTracer{file: f, path: path}); previous != nil {
 		// Every line reached the old file with its own write; a close error
@@ -144,7 +144,7 @@ func Disable() error {
 		return nil
 	}
 	if err := t.close(); err != nil {
-		return fmt.Errorf("tracing: call tracing disabled, but the trace file did not close cleanly: %w", err)
+		return fmt.Errorf("calltrace: call tracing disabled, but the trace file did not close cleanly: %w", err)
 	}
 	return nil
 }
@@ -249,7 +249,7 @@ func (t *callTracer) write(event, name, file string, line int, preposition, call
 		t.closed = true
 		callTraceActive.CompareAndSwap(t, nil)
 		_ = t.file.Close()
-		fmt.Fprintf(callTraceStderr, "tracing: call tracing turned off, cannot append to the trace file: %v\n", err)
+		fmt.Fprintf(callTraceStderr, "calltrace: call tracing turned off, cannot append to the trace file: %v\n", err)
 	}
 }
 

@@ -162,19 +162,19 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 		p.protocol = ProtocolGRPC
 	}
 	if p.protocol != ProtocolGRPC && p.protocol != ProtocolHTTPProtobuf {
-		return nil, fmt.Errorf("tracing: unknown OTLP protocol %q (want %s or %s); no provider made", cfg.Protocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+		return nil, fmt.Errorf("otlp: unknown OTLP protocol %q (want %s or %s); no provider made", cfg.Protocol, ProtocolGRPC, ProtocolHTTPProtobuf)
 	}
 	logsProtocol := cfg.LogsProtocol
 	if logsProtocol == "" {
 		logsProtocol = p.protocol
 	}
 	if logsProtocol != ProtocolGRPC && logsProtocol != ProtocolHTTPProtobuf {
-		return nil, fmt.Errorf("tracing: unknown OTLP protocol %q for logs (want %s or %s); no provider made", cfg.LogsProtocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+		return nil, fmt.Errorf("otlp: unknown OTLP protocol %q for logs (want %s or %s); no provider made", cfg.LogsProtocol, ProtocolGRPC, ProtocolHTTPProtobuf)
 	}
 	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
 	if r := cfg.SampleRatio; r != nil {
 		if math.IsNaN(*r) || *r < 0 || *r > 1 {
-			return nil, fmt.Errorf("tracing: sample ratio %v is not between 0 and 1; no provider made", *r)
+			return nil, fmt.Errorf("otlp: sample ratio %v is not between 0 and 1; no provider made", *r)
 		}
 		sampler = sdktrace.ParentBased(sdktrace.TraceIDRatioBased(*r))
 	}
@@ -208,7 +208,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	if spansTo != nil {
 		exp, err := newExporter(ctx, spansTo, p.protocol)
 		if err != nil {
-			return nil, fmt.Errorf("tracing: OTLP exporter for %s (%s): %w; no provider made", spansTo, p.protocol, err)
+			return nil, fmt.Errorf("otlp: OTLP exporter for %s (%s): %w; no provider made", spansTo, p.protocol, err)
 		}
 		p.endpoint = spansTo.String()
 		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", p.endpoint, p.protocol)
@@ -221,7 +221,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 			if p.exporter != nil {
 				_ = p.exporter.Shutdown(ctx)
 			}
-			return nil, fmt.Errorf("tracing: OTLP log exporter for %s (%s): %w; no provider made", logsTo, logsProtocol, err)
+			return nil, fmt.Errorf("otlp: OTLP log exporter for %s (%s): %w; no provider made", logsTo, logsProtocol, err)
 		}
 		p.logsEndpoint = logsTo.String()
 		r := &reporter{out: out, items: "log records", where: fmt.Sprintf("OTLP log export to %s (%s)", p.logsEndpoint, logsProtocol)}
@@ -280,7 +280,7 @@ func resolveEndpoint(signal, baseURL, protocol, signalPath string) (*url.URL, er
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("tracing: OTLP endpoint %q is not an http:// or https:// URL with a host (such as %s); no provider made", raw, DefaultGRPCEndpoint)
+		return nil, fmt.Errorf("otlp: OTLP endpoint %q is not an http:// or https:// URL with a host (such as %s); no provider made", raw, DefaultGRPCEndpoint)
 	}
 	switch {
 	case protocol == ProtocolGRPC:

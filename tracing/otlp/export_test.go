@@ -257,10 +257,10 @@ func TestNewProviderErrors(t *testing.T) {
 		cfg  ExportConfig
 		want string
 	}{
-		{ExportConfig{Protocol: "http/json"}, `tracing: unknown OTLP protocol "http/json" (want grpc or http/protobuf); no provider made`},
-		{ExportConfig{SampleRatio: &ratio}, `tracing: sample ratio 1.5 is not between 0 and 1; no provider made`},
-		{ExportConfig{Enabled: true, Endpoint: "collector:4317"}, `tracing: OTLP endpoint "collector:4317" is not an http:// or https:// URL with a host`},
-		{ExportConfig{Enabled: true, TracesEndpoint: "ftp://collector"}, `tracing: OTLP endpoint "ftp://collector"`},
+		{ExportConfig{Protocol: "http/json"}, `otlp: unknown OTLP protocol "http/json" (want grpc or http/protobuf); no provider made`},
+		{ExportConfig{SampleRatio: &ratio}, `otlp: sample ratio 1.5 is not between 0 and 1; no provider made`},
+		{ExportConfig{Enabled: true, Endpoint: "collector:4317"}, `otlp: OTLP endpoint "collector:4317" is not an http:// or https:// URL with a host`},
+		{ExportConfig{Enabled: true, TracesEndpoint: "ftp://collector"}, `otlp: OTLP endpoint "ftp://collector"`},
 	} {
 		p, err := NewProvider(context.Background(), tt.cfg)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {

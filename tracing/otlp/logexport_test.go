@@ -528,9 +528,9 @@ func TestNewProviderLogErrors(t *testing.T) {
 		cfg  ExportConfig
 		want string
 	}{
-		{ExportConfig{LogsEnabled: true, LogsProtocol: "http/json"}, `tracing: unknown OTLP protocol "http/json" for logs (want grpc or http/protobuf); no provider made`},
-		{ExportConfig{LogsEnabled: true, LogsEndpoint: "collector:4317"}, `tracing: OTLP endpoint "collector:4317" is not an http:// or https:// URL with a host`},
-		{ExportConfig{Enabled: true, LogsEnabled: true, Endpoint: "http://c:4317", LogsEndpoint: "ftp://c"}, `tracing: OTLP endpoint "ftp://c"`},
+		{ExportConfig{LogsEnabled: true, LogsProtocol: "http/json"}, `otlp: unknown OTLP protocol "http/json" for logs (want grpc or http/protobuf); no provider made`},
+		{ExportConfig{LogsEnabled: true, LogsEndpoint: "collector:4317"}, `otlp: OTLP endpoint "collector:4317" is not an http:// or https:// URL with a host`},
+		{ExportConfig{Enabled: true, LogsEnabled: true, Endpoint: "http://c:4317", LogsEndpoint: "ftp://c"}, `otlp: OTLP endpoint "ftp://c"`},
 	} {
 		p, err := NewProvider(context.Background(), tt.cfg)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || p != nil {
