@@ -28,7 +28,7 @@ var (
 // provider that samples every trace and exports nothing, so that lines
 // still get real trace and span IDs.
 func SetTracerProvider(tp trace.TracerProvider) {
-	current.Store(&tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)})
+	current.Store(&tracerOf{provider: tp, tracer: tp.Tracer(ScopeName)})
 }
 
 // TracerProvider is the provider [Start] creates spans on.
@@ -42,7 +42,7 @@ func tracers() *tracerOf {
 	}
 	localOnce.Do(func() {
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(NewSpanProcessor()))
-		localTracers = &tracerOf{provider: tp, tracer: tp.Tracer(instrumentation)}
+		localTracers = &tracerOf{provider: tp, tracer: tp.Tracer(ScopeName)}
 	})
 	return localTracers
 }

@@ -102,8 +102,10 @@ type timedSpan interface {
 	EndTime() time.Time
 }
 
-// instrumentation is the name of this package's OpenTelemetry tracer.
-const instrumentation = "github.com/dynlog/dynlog/tracing"
+// ScopeName is the instrumentation scope of this package's OpenTelemetry
+// tracer, which makes the spans of [Start], and of the log records
+// package otlp exports for lines with no target.
+const ScopeName = "github.com/dynlog/dynlog/tracing"
 
 // Start begins a span named name at INFO, a child of the span in ctx (made
 // here or by the OpenTelemetry API, local or received from another

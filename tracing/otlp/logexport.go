@@ -14,6 +14,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/target"
+	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/log"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
@@ -263,17 +264,13 @@ func (c *logExportCore) Sync() error {
 	return s.flush(ctx)
 }
 
-// instrumentation is the scope of a record whose entry has no target: the
-// name of package tracing, whose tracer makes the spans.
-const instrumentation = "github.com/dynlog/dynlog/tracing"
-
 // scopeOf is the instrumentation scope of an entry's record: its target,
-// else this package's name.
+// else [tracing.ScopeName], the scope of the spans.
 func scopeOf(ent zapcore.Entry) string {
 	if t := target.Of(ent); t != "" {
 		return t
 	}
-	return instrumentation
+	return tracing.ScopeName
 }
 
 // severityOf maps a zap level to OpenTelemetry's severity and the text
