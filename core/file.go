@@ -64,7 +64,7 @@ var files output.Files
 // [file]) configures, through files, its failures and recoveries
 // reported as lines of the logger's layout, as dynlog's other reports are.
 // The file falls back to stderr by itself when it fails, so there is no
-// error to return; a configuration output.Open refuses is reported on the
+// error to return; a configuration files.Open refuses is reported on the
 // error output, and openFile returns nil: the logger writes to stderr.
 // Close(log) lets go of the file.
 func (c config) openFile(cfg output.Config) *output.File {
