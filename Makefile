@@ -93,6 +93,8 @@ fuzz:
 	for target in FuzzValidateLine FuzzViewSafe; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
 	done
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
+	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
 
 # The end-to-end tests, not part of `make test` (internal/e2e/run.sh):
 # three traced services export over OTLP (gRPC, then HTTP) to a real

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
@@ -146,7 +147,7 @@ func parseDirective(s string) (Directive, error) {
 	// single ':' (not one of a "::" pair) is a level word.
 	if i := lastSingleColon(s); i >= 0 {
 		if lvl, err := ParseLevel(s[i+1:]); err == nil {
-			return parseSelector(s[:i], lvl)
+			return parseSelector(strings.TrimSpace(s[:i]), lvl) // as around '='
 		}
 	}
 	return parseSelector(s, traceLevel)
@@ -164,7 +165,10 @@ func parseSelector(s string, lvl zapcore.Level) (Directive, error) {
 			return Directive{}, ErrBadSpan
 		}
 	}
-	if strings.ContainsAny(d.Target, " \t[]=") {
+	// Any white space, not only ' ' and '\t': Parse trims it around a
+	// directive and its '=', so a target holding it would not read back
+	// from the filter's String as itself.
+	if strings.ContainsAny(d.Target, "[]=") || strings.IndexFunc(d.Target, unicode.IsSpace) >= 0 {
 		return Directive{}, ErrBadTarget
 	}
 	if d.Target == "" && d.Span == "" {

@@ -155,6 +155,9 @@ func TestParseErrors(t *testing.T) {
 		{"=debug", `filter: ignoring directive "=debug": empty target before '='`},
 		{"a b=info", `filter: ignoring directive "a b=info": a target cannot hold spaces, '=', '[' or ']'`},
 		{"a=b=info", `filter: ignoring directive "a=b=info": a target cannot hold spaces, '=', '[' or ']'`},
+		{"a\vb=info", `filter: ignoring directive "a\vb=info": a target cannot hold spaces, '=', '[' or ']'`},
+		{"a\u00a0b:debug", `filter: ignoring directive "a\u00a0b:debug": a target cannot hold spaces, '=', '[' or ']'`},
+		{"a\v:debug,b :info", ""}, // trimmed around ':' as around '='
 		{"foo[span=debug", `filter: ignoring directive "foo[span=debug": a span must be written [name] after the target, with a non-empty name`},
 		{"foo[]=debug", `filter: ignoring directive "foo[]=debug": a span must be written [name] after the target, with a non-empty name`},
 		{"9=info,x=1", ""},
