@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -307,5 +309,64 @@ func TestFileOutputStandardStreams(t *testing.T) {
 				t.Errorf("%s: stream got %q, error output %q", name, got, errOut.String())
 			}
 		})
+	}
+}
+
+// TestLogFiltersKeys: a [log_filters] key is what DYN_LOG has before '='
+// (TARGET, [SPAN] or TARGET[SPAN]), as Dynamo hands each entry to its
+// filter as KEY=LEVEL. A key DYN_LOG's grammar refuses is reported, named,
+// and skipped, the rest of the file holds, and the filter's String reads
+// back, through Parse, to the same directives.
+func TestLogFiltersKeys(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "logging.toml", `[log_filters]
+"" = "trace"
+"a b" = "debug"
+"q=r" = "warn"
+"m,n" = "warn"
+"x\u000bz" = "debug"
+"x[y]" = "info"
+" padded " = "debug"
+"dynamo_llm::kv_router" = "debug"
+`)
+	b := build(t, core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": path})
+	warn := func(key, why string) string { return diagLine(path + ": log_filters: ignoring " + key + ": " + why) }
+	const badTarget = "a target cannot hold spaces, '=', '[' or ']'"
+	want := warn(`""`, "an empty target (log_level sets the default level)") +
+		warn(`"a b"`, badTarget) +
+		warn(`"m,n"`, "a target cannot hold ','") +
+		warn(`"q=r"`, badTarget) +
+		warn(`"x\vz"`, badTarget)
+	if got := b.err.String(); got != want {
+		t.Errorf("error output:\n got %q\nwant %q", got, want)
+	}
+	f := filter.AtomicOf(b.log.Core()).Load()
+	var fromFile []filter.Directive
+	for _, d := range f.Directives() {
+		if d.Source == path {
+			d.Source = ""
+			fromFile = append(fromFile, d)
+		}
+	}
+	slices.SortFunc(fromFile, func(a, b filter.Directive) int { return strings.Compare(a.Target, b.Target) })
+	wantDs := []filter.Directive{
+		{Target: "dynamo_llm::kv_router", Level: zapcore.DebugLevel},
+		{Target: "padded", Level: zapcore.DebugLevel},
+		{Target: "x", Span: "y", Level: zapcore.InfoLevel},
+	}
+	if !slices.Equal(fromFile, wantDs) {
+		t.Errorf("directives from the file %v, want %v", fromFile, wantDs)
+	}
+	back, err := filter.Parse(f.String())
+	if err != nil {
+		t.Fatalf("the filter's String %q does not parse: %v", f.String(), err)
+	}
+	if back.String() != f.String() {
+		t.Errorf("String %q reads back as %q", f.String(), back.String())
+	}
+	// The default level is log_level's (info), not the empty key's trace.
+	core.Named(b.log, "svc").Debug("not printed")
+	core.Named(b.log, "dynamo_llm::kv_router").Debug("printed")
+	if got := b.out.String(); strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, " dynamo_llm::kv_router: printed\n") {
+		t.Errorf("output %q, want the kv_router line alone", got)
 	}
 }

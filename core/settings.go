@@ -531,10 +531,48 @@ func (r *resolver) dynamoFilter() *filter.Filter {
 	slices.Sort(targets)
 	ds := make([]filter.Directive, 0, len(targets))
 	for _, t := range targets {
-		lvl, _ := filter.ParseLevel(r.files.LogFilters[t]) // checked by loadConfigFiles
-		ds = append(ds, filter.Directive{Target: t, Level: lvl, Source: r.fileKey("log_filters." + t).directive()})
+		key := r.fileKey("log_filters." + t)
+		d, err := logFilterDirective(t, r.files.LogFilters[t])
+		if err != nil {
+			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %q: %v", key.file, t, err))
+			continue
+		}
+		d.Source = key.directive()
+		ds = append(ds, d)
 	}
 	return composeFilter(r.getenv("DYN_LOG"), ds, fallback, r.c.warn)
+}
+
+// logFilterDirective reads a TOML [log_filters] entry as Dynamo does, which
+// hands each one to its filter as the directive KEY=LEVEL: the key is what
+// DYN_LOG has before '=', a TARGET, a [SPAN] or a TARGET[SPAN], with the
+// same rules (no white space, '=', '[' or ']' in a target), so that the
+// filter's String, which the level handler shows and takes back, reads
+// back to the same filter. An empty key is refused rather than taken for
+// the default level, which is log_level's. level was checked by
+// loadConfigFiles.
+func logFilterDirective(key, level string) (filter.Directive, error) {
+	if strings.TrimSpace(key) == "" {
+		return filter.Directive{}, errors.New("an empty target (log_level sets the default level)")
+	}
+	if strings.Contains(key, ",") {
+		return filter.Directive{}, errors.New("a target cannot hold ','")
+	}
+	f, err := filter.Parse(key + "=" + level)
+	var perr *filter.ParseError
+	if errors.As(err, &perr) && len(perr.Skipped) == 1 {
+		if reason := errors.Unwrap(perr.Skipped[0]); reason != nil {
+			return filter.Directive{}, reason // without the directive Parse was given
+		}
+	}
+	if err != nil {
+		return filter.Directive{}, err
+	}
+	ds := f.Directives()
+	if len(ds) != 1 {
+		return filter.Directive{}, fmt.Errorf("reads as %d directives", len(ds))
+	}
+	return ds[0], nil
 }
 
 // The values of DYN_LOGGING_SPAN_EVENTS_LAYOUT and the TOML

@@ -217,7 +217,7 @@ rotate_daily = false
 			},
 		},
 		{
-			name: "log_filters takes any target",
+			name: "log_filters loads any key (New reads each as a DYN_LOG selector, TestLogFiltersKeys)",
 			files: map[string]string{"a.toml": `[log_filters]
 "dynamo_runtime::system_status_server" = "trace"
 Weird-Target = "warn"
