@@ -95,6 +95,7 @@ fuzz:
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
+	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 
 # The end-to-end tests, not part of `make test` (internal/e2e/run.sh):
 # three traced services export over OTLP (gRPC, then HTTP) to a real

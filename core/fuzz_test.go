@@ -1,0 +1,66 @@
+package core_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap/zapcore"
+)
+
+// FuzzNewTOML gives core.New any logging.toml: New never panics; it either
+// refuses the file with an error that names it, or builds a logger that
+// prints a line its filter allows (and none it does not), whose warnings
+// are whole lines, and whose filter's String
+// (what the level handler shows and takes back) parses back to itself.
+func FuzzNewTOML(f *testing.F) {
+	for _, seed := range []string{
+		"log_level = \"warn\"\n[log_filters]\n\"dynamo_runtime\" = \"debug\"\n",
+		"format = \"jsonl\"\nlocal_tz = true\nansi = \"always\"\n",
+		"[file]\npath = \"\"\nmax_size_mb = -1\n",
+		"[log_filters]\n\"\" = \"trace\"\n\"a b\" = \"debug\"\n\"x[y]\" = \"info\"\n",
+		"log_level = 3\n", "log_level = \"dbug\"\n", "[[log_filters]]\n", "=\n", "\xff\xfe",
+		"span_events = true\nspan_events_layout = \"2025\"\nembed_json_strings = false\nmax_line_bytes = 10\n",
+		"[log_filters]\n\"a\\u000bb\" = \"info\"\n\"m,n\" = \"0\"\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		path := filepath.Join(t.TempDir(), "logging.toml")
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		log, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(path),
+			core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
+		if err != nil {
+			if log != nil {
+				t.Fatalf("New returned a logger and the error %v", err)
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, "core: ") || !strings.Contains(msg, path) {
+				t.Fatalf("error %q does not name the file", msg)
+			}
+			return
+		}
+		defer core.Close(log)
+		flt := filter.AtomicOf(log.Core()).Load()
+		core.Named(log, "zz_fuzz").Error("the line")
+		if printed := out.Len() > 0; printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
+			t.Fatalf("printed %v (%q) under the filter %q", printed, out.String(), flt.String())
+		}
+		if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
+			t.Fatalf("error output %q does not end a line", e)
+		}
+		back, err := filter.Parse(flt.String())
+		if err != nil {
+			t.Fatalf("the filter's String %q does not parse: %v", flt.String(), err)
+		}
+		if back.String() != flt.String() {
+			t.Fatalf("String %q reads back as %q", flt.String(), back.String())
+		}
+	})
+}
