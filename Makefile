@@ -97,6 +97,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewEnv$$' -fuzztime $(FUZZTIME) ./core/
+	$(GO) test -run '^$$' -fuzz '^FuzzNewVLLMEnv$$' -fuzztime $(FUZZTIME) ./core/
 
 # The end-to-end tests, not part of `make test` (internal/e2e/run.sh):
 # three traced services export over OTLP (gRPC, then HTTP) to a real

@@ -107,3 +107,44 @@ func FuzzNewEnv(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNewVLLMEnv gives core.NewVLLM any values of its variables (but
+// VLLM_CONFIGURE_LOGGING, VLLM_LOGGING_CONFIG_PATH and VLLM_TRACE_FUNCTION,
+// which write elsewhere): it refuses only a value vLLM refuses, naming the
+// variable, and otherwise prints a line exactly when its filter allows it,
+// with warnings as whole lines.
+func FuzzNewVLLMEnv(f *testing.F) {
+	f.Add("info", "INFO", "%(name)s %(process)d ", "ext://sys.stdout", "1", "EngineCore_0", "1")
+	f.Add("", "DEBUG", "%(bogus)s %", "ext://sys.__stderr__", "0", "", "x")
+	f.Add("off", "WARNING", "\x1b]0;t\x07\n", "stdout", "", "a\nb", "")
+	f.Add("dbug", "trace", "%-10.3s|%%|%(levelname)-8s", "", "yes", "(w pid=1) ", "-1")
+	f.Fuzz(func(t *testing.T, dynLog, level, prefix, stream, color, processName, localRank string) {
+		vars := map[string]string{
+			"DYN_LOG":                  dynLog,
+			"VLLM_LOGGING_LEVEL":       level,
+			"VLLM_LOGGING_PREFIX":      prefix,
+			"VLLM_LOGGING_STREAM":      stream,
+			"VLLM_LOGGING_COLOR":       color,
+			"DYN_LOGGING_PROCESS_NAME": processName,
+			"LOCAL_RANK":               localRank,
+		}
+		var out, errOut bytes.Buffer
+		log, err := core.NewVLLM(core.WithEnv(envOf(vars)),
+			core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
+		if err != nil {
+			if msg := err.Error(); !strings.Contains(msg, "VLLM_LOGGING_LEVEL") && !strings.Contains(msg, "VLLM_LOGGING_STREAM") {
+				t.Fatalf("NewVLLM refused %q with %q, which names neither the level nor the stream", vars, msg)
+			}
+			return
+		}
+		flt := filter.AtomicOf(log.Core()).Load()
+		before := out.Len() // the logger's own reports (a rank that does not parse)
+		core.Named(log, "zz_fuzz").Error("the line")
+		if printed := out.Len() > before; printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
+			t.Fatalf("printed %v (%q) under the filter %q", printed, out.String()[before:], flt.String())
+		}
+		if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
+			t.Fatalf("error output %q does not end a line", e)
+		}
+	})
+}
