@@ -94,6 +94,7 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
+	$(GO) test -run '^$$' -fuzz '^FuzzHandlerPUT$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewEnv$$' -fuzztime $(FUZZTIME) ./core/

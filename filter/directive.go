@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
@@ -127,6 +128,7 @@ var (
 	ErrEmptyTarget = errors.New("empty target before '='")
 	ErrBadSpan     = errors.New("a span must be written [name] after the target, with a non-empty name")
 	ErrBadTarget   = errors.New("a target cannot hold spaces, '=', '[' or ']'")
+	ErrBadUTF8     = errors.New("a target or span is not valid UTF-8")
 )
 
 func parseDirective(s string) (Directive, error) {
@@ -173,6 +175,11 @@ func parseSelector(s string, lvl zapcore.Level) (Directive, error) {
 	}
 	if d.Target == "" && d.Span == "" {
 		return Directive{}, ErrEmptyTarget
+	}
+	// Logger and span names are text; a directive that is not could not be
+	// shown as itself (the level handler's JSON would print U+FFFD for it).
+	if !utf8.ValidString(d.Target) || !utf8.ValidString(d.Span) {
+		return Directive{}, ErrBadUTF8
 	}
 	return d, nil
 }

@@ -155,6 +155,8 @@ func TestParseErrors(t *testing.T) {
 		{"=debug", `filter: ignoring directive "=debug": empty target before '='`},
 		{"a b=info", `filter: ignoring directive "a b=info": a target cannot hold spaces, '=', '[' or ']'`},
 		{"a=b=info", `filter: ignoring directive "a=b=info": a target cannot hold spaces, '=', '[' or ']'`},
+		{"a\xa5=info,[\xff]=debug", `filter: ignoring directive "a\xa5=info": a target or span is not valid UTF-8` + "\n" +
+			`filter: ignoring directive "[\xff]=debug": a target or span is not valid UTF-8`},
 		{"a\vb=info", `filter: ignoring directive "a\vb=info": a target cannot hold spaces, '=', '[' or ']'`},
 		{"a\u00a0b:debug", `filter: ignoring directive "a\u00a0b:debug": a target cannot hold spaces, '=', '[' or ']'`},
 		{"a\v:debug,b :info", ""}, // trimmed around ':' as around '='

@@ -1,11 +1,15 @@
 package filter_test
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -56,6 +60,49 @@ func FuzzParse(f *testing.F) {
 			if got, want := back.Level(target), p.Level(target); got != want {
 				t.Fatalf("Level(%q): %v from %q, %v from %q", target, want, spec, got, s)
 			}
+		}
+	})
+}
+
+// FuzzHandlerPUT sends the level handler any PUT: it answers 200 or a 4xx,
+// never a 5xx or a panic; a refused PUT leaves the filter in force as it
+// was, and an accepted one puts in force a filter that its answer names
+// and that Parse reads back.
+func FuzzHandlerPUT(f *testing.F) {
+	f.Add(uint8(0), "warn,dynamo_runtime=debug,[http-request]=trace")
+	f.Add(uint8(1), `{"filter":"error"}`)
+	f.Add(uint8(1), `{"filter":"x=loud"}`)
+	f.Add(uint8(0), " , ")
+	f.Add(uint8(2), "off")
+	f.Add(uint8(1), `{"filter":1}`)
+	f.Add(uint8(0), "foo\v:debug")
+	types := []string{"text/plain", "application/json; charset=utf-8", "", "application/x-www-form-urlencoded"}
+	f.Fuzz(func(t *testing.T, kind uint8, body string) {
+		log := zap.New(filter.NewCore(zapcore.NewNopCore(), mustParse(t, "info,h2=error")))
+		a := filter.AtomicOf(log.Core())
+		before := a.Load().String()
+		req := httptest.NewRequest("PUT", "/", strings.NewReader(body))
+		if ct := types[int(kind)%len(types)]; ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, req)
+		now := a.Load().String()
+		switch {
+		case rec.Code == http.StatusOK:
+			var answer struct{ Filter string }
+			if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil || answer.Filter != now {
+				t.Fatalf("200 %q for a filter now %q (%v)", rec.Body.String(), now, err)
+			}
+			if back, err := filter.Parse(now); err != nil || back.String() != now {
+				t.Fatalf("the filter put in force, %q, reads back as %q (%v)", now, back.String(), err)
+			}
+		case rec.Code >= 400 && rec.Code < 500:
+			if now != before {
+				t.Fatalf("refused with %d %q, yet the filter changed from %q to %q", rec.Code, rec.Body.String(), before, now)
+			}
+		default:
+			t.Fatalf("answered %d %q", rec.Code, rec.Body.String())
 		}
 	})
 }
