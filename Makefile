@@ -96,6 +96,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzHandlerPUT$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
+	$(GO) test -run '^$$' -fuzz '^FuzzWaterfall$$' -fuzztime $(FUZZTIME) ./internal/waterfall/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewEnv$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewVLLMEnv$$' -fuzztime $(FUZZTIME) ./core/
