@@ -9,6 +9,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -47,21 +48,7 @@ func FuzzNewTOML(f *testing.F) {
 			return
 		}
 		defer core.Close(log)
-		flt := filter.AtomicOf(log.Core()).Load()
-		core.Named(log, "zz_fuzz").Error("the line")
-		if printed := strings.Contains(out.String(), "zz_fuzz"); printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
-			t.Fatalf("printed %v (%q) under the filter %q", printed, out.String(), flt.String())
-		}
-		if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
-			t.Fatalf("error output %q does not end a line", e)
-		}
-		back, err := filter.Parse(flt.String())
-		if err != nil {
-			t.Fatalf("the filter's String %q does not parse: %v", flt.String(), err)
-		}
-		if back.String() != flt.String() {
-			t.Fatalf("String %q reads back as %q", flt.String(), back.String())
-		}
+		checkFuzzedLogger(t, log, &out, &errOut)
 	})
 }
 
@@ -91,20 +78,7 @@ func FuzzNewEnv(f *testing.F) {
 		if err != nil {
 			t.Fatalf("New failed on variables %q: %v", vars, err)
 		}
-		flt := filter.AtomicOf(log.Core()).Load()
-		// The target, which no cap cuts and no report of the logger's own
-		// (a rank that does not parse, say) holds.
-		core.Named(log, "zz_fuzz").Error("the line")
-		if printed := strings.Contains(out.String(), "zz_fuzz"); printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
-			t.Fatalf("printed %v (%q) under the filter %q", printed, out.String(), flt.String())
-		}
-		if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
-			t.Fatalf("error output %q does not end a line", e)
-		}
-		back, err := filter.Parse(flt.String())
-		if err != nil || back.String() != flt.String() {
-			t.Fatalf("the filter's String %q reads back as %q (%v)", flt.String(), back.String(), err)
-		}
+		checkFuzzedLogger(t, log, &out, &errOut)
 	})
 }
 
@@ -137,14 +111,27 @@ func FuzzNewVLLMEnv(f *testing.F) {
 			}
 			return
 		}
-		flt := filter.AtomicOf(log.Core()).Load()
-		before := out.Len() // the logger's own reports (a rank that does not parse)
-		core.Named(log, "zz_fuzz").Error("the line")
-		if printed := out.Len() > before; printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
-			t.Fatalf("printed %v (%q) under the filter %q", printed, out.String()[before:], flt.String())
-		}
-		if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
-			t.Fatalf("error output %q does not end a line", e)
-		}
+		checkFuzzedLogger(t, log, &out, &errOut)
 	})
+}
+
+// checkFuzzedLogger is what the FuzzNew targets check of a logger built
+// from fuzzed settings: a line prints exactly when the logger's filter
+// allows it, the error output holds whole lines, and the filter's String
+// (what the level handler shows and takes back) reads back to itself.
+func checkFuzzedLogger(t *testing.T, log *zap.Logger, out, errOut *bytes.Buffer) {
+	t.Helper()
+	flt := filter.AtomicOf(log.Core()).Load()
+	before := out.Len() // the logger's own reports (a rank that does not parse, say)
+	core.Named(log, "zz_fuzz").Error("the line")
+	if printed := out.Len() > before; printed != flt.Enabled("zz_fuzz", zapcore.ErrorLevel) {
+		t.Fatalf("printed %v (%q) under the filter %q", printed, out.String()[before:], flt.String())
+	}
+	if e := errOut.String(); e != "" && !strings.HasSuffix(e, "\n") {
+		t.Fatalf("error output %q does not end a line", e)
+	}
+	back, err := filter.Parse(flt.String())
+	if err != nil || back.String() != flt.String() {
+		t.Fatalf("the filter's String %q reads back as %q (%v)", flt.String(), back.String(), err)
+	}
 }
