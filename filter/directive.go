@@ -167,22 +167,62 @@ func parseSelector(s string, lvl zapcore.Level) (Directive, error) {
 			return Directive{}, ErrBadSpan
 		}
 	}
-	// Any white space, not only ' ' and '\t': Parse trims it around a
-	// directive and its '=', so a target holding it would not read back
-	// from the filter's String as itself.
-	if strings.ContainsAny(d.Target, "[]=") || strings.IndexFunc(d.Target, unicode.IsSpace) >= 0 {
-		return Directive{}, ErrBadTarget
+	if err := checkTarget(d.Target); err != nil {
+		return Directive{}, err
 	}
 	if d.Target == "" && d.Span == "" {
 		return Directive{}, ErrEmptyTarget
 	}
-	// Logger and span names are text; a directive that is not could not be
-	// shown as itself (the level handler's JSON would print U+FFFD for it).
-	if !utf8.ValidString(d.Target) || !utf8.ValidString(d.Span) {
+	if !utf8.ValidString(d.Span) {
 		return Directive{}, ErrBadUTF8
 	}
 	return d, nil
 }
+
+// checkTarget says why s cannot be a directive's target, nil if it can. It
+// refuses white space of any kind, not only ' ' and '\t': Parse trims it
+// around a directive and its '=', so a target holding it would not read
+// back from the filter's String as itself. And it refuses a target that is
+// not valid UTF-8: logger names are text, and the level handler's JSON
+// would show U+FFFD in its place. One pass, ASCII first: Parse checks every
+// target.
+func checkTarget(s string) error {
+	for i := 0; i < len(s); {
+		switch targetByte[s[i]] {
+		case targetOK:
+			i++
+			continue
+		case targetBad:
+			return ErrBadTarget
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return ErrBadUTF8
+		}
+		if unicode.IsSpace(r) {
+			return ErrBadTarget
+		}
+		i += n
+	}
+	return nil
+}
+
+// What a byte of a target is to checkTarget.
+const (
+	targetOK       = iota
+	targetBad      // ASCII white space, '=', '[' or ']'
+	targetNonASCII // the start or the rest of a multi-byte character
+)
+
+var targetByte = func() (t [256]uint8) {
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = targetNonASCII
+	}
+	for _, c := range " \t\n\v\f\r=[]" {
+		t[c] = targetBad
+	}
+	return t
+}()
 
 // lastSingleColon is the index of the last ':' that is not half of "::",
 // or -1.
