@@ -20,7 +20,11 @@
 // word. Levels are off, error, warn (warning), info, debug, trace in any
 // case, or 0–5. Among matching directives the longest target wins, the
 // default applies last, and a target nothing matches prints nothing: with
-// DYN_LOG=foo=debug alone every other target is off, as in Dynamo.
+// DYN_LOG=foo=debug alone every other target is off, as in Dynamo. White
+// space around a directive, its '=' or its ':' is dropped; a target holds
+// none (of any kind), no '=', '[' or ']', and is valid UTF-8, as is a span
+// name: a directive that breaks this is skipped and named in the error, so
+// that [Filter.String] always reads back to the same filter.
 //
 // # Span directives
 //
