@@ -138,25 +138,9 @@ func TestMaxBackupsCountsCompressedCopyOnce(t *testing.T) {
 	now := time.Now().UTC()
 	name := func(ago time.Duration) string { return filepath.Base(backupName(path, now.Add(-ago), false)) }
 	newest, second, oldest := name(time.Hour), name(2*time.Hour)+".gz", name(3*time.Hour)
-	for _, n := range []string{newest, newest + ".gz", second, oldest} {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte("x\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var errOut logtest.Buffer
-	s := newSink(Config{Path: path, MaxBackups: 2, ErrorOutput: &errOut})
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got := dirNames(t, dir)
-	want := []string{"app.log", newest, newest + ".gz", second}
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("files\n got %q\nwant %q", got, want)
-	}
-	if errOut.String() != "" {
-		t.Errorf("error output %q", errOut.String())
-	}
+	cleanUpLeaves(t, Config{Path: path, MaxBackups: 2},
+		[]string{newest, newest + ".gz", second, oldest},
+		[]string{newest, newest + ".gz", second})
 }
 
 // TestMaxAge: backups rotated longer ago than max_age_days are removed
@@ -169,25 +153,9 @@ func TestMaxAge(t *testing.T) {
 	name := func(ago time.Duration) string { return filepath.Base(backupName(path, now.Add(-ago), false)) }
 	old, oldGz, recent := name(8*24*time.Hour), name(9*24*time.Hour)+".gz", name(6*24*time.Hour)
 	others := []string{"app-yesterday.log", "app.log.1", "other-2020-01-01T00-00-00.000.log"}
-	for _, n := range append([]string{old, oldGz, recent}, others...) {
-		if err := os.WriteFile(filepath.Join(dir, n), []byte("x\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var errOut logtest.Buffer
-	s := newSink(Config{Path: path, MaxAgeDays: 7, ErrorOutput: &errOut})
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got := dirNames(t, dir)
-	want := append([]string{"app.log", recent}, others...)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("files\n got %q\nwant %q", got, want)
-	}
-	if errOut.String() != "" {
-		t.Errorf("error output %q", errOut.String())
-	}
+	cleanUpLeaves(t, Config{Path: path, MaxAgeDays: 7},
+		append([]string{old, oldGz, recent}, others...),
+		append([]string{recent}, others...))
 }
 
 // TestCompress: with compress the backups are gzipped, with the mode of
@@ -396,6 +364,34 @@ func TestCompressKeepsModTime(t *testing.T) {
 }
 
 // dirNames lists the names in dir, sorted.
+// cleanUpLeaves writes files (backups, or names that only look like
+// them) beside cfg.Path, opens and closes a file of cfg (the clean-up runs
+// when the file is opened, and Close waits for it), and checks that the
+// directory then holds the live file and want, nothing else, and that
+// nothing was reported.
+func cleanUpLeaves(t *testing.T, cfg Config, files, want []string) {
+	t.Helper()
+	dir := filepath.Dir(cfg.Path)
+	for _, n := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var errOut logtest.Buffer
+	cfg.ErrorOutput = &errOut
+	if err := newSink(cfg).Close(); err != nil {
+		t.Fatal(err)
+	}
+	want = append([]string{filepath.Base(cfg.Path)}, want...)
+	slices.Sort(want)
+	if got := dirNames(t, dir); !slices.Equal(got, want) {
+		t.Errorf("files\n got %q\nwant %q", got, want)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 func dirNames(t *testing.T, dir string) []string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
