@@ -330,24 +330,13 @@ func checkAlloy(t *testing.T, src string) []string {
 }
 
 func TestAlloyConfig(t *testing.T) {
-	src, err := os.ReadFile("alloy/config.alloy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range checkAlloy(t, string(src)) {
-		t.Errorf("alloy/config.alloy: %s", e)
-	}
+	testAlloyFile(t, "alloy/config.alloy", checkAlloy)
 }
 
 // TestAlloyConfigBroken: each copy of config.alloy broken in one way that
 // matters is refused, with the reason.
 func TestAlloyConfigBroken(t *testing.T) {
-	data, err := os.ReadFile("alloy/config.alloy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(data)
-	for _, tc := range []struct{ name, old, new, want string }{
+	testBrokenCopies(t, "alloy/config.alloy", checkAlloy, []brokenCopy{
 		{"a block left open", "    url = \"http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push\"\n  }\n", "    url = \"http://loki-gateway.monitoring.svc.cluster.local/loki/api/v1/push\"\n", "block loki.write is not closed"},
 		{"a brace too many", "  role = \"pod\"\n}\n", "  role = \"pod\"\n}\n}\n", `line 23: "}" closes no block`},
 		{"a string left open", `regex         = "dynlog"`, `regex         = "dynlog`, "line 30: string not closed"},
@@ -371,13 +360,42 @@ func TestAlloyConfigBroken(t *testing.T) {
 		{"files the deployment does not write", "/var/log/dynamo/*.log", "/var/log/dynlog/*.log", "does not match the deployment's DYN_LOGGING_FILE /var/log/dynamo/router.log"},
 		{"not the push API", "/loki/api/v1/push", "/loki/api/v1/query", "is not the push API of Grafana's Loki"},
 		{"another Loki", "http://loki-gateway.monitoring.svc", "http://loki.default.svc", "is not the push API of Grafana's Loki"},
-	} {
+	})
+}
+
+// testAlloyFile reports each thing check finds wrong with the Alloy file
+// at path.
+func testAlloyFile(t *testing.T, path string, check func(*testing.T, string) []string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range check(t, string(src)) {
+		t.Errorf("%s: %s", path, e)
+	}
+}
+
+// brokenCopy is the Alloy file with old replaced by new, once, which the
+// check must refuse with an error that says want.
+type brokenCopy struct{ name, old, new, want string }
+
+// testBrokenCopies checks that check refuses each broken copy of the Alloy
+// file at path, saying why.
+func testBrokenCopies(t *testing.T, path string, check func(*testing.T, string) []string, copies []brokenCopy) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(data)
+	for _, tc := range copies {
 		t.Run(tc.name, func(t *testing.T) {
 			if strings.Count(src, tc.old) != 1 {
-				t.Fatalf("config.alloy holds %q %d times, want once", tc.old, strings.Count(src, tc.old))
+				t.Fatalf("%s holds %q %d times, want once", path, tc.old, strings.Count(src, tc.old))
 			}
-			errs := checkAlloy(t, strings.Replace(src, tc.old, tc.new, 1))
-			if len(errs) == 0 || !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, tc.want) }) {
+			errs := check(t, strings.Replace(src, tc.old, tc.new, 1))
+			if !slices.ContainsFunc(errs, func(e string) bool { return strings.Contains(e, tc.want) }) {
 				t.Errorf("errors %q, want one saying %q", errs, tc.want)
 			}
 		})

@@ -3,7 +3,6 @@ package deploy
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,37 +58,18 @@ func checkAlloyVictoriaLogs(t *testing.T, src string) []string {
 }
 
 func TestAlloyVictoriaLogs(t *testing.T) {
-	src, err := os.ReadFile("alloy/victorialogs.alloy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range checkAlloyVictoriaLogs(t, string(src)) {
-		t.Errorf("alloy/victorialogs.alloy: %s", e)
-	}
+	testAlloyFile(t, "alloy/victorialogs.alloy", checkAlloyVictoriaLogs)
 }
 
 // TestAlloyVictoriaLogsBroken: each copy of victorialogs.alloy broken in
 // one way that matters is refused.
 func TestAlloyVictoriaLogsBroken(t *testing.T) {
-	data, err := os.ReadFile("alloy/victorialogs.alloy")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(data)
-	for _, tc := range []struct{ old, new, want string }{
-		{"/insert/loki/api/v1/push", "/loki/api/v1/push", "not VictoriaLogs' Loki push API"},
-		{"?_msg_field=message", "", "not VictoriaLogs' Loki push API"},
-		{"forward_to = [loki.write.victorialogs.receiver]", "forward_to = []", "does not lead to a loki.write"},
-		{"loki.process.dynlog.receiver", "loki.process.other.receiver", "no export of a component"},
-		{`source = "time"`, `source = "ts"`, `want the line's "time"`},
-		{"/var/log/dynamo/*.jsonl", "/var/log/dynamo/*.log", "as the collector variant tails"},
-	} {
-		if strings.Count(src, tc.old) != 1 {
-			t.Fatalf("victorialogs.alloy holds %q %d times, want once", tc.old, strings.Count(src, tc.old))
-		}
-		errs := checkAlloyVictoriaLogs(t, strings.Replace(src, tc.old, tc.new, 1))
-		if !strings.Contains(strings.Join(errs, "\n"), tc.want) {
-			t.Errorf("%q -> %q: errors %q, want one saying %q", tc.old, tc.new, errs, tc.want)
-		}
-	}
+	testBrokenCopies(t, "alloy/victorialogs.alloy", checkAlloyVictoriaLogs, []brokenCopy{
+		{"not the Loki push API of VictoriaLogs", "/insert/loki/api/v1/push", "/loki/api/v1/push", "not VictoriaLogs' Loki push API"},
+		{"no _msg_field", "?_msg_field=message", "", "not VictoriaLogs' Loki push API"},
+		{"a source going nowhere", "forward_to = [loki.write.victorialogs.receiver]", "forward_to = []", "does not lead to a loki.write"},
+		{"a reference to no block", "loki.process.dynlog.receiver", "loki.process.other.receiver", "no export of a component"},
+		{"the time Alloy read the line", `source = "time"`, `source = "ts"`, `want the line's "time"`},
+		{"files the collector variant does not tail", "/var/log/dynamo/*.jsonl", "/var/log/dynamo/*.log", "as the collector variant tails"},
+	})
 }
