@@ -52,7 +52,7 @@ func Close(log *zap.Logger) error {
 	return nil
 }
 
-// files holds the log files of every logger core builds ([New], [NewVLLM],
+// files holds the log files of every logger core builds ([New],
 // [NewSlog], [Init]), so that loggers built independently of one another
 // (Init's in main and a library's New, say) that name one file write
 // through one writer, which alone rotates it. It is core's one table of
