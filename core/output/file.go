@@ -177,7 +177,7 @@ type sink struct {
 	// first opened first; reports go to the first. Empty for a sink made by
 	// newSink alone, which reports to errorOutput.
 	reporters []*ref
-	// refs counts the open handles; guarded by the table's mutex.
+	// refs counts the open handles; guarded by the mutex of the [Files] that holds the sink.
 	refs int
 
 	stopDaily chan struct{} // closed by Close; nil without daily rotation
