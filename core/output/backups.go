@@ -22,9 +22,8 @@ const compressSuffix = rotname.CompressSuffix
 // /var/log/worker-2025-09-02T16-38-06.656.log, in local time or UTC.
 func backupName(path string, t time.Time, local bool) string { return rotname.Name(path, t, local) }
 
-// backups lists the backups of path, compressed or not, newest first; of a
-// backup and its compressed copy, the plain one first. A name that only
-// looks like one (a time that does not parse) is not one.
+// backups lists the backups of path, compressed or not, newest first. A
+// name that only looks like one (a time that does not parse) is not one.
 func backups(path string, local bool) ([]rotname.Backup, error) {
 	loc := time.UTC
 	if local {
@@ -34,7 +33,7 @@ func backups(path string, local bool) ([]rotname.Backup, error) {
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(found, func(a, b rotname.Backup) int { return b.Rotated.Compare(a.Rotated) })
+	slices.Reverse(found)
 	return found, nil
 }
 

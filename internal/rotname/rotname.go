@@ -12,7 +12,6 @@ package rotname
 import (
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 )
@@ -66,14 +65,15 @@ func Parse(path, name string, loc *time.Location) (Backup, bool) {
 
 // List lists the backups of path that are regular files, compressed or
 // not, oldest first; of a backup and its compressed copy, the plain one
-// first. Their names' times are read in loc.
+// first. That is the order of their names, since TimeFormat sorts as it
+// runs. Their names' times are read in loc.
 func List(path string, loc *time.Location) ([]Backup, error) {
-	entries, err := os.ReadDir(filepath.Dir(path))
+	entries, err := os.ReadDir(filepath.Dir(path)) // sorted by name
 	if err != nil {
 		return nil, err
 	}
 	var found []Backup
-	for _, e := range entries { // sorted by name: a plain backup before its .gz
+	for _, e := range entries {
 		if !e.Type().IsRegular() {
 			continue
 		}
@@ -81,6 +81,5 @@ func List(path string, loc *time.Location) ([]Backup, error) {
 			found = append(found, b)
 		}
 	}
-	slices.SortStableFunc(found, func(a, b Backup) int { return a.Rotated.Compare(b.Rotated) })
 	return found, nil
 }

@@ -73,7 +73,7 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// TestList: backups oldest first whatever their names' order, the plain
+// TestList: backups oldest first (written in another order), the plain
 // form of a backup before its .gz; look-alikes, the live file, other logs
 // and directories left out.
 func TestList(t *testing.T) {
