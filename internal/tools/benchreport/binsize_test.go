@@ -60,7 +60,7 @@ func TestMeasureBinaries(t *testing.T) {
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go command")
+		t.Fatalf("no go command on PATH to build with: %v", err)
 	}
 	root, err := os.Getwd()
 	if err != nil {
