@@ -238,7 +238,7 @@ func (c config) aroundFile(s *settings, a *filter.Atomic, file *output.File) fun
 			sink = zapcore.NewTee(sink, logExportCore())
 		}
 		if file != nil {
-			sink = &fileCore{Core: sink, file: file}
+			sink = &fileCore{Core: sink, close: file.Close}
 		}
 		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(s.spanEvents.v)), dedup.WithRanks(s.ranks)), a)
 	}

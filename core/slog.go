@@ -93,7 +93,10 @@ func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 
 // NewSlog returns a *slog.Logger over [NewHandler] of the logger [New] would
 // return for opts, configured from the environment as New is. With
-// [WithClock] its lines take their time from that clock.
+// [WithClock] its lines take their time from that clock. When it writes to a
+// file (DYN_LOGGING_FILE or [file]), [CloseSlog] closes it, as [Close] does
+// for New's: call it before the program exits, so that a rotation's
+// compression in progress is finished rather than cut short.
 func NewSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
@@ -106,6 +109,7 @@ func NewSlog(opts ...Option) (*slog.Logger, error) {
 }
 
 // NewVLLMSlog is [NewSlog] for vLLM's layout, configured as [NewVLLM] is.
+// [CloseSlog] closes what it opened, as for NewSlog.
 func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 	c := newConfig(opts)
 	c.site = callSite(1)
@@ -115,6 +119,21 @@ func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 		return nil, err
 	}
 	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
+}
+
+// CloseSlog closes the log file that [NewSlog] or [NewVLLMSlog] opened for
+// l, for l and every logger derived from it (l.With, l.WithGroup), as
+// [Close] does for a *zap.Logger: it waits for the file's goroutines (the
+// backups' compression, the daily rotation), and later lines go to stderr.
+// It returns nil when l writes to no file of its own, or when its handler
+// is not one of this package's ([NewHandler]'s, perhaps inside a handler
+// of another's, which CloseSlog cannot see into: close the *zap.Logger
+// given to NewHandler with Close instead). Closing twice is harmless.
+func CloseSlog(l *slog.Logger) error {
+	if h, ok := l.Handler().(*handler); ok {
+		return Close(h.log)
+	}
+	return nil
 }
 
 // handlerOptions are the handler options that follow from c: the logger's

@@ -209,6 +209,19 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
 			return zapcore.NewCore(enc, out, zc.Level)
 		}))
+	} else if enc, err := encoderFor(zc); err == nil {
+		// Open the outputs here rather than in Build, which drops the
+		// function that closes them, so that Close can. An encoding only
+		// zap's registry knows is left to Build: its files stay open.
+		out, closeOut, err := zap.Open(zc.OutputPaths...)
+		if err != nil {
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+		}
+		co := &closableOutput{out: out, closeO: closeOut}
+		zc.OutputPaths = nil // Build opens nothing more
+		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
+			return &fileCore{Core: zapcore.NewCore(enc, co, zc.Level), close: co.Close}
+		}))
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
