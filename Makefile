@@ -44,7 +44,7 @@ bench:
 	done; rm -f bench.round
 	$(GO) run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 
-# dynlog beside zap, zap's sugar, zerolog, slog and logrus (issue 8), from
+# dynlog beside zap, zap's sugar, zerolog, slog and logrus, from
 # internal/benchmarks, a module of its own so the peers stay out of go.mod;
 # the table lands in BENCHMARKS.md's peers section, the rest stays as is.
 bench-peers:
@@ -54,7 +54,7 @@ bench-peers:
 # The size of two hello-world programs (internal/tools/binsize): one that
 # calls only core.New, one that traces with package tracing alone; each
 # built with plain go build and with -trimpath -ldflags='-s -w', beside the
-# fixed figures of commit e8e46c9, before tracing's split (issue 21). The
+# fixed figures of commit e8e46c9, before tracing's split. The
 # table lands in BENCHMARKS.md's binary-size section, the rest stays as is.
 binsize:
 	GO=$(GO) $(GO) run ./internal/tools/benchreport -binsize -o BENCHMARKS.md
@@ -151,7 +151,7 @@ validate-speed:
 
 # dynlog validate, view and trace beside jq on one generated 1 GB JSONL
 # file (DYNLOG_CLI_MB to change it; view beside jq -r on the first
-# DYNLOG_CLI_JQ_MB, 100 MB), with their peak memory (issue 18); the figures
+# DYNLOG_CLI_JQ_MB, 100 MB), with their peak memory; the figures
 # land in BENCHMARKS.md's command-line section, the rest stays as is. Not
 # part of make test: it takes several minutes and needs jq and
 # /usr/bin/time (apt-get install jq time).
@@ -162,7 +162,7 @@ bench-cli:
 
 # 50 MB of random bytes, and records with random strings, through dynlog
 # view in both layouts: no terminal control from the input in the output
-# (issue 18; make test sends 2 MB and runs FuzzViewSafe's seeds).
+#(make test sends 2 MB and runs FuzzViewSafe's seeds).
 .PHONY: view-safety
 view-safety:
 	$(GO) test -tags speed ./cmd/dynlog -run '^TestViewSafety50MB$$' -count 1 -v

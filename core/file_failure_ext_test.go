@@ -73,7 +73,7 @@ func sinkChild() {
 }
 
 // TestFileSinkFailureInAProcess runs a process whose log file fails (at
-// open, or mid-run at a write) and checks what the issue asks: one error
+// open, or mid-run at a write) and checks what a failing file must do: one error
 // line on stderr naming the path and the cause, every later line on
 // stderr, every line exactly once between the file and stderr, none torn,
 // and exit status 0. Tests run as root here, for whom file modes mean

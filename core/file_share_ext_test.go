@@ -122,7 +122,7 @@ func logFilesOf(t *testing.T, path string) []string {
 // with goroutines writing through both at once: every line is in the live
 // file or a backup exactly once, whole, each goroutine's in its order, and
 // no file passes the size. The loggers share one sink, which counts the
-// size and rotates for both. Without the race detector this is the issue's
+// size and rotates for both. Without the race detector this is the full
 // check, 8 × 100,000 lines (about 2 s here); under it, as CI runs the
 // tests, 8 × 50,000 (about 20 MB, twenty rotations among writers of both
 // loggers), which keeps the test near 10 s on a loaded two-core machine

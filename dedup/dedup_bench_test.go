@@ -12,7 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// The benchmarks of issue 5, each beside zap in the same run, every logger
+// The once-only benchmarks, each beside zap in the same run, every logger
 // built as core.New builds it (zap.AddCaller, the dynamo-jsonl encoder, a
 // sink that discards) and named benchTarget:
 //

@@ -80,7 +80,7 @@ func TestRanksFromEnv(t *testing.T) {
 	}
 }
 
-// The scope table of the issue: which of Process, Global and Local print,
+// The scope table: which of Process, Global and Local print,
 // logged through a once-only core.
 func TestScopeTable(t *testing.T) {
 	t.Cleanup(ResetRanks)

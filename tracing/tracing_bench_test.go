@@ -13,7 +13,7 @@ import (
 )
 
 // BenchmarkTracing measures what tracing adds, beside what it is compared
-// with, in one run (issue 4's targets):
+// with, in one run, for tracing's targets:
 //
 //	Line/outside  an Info line with three fields, JSONL to io.Discard, through
 //	              the tracing core, no span;

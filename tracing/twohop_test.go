@@ -13,7 +13,7 @@ import (
 	"go.uber.org/zap"
 )
 
-// TestTwoHops is issue 4's "How we will check", on Dynamo's disaggregated
+// TestTwoHops is the two-hop check, on Dynamo's disaggregated
 // layout: a frontend routes a request to a prefill worker, which hands it to
 // a decode worker; three HTTP servers on loopback, each with its own JSONL
 // log. The lines of all three must tell one story: one trace, each

@@ -34,7 +34,7 @@ func demoOutput(t *testing.T, out string) (lines []map[string]any, rest string) 
 	return lines, text.String()
 }
 
-// TestDemo is issue 7's check: the demo exits 0, its output has SPAN_CLOSED
+// TestDemo: the demo exits 0, its output has SPAN_CLOSED
 // lines of all three services sharing one trace_id for the request with
 // the x-request-id, and the waterfall of that request.
 func TestDemo(t *testing.T) {

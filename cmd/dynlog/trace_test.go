@@ -74,7 +74,7 @@ var wantRows = []struct {
 	{3, "decode", decodeTarget, 6},
 }
 
-// TestTraceJoinsServiceFiles is issue 7's check: the three services' files,
+// TestTraceJoinsServiceFiles: the three services' files,
 // written separately, give one tree per request, depth and parentage right.
 func TestTraceJoinsServiceFiles(t *testing.T) {
 	_, files := serviceFiles(t, nil)

@@ -96,7 +96,7 @@ func TestValidateStrictCountsNotJSON(t *testing.T) {
 	}
 }
 
-// TestValidateOneBadLineAmongMany is the check: 10,000 lines, one
+// TestValidateOneBadLineAmongMany is the check of one bad line: 10,000 lines, one
 // of them bad, named by its number.
 func TestValidateOneBadLineAmongMany(t *testing.T) {
 	var b strings.Builder

@@ -1,6 +1,6 @@
-// Package benchmarks holds issue 8's peer suite: dynlog's loggers beside
+// Package benchmarks holds the peer suite: dynlog's loggers beside
 // zap, zap's sugared logger, zerolog, log/slog's JSON handler and logrus, in
-// zap's benchmark scenarios (peers_bench_test.go), and issue 19's: the
+// zap's benchmark scenarios (peers_bench_test.go), and the slog suite: the
 // same slog calls through zap's zapslog handler and dynlog's
 // core.NewHandler, and a line through the context logger (tracing.Logger)
 // beside one given tracing.Ctx (context_bench_test.go). It is a module of its own

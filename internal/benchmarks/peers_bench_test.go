@@ -17,7 +17,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// BenchmarkPeers is issue 8's peer suite: BenchmarkPeers/<scenario>/<logger>.
+// BenchmarkPeers is the peer suite: BenchmarkPeers/<scenario>/<logger>.
 // The scenarios and their data follow zap's own benchmark suite
 // (go.uber.org/zap/benchmarks), RunParallel included:
 //
@@ -40,7 +40,7 @@ import (
 // (zap.AddCaller, zerolog's Caller, slog's AddSource, logrus's
 // ReportCaller). This differs from zap's suite, whose loggers have no
 // caller; zap-nocaller is plain zap as zap's suite builds it, for
-// information. "Plain zap JSON", the baseline of the issue's targets, is the
+// information. "Plain zap JSON", the baseline of the peers' targets, is the
 // zap column: zap.New over zapcore.NewJSONEncoder with
 // zap.NewProductionEncoderConfig(), with zap.AddCaller().
 //
@@ -49,7 +49,7 @@ import (
 // (DYN_LOG=info), the once-only core and the tracing core, around the
 // encoder and the io.Discard sink. No configuration file is read.
 //
-// slog's face (issue 19): zapslog and dynlog-slog make slog-json's calls
+// slog's face: zapslog and dynlog-slog make slog-json's calls
 // (LogAttrs, the handler's caller on) through zap's zapslog handler over
 // the zap column's logger and through core.NewHandler over dynlog-jsonl's.
 func BenchmarkPeers(b *testing.B) {

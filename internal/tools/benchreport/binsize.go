@@ -112,7 +112,7 @@ func yesNo(v bool) string {
 // (binBefore) and now (measured) for each program.
 func writeBinsize(w io.Writer, now map[string]binSize, m machine) {
 	fmt.Fprintln(w, binsizeBegin)
-	fmt.Fprintln(w, "## Binary size (issue 21)")
+	fmt.Fprintln(w, "## Binary size")
 	fmt.Fprintln(w)
 	writeWrapped(w, "Written by `make binsize` (internal/tools/benchreport -binsize), which "+
 		"builds the hello-world programs of internal/tools/binsize twice, with plain "+

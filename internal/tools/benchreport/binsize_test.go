@@ -19,7 +19,7 @@ func TestBinsizeSection(t *testing.T) {
 	writeBinsize(&b, now, machine{date: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), goVersion: "go1.26.8", numCPU: 2})
 	section := b.String()
 	for _, want := range []string{
-		binsizeBegin + "\n## Binary size (issue 21)\n",
+		binsizeBegin + "\n## Binary size\n",
 		"| hello | `core.New()` and one `Info` line | before (e8e46c9) | 19,364,441 | 13,312,265 | 446 | yes |\n",
 		"| hello | `core.New()` and one `Info` line | now | 19,000,000 | 13,000,000 | 440 | yes |\n",
 		"| hellospan | `zap.NewProduction()`, `tracing.Start`, one line with `tracing.Ctx`, `End` | now | 9,000,000 | 6,000,000 | 300 | no |\n",

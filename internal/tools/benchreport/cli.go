@@ -77,14 +77,14 @@ func parseCLI(r io.Reader) (map[string]cliRun, error) {
 	return runs, nil
 }
 
-// cliTarget is one of issue 18's goals.
+// cliTarget is one of the command line's goals.
 type cliTarget struct {
 	what string
 	got  string
 	met  bool
 }
 
-// cliTargets checks runs against issue 18's goals; a goal whose runs are
+// cliTargets checks runs against the command line's goals; a goal whose runs are
 // missing is left out.
 func cliTargets(runs map[string]cliRun) []cliTarget {
 	var out []cliTarget
@@ -114,7 +114,7 @@ func cliTargets(runs map[string]cliRun) []cliTarget {
 // writeCLI writes the command-line section, markers included.
 func writeCLI(w io.Writer, runs map[string]cliRun, m machine) {
 	fmt.Fprintln(w, cliBegin)
-	fmt.Fprintln(w, "## Command line (issue 18)")
+	fmt.Fprintln(w, "## Command line")
 	fmt.Fprintln(w)
 	writeWrapped(w, "Written by `make bench-cli` (internal/tools/benchreport -cli) from "+
 		"cmd/dynlog/cli_speed_test.go (build tag speed), which generates a JSONL file of "+

@@ -1,11 +1,11 @@
 package main
 
-// dedupSection is issue 5's, on dedup/dedup_bench_test.go
+// dedupSection is the once-only lines', on dedup/dedup_bench_test.go
 // (BenchmarkDedup/<scenario>/<variant>): a repeated (suppressed) once call
 // within 100 ns with no allocation, and a first-time once line within 1.5×
 // the same plain line.
 var dedupSection = section{
-	title:   "Once-only lines (issue 5)",
+	title:   "Once-only lines",
 	sources: []string{"dedup/dedup_bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{

@@ -1,12 +1,12 @@
 package main
 
-// filterSection is issue 3's, on the benchmarks of
+// filterSection is the filter's, on the benchmarks of
 // filter/filter_bench_test.go, named BenchmarkFilter/<scenario>/<variant>.
 // Its targets: a filtered-out call on a bound logger within 2× zap's disabled
 // call, on an unbound name within 50 ns, an allowed call within 1.1× the same
 // call with no filter core, and a 50-directive spec parsed within 50 µs.
 var filterSection = section{
-	title:   "Filter (issue 3)",
+	title:   "Filter",
 	sources: []string{"filter/filter_bench_test.go", "core/new_bench_test.go"},
 	prefix:  "BenchmarkFilter/",
 	intro: []string{

@@ -1,7 +1,7 @@
 // Command benchreport turns the output of the encoder, filter and tracing
 // benchmarks into BENCHMARKS.md: the machine, the Go version, the date, every
 // benchmark's median cost, the performance targets of the three layouts and
-// those of each section (the filter's of issue 3, tracing's of issue 4), each
+// those of each section (the filter's, tracing's, the once-only lines' and the file output's), each
 // marked met or NOT met. It reads `go test -bench -benchmem` output on stdin,
 // of one package or several, with any -count (the median of the runs is
 // reported), and echoes the targets to stdout. It exits 1, after writing
@@ -11,19 +11,19 @@
 //	go run ./internal/tools/benchreport -o BENCHMARKS.md < bench.out
 //
 // With -peers it reads the output of the peer suite (internal/benchmarks,
-// issue 8) instead and rewrites only the file's peers section, between
+// make bench-peers) instead and rewrites only the file's peers section, between
 // marker comments, which the default mode keeps as it stands:
 //
 //	go run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
 //
 // With -cli it reads the "cli:" lines of cmd/dynlog's TestCLISpeed (make
-// bench-cli, issue 18) and rewrites only the command-line section, which
+// bench-cli) and rewrites only the command-line section, which
 // the other modes keep as it stands:
 //
 //	go run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
 //
 // With -binsize it reads nothing: it builds the hello-world programs of
-// internal/tools/binsize (make binsize, issue 21), with $GO or go, and
+// internal/tools/binsize (make binsize), with $GO or go, and
 // rewrites only the binary-size section, which the other modes keep:
 //
 //	go run ./internal/tools/benchreport -binsize -o BENCHMARKS.md

@@ -294,7 +294,7 @@ func TestUnmet(t *testing.T) {
 		t.Fatal(err)
 	}
 	missed := strings.Join(unmet(o), "\n")
-	for _, want := range []string{"TenFields: dynamo-jsonl ≤", "TenContext: dynamo-jsonl ≤", "TenContext: vllm ≤", "Filter (issue 3): "} {
+	for _, want := range []string{"TenFields: dynamo-jsonl ≤", "TenContext: dynamo-jsonl ≤", "TenContext: vllm ≤", "Filter: "} {
 		if !strings.Contains(missed, want) {
 			t.Errorf("unmet lacks %q:\n%s", want, missed)
 		}

@@ -1,11 +1,11 @@
 package main
 
-// outputsSection is issue 6's, on core/output/bench_test.go
+// outputsSection is the file output's, on core/output/bench_test.go
 // (BenchmarkFileSink/<variant>): lines per second to a file through our
 // file output (core/output: failover, rotation) at 0.9× zap's or better,
 // which is ns/op within 1/0.9 of zap's.
 var outputsSection = section{
-	title:   "Outputs (issue 6)",
+	title:   "Outputs",
 	sources: []string{"core/output/bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{

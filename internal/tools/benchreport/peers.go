@@ -32,14 +32,14 @@ var (
 	contextWays = []string{"ctx-field", "context-logger"}
 )
 
-// peersSection holds issue 8's targets: in every scenario, dynlog's Dynamo
+// peersSection holds the peers' targets: in every scenario, dynlog's Dynamo
 // JSONL within 1.3× plain zap JSON and faster than slog's JSON handler and
-// logrus; and issue 19's: in the scenarios that print a line, dynlog's slog
+// logrus; and slog's: in the scenarios that print a line, dynlog's slog
 // handler (dynlog-slog) at most as slow as slog's JSON handler, and a line
 // through the context logger (tracing.Logger) at most as slow as one given
 // tracing.Ctx.
 var peersSection = section{
-	title:   "Peers (issue 8)",
+	title:   "Peers",
 	sources: []string{"internal/benchmarks/peers_bench_test.go"},
 	prefix:  "BenchmarkPeers/",
 	targets: peerTargets(),

@@ -42,7 +42,7 @@ func TestWritePeers(t *testing.T) {
 	writePeers(&b, o, peersMachine)
 	out := b.String()
 	for _, want := range []string{
-		peersBegin + "\n## Peers (issue 8)\n",
+		peersBegin + "\n## Peers\n",
 		"- Date: 2026-11-22 (UTC)\n- CPU: Test CPU\n- OS/arch: linux/amd64, 2 CPUs (runtime.NumCPU), GOMAXPROCS 2\n- Go: go1.26.8\n- Runs per benchmark: 2; the tables show the median\n",
 		"| Scenario | zap | zap-nocaller | zap-sugar | zerolog | slog-json | logrus | dynlog-jsonl | dynlog-readable | dynlog-vllm | zapslog | dynlog-slog | zap-nopcore |\n",
 		"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
@@ -84,7 +84,7 @@ func TestPeersTargetsStrict(t *testing.T) {
 	}
 	for _, r := range peersSection.evaluate(o) {
 		if !strings.Contains(r.label, ": dynlog-jsonl ") {
-			continue // issue 19's, whose benchmarks this input lacks
+			continue // slog's, whose benchmarks this input lacks
 		}
 		want := !strings.HasSuffix(r.label, "ahead of slog-json")
 		if r.met() != want {

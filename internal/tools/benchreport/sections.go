@@ -8,10 +8,10 @@ import (
 	"strings"
 )
 
-// A section is the report's part on the benchmarks of one issue: where they
-// are, the targets the issue set for them, and what they measure.
+// A section is the report's part on the benchmarks of one part of dynlog: where
+// they are, the targets set for them, and what they measure.
 type section struct {
-	title   string   // the heading: "Filter (issue 3)"
+	title   string   // the heading: "Filter"
 	sources []string // the benchmark files, for the report's header
 	// prefix is the part of the benchmarks' names that targets and notes
 	// leave out: with "BenchmarkFilter/", "Disabled/bound" is

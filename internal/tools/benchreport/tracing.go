@@ -1,13 +1,13 @@
 package main
 
-// tracingSection is issue 4's, on the benchmarks of
+// tracingSection is tracing's, on the benchmarks of
 // tracing/tracing_bench_test.go (BenchmarkTracing/<scenario>/<variant>) and
 // tracing/calltrace/call_bench_test.go (BenchmarkCall/<variant>). Its targets: a line
 // inside a span within 1.3× the same line outside, Start and End with span
 // events off within 1.5× a bare OpenTelemetry SDK span, and call tracing,
 // while off, under 5 ns with no allocation.
 var tracingSection = section{
-	title:   "Tracing (issue 4)",
+	title:   "Tracing",
 	sources: []string{"tracing/tracing_bench_test.go", "tracing/calltrace/call_bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{

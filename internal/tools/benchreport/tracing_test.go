@@ -215,11 +215,11 @@ func TestWriteReportTracingSection(t *testing.T) {
 	var b strings.Builder
 	writeReport(&b, o, machine{date: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC), goVersion: "go1.26.8", numCPU: 2})
 	report := b.String()
-	if !strings.Contains(report, "\n"+wantTracingSection+"\n## Once-only lines (issue 5)\n") ||
+	if !strings.Contains(report, "\n"+wantTracingSection+"\n## Once-only lines\n") ||
 		!strings.Contains(report, "\n## Results\n") {
 		t.Errorf("report lacks the tracing section before the next section and the results; report:\n%s", report)
 	}
-	if i, j := strings.Index(report, "## Filter (issue 3)"), strings.Index(report, "## Tracing (issue 4)"); i < 0 || j < i {
+	if i, j := strings.Index(report, "## Filter"), strings.Index(report, "## Tracing"); i < 0 || j < i {
 		t.Errorf("the tracing section is not after the filter's")
 	}
 	header, _, _ := strings.Cut(report, "- Date:")
@@ -281,7 +281,7 @@ func TestJoinList(t *testing.T) {
 }
 
 // wantTracingSection is the tracing section written for tracingSampleOutput.
-const wantTracingSection = "## Tracing (issue 4)\n" +
+const wantTracingSection = "## Tracing\n" +
 	"\n" +
 	"From tracing/tracing_bench_test.go and tracing/calltrace/call_bench_test.go,\n" +
 	"each target beside its baseline in the same run. Ratio is the median ns/op\n" +
