@@ -99,7 +99,8 @@ type Builder struct {
 	// counting their lines in Stats.Dropped. Memory then stays bounded
 	// whatever the input. A span dropped is forgotten: a later line of it
 	// brings it back only if that line says it starts before one held,
-	// and then without its earlier lines.
+	// and then without its earlier lines. Max set or lowered between
+	// records applies from the next one.
 	Max int
 
 	spans  map[spanKey]*Span
@@ -150,8 +151,19 @@ func (b *Builder) Add(r Record) {
 		b.spans = map[spanKey]*Span{}
 		b.traces = map[string]*Trace{}
 	}
+	if b.Max > 0 && len(b.held) != len(b.spans) { // Max set after spans were added
+		b.held = b.held[:0]
+		for _, h := range b.spans {
+			h.heapAt = len(b.held)
+			b.held = append(b.held, h)
+		}
+		heap.Init(&b.held)
+	}
+	for b.Max > 0 && len(b.spans) > b.Max { // Max lowered
+		b.drop(b.held[0])
+	}
 	s := b.spans[spanKey{r.TraceID, r.SpanID}]
-	if s == nil && b.Max > 0 && len(b.spans) >= b.Max {
+	if s == nil && b.Max > 0 && len(b.spans) == b.Max {
 		// Full: the record's span is held only if it starts before the
 		// span held that starts last, which then goes.
 		last := b.held[0]

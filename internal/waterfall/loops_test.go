@@ -218,3 +218,23 @@ func TestMaxKeepsTheSpansThatStartFirst(t *testing.T) {
 		t.Errorf("held %s, want %s", strings.Join(got, ","), want)
 	}
 }
+
+// TestMaxSetLate: Max set, or lowered, after spans were added applies at
+// the next record, keeping the spans that start first.
+func TestMaxSetLate(t *testing.T) {
+	var b Builder
+	for i := 5; i >= 0; i-- {
+		b.Add(rec(fmt.Sprint(i), "", time.Duration(i)*time.Millisecond))
+	}
+	b.Max = 4
+	b.Add(rec("9", "", 9*time.Millisecond))
+	b.Max = 2
+	b.Add(rec("1", "", time.Millisecond)) // a second line of a span held
+	var got []string
+	for _, s := range b.Traces()[0].Spans {
+		got = append(got, s.ID)
+	}
+	if strings.Join(got, ",") != "0,1" || b.Stats.Dropped != 5 {
+		t.Errorf("held %v, %d dropped; want 0,1 and 5", got, b.Stats.Dropped)
+	}
+}
