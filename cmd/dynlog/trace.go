@@ -24,16 +24,25 @@ trace as a waterfall: one row per span, indented by its depth, with its
 service (target), its start in the trace, a bar scaled to the trace's
 duration, its duration and its busy and idle times. A span with no
 SPAN_CLOSED is drawn to the end of the trace and marked open; a span whose
-parent is in no file given is drawn as a root and says so. Lines that are
-not JSON are skipped and counted on stderr.
+parent is in no file given is drawn as a root and says so. Parent links
+that loop (a span its own parent, or A's parent B and B's A, which only a
+broken or hostile file has) are cut at the loop's span that starts first,
+drawn as a root with "(parent ID loops back to this span: drawn as a
+root)" (in --json, "parent_loop": true). Lines that are not JSON are
+skipped and counted on stderr.
 
 Memory grows with the spans drawn, not with the input: --trace keeps only
 the traces it names; --request-id, when every input is a file, reads
 them twice, first to find the request's traces, then to keep those
-(on stdin it holds everything, as without a filter). Without either,
-past 100,000 spans trace draws nothing and prints a summary instead:
-the counts and the 20 longest root spans, each with the trace_id to draw
-it by (with --json, the same as a "summary" object).
+(on stdin it holds everything, as without a filter). Either way it holds
+at most 100,000 spans: past that it draws the 100,000 that start first,
+says on stderr how many lines of other spans it skipped (in --json,
+"dropped_lines"), and exits 0; a span whose parent was skipped is drawn
+as a root. --request-id also keeps at most 100,000 of the request's
+traces, the first found, and says so past that. Without either, past
+100,000 spans trace draws nothing and prints a summary instead: the
+counts and the 20 longest root spans, each with the trace_id to draw it
+by (with --json, the same as a "summary" object).
 
 Exit status: 0 a trace was drawn, 1 no trace (or none that matched) or a
 file could not be read, 2 a usage error.
@@ -58,9 +67,13 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// is most of the heap), more often as they near the memory limit.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(traceMemoryLimit))
-	b, sum, readErr := readTraces(fs.Args(), stdin, *traceID, *requestID, stderr)
+	b, sum, byRequest, readErr := readTraces(fs.Args(), stdin, *traceID, *requestID, stderr)
 	if b.Stats.Skipped > 0 {
 		fmt.Fprintf(stderr, "dynlog trace: skipped %d of %d lines: not JSON objects\n", b.Stats.Skipped, b.Stats.Lines)
+	}
+	if b.Stats.Dropped > 0 {
+		fmt.Fprintf(stderr, "dynlog trace: more than %d spans match%s; drawing the %d that start first and skipping %d lines of other spans\n",
+			b.Max, describeSelection(*traceID, *requestID), b.Max, b.Stats.Dropped)
 	}
 	out := &stickyWriter{w: stdout}
 	w := bufio.NewWriterSize(out, 64<<10)
@@ -85,7 +98,7 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	all := b.Traces()
-	traces := selectTraces(all, *traceID, *requestID)
+	traces := selectTraces(all, *traceID, *requestID, byRequest)
 
 	code := 0
 	if readErr != nil {
@@ -131,7 +144,9 @@ func trace(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // maxHeldSpans is the most spans trace holds to draw: about 1 KiB each.
 // Past it, without --trace or --request-id to narrow the input, trace
-// drops them and prints a summary. Tests lower it.
+// drops them and prints a summary; with them, it draws the maxHeldSpans
+// that start first. It also bounds the traces --request-id looks for.
+// Tests lower it.
 var maxHeldSpans = 100_000
 
 // traceMemoryLimit is the soft limit of trace's heap (debug.SetMemoryLimit):
@@ -145,31 +160,44 @@ const summaryRoots = 20
 // with the spans drawn, not with the input: with --trace only the traces
 // it names are kept; with --request-id, when every input is a file, a
 // first pass finds the traces of that request and the second keeps them.
-// Otherwise it holds at most maxHeldSpans spans; past that it returns the
-// input's Summary instead of the spans, which it forgets.
-func readTraces(names []string, stdin io.Reader, traceID, requestID string, stderr io.Writer) (*waterfall.Builder, *waterfall.Summary, error) {
+// Either way it holds at most maxHeldSpans spans, those that start first
+// (Builder.Max). Without either it also holds at most maxHeldSpans spans,
+// but past that it returns the input's Summary instead of the spans, which
+// it forgets.
+// byRequest says the traces kept are the request's, found by the first
+// pass.
+func readTraces(names []string, stdin io.Reader, traceID, requestID string, stderr io.Writer) (b *waterfall.Builder, sum *waterfall.Summary, byRequest bool, err error) {
 	open := func() *logfile.Reader {
 		return logfile.Open(context.Background(), names, stdin, logfile.WithErrorFunc(func(err error) {
 			fmt.Fprintf(stderr, "dynlog trace: %v; skipped\n", err)
 		}))
 	}
-	b := &waterfall.Builder{}
+	b = &waterfall.Builder{}
 	var wanted map[string]bool // by --request-id: the trace_ids to keep
 	if requestID != "" && len(names) > 0 && !slices.Contains(names, "-") {
 		wanted = map[string]bool{}
 		// A line without the ID's bytes cannot hold it, unless JSON
 		// escapes some of them.
 		plain := !strings.ContainsFunc(requestID, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' })
-		r := logfile.Open(context.Background(), names, nil) // the second pass reports the errors
+		// The second pass reports the errors.
+		r := logfile.Open(context.Background(), names, nil)
+		more := false // traces of the request past maxHeldSpans
 		for r.Next() {
 			l := r.Line()
 			if l.TooLong || plain && !bytes.Contains(l.Bytes, []byte(requestID)) {
 				continue
 			}
 			if rec, err := logfile.Decode(l.Bytes); err == nil && rec.TraceID != "" &&
-				(rec.XRequestID == requestID || rec.RequestID == requestID) {
+				(rec.XRequestID == requestID || rec.RequestID == requestID) && !wanted[rec.TraceID] {
+				if len(wanted) == maxHeldSpans { // each needs a span held to be drawn
+					more = true
+					continue
+				}
 				wanted[strings.Clone(rec.TraceID)] = true
 			}
+		}
+		if more {
+			fmt.Fprintf(stderr, "dynlog trace: more than %d traces have request id %q; keeping the first %d found\n", maxHeldSpans, requestID, maxHeldSpans)
 		}
 	}
 	switch {
@@ -180,9 +208,10 @@ func readTraces(names []string, stdin io.Reader, traceID, requestID string, stde
 	case wanted != nil:
 		b.Keep = func(id string) bool { return wanted[id] }
 	}
-	var sum *waterfall.Summary
 	if b.Keep == nil {
 		sum = waterfall.NewSummary(summaryRoots)
+	} else {
+		b.Max = maxHeldSpans
 	}
 	overflow := false
 	r := open()
@@ -213,19 +242,21 @@ func readTraces(names []string, stdin io.Reader, traceID, requestID string, stde
 	if !overflow {
 		sum = nil
 	}
-	return b, sum, r.Err()
+	return b, sum, wanted != nil, r.Err()
 }
 
 // selectTraces keeps the traces --trace and --request-id name: a trace_id
 // equal to traceID or starting with it, and a span with requestID as its
-// x_request_id or request_id. Empty selectors keep everything.
-func selectTraces(traces []*waterfall.Trace, traceID, requestID string) []*waterfall.Trace {
+// x_request_id or request_id (unless byRequest: the traces are the
+// request's already, found in all their lines, where a span that carried
+// the ID may have been dropped). Empty selectors keep everything.
+func selectTraces(traces []*waterfall.Trace, traceID, requestID string, byRequest bool) []*waterfall.Trace {
 	var out []*waterfall.Trace
 	for _, t := range traces {
 		if traceID != "" && !strings.HasPrefix(t.ID, traceID) {
 			continue
 		}
-		if requestID != "" && !hasRequest(t, requestID) {
+		if requestID != "" && !byRequest && !hasRequest(t, requestID) {
 			continue
 		}
 		out = append(out, t)

@@ -17,10 +17,16 @@ func heldAfter(t *testing.T, n int, traceID, requestID string) (held uint64, spa
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "in.jsonl")
 	writeSpeedFile(t, path, n)
+	return heldReading(t, path, traceID, requestID)
+}
+
+// heldReading runs readTraces on path and returns what heldAfter does.
+func heldReading(t *testing.T, path, traceID, requestID string) (held uint64, spans int, summary bool) {
+	t.Helper()
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	b, sum, err := readTraces([]string{path}, nil, traceID, requestID, io.Discard)
+	b, sum, _, err := readTraces([]string{path}, nil, traceID, requestID, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,5 +111,36 @@ func TestTraceSummaryPastTheLimit(t *testing.T) {
 		if doc.Summary.Longest[i].DurationUS > doc.Summary.Longest[i-1].DurationUS {
 			t.Errorf("roots out of order: %+v", doc.Summary.Longest)
 		}
+	}
+}
+
+// TestTraceMemoryOfOneHugeTrace: --trace and --request-id on one trace of
+// 5,000 and of 25,000 spans, in parent loops, hold maxHeldSpans spans and
+// the same memory either way.
+func TestTraceMemoryOfOneHugeTrace(t *testing.T) {
+	old := maxHeldSpans
+	maxHeldSpans = 1000
+	defer func() { maxHeldSpans = old }()
+	small := writeSpans(t, bigTrace, 5_000, loopPairs, nil)
+	large := writeSpans(t, bigTrace, 25_000, loopPairs, func(i int) int { return 25_000 - i }) // latest first: every span replaces one
+	for _, tc := range []struct{ name, traceID, requestID string }{
+		{"--trace", bigTrace, ""},
+		{"--request-id", "", "req-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			heldSmall, spans, summary := heldReading(t, small, tc.traceID, tc.requestID)
+			if spans != 1000 || summary {
+				t.Fatalf("5,000 spans: %d held, summary %v; want 1000, false", spans, summary)
+			}
+			heldLarge, spans, summary := heldReading(t, large, tc.traceID, tc.requestID)
+			if spans != 1000 || summary {
+				t.Fatalf("25,000 spans: %d held, summary %v; want 1000, false", spans, summary)
+			}
+			// 24,000 more spans held would be megabytes; allow 1 MiB of noise.
+			if heldLarge > heldSmall+1<<20 {
+				t.Errorf("held %d bytes after 5,000 spans, %d after 25,000", heldSmall, heldLarge)
+			}
+			t.Logf("held %d bytes after 5,000 spans, %d after 25,000", heldSmall, heldLarge)
+		})
 	}
 }

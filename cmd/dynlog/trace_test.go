@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/internal/waterfall"
 )
@@ -260,5 +261,165 @@ func TestTraceUsageErrors(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run([]string{"trace", "--help"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "Usage: dynlog trace") {
 		t.Errorf("trace --help: exit %d, %q", code, fmt.Sprint(out.String(), errOut.String()))
+	}
+}
+
+// writeSpans writes the SPAN_CREATED and SPAN_CLOSED lines of n spans of
+// one trace, span i starting i microseconds in (at(i) when at is not nil)
+// with parentOf(i) as its parent_id ("" for a root), x_request_id
+// "req-1", each span's SPAN_CREATED line first, and returns the file's
+// path.
+func writeSpans(t testing.TB, trace string, n int, parentOf func(i int) string, at func(i int) int) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "spans.jsonl")
+	var b bytes.Buffer
+	t0 := time.Date(2025, 9, 2, 16, 38, 6, 0, time.UTC)
+	for i := range n {
+		start := i
+		if at != nil {
+			start = at(i)
+		}
+		parent := ""
+		if p := parentOf(i); p != "" {
+			parent = `,"parent_id":"` + p + `"`
+		}
+		for _, ev := range []struct {
+			msg   string
+			at    int
+			times string
+		}{
+			{"SPAN_CREATED", start, ""},
+			{"SPAN_CLOSED", start + 10, `,"time.busy_us":10,"time.duration_us":10,"time.idle_us":0`},
+		} {
+			fmt.Fprintf(&b, `{"time":%q,"level":"INFO","target":"svc","message":%q,"trace_id":%q,"span_id":"s%d","span_name":"work","x_request_id":"req-1"%s%s}`+"\n",
+				t0.Add(time.Duration(ev.at)*time.Microsecond).Format("2006-01-02T15:04:05.000000Z"), ev.msg, trace, i, parent, ev.times)
+		}
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// loopPairs makes span i and span i^1 each other's parent.
+func loopPairs(i int) string { return fmt.Sprintf("s%d", i^1) }
+
+// binaryTree makes span i a child of span (i-1)/2: a tree, its root s0.
+func binaryTree(i int) string {
+	if i == 0 {
+		return ""
+	}
+	return fmt.Sprintf("s%d", (i-1)/2)
+}
+
+const bigTrace = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+// TestTraceLoopsOfParents draws 40,000 spans that are each other's
+// parents, in pairs, and a 40,000-span tree, through trace: each span in
+// exactly one row, at one more than its parent's depth, each pair cut at
+// its first span, drawn as a root with parent_loop.
+func TestTraceLoopsOfParents(t *testing.T) {
+	const n = 40_000
+	for _, tc := range []struct {
+		name     string
+		parentOf func(int) string
+		roots    int
+	}{
+		{"pairs of loops", loopPairs, n / 2},
+		{"tree", binaryTree, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeSpans(t, bigTrace, n, tc.parentOf, nil)
+			doc, code, stderr := traceJSON(t, path)
+			if code != 0 || stderr != "" || len(doc.Traces) != 1 {
+				t.Fatalf("exit %d, stderr %q, %d traces", code, stderr, len(doc.Traces))
+			}
+			rows := doc.Traces[0].Spans
+			if len(rows) != n {
+				t.Fatalf("%d rows, want %d", len(rows), n)
+			}
+			// Depth first: a row's parent is the last row before it one
+			// level up.
+			var path2 []string // the span IDs from the root to the row before
+			seen := map[string]bool{}
+			roots := 0
+			for i, s := range rows {
+				if seen[s.SpanID] {
+					t.Fatalf("row %d: span %s drawn twice", i, s.SpanID)
+				}
+				seen[s.SpanID] = true
+				if s.Depth > len(path2) {
+					t.Fatalf("row %d: depth %d under %d levels", i, s.Depth, len(path2))
+				}
+				path2 = path2[:s.Depth]
+				if s.Depth == 0 {
+					roots++
+					if s.ParentLoop != (tc.parentOf(0) != "") || s.ParentMissing {
+						t.Fatalf("row %d, a root: %+v", i, s)
+					}
+				} else if s.ParentID != path2[s.Depth-1] || s.ParentLoop || s.ParentMissing {
+					t.Fatalf("row %d: span %s with parent %s drawn under %s", i, s.SpanID, s.ParentID, path2[s.Depth-1])
+				}
+				path2 = append(path2, s.SpanID)
+			}
+			if roots != tc.roots {
+				t.Errorf("%d roots, want %d", roots, tc.roots)
+			}
+		})
+	}
+}
+
+// TestTracePastTheBound: --trace and --request-id hold at most
+// maxHeldSpans spans: past it they draw those that start first, say so on
+// stderr, give the count in the JSON, and exit 0.
+func TestTracePastTheBound(t *testing.T) {
+	old := maxHeldSpans
+	maxHeldSpans = 5
+	defer func() { maxHeldSpans = old }()
+	// Eight spans of a tree, the last three in the file starting first.
+	path := writeSpans(t, bigTrace, 8, binaryTree, func(i int) int { return (i + 3) % 8 * 100 })
+	for _, tc := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"--trace", bigTrace[:8]}, `dynlog trace: more than 5 spans match trace_id "4bf92f35"; drawing the 5 that start first and skipping 6 lines of other spans` + "\n"},
+		{[]string{"--request-id", "req-1"}, `dynlog trace: more than 5 spans match request id "req-1"; drawing the 5 that start first and skipping 6 lines of other spans` + "\n"},
+	} {
+		doc, code, stderr := traceJSON(t, append(tc.args, path)...)
+		if code != 0 || stderr != tc.line {
+			t.Errorf("%v: exit %d, stderr %q; want 0, %q", tc.args, code, stderr, tc.line)
+		}
+		if len(doc.Traces) != 1 || doc.Dropped != 6 {
+			t.Fatalf("%v: %d traces, %d lines dropped", tc.args, len(doc.Traces), doc.Dropped)
+		}
+		var rows []string
+		for _, s := range doc.Traces[0].Spans {
+			rows = append(rows, fmt.Sprintf("%d:%s:%v", s.Depth, s.SpanID, s.ParentMissing))
+		}
+		// s5, s6, s7 start first; s0 and s1 next: s5 and s6 hang from s2,
+		// not held, s7 from s3, not held either.
+		if got, want := strings.Join(rows, " "), "0:s5:true 0:s6:true 0:s7:true 0:s0:false 1:s1:false"; got != want {
+			t.Errorf("%v: rows %s, want %s", tc.args, got, want)
+		}
+	}
+
+	// The drawing says the same on stderr.
+	var out, errOut bytes.Buffer
+	if code := run([]string{"trace", "--trace", bigTrace, path}, &out, &errOut); code != 0 ||
+		errOut.String() != `dynlog trace: more than 5 spans match trace_id "`+bigTrace+`"; drawing the 5 that start first and skipping 6 lines of other spans`+"\n" ||
+		!strings.HasPrefix(out.String(), "trace "+bigTrace+"  x_request_id=req-1\n5 spans in 1 service, ") {
+		t.Errorf("exit %d, stderr %q, out\n%s", code, errOut.String(), out.String())
+	}
+
+	// More traces of the request than spans held: the first found.
+	maxHeldSpans = 2
+	var files []string
+	for _, id := range []string{"aaaa", "bbbb", "cccc"} {
+		files = append(files, writeSpans(t, strings.Repeat(id, 8), 1, func(int) string { return "" }, nil))
+	}
+	doc, code, stderr := traceJSON(t, append([]string{"--request-id", "req-1"}, files...)...)
+	if code != 0 || stderr != `dynlog trace: more than 2 traces have request id "req-1"; keeping the first 2 found`+"\n" ||
+		len(doc.Traces) != 2 || doc.Traces[0].TraceID != strings.Repeat("aaaa", 8) || doc.Traces[1].TraceID != strings.Repeat("bbbb", 8) {
+		t.Errorf("exit %d, stderr %q, %+v", code, stderr, doc.Traces)
 	}
 }

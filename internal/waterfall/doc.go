@@ -26,11 +26,26 @@
 //     kept and marked open: it starts at its opening event (or its first
 //     line) and is drawn to the end of the trace. Nothing is dropped.
 //   - A span whose parent is not in the lines read (a service whose file
-//     was not given) becomes a root of its trace, and says so. Parent links
-//     that loop (only a hostile file makes them) are cut.
+//     was not given, or a parent_id of another trace) becomes a root of its
+//     trace, and says so (ParentMissing).
+//   - Parent links that loop (only a broken or hostile file makes them: a
+//     span its own parent, or A's parent B and B's A, of any length) are
+//     cut at the loop's span that starts first, then by span_id: that span
+//     becomes a root and says so (ParentLoop, "parent_loop" in the JSON);
+//     the rest of the loop, and the spans hanging from it, stay under
+//     their parents.
 //
 // Roots and children are ordered by start time, then span_id, so the same
-// lines always give the same picture. A trace lasts from its first span's
+// lines always give the same picture. Rebuilding takes time in proportion
+// to the spans (n log n for the sort), whatever the parent links, and no
+// recursion: a chain a million spans deep is drawn, indented at most 24
+// levels.
+//
+// Builder.Max bounds the spans held, for input of any size: past it, the
+// Builder keeps the spans that start first and counts the lines of the
+// others in Stats.Dropped. Parents start before their children, so what
+// is kept is mostly whole subtrees; a span whose parent was dropped is
+// drawn as a root, its parent missing. A trace lasts from its first span's
 // start to the last close, or the last line in it, whichever is later.
 //
 // Lines are read and decoded by package logfile, which is tolerant, as the

@@ -24,6 +24,7 @@ type JSONSpan struct {
 	SpanID        string `json:"span_id"`
 	ParentID      string `json:"parent_id,omitempty"`
 	ParentMissing bool   `json:"parent_missing,omitempty"`
+	ParentLoop    bool   `json:"parent_loop,omitempty"` // drawn as a root: its parent links loop
 	Name          string `json:"span_name"`
 	Target        string `json:"target"`
 	Depth         int    `json:"depth"`
@@ -40,6 +41,9 @@ type JSONOutput struct {
 	Traces  []JSONTrace `json:"traces"`
 	Lines   int         `json:"lines"`
 	Skipped int         `json:"skipped_lines"`
+	// Dropped is the lines of spans not drawn, past the bound on the spans
+	// held (Builder.Max); absent when none were.
+	Dropped int `json:"dropped_lines,omitempty"`
 	// Summary is there instead of Traces when the input had too many spans
 	// to hold (see Summary).
 	Summary *JSONSummary `json:"summary,omitempty"`
@@ -89,6 +93,7 @@ func ToJSON(t *Trace) JSONTrace {
 			SpanID:        s.ID,
 			ParentID:      s.Parent,
 			ParentMissing: s.ParentMissing,
+			ParentLoop:    s.ParentLoop,
 			Name:          s.Name,
 			Target:        s.Target,
 			Depth:         s.Depth,
@@ -114,7 +119,7 @@ func micros(d time.Duration) *int64 {
 // JSON document (JSONOutput). Strings from the logs are escaped by
 // encoding/json; invalid UTF-8 in them became U+FFFD when they were read.
 func WriteJSON(w io.Writer, traces []*Trace, stats Stats) error {
-	out := JSONOutput{Traces: make([]JSONTrace, 0, len(traces)), Lines: stats.Lines, Skipped: stats.Skipped}
+	out := JSONOutput{Traces: make([]JSONTrace, 0, len(traces)), Lines: stats.Lines, Skipped: stats.Skipped, Dropped: stats.Dropped}
 	for _, t := range traces {
 		out.Traces = append(out.Traces, ToJSON(t))
 	}

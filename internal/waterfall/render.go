@@ -112,6 +112,9 @@ func Render(w io.Writer, t *Trace, opts Options) error {
 		if s.ParentMissing {
 			b.WriteString("  (parent " + clean(s.Parent, 32) + " not in the logs)")
 		}
+		if s.ParentLoop {
+			b.WriteString("  (parent " + clean(s.Parent, 32) + " loops back to this span: drawn as a root)")
+		}
 		b.WriteByte('\n')
 	}
 	_, err := io.WriteString(w, b.String())
