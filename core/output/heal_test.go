@@ -3,6 +3,7 @@ package output
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -194,5 +195,93 @@ func TestFileSinkRenamedWithoutSignal(t *testing.T) {
 	wantSequence(t, shape, append(moved, live...), 0, 20, "the renamed file, then the new one")
 	if fallback.String() != "" {
 		t.Errorf("lines on stderr: %.200q", fallback.String())
+	}
+}
+
+// TestFileSinkDirectoryRemovedWhileRotating: the log directory removed
+// (rm -rf, no signal) while a writer logs numbered lines into a file
+// rotated every few lines, so that rotations, checks and the removal
+// interleave. Every line logged after the removal returned is in a file
+// or on stderr exactly once, and no line is there twice; the removal is
+// reported, with the one line a removal gets.
+func TestFileSinkDirectoryRemovedWhileRotating(t *testing.T) {
+	shape := newLineShape(t)
+	dir := filepath.Join(t.TempDir(), "logs")
+	path := filepath.Join(dir, "app.log")
+	lineLen := int64(len(shape.prefix + "0" + shape.middle + "1000" + shape.suffix))
+	var errOut, fallback logtest.Buffer
+	s := newSink(Config{Path: path, MaxBytes: 8 * lineLen, checkEvery: 20 * time.Millisecond,
+		ErrorOutput: &errOut, fallback: &fallback})
+	log := lineLogger(s)
+	report := "dynlog: " + path + " was removed; recreated it\n"
+
+	var logged atomic.Int64
+	removedAt := make(chan int, 1)
+	go func() {
+		for logged.Load() < 500 {
+			runtime.Gosched()
+		}
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				break
+			}
+			t.Logf("RemoveAll: %v; again", err) // the writer made a file meanwhile
+		}
+		removedAt <- int(logged.Load())
+	}()
+	from, total := -1, 0
+	deadline := time.Now().Add(20 * time.Second)
+	for i := 0; ; i++ {
+		log.Info("line", zap.Int("g", 0), zap.Int("i", i))
+		logged.Store(int64(i + 1))
+		if from < 0 {
+			select {
+			case from = <-removedAt:
+			default:
+			}
+		}
+		if from >= 0 && i >= from+2000 && strings.Contains(errOut.String(), report) {
+			total = i + 1
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no report of the removal after %d lines; error output %q", i+1, errOut.String())
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, l := range strings.SplitAfter(errOut.String(), "\n") {
+		if l != "" && l != report {
+			t.Errorf("error output line %q, want only %q", l, report)
+		}
+	}
+	seen := make([]int, total)
+	count := func(lines []string, where string) {
+		for _, l := range lines {
+			g, i, ok := shape.parse(l)
+			if !ok || g != 0 || i < 0 || i >= total {
+				t.Fatalf("%s: foreign or torn line %q", where, l)
+			}
+			seen[i]++
+		}
+	}
+	count(readLines(t, logFiles(t, dir, path)...), "the files")
+	count(readLines(t, writeTemp(t, fallback.String())), "stderr")
+	var lost, twice []int
+	for i, n := range seen {
+		switch {
+		case n > 1:
+			twice = append(twice, i)
+		case n == 0 && i >= from:
+			lost = append(lost, i)
+		}
+	}
+	t.Logf("%d lines, removal returned at line %d", total, from)
+	if len(lost) > 0 || len(twice) > 0 {
+		t.Errorf("%d lines logged after the removal are lost (first %v), %d are there twice (first %v)",
+			len(lost), lost[:min(len(lost), 10)], len(twice), twice[:min(len(twice), 10)])
 	}
 }
