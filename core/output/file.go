@@ -582,7 +582,6 @@ func (s *sink) open() error {
 	}
 	s.replaced = nil
 	s.file, s.ident, s.real = f, fi, real
-	s.nextCheck = time.Since(s.born) + s.checkEvery
 	s.size = fi.Size()
 	if s.size > 0 && !endsWithNewline(f, s.size) {
 		// A line this process or an earlier one could write only part of;
@@ -765,7 +764,7 @@ func (s *sink) holdLock() error {
 		_ = s.lock.Close() // the file is gone: so is the lock that matters
 		s.lock = nil
 	}
-	f, err := lockFile(path, s.ours)
+	f, err := lockFile(path, s.user, s.ownerOf)
 	if err != nil {
 		return err
 	}

@@ -36,11 +36,12 @@ func fileOwner(fi fs.FileInfo) int {
 // lockFile takes an exclusive flock on the file at path, creating it, and
 // writes the process ID into it for whoever finds it held. It follows no
 // symbolic link at path, and it uses a file that was there already only if
-// it is a regular file that ours accepts (the process's user owns it): a
-// lock file another user planted is refused, neither truncated nor written.
+// it is a regular file that the process's user (user; owner tells a file's
+// owner) owns: a lock file another user planted is refused, neither
+// truncated nor written.
 // It fails with a *lockedError if another open file (in practice another
 // process) holds the lock; it does not wait.
-func lockFile(path string, ours func(fs.FileInfo) bool) (*os.File, error) {
+func lockFile(path string, user int, owner func(fs.FileInfo) int) (*os.File, error) {
 	for range 10 {
 		created := true
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow|noBlock, 0o644)
@@ -66,9 +67,9 @@ func lockFile(path string, ours func(fs.FileInfo) bool) (*os.File, error) {
 		case !fi.Mode().IsRegular():
 			f.Close()
 			return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
-		case !created && !ours(fi):
+		case !created && owner(fi) != user:
 			f.Close()
-			return nil, fmt.Errorf("%s belongs to user %d, not to this process's user (%d); not using it", path, fileOwner(fi), processUser())
+			return nil, fmt.Errorf("%s belongs to user %d, not to this process's user (%d); not using it", path, owner(fi), user)
 		}
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			pid := lockHolder(f)
