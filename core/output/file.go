@@ -122,10 +122,13 @@ const (
 // between, the outage is reported once.
 //
 // Every checkEvery, Write also looks whether the path still names the open
-// file. If the file or its directory was removed, or the file renamed,
-// without a SIGHUP, the sink opens the path again (making the directory),
-// copies the lines it wrote since the last look into the new file when the
-// old one is gone for good, and says what happened in one line.
+// file and whether the sink still holds the lock. If the file or its
+// directory was removed, or the file renamed, without a SIGHUP, the sink
+// opens the path again (making the directory) and says what happened in
+// one line. Whenever the live file is closed (at a look, a rotation, a
+// reopen, Close) and has no name left, the lines written to it since the
+// last look that found it in place are read back through its descriptor
+// and carried into the new file, or to stderr.
 //
 // Close stops the daily timer, waits for the backup clean-up, closes the
 // file and lets go of the lock; after Close lines go to stderr.
