@@ -60,10 +60,8 @@ type Config struct {
 	// bound the wait between attempts to leave stderr (defaultRetryMin,
 	// Max).
 	checkEvery, retryMin, retryMax time.Duration
-	// user and owner stand in for the process's effective user ID and a
-	// file's owner (processUser and fileOwner when nil), so that a test
-	// run by any user can plant files "of another user".
-	user  func() int
+	// owner stands in for a file's owner (fileOwner when nil), so that a
+	// test run by any user can plant files "of another user".
 	owner func(fs.FileInfo) int
 }
 
@@ -224,9 +222,6 @@ func newSink(cfg Config) *sink {
 		born:        time.Now(),
 		user:        processUser(),
 		ownerOf:     cfg.owner,
-	}
-	if cfg.user != nil {
-		s.user = cfg.user()
 	}
 	if s.ownerOf == nil {
 		s.ownerOf = fileOwner
@@ -554,11 +549,11 @@ func (s *sink) open() error {
 	if err := checkLogPath(s.path); err != nil {
 		return err
 	}
-	real, err := s.resolve(s.path)
+	target, err := s.resolve(s.path)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(real), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
 	if err := s.holdLock(); err != nil {
@@ -568,7 +563,7 @@ func (s *sink) open() error {
 	if s.replaced != nil {
 		mode = s.replaced.Mode().Perm()
 	}
-	f, real, created, err := s.openLog(mode)
+	f, target, created, err := s.openLog(mode)
 	if err != nil {
 		return err
 	}
@@ -584,7 +579,7 @@ func (s *sink) open() error {
 		chownLike(f, fi, s.replaced) // best effort, as lumberjack
 	}
 	s.replaced = nil
-	s.file, s.ident, s.real = f, fi, real
+	s.file, s.ident, s.real = f, fi, target
 	s.size = fi.Size()
 	if s.size > 0 && !endsWithNewline(f, s.size) {
 		// A line this process or an earlier one could write only part of;
@@ -608,24 +603,24 @@ func (s *sink) open() error {
 // it made the file. It opens the name resolve leads to without following a
 // link, so a link put in place after resolve looked is found, and looked at
 // again. s.mu is held.
-func (s *sink) openLog(mode os.FileMode) (f *os.File, real string, created bool, err error) {
+func (s *sink) openLog(mode os.FileMode) (f *os.File, target string, created bool, err error) {
 	for range 10 {
-		real, err = s.resolve(s.path)
+		target, err = s.resolve(s.path)
 		if err != nil {
 			return nil, "", false, err
 		}
-		f, err = os.OpenFile(real, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL|noFollow|noBlock, mode)
+		f, err = os.OpenFile(target, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL|noFollow|noBlock, mode)
 		if err == nil {
-			return f, real, true, nil
+			return f, target, true, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, "", false, err
 		}
-		f, err = os.OpenFile(real, os.O_RDWR|os.O_APPEND|noFollow|noBlock, 0)
+		f, err = os.OpenFile(target, os.O_RDWR|os.O_APPEND|noFollow|noBlock, 0)
 		if err == nil {
-			return f, real, false, nil
+			return f, target, false, nil
 		}
-		fi, lerr := os.Lstat(real)
+		fi, lerr := os.Lstat(target)
 		switch {
 		case errors.Is(lerr, fs.ErrNotExist):
 			continue // removed in between: make it
