@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/rotname"
 )
 
@@ -54,10 +56,13 @@ func (s *sink) cleanUp() {
 	go func() {
 		defer s.cleaned.Done()
 		for {
-			errs := cleanBackups(s.cfg, time.Now())
+			s.mu.Lock()
+			own := s.ownBackup()
+			s.mu.Unlock()
+			errs := cleanBackups(s.cfg, time.Now(), own)
 			s.mu.Lock()
 			for _, err := range errs {
-				s.report(fmt.Sprintf("dynlog: cleaning up the backups of %s: %s", s.path, err))
+				s.report(fmt.Sprintf("dynlog: cleaning up the backups of %s: %s", outside.Text(s.path), outside.Text(err.Error())))
 			}
 			// A pass asked for before Close still runs: Close waits for it.
 			again := s.cleanAgain
@@ -70,15 +75,40 @@ func (s *sink) cleanUp() {
 	}()
 }
 
+// ownBackup returns what tells the sink's backups from files that only
+// carry a backup's name: a regular file (not a symbolic link) owned by the
+// process's user, or by the owner of the live file, whose owner a rotation
+// gives the new file and so every backup. A file another user planted
+// under a backup's name is none of the sink's: it is not counted toward
+// max_backups, not removed, not compressed. s.mu is held.
+func (s *sink) ownBackup() func(fs.FileInfo) bool {
+	liveOwner := -1
+	if s.ident != nil {
+		liveOwner = s.ownerOf(s.ident)
+	}
+	return func(fi fs.FileInfo) bool {
+		return fi.Mode().IsRegular() && (s.ours(fi) || (liveOwner >= 0 && s.ownerOf(fi) == liveOwner))
+	}
+}
+
 // cleanBackups does what lumberjack's mill does: it removes the backups of
 // cfg.Path past the newest cfg.MaxBackups (a backup and its compressed
 // copy counting as one), then those rotated more than cfg.MaxAgeDays
-// before now, and with cfg.Compress gzips the rest. It returns what went
-// wrong, one error per backup; the others are done all the same.
-func cleanBackups(cfg Config, now time.Time) []error {
-	found, err := backups(cfg.Path, cfg.LocalTime)
+// before now, and with cfg.Compress gzips the rest. A backup is a file
+// with a backup's name that own accepts (see ownBackup); other names are
+// left alone. It returns what went wrong, one error per backup; the
+// others are done all the same.
+func cleanBackups(cfg Config, now time.Time, own func(fs.FileInfo) bool) []error {
+	all, err := backups(cfg.Path, cfg.LocalTime)
 	if err != nil {
 		return []error{err}
+	}
+	dir := filepath.Dir(cfg.Path)
+	var found []rotname.Backup
+	for _, b := range all {
+		if fi, err := os.Lstat(filepath.Join(dir, b.Name)); err == nil && own(fi) {
+			found = append(found, b)
+		}
 	}
 	var remove, keep []rotname.Backup
 	if cfg.MaxBackups > 0 {
@@ -104,7 +134,6 @@ func cleanBackups(cfg Config, now time.Time) []error {
 		}
 		found = keep
 	}
-	dir := filepath.Dir(cfg.Path)
 	var errs []error
 	for _, b := range remove {
 		if err := os.Remove(filepath.Join(dir, b.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -114,7 +143,7 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	if cfg.Compress {
 		for _, b := range found {
 			if !strings.HasSuffix(b.Name, compressSuffix) {
-				if err := compressFile(filepath.Join(dir, b.Name)); err != nil {
+				if err := compressFile(filepath.Join(dir, b.Name), own); err != nil {
 					errs = append(errs, err)
 				}
 			}
@@ -123,13 +152,22 @@ func cleanBackups(cfg Config, now time.Time) []error {
 	return errs
 }
 
-// compressFile gzips the file at src to src.gz, with its mode, owner and
-// modification time, and removes src; on a failure it leaves src as it was and no src.gz.
-func compressFile(src string) (err error) {
-	in, err := os.Open(src)
+// compressFile gzips the backup at src to src.gz, with its mode, owner
+// and modification time, and removes src; on a failure it leaves src as it
+// was and no src.gz. It follows no symbolic link and replaces no file it
+// did not make: it reads src only if it is a regular file own accepts
+// (else it leaves it alone, without an error), writes the gzip to a new
+// file of its own beside it (made with O_EXCL, so never through a link)
+// and renames that to src.gz, over a file there only if own accepts it (a
+// copy a crash cut short) and never over anything else.
+func compressFile(src string, own func(fs.FileInfo) bool) (err error) {
+	in, err := os.OpenFile(src, os.O_RDONLY|noFollow|noBlock, 0)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) {
 			return nil // removed meanwhile: nothing to keep
+		}
+		if fi, lerr := os.Lstat(src); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return nil // a link put in its place: not a backup
 		}
 		return err
 	}
@@ -138,19 +176,30 @@ func compressFile(src string) (err error) {
 	if err != nil {
 		return err
 	}
+	if !own(fi) {
+		return nil // replaced meanwhile by a file not the sink's
+	}
 	dst := src + compressSuffix
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, fi.Mode().Perm())
+	if err := checkCompressTarget(dst, own); err != nil {
+		return err
+	}
+	dir, base := filepath.Split(src)
+	out, err := os.CreateTemp(dir, "."+base+compressSuffix+".*.tmp")
 	if err != nil {
 		return err
 	}
+	tmp := out.Name()
 	defer func() {
 		if err != nil {
 			out.Close()
-			_ = os.Remove(dst)
+			_ = os.Remove(tmp)
 		}
 	}()
+	if err := out.Chmod(fi.Mode().Perm()); err != nil {
+		return err
+	}
 	if ofi, err := out.Stat(); err == nil {
-		chownLike(out, ofi, fi)
+		chownLike(out, ofi, fi) // a file of its own, just made
 	}
 	gz := gzip.NewWriter(out)
 	if _, err := io.Copy(gz, in); err != nil {
@@ -164,7 +213,39 @@ func compressFile(src string) (err error) {
 	}
 	// The backup keeps its modification time, as gzip(1) keeps it: a
 	// follower (dynlog view -f) that was reading the backup knows it again
-	// by that time once its plain form is gone.
-	_ = os.Chtimes(dst, fi.ModTime(), fi.ModTime())
+	// by that time once its plain form is gone. Through an os.Root of the
+	// directory, which follows no link out of it.
+	if root, err := os.OpenRoot(dir); err == nil {
+		_ = root.Chtimes(filepath.Base(tmp), fi.ModTime(), fi.ModTime())
+		root.Close()
+	}
+	if err := checkCompressTarget(dst, own); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		return err
+	}
 	return os.Remove(src)
+}
+
+// checkCompressTarget refuses to compress a backup whose .gz name holds
+// something other than a compressed backup of the sink's (own): a
+// directory, a link, another user's file.
+func checkCompressTarget(dst string, own func(fs.FileInfo) bool) error {
+	fi, err := os.Lstat(dst)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s is a symbolic link; left the backup uncompressed", dst)
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory; left the backup uncompressed", dst)
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s is not a regular file (%s); left the backup uncompressed", dst, fi.Mode().Type())
+	case !own(fi):
+		return fmt.Errorf("%s is not a compressed backup of this process's user; left the backup uncompressed", dst)
+	}
+	return nil
 }

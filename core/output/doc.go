@@ -79,8 +79,72 @@
 // again". However many retries fall within one outage, it is reported once
 // and its end once. At most once a second a write also checks that the path
 // still names the open file: if the file or its directory was removed, or
-// the file renamed, the directory and the file are made again, the lines
-// written to a removed file since the last check are copied into the new
-// one (a renamed file keeps its own), and one line says what happened:
-// "dynlog: PATH was removed; recreated it". Sync fsyncs the file.
+// the file renamed, the directory and the file are made again, and one
+// line says what happened: "dynlog: PATH was removed; recreated it" (a
+// rotation that finds the file removed first says the same). Sync fsyncs
+// the file.
+//
+// No line written to a removed file is lost. The file stays readable
+// through the descriptor the sink holds, so nothing is buffered in memory:
+// when the sink closes a file that has no name left (at a check, a
+// rotation, a reopen or Close), it reads back the lines written to it
+// since the last check that found it in place and writes them into the
+// new file, once; a renamed file keeps its own lines and none is copied.
+// The bound is the file itself: at most what it held, [Config].MaxBytes
+// and a line, since a rotation comes first. If the new file cannot be
+// opened or fails midway, the rest of those lines goes to stderr after
+// the report of the failure; if they cannot be read back (an I/O error),
+// one line says so. Lines the removal took before the last check, and
+// the backups it took, are gone with it.
+//
+// # Directories other users can write
+//
+// A service often runs as root and logs into a directory another user can
+// write: /var/log/APP owned by the application's user, a sticky /tmp.
+// That user can plant names there; the file output follows no link they
+// plant and harms no file it did not make:
+//
+//   - The log path is followed through a symbolic link (its own, or one of
+//     its directories') only when root or the process's effective user
+//     owns the link, the rule of Linux's fs.protected_symlinks applied
+//     everywhere. Another's link is refused with one report naming it and
+//     its owner, "dynlog: cannot open PATH: the path is a symbolic link of
+//     user 65534, not of root or of this process's user (0); not following
+//     it; …", and the lines go to stderr as for any file that fails. The
+//     rule holds when the file is opened, reopened (SIGHUP) or rotated, and
+//     at the once-a-second check, so a link swapped in while the file is
+//     written to is not followed either. The file itself, the lock file,
+//     the backups and the gzip files are opened without following a link
+//     (O_NOFOLLOW), and a new one is made with O_EXCL.
+//   - PATH.lock is used only if it is a regular file of the process's
+//     user, or made by the sink; a link there, or another user's file
+//     (which the sink could not remove from a sticky directory), is
+//     refused with a report that names it, and never truncated or
+//     written: remove it to let the file be opened.
+//   - A file's owner is changed only on files the sink made: the new live
+//     file after a rotation takes the owner of the one it replaces, a gzip
+//     backup the owner of its plain form.
+//   - A backup is a regular file with a backup's name owned by the
+//     process's user or by the owner of the live file (whose owner a
+//     rotation passes on to the next file, and so to every backup). Any
+//     other name, a link or another user's file, is not the sink's: it is
+//     not counted toward [Config].MaxBackups, not removed, not compressed,
+//     and never a reason to remove a backup of the sink's.
+//   - A backup is gzipped into a new file of the sink's, which is then
+//     renamed to NAME.gz; a NAME.gz that is a link, not a regular file or
+//     another user's is left alone, and the backup uncompressed with a
+//     report.
+//   - The lock is checked with the path, once a second: if PATH.lock was
+//     removed or replaced, the sink takes the lock again and says so; if
+//     another process took it meanwhile, the sink writes to stderr, with
+//     the one report of an outage, until that process lets go. So two
+//     writers share a file at most until that check, never for good.
+//
+// Text from outside the program in a report (a path, an error) is escaped
+// (newlines, control and bidirectional characters) and cut to 512 bytes,
+// so that a hostile file name can neither forge a line nor drive a
+// terminal. A regular file that
+// is there already at the path is appended to, whoever owns it: an
+// application user's file is a common setup. Where files have no Unix
+// owner (outside Unix) the owner rules do not apply.
 package output

@@ -8,10 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -58,6 +60,9 @@ type Config struct {
 	// bound the wait between attempts to leave stderr (defaultRetryMin,
 	// Max).
 	checkEvery, retryMin, retryMax time.Duration
+	// owner stands in for a file's owner (fileOwner when nil), so that a
+	// test run by any user can plant files "of another user".
+	owner func(fs.FileInfo) int
 }
 
 // validate refuses a Config that cannot be honoured.
@@ -115,10 +120,13 @@ const (
 // between, the outage is reported once.
 //
 // Every checkEvery, Write also looks whether the path still names the open
-// file. If the file or its directory was removed, or the file renamed,
-// without a SIGHUP, the sink opens the path again (making the directory),
-// copies the lines it wrote since the last look into the new file when the
-// old one is gone for good, and says what happened in one line.
+// file and whether the sink still holds the lock. If the file or its
+// directory was removed, or the file renamed, without a SIGHUP, the sink
+// opens the path again (making the directory) and says what happened in
+// one line. Whenever the live file is closed (at a look, a rotation, a
+// reopen, Close) and has no name left, the lines written to it since the
+// last look that found it in place are read back through its descriptor
+// and carried into the new file, or to stderr.
 //
 // Close stops the daily timer, waits for the backup clean-up, closes the
 // file and lets go of the lock; after Close lines go to stderr.
@@ -135,6 +143,11 @@ type sink struct {
 	retryMax    time.Duration
 	// born is the monotonic origin of nextCheck and retryAt.
 	born time.Time
+	// user is the process's effective user ID (-1 where files have no Unix
+	// owner), ownerOf a file's owner: which links are followed and which
+	// lock file and backups are the sink's own (see trustedLink, ours).
+	user    int
+	ownerOf func(fs.FileInfo) int
 
 	mu    sync.Mutex
 	state sinkState
@@ -148,6 +161,13 @@ type sink struct {
 	// nil while closed.
 	file  *os.File
 	ident os.FileInfo
+	// real is the name the live file was opened at: the path with the
+	// symbolic links it was allowed to follow resolved.
+	real string
+	// gone is the part of a removed live file that no look found in place,
+	// set when the file is closed and carried into the next file (or to
+	// stderr) by open or fail; nil otherwise.
+	gone *removedTail
 	// size counts the bytes of the live file.
 	size int64
 	// lastRotation is when the last rotation ended; see waitNextMillisecond.
@@ -200,6 +220,11 @@ func newSink(cfg Config) *sink {
 		retryMin:    cmp.Or(cfg.retryMin, defaultRetryMin),
 		retryMax:    cmp.Or(cfg.retryMax, defaultRetryMax),
 		born:        time.Now(),
+		user:        processUser(),
+		ownerOf:     cfg.owner,
+	}
+	if s.ownerOf == nil {
+		s.ownerOf = fileOwner
 	}
 	if s.errorOutput == nil {
 		s.errorOutput = zapcore.Lock(os.Stderr)
@@ -288,7 +313,7 @@ func (s *sink) writeFile(p []byte) error {
 	if s.outage {
 		s.outage = false
 		s.retryWait = 0
-		s.report("dynlog: writing to " + s.path + " again")
+		s.report("dynlog: writing to " + outside.Text(s.path) + " again")
 	}
 	return nil
 }
@@ -307,45 +332,78 @@ func (s *sink) cutPartialLine(n int64) {
 	s.size += n
 }
 
-// check looks whether the path still names the live file. If not (the file
-// or its directory was removed, or the file renamed), it opens the path
-// again and says so in one line. Lines written to a removed file since the
-// last look would be lost with it: they are copied into the new file, or to
-// stderr if the path cannot be opened. A renamed file keeps its lines.
-// s.mu is held and the sink writes to the file.
+// check looks whether the path still names the live file, and whether the
+// sink still holds the lock on PATH.lock. If the path names another file
+// or none (the file or its directory was removed, the file renamed, a link
+// put in its place), it opens the path again, by the rules of open, and
+// says so in one line; the lines written to a removed file since the last
+// look are carried into the new file (see closeFile), or to stderr if the
+// path cannot be opened. A renamed file keeps its lines. If the lock file
+// was removed or replaced, it takes the lock again; if another process has
+// taken it meanwhile, the lines go to stderr until that process lets go,
+// so that two writers never share the file unknowingly. s.mu is held and
+// the sink writes to the file.
 func (s *sink) check(now time.Duration) {
 	s.nextCheck = now + s.checkEvery
 	fi, statErr := os.Stat(s.path)
 	if statErr == nil && s.ident != nil && os.SameFile(fi, s.ident) {
 		s.checked = s.size
+		s.keepLock()
 		return
 	}
-	how, from, lost := "renamed", s.checked, int64(0)
+	how := "renamed"
 	if s.file != nil && isUnlinked(s.file) {
-		how, lost = "removed", s.size-from
-	}
-	var old *os.File
-	if lost > 0 {
-		// Keep the removed file readable past reopen, which closes it.
-		old, s.file = s.file, nil
-		defer old.Close()
+		how = "removed"
 	}
 	if err := s.reopen(); err != nil {
-		s.fail("cannot recreate", err)
-		if old != nil {
-			s.salvage(old, from, lost, false)
+		doing := "cannot reopen"
+		if statErr != nil {
+			doing = "cannot recreate"
 		}
+		s.fail(doing, err)
 		return
 	}
 	did := "reopened"
 	if errors.Is(statErr, fs.ErrNotExist) {
 		did = "recreated"
 	}
-	if old != nil {
-		s.salvage(old, from, lost, true)
-		s.checked = s.size
+	s.report(fmt.Sprintf("dynlog: %s was %s; %s it", outside.Text(s.path), how, did))
+}
+
+// keepLock makes sure that the lock file the sink holds is still the one
+// at PATH.lock, and takes the lock again if it is not (see holdLock),
+// saying so; if it cannot, the lines go to stderr. s.mu is held and the
+// sink writes to the file.
+func (s *sink) keepLock() {
+	if s.lock == nil || lockInPlace(s.lock, lockPath(s.path)) {
+		return
 	}
-	s.report(fmt.Sprintf("dynlog: %s was %s; %s it", s.path, how, did))
+	if err := s.holdLock(); err != nil {
+		s.fail("cannot keep writing to", err)
+		return
+	}
+	s.report(fmt.Sprintf("dynlog: %s was removed or replaced while this process held it; locked it again",
+		outside.Text(lockPath(s.path))))
+}
+
+// removedTail is the part of a removed file to carry into the next one:
+// n bytes from off, read back through the descriptor that still holds it.
+type removedTail struct {
+	f      *os.File
+	off, n int64
+}
+
+// carryGone writes the tail of the removed file (s.gone) to the live file,
+// or to stderr when toFile is false or the file fails, and closes the
+// removed file. s.mu is held.
+func (s *sink) carryGone(toFile bool) {
+	g := s.gone
+	if g == nil {
+		return
+	}
+	s.gone = nil
+	defer g.f.Close()
+	s.salvage(g.f, g.off, g.n, toFile)
 }
 
 // salvage copies n bytes of old from off to the live file, or to stderr
@@ -357,7 +415,8 @@ func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
 		k, err := old.ReadAt(buf[:min(n, int64(len(buf)))], off)
 		if k == 0 {
 			if err != nil {
-				s.report(fmt.Sprintf("dynlog: cannot read back the lines written to the removed %s: %s", s.path, err))
+				s.report(fmt.Sprintf("dynlog: cannot read back the lines written to the removed %s: %s",
+					outside.Text(s.path), outside.Text(err.Error())))
 			}
 			return
 		}
@@ -365,12 +424,13 @@ func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
 		if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 && int64(k) < n {
 			chunk = chunk[:i+1]
 		}
-		if toFile && s.writeFile(chunk) != nil {
+		if toFile && (s.file == nil || s.writeFile(chunk) != nil) {
 			toFile = false
 		}
 		if !toFile {
 			if _, err := s.fallback.Write(chunk); err != nil {
-				s.report(fmt.Sprintf("dynlog: cannot write the lines read back from the removed %s to stderr: %s", s.path, err))
+				s.report(fmt.Sprintf("dynlog: cannot write the lines read back from the removed %s to stderr: %s",
+					outside.Text(s.path), outside.Text(err.Error())))
 				return
 			}
 		}
@@ -384,23 +444,25 @@ func (s *sink) salvage(old *os.File, off, n int64, toFile bool) {
 // returned for is already visible to readers.
 func (s *sink) Sync() error {
 	s.mu.Lock()
-	if s.state != sinkToFile {
+	if s.state != sinkToFile || s.file == nil {
 		defer s.mu.Unlock()
 		return s.fallback.Sync()
 	}
 	// Open under the lock, so that the file is the live one; fsync outside,
 	// so that writers do not wait for the disk. fsync flushes the file,
-	// whichever descriptor asks.
-	f, err := os.Open(s.path)
+	// whichever descriptor asks. The name is opened without following a
+	// link, and only the live file itself is synced.
+	ident := s.ident
+	f, err := os.OpenFile(s.real, os.O_RDONLY|noFollow|noBlock, 0)
 	s.mu.Unlock()
 	if err != nil {
 		return err
 	}
-	err = f.Sync()
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !os.SameFile(fi, ident) {
+		return nil // replaced meanwhile: the next check sees to it
 	}
-	return err
+	return f.Sync()
 }
 
 // Rotate moves the live file aside as a backup and starts a new one, as the
@@ -436,15 +498,21 @@ func (s *sink) retry(doing string, do func() error) error {
 
 // Close closes the file, lets go of the lock and ends the goroutines the
 // sink started: the daily rotation, and the backup clean-up once its pass
-// is done. Lines written after Close go to stderr.
+// is done. Lines written after Close go to stderr. A live file that was
+// removed since the last check is made again first, and takes the lines
+// that would go with it, as at a check.
 func (s *sink) Close() error {
 	s.mu.Lock()
 	if s.state == sinkClosed {
 		s.mu.Unlock()
 		return nil
 	}
+	if s.state == sinkToFile && s.file != nil && isUnlinked(s.file) {
+		s.check(time.Since(s.born))
+	}
 	s.state = sinkClosed
 	err := s.closeFile()
+	s.carryGone(false) // removed in the last instant: to stderr
 	if s.lock != nil {
 		err = errors.Join(err, unlockFile(s.lock, lockPath(s.path)))
 		s.lock = nil
@@ -472,14 +540,20 @@ func (s *sink) writeFallback(p []byte) (int, error) {
 // open opens the live file for appending (and reading back), making it
 // with mode 0o600 if it does not exist, or with the mode and owner of the
 // file a rotation just moved aside, so that a failure shows now rather
-// than at the first line. It makes the directory (0o755) and takes the
-// lock on PATH.lock first, and starts the backup clean-up. s.mu is held and
-// no file is open.
+// than at the first line. It follows only the symbolic links that root or
+// the process's user owns (see resolve), makes the directory (0o755) and
+// takes the lock on PATH.lock first; it carries the tail of a removed file
+// (s.gone) into the new one, and starts the backup clean-up. s.mu is held
+// and no file is open.
 func (s *sink) open() error {
 	if err := checkLogPath(s.path); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+	target, err := s.resolve(s.path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 		return err
 	}
 	if err := s.holdLock(); err != nil {
@@ -489,21 +563,23 @@ func (s *sink) open() error {
 	if s.replaced != nil {
 		mode = s.replaced.Mode().Perm()
 	}
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, mode)
+	f, target, created, err := s.openLog(mode)
 	if err != nil {
 		return err
 	}
 	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("the path is not a regular file (%s)", fi.Mode().Type())
+	}
 	if err != nil {
 		f.Close()
 		return err
 	}
-	if s.replaced != nil {
+	if created && s.replaced != nil {
 		chownLike(f, fi, s.replaced) // best effort, as lumberjack
-		s.replaced = nil
 	}
-	s.file, s.ident = f, fi
-	s.nextCheck = time.Since(s.born) + s.checkEvery
+	s.replaced = nil
+	s.file, s.ident, s.real = f, fi, target
 	s.size = fi.Size()
 	if s.size > 0 && !endsWithNewline(f, s.size) {
 		// A line this process or an earlier one could write only part of;
@@ -514,12 +590,137 @@ func (s *sink) open() error {
 			return err
 		}
 	}
+	// The carried lines count as unchecked: if this file is removed too
+	// before a look finds it in place, they are carried on again.
 	s.checked = s.size
+	s.carryGone(true)
 	s.cleanUp()
 	return nil
 }
 
-// reopen closes the live file and opens the path again. s.mu is held.
+// openLog opens the file the path leads to, for appending and reading
+// back, making it with mode if nothing is there; created reports whether
+// it made the file. It opens the name resolve leads to without following a
+// link, so a link put in place after resolve looked is found, and looked at
+// again. s.mu is held.
+func (s *sink) openLog(mode os.FileMode) (f *os.File, target string, created bool, err error) {
+	for range 10 {
+		target, err = s.resolve(s.path)
+		if err != nil {
+			return nil, "", false, err
+		}
+		f, err = os.OpenFile(target, os.O_RDWR|os.O_APPEND|os.O_CREATE|os.O_EXCL|noFollow|noBlock, mode)
+		if err == nil {
+			return f, target, true, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, "", false, err
+		}
+		f, err = os.OpenFile(target, os.O_RDWR|os.O_APPEND|noFollow|noBlock, 0)
+		if err == nil {
+			return f, target, false, nil
+		}
+		fi, lerr := os.Lstat(target)
+		switch {
+		case errors.Is(lerr, fs.ErrNotExist):
+			continue // removed in between: make it
+		case lerr == nil && fi.Mode()&fs.ModeSymlink != 0:
+			continue // a link put in place in between: look again
+		}
+		return nil, "", false, err
+	}
+	return nil, "", false, errors.New("the path is replaced as fast as it is opened")
+}
+
+// maxLinks bounds the symbolic links resolve follows, as the kernel does
+// (ELOOP).
+const maxLinks = 40
+
+// resolve returns path with every symbolic link in it (its directories' and
+// its own) replaced by what the link points to, so that the name returned
+// holds no link at the time of the look. It follows a link only when root
+// or the process's user owns it, the rule of Linux's
+// fs.protected_symlinks for sticky directories applied everywhere: a link
+// another user planted is refused with a *linkError. A name that does not
+// exist ends the walk; the rest of the path is kept as it is. Where files
+// have no Unix owner, path is returned as it is.
+func (s *sink) resolve(path string) (string, error) {
+	if s.user < 0 {
+		return path, nil
+	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	for links := 0; ; {
+		done := string(filepath.Separator)
+		parts := strings.Split(strings.TrimPrefix(path, done), string(filepath.Separator))
+		restart := false
+		for i, part := range parts {
+			name := filepath.Join(done, part)
+			fi, err := os.Lstat(name)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+					return filepath.Join(append([]string{name}, parts[i+1:]...)...), nil
+				}
+				return "", err
+			}
+			if fi.Mode()&fs.ModeSymlink == 0 {
+				done = name
+				continue
+			}
+			if !s.trustedLink(fi) {
+				return "", &linkError{path: name, owner: s.ownerOf(fi), user: s.user}
+			}
+			if links++; links > maxLinks {
+				return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+			}
+			dest, err := os.Readlink(name)
+			if err != nil {
+				return "", err
+			}
+			if !filepath.IsAbs(dest) {
+				dest = filepath.Join(done, dest)
+			}
+			path = filepath.Join(append([]string{dest}, parts[i+1:]...)...)
+			restart = true
+			break
+		}
+		if !restart {
+			return done, nil
+		}
+	}
+}
+
+// trustedLink reports whether the symbolic link fi describes may be
+// followed: root or the process's user owns it.
+func (s *sink) trustedLink(fi fs.FileInfo) bool {
+	if s.user < 0 {
+		return true
+	}
+	owner := s.ownerOf(fi)
+	return owner == 0 || owner == s.user
+}
+
+// ours reports whether the process's user owns the file fi describes.
+func (s *sink) ours(fi fs.FileInfo) bool {
+	return s.user < 0 || s.ownerOf(fi) == s.user
+}
+
+// linkError refuses a symbolic link that neither root nor the process's
+// user owns.
+type linkError struct {
+	path        string // the link
+	owner, user int    // its owner; the process's effective user
+}
+
+func (e *linkError) Error() string {
+	return fmt.Sprintf("%s is a symbolic link of user %d, not of root or of this process's user (%d); not following it",
+		e.path, e.owner, e.user)
+}
+
+// reopen closes the live file and opens the path again. The tail of a
+// removed file goes into the new one, or to stderr with fail. s.mu is held.
 func (s *sink) reopen() error {
 	closeErr := s.closeFile()
 	if err := s.open(); err != nil {
@@ -528,29 +729,40 @@ func (s *sink) reopen() error {
 	return closeErr
 }
 
-// closeFile closes the live file, if one is open. s.mu is held.
+// closeFile closes the live file, if one is open. If the file was removed
+// (it has no name left), the lines written to it since the last look
+// found it in place would go with it: the descriptor is kept in s.gone
+// instead, for open to carry them into the next file, or fail to stderr.
+// s.mu is held.
 func (s *sink) closeFile() error {
 	if s.file == nil {
 		return nil
 	}
-	err := s.file.Close()
+	f := s.file
 	s.file, s.ident = nil, nil
-	return err
+	if n := s.size - s.checked; n > 0 && isUnlinked(f) {
+		if s.gone != nil { // not carried yet: to stderr before the newer
+			s.carryGone(false)
+		}
+		s.gone = &removedTail{f: f, off: s.checked, n: n}
+		return nil
+	}
+	return f.Close()
 }
 
 // holdLock makes sure the sink holds the lock on PATH.lock, taking it
-// again if the lock file was removed (with its directory, say) since the
-// sink took it. s.mu is held.
+// again if the lock file was removed (with its directory, say) or
+// replaced since the sink took it. s.mu is held.
 func (s *sink) holdLock() error {
 	path := lockPath(s.path)
 	if s.lock != nil {
-		if fi, err := os.Stat(path); err == nil && sameOpenFile(s.lock, fi) {
+		if lockInPlace(s.lock, path) {
 			return nil
 		}
 		_ = s.lock.Close() // the file is gone: so is the lock that matters
 		s.lock = nil
 	}
-	f, err := lockFile(path)
+	f, err := lockFile(path, s.user, s.ownerOf)
 	if err != nil {
 		return err
 	}
@@ -558,28 +770,54 @@ func (s *sink) holdLock() error {
 	return nil
 }
 
-// rotate closes the live file, renames what the path names to a backup
-// name (see backupName) and opens a new file. s.mu is held.
+// rotate closes the live file, renames it to a backup name (see
+// backupName) and opens a new file. It renames only the live file itself
+// (the path that names it, a link included): a path that names another
+// file or none now is opened as it is, by the rules of open. s.mu is held.
 func (s *sink) rotate() error {
 	if err := checkLogPath(s.path); err != nil {
 		return err
 	}
 	waitNextMillisecond(s.lastRotation)
 	defer func() { s.lastRotation = time.Now() }()
+	live := s.ident
+	if s.file != nil {
+		if fi, err := s.file.Stat(); err == nil {
+			live = fi // its mode and owner now, for the new file
+		}
+	}
+	removed := s.file != nil && isUnlinked(s.file)
 	closeErr := s.closeFile()
-	fi, err := os.Stat(s.path)
+	var fi os.FileInfo
+	var err error
+	moveAside := false
+	if live != nil {
+		fi, err = os.Stat(s.path)
+		moveAside = err == nil && os.SameFile(fi, live)
+		fi = live
+	} else {
+		// No file was open (a way back from stderr): the file to move
+		// aside is a regular file at the path itself, which open would
+		// have appended to; a link is left to open's rules.
+		fi, err = os.Lstat(s.path)
+		moveAside = err == nil && fi.Mode().IsRegular()
+	}
 	switch {
-	case err == nil:
+	case moveAside:
 		backup := s.freeBackupName()
 		if err := os.Rename(s.path, backup); err != nil {
 			return err
 		}
 		s.replaced = fi
-	case !errors.Is(err, fs.ErrNotExist):
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
 	if err := s.open(); err != nil {
 		return err
+	}
+	if removed {
+		// A check would have said so; the rotation came first.
+		s.report(fmt.Sprintf("dynlog: %s was removed; recreated it", outside.Text(s.path)))
 	}
 	return closeErr
 }
@@ -623,11 +861,13 @@ func waitNextMillisecond(last time.Time) {
 
 // fail sends the lines to stderr after an attempt to open, write or rotate
 // failed, and says so on the error output if the file was working until
-// now: one report per outage, however many attempts fail in it. The next
-// attempt from Write is due after retryWait, which doubles up to retryMax.
-// s.mu is held.
+// now: one report per outage, however many attempts fail in it. The lines
+// of a removed file that were to be carried into the new one go to stderr
+// after the report. The next attempt from Write is due after retryWait,
+// which doubles up to retryMax. s.mu is held.
 func (s *sink) fail(doing string, err error) {
 	if s.state == sinkClosed {
+		s.carryGone(false)
 		return
 	}
 	s.state = sinkToStderr
@@ -635,8 +875,9 @@ func (s *sink) fail(doing string, err error) {
 		s.outage = true
 		s.retryWait = 0
 		s.report(fmt.Sprintf("dynlog: %s %s: %s; writing log lines to stderr and retrying the file",
-			doing, s.path, s.cause(err)))
+			doing, outside.Text(s.path), outside.Text(s.cause(err))))
 	}
+	s.carryGone(false)
 	s.retryWait = min(max(2*s.retryWait, s.retryMin), s.retryMax)
 	s.retryAt = time.Since(s.born) + s.retryWait
 }
@@ -647,11 +888,17 @@ func (s *sink) cause(err error) string {
 	if errors.As(err, &pe) && pe.Path == s.path {
 		return pe.Err.Error()
 	}
+	var le *linkError
+	if errors.As(err, &le) && le.path == s.path {
+		return strings.Replace(le.Error(), s.path, "the path", 1)
+	}
 	return err.Error()
 }
 
 // report writes one line to the error output of the first handle that
-// opened the sink and is still open, or to the sink's own. s.mu is held.
+// opened the sink and is still open, or to the sink's own. Text from
+// outside the program in line (a path, an error) has been through
+// outside.Text. s.mu is held.
 func (s *sink) report(line string) {
 	out := s.errorOutput
 	if len(s.reporters) > 0 {
@@ -692,10 +939,11 @@ func nextMidnight(t time.Time) time.Time {
 
 // checkLogPath refuses a path that exists and is not a regular file: a
 // rotation would rename a directory or a device out of the way. It names
-// the culprit when a parent of the path is not a directory. Other problems
-// (permissions, a full disk) show when the path is opened.
+// the culprit when a parent of the path is not a directory. A symbolic
+// link is left to resolve and open; other problems (permissions, a full
+// disk) show when the path is opened.
 func checkLogPath(path string) error {
-	fi, err := os.Stat(path)
+	fi, err := os.Lstat(path)
 	if errors.Is(err, syscall.ENOTDIR) {
 		for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
 			if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
@@ -703,7 +951,7 @@ func checkLogPath(path string) error {
 			}
 		}
 	}
-	if err != nil {
+	if err != nil || fi.Mode()&fs.ModeSymlink != 0 {
 		return nil
 	}
 	switch {

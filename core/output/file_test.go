@@ -344,11 +344,20 @@ func TestFileSinkFailover(t *testing.T) {
 		if err := s.Rotate(); err != nil {
 			t.Fatalf("Rotate with the path free: %v", err)
 		}
+		// The lines written to the removed file since it was opened (10 to
+		// 19) are carried into the new one, which is full with them: the
+		// next line rotates it.
 		logRange(30, 35)
 		again := "dynlog: writing to " + path + " again\n"
-		if errOut.String() != failed+again {
-			t.Errorf("error output\n got %q\nwant %q", errOut.String(), failed+again)
+		removed := "dynlog: " + path + " was removed; recreated it\n"
+		if errOut.String() != failed+again+removed {
+			t.Errorf("error output\n got %q\nwant %q", errOut.String(), failed+again+removed)
 		}
+		files := logFiles(t, dir, path)
+		if len(files) != 2 {
+			t.Fatalf("files %q, want a backup and the live file", files)
+		}
+		wantSequence(t, shape, readLines(t, files[0]), 10, 20, "the new file, rotated, with the lines carried over")
 		wantSequence(t, shape, readLines(t, path), 30, 35, "the new file")
 
 		// The same through Reopen, what SIGHUP does.
@@ -370,7 +379,7 @@ func TestFileSinkFailover(t *testing.T) {
 		}
 		logRange(40, 45)
 		reopenFailed := strings.Replace(failed, "cannot rotate", "cannot reopen", 1)
-		if want := failed + again + reopenFailed + again; errOut.String() != want {
+		if want := failed + again + removed + reopenFailed + again; errOut.String() != want {
 			t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
 		}
 		wantSequence(t, shape, readLines(t, path+".moved"), 30, 35, "the moved file")

@@ -3,6 +3,8 @@ package output
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -195,4 +197,154 @@ func TestFileSinkRenamedWithoutSignal(t *testing.T) {
 	if fallback.String() != "" {
 		t.Errorf("lines on stderr: %.200q", fallback.String())
 	}
+}
+
+// TestFileSinkDirectoryRemovedWhileRotating: the log directory removed
+// (rm -rf, no signal) while a writer logs numbered lines into a file
+// rotated every few lines, so that rotations, checks and the removal
+// interleave. Every line logged after the removal returned is in a file
+// or on stderr exactly once, and no line is there twice; the removal is
+// reported.
+func TestFileSinkDirectoryRemovedWhileRotating(t *testing.T) {
+	shape := newLineShape(t)
+	dir := filepath.Join(t.TempDir(), "logs")
+	path := filepath.Join(dir, "app.log")
+	lineLen := int64(len(shape.prefix + "0" + shape.middle + "1000" + shape.suffix))
+	var errOut, fallback logtest.Buffer
+	s := newSink(Config{Path: path, MaxBytes: 8 * lineLen, checkEvery: 20 * time.Millisecond,
+		ErrorOutput: &errOut, fallback: &fallback})
+	log := lineLogger(s)
+	report := "dynlog: " + path + " was removed; recreated it\n"
+
+	var logged atomic.Int64
+	removedAt := make(chan int, 1)
+	go func() {
+		for logged.Load() < 500 {
+			runtime.Gosched()
+		}
+		for {
+			err := os.RemoveAll(dir)
+			if err == nil {
+				break
+			}
+			t.Logf("RemoveAll: %v; again", err) // the writer made a file meanwhile
+		}
+		removedAt <- int(logged.Load())
+	}()
+	from, total := -1, 0
+	deadline := time.Now().Add(5 * time.Second)
+	for i := 0; ; i++ {
+		log.Info("line", zap.Int("g", 0), zap.Int("i", i))
+		logged.Store(int64(i + 1))
+		if from < 0 {
+			select {
+			case from = <-removedAt:
+			default:
+			}
+		}
+		// Until the removal is reported, the file is back, and well past.
+		if out := errOut.String(); from >= 0 && i >= from+2000 &&
+			(strings.HasSuffix(out, report) || strings.HasSuffix(out, " again\n") || time.Now().After(deadline)) {
+			total = i + 1
+			break
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if out := errOut.String(); !strings.HasSuffix(out, report) && !strings.HasSuffix(out, " again\n") {
+		t.Errorf("no report of the removal, or the file not back, after %d lines; error output %q", total, errOut.String())
+	}
+
+	// A rotation may also find the directory gone between making it and
+	// opening the file: that is an outage, reported and ended once.
+	outage := regexp.MustCompile(`^dynlog: cannot (rotate|reopen|recreate) ` + regexp.QuoteMeta(path) +
+		`: .*; writing log lines to stderr and retrying the file\n$`)
+	for _, l := range strings.SplitAfter(errOut.String(), "\n") {
+		if l != "" && l != report && l != "dynlog: writing to "+path+" again\n" && !outage.MatchString(l) {
+			t.Errorf("error output line %q, want only %q or an outage; all: %q", l, report, errOut.String())
+		}
+	}
+	seen := make([]int, total)
+	count := func(lines []string, where string) {
+		for _, l := range lines {
+			g, i, ok := shape.parse(l)
+			if !ok || g != 0 || i < 0 || i >= total {
+				t.Fatalf("%s: foreign or torn line %q", where, l)
+			}
+			seen[i]++
+		}
+	}
+	if _, err := os.Stat(dir); err == nil { // gone if the lines went to stderr to the end
+		count(readLines(t, logFiles(t, dir, path)...), "the files")
+	}
+	count(readLines(t, writeTemp(t, fallback.String())), "stderr")
+	var lost, twice []int
+	for i, n := range seen {
+		switch {
+		case n > 1:
+			twice = append(twice, i)
+		case n == 0 && i >= from:
+			lost = append(lost, i)
+		}
+	}
+	t.Logf("%d lines, removal returned at line %d", total, from)
+	if len(lost) > 0 || len(twice) > 0 {
+		t.Errorf("%d lines logged after the removal are lost (first %v), %d are there twice (first %v)",
+			len(lost), lost[:min(len(lost), 10)], len(twice), twice[:min(len(twice), 10)])
+	}
+}
+
+// TestFileSinkRemovedBetweenChecks: the log directory removed between
+// two lines, with no check due for an hour. The next rotation finds the
+// live file removed: the lines written to it since it was opened (those
+// of before the removal included, as no check found them in place) are
+// carried into the new file, and the removal is reported. Close does the
+// same for a file removed since the last rotation.
+func TestFileSinkRemovedBetweenChecks(t *testing.T) {
+	shape := newLineShape(t)
+	lineLen := int64(len(shape.prefix + "0" + shape.middle + "10" + shape.suffix))
+	dir := filepath.Join(t.TempDir(), "logs")
+	path := filepath.Join(dir, "app.log")
+	report := "dynlog: " + path + " was removed; recreated it\n"
+
+	t.Run("rotation", func(t *testing.T) {
+		var errOut, fallback logtest.Buffer
+		s := newSink(Config{Path: path, MaxBytes: 8 * lineLen, checkEvery: time.Hour, ErrorOutput: &errOut, fallback: &fallback})
+		logLines(s, 10, 22) // a backup of 10..17; 18..21 in the live file
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		logLines(s, 22, 40) // 22..25 into the removed file; the rotation before 26 carries 18..25
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wantSequence(t, shape, readLines(t, logFiles(t, dir, path)...), 18, 40, "the files")
+		if errOut.String() != report {
+			t.Errorf("error output %q, want %q", errOut.String(), report)
+		}
+		if fallback.String() != "" {
+			t.Errorf("lines on stderr: %.200q", fallback.String())
+		}
+	})
+
+	t.Run("close", func(t *testing.T) {
+		var errOut, fallback logtest.Buffer
+		s := newSink(Config{Path: path, checkEvery: time.Hour, ErrorOutput: &errOut, fallback: &fallback})
+		logLines(s, 10, 12)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		logLines(s, 12, 15)
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		wantSequence(t, shape, readLines(t, path), 10, 15, "the file made again at Close")
+		if errOut.String() != report {
+			t.Errorf("error output %q, want %q", errOut.String(), report)
+		}
+		if fallback.String() != "" {
+			t.Errorf("lines on stderr: %.200q", fallback.String())
+		}
+	})
 }

@@ -32,3 +32,10 @@ func sameOpenFile(f *os.File, fi os.FileInfo) bool {
 	ffi, err := f.Stat()
 	return err == nil && os.SameFile(ffi, fi)
 }
+
+// lockInPlace reports whether path names f itself, not a symbolic link to
+// it: whether the lock f holds is still the one at path.
+func lockInPlace(f *os.File, path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && sameOpenFile(f, fi)
+}

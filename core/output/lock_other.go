@@ -2,11 +2,27 @@
 
 package output
 
-import "os"
+import (
+	"io/fs"
+	"os"
+)
+
+// There is no O_NOFOLLOW or O_NONBLOCK to ask for here.
+const (
+	noFollow = 0
+	noBlock  = 0
+)
+
+// processUser is -1 where files have no Unix owner: every file and link
+// is taken as the process's own.
+func processUser() int { return -1 }
+
+// fileOwner is -1 where files have no Unix owner.
+func fileOwner(fs.FileInfo) int { return -1 }
 
 // lockFile takes no lock where there is no flock: two processes must not
 // name one log file there.
-func lockFile(string) (*os.File, error) { return nil, nil }
+func lockFile(string, int, func(fs.FileInfo) int) (*os.File, error) { return nil, nil }
 
 func unlockFile(f *os.File, _ string) error { return f.Close() }
 

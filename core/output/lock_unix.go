@@ -4,22 +4,72 @@ package output
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 )
 
+// noFollow makes an open fail on a symbolic link rather than follow it;
+// noBlock keeps an open of a FIFO or a device that was put in a file's place
+// from waiting (the file is refused once opened, as not a regular file).
+const (
+	noFollow = syscall.O_NOFOLLOW
+	noBlock  = syscall.O_NONBLOCK
+)
+
+// processUser is the effective user ID of the process, which owns the
+// files it makes.
+func processUser() int { return os.Geteuid() }
+
+// fileOwner is the user ID that owns the file fi describes; -1 if unknown.
+func fileOwner(fi fs.FileInfo) int {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return int(st.Uid)
+	}
+	return -1
+}
+
 // lockFile takes an exclusive flock on the file at path, creating it, and
-// writes the process ID into it for whoever finds it held. It fails with a
-// *lockedError if another open file (in practice another process) holds
-// it; it does not wait.
-func lockFile(path string) (*os.File, error) {
+// writes the process ID into it for whoever finds it held. It follows no
+// symbolic link at path, and it uses a file that was there already only if
+// it is a regular file that the process's user (user; owner tells a file's
+// owner) owns: a lock file another user planted is refused, neither
+// truncated nor written.
+// It fails with a *lockedError if another open file (in practice another
+// process) holds the lock; it does not wait.
+func lockFile(path string, user int, owner func(fs.FileInfo) int) (*os.File, error) {
 	for range 10 {
-		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		created := true
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL|noFollow|noBlock, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			created = false
+			f, err = os.OpenFile(path, os.O_RDWR|noFollow|noBlock, 0)
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // removed in between: make it
+			}
+		}
 		if err != nil {
+			if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				return nil, fmt.Errorf("%s is a symbolic link; not following it", path)
+			}
 			return nil, err
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		switch {
+		case !fi.Mode().IsRegular():
+			f.Close()
+			return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
+		case !created && owner(fi) != user:
+			f.Close()
+			return nil, fmt.Errorf("%s belongs to user %d, not to this process's user (%d); not using it", path, owner(fi), user)
 		}
 		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 			pid := lockHolder(f)
@@ -31,7 +81,7 @@ func lockFile(path string) (*os.File, error) {
 		}
 		// The holder before us removes the file as it lets go (unlockFile):
 		// a lock on a file no longer at path locks nothing. Try again.
-		if fi, err := os.Stat(path); err != nil || !sameOpenFile(f, fi) {
+		if !lockInPlace(f, path) {
 			f.Close()
 			continue
 		}
@@ -66,7 +116,7 @@ func lockHolder(f *os.File) int {
 // holds, and closes f, which lets go of the lock.
 func unlockFile(f *os.File, path string) error {
 	var err error
-	if fi, serr := os.Stat(path); serr == nil && sameOpenFile(f, fi) {
+	if lockInPlace(f, path) {
 		err = os.Remove(path)
 	}
 	return errors.Join(err, f.Close())
@@ -83,10 +133,11 @@ func isUnlinked(f *os.File) bool {
 	return ok && st.Nlink == 0
 }
 
-// chownLike gives f, whose FileInfo is fi, the owner of the file like
-// describes, where the process may (as root, or when it is the owner
-// already): a file made in place of another keeps its owner. A failure
-// leaves the process's own, which can write the file all the same.
+// chownLike gives f, a file this package has just made, whose FileInfo is
+// fi, the owner of the file like describes, where the process may (as
+// root, or when it is the owner already): a file made in place of another
+// keeps its owner. A failure leaves the process's own, which can write the
+// file all the same. It is never called on a file that was there already.
 func chownLike(f *os.File, fi, like os.FileInfo) {
 	have, ok1 := fi.Sys().(*syscall.Stat_t)
 	want, ok2 := like.Sys().(*syscall.Stat_t)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -97,7 +98,7 @@ func (fs *Files) open(cfg Config) *File {
 		fs.byPath[cfg.Path] = s
 	} else if !sameSettings(s.cfg, cfg) && cfg.ErrorOutput != nil {
 		_, _ = cfg.ErrorOutput.Write([]byte(fmt.Sprintf(
-			"dynlog: %s is open already, with other [file] settings; keeping those of the logger that opened it\n", cfg.Path)))
+			"dynlog: %s is open already, with other [file] settings; keeping those of the logger that opened it\n", outside.Text(cfg.Path))))
 	}
 	s.refs++
 	r := &ref{files: fs, sink: s, errorOutput: cfg.ErrorOutput}
