@@ -221,7 +221,7 @@ func jsonEscapedLen(s string) int { return jsonfmt.EscapedLen(s, utf8.DecodeRune
 // JSON value and reports true.
 func embedJSON[S ~string | ~[]byte](e *jsonlEncoder, k string, v S, embed bool) bool {
 	e.begin(k)
-	if !embed || e.nsOpen > 0 || e.cfg.keepStrings {
+	if !embed || e.nsOpen > 0 || !e.cfg.embedJSON {
 		return false
 	}
 	b, ok := jsonfmt.AppendJSONText(e.vals.b, v)

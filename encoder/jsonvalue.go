@@ -229,11 +229,26 @@ func (w *jsonWriter) AppendTime(v time.Time) {
 // floats print as "1", not "1.0", and U+2028/U+2029 are escaped.
 // [go.uber.org/zap.Any] on a type of our own choosing (a struct) is the only
 // way to get here; typed fields and ObjectMarshalers follow the layout
-// exactly.
+// exactly. A JSON text ([JSON], json.RawMessage) is written as serde_json
+// writes the value it holds, or as a string when it holds none.
 func (w *jsonWriter) AppendReflected(v any) error {
 	w.separator()
-	if v == nil {
+	switch v := v.(type) {
+	case nil:
 		w.b = append(w.b, "null"...)
+		return nil
+	case jsonText:
+		w.b = appendJSONValue(w.b, string(v))
+		return nil
+	case json.RawMessage:
+		w.b = appendRawMessage(w.b, v)
+		return nil
+	case *json.RawMessage:
+		if v == nil {
+			w.b = append(w.b, "null"...)
+		} else {
+			w.b = appendRawMessage(w.b, *v)
+		}
 		return nil
 	}
 	var out bytes.Buffer
@@ -247,4 +262,26 @@ func (w *jsonWriter) AppendReflected(v any) error {
 	}
 	w.b = append(w.b, bytes.TrimRight(out.Bytes(), "\n")...)
 	return nil
+}
+
+// appendJSONValue appends the JSON value s holds as serde_json writes it,
+// or, when s holds none, s as a JSON string: text meant as JSON never makes
+// the line invalid and is never lost.
+func appendJSONValue(b []byte, s string) []byte {
+	if out, ok := jsonfmt.AppendJSONText(b, s); ok {
+		return out
+	}
+	return jsonfmt.AppendString(b, s)
+}
+
+// appendRawMessage is appendJSONValue for a json.RawMessage, a nil one
+// null as encoding/json writes it.
+func appendRawMessage(b []byte, m json.RawMessage) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	if out, ok := jsonfmt.AppendJSONText(b, m); ok {
+		return out
+	}
+	return jsonfmt.AppendBytes(b, m)
 }
