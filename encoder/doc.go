@@ -104,8 +104,10 @@ package encoder
 //     above writes it (serde_json's form: keys sorted, numbers re-printed);
 //     text that is not one JSON value as serde_json reads it is written as
 //     a JSON string of the text, never as a broken line or a null, and a
-//     nil json.RawMessage is null. The text layouts print it as they print
-//     zap.Any's values.
+//     nil json.RawMessage is null. The text layouts print the value as
+//     written, compacted, its escapes kept (as encoding/json writes a
+//     json.RawMessage): serde_json's form would unescape controls that
+//     those layouts must not print raw.
 //   - zap.Any on a value with no zap marshaler goes through encoding/json,
 //     whose number and escaping rules then apply inside that value.
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare

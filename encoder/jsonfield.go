@@ -13,8 +13,9 @@ import (
 // see the package doc). Text that is not one JSON value as serde_json reads
 // it (invalid, nested more than 127 deep, a number out of range such as
 // 1e400) is written as a JSON string of the text instead, so the line stays
-// valid JSON and nothing is lost. The text layouts print the value the same
-// way, as zap.Any prints a value. A value given with
+// valid JSON and nothing is lost. The text layouts print the value as
+// written, compacted, with its escapes kept (as encoding/json writes a
+// json.RawMessage), or the string. A value given with
 // [go.uber.org/zap.Any] as a [encoding/json.RawMessage] (or a pointer to
 // one) is written the same way, a nil one as null.
 //

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/encoder"
 	"go.uber.org/zap"
@@ -69,17 +70,27 @@ func TestJSONLJSONValueContext(t *testing.T) {
 }
 
 // TestJSONValueOtherEncoders: the text layouts print a JSON field's value as
-// they print zap.Any's, and zap's own JSON encoder gets it through
-// MarshalJSON: the value when it is JSON, else the text as a string.
+// written, compacted, its escapes kept, as they print a json.RawMessage
+// given to zap.Any (JSONL re-writes it as serde_json does, which writes a
+// C1 control raw); text that is not JSON is a string. zap's own JSON
+// encoder gets it through MarshalJSON: the value when it is JSON, else the
+// text as a string.
 func TestJSONValueOtherEncoders(t *testing.T) {
 	ent := zapcore.Entry{Time: mustTime(t, "2025-09-02T16:38:06.656503Z"), LoggerName: "t", Message: "m"}
-	fields := []zap.Field{encoder.JSON("j", `{"b":1,"a":2}`), encoder.JSON("x", `{"a":`)}
+	fields := []zap.Field{encoder.JSON("j", `{"b":1, "a":"\u0087"}`), encoder.JSON("x", `{"a":`)}
 	if got, want := encode(t, encoder.NewReadable(), ent, fields...),
-		`2025-09-02T16:38:06.656503Z  INFO t: m j={"a":2,"b":1} x="{\"a\":"`+"\n"; got != want {
+		`2025-09-02T16:38:06.656503Z  INFO t: m j={"b":1,"a":"\u0087"} x="{\"a\":"`+"\n"; got != want {
 		t.Errorf("readable:\n got %q\nwant %q", got, want)
 	}
+	if got, want := encode(t, encoder.NewVLLM(encoder.WithLocation(time.UTC)), ent, fields...),
+		`INFO 09-02 16:38:06 [unknown:0] m j={"b":1,"a":"\u0087"} x="{\"a\":"`+"\n"; got != want {
+		t.Errorf("vLLM:\n got %q\nwant %q", got, want)
+	}
+	if got, want := jsonlFields(t, encoder.NewJSONL(), fields...), `,"j":{"a":"`+"\u0087"+`","b":1},"x":"{\"a\":"`; got != want {
+		t.Errorf("JSONL:\n got %q\nwant %q", got, want)
+	}
 	zapJSON := zapcore.NewJSONEncoder(zapcore.EncoderConfig{MessageKey: "msg"})
-	if got, want := encode(t, zapJSON, ent, fields...), `{"msg":"m","j":{"b":1,"a":2},"x":"{\"a\":"}`+"\n"; got != want {
+	if got, want := encode(t, zapJSON, ent, fields...), `{"msg":"m","j":{"b":1,"a":"\u0087"},"x":"{\"a\":"}`+"\n"; got != want {
 		t.Errorf("zap's JSON encoder:\n got %q\nwant %q", got, want)
 	}
 }
