@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/encoder"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -361,25 +362,35 @@ func TestDefaultClockIsWallTime(t *testing.T) {
 	}
 }
 
-// TestNewEmbedJSONStrings: DYN_LOGGING_EMBED_JSON_STRINGS, then the TOML
-// embed_json_strings, then on.
+// TestNewEmbedJSONStrings: a zap.String is a JSON string whatever its text
+// ("id":"42"): a field's type is the caller's. DYN_LOGGING_EMBED_JSON_STRINGS,
+// then the TOML embed_json_strings, turn on Dynamo's re-parsing of a string
+// whose text is JSON ("id":42); off when neither is set.
 func TestNewEmbedJSONStrings(t *testing.T) {
 	dir := t.TempDir()
 	off := filepath.Join(dir, "off.toml")
 	if err := os.WriteFile(off, []byte("embed_json_strings = false\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	on := filepath.Join(dir, "on.toml")
+	if err := os.WriteFile(on, []byte("embed_json_strings = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const asString, embedded = `"id":"42"`, `"id":42`
 	for _, tc := range []struct {
 		name string
 		vars map[string]string
 		want string
 	}{
-		{"default on", nil, `"status":200`},
-		{"env true", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "yes"}, `"status":200`},
-		{"env false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "0"}, `"status":"200"`},
-		{"env empty is false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": ""}, `"status":"200"`},
-		{"toml false", map[string]string{"DYN_LOGGING_CONFIG_PATH": off}, `"status":"200"`},
-		{"env wins over toml", map[string]string{"DYN_LOGGING_CONFIG_PATH": off, "DYN_LOGGING_EMBED_JSON_STRINGS": "on"}, `"status":200`},
+		{"default off", nil, asString},
+		{"env true", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "true"}, embedded},
+		{"env yes", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "yes"}, embedded},
+		{"env false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "0"}, asString},
+		{"env empty is false", map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": ""}, asString},
+		{"toml true", map[string]string{"DYN_LOGGING_CONFIG_PATH": on}, embedded},
+		{"toml false", map[string]string{"DYN_LOGGING_CONFIG_PATH": off}, asString},
+		{"env wins over toml true", map[string]string{"DYN_LOGGING_CONFIG_PATH": on, "DYN_LOGGING_EMBED_JSON_STRINGS": "false"}, asString},
+		{"env wins over toml false", map[string]string{"DYN_LOGGING_CONFIG_PATH": off, "DYN_LOGGING_EMBED_JSON_STRINGS": "on"}, embedded},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vars := map[string]string{"DYN_LOGGING_JSONL": "1"}
@@ -387,9 +398,37 @@ func TestNewEmbedJSONStrings(t *testing.T) {
 				vars[k] = v
 			}
 			b := build(t, core.New, vars)
-			b.log.Info("x", zap.String("status", "200"))
-			if got := b.out.String(); !strings.Contains(got, tc.want) {
-				t.Errorf("got %s, want it to hold %s", got, tc.want)
+			file, line := here()
+			b.log.Info("x", zap.String("id", "42")) // must stay on the line after here()
+			want := `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) + `,"line":` +
+				strconv.Itoa(line+1) + `,"target":"` + thisTarget + `","message":"x",` + tc.want + "}\n"
+			if got := b.out.String(); got != want {
+				t.Errorf("\n got %q\nwant %q", got, want)
+			}
+			if got := b.err.String(); got != "" {
+				t.Errorf("error output: %q", got)
+			}
+		})
+	}
+}
+
+// TestNewJSONValues: a value meant as JSON (encoder.JSON, a json.RawMessage
+// given to zap.Any) is embedded whatever DYN_LOGGING_EMBED_JSON_STRINGS says;
+// text that is not JSON is written as a string.
+func TestNewJSONValues(t *testing.T) {
+	for _, embed := range []string{"", "false", "true"} {
+		t.Run("embed="+embed, func(t *testing.T) {
+			vars := map[string]string{"DYN_LOGGING_JSONL": "1"}
+			if embed != "" {
+				vars["DYN_LOGGING_EMBED_JSON_STRINGS"] = embed
+			}
+			b := build(t, core.New, vars)
+			file, line := here()
+			b.log.Info("x", encoder.JSON("params", `{"n":1}`), zap.Any("raw", json.RawMessage("[2]")), encoder.JSON("bad", "{")) // must stay on the line after here()
+			want := `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) + `,"line":` +
+				strconv.Itoa(line+1) + `,"target":"` + thisTarget + `","message":"x","bad":"{","params":{"n":1},"raw":[2]}` + "\n"
+			if got := b.out.String(); got != want {
+				t.Errorf("\n got %q\nwant %q", got, want)
 			}
 		})
 	}

@@ -461,9 +461,10 @@ func (r *resolver) localTZ() setting[bool] {
 }
 
 // embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
-// embed_json_strings, else on (Dynamo embeds a string field's JSON text).
+// embed_json_strings, else off: a string field stays a string, as the caller
+// typed it; on is Dynamo's re-parsing of a string whose text is JSON.
 func (r *resolver) embedJSON() setting[bool] {
-	return r.boolean("DYN_LOGGING_EMBED_JSON_STRINGS", r.files.EmbedJSON, "embed_json_strings", true)
+	return r.boolean("DYN_LOGGING_EMBED_JSON_STRINGS", r.files.EmbedJSON, "embed_json_strings", false)
 }
 
 // dynamoJSONL applies DYN_LOGGING_CONSOLE_FORMAT, which wins, then

@@ -108,3 +108,24 @@ func TestRecorder(t *testing.T) {
 		t.Errorf("record %+v", r)
 	}
 }
+
+// TestRecorderFieldTypes: a zap.String reads back as the string it was,
+// whatever its text, so FilterField finds it by that string; with
+// DYN_LOGGING_EMBED_JSON_STRINGS=true (Dynamo's re-parsing) it reads back as
+// the number its text holds.
+func TestRecorderFieldTypes(t *testing.T) {
+	rec := dynlogtest.NewRecorder(t)
+	rec.Logger().Info("request", zap.String("id", "9"))
+	if got := rec.All().FilterField("id", "9"); got.Len() != 1 || got[0].Fields["id"] != "9" {
+		t.Errorf(`FilterField("id", "9"): %+v`, got)
+	}
+	if got := rec.All().FilterField("id", 9); got.Len() != 0 {
+		t.Errorf(`FilterField("id", 9) found %+v, a string field read back as a number`, got)
+	}
+
+	rec = dynlogtest.NewRecorder(t, dynlogtest.WithEnv(map[string]string{"DYN_LOGGING_EMBED_JSON_STRINGS": "true"}))
+	rec.Logger().Info("request", zap.String("id", "9"))
+	if got := rec.All().FilterField("id", 9); got.Len() != 1 || got[0].Fields["id"] != 9.0 {
+		t.Errorf(`embedding on: FilterField("id", 9): %+v`, got)
+	}
+}

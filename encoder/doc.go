@@ -43,9 +43,12 @@
 //     field, [SpansField]: JSONL adds the trace keys and the innermost span's
 //     fields, readable prints the span chain and every span's fields, vLLM
 //     appends the span fields.
-//   - JSONL embeds a string field whose whole text is JSON as that value
-//     ("200" → 200), as Dynamo does; [WithEmbeddedJSON](false) keeps
-//     strings.
+//   - Field types are the caller's: JSONL writes a zap.String or
+//     zap.ByteString as a JSON string whatever its text ("id":"42"), so a
+//     key keeps one type. [WithEmbeddedJSON](true) re-parses a string whose
+//     whole text is JSON ("200" → 200), as Dynamo does with every &str. A
+//     value meant as JSON, [JSON] or a json.RawMessage given to zap.Any, is
+//     embedded either way.
 //   - Level names, the span types and the bridged-record keys are package
 //     vocab's ([vocab.DynamoName], [vocab.VLLMName], [vocab.Spans]), a leaf
 //     shared with the filter, the once-only core and the tracing core;
@@ -72,11 +75,15 @@ package encoder
 //   - Nested objects keep their keys in call order; only the top level is
 //     sorted. zap.Namespace opens a nested object in JSONL and prefixes the
 //     names ("ns.key=") in the text layouts.
-//   - JSONL embeds a zap.String or zap.ByteString whose whole text is JSON
+//   - JSONL writes a zap.String or zap.ByteString as a JSON string by
+//     default, though Dynamo's field visitor hands every &str to serde_json
+//     and writes the value it parses: a Go string is the caller's string,
+//     and a key whose type changed with its value ("id":"x", then "id":42)
+//     breaks log stores that give a key one type. With
+//     WithEmbeddedJSON(true) it embeds one whose whole text is JSON
 //     (RFC 8259, whitespace around it allowed) as that JSON value, as
-//     Dynamo's field visitor hands every &str to serde_json: "123" → 123,
-//     " 42 " → 42, "1e2" → 100.0, "-0" → -0.0, `{"b":1,"a":2}` →
-//     {"a":2,"b":1}. The value is written back as serde_json writes it:
+//     Dynamo does: "123" → 123, " 42 " → 42, "1e2" → 100.0, "-0" → -0.0,
+//     `{"b":1,"a":2}` → {"a":2,"b":1}. The value is written back as serde_json writes it:
 //     compact, keys sorted byte-wise with the last of equal keys kept,
 //     integers within u64/i64 as integers, other numbers as f64 (computed as
 //     serde_json computes them), nesting up to serde_json's 127 levels.
@@ -88,9 +95,19 @@ package encoder
 //     no counterpart for). Strings given to With are embedded like the
 //     line's own; zap passes them to the encoder without their type, so a
 //     zap.Stringer or zap.Error given to With is embedded when its text is
-//     JSON. WithEmbeddedJSON(false) keeps every string a string. A string
-//     whose first non-space byte cannot start JSON costs one byte test; no
-//     rejected string allocates.
+//     JSON. With the setting on, a string whose first non-space byte cannot
+//     start JSON costs one byte test and no rejected string allocates; off,
+//     the text is not looked at.
+//   - A value meant as JSON is embedded whatever WithEmbeddedJSON says, at
+//     the top level and nested: [JSON](key, text), and a json.RawMessage
+//     (or *json.RawMessage) given to zap.Any. It is written as the embedding
+//     above writes it (serde_json's form: keys sorted, numbers re-printed);
+//     text that is not one JSON value as serde_json reads it is written as
+//     a JSON string of the text, never as a broken line or a null, and a
+//     nil json.RawMessage is null. The text layouts print the value as
+//     written, compacted, its escapes kept (as encoding/json writes a
+//     json.RawMessage): serde_json's form would unescape controls that
+//     those layouts must not print raw.
 //   - zap.Any on a value with no zap marshaler goes through encoding/json,
 //     whose number and escaping rules then apply inside that value.
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare

@@ -157,3 +157,35 @@ func BenchmarkEncoders(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkJSONLStrings is a line of string fields, half of them holding
+// JSON text, in the JSONL layout: by default every one is written as a
+// string without looking at its text; with WithEmbeddedJSON(true) each is
+// checked and the JSON ones re-parsed, as Dynamo does.
+func BenchmarkJSONLStrings(b *testing.B) {
+	fields := func() []zap.Field {
+		return []zap.Field{
+			zap.String("id", "42"),
+			zap.String("method", "POST"),
+			zap.String("status", "200"),
+			zap.String("uri", "/v1/chat/completions"),
+			zap.String("params", `{"max_tokens":64,"stream":true}`),
+			zap.String("model", "Qwen/Qwen3-0.6B"),
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		opts []encoder.Option
+	}{
+		{"default", nil},
+		{"embedded", []encoder.Option{encoder.WithEmbeddedJSON(true)}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			logger := newBenchLogger(encoder.NewJSONL(tc.opts...))
+			b.ReportAllocs()
+			for b.Loop() {
+				logger.Info(benchMessage, fields()...)
+			}
+		})
+	}
+}

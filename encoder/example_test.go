@@ -65,3 +65,26 @@ func (stoppedClock) Now() time.Time {
 }
 
 func (stoppedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
+
+// A string field is a JSON string whatever its text; a value meant as JSON
+// is given as one, with encoder.JSON (or zap.Any and a json.RawMessage).
+// Text that is not JSON is written as a string.
+func ExampleJSON() {
+	core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
+	log := zap.New(core, zap.WithClock(stoppedClock{})).Named("router")
+	log.Info("request", zap.String("id", "42"), encoder.JSON("params", `{"stream": true, "max_tokens": 64}`),
+		encoder.JSON("partial", `{"cut`))
+	// Output:
+	// {"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"router","message":"request","id":"42","params":{"max_tokens":64,"stream":true},"partial":"{\"cut"}
+}
+
+// WithEmbeddedJSON(true) reproduces Dynamo's bytes: a string field whose
+// whole text is JSON is written as that JSON value, as Dynamo re-parses
+// every string field.
+func ExampleWithEmbeddedJSON() {
+	core := zapcore.NewCore(encoder.NewJSONL(encoder.WithEmbeddedJSON(true)), zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
+	log := zap.New(core, zap.WithClock(stoppedClock{})).Named("router")
+	log.Info("request", zap.String("id", "42"), zap.String("model", "Qwen/Qwen3-0.6B"))
+	// Output:
+	// {"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"router","message":"request","id":42,"model":"Qwen/Qwen3-0.6B"}
+}

@@ -94,8 +94,20 @@ func bridged(file string, line int, target string) []zap.Field {
 
 // TestGoldenJSONL reproduces every line of golden/dynamo/jsonl.txt: span
 // lines through the Spans field the tracing core will attach, bridged lines
-// through log.* fields, fields given in call order, never pre-sorted.
+// through log.* fields, fields given in call order, never pre-sorted. It
+// runs with the default (string fields stay strings) and with
+// WithEmbeddedJSON(true), Dynamo's re-parsing of string fields: the lines
+// hold no string field whose text is JSON, so both print them.
 func TestGoldenJSONL(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []encoder.Option
+	}{{"default", nil}, {"embedded JSON", []encoder.Option{encoder.WithEmbeddedJSON(true)}}} {
+		t.Run(tc.name, func(t *testing.T) { testGoldenJSONL(t, tc.opts...) })
+	}
+}
+
+func testGoldenJSONL(t *testing.T, opts ...encoder.Option) {
 	want := goldenLines(t, "dynamo/jsonl.txt")
 	const trace1, root1, child1 = "425ef761ca5b44c795b4c912f1d84b39", "6959a1b2d1ee41a5", "b035f33bdd5c4b50"
 	root := func(spanID, traceID string) *encoder.Spans {
@@ -107,31 +119,31 @@ func TestGoldenJSONL(t *testing.T) {
 	withRequestID.XRequestID = "8372eac7-5f43-4d76-beca-0a94cfb311d0"
 
 	got := []string{
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.656503Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.656503Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CREATED"},
 			encoder.SpansField(root(root1, trace1))),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.666672Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.666672Z"),
 			LoggerName: pushTarget, Caller: caller(pushEndpointRS, 108), Message: "SPAN_CREATED"},
 			encoder.SpansField(child)),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.WarnLevel, Time: mustTime(t, "2025-09-02T16:38:06.685333Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.WarnLevel, Time: mustTime(t, "2025-09-02T16:38:06.685333Z"),
 			LoggerName: "vllm", Caller: caller("/go/src/bridge.go", 1),
 			Message: "cudagraph dispatching keys are not initialized. No cudagraph will be used."},
 			bridged("/opt/vllm/vllm/v1/cudagraph_dispatcher.py", 101, "cudagraph_dispatcher.dispatch")...),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.787232Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.787232Z"),
 			LoggerName: pushTarget, Caller: caller(pushEndpointRS, 108), Message: "SPAN_CLOSED"},
 			zap.Int64("time.duration_us", 2121090), zap.Int64("time.busy_us", 1090), zap.Int64("time.idle_us", 2120000),
 			encoder.SpansField(child)),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.788268999Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.788268999Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CLOSED"},
 			encoder.SpansField(root(root1, trace1)),
 			zap.Int64("time.busy_us", 13000), zap.Int64("time.duration_us", 2133000), zap.Int64("time.idle_us", 2120000)),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T17:01:46.306801Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T17:01:46.306801Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CREATED"},
 			encoder.SpansField(withRequestID)),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T15:53:31.943377Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T15:53:31.943377Z"),
 			Message: "VllmWorker for Qwen/Qwen3-0.6B has been initialized"},
 			bridged("/opt/dynamo/venv/lib/python3.12/site-packages/dynamo/vllm/main.py", 191, "main.init")...),
-		encode(t, encoder.NewJSONL(), zapcore.Entry{Level: zapcore.DebugLevel, Time: mustTime(t, "2025-10-31T20:52:10.745264Z"),
+		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.DebugLevel, Time: mustTime(t, "2025-10-31T20:52:10.745264Z"),
 			LoggerName: "dynamo_llm::kv_router::prefill_router", Caller: caller("/opt/dynamo/lib/llm/src/kv_router/prefill_router.rs", 232),
 			Message: "Prefill succeeded, using disaggregated params for decode"},
 			encoder.SpansField(root("5c20cc08e6afb2b7", "b672ccf48683b392891c5cb4163d4b51"))),

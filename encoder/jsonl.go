@@ -95,12 +95,12 @@ type jsonlEncoder struct {
 
 var _ zapcore.Encoder = (*jsonlEncoder)(nil)
 
-var jsonlPool = sync.Pool{New: func() any { return &jsonlEncoder{} }}
+var jsonlPool = sync.Pool{New: func() any { return &jsonlEncoder{vals: jsonWriter{serde: true}} }}
 
 // NewJSONL returns an encoder for Dynamo's JSONL layout.
 func NewJSONL(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
-	return &jsonlEncoder{cfg: &cfg}
+	return &jsonlEncoder{cfg: &cfg, vals: jsonWriter{serde: true}}
 }
 
 // topKey is the key a top-level field is printed under. The head keys
@@ -221,7 +221,7 @@ func jsonEscapedLen(s string) int { return jsonfmt.EscapedLen(s, utf8.DecodeRune
 // JSON value and reports true.
 func embedJSON[S ~string | ~[]byte](e *jsonlEncoder, k string, v S, embed bool) bool {
 	e.begin(k)
-	if !embed || e.nsOpen > 0 || e.cfg.keepStrings {
+	if !embed || e.nsOpen > 0 || !e.cfg.embedJSON {
 		return false
 	}
 	b, ok := jsonfmt.AppendJSONText(e.vals.b, v)
@@ -245,7 +245,7 @@ func (e *jsonlEncoder) OpenNamespace(k string) {
 
 // Clone returns an encoder with the same context, for zap's With.
 func (e *jsonlEncoder) Clone() zapcore.Encoder {
-	c := &jsonlEncoder{}
+	c := &jsonlEncoder{vals: jsonWriter{serde: true}}
 	e.cloneInto(c)
 	return c
 }
@@ -627,7 +627,7 @@ func appendFieldText(b []byte, f zapcore.Field) []byte {
 	}
 	// Anything else: its JSON value, as a string. A value that is a JSON
 	// string already holds valid string content between its quotes.
-	enc := &jsonlEncoder{cfg: &config{}, literal: true}
+	enc := &jsonlEncoder{cfg: &config{}, literal: true, vals: jsonWriter{serde: true}}
 	f.AddTo(enc)
 	enc.closeNamespaces()
 	resolve(enc.kvs, enc.vals.b)

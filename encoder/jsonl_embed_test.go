@@ -27,9 +27,15 @@ func jsonlFields(t *testing.T, enc zapcore.Encoder, fields ...zap.Field) string 
 	return line[len(head) : len(line)-2]
 }
 
-// TestJSONLEmbedsJSONStrings: a zap.String or zap.ByteString whose whole
-// value is a JSON text is that JSON value, as Dynamo's field visitor
-// re-parses every &str with serde_json.
+// embedding is the JSONL encoder with WithEmbeddedJSON(true)
+// (DYN_LOGGING_EMBED_JSON_STRINGS=true): the tests that reproduce Dynamo's
+// lines for a &str holding JSON, which Dynamo re-parses, turn it on, since
+// by default a zap.String stays a string.
+func embedding() zapcore.Encoder { return encoder.NewJSONL(encoder.WithEmbeddedJSON(true)) }
+
+// TestJSONLEmbedsJSONStrings: with WithEmbeddedJSON(true), a zap.String or
+// zap.ByteString whose whole value is a JSON text is that JSON value, as
+// Dynamo's field visitor re-parses every &str with serde_json.
 func TestJSONLEmbedsJSONStrings(t *testing.T) {
 	tests := []struct {
 		field zap.Field
@@ -63,35 +69,49 @@ func TestJSONLEmbedsJSONStrings(t *testing.T) {
 		{zap.Dict("k", zap.String("n", "1")), `,"k":{"n":"1"}`},
 	}
 	for _, tt := range tests {
-		if got := jsonlFields(t, encoder.NewJSONL(), tt.field); got != tt.want {
+		if got := jsonlFields(t, embedding(), tt.field); got != tt.want {
 			t.Errorf("%s %q:\n got %s\nwant %s", tt.field.Key, tt.field.String, got, tt.want)
 		}
 	}
-	if got, want := jsonlFields(t, encoder.NewJSONL(), zap.Namespace("ns"), zap.String("n", "1")), `,"ns":{"n":"1"}`; got != want {
+	if got, want := jsonlFields(t, embedding(), zap.Namespace("ns"), zap.String("n", "1")), `,"ns":{"n":"1"}`; got != want {
 		t.Errorf("string in a namespace:\n got %s\nwant %s", got, want)
 	}
 }
 
-func TestJSONLEmbeddedJSONOff(t *testing.T) {
-	enc := encoder.NewJSONL(encoder.WithEmbeddedJSON(false))
-	got := jsonlFields(t, enc, zap.String("a", "123"), zap.String("b", `{"y":1,"x":2}`), zap.ByteString("c", []byte("null")))
-	if want := `,"a":"123","b":"{\"y\":1,\"x\":2}","c":"null"`; got != want {
-		t.Errorf("embedding off:\n got %s\nwant %s", got, want)
-	}
-	ctx := enc.Clone()
-	ctx.AddString("d", "7")
-	if got, want := jsonlFields(t, ctx), `,"d":"7"`; got != want {
-		t.Errorf("embedding off, context:\n got %s\nwant %s", got, want)
+// TestJSONLStringsStayStrings: by default, and with WithEmbeddedJSON(false),
+// a zap.String or zap.ByteString is a JSON string whatever its text, on the
+// line and in a context: a field's type is the caller's.
+func TestJSONLStringsStayStrings(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		new  func() zapcore.Encoder
+	}{
+		{"default", func() zapcore.Encoder { return encoder.NewJSONL() }},
+		{"off", func() zapcore.Encoder { return encoder.NewJSONL(encoder.WithEmbeddedJSON(false)) }},
+	} {
+		enc := tc.new()
+		got := jsonlFields(t, enc, zap.String("a", "123"), zap.String("b", `{"y":1,"x":2}`), zap.ByteString("c", []byte("null")),
+			zap.String("id", "42"))
+		if want := `,"a":"123","b":"{\"y\":1,\"x\":2}","c":"null","id":"42"`; got != want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, want)
+		}
+		ctx := enc.Clone()
+		ctx.AddString("d", "7")
+		ctx.AddByteString("e", []byte("[1]"))
+		if got, want := jsonlFields(t, ctx), `,"d":"7","e":"[1]"`; got != want {
+			t.Errorf("%s, context:\n got %s\nwant %s", tc.name, got, want)
+		}
 	}
 }
 
-// TestJSONLEmbedMessageAndSpans: the message is never re-parsed, nor are span
-// fields (strings in Dynamo's JSONL) or the span keys.
+// TestJSONLEmbedMessageAndSpans: with WithEmbeddedJSON(true), the message is
+// never re-parsed, nor are span fields (strings in Dynamo's JSONL) or the
+// span keys.
 func TestJSONLEmbedMessageAndSpans(t *testing.T) {
 	spans := &encoder.Spans{TraceID: "4bf92f3577b34da6a3ce929d00000001", SpanID: "00f067aa0ba90001",
 		Chain: []encoder.Span{{Name: "123", Fields: []zap.Field{zap.String("n", "8"), zap.String("o", `{"b":1}`)}}}}
 	ent := zapcore.Entry{Time: mustTime(t, "2025-09-02T16:38:06.656503Z"), LoggerName: "t", Message: "42"}
-	got := encode(t, encoder.NewJSONL(), ent, encoder.SpansField(spans), zap.String("status", "200"))
+	got := encode(t, embedding(), ent, encoder.SpansField(spans), zap.String("status", "200"))
 	want := `{"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"t","message":"42","n":"8","o":"{\"b\":1}",` +
 		`"span_id":"00f067aa0ba90001","span_name":"123","status":200,"trace_id":"4bf92f3577b34da6a3ce929d00000001"}` + "\n"
 	if got != want {
@@ -99,12 +119,13 @@ func TestJSONLEmbedMessageAndSpans(t *testing.T) {
 	}
 }
 
-// TestJSONLEmbedContext: strings given to With are embedded like the line's
-// own. zap passes them to the encoder without their type, so a zap.Stringer
-// or zap.Error given to With whose text is JSON is embedded too (doc.go).
+// TestJSONLEmbedContext: with WithEmbeddedJSON(true), strings given to With
+// are embedded like the line's own. zap passes them to the encoder without
+// their type, so a zap.Stringer or zap.Error given to With whose text is
+// JSON is embedded too (doc.go).
 func TestJSONLEmbedContext(t *testing.T) {
 	var out bytes.Buffer
-	log := zap.New(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&out), zapcore.DebugLevel)).
+	log := zap.New(zapcore.NewCore(embedding(), zapcore.AddSync(&out), zapcore.DebugLevel)).
 		With(zap.String("a", "[1]"), zap.Stringer("b", textStringer("2")), zap.String("c", "x"))
 	log.Info("m")
 	if got, want := out.String(), `,"message":"m","a":[1],"b":2,"c":"x"}`+"\n"; !strings.HasSuffix(got, want) {

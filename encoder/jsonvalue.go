@@ -26,6 +26,12 @@ type jsonWriter struct {
 	// fresh: the next value starts a top-level key of the JSONL encoder and
 	// takes no separator, whatever precedes it in b.
 	fresh bool
+	// serde: a value meant as JSON ([JSON], json.RawMessage) is written as
+	// serde_json writes the value it holds (the JSONL layout); otherwise as
+	// written, compacted, its escapes kept, as encoding/json writes a
+	// json.RawMessage (the text layouts, whose nested values keep the
+	// escapes of a line read back by dynlog view).
+	serde bool
 }
 
 var (
@@ -229,11 +235,28 @@ func (w *jsonWriter) AppendTime(v time.Time) {
 // floats print as "1", not "1.0", and U+2028/U+2029 are escaped.
 // [go.uber.org/zap.Any] on a type of our own choosing (a struct) is the only
 // way to get here; typed fields and ObjectMarshalers follow the layout
-// exactly.
+// exactly. A JSON text ([JSON], json.RawMessage) is written as its JSON
+// value (see serde), or as a string when it holds none.
 func (w *jsonWriter) AppendReflected(v any) error {
 	w.separator()
-	if v == nil {
+	switch v := v.(type) {
+	case nil:
 		w.b = append(w.b, "null"...)
+		return nil
+	case jsonText:
+		if !appendJSONValue(w, v) {
+			w.b = jsonfmt.AppendString(w.b, string(v))
+		}
+		return nil
+	case json.RawMessage:
+		appendRawMessage(w, v)
+		return nil
+	case *json.RawMessage:
+		if v == nil {
+			w.b = append(w.b, "null"...)
+		} else {
+			appendRawMessage(w, *v)
+		}
 		return nil
 	}
 	var out bytes.Buffer
@@ -247,4 +270,34 @@ func (w *jsonWriter) AppendReflected(v any) error {
 	}
 	w.b = append(w.b, bytes.TrimRight(out.Bytes(), "\n")...)
 	return nil
+}
+
+// appendJSONValue appends the JSON value s holds, as serde_json writes it
+// when w.serde, else as written, compacted, and reports whether s held one
+// (appending nothing when it did not).
+func appendJSONValue[S ~string | ~[]byte](w *jsonWriter, s S) bool {
+	if w.serde {
+		out, ok := jsonfmt.AppendJSONText(w.b, s)
+		if ok {
+			w.b = out
+		}
+		return ok
+	}
+	buf := bytes.NewBuffer(w.b)
+	if json.Compact(buf, []byte(s)) != nil {
+		return false
+	}
+	w.b = buf.Bytes()
+	return true
+}
+
+// appendRawMessage writes m's JSON value, or m as a JSON string when it
+// holds none: text meant as JSON never makes the line invalid and is never
+// lost. A nil m is null, as encoding/json writes it.
+func appendRawMessage(w *jsonWriter, m json.RawMessage) {
+	if m == nil {
+		w.b = append(w.b, "null"...)
+	} else if !appendJSONValue(w, m) {
+		w.b = jsonfmt.AppendBytes(w.b, m)
+	}
 }

@@ -11,10 +11,10 @@ type config struct {
 	relPaths bool   // vLLM's DEBUG-mode relative, shortened [file:line]
 	bare     bool   // vLLM unconfigured: the message only
 	process  string // vLLM's process decoration and %(processName)s
-	// keepStrings: JSONL writes every string field as a JSON string, even
-	// one whose text is JSON (WithEmbeddedJSON(false)).
-	keepStrings bool
-	maxLine     int // WithMaxLineBytes; 0: no cap
+	// embedJSON: JSONL writes a string field whose whole text is JSON as
+	// that JSON value, as Dynamo does (WithEmbeddedJSON(true)).
+	embedJSON bool
+	maxLine   int // WithMaxLineBytes; 0: no cap
 }
 
 // Option configures an encoder made by [NewJSONL], [NewReadable] or
@@ -95,11 +95,14 @@ func WithBareMessages() Option {
 // WithEmbeddedJSON decides whether the JSONL layout embeds a string field
 // whose whole value is a JSON text as that JSON value ("123" → 123,
 // `{"b":1,"a":2}` → {"a":2,"b":1}), as Dynamo does: its field visitor
-// re-parses every string with serde_json. On by default; off, every
-// [go.uber.org/zap.String] stays a JSON string, as Go typed it. Package core
-// sets it from DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
+// re-parses every string with serde_json. Off by default: every
+// [go.uber.org/zap.String] and [go.uber.org/zap.ByteString] stays a JSON
+// string, as Go typed it, so a key keeps one type whatever its values. Turn
+// it on to reproduce Dynamo's bytes. A value meant as JSON ([JSON], a
+// json.RawMessage) is embedded either way. Package core sets it from
+// DYN_LOGGING_EMBED_JSON_STRINGS. The text layouts ignore it.
 func WithEmbeddedJSON(on bool) Option {
-	return optionFunc(func(c config) config { c.keepStrings = !on; return c })
+	return optionFunc(func(c config) config { c.embedJSON = on; return c })
 }
 
 // WithMaxLineBytes caps the lines of every layout at about n bytes: a line

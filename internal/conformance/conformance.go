@@ -6,6 +6,7 @@
 package conformance
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -136,6 +137,11 @@ var Cases = []Case{
 		zap.Object("user", user{"ana", 7}), zap.Ints("ids", []int{3, 1, 2}),
 		zap.Strings("tags", []string{"a", "b"}), zap.Any("m", map[string]int{"z": 1, "a": 2}),
 		zap.Objects("users", []user{{"x", 1}, {"y", 2}}),
+	}},
+	{Name: "strings keep their type; JSON values are JSON", Entry: entry(zapcore.InfoLevel, "t", "types"), Fields: []zap.Field{
+		zap.String("id", "42"), zap.ByteString("q", []byte(`{"b":1}`)),
+		encoder.JSON("params", `{"stream": true, "max_tokens": 64}`), zap.Any("raw", json.RawMessage("[1, 2.50]")),
+		encoder.JSON("bad", "{x"),
 	}},
 	{Name: "namespace", Entry: entry(zapcore.InfoLevel, "t", "ns"), Fields: []zap.Field{
 		zap.String("before", "b"), zap.Namespace("req"), zap.String("id", "r1"), zap.Int("n", 2),

@@ -102,6 +102,13 @@ var wants = map[string]CaseWant{
 		VLLM:          "INFO 09-02 16:38:06 [main.go:42] structs user={\"name\":\"ana\",\"id\":7} ids=[3,1,2] tags=[\"a\",\"b\"] m={\"a\":2,\"z\":1} users=[{\"name\":\"x\",\"id\":1},{\"name\":\"y\",\"id\":2}]\n",
 		VLLMColor:     "\x1b[32mINFO\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m structs user={\"name\":\"ana\",\"id\":7} ids=[3,1,2] tags=[\"a\",\"b\"] m={\"a\":2,\"z\":1} users=[{\"name\":\"x\",\"id\":1},{\"name\":\"y\",\"id\":2}]\n",
 	},
+	"strings keep their type; JSON values are JSON": {
+		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"file\":\"/src/router/main.go\",\"line\":42,\"target\":\"t\",\"message\":\"types\",\"bad\":\"{x\",\"id\":\"42\",\"params\":{\"max_tokens\":64,\"stream\":true},\"q\":\"{\\\"b\\\":1}\",\"raw\":[1,2.5]}\n",
+		Readable:      "2025-09-02T16:38:06.656503Z  INFO t: types id=\"42\" q=\"{\\\"b\\\":1}\" params={\"stream\":true,\"max_tokens\":64} raw=[1,2.50] bad=\"{x\"\n",
+		ReadableColor: "\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2mt\x1b[0m\x1b[2m:\x1b[0m types \x1b[3mid\x1b[0m\x1b[2m=\x1b[0m\"42\" \x1b[3mq\x1b[0m\x1b[2m=\x1b[0m\"{\\\"b\\\":1}\" \x1b[3mparams\x1b[0m\x1b[2m=\x1b[0m{\"stream\":true,\"max_tokens\":64} \x1b[3mraw\x1b[0m\x1b[2m=\x1b[0m[1,2.50] \x1b[3mbad\x1b[0m\x1b[2m=\x1b[0m\"{x\"\n",
+		VLLM:          "INFO 09-02 16:38:06 [main.go:42] types id=\"42\" q=\"{\\\"b\\\":1}\" params={\"stream\":true,\"max_tokens\":64} raw=[1,2.50] bad=\"{x\"\n",
+		VLLMColor:     "\x1b[32mINFO\x1b[0m \x1b[90m09-02 16:38:06\x1b[0m \x1b[90m[main.go:42]\x1b[0m types id=\"42\" q=\"{\\\"b\\\":1}\" params={\"stream\":true,\"max_tokens\":64} raw=[1,2.50] bad=\"{x\"\n",
+	},
 	"namespace": {
 		JSONL:         "{\"time\":\"2025-09-02T16:38:06.656503Z\",\"level\":\"INFO\",\"file\":\"/src/router/main.go\",\"line\":42,\"target\":\"t\",\"message\":\"ns\",\"before\":\"b\",\"req\":{\"id\":\"r1\",\"n\":2}}\n",
 		Readable:      "2025-09-02T16:38:06.656503Z  INFO t: ns before=\"b\" req.id=\"r1\" req.n=2\n",
