@@ -16,8 +16,12 @@ import (
 type Filter struct {
 	targets []Directive // target directives, longest target first
 	spans   []Directive // span directives, in the order given
-	def     zapcore.Level
-	hasDef  bool
+	// index finds the directives that apply to a target by walking its
+	// bytes, so that matching costs what the target's length does, not
+	// what the number of directives does.
+	index  *node
+	def    zapcore.Level
+	hasDef bool
 	// defSource is the default directive's Source.
 	defSource string
 	// warnings are what Warnings reports, computed once by New.
@@ -114,6 +118,7 @@ func New(directives ...Directive) *Filter {
 	if !f.hasDef {
 		f.max = OffLevel // a target no directive matches prints nothing
 	}
+	f.index = buildIndex(f.targets, f.spans)
 	f.warnings = f.check()
 	return f
 }
@@ -146,13 +151,17 @@ func (f *Filter) levelsOf(target string) targetLevels {
 			return e.targetLevels
 		}
 	}
-	lvl := targetLevels{own: f.level(target), span: f.spanFloor(target)}
+	m := f.index.lookup(target)
+	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
 	f.remember(target, lvl)
 	return lvl
 }
 
 // remember adds target to the cache, up to maxCachedTargets names.
 func (f *Filter) remember(target string, lvl targetLevels) {
+	if m := f.levels.Load(); m != nil && len(*m) >= maxCachedTargets {
+		return // full: no lock for the names past the bound
+	}
 	f.levelsMu.Lock()
 	defer f.levelsMu.Unlock()
 	old := f.levels.Load()
@@ -176,29 +185,17 @@ func (f *Filter) remember(target string, lvl targetLevels) {
 	f.levels.Store(&m)
 }
 
-func (f *Filter) level(target string) zapcore.Level {
-	for _, d := range f.targets {
-		if strings.HasPrefix(target, d.Target) {
-			return d.Level
-		}
-	}
-	if f.hasDef {
+// levelOf is the level that m, a target's match, gives the target outside
+// any span: the longest target directive's, else the default, else
+// OffLevel.
+func (f *Filter) levelOf(m match) zapcore.Level {
+	switch {
+	case m.found:
+		return m.level
+	case f.hasDef:
 		return f.def
 	}
 	return OffLevel
-}
-
-// spanFloor is the lowest level at which some span directive can print a
-// line of target: the lowest level of the span directives whose target is a
-// prefix of it. OffLevel if there are none.
-func (f *Filter) spanFloor(target string) zapcore.Level {
-	lvl := OffLevel
-	for _, d := range f.spans {
-		if strings.HasPrefix(target, d.Target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	return lvl
 }
 
 // spanLevel is the lowest level the span directives print a line of target
@@ -206,19 +203,7 @@ func (f *Filter) spanFloor(target string) zapcore.Level {
 // target is a prefix of target and whose span is named in the chain.
 // OffLevel if none matches.
 func (f *Filter) spanLevel(target string, chain []vocab.Span) zapcore.Level {
-	lvl := OffLevel
-	for _, d := range f.spans {
-		if d.Level >= lvl || !strings.HasPrefix(target, d.Target) {
-			continue
-		}
-		for i := range chain {
-			if chain[i].Name == d.Span {
-				lvl = d.Level
-				break
-			}
-		}
-	}
-	return lvl
+	return f.index.spanLevel(target, chain)
 }
 
 // Enabled reports whether a line at lvl for target passes the filter
@@ -241,21 +226,12 @@ func (f *Filter) EnabledIn(target string, lvl zapcore.Level, s *vocab.Spans) boo
 
 // subtreeLevel is the lowest level printed for target or any name that
 // starts with it, by the target directives or, inside the right span, by the
-// span directives: what a logger bound to target must let through, since
-// zap's Named can extend its name without telling its core.
+// span directives (those whose target is a prefix of target or starts with
+// it): what a logger bound to target must let through, since zap's Named
+// can extend its name without telling its core.
 func (f *Filter) subtreeLevel(target string) zapcore.Level {
-	lvl := f.level(target)
-	for _, d := range f.targets {
-		if len(d.Target) > len(target) && strings.HasPrefix(d.Target, target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	for _, d := range f.spans {
-		if strings.HasPrefix(target, d.Target) || strings.HasPrefix(d.Target, target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	return lvl
+	m := f.index.lookup(target)
+	return min(f.levelOf(m), m.spanFloor, m.below)
 }
 
 // Directives lists the directives: the default first, then targets longest
