@@ -50,6 +50,8 @@ type Change struct {
 	// ClearOverride gave it: "SIGHUP", "core.Reload", "HTTP PUT from
 	// 127.0.0.1:52114".
 	By string
+	// OldConfigured is the configured filter before the change.
+	OldConfigured *Filter
 }
 
 // NewAtomic returns an [Atomic] holding f as its configured filter (an empty
@@ -128,7 +130,7 @@ func (a *Atomic) OnChange(fn func(Change)) {
 func (a *Atomic) change(by string, edit func()) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	old := a.p.Load()
+	old, oldConfigured := a.p.Load(), a.configured
 	edit()
 	in := a.configured
 	if in == nil {
@@ -140,7 +142,7 @@ func (a *Atomic) change(by string, edit func()) {
 	}
 	a.p.Store(in)
 	epoch.Add(1) // after the store: whoever sees the new epoch sees it
-	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by}
+	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by, OldConfigured: oldConfigured}
 	for _, fn := range a.onChange {
 		fn(ch)
 	}

@@ -9,12 +9,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
 
-// maxSpecBytes bounds a PUT body: a spec of a few hundred directives fits
-// many times over.
+// maxSpecBytes bounds a PUT body: MaxDirectives directives of 63 bytes
+// each fit.
 const maxSpecBytes = 64 << 10
 
 // filterState is the JSON of GET and of a successful PUT or DELETE.
@@ -56,14 +57,17 @@ type errorJSON struct {
 //     {"filter": "<spec>"}. A spec with any directive that does not parse
 //     is refused with 400 and the parser's message, and so is a spec with no
 //     directive at all (an empty body, or only spaces and commas: "off"
-//     turns every line off); the filter in force stays. The answer is GET's,
-//     with "warnings": the filter's Warnings, if any.
+//     turns every line off), or with more than [MaxDirectives]
+//     directives; a body over 64 KiB is refused with 413. A refused PUT
+//     leaves the filter in force as it was. The answer is GET's, with
+//     "warnings": the filter's Warnings, if any.
 //   - DELETE removes the runtime override, putting the configured filter
 //     back in force, and answers as GET does.
 //
 // Every change is reported to the OnChange callbacks as made by
 // "HTTP PUT from ADDR" or "HTTP DELETE from ADDR", ADDR being the request's
-// remote address. A nil *Atomic answers 503: there is no filter to serve.
+// remote address, escaped and cut as [Change.String] escapes text from
+// outside. A nil *Atomic answers 503: there is no filter to serve.
 //
 // Anyone who can reach the handler can change what the program logs: serve
 // it on a loopback address (127.0.0.1:PORT) unless you mean otherwise.
@@ -91,12 +95,12 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f = New(WithSource(f.Directives(), SourceRuntime)...)
-		a.Override(f, "HTTP PUT from "+r.RemoteAddr)
+		a.Override(f, "HTTP PUT from "+outside.Text(r.RemoteAddr))
 		st := a.state()
 		st.Warnings = f.Warnings()
 		writeJSON(w, http.StatusOK, st)
 	case http.MethodDelete:
-		a.ClearOverride("HTTP DELETE from " + r.RemoteAddr)
+		a.ClearOverride("HTTP DELETE from " + outside.Text(r.RemoteAddr))
 		writeJSON(w, http.StatusOK, a.state())
 	default:
 		w.Header().Set("Allow", "GET, HEAD, PUT, DELETE")
