@@ -1,9 +1,9 @@
 package filter
 
 import (
+	"hash/maphash"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -34,11 +34,8 @@ type Filter struct {
 	// target needs to be known, and no span either.
 	max zapcore.Level
 
-	// levels caches the levels per target: a map replaced whole on each
-	// new name (names are few and made once), so a lookup is an atomic
-	// load and a map read, cheaper than sync.Map's interface-keyed trie.
-	levels   atomic.Pointer[map[string]*cachedLevels]
-	levelsMu sync.Mutex // serialises the copies
+	// levels caches the levels per target, made on the first lookup.
+	levels atomic.Pointer[levelCache]
 	// recent sits in front of levels, keyed by where a name's bytes are
 	// rather than by what they say: a logger hands its core the same name
 	// string on every call, so after its first call a pointer comparison
@@ -140,49 +137,75 @@ func (f *Filter) levelsOf(target string) targetLevels {
 		// are immutable and e keeps these bytes alive.
 		return e.targetLevels
 	}
-	if m := f.levels.Load(); m != nil {
-		if e, ok := (*m)[target]; ok {
+	c := f.levels.Load()
+	if c != nil {
+		if e := c.get(target); e != nil {
 			// Only the string the entry holds can match in the slot; an
-			// equal name made elsewhere keeps taking the map, and writes
+			// equal name made elsewhere keeps taking the table, and writes
 			// nothing that other cores would have to reload.
 			if unsafe.StringData(e.name) == p {
 				slot.Store(e)
 			}
 			return e.targetLevels
 		}
+	} else {
+		c = newLevelCache()
+		if !f.levels.CompareAndSwap(nil, c) {
+			c = f.levels.Load()
+		}
 	}
 	m := f.index.lookup(target)
-	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
-	f.remember(target, lvl)
-	return lvl
+	e := &cachedLevels{name: target, targetLevels: targetLevels{own: f.levelOf(m), span: m.spanFloor}}
+	c.put(e)
+	return e.targetLevels
 }
 
-// remember adds target to the cache, up to maxCachedTargets names.
-func (f *Filter) remember(target string, lvl targetLevels) {
-	if m := f.levels.Load(); m != nil && len(*m) >= maxCachedTargets {
-		return // full: no lock for the names past the bound
-	}
-	f.levelsMu.Lock()
-	defer f.levelsMu.Unlock()
-	old := f.levels.Load()
-	n := 0
-	if old != nil {
-		if _, ok := (*old)[target]; ok {
-			return
+// levelCache is a filter's cache of target levels: an open-addressed hash
+// table of entries that never change, filled by compare-and-swap, so that
+// neither a lookup nor a new name takes a lock or copies the table. It
+// holds at most maxCachedTargets names, so at least half its slots stay
+// empty and every probe ends.
+type levelCache struct {
+	seed  maphash.Seed
+	n     atomic.Int32 // entries, or about to be
+	slots [2 * maxCachedTargets]atomic.Pointer[cachedLevels]
+}
+
+func newLevelCache() *levelCache { return &levelCache{seed: maphash.MakeSeed()} }
+
+// get is the entry of name, nil if there is none.
+func (c *levelCache) get(name string) *cachedLevels {
+	for i := maphash.String(c.seed, name); ; i++ {
+		e := c.slots[i%uint64(len(c.slots))].Load()
+		if e == nil || e.name == name {
+			return e
 		}
-		n = len(*old)
 	}
-	if n >= maxCachedTargets {
+}
+
+// put adds e unless the cache holds its name or is full.
+func (c *levelCache) put(e *cachedLevels) {
+	if c.n.Load() >= maxCachedTargets {
 		return
 	}
-	m := make(map[string]*cachedLevels, n+1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
+	for i := maphash.String(c.seed, e.name); ; i++ {
+		slot := &c.slots[i%uint64(len(c.slots))]
+		old := slot.Load()
+		if old == nil {
+			if c.n.Add(1) > maxCachedTargets {
+				c.n.Add(-1)
+				return
+			}
+			if slot.CompareAndSwap(nil, e) {
+				return
+			}
+			c.n.Add(-1)
+			old = slot.Load() // another name took the slot
+		}
+		if old.name == e.name {
+			return
 		}
 	}
-	m[target] = &cachedLevels{name: target, targetLevels: lvl}
-	f.levels.Store(&m)
 }
 
 // levelOf is the level that m, a target's match, gives the target outside

@@ -248,7 +248,12 @@ func put(b *testing.B, a *filter.Atomic, body string) {
 // disabled call in the same run, under benchSpec (default) and after a PUT
 // to the level handler of nearly 64 KiB of directives that match nothing:
 // span directives [s…]=trace (span-put) or target directives t…=debug
-// (target-put), each with info as the default, filter.MaxDirectives in all.
+// (target-put), each with info as the default, filter.MaxDirectives in all;
+// and after a PUT of one such directive and info (one-span, one-target),
+// which costs what span-put and target-put cost if matching does not
+// depend on the number of directives. A span directive makes a call that
+// the target directives reject wait for Write, where the spans are known:
+// one-span shows what that costs.
 //
 //	Span3 — a bound logger's call inside a 3-deep span (the spans field on
 //	        the call), which no directive names.
@@ -262,10 +267,13 @@ func put(b *testing.B, a *filter.Atomic, body string) {
 func BenchmarkFilterAfterPUT(b *testing.B) {
 	puts := []struct{ name, body string }{
 		{"default", ""},
+		{"one-span", "info,[s1]=trace"},
 		{"span-put", putBody("[s%s]=trace")},
+		{"one-target", "info,t1=debug"},
 		{"target-put", putBody("t%s=debug")},
 	}
-	for _, p := range puts[1:] {
+	for _, p := range []int{2, 4} {
+		p := puts[p]
 		if len(p.body) > 64<<10 || len(p.body) < 60<<10 {
 			b.Fatalf("%s body is %d bytes, want just under 64 KiB", p.name, len(p.body))
 		}
