@@ -155,9 +155,11 @@ func (f *Filter) levelsOf(target string) targetLevels {
 		}
 	}
 	m := f.index.lookup(target)
-	e := &cachedLevels{name: target, targetLevels: targetLevels{own: f.levelOf(m), span: m.spanFloor}}
-	c.put(e)
-	return e.targetLevels
+	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
+	if c.n.Load() < maxCachedTargets { // past the bound, no garbage per call
+		c.put(&cachedLevels{name: target, targetLevels: lvl})
+	}
+	return lvl
 }
 
 // levelCache is a filter's cache of target levels: an open-addressed hash
