@@ -115,17 +115,18 @@
 // override (an empty spec is refused: send "off" for off) and answers with
 // the filter's Warnings, PATCH merges directives into the filter in force
 // (dynamo=debug changes that target's level and keeps every other
-// directive) and sets the result as the override, DELETE removes it. Handler(log.Core()) finds a
-// logger's Atomic and answers 503 if it has none, as a nil *Atomic does.
+// directive) and sets the result as the override, DELETE removes it.
+// Handler(log.Core()) finds a logger's Atomic and answers 503 if it has
+// none, as a nil *Atomic does.
 //
 // # Limits
 //
 // A spec holds at most [MaxDirectives] (1,024) directives, counted as
 // written, repeats included: [Parse] keeps the first 1,024 and its error
 // says how many it skipped ([ErrTooManyDirectives]), so DYN_LOG loses only
-// what is past the bound; the handler refuses a longer spec whole with 400,
-// and a body over 64 KiB with 413, keeping the filter in force, and a PATCH
-// that would grow the filter past the bound with 400.
+// what is past the bound. The handler refuses, keeping the filter in
+// force, a longer spec whole and a PATCH that would grow the filter past
+// the bound with 400, and a body over 64 KiB with 413.
 //
 // A change's [Change.String], the message of core's audit line, says who
 // made it and which directives it added and removed, by target, span and
