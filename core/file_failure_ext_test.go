@@ -163,7 +163,7 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 			var reports, stderrLines []string
 			for _, l := range strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n") {
 				// The file's reports are lines of the layout, target dynlog.
-				if r, ok := dynlogReport(l); ok && !strings.Contains(l, `"message":"filter replaced by SIGHUP"`) {
+				if r, ok := dynlogReport(l); ok && !strings.Contains(l, `"message":"filter replaced by SIGHUP: no directive changed"`) {
 					reports = append(reports, r)
 				} else {
 					stderrLines = append(stderrLines, l)
@@ -197,7 +197,7 @@ func TestFileSinkFailureInAProcess(t *testing.T) {
 			// and the SIGHUPs' audit lines (target dynlog) among them.
 			var all []string
 			for _, l := range append(fileLines, stderrLines...) {
-				if !strings.Contains(l, `"target":"dynlog","message":"filter replaced by SIGHUP"`) {
+				if !strings.Contains(l, `"target":"dynlog","message":"filter replaced by SIGHUP: no directive changed"`) {
 					all = append(all, l)
 				}
 			}

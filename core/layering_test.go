@@ -272,7 +272,7 @@ func TestFileOutputReopenOnSIGHUP(t *testing.T) {
 	fresh, _ := os.ReadFile(path)
 	// The reload's audit line goes to the file in use before the reopen.
 	if strings.Count(string(moved), "\n") != 2 || !strings.Contains(string(moved), `"message":"before the move"`) ||
-		!strings.Contains(string(moved), `"target":"dynlog","message":"filter replaced by SIGHUP"`) {
+		!strings.Contains(string(moved), `"target":"dynlog","message":"filter replaced by SIGHUP: no directive changed"`) {
 		t.Errorf("moved file:\n%s", moved)
 	}
 	if strings.Count(string(fresh), "\n") != 1 || !strings.Contains(string(fresh), `"message":"after the move"`) {

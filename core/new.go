@@ -17,6 +17,7 @@ import (
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -175,9 +176,11 @@ func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer,
 }
 
 // auditChanges writes one INFO line of target "dynlog" for each later change
-// of a's filters, with who made it and the filters before and after, to
-// inner: the cores beneath the filter gate, so that a filter that turns
-// every line off does not hide the line that says so.
+// of a's filters to inner: the cores beneath the filter gate, so that a
+// filter that turns every line off does not hide the line that says so. The
+// message is the change's String: who made it and which directives it added
+// and removed, bounded and escaped; the fields say whether a runtime
+// override is in force and where the directives put in place came from.
 func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 	clk := c.clock
 	if clk == nil {
@@ -187,14 +190,14 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		// from is the filter just put in place, whose directives' sources
 		// (the settings' for a reload) the line names: the configured
 		// filter when only the layer beneath an override changed.
-		msg, from := "filter replaced by "+ch.By, ch.New
+		from := ch.New
 		if ch.Overridden && ch.Old == ch.New {
-			msg, from = "configured filter replaced by "+ch.By+"; the runtime override stays in force", ch.Configured
+			from = ch.Configured
 		}
-		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: msg}
-		fields := []zapcore.Field{zap.String("old", ch.Old.String()), zap.String("new", ch.New.String())}
+		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: ch.String()}
+		var fields []zapcore.Field
 		if ch.Overridden {
-			fields = append(fields, zap.Bool("override", true), zap.String("configured", ch.Configured.String()))
+			fields = append(fields, zap.Bool("override", true))
 		}
 		if src := directiveSources(from); src != "" {
 			fields = append(fields, zap.String("from", src))
@@ -214,8 +217,10 @@ func directiveSources(f *filter.Filter) string {
 	}
 	var seen []string
 	for _, d := range f.Directives() {
-		if d.Source != "" && !slices.Contains(seen, d.Source) {
-			seen = append(seen, d.Source)
+		// A TOML file's path is text from outside: escaped, as the
+		// change's String escapes what it names.
+		if src := outside.Text(d.Source); src != "" && !slices.Contains(seen, src) {
+			seen = append(seen, src)
 		}
 	}
 	return strings.Join(seen, ", ")

@@ -2,6 +2,8 @@ package core_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -55,7 +57,12 @@ func TestOverrideSurvivesSIGHUP(t *testing.T) {
 		for _, l := range out.JSONLines(t) {
 			if l["target"] == "dynlog" {
 				from, _ := l["from"].(string)
-				a = append(a, l["message"].(string)+" old="+l["old"].(string)+" new="+l["new"].(string)+" from="+from)
+				over, _ := l["override"].(bool)
+				line := l["message"].(string) + " from=" + from
+				if over {
+					line += " override=true"
+				}
+				a = append(a, line)
 			}
 		}
 		return a
@@ -81,19 +88,18 @@ func TestOverrideSurvivesSIGHUP(t *testing.T) {
 	app.Debug("hidden: debug after DELETE")
 	app.Warn("warn after DELETE")
 
-	const builtins = "opentelemetry_sdk=error,opentelemetry=error,async_nats=error,hyper_util=error,tokenizers=error,hf_hub=error,rustls=error,tonic=error,tower=error,axum=error,grpc=error,neli=error,otel=error,h2=error"
 	got := audits()
 	want := []string{
-		"filter replaced by HTTP PUT from 127.0.0.1: old=warn," + builtins + " new=debug from=runtime",
-		"configured filter replaced by SIGHUP; the runtime override stays in force old=debug new=debug from=env DYN_LOG, built-in",
-		"filter replaced by HTTP DELETE from 127.0.0.1: old=debug new=warn," + builtins + " from=env DYN_LOG, built-in",
+		"filter replaced by HTTP PUT from 127.0.0.1:PORT: 1 directive added, 15 removed; added debug; removed warn, opentelemetry_sdk=error, opentelemetry=error, async_nats=error, hyper_util=error, tokenizers=error, hf_hub=error, rustls=error, tonic=error, tower=error, axum=error, grpc=error, neli=error, otel=error, h2=error from=runtime override=true",
+		"configured filter replaced by SIGHUP; the runtime override stays in force: no directive changed from=env DYN_LOG, built-in override=true",
+		"filter replaced by HTTP DELETE from 127.0.0.1:PORT: 15 directives added, 1 removed; added warn, opentelemetry_sdk=error, opentelemetry=error, async_nats=error, hyper_util=error, tokenizers=error, hf_hub=error, rustls=error, tonic=error, tower=error, axum=error, grpc=error, neli=error, otel=error, h2=error; removed debug from=env DYN_LOG, built-in",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("audit lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	port := regexp.MustCompile(`127\.0\.0\.1:[0-9]+`) // the remote port varies
 	for i := range want {
-		if g := port.ReplaceAllString(got[i], "127.0.0.1:"); g != want[i] {
+		if g := port.ReplaceAllString(got[i], "127.0.0.1:PORT"); g != want[i] {
 			t.Errorf("audit line %d: %s\nwant %s", i, got[i], want[i])
 		}
 	}
@@ -147,5 +153,52 @@ func TestSIGHUPReloadFailure(t *testing.T) {
 	}
 	if log.Core().Enabled(zapcore.InfoLevel) || !log.Core().Enabled(zapcore.WarnLevel) {
 		t.Errorf("the filter in force changed after a failed reload")
+	}
+}
+
+// TestAuditLineBounded: a PUT of as many directives as a filter may hold
+// writes one audit line that says how many it added and names only the
+// first, not the whole old and new filter.
+func TestAuditLineBounded(t *testing.T) {
+	var out logtest.Buffer
+	log, err := core.New(core.WithEnv(envOf(map[string]string{"DYN_LOG": "info", "DYN_LOGGING_JSONL": "1"})),
+		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(filter.Handler(log.Core()))
+	defer srv.Close()
+	spans := make([]string, filter.MaxDirectives)
+	for i := range spans {
+		spans[i] = fmt.Sprintf("[s%d]=trace", i)
+	}
+	req, err := http.NewRequest("PUT", srv.URL, strings.NewReader(strings.Join(spans, ",")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT: %d", resp.StatusCode)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("want one audit line, got:\n%s", out.String())
+	}
+	var l struct{ Target, Message, From string }
+	if err := json.Unmarshal([]byte(lines[0]), &l); err != nil {
+		t.Fatal(err)
+	}
+	want := "filter replaced by HTTP PUT from 127.0.0.1:PORT: 1024 directives added, 15 removed; added " + strings.Join(spans[:40], ", ") +
+		", … (984 more); removed info, opentelemetry_sdk=error, opentelemetry=error, async_nats=error, hyper_util=error, tokenizers=error, hf_hub=error, rustls=error, tonic=error, tower=error, axum=error, grpc=error, neli=error, otel=error, h2=error"
+	msg := regexp.MustCompile(`127\.0\.0\.1:[0-9]+`).ReplaceAllString(l.Message, "127.0.0.1:PORT")
+	if l.Target != "dynlog" || msg != want || l.From != "runtime" {
+		t.Errorf("audit line %s\nwant target dynlog, from runtime, message %s", lines[0], want)
+	}
+	if len(lines[0]) > 2*filter.MaxChangeBytes {
+		t.Errorf("audit line of %d bytes", len(lines[0]))
 	}
 }

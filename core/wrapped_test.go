@@ -80,8 +80,8 @@ func TestWrappedCores(t *testing.T) {
 			}
 			want := "shown: after Reload,once,SPAN_FIRST_ENTRY,SPAN_CLOSED"
 			got := strings.Join(msgs, ",")
-			if strings.HasPrefix(got, "filter replaced by core.Reload,") {
-				got = strings.TrimPrefix(got, "filter replaced by core.Reload,")
+			if strings.HasPrefix(got, "filter replaced by core.Reload: 1 directive added, 1 removed; added info; removed warn,") {
+				got = strings.TrimPrefix(got, "filter replaced by core.Reload: 1 directive added, 1 removed; added info; removed warn,")
 			} else {
 				t.Errorf("no audit line for the reload first")
 			}

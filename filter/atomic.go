@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -50,6 +51,8 @@ type Change struct {
 	// ClearOverride gave it: "SIGHUP", "core.Reload", "HTTP PUT from
 	// 127.0.0.1:52114".
 	By string
+	// OldConfigured is the configured filter before the change.
+	OldConfigured *Filter
 }
 
 // NewAtomic returns an [Atomic] holding f as its configured filter (an empty
@@ -128,7 +131,29 @@ func (a *Atomic) OnChange(fn func(Change)) {
 func (a *Atomic) change(by string, edit func()) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	old := a.p.Load()
+	a.changeLocked(by, edit)
+}
+
+// merge puts in force, as the runtime override, the filter in force with
+// ds merged into it: a directive of ds replaces the one of the same target
+// and span, the others stay. It refuses, changing nothing, a merge that
+// would make the filter hold more than MaxDirectives directives and more
+// than it holds now.
+func (a *Atomic) merge(ds []Directive, by string) (*Filter, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	base := a.p.Load().Directives()
+	merged := New(append(base, ds...)...)
+	if n := len(merged.Directives()); n > MaxDirectives && n > len(base) {
+		return nil, fmt.Errorf("filter: the filter in force would hold %d directives with these merged into it, more than the %d a filter may hold", n, MaxDirectives)
+	}
+	a.changeLocked(by, func() { a.override = merged })
+	return merged, nil
+}
+
+// changeLocked is change, with a.mu held.
+func (a *Atomic) changeLocked(by string, edit func()) {
+	old, oldConfigured := a.p.Load(), a.configured
 	edit()
 	in := a.configured
 	if in == nil {
@@ -140,7 +165,7 @@ func (a *Atomic) change(by string, edit func()) {
 	}
 	a.p.Store(in)
 	epoch.Add(1) // after the store: whoever sees the new epoch sees it
-	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by}
+	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by, OldConfigured: oldConfigured}
 	for _, fn := range a.onChange {
 		fn(ch)
 	}

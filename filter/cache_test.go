@@ -70,3 +70,34 @@ func TestLevelCacheManyNames(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// More names than the cache holds (4,096), looked up from 4 goroutines at
+// once: the cache fills, stops there, and every name, in it or not, gets
+// the level a fresh filter computes.
+func TestLevelCachePastItsBound(t *testing.T) {
+	const spec = "warn,svc_1=debug,svc_22=error,[s]=trace,svc_3[q]=info"
+	f := mustParse(t, spec)
+	names := make([]string, 10000)
+	want := make([]zapcore.Level, len(names))
+	for i := range names {
+		names[i] = fmt.Sprintf("svc_%d", i)
+		want[i] = mustParse(t, spec).Level(names[i])
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for round := 0; round < 3; round++ {
+				for i := range names {
+					j := (i*13 + g*2503 + round) % len(names)
+					if got := f.Level(names[j]); got != want[j] {
+						t.Errorf("Level(%q) = %v, want %v", names[j], got, want[j])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}

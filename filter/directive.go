@@ -92,17 +92,31 @@ func (e *ParseError) Error() string {
 // Unwrap gives errors.Is and errors.As the skipped directives' errors.
 func (e *ParseError) Unwrap() []error { return e.Skipped }
 
+// MaxDirectives is how many directives a spec may hold: [Parse] keeps the
+// first MaxDirectives and skips the rest, and the level handler refuses a
+// spec that holds more, or a PATCH that would make the runtime layer hold
+// more. Programs set tens; the bound keeps what a PUT can make the process
+// build, hold and report small.
+const MaxDirectives = 1024
+
+// ErrTooManyDirectives is what [Parse]'s error wraps when the spec holds
+// more than [MaxDirectives] directives.
+var ErrTooManyDirectives = fmt.Errorf("more than the %d a filter may hold", MaxDirectives)
+
 // Parse reads a DYN_LOG spec: comma-separated directives, empty ones
 // dropped, each LEVEL, TARGET=LEVEL, TARGET (at TRACE), TARGET:LEVEL,
 // [SPAN]=LEVEL or TARGET[SPAN]=LEVEL. A later directive for the same target
 // and span replaces an earlier one.
 //
-// The returned [*Filter] is never nil and holds every directive that parsed.
-// The error, a [*ParseError], names each directive that was skipped and why;
-// it is nil when every directive parsed.
+// The returned [*Filter] is never nil and holds every directive that parsed,
+// up to the first [MaxDirectives] of them. The error, a [*ParseError], names
+// each directive that was skipped and why, and says how many were skipped
+// past the bound ([ErrTooManyDirectives]); it is nil when every directive
+// parsed and was kept.
 func Parse(spec string) (*Filter, error) {
 	var ds []Directive
 	var perr ParseError
+	n, firstOver := 0, ""
 	for _, raw := range strings.Split(spec, ",") {
 		raw = strings.TrimSpace(raw)
 		if raw == "" {
@@ -113,13 +127,37 @@ func Parse(spec string) (*Filter, error) {
 			perr.Skipped = append(perr.Skipped, fmt.Errorf("filter: ignoring directive %q: %w", raw, err))
 			continue
 		}
+		if n++; n > MaxDirectives {
+			if firstOver == "" {
+				firstOver = raw
+			}
+			continue
+		}
 		ds = append(ds, d)
+	}
+	if n > MaxDirectives {
+		perr.Skipped = append(perr.Skipped, fmt.Errorf("filter: spec holds %d directives, %w: ignoring the %d from %q on",
+			n, ErrTooManyDirectives, n-MaxDirectives, cutDirective(firstOver)))
 	}
 	f := New(ds...)
 	if len(perr.Skipped) == 0 {
 		return f, nil
 	}
 	return f, &perr
+}
+
+// cutDirective is s, or its first bytes if it is long enough to swamp the
+// message that names it.
+func cutDirective(s string) string {
+	const keep = 64
+	if len(s) <= keep {
+		return s
+	}
+	n := keep
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Errors a directive can be skipped for; [Parse] wraps them with the

@@ -60,6 +60,12 @@
 //
 // # Speed
 //
+// Matching walks an index of the directives' targets (a radix tree) along
+// the target's bytes, and looks the names of the spans in scope up in maps:
+// its cost grows with the target's length and the depth of the spans, not
+// with the number of directives, so a filter of a thousand directives
+// decides as fast as one of ten.
+//
 // Enabled, which zap calls before building an entry, is the cheapest superset
 // of the decision: the lowest level any directive, target or span, prints at.
 // For a logger made with [Named] it is that logger's own level (or its
@@ -107,8 +113,33 @@
 // An Atomic is an http.Handler: GET shows the filter in force with each
 // directive's source and whether an override is active, PUT sets the
 // override (an empty spec is refused: send "off" for off) and answers with
-// the filter's Warnings, DELETE removes it. Handler(log.Core()) finds a
-// logger's Atomic and answers 503 if it has none, as a nil *Atomic does.
+// the filter's Warnings, PATCH merges directives into the filter in force
+// (dynamo=debug changes that target's level and keeps every other
+// directive) and sets the result as the override, DELETE removes it.
+// Handler(log.Core()) finds a logger's Atomic and answers 503 if it has
+// none, as a nil *Atomic does.
+//
+// # Limits
+//
+// A spec holds at most [MaxDirectives] (1,024) directives, counted as
+// written, repeats included: [Parse] keeps the first 1,024 and its error
+// says how many it skipped ([ErrTooManyDirectives]), so DYN_LOG loses only
+// what is past the bound. The handler refuses, keeping the filter in
+// force, a longer spec whole and a PATCH that would grow the filter past
+// the bound with 400, and a body over 64 KiB with 413.
+//
+// A change's [Change.String], the message of core's audit line, says who
+// made it and which directives it added and removed, by target, span and
+// level, not the whole old and new filter:
+//
+//	filter replaced by HTTP PUT from 127.0.0.1:52114: 1 directive added, 15 removed; added debug; removed warn, h2=error, … (13 more)
+//
+// Each list names the directives that fit in 512 bytes and says how many
+// more there are; each directive is cut at 128 bytes and who made the
+// change at 256; targets, span names and the remote address are escaped
+// (newlines as \n, control and bidirectional characters as \xhh and
+// \u{hhhh}) so that they cannot forge a line or drive a terminal. The
+// line is at most [MaxChangeBytes] (2 KiB) long.
 //
 // # Wrapped cores
 //

@@ -1,9 +1,9 @@
 package filter
 
 import (
+	"hash/maphash"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -16,8 +16,12 @@ import (
 type Filter struct {
 	targets []Directive // target directives, longest target first
 	spans   []Directive // span directives, in the order given
-	def     zapcore.Level
-	hasDef  bool
+	// index finds the directives that apply to a target by walking its
+	// bytes, so that matching costs what the target's length does, not
+	// what the number of directives does.
+	index  *node
+	def    zapcore.Level
+	hasDef bool
 	// defSource is the default directive's Source.
 	defSource string
 	// warnings are what Warnings reports, computed once by New.
@@ -30,11 +34,8 @@ type Filter struct {
 	// target needs to be known, and no span either.
 	max zapcore.Level
 
-	// levels caches the levels per target: a map replaced whole on each
-	// new name (names are few and made once), so a lookup is an atomic
-	// load and a map read, cheaper than sync.Map's interface-keyed trie.
-	levels   atomic.Pointer[map[string]*cachedLevels]
-	levelsMu sync.Mutex // serialises the copies
+	// levels caches the levels per target, made on the first lookup.
+	levels atomic.Pointer[levelCache]
 	// recent sits in front of levels, keyed by where a name's bytes are
 	// rather than by what they say: a logger hands its core the same name
 	// string on every call, so after its first call a pointer comparison
@@ -114,6 +115,7 @@ func New(directives ...Directive) *Filter {
 	if !f.hasDef {
 		f.max = OffLevel // a target no directive matches prints nothing
 	}
+	f.index = buildIndex(f.targets, f.spans)
 	f.warnings = f.check()
 	return f
 }
@@ -135,70 +137,90 @@ func (f *Filter) levelsOf(target string) targetLevels {
 		// are immutable and e keeps these bytes alive.
 		return e.targetLevels
 	}
-	if m := f.levels.Load(); m != nil {
-		if e, ok := (*m)[target]; ok {
+	c := f.levels.Load()
+	if c != nil {
+		if e := c.get(target); e != nil {
 			// Only the string the entry holds can match in the slot; an
-			// equal name made elsewhere keeps taking the map, and writes
+			// equal name made elsewhere keeps taking the table, and writes
 			// nothing that other cores would have to reload.
 			if unsafe.StringData(e.name) == p {
 				slot.Store(e)
 			}
 			return e.targetLevels
 		}
+	} else {
+		c = newLevelCache()
+		if !f.levels.CompareAndSwap(nil, c) {
+			c = f.levels.Load()
+		}
 	}
-	lvl := targetLevels{own: f.level(target), span: f.spanFloor(target)}
-	f.remember(target, lvl)
+	m := f.index.lookup(target)
+	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
+	if c.n.Load() < maxCachedTargets { // past the bound, no garbage per call
+		c.put(&cachedLevels{name: target, targetLevels: lvl})
+	}
 	return lvl
 }
 
-// remember adds target to the cache, up to maxCachedTargets names.
-func (f *Filter) remember(target string, lvl targetLevels) {
-	f.levelsMu.Lock()
-	defer f.levelsMu.Unlock()
-	old := f.levels.Load()
-	n := 0
-	if old != nil {
-		if _, ok := (*old)[target]; ok {
-			return
-		}
-		n = len(*old)
-	}
-	if n >= maxCachedTargets {
-		return
-	}
-	m := make(map[string]*cachedLevels, n+1)
-	if old != nil {
-		for k, v := range *old {
-			m[k] = v
-		}
-	}
-	m[target] = &cachedLevels{name: target, targetLevels: lvl}
-	f.levels.Store(&m)
+// levelCache is a filter's cache of target levels: an open-addressed hash
+// table of entries that never change, filled by compare-and-swap, so that
+// neither a lookup nor a new name takes a lock or copies the table. It
+// holds at most maxCachedTargets names, so at least half its slots stay
+// empty and every probe ends.
+type levelCache struct {
+	seed  maphash.Seed
+	n     atomic.Int32 // entries, or about to be
+	slots [2 * maxCachedTargets]atomic.Pointer[cachedLevels]
 }
 
-func (f *Filter) level(target string) zapcore.Level {
-	for _, d := range f.targets {
-		if strings.HasPrefix(target, d.Target) {
-			return d.Level
+func newLevelCache() *levelCache { return &levelCache{seed: maphash.MakeSeed()} }
+
+// get is the entry of name, nil if there is none.
+func (c *levelCache) get(name string) *cachedLevels {
+	for i := maphash.String(c.seed, name); ; i++ {
+		e := c.slots[i%uint64(len(c.slots))].Load()
+		if e == nil || e.name == name {
+			return e
 		}
 	}
-	if f.hasDef {
+}
+
+// put adds e unless the cache holds its name or is full.
+func (c *levelCache) put(e *cachedLevels) {
+	if c.n.Load() >= maxCachedTargets {
+		return
+	}
+	for i := maphash.String(c.seed, e.name); ; i++ {
+		slot := &c.slots[i%uint64(len(c.slots))]
+		old := slot.Load()
+		if old == nil {
+			if c.n.Add(1) > maxCachedTargets {
+				c.n.Add(-1)
+				return
+			}
+			if slot.CompareAndSwap(nil, e) {
+				return
+			}
+			c.n.Add(-1)
+			old = slot.Load() // another name took the slot
+		}
+		if old.name == e.name {
+			return
+		}
+	}
+}
+
+// levelOf is the level that m, a target's match, gives the target outside
+// any span: the longest target directive's, else the default, else
+// OffLevel.
+func (f *Filter) levelOf(m match) zapcore.Level {
+	switch {
+	case m.found:
+		return m.level
+	case f.hasDef:
 		return f.def
 	}
 	return OffLevel
-}
-
-// spanFloor is the lowest level at which some span directive can print a
-// line of target: the lowest level of the span directives whose target is a
-// prefix of it. OffLevel if there are none.
-func (f *Filter) spanFloor(target string) zapcore.Level {
-	lvl := OffLevel
-	for _, d := range f.spans {
-		if strings.HasPrefix(target, d.Target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	return lvl
 }
 
 // spanLevel is the lowest level the span directives print a line of target
@@ -206,19 +228,7 @@ func (f *Filter) spanFloor(target string) zapcore.Level {
 // target is a prefix of target and whose span is named in the chain.
 // OffLevel if none matches.
 func (f *Filter) spanLevel(target string, chain []vocab.Span) zapcore.Level {
-	lvl := OffLevel
-	for _, d := range f.spans {
-		if d.Level >= lvl || !strings.HasPrefix(target, d.Target) {
-			continue
-		}
-		for i := range chain {
-			if chain[i].Name == d.Span {
-				lvl = d.Level
-				break
-			}
-		}
-	}
-	return lvl
+	return f.index.spanLevel(target, chain)
 }
 
 // Enabled reports whether a line at lvl for target passes the filter
@@ -241,21 +251,12 @@ func (f *Filter) EnabledIn(target string, lvl zapcore.Level, s *vocab.Spans) boo
 
 // subtreeLevel is the lowest level printed for target or any name that
 // starts with it, by the target directives or, inside the right span, by the
-// span directives: what a logger bound to target must let through, since
-// zap's Named can extend its name without telling its core.
+// span directives (those whose target is a prefix of target or starts with
+// it): what a logger bound to target must let through, since zap's Named
+// can extend its name without telling its core.
 func (f *Filter) subtreeLevel(target string) zapcore.Level {
-	lvl := f.level(target)
-	for _, d := range f.targets {
-		if len(d.Target) > len(target) && strings.HasPrefix(d.Target, target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	for _, d := range f.spans {
-		if strings.HasPrefix(target, d.Target) || strings.HasPrefix(d.Target, target) {
-			lvl = min(lvl, d.Level)
-		}
-	}
-	return lvl
+	m := f.index.lookup(target)
+	return min(f.levelOf(m), m.spanFloor, m.below)
 }
 
 // Directives lists the directives: the default first, then targets longest

@@ -3,6 +3,8 @@ package filter_test
 import (
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -216,4 +218,196 @@ func BenchmarkFilter(b *testing.B) {
 			}
 		})
 	})
+}
+
+// putBody is a PUT body of nearly 64 KiB (the handler's bound) holding
+// "info" and then filter.MaxDirectives-1 directives that no logger of the
+// benchmarks matches, each made by form from a padded number: what an
+// attacker who can reach the level handler sends to make matching slow.
+func putBody(form string) string {
+	digits := 63 - (len(form) - len("%s")) // 63 bytes and a comma each
+	parts := []string{"info"}
+	for i := 1; i < filter.MaxDirectives; i++ {
+		parts = append(parts, fmt.Sprintf(form, fmt.Sprintf("%0*d", digits, i)))
+	}
+	return strings.Join(parts, ",")
+}
+
+// put sends body to a's level handler as a PUT and fails unless it is
+// accepted.
+func put(b *testing.B, a *filter.Atomic, body string) {
+	b.Helper()
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/", strings.NewReader(body)))
+	if rec.Code != http.StatusOK {
+		b.Fatalf("PUT of %d bytes: %d %s", len(body), rec.Code, rec.Body.String())
+	}
+}
+
+// BenchmarkFilterAfterPUT is a filtered-out Debug call, beside plain zap's
+// disabled call in the same run, under benchSpec (default) and after a PUT
+// to the level handler of nearly 64 KiB of directives that match nothing:
+// span directives [s…]=trace (span-put) or target directives t…=debug
+// (target-put), each with info as the default, filter.MaxDirectives in all;
+// and after a PUT of one such directive and info (one-span, one-target),
+// which costs what span-put and target-put cost if matching does not
+// depend on the number of directives. A span directive makes a call that
+// the target directives reject wait for Write, where the spans are known:
+// one-span shows what that costs.
+//
+//	Span3 — a bound logger's call inside a 3-deep span (the spans field on
+//	        the call), which no directive names.
+//	Names — a call through each of 10,000 loggers of distinct names in
+//	        turn: bound (filter.Named) and unbound (zap's Named; past the
+//	        per-name cache's 4,096 names, decided without it).
+//	Refill — what a change of filter costs those 10,000 loggers: one op is
+//	        a Store of a filter, then a call through each logger, which
+//	        computes its levels afresh; zap is the 10,000 calls alone.
+//
+// Matching walks an index of the directives' targets and looks span names
+// up in maps, so the cost after a PUT does not grow with the number of
+// directives.
+func BenchmarkFilterAfterPUT(b *testing.B) {
+	puts := []struct{ name, body string }{
+		{"default", ""},
+		{"one-span", "info,[s1]=trace"},
+		{"span-put", putBody("[s%s]=trace")},
+		{"one-target", "info,t1=debug"},
+		{"target-put", putBody("t%s=debug")},
+	}
+	for _, p := range []int{2, 4} {
+		p := puts[p]
+		if len(p.body) > 64<<10 || len(p.body) < 60<<10 {
+			b.Fatalf("%s body is %d bytes, want just under 64 KiB", p.name, len(p.body))
+		}
+	}
+	// Every call is filtered out: the benchmarks fail if one writes.
+	var written countingWriter
+	b.Cleanup(func() {
+		if written > 0 {
+			b.Errorf("%d bytes written; every benchmarked call must be filtered out", written)
+		}
+	})
+	newFiltered := func(b *testing.B, body string) *zap.Logger {
+		core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&written), openLevel)
+		log := zap.New(filter.NewCore(core, parseBench(b, benchSpec)), zap.WithClock(clock.Default))
+		if body != "" {
+			put(b, filter.AtomicOf(log.Core()), body)
+		}
+		return log
+	}
+	newZap := func() *zap.Logger {
+		core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(&written), zapcore.InfoLevel)
+		return zap.New(core, zap.WithClock(clock.Default))
+	}
+
+	b.Run("Span3", func(b *testing.B) {
+		spans := encoder.SpansField(&encoder.Spans{
+			TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331",
+			Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}, {Name: "route"}},
+		})
+		run := func(b *testing.B, log *zap.Logger) {
+			b.ReportAllocs()
+			for b.Loop() {
+				log.Debug("kv router selected a worker", spans)
+			}
+		}
+		b.Run("zap", func(b *testing.B) { run(b, newZap().Named(benchTarget)) })
+		for _, p := range puts {
+			b.Run(p.name, func(b *testing.B) {
+				run(b, filter.Named(newFiltered(b, p.body), benchTarget))
+			})
+		}
+	})
+
+	b.Run("Names", func(b *testing.B) {
+		const n = 10000
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("%s_%05d", benchTarget, i)
+		}
+		run := func(b *testing.B, logs []*zap.Logger) {
+			for _, l := range logs { // fill the caches: Refill measures that
+				l.Debug("kv router selected a worker")
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				logs[i].Debug("kv router selected a worker")
+				if i++; i == n {
+					i = 0
+				}
+			}
+		}
+		b.Run("zap", func(b *testing.B) {
+			log, logs := newZap(), make([]*zap.Logger, n)
+			for i := range logs {
+				logs[i] = log.Named(names[i])
+			}
+			run(b, logs)
+		})
+		for _, p := range puts {
+			b.Run("bound-"+p.name, func(b *testing.B) {
+				log, logs := newFiltered(b, p.body), make([]*zap.Logger, n)
+				for i := range logs {
+					logs[i] = filter.Named(log, names[i])
+				}
+				run(b, logs)
+			})
+			b.Run("unbound-"+p.name, func(b *testing.B) {
+				log, logs := newFiltered(b, p.body), make([]*zap.Logger, n)
+				for i := range logs {
+					logs[i] = log.Named(names[i])
+				}
+				run(b, logs)
+			})
+		}
+	})
+
+	b.Run("Refill", func(b *testing.B) {
+		const n = 10000
+		run := func(b *testing.B, logs []*zap.Logger, change func()) {
+			b.ReportAllocs()
+			for b.Loop() {
+				change()
+				for _, l := range logs {
+					l.Debug("kv router selected a worker")
+				}
+			}
+		}
+		b.Run("zap", func(b *testing.B) {
+			log, logs := newZap(), make([]*zap.Logger, n)
+			for i := range logs {
+				logs[i] = log.Named(fmt.Sprintf("%s_%05d", benchTarget, i))
+			}
+			run(b, logs, func() {})
+		})
+		for _, p := range puts {
+			for _, bound := range []bool{true, false} {
+				name := "unbound-" + p.name
+				if bound {
+					name = "bound-" + p.name
+				}
+				b.Run(name, func(b *testing.B) {
+					log, logs := newFiltered(b, p.body), make([]*zap.Logger, n)
+					for i := range logs {
+						if logs[i] = log.Named(fmt.Sprintf("%s_%05d", benchTarget, i)); bound {
+							logs[i] = filter.Named(log, fmt.Sprintf("%s_%05d", benchTarget, i))
+						}
+					}
+					a := filter.AtomicOf(log.Core())
+					f := a.Load()
+					run(b, logs, func() { a.Override(filter.New(f.Directives()...), "benchmark") })
+				})
+			}
+		}
+	})
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	*w += countingWriter(len(p))
+	return len(p), nil
 }

@@ -64,10 +64,10 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// FuzzHandlerPUT sends the level handler any PUT: it answers 200 or a 4xx,
-// never a 5xx or a panic; a refused PUT leaves the filter in force as it
-// was, and an accepted one puts in force a filter that its answer names
-// and that Parse reads back.
+// FuzzHandlerPUT sends the level handler any PUT, or PATCH when kind's top
+// bit is set: it answers 200 or a 4xx, never a 5xx or a panic; a refused
+// request leaves the filter in force as it was, and an accepted one puts in
+// force a filter that its answer names and that Parse reads back.
 func FuzzHandlerPUT(f *testing.F) {
 	f.Add(uint8(0), "warn,dynamo_runtime=debug,[http-request]=trace")
 	f.Add(uint8(1), `{"filter":"error"}`)
@@ -76,12 +76,18 @@ func FuzzHandlerPUT(f *testing.F) {
 	f.Add(uint8(2), "off")
 	f.Add(uint8(1), `{"filter":1}`)
 	f.Add(uint8(0), "foo\v:debug")
+	f.Add(uint8(0x80), "h2=warn,[req]=trace")
+	f.Add(uint8(0x81), `{"filter":"info"}`)
 	types := []string{"text/plain", "application/json; charset=utf-8", "", "application/x-www-form-urlencoded"}
 	f.Fuzz(func(t *testing.T, kind uint8, body string) {
 		log := zap.New(filter.NewCore(zapcore.NewNopCore(), mustParse(t, "info,h2=error")))
 		a := filter.AtomicOf(log.Core())
 		before := a.Load().String()
-		req := httptest.NewRequest("PUT", "/", strings.NewReader(body))
+		method := "PUT"
+		if kind&0x80 != 0 {
+			method = "PATCH"
+		}
+		req := httptest.NewRequest(method, "/", strings.NewReader(body))
 		if ct := types[int(kind)%len(types)]; ct != "" {
 			req.Header.Set("Content-Type", ct)
 		}

@@ -9,12 +9,13 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
 )
 
-// maxSpecBytes bounds a PUT body: a spec of a few hundred directives fits
-// many times over.
+// maxSpecBytes bounds a PUT body: MaxDirectives directives of 63 bytes
+// each fit.
 const maxSpecBytes = 64 << 10
 
 // filterState is the JSON of GET and of a successful PUT or DELETE.
@@ -56,14 +57,26 @@ type errorJSON struct {
 //     {"filter": "<spec>"}. A spec with any directive that does not parse
 //     is refused with 400 and the parser's message, and so is a spec with no
 //     directive at all (an empty body, or only spaces and commas: "off"
-//     turns every line off); the filter in force stays. The answer is GET's,
-//     with "warnings": the filter's Warnings, if any.
+//     turns every line off), or with more than [MaxDirectives]
+//     directives; a body over 64 KiB is refused with 413. A refused PUT
+//     leaves the filter in force as it was. The answer is GET's, with
+//     "warnings": the filter's Warnings, if any.
+//   - PATCH merges directives into the filter in force and sets the result
+//     as the runtime override: a directive whose target and span are
+//     already there replaces that one's level, the others stay, built-in
+//     defaults and their sources included ("info" replaces the default
+//     level). The body and the answer are PUT's, and so are the refusals,
+//     with 400 too for a merge that would make the filter hold more than
+//     [MaxDirectives] directives (unless it holds more already and the
+//     merge adds none).
 //   - DELETE removes the runtime override, putting the configured filter
 //     back in force, and answers as GET does.
 //
 // Every change is reported to the OnChange callbacks as made by
-// "HTTP PUT from ADDR" or "HTTP DELETE from ADDR", ADDR being the request's
-// remote address. A nil *Atomic answers 503: there is no filter to serve.
+// "HTTP PUT from ADDR", "HTTP PATCH from ADDR" or "HTTP DELETE from ADDR",
+// ADDR being the request's remote address, escaped and cut as
+// [Change.String] escapes text from outside. A nil *Atomic answers 503:
+// there is no filter to serve.
 //
 // Anyone who can reach the handler can change what the program logs: serve
 // it on a loopback address (127.0.0.1:PORT) unless you mean otherwise.
@@ -75,33 +88,52 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		writeJSON(w, http.StatusOK, a.state())
-	case http.MethodPut:
-		spec, status, err := readSpec(w, r)
+	case http.MethodPut, http.MethodPatch:
+		ds, status, err := readDirectives(w, r)
 		if err != nil {
 			writeJSON(w, status, errorJSON{err.Error()})
 			return
 		}
-		f, err := Parse(spec)
-		if err != nil {
+		by := "HTTP " + r.Method + " from " + outside.Text(r.RemoteAddr)
+		var f *Filter
+		if r.Method == http.MethodPut {
+			f = New(ds...)
+			a.Override(f, by)
+		} else if f, err = a.merge(ds, by); err != nil {
 			writeJSON(w, http.StatusBadRequest, errorJSON{err.Error() + "; the filter in force stays"})
 			return
 		}
-		if len(f.Directives()) == 0 {
-			writeJSON(w, http.StatusBadRequest, errorJSON{fmt.Sprintf(`filter: spec %q holds no directive (send "off" to turn every line off, DELETE to go back to the configured filter); the filter in force stays`, spec)})
-			return
-		}
-		f = New(WithSource(f.Directives(), SourceRuntime)...)
-		a.Override(f, "HTTP PUT from "+r.RemoteAddr)
 		st := a.state()
 		st.Warnings = f.Warnings()
 		writeJSON(w, http.StatusOK, st)
 	case http.MethodDelete:
-		a.ClearOverride("HTTP DELETE from " + r.RemoteAddr)
+		a.ClearOverride("HTTP DELETE from " + outside.Text(r.RemoteAddr))
 		writeJSON(w, http.StatusOK, a.state())
 	default:
-		w.Header().Set("Allow", "GET, HEAD, PUT, DELETE")
-		writeJSON(w, http.StatusMethodNotAllowed, errorJSON{fmt.Sprintf("method %s not allowed: use GET to read the filter, PUT to override it, DELETE to remove the override", r.Method)})
+		w.Header().Set("Allow", "GET, HEAD, PUT, PATCH, DELETE")
+		writeJSON(w, http.StatusMethodNotAllowed, errorJSON{fmt.Sprintf("method %s not allowed: use GET to read the filter, PUT to override it, PATCH to merge directives into it, DELETE to remove the override", r.Method)})
 	}
+}
+
+// readDirectives reads the spec of a PUT or PATCH and parses it, with
+// SourceRuntime: the status and error to answer if it is refused.
+func readDirectives(w http.ResponseWriter, r *http.Request) ([]Directive, int, error) {
+	spec, status, err := readSpec(w, r)
+	if err != nil {
+		return nil, status, err
+	}
+	f, err := Parse(spec)
+	if err != nil {
+		return nil, http.StatusBadRequest, errors.New(err.Error() + "; the filter in force stays")
+	}
+	if len(f.Directives()) == 0 {
+		hint := `send "off" to turn every line off, DELETE to go back to the configured filter`
+		if r.Method == http.MethodPatch {
+			hint = "send the directives to merge into the filter in force"
+		}
+		return nil, http.StatusBadRequest, fmt.Errorf("filter: spec %q holds no directive (%s); the filter in force stays", spec, hint)
+	}
+	return WithSource(f.Directives(), SourceRuntime), 0, nil
 }
 
 // ErrNoFilter is why [Handler]'s and a nil *[Atomic]'s answers are 503, and

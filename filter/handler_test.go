@@ -94,7 +94,7 @@ func TestHandler(t *testing.T) {
 		{"not JSON", "PUT", "application/json", `info`, 400,
 			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: invalid character 'i' looking for beginning of value"}`},
 		{"too large", "PUT", "", strings.Repeat("a=info,", 10000), 413, `{"error":"filter: body larger than 65536 bytes"}`},
-		{"POST", "POST", "", "info", 405, `{"error":"method POST not allowed: use GET to read the filter, PUT to override it, DELETE to remove the override"}`},
+		{"POST", "POST", "", "info", 405, `{"error":"method POST not allowed: use GET to read the filter, PUT to override it, PATCH to merge directives into it, DELETE to remove the override"}`},
 	} {
 		status, body := do(t, tc.method, srv.URL, tc.contentType, tc.body)
 		if status != tc.status || body != tc.want+"\n" {
