@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// The benchmarks of issue 3, each beside plain zap in the same run:
+// The filter benchmarks, each beside plain zap in the same run:
 //
 //	Disabled — a Debug call that prints nothing: zap's disabled call
 //	           (a core at info), a filtered-out call on a logger made with
