@@ -583,7 +583,9 @@ func (r *reporter) Handle(err error) {
 	if err == nil || errors.As(err, &done) {
 		return
 	}
-	msg := strings.TrimSpace(err.Error())
+	// Escaped and cut before it is remembered: a collector's answer can be
+	// megabytes long.
+	msg := outside.Text(strings.TrimSpace(err.Error()))
 	r.mu.Lock()
 	defer r.flush()
 	if r.seen[msg] || len(r.seen) > maxOtherErrors {
@@ -597,7 +599,7 @@ func (r *reporter) Handle(err error) {
 		r.printf(zapcore.WarnLevel, "OpenTelemetry: more than %d distinct errors; not reporting further ones", maxOtherErrors)
 		return
 	}
-	r.printf(zapcore.ErrorLevel, "OpenTelemetry: %s (reported once)", outside.Text(msg))
+	r.printf(zapcore.ErrorLevel, "OpenTelemetry: %s (reported once)", msg)
 }
 
 // printf queues a line at lvl, which flush writes; r.mu is held.
