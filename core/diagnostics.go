@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/dynlog/dynlog/internal/clock"
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -19,6 +20,13 @@ const diagnosticsTarget = "dynlog"
 // before the layout is known wait for it; those still waiting when flush
 // is called, because no layout will be known (Reload of a logger New did
 // not build), are written as plain text, one line each.
+//
+// A report quotes text from outside the program (a variable's value, a file
+// name, what a file or a library said): each report is one line, whatever
+// that text holds. The reports escape and cut that text where they quote it
+// (package outside); oneLine escapes what is left, so that no newline,
+// terminal control or bidirectional control reaches a line, in any layout
+// (the readable layout leaves a message's newlines raw) or as plain text.
 type diagnostics struct {
 	mu      sync.Mutex
 	out     zapcore.WriteSyncer
@@ -39,6 +47,7 @@ func newDiagnostics(out zapcore.WriteSyncer, clk zapcore.Clock) *diagnostics {
 // report writes line, or keeps it until the layout is known. A leading
 // "dynlog: " is left out of the message, which the target says.
 func (d *diagnostics) report(line string) {
+	line = oneLine(line)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.seen[line] {
@@ -90,6 +99,7 @@ func (w diagnosticsWriter) Write(p []byte) (int, error) {
 	w.d.mu.Lock()
 	defer w.d.mu.Unlock()
 	for line := range strings.SplitSeq(strings.TrimSuffix(string(p), "\n"), "\n") {
+		line = oneLine(line)
 		if w.d.core == nil {
 			w.d.pending = append(w.d.pending, line)
 			continue
@@ -113,3 +123,12 @@ func (d *diagnostics) write(line string) {
 		ce.Write()
 	}
 }
+
+// maxReport is how many bytes of one report's text a line keeps: the
+// outside values a report quotes are cut to outside.MaxLen each, so only a
+// report of many (a file with many bad keys) comes near it.
+const maxReport = 8 << 10
+
+// oneLine returns a report's text escaped and cut as outside.Cut does, to
+// maxReport bytes: one line that drives no terminal.
+func oneLine(s string) string { return outside.Cut(s, maxReport) }

@@ -71,7 +71,10 @@
 // that is not one, a misspelt level such as DYN_LOG=dbug) are reported and
 // the logger is built: as WARN lines of target "dynlog" in the logger's own
 // layout, on the error output ([WithErrorOutput], stderr by default), each
-// once, so that a JSONL stream stays JSONL.
+// once, so that a JSONL stream stays JSONL. A report, and an error of New,
+// quotes the values and file names it names escaped (newlines, terminal
+// and bidirectional controls) and cut after 512 bytes with "…[N bytes
+// cut]": it is one line, whatever they hold.
 //
 // # Levels at run time
 //

@@ -78,7 +78,8 @@ var (
 // [RedirectGRPC], [RedirectOTel]), starts tracing ([StartTracing]) and
 // reloads the filter on SIGHUP ([ReloadOnSIGHUP]). If New fails, Init prints
 // "Failed to initialize logging: <err>" on stderr and exits with status 1, as
-// Dynamo does. Call [Shutdown] before exiting.
+// Dynamo does, the error on that one line whatever it quotes (escaped as
+// dynlog's other reports are). Call [Shutdown] before exiting.
 func Init() *zap.Logger {
 	initOnce.Do(func() {
 		// One settings value, resolved once, for the logger and tracing.
@@ -87,7 +88,7 @@ func Init() *zap.Logger {
 		s, err := resolveDynamo(c)
 		if err != nil {
 			c.diag.flush()
-			fmt.Fprintf(os.Stderr, "Failed to initialize logging: %v\n", err)
+			fmt.Fprintf(os.Stderr, "Failed to initialize logging: %s\n", oneLine(err.Error()))
 			exit(1)
 			return
 		}
@@ -103,7 +104,7 @@ func Init() *zap.Logger {
 		// Tracing's reports are its own, as StartTracing's are.
 		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, callSite(0))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %v\n", err)
+			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %s\n", oneLine(err.Error()))
 		}
 		var hup context.Context
 		hup, stopSIGHUP = context.WithCancel(context.Background())

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap/zapcore"
 )
@@ -50,7 +51,7 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 	if v, ok := get("OTEL_EXPORT_ENABLED"); ok {
 		var known bool
 		if cfg.Enabled, known = env.ParseBool(v); !known {
-			errs = append(errs, fmt.Errorf("dynlog: OTEL_EXPORT_ENABLED=%q is not a boolean (want %s); taking it as false", v, env.BoolWords))
+			errs = append(errs, fmt.Errorf("dynlog: OTEL_EXPORT_ENABLED=%s is not a boolean (want %s); taking it as false", outside.Quote(v), env.BoolWords))
 		}
 	}
 
@@ -69,14 +70,14 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 		}
 		if isHostPort(v) {
 			if protocol == otlp.ProtocolHTTPProtobuf {
-				errs = append(errs, fmt.Errorf("dynlog: %s=%q has no scheme, which OTLP over http/protobuf needs (such as http://%s); ignoring it",
-					name, v, v))
+				errs = append(errs, fmt.Errorf("dynlog: %s=%s has no scheme, which OTLP over http/protobuf needs (such as http://%s); ignoring it",
+					name, outside.Quote(v), outside.Text(v)))
 				return ""
 			}
 			return "http://" + v
 		}
-		errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as %s or localhost:4317); ignoring it",
-			name, v, otlp.DefaultGRPCEndpoint))
+		errs = append(errs, fmt.Errorf("dynlog: %s=%s is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as %s or localhost:4317); ignoring it",
+			name, outside.Quote(v), otlp.DefaultGRPCEndpoint))
 		return ""
 	}
 
@@ -94,8 +95,8 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 			}
 			p := strings.ToLower(strings.TrimSpace(v))
 			if p != otlp.ProtocolGRPC && p != otlp.ProtocolHTTPProtobuf {
-				errs = append(errs, fmt.Errorf("dynlog: %s=%q is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
-					name, v, otlp.ProtocolGRPC, otlp.ProtocolHTTPProtobuf, otlp.ProtocolGRPC))
+				errs = append(errs, fmt.Errorf("dynlog: %s=%s is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
+					name, outside.Quote(v), otlp.ProtocolGRPC, otlp.ProtocolHTTPProtobuf, otlp.ProtocolGRPC))
 				p = otlp.ProtocolGRPC
 			}
 			protocols[name] = p
@@ -114,7 +115,7 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 	if v, ok := get("OTEL_TRACES_SAMPLE_RATIO"); ok {
 		r, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil || math.IsNaN(r) || r < 0 || r > 1 {
-			errs = append(errs, fmt.Errorf("dynlog: OTEL_TRACES_SAMPLE_RATIO=%q is not a number from 0 to 1; ignoring it (every trace is sampled, following a remote parent's decision)", v))
+			errs = append(errs, fmt.Errorf("dynlog: OTEL_TRACES_SAMPLE_RATIO=%s is not a number from 0 to 1; ignoring it (every trace is sampled, following a remote parent's decision)", outside.Quote(v)))
 		} else {
 			cfg.SampleRatio = &r
 		}
@@ -166,11 +167,11 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 			on = true
 		case "none", "":
 		default:
-			unknown = append(unknown, strconv.Quote(n))
+			unknown = append(unknown, outside.Quote(n))
 		}
 	}
 	if len(unknown) > 0 {
-		return on, fmt.Errorf("dynlog: OTEL_LOGS_EXPORTER=%q: dynlog exports logs over otlp only; ignoring %s", v, strings.Join(unknown, ", "))
+		return on, fmt.Errorf("dynlog: OTEL_LOGS_EXPORTER=%s: dynlog exports logs over otlp only; ignoring %s", outside.Quote(v), strings.Join(unknown, ", "))
 	}
 	return on, nil
 }

@@ -45,6 +45,7 @@ import (
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
@@ -257,7 +258,7 @@ func (r *resolver) flag(name string) (on, set bool) {
 	}
 	on, known := env.ParseBool(v)
 	if !known {
-		r.c.warn(fmt.Sprintf("dynlog: %s=%q is not a boolean (want %s); taking it as false", name, v, env.BoolWords))
+		r.c.warn(fmt.Sprintf("dynlog: %s=%s is not a boolean (want %s); taking it as false", name, outside.Quote(v), env.BoolWords))
 	}
 	return on, true
 }
@@ -279,7 +280,7 @@ func (r *resolver) loadFiles() error {
 	user := r.getenv("DYN_LOGGING_CONFIG_PATH")
 	if user != "" {
 		if _, err := os.Stat(user); errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("core: DYN_LOGGING_CONFIG_PATH=%q names a file that does not exist; point it at a TOML file or unset it", user)
+			return fmt.Errorf("core: DYN_LOGGING_CONFIG_PATH=%s names a file that does not exist; point it at a TOML file or unset it", outside.Quote(user))
 		}
 	}
 	fc, err := loadConfigFiles([]string{r.c.systemConfig, user})
@@ -387,7 +388,7 @@ func (r *resolver) dynamoOutput() outputSetting {
 		return outputSetting{stream: os.Stderr, from: from}
 	case "":
 		if from := fileSectionSource(r.files); from != "" {
-			r.c.warn(fmt.Sprintf("dynlog: [file] (from %s) has no path and DYN_LOGGING_FILE is not set; logging to stderr", from))
+			r.c.warn(fmt.Sprintf("dynlog: [file] (from %s) has no path and DYN_LOGGING_FILE is not set; logging to stderr", outside.Text(from)))
 		}
 		return outputSetting{}
 	}
@@ -435,7 +436,7 @@ func (r *resolver) maxLineBytes() setting[int] {
 		if err == nil && n >= 0 {
 			return setting[int]{n, envSource("DYN_LOGGING_MAX_LINE_BYTES")}
 		}
-		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_MAX_LINE_BYTES=%q is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it", v))
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_MAX_LINE_BYTES=%s is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it", outside.Quote(v)))
 	}
 	if r.files.MaxLineBytes != nil {
 		return setting[int]{*r.files.MaxLineBytes, r.fileKey("max_line_bytes")}
@@ -478,7 +479,7 @@ func (r *resolver) dynamoJSONL() setting[bool] {
 		case "readable":
 			return setting[bool]{false, from}
 		}
-		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%q is neither \"readable\" nor \"jsonl\"; using readable", f))
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%s is neither \"readable\" nor \"jsonl\"; using readable", outside.Quote(f)))
 		return setting[bool]{false, from}
 	}
 	if v, ok := r.flag("DYN_LOGGING_JSONL"); ok {
@@ -535,7 +536,7 @@ func (r *resolver) dynamoFilter() *filter.Filter {
 		key := r.fileKey("log_filters." + t)
 		d, err := logFilterDirective(t, r.files.LogFilters[t])
 		if err != nil {
-			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %q: %v", key.file, t, err))
+			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %s: %s", outside.Text(key.file), outside.Quote(t), outside.Text(err.Error())))
 			continue
 		}
 		d.Source = key.directive()
@@ -631,7 +632,7 @@ func (r *resolver) spanLayout() string {
 		case spanLayoutDynamo, spanLayout2025:
 			return w
 		}
-		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT=%q is neither %q nor %q; using %q", v, spanLayoutDynamo, spanLayout2025, spanLayoutDynamo))
+		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_SPAN_EVENTS_LAYOUT=%s is neither %q nor %q; using %q", outside.Quote(v), spanLayoutDynamo, spanLayout2025, spanLayoutDynamo))
 		return spanLayoutDynamo
 	}
 	if r.files.SpanEventsLayout != nil {
@@ -650,14 +651,14 @@ func resolveVLLM(c config) (*settings, error) {
 	if raw, ok := r.env("VLLM_CONFIGURE_LOGGING"); ok {
 		zero, ok := pythonIntIsZero(raw)
 		if !ok {
-			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %q is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", raw)
+			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %s is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", outside.Quote(raw))
 		}
 		v.configure = setting[bool]{!zero, envSource("VLLM_CONFIGURE_LOGGING")}
 	}
 	path := r.getenv("VLLM_LOGGING_CONFIG_PATH")
 	if !v.configure.v && path != "" {
-		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%q turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%q asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
-			r.getenv("VLLM_CONFIGURE_LOGGING"), path)
+		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%s turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%s asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
+			outside.Quote(r.getenv("VLLM_CONFIGURE_LOGGING")), outside.Quote(path))
 	}
 	switch {
 	case path != "":
@@ -715,7 +716,7 @@ func (r *resolver) vllmStream(v *vllmSettings) error {
 	case "ext://sys.__stderr__":
 		v.stream = setting[*os.File]{os.Stderr, from}
 	default:
-		return fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %q (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", name)
+		return fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %s (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", outside.Quote(name))
 	}
 	return nil
 }
@@ -786,7 +787,7 @@ func (r *resolver) vllmTraceFunction(v *vllmSettings) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil {
-		v.traceProblem = fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%q is not an integer; call tracing stays off", raw)
+		v.traceProblem = fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%s is not an integer; call tracing stays off", outside.Quote(raw))
 		return
 	}
 	v.traceFunction = setting[bool]{n != 0, envSource("VLLM_TRACE_FUNCTION")}
@@ -800,27 +801,32 @@ func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: file %q does not exist", path)
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: file %s does not exist", outside.Quote(path))
 		}
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %w", err)
+		// The path is ours to print, escaped; PathError would print it raw.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: cannot read %s: %w", outside.Text(path), err)
 	}
 	trimmed := bytes.TrimSpace(data)
 	if !json.Valid(trimmed) {
 		var syntax *json.SyntaxError
 		var v any
 		if err := json.Unmarshal(trimmed, &v); errors.As(err, &syntax) {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON: %v (at byte %d)", path, err, syntax.Offset)
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON: %s (at byte %d)", outside.Text(path), outside.Text(err.Error()), syntax.Offset)
 		}
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON", path)
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s is not valid JSON", outside.Text(path))
 	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s must hold a JSON object at the top level", path)
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s must hold a JSON object at the top level", outside.Text(path))
 	}
 	var zc zap.Config
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&zc); err != nil {
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 	}
 	if strings.TrimSpace(zc.Encoding) == "" {
 		zc.Encoding = encoder.VLLMName
@@ -836,7 +842,7 @@ func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 	}
 	if r.c.output != nil {
 		if _, err := encoderFor(zc); err != nil {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 		}
 	}
 	return &zc, nil

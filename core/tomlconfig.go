@@ -8,10 +8,10 @@ import (
 	"os"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -91,7 +91,7 @@ func loadConfigFiles(paths []string) (fileConfig, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return fileConfig{}, fmt.Errorf("core: cannot read %s: %w", path, err)
+			return fileConfig{}, fmt.Errorf("core: cannot read %s: %w", outside.Text(path), err)
 		}
 		doc, err := decodeConfigFile(path, data)
 		if err != nil {
@@ -177,7 +177,7 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 	}
 	level := func(v *string, key ...string) {
 		if _, err := filter.ParseLevel(*v); err != nil {
-			bad(key, "%v", err)
+			bad(key, "%s", outside.Text(err.Error()))
 			return
 		}
 		*v = strings.ToLower(strings.TrimSpace(*v))
@@ -185,7 +185,7 @@ func (c *fileConfig) normalize(entries []tomlEntry) []problem {
 	word := func(v *string, key, noun string, want ...string) {
 		w := strings.ToLower(strings.TrimSpace(*v))
 		if !slices.Contains(want, w) {
-			bad([]string{key}, "unknown %s %q (want %s)", noun, *v, wantList(want))
+			bad([]string{key}, "unknown %s %s (want %s)", noun, outside.Quote(*v), wantList(want))
 			return
 		}
 		*v = w
@@ -351,10 +351,10 @@ func decodeFailure(path string, data []byte, err error) error {
 
 	var de *toml.DecodeError
 	if !errors.As(err, &de) {
-		return fmt.Errorf("core: %s: %s", path, strings.TrimPrefix(err.Error(), "toml: "))
+		return fmt.Errorf("core: %s: %s", outside.Text(path), outside.Text(strings.TrimPrefix(err.Error(), "toml: ")))
 	}
 	at := decodePosition(de)
-	msg := strings.TrimPrefix(de.Error(), "toml: ")
+	msg := outside.Text(strings.TrimPrefix(de.Error(), "toml: "))
 	key := []string(de.Key())
 	if e, ok := entryAt(indexDocument(data), at); ok {
 		key = e.key
@@ -398,7 +398,7 @@ func fileError(path string, ps []problem) error {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		b.WriteString(path)
+		b.WriteString(outside.Text(path))
 		if p.at.line > 0 {
 			fmt.Fprintf(&b, ":%d:%d", p.at.line, p.at.col)
 		}
@@ -520,7 +520,7 @@ func formatKey(key []string) string {
 		if isBareKey(k) {
 			parts[i] = k
 		} else {
-			parts[i] = strconv.Quote(k)
+			parts[i] = outside.Quote(k)
 		}
 	}
 	return strings.Join(parts, ".")

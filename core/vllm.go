@@ -47,6 +47,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing/calltrace"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -228,7 +229,7 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 	zopts = append(zopts, zap.WrapCore(c.around(s, filter.NewAtomic(s.filter))))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
-		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 	}
 	c.reportRanks(logger, s.rankErrs)
 	return logger, nil
@@ -250,5 +251,5 @@ func encoderFor(zc zap.Config) (zapcore.Encoder, error) {
 	case encoder.ReadableName:
 		return encoder.NewReadable(), nil
 	}
-	return nil, fmt.Errorf("encoding %q cannot be combined with WithOutput", zc.Encoding)
+	return nil, fmt.Errorf("encoding %s cannot be combined with WithOutput", outside.Quote(zc.Encoding))
 }

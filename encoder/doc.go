@@ -54,9 +54,10 @@
 //     shared with the filter, the once-only core and the tracing core;
 //     [Spans], [Span], [SpansKey] and [SpansField] here are the same types
 //     and values under the names this package has always had.
-//   - Nothing a line carries can drive a terminal or forge a line or a
-//     field in the text layouts: controls are escaped, names that are not
-//     plain words are quoted, Display values cannot break the line.
+//   - Nothing a line carries can drive a terminal, forge a line or a
+//     field, or turn a line around in the text layouts: controls and
+//     bidirectional controls are escaped, names that are not plain words
+//     are quoted, Display values cannot break the line.
 //   - [WithMaxLineBytes] caps a line (off by default): an oversized message,
 //     then the largest values, are cut with a visible marker.
 package encoder
@@ -148,6 +149,18 @@ package encoder
 //     an operator's screen or retitle the terminal. Tab and carriage return
 //     stay raw there, as in the readable layout, and newlines keep vLLM's
 //     multi-line rule. Every layout writes invalid UTF-8 as U+FFFD.
+//   - The bidirectional controls (U+200E, U+200F, U+202A to U+202E, U+2066
+//     to U+2069), which make a line read otherwise than it is stored, are
+//     escaped wherever the text layouts write text: as \u{202e} in the
+//     message, the target, span names, Display values, file names and the
+//     stack, as Rust's {:?} already writes them in a quoted string; in
+//     vLLM's prefix and process name too. Dynamo and vLLM write them raw;
+//     this is a deliberate difference. Inside the JSON text of an object,
+//     array or zap.Any value, which JSON would leave raw, they are JSON
+//     escapes (\u202e), and so are DEL and the C1 controls (\u007f,
+//     \u009b): the same JSON value, unable to drive the terminal. JSONL
+//     writes them raw inside its strings, as serde_json does: they cannot
+//     break a JSON line, and a reader gets the text that was logged.
 //   - vLLM's prefix (WithPrefix) is parsed once into literal text and the
 //     directives %(name)s and %(levelname)s; %(process)d, %(processName)s,
 //     %(thread)d and %% are expanded then. %(thread)d is the process id:

@@ -91,18 +91,38 @@ func forgeCases(p string) map[string]forgeCase {
 }
 
 // escapeSafe is the layouts' rule for a message, written out again here:
-// ESC, BEL, BS, FF, DEL as \xhh, C1 controls as \u{hh}.
+// ESC, BEL, BS, FF, DEL as \xhh, C1 and bidirectional controls as \u{h…}.
 func escapeSafe(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
 		case r == 0x1b || r == 0x07 || r == 0x08 || r == 0x0c || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f:
+		case r >= 0x80 && r <= 0x9f || isBidiControl(r):
 			fmt.Fprintf(&b, `\u{%x}`, r)
 		default:
 			b.WriteRune(r)
 		}
+	}
+	return b.String()
+}
+
+// isBidiControl reports whether r is one of the bidirectional controls the
+// text layouts escape: the marks, embeddings, overrides and isolates.
+func isBidiControl(r rune) bool {
+	return r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+}
+
+// escapeBidi writes the bidirectional controls of s as \u{h…}, as vLLM's
+// prefix and process name get them.
+func escapeBidi(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if isBidiControl(r) {
+			fmt.Fprintf(&b, `\u{%x}`, r)
+			continue
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
 }

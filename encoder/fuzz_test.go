@@ -440,6 +440,11 @@ func checkReadable(t *testing.T, c fuzzCase, color bool) {
 			t.Fatalf("ESC at byte %d starts no SGR sequence of the layout: %s", i, clip(out))
 		}
 	}
+	for i, r := range out {
+		if r >= 0x80 && r <= 0x9f || isBidiControl(r) {
+			t.Fatalf("raw %U at byte %d: %s", r, i, clip(out))
+		}
+	}
 	c.checkContext(t, newEnc, out, ent)
 }
 
@@ -506,7 +511,7 @@ func (c fuzzCase) vllmHeader(prefix string, ent zapcore.Entry) string {
 		file, line = baseName(ent.Caller.File), int64(ent.Caller.Line)
 	}
 	file = escapeName(replaceInvalid(file))
-	return replaceInvalid(prefix) + vllmLevelName(ent.Level) + " " + ent.Time.UTC().Format("01-02 15:04:05") +
+	return escapeBidi(replaceInvalid(prefix)) + vllmLevelName(ent.Level) + " " + ent.Time.UTC().Format("01-02 15:04:05") +
 		" [" + file + ":" + strconv.FormatInt(line, 10) + "] "
 }
 
@@ -528,6 +533,11 @@ func checkVLLM(t *testing.T, c fuzzCase) {
 	}
 	if !strings.HasSuffix(out, "\n") {
 		t.Fatalf("no final '\\n': %s", clip(out))
+	}
+	for i, r := range out {
+		if isBidiControl(r) {
+			t.Fatalf("raw %U at byte %d: %s", r, i, clip(out))
+		}
 	}
 	header := c.vllmHeader(prefix, ent)
 	lines := strings.Split(out[:len(out)-1], "\n")
@@ -568,6 +578,7 @@ func addFuzzSeeds(f *testing.F) {
 		{msg: "\x1b[31m", k1: "time", v1: "\x1b[0m", k2: "message", v2: "\x1b]0;title\x07", k3: "log.target", v3: "\x1b[2J", sel: 2 | caller | noNS},
 		{msg: "\xff\xfe", k1: "\xff", v1: "\xfe", k2: "\xfe", v2: "\xff", k3: "\xef\xbf\xbe", v3: "\xe2\x82", sel: 3 | caller | stack | noNS},
 		{msg: `a"b\c`, k1: `"`, v1: `\`, k2: `a"b\c`, v2: `"}`, k3: `{"`, v3: `\"`, sel: 1 | logger | named | noNS},
+		{msg: "\u202eevil\u2066\u200f", k1: "\u202a", v1: "\u2069x", k2: "log.file", v2: "\u200e\u202e[", k3: "k", v3: "\u2067", sel: 3 | caller | stack | prefix | logTarget},
 		{msg: "\u2028\u2029", k1: "\u2028", v1: "\u2029", k2: "\u0085", v2: "\u009b31m", k3: "\x7f", v3: "\x07\x08\x0c", sel: 4 | caller | logger},
 		{msg: ctl, k1: ctl, v1: ctl, k2: ctl[:8], v2: ctl[8:], k3: ctl[16:], v3: ctl, sel: 5 | caller | stack | noNS},
 		{msg: huge, k1: "big", v1: huge, k2: "x", v2: huge[:1000], k3: "y", v3: huge, sel: 2 | stack | prefix | noNS},

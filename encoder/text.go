@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"bytes"
 	"encoding/base64"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -172,7 +174,10 @@ func (t *textFields) hidden(k string) bool {
 
 func (t *textFields) AddArray(k string, v zapcore.ArrayMarshaler) error {
 	t.key(k)
-	return t.w.AppendArray(v)
+	start := len(t.w.b)
+	err := t.w.AppendArray(v)
+	t.w.b = escapeJSONControls(t.w.b, start)
+	return err
 }
 
 func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) error {
@@ -181,12 +186,47 @@ func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) error {
 		return nil
 	}
 	t.key(k)
-	return t.w.AppendObject(v)
+	start := len(t.w.b)
+	err := t.w.AppendObject(v)
+	t.w.b = escapeJSONControls(t.w.b, start)
+	return err
 }
 
 func (t *textFields) AddReflected(k string, v any) error {
 	t.key(k)
-	return t.w.AppendReflected(v)
+	start := len(t.w.b)
+	err := t.w.AppendReflected(v)
+	t.w.b = escapeJSONControls(t.w.b, start)
+	return err
+}
+
+// escapeJSONControls rewrites b[start:], the JSON text of an object, array
+// or zap.Any value in a text layout, with DEL, the C1 controls and the
+// bidirectional controls as JSON escapes (\u007f, \u009b, \u202e), which
+// JSON writes raw: the same JSON value, unable to drive the terminal or turn
+// the line around. They can only stand inside its strings. Text without
+// them, the usual case, costs three byte searches.
+func escapeJSONControls(b []byte, start int) []byte {
+	tail := b[start:]
+	if bytes.IndexByte(tail, 0x7f) < 0 && bytes.IndexByte(tail, 0xc2) < 0 && bytes.IndexByte(tail, 0xe2) < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(tail)+32)
+	last := 0
+	for i := 0; i < len(tail); {
+		r, size := rune(tail[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = decodeRuneIn(tail[i:])
+		}
+		if r == 0x7f || r >= 0x80 && r <= 0x9f || isBidi(r) {
+			out = append(out, tail[last:i]...)
+			out = append(out, '\\', 'u', hexDigit[r>>12&0xf], hexDigit[r>>8&0xf], hexDigit[r>>4&0xf], hexDigit[r&0xf])
+			last = i + size
+		}
+		i += size
+	}
+	out = append(out, tail[last:]...)
+	return append(b[:start], out...)
 }
 
 func (t *textFields) AddBinary(k string, v []byte) {
@@ -417,7 +457,9 @@ func isDebugEscaped(r rune) bool {
 // tracing-subscriber does since 0.3.20: ESC, BEL, BS, FF and DEL as
 // \x1b \x07 \x08 \x0c \x7f, C1 controls as \u{80}…\u{9f}, invalid UTF-8 as
 // U+FFFD; newlines and everything else raw. A message cannot drive the
-// terminal.
+// terminal. Unlike tracing-subscriber, the bidirectional controls
+// (isBidi) are escaped too, as \u{202e}: a message cannot make what
+// follows it read backwards.
 func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = makeRoom(b, s, safeTextLen[S])
 	last := 0
@@ -440,7 +482,7 @@ func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, s[last:i]...)
 			b = append(b, "\uFFFD"...)
-		case r >= 0x80 && r <= 0x9f:
+		case r <= 0x9f || c == 0xe2 && isBidi(r):
 			b = append(b, s[last:i]...)
 			b = appendUnicodeEscape(b, r)
 		default:
@@ -452,6 +494,12 @@ func appendSafeText[S ~string | ~[]byte](b []byte, s S) []byte {
 	}
 	return append(b, s[last:]...)
 }
+
+// isBidi reports whether r is a bidirectional control (outside.IsBidi),
+// testing the range they lie in first: most runes are outside it. Every
+// one is encoded in three bytes starting 0xe2, which the hot loops test
+// first, before this.
+func isBidi(r rune) bool { return r >= 0x200e && r <= 0x2069 && outside.IsBidi(r) }
 
 // safeTextLen is the number of bytes appendSafeText writes for s.
 func safeTextLen[S ~string | ~[]byte](s S) int {
@@ -470,8 +518,10 @@ func safeTextLen[S ~string | ~[]byte](s S) int {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			n += 2 // U+FFFD
-		case r >= 0x80 && r <= 0x9f:
+		case r <= 0x9f:
 			n += 4 // two bytes become \u{hh}
+		case c == 0xe2 && isBidi(r):
+			n += 5 // three bytes become \u{hhhh}
 		}
 		i += size
 	}

@@ -145,7 +145,7 @@ func TestDebugEscapedTable(t *testing.T) {
 func TestEscapedLengths(t *testing.T) {
 	pieces := []string{"a", " ", "\"", "\\", "\n", "\r", "\t", "\x00", "\x01", "\x1b", "\x07", "\x08",
 		"\x0c", "\x7f", "\u0085", "\u009b", "\u009d", "é", "e\u0301", "\u00a0", "\u2028", "\U0001F600",
-		"\U000E0001", "\xff", "\xe2\x82", "=", "x=y"}
+		"\U000E0001", "\xff", "\xe2\x82", "=", "x=y", "\u202e", "\u2066", "\u200f", "\u2069"}
 	for i, p := range pieces {
 		for _, q := range pieces[i:] {
 			s := p + q + p

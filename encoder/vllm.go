@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/decoration"
@@ -45,7 +46,7 @@ var vllmPool = sync.Pool{New: func() any { return &vllmEncoder{} }}
 // [WithBareMessages] apply.
 func NewVLLM(opts ...Option) zapcore.Encoder {
 	cfg := newConfig(opts)
-	cfg.prefix = string(appendValidUTF8(nil, cfg.prefix)) // the header is valid UTF-8 like the rest
+	cfg.prefix = string(appendPlainText(nil, cfg.prefix)) // the header is valid UTF-8 like the rest
 	pid := os.Getpid()
 	name := cfg.process
 	e := &vllmEncoder{cfg: &cfg}
@@ -54,7 +55,7 @@ func NewVLLM(opts ...Option) zapcore.Encoder {
 	} else {
 		name = defaultProcessName
 	}
-	e.prefix = parsePrefix(cfg.prefix, pid, string(appendValidUTF8(nil, name)))
+	e.prefix = parsePrefix(cfg.prefix, pid, string(appendPlainText(nil, name)))
 	for _, p := range e.prefix {
 		e.prefixNL = e.prefixNL || strings.Contains(p.text, "\n")
 	}
@@ -200,10 +201,10 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 		for stack := ent.Stack; ; {
 			i := strings.IndexByte(stack, '\n')
 			if i < 0 {
-				b = appendValidUTF8(b, stack)
+				b = appendPlainText(b, stack)
 				break
 			}
-			b = appendValidUTF8(b, stack[:i])
+			b = appendPlainText(b, stack[:i])
 			b = append(b, nl...)
 			stack = stack[i+1:]
 		}
@@ -281,6 +282,35 @@ func baseName(path string) string {
 		}
 	}
 	return path
+}
+
+// appendPlainText appends s as appendValidUTF8 does, with the bidirectional
+// controls escaped as \u{…}: the text vLLM writes raw (prefix, process
+// name, stack) may hold anything but cannot turn a line around.
+func appendPlainText(b []byte, s string) []byte {
+	b = makeRoom(b, s, safeTextLen[string]) // at least what this writes
+	last := 0
+	for i := 0; i < len(s); {
+		if s[i] < 0x80 {
+			i++
+			continue
+		}
+		r, size := decodeRuneIn(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[last:i]...)
+			b = append(b, "\uFFFD"...)
+		case isBidi(r):
+			b = append(b, s[last:i]...)
+			b = appendUnicodeEscape(b, r)
+		default:
+			i += size
+			continue
+		}
+		i += size
+		last = i
+	}
+	return append(b, s[last:]...)
 }
 
 // appendValidUTF8 appends s with each invalid UTF-8 byte replaced by U+FFFD.

@@ -1,17 +1,21 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dynlog/dynlog/internal/outside"
 )
 
 // view keeps the terminal safe: nothing from the input may reach it as a
-// control sequence. The layouts' encoders already write ESC, BEL, BS, FF,
-// DEL and the C1 controls of a decoded string as \x1b … \u{9f}, as
-// tracing-subscriber does; view escapes what they leave raw (the other C0
-// controls but tab and newline) before a string reaches them, and every
-// control, C1 character and invalid UTF-8 byte of a line it passes through.
-// --raw turns both off.
+// control sequence or turn a line around. The layouts' encoders already
+// write ESC, BEL, BS, FF, DEL, the C1 controls and the bidirectional
+// controls of a decoded string as \x1b … \u{9f}, \u{202e}; view escapes
+// what they leave raw (the other C0 controls but tab and newline) before a
+// string reaches them, and every control, C1 character, bidirectional
+// control and invalid UTF-8 byte of a line it passes through. --raw turns
+// both off.
 
 const hexDigits = "0123456789abcdef"
 
@@ -58,8 +62,9 @@ func preEscape(s string) string {
 
 // appendSafeLine appends line, a line that is not a record, with every
 // control escaped: C0 controls but tab as \r or \xhh, DEL as \x7f, C1
-// characters as \u{hh} and bytes that are not UTF-8 as \xhh. Everything
-// else, printable UTF-8 included, is copied as it is.
+// characters as \u{hh}, the bidirectional controls as \u{hhhh} (U+200E,
+// U+200F, U+202A to U+202E, U+2066 to U+2069) and bytes that are not UTF-8
+// as \xhh. Everything else, printable UTF-8 included, is copied as it is.
 func appendSafeLine(b, line []byte) []byte {
 	last := 0
 	for i := 0; i < len(line); {
@@ -80,8 +85,10 @@ func appendSafeLine(b, line []byte) []byte {
 			switch {
 			case r == utf8.RuneError && n <= 1:
 				b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-			case r <= 0x9f:
-				b = append(b, '\\', 'u', '{', hexDigits[r>>4], hexDigits[r&0xf], '}')
+			case r <= 0x9f || outside.IsBidi(r):
+				b = append(b, '\\', 'u', '{')
+				b = strconv.AppendInt(b, int64(r), 16)
+				b = append(b, '}')
 				size = n
 			default:
 				b = append(b, line[i:i+n]...)

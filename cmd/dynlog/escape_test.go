@@ -6,7 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/dynlog/dynlog/internal/outside"
 )
 
 func TestAppendSafeLine(t *testing.T) {
@@ -19,6 +22,8 @@ func TestAppendSafeLine(t *testing.T) {
 		{"lone \x9b and \xff\xfe", `lone \x9b and \xff\xfe`},
 		{"utf-8 ě 日本 \U0001F600 kept", "utf-8 ě 日本 \U0001F600 kept"},
 		{"cut \xe6\x97", `cut \xe6\x97`},
+		{"bidi \u202eevil\u202c \u2066x\u2069 \u200e\u200f", `bidi \u{202e}evil\u{202c} \u{2066}x\u{2069} \u{200e}\u{200f}`},
+		{"near bidi \u2010 \u2070 kept", "near bidi \u2010 \u2070 kept"},
 	} {
 		if got := string(appendSafeLine(nil, []byte(tc.in))); got != tc.want {
 			t.Errorf("appendSafeLine(%q) = %q, want %q", tc.in, got, tc.want)
@@ -46,8 +51,9 @@ var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 // checkTerminalSafe fails if out holds a control character that a
 // terminal acts on: any C0 control but tab, newline and the CR of a CRLF
 // (vLLM's layout ends each line of a multi-line message with one), DEL, a
-// C1 character, or a byte that is not UTF-8 (a lone 0x9b is CSI to a
-// terminal not in UTF-8 mode).
+// C1 character, a bidirectional control (which turns the rest of a line
+// around), or a byte that is not UTF-8 (a lone 0x9b is CSI to a terminal
+// not in UTF-8 mode).
 func checkTerminalSafe(t *testing.T, out []byte) {
 	t.Helper()
 	for i := 0; i < len(out); {
@@ -56,7 +62,7 @@ func checkTerminalSafe(t *testing.T, out []byte) {
 		case r == utf8.RuneError && n == 1:
 			t.Fatalf("byte %#x, not UTF-8, at %d: %q", out[i], i, around(out, i))
 		case r == '\r' && i+1 < len(out) && out[i+1] == '\n':
-		case r < 0x20 && r != '\t' && r != '\n', r >= 0x7f && r <= 0x9f:
+		case r < 0x20 && r != '\t' && r != '\n', r >= 0x7f && r <= 0x9f, outside.IsBidi(r):
 			t.Fatalf("control %U at %d: %q", r, i, around(out, i))
 		}
 		i += n
@@ -147,6 +153,7 @@ func FuzzViewSafe(f *testing.F) {
 	f.Add([]byte("\x1b[31mred\x1b]0;t\x07\n\u009b\x9b\xff\r\n"))
 	f.Add([]byte(`{"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"x\u001b","message":"\u001b[2J\u009b\u0000\r","k\u000e":"\u000f"}` + "\n"))
 	f.Add(randomInput(1, 2000))
+	f.Add([]byte("\u202epassed\u2066\n" + `{"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"x\u202e","message":"\u2066m` + "\u200f" + `","k":"\u202d","o":{"a":"` + "\u202e" + `"}}` + "\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, format := range []string{"readable", "vllm"} {
 			var out bytes.Buffer
@@ -154,4 +161,36 @@ func FuzzViewSafe(f *testing.F) {
 			checkTerminalSafe(t, out.Bytes())
 		}
 	})
+}
+
+// TestViewBidi: view writes the bidirectional controls of a record (raw or
+// JSON-escaped in the input) and of a line it passes through as \u{…}, in
+// each layout; inside a JSON value, as JSON escapes.
+func TestViewBidi(t *testing.T) {
+	in := "\u202epassed\u2066 through\n" +
+		`{"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"x\u2067","message":"a\u202eb` + "\u2066c\u200f" + `d","k":"v\u202e","o":{"a":"` + "\u202e" + `"}}` + "\n"
+	const passed = `\u{202e}passed\u{2066} through` + "\n"
+	// vLLM's date is local time.
+	vllmDate := time.Date(2025, 9, 2, 16, 38, 6, 656503000, time.UTC).Local().Format("01-02 15:04:05")
+	for _, tc := range []struct {
+		format, color, want string
+	}{
+		{"readable", "never", passed +
+			`2025-09-02T16:38:06.656503Z  INFO x\u{2067}: a\u{202e}b\u{2066}c\u{200f}d k="v\u{202e}" o={"a":"\u202e"}` + "\n"},
+		{"readable", "always", passed +
+			"\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[2mx\\u{2067}\x1b[0m\x1b[2m:\x1b[0m " +
+			`a\u{202e}b\u{2066}c\u{200f}d` + " \x1b[3mk\x1b[0m\x1b[2m=\x1b[0m\"v\\u{202e}\" \x1b[3mo\x1b[0m\x1b[2m=\x1b[0m{\"a\":\"\\u202e\"}\n"},
+		{"vllm", "never", passed +
+			"INFO " + vllmDate + ` [unknown:0] a\u{202e}b\u{2066}c\u{200f}d k="v\u{202e}" o={"a":"\u202e"}` + "\n"},
+	} {
+		t.Run(tc.format+"/"+tc.color, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := view([]string{"--format", tc.format, "--color", tc.color}, strings.NewReader(in), &out, &errOut); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			if out.String() != tc.want {
+				t.Errorf("stdout\n%q, want\n%q", out.String(), tc.want)
+			}
+		})
+	}
 }

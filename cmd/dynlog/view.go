@@ -31,11 +31,12 @@ terminal. Lines that are not JSON objects pass through, whatever the
 filters, so mixed output stays readable. A JSONL line holds only the
 innermost span, so the readable span chain shows that span alone.
 
-Nothing in the input can drive the terminal: control characters, C1
-characters and bytes that are not UTF-8 in a line passed through, and
-control characters in a record's strings, are written escaped (\x1b,
-\r, \u{9b}, \xff); --raw writes the lines passed through and the
-record's strings as they are, for a pipe to another tool.
+Nothing in the input can drive the terminal or turn a line around:
+control characters, C1 characters, bidirectional controls and bytes
+that are not UTF-8 in a line passed through, and the same in a
+record's strings, are written escaped (\x1b, \r, \u{9b}, \u{202e},
+\xff); --raw writes the lines passed through and the record's strings
+as they are, for a pipe to another tool.
 
 With -f, view follows the last FILE as tail -F does: it waits for the
 file to appear, and when the file is rotated (renamed away, or copied

@@ -49,7 +49,7 @@ type traceService struct {
 
 func (s traceService) Export(_ context.Context, req *coltracepb.ExportTraceServiceRequest) (*coltracepb.ExportTraceServiceResponse, error) {
 	if !s.r.receive(req) {
-		return nil, status.Error(codes.InvalidArgument, "otlptest: receiver rejects exports")
+		return nil, status.Error(codes.InvalidArgument, s.r.refusal())
 	}
 	return &coltracepb.ExportTraceServiceResponse{}, nil
 }
@@ -61,7 +61,7 @@ type logsService struct {
 
 func (s logsService) Export(_ context.Context, req *collogspb.ExportLogsServiceRequest) (*collogspb.ExportLogsServiceResponse, error) {
 	if !s.r.receiveLogs(req) {
-		return nil, status.Error(codes.InvalidArgument, "otlptest: receiver rejects exports")
+		return nil, status.Error(codes.InvalidArgument, s.r.refusal())
 	}
 	return &collogspb.ExportLogsServiceResponse{}, nil
 }

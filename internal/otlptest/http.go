@@ -41,11 +41,11 @@ func NewHTTPReceiver(tb testing.TB) *Receiver {
 	mux := http.NewServeMux()
 	mux.HandleFunc(TracesPath, func(w http.ResponseWriter, req *http.Request) {
 		var msg coltracepb.ExportTraceServiceRequest
-		serveHTTP(w, req, &msg, &coltracepb.ExportTraceServiceResponse{}, func() bool { return r.receive(&msg) })
+		serveHTTP(w, req, &msg, &coltracepb.ExportTraceServiceResponse{}, func() bool { return r.receive(&msg) }, r.refusal)
 	})
 	mux.HandleFunc(LogsPath, func(w http.ResponseWriter, req *http.Request) {
 		var msg collogspb.ExportLogsServiceRequest
-		serveHTTP(w, req, &msg, &collogspb.ExportLogsServiceResponse{}, func() bool { return r.receiveLogs(&msg) })
+		serveHTTP(w, req, &msg, &collogspb.ExportLogsServiceResponse{}, func() bool { return r.receiveLogs(&msg) }, r.refusal)
 	})
 	srv := &http.Server{Handler: mux}
 	done := make(chan struct{})
@@ -61,8 +61,9 @@ func NewHTTPReceiver(tb testing.TB) *Receiver {
 }
 
 // serveHTTP decodes the request body into msg, hands it over with receive,
-// and answers with resp in the request's encoding.
-func serveHTTP(w http.ResponseWriter, req *http.Request, msg, resp proto.Message, receive func() bool) {
+// and answers with resp in the request's encoding, or with 400 and
+// refusal's text when receive refuses.
+func serveHTTP(w http.ResponseWriter, req *http.Request, msg, resp proto.Message, receive func() bool, refusal func() string) {
 	if req.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		http.Error(w, "otlptest: POST only", http.StatusMethodNotAllowed)
@@ -95,7 +96,7 @@ func serveHTTP(w http.ResponseWriter, req *http.Request, msg, resp proto.Message
 		return
 	}
 	if !receive() {
-		http.Error(w, "otlptest: receiver rejects exports", http.StatusBadRequest)
+		http.Error(w, refusal(), http.StatusBadRequest)
 		return
 	}
 

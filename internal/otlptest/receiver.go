@@ -74,7 +74,9 @@ type Receiver struct {
 	requests    int
 	logRequests int
 	reject      bool
-	closed      bool
+	// rejectMessage is RejectWith's answer; empty for the default one.
+	rejectMessage string
+	closed        bool
 }
 
 // Endpoint is the receiver's base URL, as OTEL_EXPORTER_OTLP_ENDPOINT
@@ -156,6 +158,28 @@ func (r *Receiver) Reject(on bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.reject = on
+	r.rejectMessage = ""
+}
+
+// RejectWith makes the receiver refuse every export as Reject(true) does,
+// answering with message: the body of the HTTP 400, the gRPC status's
+// message. Tests use it to play a collector whose answer holds what a
+// report must not print raw.
+func (r *Receiver) RejectWith(message string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reject = true
+	r.rejectMessage = message
+}
+
+// refusal is the message of a refused export.
+func (r *Receiver) refusal() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rejectMessage != "" {
+		return r.rejectMessage
+	}
+	return "otlptest: receiver rejects exports"
 }
 
 // Close stops the receiver and closes its port. It is safe to call more

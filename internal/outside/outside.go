@@ -7,7 +7,8 @@
 // bidirectional controls), or make it as long as the outsider likes.
 //
 // [Text] escapes every such character and cuts what is longer than
-// [MaxLen] bytes, saying how much was cut.
+// [MaxLen] bytes, saying how much was cut; [Quote] is the same for a value
+// shown in Go's double-quoted form (%q), which escapes them already.
 package outside
 
 import (
@@ -31,14 +32,7 @@ func Text(s string) string { return Cut(s, MaxLen) }
 // max bytes are escaped (never ending inside a character) and the marker
 // "…[N bytes cut]" follows. s itself is returned when nothing needs doing.
 func Cut(s string, max int) string {
-	keep := s
-	if len(s) > max {
-		n := max
-		for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
-			n--
-		}
-		keep = s[:n]
-	}
+	keep := s[:cutPoint(s, max)]
 	if keep == s && clean(s) {
 		return s
 	}
@@ -73,12 +67,39 @@ func Cut(s string, max int) string {
 		i += size
 	}
 	if len(keep) < len(s) {
-		b = append(b, "…["...)
-		b = strconv.AppendInt(b, int64(len(s)-len(keep)), 10)
-		b = append(b, " bytes cut]"...)
+		b = append(b, cutMarker(len(s)-len(keep))...)
 	}
 	return string(b)
 }
+
+// Quote returns s as Go's %q writes it (strconv.Quote: newline, controls,
+// C1, the bidirectional controls and invalid UTF-8 escaped), cut to
+// [MaxLen] bytes first, never inside a character; the marker
+// "…[N bytes cut]" then follows the closing quote.
+func Quote(s string) string {
+	keep := cutPoint(s, MaxLen)
+	q := strconv.Quote(s[:keep])
+	if keep == len(s) {
+		return q
+	}
+	return q + cutMarker(len(s)-keep)
+}
+
+// cutPoint is the length of the part of s that a cut to max bytes keeps:
+// limit or less (0 for a negative limit), never ending inside a character.
+func cutPoint(s string, limit int) int {
+	if len(s) <= limit {
+		return len(s)
+	}
+	n := max(limit, 0)
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return n
+}
+
+// cutMarker says that n bytes were cut.
+func cutMarker(n int) string { return "…[" + strconv.Itoa(n) + " bytes cut]" }
 
 // IsBidi reports whether r is one of the bidirectional controls that can
 // make a line read otherwise than it is stored (Trojan Source): the marks

@@ -72,3 +72,22 @@ func FuzzCut(f *testing.F) {
 		}
 	})
 }
+
+func TestQuote(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/var/log/app.log", `"/var/log/app.log"`},
+		{"a\n{\"x\":1}\x1b[2J\u202e\u2066\u200f\u0085\xff", `"a\n{\"x\":1}\x1b[2J\u202e\u2066\u200f\u0085\xff"`},
+		{strings.Repeat("x", MaxLen) + "yz", `"` + strings.Repeat("x", MaxLen) + `"…[2 bytes cut]`},
+		{strings.Repeat("x", MaxLen-1) + "日", `"` + strings.Repeat("x", MaxLen-1) + `"…[3 bytes cut]`},
+	} {
+		if got := Quote(tc.in); got != tc.want {
+			t.Errorf("Quote(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestCutNegative(t *testing.T) {
+	if got, want := Cut("abc", -1), "…[3 bytes cut]"; got != want {
+		t.Errorf("Cut(abc, -1) = %q, want %q", got, want)
+	}
+}

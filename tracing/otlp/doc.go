@@ -19,7 +19,9 @@
 // network: an unreachable endpoint costs nothing at span end, its failure is
 // reported once on the error output, or as a line of the logger
 // [SetErrorLogger] names ([github.com/dynlog/dynlog/core.RedirectOTel] sets
-// it), and its recovery once, and [Provider.Shutdown], which flushes, returns
+// it), and its recovery once. The error's text, which may quote what the
+// collector answered, is escaped and cut so that a report stays one line
+// that cannot drive the terminal. [Provider.Shutdown], which flushes, returns
 // when its context ends, with every error it met joined. [Provider.LogInit]
 // writes Dynamo's "OpenTelemetry OTLP export enabled" (endpoint, service) or
 // "... disabled, traces local only" line under dynamo_runtime::logging.

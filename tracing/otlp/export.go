@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel"
@@ -123,7 +124,9 @@ type ExportConfig struct {
 // spans and log records are sent from background goroutines, and dropped
 // when their queues are full. An export that fails is reported once on
 // [ExportConfig.ErrorOutput] (or through [SetErrorLogger]'s logger), with the
-// endpoint and the error; later failures are counted, not reported, until
+// endpoint and the error, whose text (it may quote the collector's answer)
+// is written on one line, newlines, terminal and bidirectional controls
+// escaped, and cut after 512 bytes with "…[N bytes cut]"; later failures are counted, not reported, until
 // an export succeeds again, which is reported with the number of spans (log
 // records) lost meanwhile; spans and logs are reported apart. Installed,
 // the provider is also OpenTelemetry's global error handler
@@ -162,14 +165,14 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 		p.protocol = ProtocolGRPC
 	}
 	if p.protocol != ProtocolGRPC && p.protocol != ProtocolHTTPProtobuf {
-		return nil, fmt.Errorf("otlp: unknown OTLP protocol %q (want %s or %s); no provider made", cfg.Protocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+		return nil, fmt.Errorf("otlp: unknown OTLP protocol %s (want %s or %s); no provider made", outside.Quote(cfg.Protocol), ProtocolGRPC, ProtocolHTTPProtobuf)
 	}
 	logsProtocol := cfg.LogsProtocol
 	if logsProtocol == "" {
 		logsProtocol = p.protocol
 	}
 	if logsProtocol != ProtocolGRPC && logsProtocol != ProtocolHTTPProtobuf {
-		return nil, fmt.Errorf("otlp: unknown OTLP protocol %q for logs (want %s or %s); no provider made", cfg.LogsProtocol, ProtocolGRPC, ProtocolHTTPProtobuf)
+		return nil, fmt.Errorf("otlp: unknown OTLP protocol %s for logs (want %s or %s); no provider made", outside.Quote(cfg.LogsProtocol), ProtocolGRPC, ProtocolHTTPProtobuf)
 	}
 	sampler := sdktrace.ParentBased(sdktrace.AlwaysSample())
 	if r := cfg.SampleRatio; r != nil {
@@ -211,7 +214,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 			return nil, fmt.Errorf("otlp: OTLP exporter for %s (%s): %w; no provider made", spansTo, p.protocol, err)
 		}
 		p.endpoint = spansTo.String()
-		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", p.endpoint, p.protocol)
+		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", outside.Text(p.endpoint), p.protocol)
 		p.exporter = &reportingExporter{SpanExporter: exp, exportGuard: newExportGuard(p.reporter)}
 		opts = append(opts, sdktrace.WithBatcher(p.exporter))
 	}
@@ -224,7 +227,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 			return nil, fmt.Errorf("otlp: OTLP log exporter for %s (%s): %w; no provider made", logsTo, logsProtocol, err)
 		}
 		p.logsEndpoint = logsTo.String()
-		r := &reporter{out: out, items: "log records", where: fmt.Sprintf("OTLP log export to %s (%s)", p.logsEndpoint, logsProtocol)}
+		r := &reporter{out: out, items: "log records", where: fmt.Sprintf("OTLP log export to %s (%s)", outside.Text(p.logsEndpoint), logsProtocol)}
 		p.logExporter = &reportingLogExporter{Exporter: exp, exportGuard: newExportGuard(r)}
 		p.lp = sdklog.NewLoggerProvider(
 			sdklog.WithResource(res),
@@ -280,7 +283,7 @@ func resolveEndpoint(signal, baseURL, protocol, signalPath string) (*url.URL, er
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("otlp: OTLP endpoint %q is not an http:// or https:// URL with a host (such as %s); no provider made", raw, DefaultGRPCEndpoint)
+		return nil, fmt.Errorf("otlp: OTLP endpoint %s is not an http:// or https:// URL with a host (such as %s); no provider made", outside.Quote(raw), DefaultGRPCEndpoint)
 	}
 	switch {
 	case protocol == ProtocolGRPC:
@@ -528,7 +531,10 @@ func (e *reportedError) Unwrap() error { return e.err }
 const maxOtherErrors = 10
 
 // reporter writes export failures and other OpenTelemetry errors to out,
-// or through SetErrorLogger's logger, each kind once (see Provider).
+// or through SetErrorLogger's logger, each kind once (see Provider). An
+// error's text can hold what a collector answered (an HTTP body, a gRPC
+// status message): it is escaped and cut (package outside), so that it
+// cannot forge a line or drive the terminal.
 type reporter struct {
 	out   io.Writer
 	where string // "OTLP export to <endpoint> (<protocol>)"
@@ -565,8 +571,8 @@ func (r *reporter) exported(n int, err error) {
 		return
 	}
 	r.failing, r.lostBatches, r.lostItems = true, 1, n
-	r.printf(zapcore.ErrorLevel, "%s failed: %v; dropped %d %s and will keep trying, without reporting further failures until an export succeeds",
-		r.where, err, n, r.items)
+	r.printf(zapcore.ErrorLevel, "%s failed: %s; dropped %d %s and will keep trying, without reporting further failures until an export succeeds",
+		r.where, outside.Text(err.Error()), n, r.items)
 }
 
 // Handle is OpenTelemetry's error handler: it reports an error the first
@@ -577,7 +583,9 @@ func (r *reporter) Handle(err error) {
 	if err == nil || errors.As(err, &done) {
 		return
 	}
-	msg := strings.TrimSpace(err.Error())
+	// Escaped and cut before it is remembered: a collector's answer can be
+	// megabytes long.
+	msg := outside.Text(strings.TrimSpace(err.Error()))
 	r.mu.Lock()
 	defer r.flush()
 	if r.seen[msg] || len(r.seen) > maxOtherErrors {
