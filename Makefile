@@ -64,7 +64,7 @@ binsize:
 # where the collector builder writes the sources it generates), go mod tidy
 # would change neither go.mod nor go.sum (of this module and of the peers'
 # benchmark module), and no file sends the reader to a document the
-# repository does not have. The modules of `make e2e`'s stores
+# repository does not have, nor an issue of the tracker. The modules of `make e2e`'s stores
 # (internal/e2e/tools) are checked by `make e2e` itself (lint-e2e): their
 # tidy check downloads the stores' whole module graphs, minutes on a fresh
 # machine, which CI's `make lint` should not pay for code it does not build.
@@ -77,6 +77,8 @@ lint:
 	cd internal/benchmarks && $(GO) mod tidy -diff
 	@if git grep -n -I -e 'DESIG[N]' -e '\.\./shar[e]d' -- . ':!CHANGELOG.md'; then \
 		echo "the lines above cite a document outside the repository; say it in the repository's own docs"; exit 1; fi
+	@if git grep -n -I -i -e 'issue [0-9]' -e 'issue #[0-9]' -- . ':!Makefile'; then \
+		echo "the lines above name an issue of the tracker, which a reader of the repository cannot see; say what is meant"; exit 1; fi
 
 # Statement coverage of every package, one line each, and the total.
 cover:
