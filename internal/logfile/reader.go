@@ -39,6 +39,9 @@ type Line struct {
 	// TooLong reports that the line was longer than MaxLineSize: Bytes
 	// holds its first MaxLineSize bytes and the rest was skipped.
 	TooLong bool
+	// Length is how many bytes the line had before its "\n": len(Bytes),
+	// or more when TooLong.
+	Length int64
 }
 
 // Reader reads lines from one stream or from many files in turn. It is
@@ -77,6 +80,7 @@ type stream struct {
 	offset  int64 // bytes consumed, to notice truncation
 	partial []byte
 	tooLong bool
+	skipped int64  // bytes of the partial line past the longest kept
 	backup  bool   // a rotated file read to its end on the way to the followed one
 	renamed bool   // a followed file seen renamed away, being read to its end
 	mark    []byte // of a followed file: the bytes before markAt (see wait)
@@ -177,12 +181,12 @@ func (r *Reader) Close() error {
 func (r *Reader) emit(line []byte) {
 	s := r.cur
 	s.number++
-	tooLong := s.tooLong
-	s.tooLong = false
+	tooLong, skipped := s.tooLong, s.skipped
+	s.tooLong, s.skipped = false, 0
 	if n := len(line); !tooLong && n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	r.line = Line{File: s.name, Number: s.number, Bytes: line, TooLong: tooLong}
+	r.line = Line{File: s.name, Number: s.number, Bytes: line, TooLong: tooLong, Length: int64(len(line)) + skipped}
 }
 
 // flushPartial hands out the unterminated last line of a followed file once
@@ -556,7 +560,7 @@ func (r *Reader) wait() bool {
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err == nil {
 		s.br.Reset(s.file)
-		s.offset, s.number, s.partial, s.tooLong, s.mark, s.markAt = 0, 0, s.partial[:0], false, nil, 0
+		s.offset, s.number, s.partial, s.tooLong, s.skipped, s.mark, s.markAt = 0, 0, s.partial[:0], false, 0, nil, 0
 	}
 	return true
 }
@@ -618,7 +622,7 @@ func findCopy(s *stream) *stream {
 	}
 	cp := newStream(best.Name(), best, best)
 	cp.info, cp.offset, cp.number = bestInfo, s.offset, s.number
-	cp.partial, cp.tooLong = s.partial, s.tooLong
+	cp.partial, cp.tooLong, cp.skipped = s.partial, s.tooLong, s.skipped
 	return cp
 }
 
@@ -652,6 +656,7 @@ func (s *stream) readLine(max int) ([]byte, error) {
 // add appends chunk to the partial line, up to max bytes in all.
 func (s *stream) add(chunk []byte, max int) {
 	if room := max - len(s.partial); len(chunk) > room {
+		s.skipped += int64(len(chunk) - room)
 		chunk = chunk[:room]
 		s.tooLong = true
 	}
