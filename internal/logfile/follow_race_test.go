@@ -13,7 +13,7 @@ import (
 
 // followWithHook follows path with testHook set to hook, until the Reader
 // has handed out len(want) lines, and checks them.
-func followWithHook(t *testing.T, path string, hook func(point string), want []gotLine) {
+func followWithHook(t *testing.T, path string, hook func(point string), want []gotLine, opts ...Option) {
 	t.Helper()
 	deadline, stop := context.WithTimeout(context.Background(), 10*time.Second)
 	defer stop()
@@ -21,7 +21,7 @@ func followWithHook(t *testing.T, path string, hook func(point string), want []g
 	defer cancel()
 	testHook = hook
 	defer func() { testHook = func(string) {} }()
-	r := Open(ctx, []string{path}, nil, WithFollow(time.Millisecond))
+	r := Open(ctx, []string{path}, nil, append([]Option{WithFollow(time.Millisecond)}, opts...)...)
 	lines := make(chan gotLine)
 	go func() {
 		defer close(lines)
@@ -200,4 +200,39 @@ func TestFollowBackupsOfOneModTime(t *testing.T) {
 		{"live-2025-09-02T16-38-07.000.log.gz", 1, "two two", false},
 		{"live.log", 1, "three", false},
 	})
+}
+
+// TestFollowBadBackup: a backup that cannot be read to its end (a gzip
+// file cut short) is reported once, and the Reader goes on to the next
+// file, not back to the same backup again and again.
+func TestFollowBadBackup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "live.log")
+	if err := os.WriteFile(path, []byte("one\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 9, 2, 16, 38, 6, 0, time.UTC)
+	var heard []string
+	rotated := false
+	followWithHook(t, path, func(point string) {
+		if point == "eof" && !rotated {
+			rotated = true
+			rotate(t, path, at, "two\n")
+			second := rotate(t, path, at.Add(time.Second), "three\n")
+			compress(t, second)
+			gz, err := os.ReadFile(second + ".gz")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(second+".gz", gz[:len(gz)-8], 0o600); err != nil { // no trailer
+				t.Fatal(err)
+			}
+		}
+	}, []gotLine{
+		{"live.log", 1, "one", false},
+		{"live-2025-09-02T16-38-07.000.log.gz", 1, "two", false},
+		{"live.log", 1, "three", false},
+	}, WithErrorFunc(func(err error) { heard = append(heard, filepath.Base(err.Error())) }))
+	if len(heard) != 1 || heard[0] != "live-2025-09-02T16-38-07.000.log.gz: unexpected EOF" {
+		t.Errorf("errors %q, want one, of the .gz cut short", heard)
+	}
 }
