@@ -19,8 +19,9 @@
 //     line without "\n" is still a line. Bytes are handed over as they are:
 //     invalid UTF-8 and NULs are the caller's to judge, never a panic.
 //   - A line longer than MaxLineSize is not read into memory: the Reader
-//     keeps its first MaxLineSize bytes, marks it TooLong and skips the rest,
-//     so a hostile file cannot make it allocate without bound.
+//     keeps its first MaxLineSize bytes, marks it TooLong and skips the rest
+//     (counted in its Length), so a hostile file cannot make it allocate
+//     without bound.
 //   - A file that cannot be opened or read is reported (Err, WithErrorFunc)
 //     and the Reader goes on with the next one.
 //   - With WithFollow the Reader does not stop at the end of the last file:
