@@ -229,10 +229,10 @@ func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
 
 // tooLong writes a line longer than the Reader reads (logfile.MaxLineSize),
 // of which l holds the first part: no record can be decoded from it, so
-// no filter can be checked on it. With filters, a line that starts as a
-// JSON object does, a record's likely, is skipped; any other line, and
-// every one when there is no filter, is passed through cut. One line on
-// stderr says which.
+// no filter can be checked on it. With filters, a line that starts with
+// "{", a record most likely, is skipped; any other line, and every one
+// when there is no filter, is passed through cut. One line on stderr says
+// which.
 func (v *viewer) tooLong(w *bufio.Writer, l logfile.Line) {
 	const limit = logfile.MaxLineSize >> 20
 	if v.filter.flags != "" && startsObject(l.Bytes) {
