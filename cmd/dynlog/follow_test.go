@@ -6,7 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,26 +30,46 @@ import (
 // And with compressed backups, rotating every 20 ms: a backup view has not
 // reached yet is gzipped (and the plain one removed) behind its back, so it
 // reads NAME-TIME.EXT.gz in its place.
+//
+// And with compressed backups, rotating every 20 lines as fast as the
+// writer goes, while 2 x GOMAXPROCS goroutines, each on a thread of its
+// own, keep every core busy: the follower, the writer and its compressor
+// then stop for milliseconds between any two steps, as on a loaded
+// machine, which opens the windows between a look and the next: lines
+// written after view read the file to its end and before the rename, a
+// backup gzipped between the listing and the look at it, several
+// rotations between two looks.
 func TestViewFollowAcrossRotation(t *testing.T) {
 	for _, tc := range []struct {
 		every    time.Duration
 		copy     bool
 		compress bool
+		loaded   bool
 	}{
-		{500 * time.Millisecond, false, false},
-		{20 * time.Millisecond, false, false},
-		{500 * time.Millisecond, true, false},
-		{20 * time.Millisecond, false, true},
+		{500 * time.Millisecond, false, false, false},
+		{20 * time.Millisecond, false, false, false},
+		{500 * time.Millisecond, true, false, false},
+		{20 * time.Millisecond, false, true, false},
+		{0, false, true, true},
 	} {
 		every := tc.every
 		name := every.String()
+		if tc.loaded {
+			name = "20 lines"
+		}
 		if tc.copy {
 			name += " copytruncate"
 		}
 		if tc.compress {
 			name += " compress"
 		}
+		if tc.loaded {
+			name += " loaded"
+		}
 		t.Run(name, func(t *testing.T) {
+			if tc.loaded {
+				defer keepCPUsBusy()()
+			}
 			dir := t.TempDir()
 			path := filepath.Join(dir, "live.log")
 			// Files beside it whose names only look like backups: another
@@ -71,7 +94,9 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 				time.Sleep(time.Millisecond)
 			}
 
-			// About 1.5 s of writing, a line every 100 µs or so.
+			// About 1.5 s of writing, a line every 100 µs or so; loaded,
+			// with no pause (a sleep would last until a spinning goroutine
+			// yields its core).
 			const lines = 6000
 			var w rotatingWriter
 			if tc.copy {
@@ -92,10 +117,10 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 				if _, err := w.Write([]byte(line)); err != nil {
 					t.Fatal(err)
 				}
-				if i%10 == 0 {
+				if i%10 == 0 && !tc.loaded {
 					time.Sleep(2 * time.Millisecond)
 				}
-				if time.Since(last) >= every {
+				if tc.loaded && i%20 == 19 || !tc.loaded && time.Since(last) >= every {
 					if err := w.Rotate(); err != nil {
 						t.Fatal(err)
 					}
@@ -133,6 +158,25 @@ func TestViewFollowAcrossRotation(t *testing.T) {
 			}
 			t.Logf("%d lines across %d rotations", lines, rotations)
 		})
+	}
+}
+
+// keepCPUsBusy starts 2 x GOMAXPROCS goroutines that spin, each locked to
+// a thread of its own, and returns what stops them.
+func keepCPUsBusy() (stop func()) {
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			for n := 0; !done.Load(); n++ {
+			}
+		})
+	}
+	return func() {
+		done.Store(true)
+		wg.Wait()
 	}
 }
 

@@ -12,12 +12,14 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
@@ -49,6 +51,13 @@ Filters, all of which a line must pass:
   --trace ID         trace_id equal to ID
   --request-id ID    x_request_id or request_id equal to ID
 
+A line longer than 16 MiB is read only as far as its first 16 MiB, from
+which no record can be decoded, so no filter can be checked on it. With
+a filter, such a line is skipped if it starts with "{" (a record, most
+likely); otherwise, and with no filter, its first 16 MiB are passed
+through as a line that is not a record is. Either way one line on
+stderr says so, with the file and the line number.
+
 Exit status: 0 done, 1 a file could not be read, 2 a usage error.
 
 Flags:
@@ -67,6 +76,7 @@ type viewFilter struct {
 	hasLevel   bool
 	traceID    string
 	requestID  string
+	flags      string // the filters given, as "--level/--trace"; "" if none
 }
 
 func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -101,6 +111,16 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		vf.minLevel, vf.hasLevel = lvl, true
 	}
+	var given []string
+	for _, f := range []struct {
+		name string
+		on   bool
+	}{{"--filter", *spec != ""}, {"--level", *level != ""}, {"--trace", *traceID != ""}, {"--request-id", *requestID != ""}} {
+		if f.on {
+			given = append(given, f.name)
+		}
+	}
+	vf.flags = strings.Join(given, "/")
 	var colorOn bool
 	switch *color {
 	case "always":
@@ -148,7 +168,7 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	live := *follow || len(files) == 0 || slices.Contains(files, "-")
 	out := &stickyWriter{w: stdout}
 	w := bufio.NewWriterSize(out, 64<<10)
-	v := viewer{enc: enc, filter: &vf, raw: *raw}
+	v := viewer{enc: enc, filter: &vf, raw: *raw, stderr: stderr}
 	for out.err == nil && r.Next() {
 		v.line(w, r.Line())
 		if live {
@@ -174,6 +194,7 @@ type viewer struct {
 	enc     zapcore.Encoder
 	filter  *viewFilter
 	raw     bool            // --raw: no escaping of the input's controls
+	stderr  io.Writer       // for the lines too long to read whole
 	scratch []byte          // a passed-through line, escaped
 	fields  []zapcore.Field // a record's, reused line after line
 }
@@ -181,6 +202,10 @@ type viewer struct {
 // line writes one input line: a record in the layout if it passes the
 // filters, anything else passed through, escaped unless raw.
 func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
+	if l.TooLong {
+		v.tooLong(w, l)
+		return
+	}
 	rec, ok := viewRecord(l)
 	if !ok {
 		v.passThrough(w, l.Bytes)
@@ -201,6 +226,34 @@ func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
 	}
 	w.Write(buf.Bytes())
 	buf.Free()
+}
+
+// tooLong writes a line longer than the Reader reads (logfile.MaxLineSize),
+// of which l holds the first part: no record can be decoded from it, so
+// no filter can be checked on it. With filters, a line that starts with
+// "{", a record most likely, is skipped; any other line, and every one
+// when there is no filter, is passed through cut. One line on stderr says
+// which.
+func (v *viewer) tooLong(w *bufio.Writer, l logfile.Line) {
+	const limit = logfile.MaxLineSize >> 20
+	if v.filter.flags != "" && startsObject(l.Bytes) {
+		fmt.Fprintf(v.stderr, "dynlog view: skipped a %d-byte record in %s at line %d: longer than the %d MiB a record may be read with, so %s could not be checked\n",
+			l.Length, outside.Text(l.File), l.Number, limit, v.filter.flags)
+		return
+	}
+	v.passThrough(w, l.Bytes)
+	fmt.Fprintf(v.stderr, "dynlog view: printed only the first %d MiB of a %d-byte line in %s at line %d: longer than the %d MiB a line may be read with\n",
+		limit, l.Length, outside.Text(l.File), l.Number, limit)
+}
+
+// startsObject reports whether line starts, after blanks, with "{".
+func startsObject(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' {
+			return c == '{'
+		}
+	}
+	return false
 }
 
 func (v *viewer) passThrough(w *bufio.Writer, line []byte) {
@@ -232,17 +285,8 @@ func escapeRecord(rec *logfile.Record) {
 // viewRecord decodes a line that is a log record: a JSON object with a
 // level or a message.
 func viewRecord(l logfile.Line) (logfile.Record, bool) {
-	if l.TooLong {
+	if l.TooLong || !startsObject(l.Bytes) {
 		return logfile.Record{}, false
-	}
-	for _, c := range l.Bytes {
-		if c == ' ' || c == '\t' {
-			continue
-		}
-		if c != '{' {
-			return logfile.Record{}, false
-		}
-		break
 	}
 	rec, err := logfile.Decode(l.Bytes)
 	if err != nil || !rec.HasLevel && !rec.HasMessage {

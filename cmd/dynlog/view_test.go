@@ -205,3 +205,48 @@ func TestViewFollow(t *testing.T) {
 		t.Fatal("view -f did not stop")
 	}
 }
+
+// TestViewTooLongRecord: a record longer than the 16 MiB a line is read
+// with cannot be decoded, so no filter can be checked on it. With
+// filters, it is skipped and stderr says so; with none, its first 16 MiB
+// are passed through, as any line that is not a record, and stderr says
+// that it was cut. A long line that is not a JSON object passes through
+// cut whatever the filters, as a short one passes through whole.
+func TestViewTooLongRecord(t *testing.T) {
+	const size = 20 << 20
+	const traceID = "425ef761ca5b44c795b4c912f1d84b39"
+	head := `{"time":"2025-09-02T16:38:06.656503Z","level":"DEBUG","target":"x","trace_id":"0af7651916cd43dd8448eb211c80319c","message":"`
+	tail := `"}`
+	big := head + strings.Repeat("a", size-len(head)-len(tail)) + tail
+	match := `{"time":"2025-09-02T16:38:06.656503Z","level":"ERROR","target":"x","trace_id":"` + traceID + `","message":"m"}`
+	path := writeFile(t, "big.jsonl", match+"\n"+big+"\n"+match+"\n")
+	text := strings.Repeat("t", 17<<20) // not a record: passes through, whatever the filters
+	textPath := writeFile(t, "big.log", text+"\n")
+	printed := "2025-09-02T16:38:06.656503Z ERROR x: m\n" // trace_id is not part of the readable line
+
+	for _, tc := range []struct {
+		name           string
+		args           []string
+		stdout, stderr string
+	}{
+		{"--level and --trace", []string{"--level", "error", "--trace", traceID, path}, printed + printed,
+			"dynlog view: skipped a 20971520-byte record in " + path + " at line 2: longer than the 16 MiB a record may be read with, so --level/--trace could not be checked\n"},
+		{"no filter", []string{path}, printed + big[:16<<20] + "\n" + printed,
+			"dynlog view: printed only the first 16 MiB of a 20971520-byte line in " + path + " at line 2: longer than the 16 MiB a line may be read with\n"},
+		{"not a record, --level", []string{"--level", "error", textPath}, text[:16<<20] + "\n",
+			"dynlog view: printed only the first 16 MiB of a 17825792-byte line in " + textPath + " at line 1: longer than the 16 MiB a line may be read with\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := run(append([]string{"view"}, tc.args...), &out, &errOut); code != 0 {
+				t.Errorf("exit %d", code)
+			}
+			if out.String() != tc.stdout {
+				t.Errorf("stdout (%d bytes) %q, want (%d bytes) %q", out.Len(), trim(out.String()), len(tc.stdout), trim(tc.stdout))
+			}
+			if errOut.String() != tc.stderr {
+				t.Errorf("stderr %q, want %q", errOut.String(), tc.stderr)
+			}
+		})
+	}
+}

@@ -12,7 +12,9 @@ import (
 
 // FuzzReader feeds arbitrary bytes to a Reader with a small line limit:
 // it must not panic, lines must hold no "\n", line numbers must count up,
-// and the lines must put the input back together where none was cut.
+// each line's Length must be that of its line in the input (a cut line's
+// Bytes its first bytes), and the lines must put the input back together
+// where none was cut.
 func FuzzReader(f *testing.F) {
 	golden, err := os.ReadFile("testdata/golden.jsonl")
 	if err != nil {
@@ -21,12 +23,17 @@ func FuzzReader(f *testing.F) {
 	f.Add(golden)
 	f.Add([]byte("a\r\nb\n\nc"))
 	f.Add([]byte("\x00\xff\xfe\n{\"time\":"))
+	f.Add([]byte(strings.Repeat("x", 200) + "\r\n" + strings.Repeat("y", 65) + "\n" + strings.Repeat("z", 64) + "\r\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
 		r := NewReader("f", bytes.NewReader(in))
 		r.max = 64
 		var back []byte
 		cut := false
 		n := 0
+		pieces := bytes.Split(in, []byte("\n"))
+		if len(pieces[len(pieces)-1]) == 0 {
+			pieces = pieces[:len(pieces)-1]
+		}
 		for r.Next() {
 			l := r.Line()
 			n++
@@ -35,6 +42,17 @@ func FuzzReader(f *testing.F) {
 			}
 			if bytes.IndexByte(l.Bytes, '\n') >= 0 || len(l.Bytes) > 64 {
 				t.Fatalf("line %d: %q", n, l.Bytes)
+			}
+			if n > len(pieces) {
+				t.Fatalf("line %d of %d", n, len(pieces))
+			}
+			piece := pieces[n-1]
+			want := int64(len(piece))
+			if !l.TooLong && bytes.HasSuffix(piece, []byte("\r")) {
+				want--
+			}
+			if l.Length != want || l.TooLong != (len(piece) > 64) || l.TooLong && !bytes.Equal(l.Bytes, piece[:64]) {
+				t.Fatalf("line %d: Length %d TooLong %v %q, want Length %d of %q", n, l.Length, l.TooLong, l.Bytes, want, piece)
 			}
 			cut = cut || l.TooLong
 			back = append(append(back, l.Bytes...), '\n')

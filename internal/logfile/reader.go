@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,9 @@ type Line struct {
 	// TooLong reports that the line was longer than MaxLineSize: Bytes
 	// holds its first MaxLineSize bytes and the rest was skipped.
 	TooLong bool
+	// Length is how many bytes the line had before its "\n": len(Bytes),
+	// or more when TooLong.
+	Length int64
 }
 
 // Reader reads lines from one stream or from many files in turn. It is
@@ -54,12 +58,16 @@ type Reader struct {
 	errs  []error
 	// drained is the followed file last read to its end after it was
 	// rotated away; the backups rotated after it are read before the
-	// followed name is opened again.
-	drained os.FileInfo
-	// waitedSince is when the Reader began to wait for the followed file
-	// to exist; the backups written since, rotated before the Reader saw
-	// the file, are read first.
-	waitedSince time.Time
+	// followed name is opened again. drainedFile, the file itself, is
+	// held open meanwhile, so that no file made since (its .gz, a new
+	// backup) can take its inode number and pass for it.
+	drained     os.FileInfo
+	drainedFile *os.File
+	// seen holds the backups of the followed file (their names without
+	// .gz) that were there when the Reader began to wait for the file to
+	// exist; the others, rotated before the Reader saw the file, are read
+	// first. nil when not waiting.
+	seen map[string]bool
 }
 
 // stream is the input being read.
@@ -72,7 +80,9 @@ type stream struct {
 	offset  int64 // bytes consumed, to notice truncation
 	partial []byte
 	tooLong bool
+	skipped int64  // bytes of the partial line past the longest kept
 	backup  bool   // a rotated file read to its end on the way to the followed one
+	renamed bool   // a followed file seen renamed away, being read to its end
 	mark    []byte // of a followed file: the bytes before markAt (see wait)
 	markAt  int64
 }
@@ -104,6 +114,7 @@ func (r *Reader) Next() bool {
 			return r.flushPartial()
 		}
 		if r.cur == nil && !r.openNext() {
+			r.setDrained(nil, nil)
 			return false
 		}
 		s := r.cur
@@ -114,14 +125,25 @@ func (r *Reader) Next() bool {
 		}
 		if err != io.EOF {
 			r.fail(fmt.Errorf("read %s: %w", s.name, err))
+			if s.backup {
+				r.setDrained(s, s.info) // on to the backup after it
+			}
 		} else if r.following() {
-			if r.rotated() {
+			testHook("eof")
+			if !s.renamed && r.rotated() {
+				// Renamed away: the writer may have written more to it
+				// between that end and the rename. Read on to its end.
+				s.renamed = true
+				continue
+			}
+			if s.renamed {
 				// The old file is read to its end: hand out its last
 				// line, then the backups after it, then the new file.
-				r.drained = s.info
+				info := s.info
 				if fi, err := s.file.Stat(); err == nil {
-					r.drained = fi // its last modification time too
+					info = fi // its last modification time and size too
 				}
+				r.setDrained(s, info)
 				r.names = []string{s.name}
 			} else if r.wait() {
 				continue
@@ -129,7 +151,7 @@ func (r *Reader) Next() bool {
 				return r.flushPartial()
 			}
 		} else if s.backup {
-			r.drained = s.info
+			r.setDrained(s, s.info)
 		}
 		if len(s.partial) > 0 || s.tooLong {
 			r.emit(s.takePartial())
@@ -151,6 +173,7 @@ func (r *Reader) Err() error { return errors.Join(r.errs...) }
 // its end is already closed.
 func (r *Reader) Close() error {
 	r.close()
+	r.setDrained(nil, nil)
 	r.names = nil
 	return nil
 }
@@ -158,18 +181,19 @@ func (r *Reader) Close() error {
 func (r *Reader) emit(line []byte) {
 	s := r.cur
 	s.number++
-	tooLong := s.tooLong
-	s.tooLong = false
+	tooLong, skipped := s.tooLong, s.skipped
+	s.tooLong, s.skipped = false, 0
 	if n := len(line); !tooLong && n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	r.line = Line{File: s.name, Number: s.number, Bytes: line, TooLong: tooLong}
+	r.line = Line{File: s.name, Number: s.number, Bytes: line, TooLong: tooLong, Length: int64(len(line)) + skipped}
 }
 
 // flushPartial hands out the unterminated last line of a followed file once
 // following ends.
 func (r *Reader) flushPartial() bool {
 	if r.cur == nil {
+		r.setDrained(nil, nil)
 		return false
 	}
 	if len(r.cur.partial) > 0 || r.cur.tooLong {
@@ -177,6 +201,7 @@ func (r *Reader) flushPartial() bool {
 		return true
 	}
 	r.close()
+	r.setDrained(nil, nil)
 	r.names = nil
 	return false
 }
@@ -199,6 +224,20 @@ func (r *Reader) close() {
 	r.cur = nil
 }
 
+// setDrained makes the file of s, read to its end, the drained one (see
+// Reader.drained), taking its file from it; nil s forgets the drained
+// file.
+func (r *Reader) setDrained(s *stream, info os.FileInfo) {
+	if r.drainedFile != nil {
+		r.drainedFile.Close()
+	}
+	r.drained, r.drainedFile = nil, nil
+	if s != nil && info != nil {
+		r.drained, r.drainedFile = info, s.file
+		s.file = nil
+	}
+}
+
 // openNext opens the next input, skipping those that fail to open.
 func (r *Reader) openNext() bool {
 	for len(r.names) > 0 {
@@ -218,22 +257,12 @@ func (r *Reader) openNext() bool {
 			return true
 		}
 		followed := r.cfg.follow > 0 && len(r.names) == 0
-		if followed && r.drained == nil && !r.waitedSince.IsZero() {
-			if _, err := os.Stat(name); err == nil {
-				since := r.waitedSince
-				r.waitedSince = time.Time{}
-				if b := firstBackupSince(name, since); b != "" {
-					r.names = []string{name}
-					r.openBackup(b)
-					return true
-				}
-			}
-		}
-		if followed && r.drained != nil {
-			if b := nextBackup(name, r.drained); b != "" {
+		if followed {
+			if b, _ := r.backupBefore(name); b != "" {
 				r.names = []string{name}
+				r.seen = nil
 				if !r.openBackup(b) {
-					r.drained = nil // gone (pruned): on to the followed file
+					r.setDrained(nil, nil) // gone (pruned): on to the followed file
 				}
 				return true
 			}
@@ -244,8 +273,8 @@ func (r *Reader) openNext() bool {
 				// Not there yet, or between a rename and the new file:
 				// wait for it, as tail -F does.
 				r.names = []string{name}
-				if r.waitedSince.IsZero() {
-					r.waitedSince = time.Now()
+				if r.drained == nil && r.seen == nil {
+					r.seen = backupSet(name)
 				}
 				if !r.sleep() {
 					r.names = nil
@@ -262,27 +291,59 @@ func (r *Reader) openNext() bool {
 			r.fail(fmt.Errorf("read %s: is a directory", name))
 			continue
 		}
-		if followed && r.drained != nil && s.info != nil {
+		if followed && s.info != nil {
 			// A rotation between the look for backups and the open
-			// leaves a backup after the drained file that is not f:
+			// leaves a backup to read before the file that is not f:
 			// read it first.
-			if b := nextBackup(name, r.drained); b != "" {
-				if bi, err := os.Stat(b); err == nil && !os.SameFile(bi, s.info) {
-					f.Close()
-					r.names = []string{name}
-					if !r.openBackup(b) {
-						r.drained = nil
-					}
-					return true
+			if b, bi := r.backupBefore(name); b != "" && !os.SameFile(bi, s.info) {
+				f.Close()
+				r.names = []string{name}
+				r.seen = nil
+				if !r.openBackup(b) {
+					r.setDrained(nil, nil)
 				}
+				return true
 			}
 		}
-		r.drained = nil
+		r.setDrained(nil, nil)
+		r.seen = nil
 		r.cur = s
 		return true
 	}
 	return false
 }
+
+// backupBefore returns the backup to read before the followed file name,
+// with its FileInfo: the one rotated right after the file drained, or,
+// after a wait for the file, the oldest one rotated since the wait began.
+// It returns "" if there is none.
+func (r *Reader) backupBefore(name string) (string, os.FileInfo) {
+	var look func() (string, os.FileInfo)
+	switch {
+	case r.drained != nil:
+		look = func() (string, os.FileInfo) { return nextBackup(name, r.drained) }
+	case r.seen != nil:
+		look = func() (string, os.FileInfo) { return firstBackupNotIn(name, r.seen) }
+	default:
+		return "", nil
+	}
+	// A directory read while files in it are made, renamed and removed
+	// may lack some that were there all along (read in several calls, as
+	// a large one is): an answer stands once two readings agree.
+	path, info := look()
+	for range maxLooks {
+		again, againInfo := look()
+		if strings.TrimSuffix(again, gzipSuffix) == strings.TrimSuffix(path, gzipSuffix) {
+			return again, againInfo
+		}
+		path, info = again, againInfo
+	}
+	return path, info
+}
+
+// maxLooks bounds the readings of a directory that backupBefore makes for
+// two that agree.
+const maxLooks = 10
 
 // openBackup opens the rotated file path, to be read to its end and not
 // followed: a gzipped backup (NAME-TIME.EXT.gz) through gzip, and a plain
@@ -353,44 +414,107 @@ func backupsOf(name string) []string {
 	return backups
 }
 
-// firstBackupSince returns the oldest backup of name last written at or
-// after since, "" if there is none.
-func firstBackupSince(name string, since time.Time) string {
+// backupSet returns the names of the backups of name, without .gz.
+func backupSet(name string) map[string]bool {
+	set := map[string]bool{}
 	for _, b := range backupsOf(name) {
-		if info, err := os.Stat(b); err == nil && !info.ModTime().Before(since) {
-			return b
+		set[strings.TrimSuffix(filepath.Base(b), gzipSuffix)] = true
+	}
+	return set
+}
+
+// firstBackupNotIn returns the oldest backup of name that is not in seen
+// (see backupSet), with its FileInfo; "" if there is none.
+func firstBackupNotIn(name string, seen map[string]bool) (string, os.FileInfo) {
+	for _, b := range backupsOf(name) {
+		if !seen[strings.TrimSuffix(filepath.Base(b), gzipSuffix)] {
+			if path, info := statBackup(b); info != nil {
+				return path, info
+			}
 		}
 	}
-	return ""
+	return "", nil
 }
 
 // nextBackup returns the backup rotated right after the file drained, in
-// the naming of lumberjack (and so of dynlog's file output, core/output): NAME-TIME.EXT
-// beside NAME.EXT, TIME sorting as it runs. It returns "" when drained is
-// not among those backups or is the last of them.
-func nextBackup(name string, drained os.FileInfo) string {
+// the naming of lumberjack (and so of dynlog's file output, core/output):
+// NAME-TIME.EXT beside NAME.EXT, TIME sorting as it runs; with its
+// FileInfo. It returns "" when drained is not among those backups or is
+// the last of them.
+func nextBackup(name string, drained os.FileInfo) (string, os.FileInfo) {
 	backups := backupsOf(name)
+	testHook("listed")
 	for i := len(backups) - 1; i >= 0; i-- {
-		if info, err := os.Stat(backups[i]); err == nil && sameBackup(backups[i], info, drained) {
-			if i+1 < len(backups) {
-				return backups[i+1]
+		path, info := statBackup(backups[i])
+		if info != nil && sameBackup(path, info, drained) {
+			for _, b := range backups[i+1:] {
+				if path, info := statBackup(b); info != nil {
+					return path, info
+				}
 			}
-			return ""
+			return "", nil
 		}
 	}
-	return ""
+	return "", nil
+}
+
+// statBackup returns the backup listed as path as it is now, with its
+// FileInfo: path itself, or, if path is a plain backup gzipped and
+// removed since it was listed, path.gz (whole by then: the plain form is
+// removed after its .gz is written). It returns "", nil if neither is
+// there (pruned).
+func statBackup(path string) (string, os.FileInfo) {
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) && !strings.HasSuffix(path, gzipSuffix) {
+		path += gzipSuffix
+		info, err = os.Stat(path)
+	}
+	if err != nil {
+		return "", nil
+	}
+	return path, info
 }
 
 // sameBackup reports whether the backup at path (info) holds the drained
 // file: it is that file, or its gzipped form, which keeps its modification
-// time (core/output's compression, as gzip(1)).
+// time (core/output's compression, as gzip(1)) and says in its trailer how
+// long the file was (modulo 2^32). Both are checked, as a file system
+// whose clock ticks coarsely can give two backups one modification time.
 func sameBackup(path string, info, drained os.FileInfo) bool {
 	if os.SameFile(info, drained) {
 		return true
 	}
-	return strings.HasSuffix(path, gzipSuffix) && !drained.ModTime().IsZero() &&
-		info.ModTime().Equal(drained.ModTime())
+	if !strings.HasSuffix(path, gzipSuffix) || drained.ModTime().IsZero() || !info.ModTime().Equal(drained.ModTime()) {
+		return false
+	}
+	size, ok := gzipSize(path, info.Size())
+	return ok && size == uint32(drained.Size())
 }
+
+// gzipSize returns the length modulo 2^32 of what the gzip file at path,
+// of n bytes, holds, read from its trailer (ISIZE, RFC 1952): that of its
+// last member, which is all of it for a file gzip(1) or core/output wrote.
+func gzipSize(path string, n int64) (uint32, bool) {
+	if n < 18 { // the shortest gzip file: a header and a trailer
+		return 0, false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	var b [4]byte
+	if _, err := f.ReadAt(b[:], n-4); err != nil {
+		return 0, false
+	}
+	return binary.LittleEndian.Uint32(b[:]), true
+}
+
+// testHook is called at the points of following where another process's
+// rotation can come between two steps ("eof": the followed file read to
+// its end, before the look for its rotation; "listed": the backups
+// listed, before they are looked at), so that tests can rotate there.
+var testHook = func(string) {}
 
 // sleep sleeps one poll interval; false when the context is done first.
 func (r *Reader) sleep() bool {
@@ -436,7 +560,7 @@ func (r *Reader) wait() bool {
 	}
 	if _, err := s.file.Seek(0, io.SeekStart); err == nil {
 		s.br.Reset(s.file)
-		s.offset, s.number, s.partial, s.tooLong, s.mark, s.markAt = 0, 0, s.partial[:0], false, nil, 0
+		s.offset, s.number, s.partial, s.tooLong, s.skipped, s.mark, s.markAt = 0, 0, s.partial[:0], false, 0, nil, 0
 	}
 	return true
 }
@@ -498,7 +622,7 @@ func findCopy(s *stream) *stream {
 	}
 	cp := newStream(best.Name(), best, best)
 	cp.info, cp.offset, cp.number = bestInfo, s.offset, s.number
-	cp.partial, cp.tooLong = s.partial, s.tooLong
+	cp.partial, cp.tooLong, cp.skipped = s.partial, s.tooLong, s.skipped
 	return cp
 }
 
@@ -532,6 +656,7 @@ func (s *stream) readLine(max int) ([]byte, error) {
 // add appends chunk to the partial line, up to max bytes in all.
 func (s *stream) add(chunk []byte, max int) {
 	if room := max - len(s.partial); len(chunk) > room {
+		s.skipped += int64(len(chunk) - room)
 		chunk = chunk[:room]
 		s.tooLong = true
 	}

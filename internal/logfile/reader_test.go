@@ -206,3 +206,30 @@ func TestFollowWaitsForTheFile(t *testing.T) {
 		t.Errorf("errors %v, %v", heard, r.Err())
 	}
 }
+
+// TestReaderLength: a line's Length is its length in the input, a cut
+// line's included, without "\n" (and without the "\r" of a CRLF that was
+// stripped).
+func TestReaderLength(t *testing.T) {
+	r := NewReader("in", strings.NewReader("abcdefghij\nxy\r\nabcd\r\nlast"))
+	r.max = 4
+	type got struct {
+		text    string
+		tooLong bool
+		length  int64
+	}
+	var lines []got
+	for r.Next() {
+		l := r.Line()
+		lines = append(lines, got{string(l.Bytes), l.TooLong, l.Length})
+	}
+	want := []got{{"abcd", true, 10}, {"xy", false, 2}, {"abcd", true, 5}, {"last", false, 4}}
+	if len(lines) != len(want) {
+		t.Fatalf("got %v, want %v", lines, want)
+	}
+	for i := range want {
+		if lines[i] != want[i] {
+			t.Fatalf("got %v, want %v", lines, want)
+		}
+	}
+}
