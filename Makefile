@@ -99,6 +99,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzHandlerPUT$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
 	$(GO) test -run '^$$' -fuzz '^FuzzWaterfall$$' -fuzztime $(FUZZTIME) ./internal/waterfall/
+	$(GO) test -run '^$$' -fuzz '^FuzzCut$$' -fuzztime $(FUZZTIME) ./internal/outside/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewEnv$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewVLLMEnv$$' -fuzztime $(FUZZTIME) ./core/
