@@ -37,7 +37,7 @@ type Span struct {
 	parent   *Span                         // the parent's record, when in the same trace
 	parentID trace.SpanID                  // else the parent's ID, when only its context is known
 	keys     atomic.Pointer[encoder.Spans] // computed on first use
-	bound    atomic.Pointer[boundLogger]   // Logger's, made on first use
+	bound    atomic.Pointer[boundLogger]   // Bind's, newest first, made on first use
 	level    zapcore.Level
 
 	mu    sync.Mutex
