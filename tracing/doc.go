@@ -36,6 +36,24 @@
 //	log := tracing.Logger(r.Context())
 //	log.Info("routing", zap.String("model", model))
 //
+// Logger(ctx) is Bind(ctx, the context's logger). [Bind] binds any other
+// logger the same way: its lines keep that logger's name (their target) and
+// filter and carry the span's keys. A line's target is its logger's name,
+// and zap joins nested names with ".": under a context logger named
+// svc::http, core.Named(tracing.Logger(ctx), "svc::db") (like zap's own
+// Named) has the target svc::http.svc::db, which DYN_LOG's svc::db=debug
+// does not match. The whole target svc::db is a name given to the unnamed
+// root logger; name it once and bind it per request:
+//
+//	db := core.Named(root, "svc::db")            // root: the logger core.New or core.Init returned
+//	tracing.Bind(r.Context(), db).Debug("query") // target svc::db, the request's trace_id
+//
+// A span keeps the loggers bound to it (up to 8), so binding the same
+// logger again allocates nothing. A logger bound to one span and bound to
+// another is in the other: package encoder's encoders, the filter and OTLP
+// export take the last span put on a logger. Outside a span Bind returns
+// the logger unchanged.
+//
 // # Spans
 //
 // [Start] (at INFO) and [StartAt] begin a span: an OpenTelemetry span on the
