@@ -30,8 +30,19 @@ const viewUsage = `Usage: dynlog view [flags] [FILE...]
 Prints Dynamo JSONL from each FILE (stdin if none, or "-") in
 the Dynamo readable layout or vLLM's, coloured when stdout is a
 terminal. Lines that are not JSON objects pass through, whatever the
-filters, so mixed output stays readable. A JSONL line holds only the
-innermost span, so the readable span chain shows that span alone.
+filters, so mixed output stays readable.
+
+A record comes out as the readable layout printed it live, but for what
+JSONL does not keep: the chain of spans and the fields of the outer ones
+(a JSONL line holds the innermost span alone), the types of span fields
+(strings in JSONL: workers="8", not workers=8), the order of fields
+(sorted by key), durations finer than a microsecond. The request span's
+method, uri, version and request_id are printed bare, x_request_id
+quoted, and every line of a request shows its x_request_id and
+request_id; error is printed bare; SPAN_FIRST_ENTRY and SPAN_CLOSED come
+out as span_event's SPAN_FIRST_ENTRY and "close time.busy=… time.idle=…",
+unless the input holds the 2025 layout (SPAN_CREATED). Any other string is
+quoted, as zap.String prints it. docs/layouts.md lists the differences.
 
 Nothing in the input can drive the terminal or turn a line around:
 control characters, C1 characters, bidirectional controls and bytes
@@ -197,6 +208,9 @@ type viewer struct {
 	stderr  io.Writer       // for the lines too long to read whole
 	scratch []byte          // a passed-through line, escaped
 	fields  []zapcore.Field // a record's, reused line after line
+	// layout2025: a record of the 2025 layout (SPAN_CREATED) was seen, so
+	// SPAN_CLOSED is printed as it is, not as the readable layout's close.
+	layout2025 bool
 }
 
 // line writes one input line: a record in the layout if it passes the
@@ -211,13 +225,16 @@ func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
 		v.passThrough(w, l.Bytes)
 		return
 	}
+	if rec.Message == createdMessage {
+		v.layout2025 = true // whether or not the filters pass it
+	}
 	if !v.filter.pass(&rec) {
 		return
 	}
 	if !v.raw {
 		escapeRecord(&rec)
 	}
-	ent, fields := entryOf(&rec, !v.raw, v.fields[:0])
+	ent, fields := entryOf(&rec, !v.raw, v.layout2025, v.fields[:0])
 	v.fields = fields
 	buf, err := v.enc.EncodeEntry(ent, fields)
 	if err != nil {
@@ -321,24 +338,97 @@ func (vf *viewFilter) pass(rec *logfile.Record) bool {
 	return true
 }
 
+// The span events of today's Dynamo JSONL layout, and what the readable
+// layout prints for them (tracing-subscriber's form): SPAN_FIRST_ENTRY
+// under the target span_event, and "close" with time.busy and time.idle in
+// place of SPAN_CLOSED. The 2025 layout's SPAN_CREATED and SPAN_CLOSED are
+// printed as they are.
+const (
+	firstEntryMessage = "SPAN_FIRST_ENTRY"
+	createdMessage    = "SPAN_CREATED"
+	closedMessage     = "SPAN_CLOSED"
+	spanEventTarget   = "span_event"
+	closeMessage      = "close"
+)
+
+// requestSpan is the name of the span dynlog's HTTP middleware (and
+// Dynamo's frontend) serves each request in. Its fields method, uri and
+// version, and the request's request_id, are Display values, which the
+// readable layout prints bare; x_request_id is a string, printed quoted.
+const requestSpan = "http-request"
+
+// requestSpanFields are the fields of the request span the record may
+// hold besides the request IDs, in the order the middleware records them.
+var requestSpanFields = [...]string{"method", "uri", "version"}
+
+// isRequestSpanField reports whether key is one of requestSpanFields.
+func isRequestSpanField(key string) bool {
+	return slices.Contains(requestSpanFields[:], key)
+}
+
+// displayText is text that a logger recorded as a Display value
+// (zap.Stringer, Rust's %value): the text layouts print it bare.
+type displayText string
+
+func (d displayText) String() string { return string(d) }
+
 // entryOf turns a record back into what a logger would have handed the
-// encoder: the entry, its fields in the line's order, the span keys as the
-// spans field and a bridged record's log.* fields. With escape, string
-// field values are pre-escaped (see preEscape). The fields are appended to
-// fields, which the caller may reuse.
-func entryOf(rec *logfile.Record, escape bool, fields []zapcore.Field) (zapcore.Entry, []zapcore.Field) {
+// encoder, so that the readable layout prints the line it printed live
+// but for what JSONL does not keep (see viewUsage): the entry, its fields
+// in the line's order, the span keys as the spans field and a bridged
+// record's log.* fields. The request span's fields and the request IDs
+// are the innermost span's fields, printed after the line's own as the
+// live layout prints span fields, with the types the middleware gives
+// them. Span events are written in the readable layout's form unless
+// layout2025 (the input holds the 2025 layout's SPAN_CREATED). With
+// escape, string field values are pre-escaped (see preEscape). The fields
+// are appended to fields, which the caller may reuse.
+func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Field) (zapcore.Entry, []zapcore.Field) {
 	ent := zapcore.Entry{Level: rec.Level, Time: rec.Time, LoggerName: rec.Target, Message: rec.Message}
 	if rec.File != "" {
 		ent.Caller = zapcore.NewEntryCaller(0, rec.File, int(rec.Line), true)
+	}
+	inRequestSpan := rec.SpanName == requestSpan
+	var spanFields []zapcore.Field
+	if inRequestSpan {
+		spanFields = make([]zapcore.Field, len(requestSpanFields), len(requestSpanFields)+2)
+		for i := range spanFields {
+			spanFields[i] = zap.Skip()
+		}
 	}
 	timingsArray := [...]struct {
 		key string
 		us  int64
 	}{{"time.busy_us", rec.BusyUS}, {"time.duration_us", rec.DurationUS}, {"time.idle_us", rec.IdleUS}}
 	timings := timingsArray[:]
+	if !rec.HasTiming {
+		timings = nil
+	}
+	// Span events carry their span's keys; a message alone is not one.
+	isEvent := rec.SpanID != "" && !rec.Bridged()
+	switch {
+	case isEvent && rec.Message == firstEntryMessage:
+		ent.LoggerName = spanEventTarget
+	case isEvent && rec.Message == closedMessage && rec.HasTiming && !layout2025:
+		// The close's own fields, its durations, come first, as live.
+		ent.Message = closeMessage
+		fields = append(fields,
+			zap.Stringer("time.busy", timing(rec.BusyUS)),
+			zap.Stringer("time.idle", timing(rec.IdleUS)))
+		timings = nil
+	}
 	for _, f := range rec.Fields {
+		if inRequestSpan && isRequestSpanField(f.Key) {
+			if s, ok := f.Text(); ok {
+				if escape {
+					s = preEscape(s)
+				}
+				spanFields[slices.Index(requestSpanFields[:], f.Key)] = zap.Stringer(f.Key, displayText(s))
+				continue
+			}
+		}
 		// The timings go where JSONL's key order put them.
-		if rec.HasTiming && len(timings) > 0 && f.Key > timings[0].key {
+		if len(timings) > 0 && f.Key > timings[0].key {
 			for _, t := range timings {
 				fields = append(fields, zap.Int64(t.key, t.us))
 			}
@@ -346,28 +436,73 @@ func entryOf(rec *logfile.Record, escape bool, fields []zapcore.Field) (zapcore.
 		}
 		fields = append(fields, fieldOf(f, escape))
 	}
-	if rec.HasTiming {
-		for _, t := range timings {
-			fields = append(fields, zap.Int64(t.key, t.us))
-		}
+	for _, t := range timings {
+		fields = append(fields, zap.Int64(t.key, t.us))
 	}
 	if rec.LogTarget != "" || rec.LogFile != "" {
 		fields = append(fields, zap.String(vocab.LogFileKey, rec.LogFile), zap.Int64(vocab.LogLineKey, rec.LogLine), zap.String(vocab.LogTargetKey, rec.LogTarget))
+	}
+	// The request IDs: x_request_id a string, request_id Display, as the
+	// middleware records them.
+	if rec.XRequestID != "" {
+		spanFields = append(spanFields, zap.String(vocab.KeyXRequestID, rec.XRequestID))
+	}
+	if rec.RequestID != "" {
+		spanFields = append(spanFields, zap.Stringer(vocab.KeyRequestID, displayText(rec.RequestID)))
 	}
 	if rec.SpanName != "" || rec.TraceID != "" || rec.SpanID != "" {
 		s := &encoder.Spans{TraceID: rec.TraceID, SpanID: rec.SpanID, ParentID: rec.ParentID,
 			TraceState: rec.TraceState, XRequestID: rec.XRequestID, RequestID: rec.RequestID}
 		if rec.SpanName != "" {
-			s.Chain = []encoder.Span{{Name: rec.SpanName}}
+			s.Chain = []encoder.Span{{Name: rec.SpanName, Fields: spanFields}}
+			spanFields = nil
 		}
 		fields = append(fields, encoder.SpansField(s))
+	}
+	// Request IDs outside a named span have no span to be printed with:
+	// they follow the line's fields.
+	for _, f := range spanFields {
+		if f.Type != zapcore.SkipType {
+			fields = append(fields, f)
+		}
 	}
 	return ent, fields
 }
 
+// timing is a span's duration in microseconds, written as the readable
+// layout writes time.busy and time.idle (tracing-subscriber's form): in
+// µs, ms or s, the first unit in which it is below 1000, with 2 decimals
+// below 10, 1 below 100 and none below 1000 ("9.87ms", "25.0µs",
+// "131µs"); beyond 999 s, whole seconds. Zero is "0.00ns".
+type timing int64
+
+func (us timing) String() string {
+	if us <= 0 {
+		return "0.00ns" // as tracing-subscriber writes a zero duration
+	}
+	t := float64(us) // JSONL holds whole microseconds, never less
+	for _, unit := range [...]string{"µs", "ms", "s"} {
+		switch {
+		case t < 10:
+			return strconv.FormatFloat(t, 'f', 2, 64) + unit
+		case t < 100:
+			return strconv.FormatFloat(t, 'f', 1, 64) + unit
+		case t < 1000:
+			return strconv.FormatFloat(t, 'f', 0, 64) + unit
+		}
+		t /= 1000
+	}
+	return strconv.FormatFloat(t*1000, 'f', 0, 64) + "s"
+}
+
 // fieldOf is the zap field for a JSON value: strings, bools and numbers
 // typed, objects and arrays as the JSON they are (whose controls JSON
-// keeps escaped). With escape, a string is pre-escaped (see preEscape).
+// keeps escaped). A string is a zap.String, printed quoted, but that of
+// the key "error", zap.Error's, which is Display text, printed bare. With
+// escape, a string is pre-escaped (see preEscape).
+// errorKey is the key zap.Error writes an error's text under.
+const errorKey = "error"
+
 func fieldOf(f logfile.Field, escape bool) zapcore.Field {
 	key, raw := f.Key, f.Value
 	if len(raw) == 0 {
@@ -378,6 +513,9 @@ func fieldOf(f logfile.Field, escape bool) zapcore.Field {
 		if s, ok := f.Text(); ok {
 			if escape {
 				s = preEscape(s)
+			}
+			if key == errorKey {
+				return zap.Stringer(key, displayText(s))
 			}
 			return zap.String(key, s)
 		}

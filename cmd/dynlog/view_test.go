@@ -14,16 +14,19 @@ import (
 )
 
 // The readable lines of the golden JSONL as the readable layout lays
-// them out: a JSONL line knows only its innermost span.
+// them out: a JSONL line knows only its innermost span. The request
+// span's method, uri and version are Display values (bare), x_request_id
+// a string (quoted), after the line's own fields; the file holds the 2025
+// layout (SPAN_CREATED), so its SPAN_CLOSED stays as it is.
 var goldenReadable = []string{
-	`2025-09-02T16:38:06.656503Z  INFO http-request: dynamo_runtime::logging: SPAN_CREATED method="POST" uri="/v1/chat/completions" version="HTTP/1.1"`,
+	`2025-09-02T16:38:06.656503Z  INFO http-request: dynamo_runtime::logging: SPAN_CREATED method=POST uri=/v1/chat/completions version=HTTP/1.1`,
 	`2025-09-02T16:38:06.666672Z  INFO handle_payload: dynamo_runtime::pipeline::network::ingress::push_endpoint: SPAN_CREATED component="backend" endpoint="generate" instance_id="7587888160958627596" namespace="dynamo"`,
 	`2025-09-02T16:38:06.685333Z  WARN cudagraph_dispatcher.dispatch: cudagraph dispatching keys are not initialized. No cudagraph will be used.`,
 	`2025-09-02T16:38:08.787232Z  INFO handle_payload: dynamo_runtime::pipeline::network::ingress::push_endpoint: SPAN_CLOSED component="backend" endpoint="generate" instance_id="7587888160958627596" namespace="dynamo" time.busy_us=1090 time.duration_us=2121090 time.idle_us=2120000`,
-	`2025-09-02T16:38:08.788268Z  INFO http-request: dynamo_runtime::logging: SPAN_CLOSED method="POST" time.busy_us=13000 time.duration_us=2133000 time.idle_us=2120000 uri="/v1/chat/completions" version="HTTP/1.1"`,
-	`2025-09-02T17:01:46.306801Z  INFO http-request: dynamo_runtime::logging: SPAN_CREATED method="POST" uri="/v1/chat/completions" version="HTTP/1.1"`,
+	`2025-09-02T16:38:08.788268Z  INFO http-request: dynamo_runtime::logging: SPAN_CLOSED time.busy_us=13000 time.duration_us=2133000 time.idle_us=2120000 method=POST uri=/v1/chat/completions version=HTTP/1.1`,
+	`2025-09-02T17:01:46.306801Z  INFO http-request: dynamo_runtime::logging: SPAN_CREATED method=POST uri=/v1/chat/completions version=HTTP/1.1 x_request_id="8372eac7-5f43-4d76-beca-0a94cfb311d0"`,
 	`2025-09-02T15:53:31.943377Z  INFO main.init: VllmWorker for Qwen/Qwen3-0.6B has been initialized`,
-	`2025-10-31T20:52:10.745264Z DEBUG http-request: dynamo_llm::kv_router::prefill_router: Prefill succeeded, using disaggregated params for decode method="POST" uri="/v1/chat/completions" version="HTTP/1.1"`,
+	`2025-10-31T20:52:10.745264Z DEBUG http-request: dynamo_llm::kv_router::prefill_router: Prefill succeeded, using disaggregated params for decode method=POST uri=/v1/chat/completions version=HTTP/1.1`,
 }
 
 func readable(idx ...int) string {
