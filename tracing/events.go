@@ -1,10 +1,10 @@
 package tracing
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -137,32 +137,10 @@ func rewriteEvent(form SpanEvents, m *eventMark, ent zapcore.Entry, fields []zap
 	return ent, fields, true
 }
 
-// timing is a duration as tracing-subscriber's span timings print it: in
-// ns, µs, ms or s, the first unit in which it is below 1000, with 2
-// decimals below 10, 1 below 100 and none below 1000 ("9.87ms", "25.7µs",
-// "131µs"); beyond 999 s, whole seconds. Like Rust's formatter, it rounds
-// half to even on exact ties.
+// timing is a duration as tracing-subscriber's span timings print it
+// (timefmt.AppendSpanTiming): "9.87ms", "25.7µs", "131µs".
 type timing time.Duration
 
 func (d timing) String() string {
-	return string(appendTiming(nil, time.Duration(d)))
-}
-
-func appendTiming(b []byte, d time.Duration) []byte {
-	if d < 0 {
-		d = 0 // Rust's timings are unsigned
-	}
-	t := float64(d)
-	for _, unit := range [...]string{"ns", "µs", "ms", "s"} {
-		switch {
-		case t < 10:
-			return append(strconv.AppendFloat(b, t, 'f', 2, 64), unit...)
-		case t < 100:
-			return append(strconv.AppendFloat(b, t, 'f', 1, 64), unit...)
-		case t < 1000:
-			return append(strconv.AppendFloat(b, t, 'f', 0, 64), unit...)
-		}
-		t /= 1000
-	}
-	return append(strconv.AppendFloat(b, t*1000, 'f', 0, 64), 's')
+	return string(timefmt.AppendSpanTiming(nil, time.Duration(d)))
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/internal/outside"
+	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
@@ -470,29 +471,12 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 }
 
 // timing is a span's duration in microseconds, written as the readable
-// layout writes time.busy and time.idle (tracing-subscriber's form): in
-// µs, ms or s, the first unit in which it is below 1000, with 2 decimals
-// below 10, 1 below 100 and none below 1000 ("9.87ms", "25.0µs",
-// "131µs"); beyond 999 s, whole seconds. Zero is "0.00ns".
+// layout writes time.busy and time.idle (timefmt.AppendSpanTiming): JSONL
+// holds whole microseconds, so "25.0µs" where the live line has "25.7µs".
 type timing int64
 
 func (us timing) String() string {
-	if us <= 0 {
-		return "0.00ns" // as tracing-subscriber writes a zero duration
-	}
-	t := float64(us) // JSONL holds whole microseconds, never less
-	for _, unit := range [...]string{"µs", "ms", "s"} {
-		switch {
-		case t < 10:
-			return strconv.FormatFloat(t, 'f', 2, 64) + unit
-		case t < 100:
-			return strconv.FormatFloat(t, 'f', 1, 64) + unit
-		case t < 1000:
-			return strconv.FormatFloat(t, 'f', 0, 64) + unit
-		}
-		t /= 1000
-	}
-	return strconv.FormatFloat(t*1000, 'f', 0, 64) + "s"
+	return string(timefmt.AppendSpanTiming(nil, time.Duration(us)*time.Microsecond))
 }
 
 // fieldOf is the zap field for a JSON value: strings, bools and numbers
