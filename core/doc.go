@@ -82,11 +82,14 @@
 // every logger derived from it; [ReloadOnSIGHUP] does so on each SIGHUP.
 // filter.Handler(log.Core()) serves the filter over HTTP (on loopback): GET
 // shows each directive with its source, PUT sets a runtime override that
-// stays across reloads until DELETE removes it. Every change writes one INFO
-// line of target "dynlog" with who made it, the filter before and after
-// (old, new) and where the new one came from (from: its directives'
-// sources, such as "env DYN_LOG, built-in", a TOML file's path or
-// "runtime"). The filter is found through cores that wrap the logger's
+// stays across reloads until DELETE removes it. Every change from outside
+// the program (HTTP, SIGHUP, Reload) writes one INFO line of target
+// "dynlog", pointing at the call that built the logger, with who made it,
+// which directives it added and removed, and where the new ones came from
+// (from: their sources, such as "env DYN_LOG, built-in", a TOML file's path
+// or "runtime"). The program's own change of its level, through
+// filter.AtomicOf(log.Core()).Store, writes none, as zap's
+// AtomicLevel.SetLevel writes none. The filter is found through cores that wrap the logger's
 // ([go.uber.org/zap.Hooks], zap's sampler, [go.uber.org/zap.WrapCore]
 // wrappers, tees).
 //

@@ -93,8 +93,9 @@ func (c config) newDynamo(s *settings) *zap.Logger {
 // [filter.AtomicOf] finds it. opts are New's options ([WithEnv],
 // [WithSystemConfig], [WithErrorOutput] matter here); the filter's warnings
 // are reported on the error output in the logger's layout, and the change
-// writes one INFO line of target "dynlog" to the logger. On an error the
-// filter in force stays.
+// writes one INFO audit line of target "dynlog" to the logger, both pointing
+// at the call that built the logger, as its other reports do. On an error
+// the filter in force stays.
 func Reload(log *zap.Logger, opts ...Option) error {
 	return reload(log, "core.Reload", opts)
 }
@@ -116,7 +117,9 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
 	}
 	if b := builtFrom(a); b.layout != nil {
-		c.diag.useLayout(b.layout, zapcore.EntryCaller{})
+		// The reports point where the logger's own do: at the call that
+		// built it (a signal's reload has no call of its own).
+		c.diag.useLayout(b.layout, b.site)
 	}
 	f, err := resolveReload(c)
 	if err != nil {
@@ -168,7 +171,7 @@ func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer,
 	a := filter.NewAtomic(s.filter)
 	core := c.aroundFile(s, a, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
-	remember(a, builtWith{layout: enc.Clone(), jsonl: s.jsonl.v})
+	remember(a, builtWith{layout: enc.Clone(), jsonl: s.jsonl.v, site: c.site})
 	c.diag.useLayout(enc.Clone(), c.site)
 	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
 	c.reportRanks(log, s.rankErrs)
@@ -176,17 +179,25 @@ func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer,
 }
 
 // auditChanges writes one INFO line of target "dynlog" for each later change
-// of a's filters to inner: the cores beneath the filter gate, so that a
-// filter that turns every line off does not hide the line that says so. The
-// message is the change's String: who made it and which directives it added
-// and removed, bounded and escaped; the fields say whether a runtime
-// override is in force and where the directives put in place came from.
+// of a's filters from outside the program (filter.Change.Outside: the HTTP
+// handler, SIGHUP, Reload) to inner: the cores beneath the filter gate, so
+// that a filter that turns every line off does not hide the line that says
+// so. The program's own Store writes none, as zap's AtomicLevel.SetLevel
+// writes none. The message is the change's String: who made it and which
+// directives it added and removed, bounded and escaped; the fields say
+// whether a runtime override is in force and where the directives put in
+// place came from. The caller is c.site, the call that built the logger,
+// as for the logger's reports: a change from outside has no call of its
+// own in the program, and the vLLM layout would print [unknown:0].
 func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 	clk := c.clock
 	if clk == nil {
 		clk = clock.Default
 	}
 	a.OnChange(func(ch filter.Change) {
+		if !ch.Outside {
+			return
+		}
 		// from is the filter just put in place, whose directives' sources
 		// (the settings' for a reload) the line names: the configured
 		// filter when only the layer beneath an override changed.
@@ -194,7 +205,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		if ch.Overridden && ch.Old == ch.New {
 			from = ch.Configured
 		}
-		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: ch.String()}
+		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: ch.String(), Caller: c.site}
 		var fields []zapcore.Field
 		if ch.Overridden {
 			fields = append(fields, zap.Bool("override", true))

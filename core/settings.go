@@ -207,7 +207,8 @@ var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
 
 type builtWith struct {
 	layout zapcore.Encoder
-	jsonl  bool // New's JSONL layout (settings.jsonl)
+	jsonl  bool                // New's JSONL layout (settings.jsonl)
+	site   zapcore.EntryCaller // the call that built the logger (config.site)
 }
 
 // remember keeps what a's logger was built from.

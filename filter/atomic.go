@@ -49,10 +49,17 @@ type Change struct {
 	Overridden bool
 	// By says who made the change, as the caller of Configure, Override or
 	// ClearOverride gave it: "SIGHUP", "core.Reload", "HTTP PUT from
-	// 127.0.0.1:52114".
+	// 127.0.0.1:52114"; "Store" for Store.
 	By string
 	// OldConfigured is the configured filter before the change.
 	OldConfigured *Filter
+	// Outside reports whether the change came from outside the program's
+	// own code: made through Configure, Override or ClearOverride, which
+	// name who made it (the HTTP handler, a reload of the configuration).
+	// It is false for Store, the program setting its own level, as with
+	// zap's AtomicLevel.SetLevel. core's loggers write an audit line for
+	// the changes from outside only.
+	Outside bool
 }
 
 // NewAtomic returns an [Atomic] holding f as its configured filter (an empty
@@ -75,32 +82,39 @@ func (a *Atomic) Load() *Filter {
 	return a.p.Load()
 }
 
-// Store replaces the configured filter, as Configure(f, "Store") does.
-func (a *Atomic) Store(f *Filter) { a.Configure(f, "Store") }
+// Store replaces the configured filter, as Configure does, as the
+// program's own change of its level, as zap's AtomicLevel.SetLevel is: the
+// OnChange callbacks are told of it, By "Store" and Outside false, and
+// core's loggers write no audit line for it.
+func (a *Atomic) Store(f *Filter) { a.configure(f, "Store", false) }
 
 // Configure replaces the configured filter with f (an empty filter if nil)
-// and reports the change to the OnChange callbacks as made by by. A runtime
-// override stays in force above it.
-func (a *Atomic) Configure(f *Filter, by string) {
+// and reports the change to the OnChange callbacks as made from outside the
+// program by by (Change.Outside). A runtime override stays in force above
+// it.
+func (a *Atomic) Configure(f *Filter, by string) { a.configure(f, by, true) }
+
+// configure is Configure, the change reported as from outside or not.
+func (a *Atomic) configure(f *Filter, by string, outside bool) {
 	if f == nil {
 		f = New()
 	}
-	a.change(by, func() { a.configured = f })
+	a.change(by, outside, func() { a.configured = f })
 }
 
 // Override puts f in force above the configured filter until ClearOverride,
-// whatever Configure does meanwhile, and reports the change as made by by.
-// A nil f is ClearOverride(by).
+// whatever Configure does meanwhile, and reports the change as made from
+// outside the program by by. A nil f is ClearOverride(by).
 func (a *Atomic) Override(f *Filter, by string) {
-	a.change(by, func() { a.override = f })
+	a.change(by, true, func() { a.override = f })
 }
 
 // ClearOverride removes the runtime override, if any, putting the
-// configured filter back in force, and reports the change as made by by. It
-// reports whether there was an override.
+// configured filter back in force, and reports the change as made from
+// outside the program by by. It reports whether there was an override.
 func (a *Atomic) ClearOverride(by string) bool {
 	had := false
-	a.change(by, func() { had, a.override = a.override != nil, nil })
+	a.change(by, true, func() { had, a.override = a.override != nil, nil })
 	return had
 }
 
@@ -119,7 +133,9 @@ func (a *Atomic) Overridden() bool {
 }
 
 // OnChange calls fn after every later change of a's filters, in the order
-// of the changes, one at a time. fn must not change a's filters itself.
+// of the changes, one at a time: those from outside the program and the
+// program's own Store alike, which Change.Outside tells apart. fn must not
+// change a's filters itself.
 func (a *Atomic) OnChange(fn func(Change)) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -127,11 +143,12 @@ func (a *Atomic) OnChange(fn func(Change)) {
 }
 
 // change applies edit to the layers under the lock, puts the result in
-// force and tells the callbacks.
-func (a *Atomic) change(by string, edit func()) {
+// force and tells the callbacks, the change made by by, from outside the
+// program or not.
+func (a *Atomic) change(by string, outside bool, edit func()) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.changeLocked(by, edit)
+	a.changeLocked(by, outside, edit)
 }
 
 // merge puts in force, as the runtime override, the filter in force with
@@ -147,12 +164,12 @@ func (a *Atomic) merge(ds []Directive, by string) (*Filter, error) {
 	if n := len(merged.Directives()); n > MaxDirectives && n > len(base) {
 		return nil, fmt.Errorf("filter: the filter in force would hold %d directives with these merged into it, more than the %d a filter may hold", n, MaxDirectives)
 	}
-	a.changeLocked(by, func() { a.override = merged })
+	a.changeLocked(by, true, func() { a.override = merged })
 	return merged, nil
 }
 
 // changeLocked is change, with a.mu held.
-func (a *Atomic) changeLocked(by string, edit func()) {
+func (a *Atomic) changeLocked(by string, outside bool, edit func()) {
 	old, oldConfigured := a.p.Load(), a.configured
 	edit()
 	in := a.configured
@@ -165,7 +182,7 @@ func (a *Atomic) changeLocked(by string, edit func()) {
 	}
 	a.p.Store(in)
 	epoch.Add(1) // after the store: whoever sees the new epoch sees it
-	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by, OldConfigured: oldConfigured}
+	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by, OldConfigured: oldConfigured, Outside: outside}
 	for _, fn := range a.onChange {
 		fn(ch)
 	}

@@ -104,9 +104,14 @@
 // configured filter (Store, Configure; what
 // [github.com/dynlog/dynlog/core.Reload] replaces) and a runtime override
 // above it (Override; ClearOverride removes it). Every logger sees either the
-// old filter or the new one. OnChange reports every change, with who made it;
-// [github.com/dynlog/dynlog/core.New] writes one line of target "dynlog" for
-// each. [Suppress] drops lines at or below a level in every filter core of
+// old filter or the new one. OnChange reports every change, with who made it
+// and whether it came from outside the program ([Change.Outside]):
+// Configure, Override and ClearOverride name who made the change (the HTTP
+// handler, [github.com/dynlog/dynlog/core.Reload], a SIGHUP) and report it
+// as from outside; Store is the program setting its own level, as zap's
+// AtomicLevel.SetLevel, and is not. [github.com/dynlog/dynlog/core.New]
+// writes one audit line of target "dynlog" for each change from outside
+// and none for Store, as SetLevel writes none. [Suppress] drops lines at or below a level in every filter core of
 // the process until its restore function runs; [Suppressed] restores even if
 // its function panics.
 //

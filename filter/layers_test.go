@@ -1,6 +1,7 @@
 package filter_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -42,6 +43,43 @@ func TestOverrideLayers(t *testing.T) {
 		"test delete: debug -> warn configured warn",
 		"again: warn -> warn configured warn",
 		"Store: warn -> error configured error",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestChangeOutside: every change reaches OnChange, and Outside tells the
+// changes from outside the program (Configure, Override, ClearOverride and
+// the HTTP handler's PUT, PATCH and DELETE, which use them) from the
+// program's own Store, which is false.
+func TestChangeOutside(t *testing.T) {
+	a := filter.NewAtomic(mustParse(t, "info"))
+	var got []string
+	a.OnChange(func(c filter.Change) {
+		got = append(got, fmt.Sprintf("%s outside=%v: %s", strings.SplitN(c.By, " from ", 2)[0], c.Outside, c.New))
+	})
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	a.Store(mustParse(t, "warn"))
+	a.Configure(mustParse(t, "error"), "core.Reload")
+	a.Override(mustParse(t, "debug"), "admin")
+	a.ClearOverride("admin")
+	for _, r := range []struct{ method, body string }{{"PUT", "trace"}, {"PATCH", "a=info"}, {"DELETE", ""}} {
+		if status, body := do(t, r.method, srv.URL, "", r.body); status != 200 {
+			t.Fatalf("%s: %d %s", r.method, status, body)
+		}
+	}
+	a.Store(mustParse(t, "info"))
+	want := []string{
+		"Store outside=false: warn",
+		"core.Reload outside=true: error",
+		"admin outside=true: debug",
+		"admin outside=true: error",
+		"HTTP PUT outside=true: trace",
+		"HTTP PATCH outside=true: trace,a=info",
+		"HTTP DELETE outside=true: error",
+		"Store outside=false: info",
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
