@@ -19,11 +19,15 @@ import (
 
 // useSpanExporter makes the spans of Start and Middleware go, for the rest
 // of the test, to an in-memory exporter through a real SDK provider, as an
-// OTLP exporter would get them.
-func useSpanExporter(t *testing.T) *tracetest.InMemoryExporter {
+// OTLP exporter would get them; then to the processors given.
+func useSpanExporter(t *testing.T, then ...sdktrace.SpanProcessor) *tracetest.InMemoryExporter {
 	t.Helper()
 	exp := tracetest.NewInMemoryExporter()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp), sdktrace.WithSpanProcessor(tracing.NewSpanProcessor()))
+	opts := []sdktrace.TracerProviderOption{sdktrace.WithSyncer(exp), sdktrace.WithSpanProcessor(tracing.NewSpanProcessor())}
+	for _, p := range then {
+		opts = append(opts, sdktrace.WithSpanProcessor(p))
+	}
+	tp := sdktrace.NewTracerProvider(opts...)
 	old := tracing.TracerProvider()
 	tracing.SetTracerProvider(tp)
 	t.Cleanup(func() {
@@ -32,6 +36,14 @@ func useSpanExporter(t *testing.T) *tracetest.InMemoryExporter {
 	})
 	return exp
 }
+
+// onEnd is a span processor that calls itself with each span that ends.
+type onEnd func(sdktrace.ReadOnlySpan)
+
+func (onEnd) OnStart(context.Context, sdktrace.ReadWriteSpan) {}
+func (f onEnd) OnEnd(s sdktrace.ReadOnlySpan)                 { f(s) }
+func (onEnd) Shutdown(context.Context) error                  { return nil }
+func (onEnd) ForceFlush(context.Context) error                { return nil }
 
 // spanAttributes is the exported http-request span whose uri attribute is
 // uri, and its attributes as key=value in their order.
@@ -141,7 +153,17 @@ func TestMiddlewareResponseOutcome(t *testing.T) {
 			panic(http.ErrAbortHandler)
 		}, 0, "", codes.Error, "handler panicked"},
 	}
-	exp := useSpanExporter(t)
+	// The server's Close waits for the handlers, and so for their spans,
+	// except on a hijacked connection, which it forgets: that one is waited
+	// for by its span's end.
+	hijackedEnded := make(chan struct{})
+	exp := useSpanExporter(t, onEnd(func(s sdktrace.ReadOnlySpan) {
+		for _, kv := range s.Attributes() {
+			if kv.Key == "uri" && kv.Value.AsString() == "/hijacked" {
+				close(hijackedEnded)
+			}
+		}
+	}))
 	sl := newServiceLog("frontend")
 	mux := http.NewServeMux()
 	for _, tt := range tests {
@@ -153,7 +175,12 @@ func TestMiddlewareResponseOutcome(t *testing.T) {
 			t.Errorf("%s %s: status %d, want %d", tt.method, tt.path, code, tt.code)
 		}
 	}
-	srv.Close() // waits for the handlers, and so for their spans
+	srv.Close()
+	select {
+	case <-hijackedEnded:
+	case <-time.After(time.Minute):
+		t.Fatal("the span of the hijacked request never ended")
+	}
 
 	for _, tt := range tests {
 		span, attrs := spanAttributes(t, exp, tt.path)
