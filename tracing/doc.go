@@ -111,8 +111,16 @@
 // logger's name, or, when it has none, under the service name ([ServiceName]:
 // OTEL_SERVICE_NAME, else the program's name), never the calling package;
 // MiddlewareWith(next, WithTarget("frontend")) names the target outright, and
-// dynlog trace shows the service by it. [Transport] sends the trace on with
-// outbound calls, and [Inject] and [Extract] do the same over any
+// dynlog trace shows the service by it. The exported span also tells the
+// trace store how the request went, in OpenTelemetry's HTTP semantic
+// conventions: http.response.status_code, http.response.body.size, and for a
+// 5xx error.type and the status Error (the lines do not change). The uri
+// field keeps the query string unless [WithoutQuery] drops it (tokens and
+// API keys travel there); [WithRequestIDEcho] writes the kept x-request-id
+// into the response, never one that failed the check below.
+//
+// [Transport] sends the trace on with outbound calls, and [Inject] and
+// [Extract] do the same over any
 // [go.opentelemetry.io/otel/propagation.TextMapCarrier], such as
 // [go.opentelemetry.io/otel/propagation.MapCarrier] for the headers of a
 // message. Four headers travel: traceparent (W3C; version 00 on the way out,

@@ -32,7 +32,17 @@ import (
 //     started from it are its children, and outbound calls through
 //     [Transport] send them on;
 //   - the span ends when next returns, or when it panics: then the
-//     OpenTelemetry span gets the status Error and the panic goes on.
+//     OpenTelemetry span gets the status Error and the panic goes on;
+//   - the OpenTelemetry span, not the lines, gets the response's
+//     http.response.status_code and http.response.body.size (OpenTelemetry's
+//     HTTP semantic conventions) and, on a 5xx, error.type and the status
+//     Error; other codes, 4xx included, leave it Unset. A handler that
+//     writes nothing sent 200; one that panics first, or hijacks the
+//     connection, sent no code to report.
+//
+// The handler's ResponseWriter keeps those of http.Flusher, http.Hijacker,
+// io.ReaderFrom and http.Pusher the server's has, and unwraps to it for
+// http.ResponseController.
 //
 // The span's SPAN_FIRST_ENTRY and SPAN_CLOSED events go to the logger of the
 // request's context (see [WithLogger]), else to zap.L(), under the span's
@@ -51,8 +61,10 @@ import (
 //		},
 //	}
 //
-// Middleware does not write the IDs into the response. Its span is of
-// server kind to OpenTelemetry, with the fields above as attributes.
+// Middleware does not write the IDs into the response ([WithRequestIDEcho]
+// does) and records the query string in uri ([WithoutQuery] drops it). Its
+// span is of server kind to OpenTelemetry, with the fields above as
+// attributes.
 func Middleware(next http.Handler) http.Handler {
 	return MiddlewareWith(next)
 }
@@ -63,7 +75,9 @@ type MiddlewareOption interface {
 }
 
 type middlewareConfig struct {
-	target string // "": the context logger's name, else the service name
+	target      string // "": the context logger's name, else the service name
+	noQuery     bool   // uri without its query string
+	echoRequest bool   // the kept x-request-id written into the response
 }
 
 type middlewareOptionFunc func(middlewareConfig) middlewareConfig
@@ -75,6 +89,23 @@ func (f middlewareOptionFunc) apply(c middlewareConfig) middlewareConfig { retur
 // the default: that logger's name, else the service name).
 func WithTarget(target string) MiddlewareOption {
 	return middlewareOptionFunc(func(c middlewareConfig) middlewareConfig { c.target = target; return c })
+}
+
+// WithoutQuery records the uri field without its query string (what
+// follows the first "?"), where API keys and tokens often travel: a request
+// for /v1/models?api_key=secret is recorded as uri=/v1/models, on its lines
+// and on the OpenTelemetry span. The handler still gets the whole URL.
+func WithoutQuery() MiddlewareOption {
+	return middlewareOptionFunc(func(c middlewareConfig) middlewareConfig { c.noQuery = true; return c })
+}
+
+// WithRequestIDEcho writes the request's x-request-id into the response's
+// X-Request-Id header, before the handler runs (which may change it), so
+// that a caller can quote it. Only a header that passed the check of
+// x-request-id (1 to 256 bytes of printable ASCII) is echoed, exactly as
+// kept; a request without one, or with one that was dropped, gets none.
+func WithRequestIDEcho() MiddlewareOption {
+	return middlewareOptionFunc(func(c middlewareConfig) middlewareConfig { c.echoRequest = true; return c })
 }
 
 // DefaultServiceName is the service name when nothing names one, as in
@@ -108,6 +139,9 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 		if uri == "" { // a request made in-process, not read by a server
 			uri = r.URL.RequestURI()
 		}
+		if c.noQuery {
+			uri, _, _ = strings.Cut(uri, "?")
+		}
 		fields := make([]zap.Field, 0, 5)
 		// As Dynamo's frontend records them: x_request_id as a string, the
 		// rest as Display values (unquoted in the readable layout).
@@ -124,15 +158,20 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 		if target == "" && loggerFrom(r.Context()).Name() == "" {
 			target = service
 		}
+		if c.echoRequest && req.xRequestID != "" {
+			w.Header().Set(xRequestIDHeader, req.xRequestID)
+		}
 		ctx, span := startServer(contextWith(r.Context(), sc, req), target, "http-request", fields...)
+		resp, rw := wrapResponse(w)
 		returned := false
 		defer func() {
+			resp.end(span.OTel(), r.Method, returned)
 			if !returned {
 				span.OTel().SetStatus(codes.Error, "handler panicked")
 			}
 			span.End()
 		}()
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(rw, r.WithContext(ctx))
 		returned = true
 	})
 }

@@ -80,14 +80,14 @@ func (s *serviceLog) lines(t *testing.T) []map[string]any {
 	return out
 }
 
-// serveTraced starts a loopback server running h behind Middleware, whose
-// requests carry log in their context, and whose own error log must stay
-// empty. Close it (or let the test end) before reading the log: Close waits
+// serveTraced starts a loopback server running h behind Middleware (with
+// opts, if any), whose requests carry log in their context, and whose own
+// error log must stay empty. Close it (or let the test end) before reading the log: Close waits
 // for the handlers, and so for their SPAN_CLOSED lines (rawRequest waits
 // for its own request's handler).
-func serveTraced(t *testing.T, sl *serviceLog, h http.Handler) *httptest.Server {
+func serveTraced(t *testing.T, sl *serviceLog, h http.Handler, opts ...tracing.MiddlewareOption) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(tracing.Middleware(h))
+	srv := httptest.NewUnstartedServer(tracing.MiddlewareWith(h, opts...))
 	srv.Config.BaseContext = func(net.Listener) context.Context {
 		return tracing.WithLogger(context.Background(), sl.log)
 	}
@@ -166,6 +166,12 @@ func get(t *testing.T, url string, header http.Header) int {
 // returns the status code.
 func rawRequest(t *testing.T, srv *httptest.Server, head string) int {
 	t.Helper()
+	return rawResponse(t, srv, head).StatusCode
+}
+
+// rawResponse is rawRequest returning the response, its body read.
+func rawResponse(t *testing.T, srv *httptest.Server, head string) *http.Response {
+	t.Helper()
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +193,7 @@ func rawRequest(t *testing.T, srv *httptest.Server, head string) int {
 	if _, err := io.Copy(io.Discard, br); err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode
+	return resp
 }
 
 // handledLines checks the lines of one request served by a handler that
@@ -747,7 +753,8 @@ func TestTransportHostileMessage(t *testing.T) {
 
 // TestMiddlewareOTelSpan looks at the OpenTelemetry span behind
 // http-request, as an exporter would get it: the remote parent, the fields
-// as attributes in their order, and the status after a panic.
+// as attributes in their order, then the response's, and the status after
+// a panic.
 func TestMiddlewareOTelSpan(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	old := tracing.TracerProvider()
@@ -788,7 +795,8 @@ func TestMiddlewareOTelSpan(t *testing.T) {
 	for _, kv := range ok.Attributes() {
 		attrs = append(attrs, string(kv.Key)+"="+kv.Value.String())
 	}
-	want := "method=GET uri=/ok?a=b version=HTTP/1.1 x_request_id=abc request_id=8372eac7-5f43-4d76-beca-0a94cfb311d0"
+	want := "method=GET uri=/ok?a=b version=HTTP/1.1 x_request_id=abc request_id=8372eac7-5f43-4d76-beca-0a94cfb311d0" +
+		" http.response.status_code=200 http.response.body.size=0"
 	if got := strings.Join(attrs, " "); got != want {
 		t.Errorf("attributes\n%s\nwant\n%s", got, want)
 	}
