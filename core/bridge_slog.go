@@ -45,9 +45,11 @@ func NewSlogHandler(l *zap.Logger) slog.Handler {
 // SetSlogDefault makes a logger over [NewHandler](l) slog's default
 // (slog.SetDefault), so that slog.Info and the others print the program's
 // own lines through l, as [Init] does: file and line of the slog call, the
-// calling package as the target (or the one given with [Target]), Enabled
-// answering for that package. Libraries that log to slog's default print
-// the same way, under their own packages.
+// calling package as the target (or the one given with [Target]), which
+// DYN_LOG's directives match (Enabled lets through a level that DYN_LOG
+// prints for some target; the filter decides each line by its target).
+// Libraries that log to slog's default print the same way, under their own
+// packages.
 //
 // The log package keeps its output and flags: slog.SetDefault would send
 // log.Printf's lines to the new handler, but those are foreign records,
