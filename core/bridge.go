@@ -3,10 +3,13 @@ package core
 // How the bridges print foreign records.
 //
 // Four installers send foreign logs through a logger's cores, each
-// returning a function that undoes it; Init calls all four. RedirectStdLog
-// takes the log package, RedirectSlog makes NewSlogHandler slog's default,
-// RedirectGRPC takes gRPC's grpclog, and RedirectOTel the OpenTelemetry
-// SDK's internal logger and its errors. Their lines are bridged
+// returning a function that undoes it. RedirectStdLog takes the log
+// package, RedirectSlog makes NewSlogHandler slog's default, RedirectGRPC
+// takes gRPC's grpclog, and RedirectOTel the OpenTelemetry SDK's internal
+// logger and its errors. Init calls all but RedirectSlog: slog's default
+// it makes first-class (SetSlogDefault), since a program's own slog.Info
+// lines are not foreign; RedirectSlog is for a program that wants what
+// libraries log to slog's default marked foreign. Their lines are bridged
 // records: in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also

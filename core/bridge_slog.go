@@ -42,8 +42,40 @@ func NewSlogHandler(l *zap.Logger) slog.Handler {
 	return &slogHandler{b: newBridge(l, "")}
 }
 
+// SetSlogDefault makes a logger over [NewHandler](l) slog's default
+// (slog.SetDefault), so that slog.Info and the others print the program's
+// own lines through l, as [Init] does: file and line of the slog call, the
+// calling package as the target (or the one given with [Target]), which
+// DYN_LOG's directives match (Enabled lets through a level that DYN_LOG
+// prints for some target; the filter decides each line by its target).
+// Libraries that log to slog's default print the same way, under their own
+// packages.
+//
+// The log package keeps its output and flags: slog.SetDefault would send
+// log.Printf's lines to the new handler, but those are foreign records,
+// for [RedirectStdLog]'s bridge. restore puts back slog's default and the
+// log package's output and flags. Call the restore functions of the
+// Redirect* functions and this one in the reverse order of the calls.
+func SetSlogDefault(l *zap.Logger) (restore func()) {
+	prev, w, flags := slog.Default(), log.Writer(), log.Flags()
+	slog.SetDefault(slog.New(NewHandler(l)))
+	log.SetOutput(w)
+	log.SetFlags(flags)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			slog.SetDefault(prev)
+			log.SetOutput(w)
+			log.SetFlags(flags)
+		})
+	}
+}
+
 // RedirectSlog makes a logger over NewSlogHandler(l) slog's default
-// (slog.SetDefault), so slog.Info and the others print through l. As
+// (slog.SetDefault), so slog.Info and the others print through l as
+// bridged records. It is for a program whose own lines go through zap and
+// that wants what libraries log to slog's default marked as foreign, as the
+// log package's lines are; [Init] uses [SetSlogDefault] instead. As
 // slog.SetDefault does, it also sends the log package's output to that
 // handler, at INFO with the caller of log.Printf as the call site, unless
 // [RedirectStdLog] is in force, whose bridge it leaves in place (that one

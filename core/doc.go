@@ -9,13 +9,15 @@
 //		defer core.Shutdown(context.Background())
 //		router := core.Named(log, "dynamo_llm::kv_router")
 //		router.Info("selected worker", zap.String("worker", "decode-0"))
+//		slog.Info("ready") // the same logger, this package's line
 //	}
 //
-// Init is [New] once per process: it replaces zap's globals, bridges the log,
-// log/slog, gRPC and OpenTelemetry loggers into the logger, starts tracing
-// ([StartTracing]) and reloads the filter on SIGHUP. On a configuration error
-// it prints "Failed to initialize logging: <err>" and exits 1, as Dynamo
-// does. Shutdown flushes exported spans and log records and the logger,
+// Init is [New] once per process: it replaces zap's globals, makes the
+// logger slog's default (slog.Info prints the program's own lines, see
+// below), bridges the log, gRPC and OpenTelemetry loggers into it, starts
+// tracing ([StartTracing]) and reloads the filter on SIGHUP. On a
+// configuration error it prints "Failed to initialize logging: <err>" and
+// exits 1, as Dynamo does. Shutdown flushes exported spans and log records and the logger,
 // stops the SIGHUP reloads and closes Init's log file.
 //
 // Libraries and tests build loggers with New (Dynamo) or [NewVLLM] (vLLM) and
@@ -45,8 +47,19 @@
 //	router := slg.With(core.Target("dynamo_llm::kv_router"))
 //	router.DebugContext(ctx, "selected worker", "worker", "decode-0")
 //
-// [NewSlogHandler] and [RedirectSlog] are for libraries that log to slog's
-// default logger: their lines are bridged records, as the log package's.
+// After [Init], slog's default is such a handler on Init's logger
+// ([SetSlogDefault] does the same for a logger of your own): slog.Info
+// prints a line of the calling package, with its file and line, and
+// slog.Info(msg, core.Target("app::router")) one of app::router. The log
+// package stays bridged: log.Printf prints a bridged record (target "log",
+// log.target, log.file, log.line), where slog.SetDefault alone would send
+// it to the slog handler.
+//
+// [NewSlogHandler] and [RedirectSlog] print slog's records as bridged
+// records instead, as the log package's: for a program whose own lines go
+// through zap and that wants what libraries log to slog's default marked as
+// foreign. Init does not call RedirectSlog; call it after Init to choose
+// that.
 //
 // # Configuration
 //

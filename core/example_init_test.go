@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // A service's main: Init builds the logger once from the environment (here
-// JSONL to a file), makes it zap's global logger and starts tracing (its
-// first line says whether spans are exported, as Dynamo's does);
+// JSONL to a file), makes it zap's global logger and slog's default (a
+// slog.Info line is this package's own) and starts tracing (its first line
+// says whether spans are exported, as Dynamo's does);
 // Shutdown, before the process exits, flushes what is buffered, stops the
 // SIGHUP reloads and closes the file.
 func ExampleInit() {
@@ -32,6 +34,7 @@ func ExampleInit() {
 	log := core.Init()
 	log.Named("dynamo_llm::http").Info("listening", zap.Int("port", 8000))
 	zap.L().Named("dynamo_llm::http").Info("zap.L() is the same logger")
+	slog.Info("and slog's default")
 	if err := core.Shutdown(context.Background()); err != nil {
 		fmt.Println("shutdown:", err)
 	}
@@ -52,4 +55,5 @@ func ExampleInit() {
 	// dynamo_runtime::logging | OpenTelemetry OTLP export disabled, traces local only
 	// dynamo_llm::http | listening
 	// dynamo_llm::http | zap.L() is the same logger
+	// github.com/dynlog/dynlog/core_test | and slog's default
 }

@@ -73,8 +73,9 @@ var (
 
 // Init is what a Dynamo-style service calls first: [New] from the process
 // environment, once per process (later calls return the same logger). It
-// replaces zap's global logger ([zap.L], [zap.S]) with it, bridges log,
-// log/slog, gRPC and OpenTelemetry to it ([RedirectStdLog], [RedirectSlog],
+// replaces zap's global logger ([zap.L], [zap.S]) with it, makes it slog's
+// default ([SetSlogDefault]: slog.Info prints the program's own lines),
+// bridges log, gRPC and OpenTelemetry to it ([RedirectStdLog],
 // [RedirectGRPC], [RedirectOTel]), starts tracing ([StartTracing]) and
 // reloads the filter on SIGHUP ([ReloadOnSIGHUP]). If New fails, Init prints
 // "Failed to initialize logging: <err>" on stderr and exits with status 1, as
@@ -98,7 +99,7 @@ func Init() *zap.Logger {
 		// The bridges, before tracing starts: StartTracing makes a gRPC
 		// client, and grpclog.SetLoggerV2 must precede any gRPC call.
 		RedirectStdLog(log)
-		RedirectSlog(log)
+		SetSlogDefault(log)
 		RedirectGRPC(log)
 		RedirectOTel(log)
 		// Tracing's reports are its own, as StartTracing's are.

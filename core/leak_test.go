@@ -8,7 +8,7 @@ import (
 )
 
 // TestMain runs the test binary as a child process when a test asks for one
-// (TestInit, TestInitReadsConfigOnce, the file-sink failure table, the file lock, Init and New on
+// (TestInit, TestInitReadsConfigOnce, TestInitSlog, the file-sink failure table, the file lock, Init and New on
 // one file), and otherwise runs the tests and
 // fails if any goroutine they started is still running at the end.
 func TestMain(m *testing.M) {
@@ -17,6 +17,8 @@ func TestMain(m *testing.M) {
 		initChild()
 	case "reads":
 		initReadsChild()
+	case "slog":
+		initSlogChild()
 	}
 	if os.Getenv("DYNLOG_SINK_CHILD") == "1" {
 		sinkChild()

@@ -73,7 +73,11 @@ func WithLoggerClock() HandlerOption {
 // Enabled answers for the handler's target by the filter in force, so
 // DYN_LOG=info,app::router=debug lets the DEBUG lines of a handler under
 // app::router through and stops the others before slog builds a record;
-// a reload or a runtime override is seen at the next call.
+// a reload or a runtime override is seen at the next call. Without a
+// target (an unnamed logger, no [Target]: slog's default after [Init]),
+// Enabled lets a level through when DYN_LOG prints it for any target, and
+// the filter decides each line by its calling package, or by the target
+// [Target] gives that call, as it does for an unnamed zap logger.
 //
 // Levels map as NewSlogHandler's do (below Debug is TRACE). Attributes are
 // typed fields, LogValuers resolved once; a group attribute is an object,
