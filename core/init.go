@@ -82,10 +82,13 @@ var (
 // Dynamo does, the error on that one line whatever it quotes (escaped as
 // dynlog's other reports are). Call [Shutdown] before exiting.
 func Init() *zap.Logger {
+	// Init's caller, where its reports and audit lines point: taken here,
+	// since inside Do the caller is sync.Once.
+	site := callSite(1)
 	initOnce.Do(func() {
 		// One settings value, resolved once, for the logger and tracing.
 		c := newConfig(nil)
-		c.site = callSite(0)
+		c.site = site
 		s, err := resolveDynamo(c)
 		if err != nil {
 			c.diag.flush()
@@ -103,7 +106,7 @@ func Init() *zap.Logger {
 		RedirectGRPC(log)
 		RedirectOTel(log)
 		// Tracing's reports are its own, as StartTracing's are.
-		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, callSite(0))
+		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, site)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %s\n", oneLine(err.Error()))
 		}

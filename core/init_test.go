@@ -139,3 +139,37 @@ func TestInitReadsConfigOnce(t *testing.T) {
 		t.Errorf("stderr %q (%v), want Dynamo's init line in JSONL", stderr, err)
 	}
 }
+
+// TestInitReportsPointAtItsCaller: a report Init makes (here, a DYN_LOG
+// directive it skips) points at the program's call of Init, as New's point
+// at the call of New, not into core.
+func TestInitReportsPointAtItsCaller(t *testing.T) {
+	stderr, err := runInitChild(t, "DYN_LOGGING_JSONL=1", "DYN_LOG=info,foo=loud", "OTEL_EXPORT_ENABLED=0")
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, stderr)
+	}
+	src, err := os.ReadFile("init_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _, ok := strings.Cut(string(src), "\tlog := core.Init()\n")
+	if !ok {
+		t.Fatal("initChild's call of Init not found in init_test.go")
+	}
+	wantLine := float64(strings.Count(before, "\n") + 1)
+	for _, l := range strings.Split(strings.TrimSpace(stderr), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("stderr line is not JSONL: %q", l)
+		}
+		if m["target"] != "dynlog" {
+			continue
+		}
+		file, _ := m["file"].(string)
+		if filepath.Base(file) != "init_test.go" || m["line"] != wantLine {
+			t.Fatalf("Init's report points at %v:%v, want init_test.go:%v\n%s", m["file"], m["line"], wantLine, l)
+		}
+		return
+	}
+	t.Fatalf("no report of target dynlog for DYN_LOG=info,foo=loud:\n%s", stderr)
+}
