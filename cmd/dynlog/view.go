@@ -15,10 +15,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap"
