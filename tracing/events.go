@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/internal/timefmt"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -138,9 +138,9 @@ func rewriteEvent(form SpanEvents, m *eventMark, ent zapcore.Entry, fields []zap
 }
 
 // timing is a duration as tracing-subscriber's span timings print it
-// (timefmt.AppendSpanTiming): "9.87ms", "25.7µs", "131µs".
+// ([vocab.AppendSpanTiming]): "9.87ms", "25.7µs", "131µs".
 type timing time.Duration
 
 func (d timing) String() string {
-	return string(timefmt.AppendSpanTiming(nil, time.Duration(d)))
+	return string(vocab.AppendSpanTiming(nil, time.Duration(d)))
 }
