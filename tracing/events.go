@@ -3,7 +3,6 @@ package tracing
 import (
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -101,7 +100,7 @@ func (s *Span) event(msg string, extra ...zap.Field) {
 	}
 	ce.Caller = s.events.caller
 	fields := make([]zap.Field, 0, 1+len(extra))
-	fields = append(fields, encoder.SpansField(s.spans()))
+	fields = append(fields, vocab.SpansField(s.spans()))
 	ce.Write(append(fields, extra...)...)
 }
 
@@ -126,7 +125,7 @@ func rewriteEvent(form SpanEvents, m *eventMark, ent zapcore.Entry, fields []zap
 		ent.Message = closeMessage
 		out := make([]zapcore.Field, 0, 3)
 		for _, f := range fields {
-			if f.Key == encoder.SpansKey {
+			if f.Key == vocab.SpansKey {
 				out = append(out, f)
 			}
 		}
