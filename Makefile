@@ -90,7 +90,7 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./encoder/ || exit 1; \
 	done
 	for target in FuzzReader FuzzDecode; do \
-		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./internal/logfile/ || exit 1; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/internal/logfile/ || exit 1; \
 	done
 	for target in FuzzValidateLine FuzzViewSafe; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
@@ -98,7 +98,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzHandlerPUT$$' -fuzztime $(FUZZTIME) ./filter/
 	$(GO) test -run '^$$' -fuzz '^FuzzPropagation$$' -fuzztime $(FUZZTIME) ./tracing/
-	$(GO) test -run '^$$' -fuzz '^FuzzWaterfall$$' -fuzztime $(FUZZTIME) ./internal/waterfall/
+	$(GO) test -run '^$$' -fuzz '^FuzzWaterfall$$' -fuzztime $(FUZZTIME) ./cmd/dynlog/internal/waterfall/
 	$(GO) test -run '^$$' -fuzz '^FuzzCut$$' -fuzztime $(FUZZTIME) ./internal/outside/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewTOML$$' -fuzztime $(FUZZTIME) ./core/
 	$(GO) test -run '^$$' -fuzz '^FuzzNewEnv$$' -fuzztime $(FUZZTIME) ./core/

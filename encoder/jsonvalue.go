@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"go.uber.org/zap/zapcore"
 )
 

@@ -3,10 +3,10 @@ package encoder
 import (
 	"sync"
 
+	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/timefmt"
 	"github.com/dynlog/dynlog/encoder/vocab"
-	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/target"
-	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 )

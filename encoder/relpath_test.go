@@ -34,7 +34,7 @@ func TestRelativePath(t *testing.T) {
 	}{
 		{"/home/u/dynlog/encoder/vllm.go", "github.com/dynlog/dynlog/encoder.NewVLLM", "encoder/vllm.go"},
 		{"github.com/dynlog/dynlog/encoder/vllm.go", "github.com/dynlog/dynlog/encoder.(*vllmEncoder).EncodeEntry", "encoder/vllm.go"},
-		{"/src/dynlog/internal/jsonfmt/jsonfmt.go", "github.com/dynlog/dynlog/internal/jsonfmt.AppendString", "internal/jsonfmt/jsonfmt.go"},
+		{"/src/dynlog/core/output/file.go", "github.com/dynlog/dynlog/core/output.(*sink).Write", "core/output/file.go"},
 		{"/src/dynlog/internal/tools/benchreport/main.go", "github.com/dynlog/dynlog/internal/tools/benchreport.main", "internal/.../benchreport/main.go"},
 		{"/src/dynlog/core/core_test.go", "github.com/dynlog/dynlog/core_test.TestX", "core/core_test.go"},
 		{"/src/dynlog/doc.go", "github.com/dynlog/dynlog.F", "doc.go"},

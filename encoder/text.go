@@ -10,8 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"github.com/dynlog/dynlog/encoder/vocab"
-	"github.com/dynlog/dynlog/internal/jsonfmt"
 	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )

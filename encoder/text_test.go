@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dynlog/dynlog/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 )
 
 // TestAppendDebugQuoted: every expected value is what rustc 1.95.0 printed

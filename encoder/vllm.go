@@ -8,10 +8,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/timefmt"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/decoration"
-	"github.com/dynlog/dynlog/internal/jsonfmt"
-	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 )

@@ -4,7 +4,7 @@ import (
 	"context"
 	"sync"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
@@ -29,13 +29,13 @@ const (
 // nothing: the keys are computed once, when the span starts.
 func Ctx(ctx context.Context) zap.Field {
 	if s := spanFrom(ctx); s != nil {
-		return encoder.SpansField(s.spans())
+		return vocab.SpansField(s.spans())
 	}
 	sc := trace.SpanContextFromContext(ctx)
 	if !sc.IsValid() {
 		return zap.Skip()
 	}
-	return encoder.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx)))
+	return vocab.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx)))
 }
 
 // WithLogger returns a context whose spans write their SPAN_FIRST_ENTRY and
@@ -108,9 +108,9 @@ func requestFrom(ctx context.Context) *request {
 
 // foreignSpans builds the span keys of an OpenTelemetry span this package
 // has no record of (made on a provider without its span processor).
-func foreignSpans(ctx context.Context, span trace.Span) *encoder.Spans {
+func foreignSpans(ctx context.Context, span trace.Span) *vocab.Spans {
 	sc := span.SpanContext()
-	out := &encoder.Spans{
+	out := &vocab.Spans{
 		TraceID:    sc.TraceID().String(),
 		SpanID:     sc.SpanID().String(),
 		TraceState: sc.TraceState().String(),
@@ -125,7 +125,7 @@ func foreignSpans(ctx context.Context, span trace.Span) *encoder.Spans {
 		Name() string
 		Parent() trace.SpanContext
 	}); ok {
-		out.Chain = []encoder.Span{{Name: ro.Name()}}
+		out.Chain = []vocab.Span{{Name: ro.Name()}}
 		if p := ro.Parent(); p.IsValid() {
 			out.ParentID = p.SpanID().String()
 		}

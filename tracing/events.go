@@ -3,8 +3,7 @@ package tracing
 import (
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/internal/timefmt"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -101,7 +100,7 @@ func (s *Span) event(msg string, extra ...zap.Field) {
 	}
 	ce.Caller = s.events.caller
 	fields := make([]zap.Field, 0, 1+len(extra))
-	fields = append(fields, encoder.SpansField(s.spans()))
+	fields = append(fields, vocab.SpansField(s.spans()))
 	ce.Write(append(fields, extra...)...)
 }
 
@@ -126,7 +125,7 @@ func rewriteEvent(form SpanEvents, m *eventMark, ent zapcore.Entry, fields []zap
 		ent.Message = closeMessage
 		out := make([]zapcore.Field, 0, 3)
 		for _, f := range fields {
-			if f.Key == encoder.SpansKey {
+			if f.Key == vocab.SpansKey {
 				out = append(out, f)
 			}
 		}
@@ -138,9 +137,9 @@ func rewriteEvent(form SpanEvents, m *eventMark, ent zapcore.Entry, fields []zap
 }
 
 // timing is a duration as tracing-subscriber's span timings print it
-// (timefmt.AppendSpanTiming): "9.87ms", "25.7µs", "131µs".
+// ([vocab.AppendSpanTiming]): "9.87ms", "25.7µs", "131µs".
 type timing time.Duration
 
 func (d timing) String() string {
-	return string(timefmt.AppendSpanTiming(nil, time.Duration(d)))
+	return string(vocab.AppendSpanTiming(nil, time.Duration(d)))
 }

@@ -3,7 +3,7 @@ package tracing
 import (
 	"context"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 )
@@ -71,7 +71,7 @@ func Bind(ctx context.Context, l *zap.Logger) *zap.Logger {
 	if s := recordOf(ctx, sc); s != nil {
 		return s.logger(l)
 	}
-	return l.With(encoder.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx))))
+	return l.With(vocab.SpansField(foreignSpans(ctx, trace.SpanFromContext(ctx))))
 }
 
 // maxBound is how many bound loggers a span keeps.
@@ -108,7 +108,7 @@ func (s *Span) logger(base *zap.Logger) *zap.Logger {
 	if k == nil {
 		return base
 	}
-	log := base.With(encoder.SpansField(k))
+	log := base.With(vocab.SpansField(k))
 	for {
 		b := &boundLogger{base: base, log: log, n: 1}
 		if head != nil && head.n < maxBound {

@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	targets "github.com/dynlog/dynlog/internal/target"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
@@ -34,10 +34,10 @@ type Span struct {
 	// lookup stops here instead of walking the rest of the context.
 	ctxLog   *zap.Logger
 	fields   []zap.Field
-	parent   *Span                         // the parent's record, when in the same trace
-	parentID trace.SpanID                  // else the parent's ID, when only its context is known
-	keys     atomic.Pointer[encoder.Spans] // computed on first use
-	bound    atomic.Pointer[boundLogger]   // Bind's, newest first, made on first use
+	parent   *Span                       // the parent's record, when in the same trace
+	parentID trace.SpanID                // else the parent's ID, when only its context is known
+	keys     atomic.Pointer[vocab.Spans] // computed on first use
+	bound    atomic.Pointer[boundLogger] // Bind's, newest first, made on first use
 	level    zapcore.Level
 
 	mu    sync.Mutex
@@ -211,7 +211,7 @@ func (s *Span) setParent(parent *Span, parentSC trace.SpanContext, fields []zap.
 // spans is the keys every line inside the span carries, computed on first
 // use (a span nobody logs in costs none of it) and then shared; nil when the
 // span has no valid IDs.
-func (s *Span) spans() *encoder.Spans {
+func (s *Span) spans() *vocab.Spans {
 	if s == nil {
 		return nil
 	}
@@ -222,14 +222,14 @@ func (s *Span) spans() *encoder.Spans {
 	if !sc.IsValid() {
 		return nil
 	}
-	k := &encoder.Spans{SpanID: sc.SpanID().String()}
-	self := encoder.Span{Name: s.name, Fields: s.fields}
+	k := &vocab.Spans{SpanID: sc.SpanID().String()}
+	self := vocab.Span{Name: s.name, Fields: s.fields}
 	if up := s.parent.spans(); up != nil {
 		k.TraceID, k.ParentID = up.TraceID, up.SpanID
 		k.Chain = append(up.Chain[:len(up.Chain):len(up.Chain)], self)
 	} else {
 		k.TraceID = sc.TraceID().String()
-		k.Chain = []encoder.Span{self}
+		k.Chain = []vocab.Span{self}
 		if s.parentID.IsValid() {
 			k.ParentID = s.parentID.String()
 		}

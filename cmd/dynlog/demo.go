@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/internal/logfile"
-	"github.com/dynlog/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dynlog/dynlog/internal/logfile"
-	"github.com/dynlog/dynlog/internal/waterfall"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 )
 
 const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N] [FILE...]

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/waterfall"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 )
 
 // serviceFiles runs the demo in JSONL and writes each service's lines to a

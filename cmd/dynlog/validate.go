@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 

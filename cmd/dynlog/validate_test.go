@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const goldenJSONL = "../../internal/logfile/testdata/golden.jsonl"
+const goldenJSONL = "internal/logfile/testdata/golden.jsonl"
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()

@@ -15,12 +15,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/internal/outside"
-	"github.com/dynlog/dynlog/internal/timefmt"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"golang.org/x/term"
@@ -471,12 +470,12 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 }
 
 // timing is a span's duration in microseconds, written as the readable
-// layout writes time.busy and time.idle (timefmt.AppendSpanTiming): JSONL
+// layout writes time.busy and time.idle ([vocab.AppendSpanTiming]): JSONL
 // holds whole microseconds, so "25.0µs" where the live line has "25.7µs".
 type timing int64
 
 func (us timing) String() string {
-	return string(timefmt.AppendSpanTiming(nil, time.Duration(us)*time.Microsecond))
+	return string(vocab.AppendSpanTiming(nil, time.Duration(us)*time.Microsecond))
 }
 
 // fieldOf is the zap field for a JSON value: strings, bools and numbers

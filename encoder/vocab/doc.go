@@ -22,6 +22,9 @@
 //   - the one way a core says what it wraps, [Unwrapper], which every
 //     wrapping core of the module implements and every lookup of a core
 //     inside another uses.
+//   - the span timings of a close event, time.busy and time.idle, as
+//     tracing-subscriber prints them ([AppendSpanTiming]), for the tracing
+//     core's close events and the CLI's view of them.
 //
 // Package encoder re-exports the span types as aliases
 // ([github.com/dynlog/dynlog/encoder.Spans] is [Spans]), and

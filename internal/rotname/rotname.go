@@ -1,6 +1,6 @@
 // Package rotname is the naming of rotated log files, lumberjack's, which
 // dynlog's file output (core/output) writes and `dynlog view -f`
-// (internal/logfile) follows: the backup of /var/log/worker.log rotated at
+// (cmd/dynlog/internal/logfile) follows: the backup of /var/log/worker.log rotated at
 // 2025-09-02 16:38:06.656 is /var/log/worker-2025-09-02T16-38-06.656.log,
 // and worker-2025-09-02T16-38-06.656.log.gz once compressed. One place
 // says what a backup's name is, so that the writer and the follower agree

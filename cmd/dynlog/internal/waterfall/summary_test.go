@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 )
 
 // TestKeepCollectsOnlyItsTraces: records of the traces Keep rejects count

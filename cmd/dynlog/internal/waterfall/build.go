@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 )
 
 // Span is one span of a trace, as rebuilt from its lines.

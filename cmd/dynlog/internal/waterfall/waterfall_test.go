@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 )
 
 const (

@@ -3,7 +3,7 @@ package waterfall
 import (
 	"time"
 
-	"github.com/dynlog/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 )
 
 // The messages of the span lifecycle events, as Dynamo prints them: today's
