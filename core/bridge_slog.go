@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"io"
 	"log"
 	"log/slog"
 	"slices"
@@ -61,6 +62,13 @@ func SetSlogDefault(l *zap.Logger) (restore func()) {
 	slog.SetDefault(slog.New(NewHandler(l)))
 	log.SetOutput(w)
 	log.SetFlags(flags)
+	return restoreDefaults(prev, w, flags)
+}
+
+// restoreDefaults is the restore function of SetSlogDefault and
+// RedirectSlog: it puts back slog's default logger and the log package's
+// output and flags as they were, once however often it is called.
+func restoreDefaults(prev *slog.Logger, w io.Writer, flags int) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -93,14 +101,7 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 		log.SetOutput(w)
 		log.SetFlags(flags)
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			slog.SetDefault(prev)
-			log.SetOutput(w)
-			log.SetFlags(flags)
-		})
-	}
+	return restoreDefaults(prev, w, flags)
 }
 
 // slogHandler is NewSlogHandler's handler. Attributes given to WithAttrs
