@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dynlog/dynlog/internal/env"
+	"github.com/dynlog/dynlog/core/internal/env"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap/zapcore"

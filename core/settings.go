@@ -40,11 +40,11 @@ import (
 	"sync"
 	"weak"
 
+	"github.com/dynlog/dynlog/core/internal/env"
 	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/internal/env"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"

@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/tracing"
@@ -29,7 +28,7 @@ type logExportCore struct {
 	// What With added: the attributes so far, with the namespaces still
 	// open, and the spans in scope for lines that carry none.
 	with    attrEncoder
-	spans   *encoder.Spans
+	spans   *vocab.Spans
 	spanCtx context.Context // the trace context of spans, computed once
 }
 
@@ -172,12 +171,12 @@ func (c *logExportCore) With(fields []zapcore.Field) zapcore.Core {
 // addFields adds fields to c.with and returns the spans in scope after
 // them: the last spans field before any namespace is open (as the encoders
 // and the filter read it), else c.spans.
-func (c *logExportCore) addFields(fields []zapcore.Field) *encoder.Spans {
+func (c *logExportCore) addFields(fields []zapcore.Field) *vocab.Spans {
 	spans := c.spans
 	for i := range fields {
 		f := &fields[i]
-		if len(c.with.open) == 0 && f.Type == zapcore.ObjectMarshalerType && f.Key == encoder.SpansKey {
-			if s, ok := f.Interface.(*encoder.Spans); ok {
+		if len(c.with.open) == 0 && f.Type == zapcore.ObjectMarshalerType && f.Key == vocab.SpansKey {
+			if s, ok := f.Interface.(*vocab.Spans); ok {
 				spans = s
 				continue
 			}
@@ -298,7 +297,7 @@ func severityOf(l zapcore.Level) (log.Severity, string) {
 
 // spanContext is a context holding the trace context of s, for Emit; one
 // without any when s is nil or its IDs are not valid.
-func spanContext(s *encoder.Spans) context.Context {
+func spanContext(s *vocab.Spans) context.Context {
 	ctx := context.Background()
 	if s == nil {
 		return ctx
