@@ -10,8 +10,8 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// The per-name cache finds a name by where its bytes are before hashing
-// them. These cases would print the wrong level if it keyed on the address
+// The per-name cache finds a name by where its bytes are before walking
+// the index. These cases would print the wrong level if it keyed on the address
 // alone: prefixes of one string share its address, and equal names made
 // apart have different ones.
 func TestLevelCacheByAddress(t *testing.T) {
@@ -71,9 +71,9 @@ func TestLevelCacheManyNames(t *testing.T) {
 	wg.Wait()
 }
 
-// More names than the cache holds (4,096), looked up from 4 goroutines at
-// once: the cache fills, stops there, and every name, in it or not, gets
-// the level a fresh filter computes.
+// 10,000 names, far more than the cache's slots, looked up from 4
+// goroutines at once, with span directives: every name, in the cache or
+// not, gets the level a fresh filter computes.
 func TestLevelCachePastItsBound(t *testing.T) {
 	const spec = "warn,svc_1=debug,svc_22=error,[s]=trace,svc_3[q]=info"
 	f := mustParse(t, spec)

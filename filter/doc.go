@@ -73,11 +73,11 @@
 // one can match its target), computed once per change of filter and read with
 // two atomic loads: a rejected call costs about what zap's disabled call
 // costs. Names made with zap's own Logger.Named are looked up in a per-filter
-// cache (bounded at 4,096 names; past that, computed per call), found first
-// by the address of the name's bytes, which a logger hands its core unchanged
-// on every call, and only then by hashing them. Such a call passes Enabled
-// and is rejected in Check, and zap reads its clock in between: most of what
-// it costs is that reading. [github.com/dynlog/dynlog/core.New]'s loggers
+// cache of 64 slots by the address of the name's bytes, which a logger hands
+// its core unchanged on every call; a name that finds its slot held by
+// another walks the index. Such a call passes Enabled and is rejected in
+// Check, and zap reads its clock in between: most of what it costs is that
+// reading. [github.com/dynlog/dynlog/core.New]'s loggers
 // read [github.com/dynlog/dynlog/core.MonotonicClock], about half the cost of
 // time.Now; pass zap.WithClock(core.MonotonicClock()) to
 // [go.uber.org/zap.New] for the same.

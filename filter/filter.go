@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"hash/maphash"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -34,22 +33,21 @@ type Filter struct {
 	// target needs to be known, and no span either.
 	max zapcore.Level
 
-	// levels caches the levels per target, made on the first lookup.
-	levels atomic.Pointer[levelCache]
-	// recent sits in front of levels, keyed by where a name's bytes are
-	// rather than by what they say: a logger hands its core the same name
-	// string on every call, so after its first call a pointer comparison
-	// finds its levels, with no hashing. Each slot holds an entry of
-	// levels; a name made elsewhere with equal bytes misses here and is
-	// found in levels, as before.
+	// recent holds the levels of the names looked up, keyed by where a
+	// name's bytes are rather than by what they say: a logger hands its
+	// core the same name string on every call, so after its first call a
+	// pointer comparison finds its levels. The first name at an address
+	// keeps the slot; a name whose slot another holds, or made elsewhere
+	// with equal bytes, walks the index, which costs what hashing its bytes
+	// would.
 	recent [recentSlots]atomic.Pointer[cachedLevels]
 }
 
 // recentSlots is the size of Filter.recent, a power of two.
 const recentSlots = 64
 
-// cachedLevels is a target's entry in the cache: the name as it was first
-// given, and its levels.
+// cachedLevels is a target's entry in recent: the name as it was given,
+// and its levels.
 type cachedLevels struct {
 	name string
 	targetLevels
@@ -64,11 +62,6 @@ type targetLevels struct {
 	// inside the right span; OffLevel if none applies to the target.
 	span zapcore.Level
 }
-
-// maxCachedTargets bounds the per-filter cache of target levels. Targets are
-// logger names, which programs make a handful of; past the bound the level
-// is computed on each call instead of growing the cache.
-const maxCachedTargets = 4096
 
 // New compiles directives into a filter. A later directive for the same
 // target and span replaces an earlier one; a directive with neither target
@@ -127,87 +120,26 @@ func (f *Filter) Level(target string) zapcore.Level {
 	return f.levelsOf(target).own
 }
 
-// levelsOf is the cached targetLevels of target.
+// levelsOf is target's targetLevels: from recent when the same string
+// took its slot, else from the index.
 func (f *Filter) levelsOf(target string) targetLevels {
 	p := unsafe.StringData(target)
 	// Heap strings are 8-byte aligned: the bits above those pick the slot.
 	slot := &f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)]
-	if e := slot.Load(); e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
+	e := slot.Load()
+	if e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
 		// Same bytes at the same address: the same string, as strings
 		// are immutable and e keeps these bytes alive.
 		return e.targetLevels
 	}
-	c := f.levels.Load()
-	if c != nil {
-		if e := c.get(target); e != nil {
-			// Only the string the entry holds can match in the slot; an
-			// equal name made elsewhere keeps taking the table, and writes
-			// nothing that other cores would have to reload.
-			if unsafe.StringData(e.name) == p {
-				slot.Store(e)
-			}
-			return e.targetLevels
-		}
-	} else {
-		c = newLevelCache()
-		if !f.levels.CompareAndSwap(nil, c) {
-			c = f.levels.Load()
-		}
-	}
 	m := f.index.lookup(target)
 	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
-	if c.n.Load() < maxCachedTargets { // past the bound, no garbage per call
-		c.put(&cachedLevels{name: target, targetLevels: lvl})
+	if e == nil {
+		// The first name at an address keeps its slot: at most
+		// recentSlots entries per filter, none made per call.
+		slot.CompareAndSwap(nil, &cachedLevels{name: target, targetLevels: lvl})
 	}
 	return lvl
-}
-
-// levelCache is a filter's cache of target levels: an open-addressed hash
-// table of entries that never change, filled by compare-and-swap, so that
-// neither a lookup nor a new name takes a lock or copies the table. It
-// holds at most maxCachedTargets names, so at least half its slots stay
-// empty and every probe ends.
-type levelCache struct {
-	seed  maphash.Seed
-	n     atomic.Int32 // entries, or about to be
-	slots [2 * maxCachedTargets]atomic.Pointer[cachedLevels]
-}
-
-func newLevelCache() *levelCache { return &levelCache{seed: maphash.MakeSeed()} }
-
-// get is the entry of name, nil if there is none.
-func (c *levelCache) get(name string) *cachedLevels {
-	for i := maphash.String(c.seed, name); ; i++ {
-		e := c.slots[i%uint64(len(c.slots))].Load()
-		if e == nil || e.name == name {
-			return e
-		}
-	}
-}
-
-// put adds e unless the cache holds its name or is full.
-func (c *levelCache) put(e *cachedLevels) {
-	if c.n.Load() >= maxCachedTargets {
-		return
-	}
-	for i := maphash.String(c.seed, e.name); ; i++ {
-		slot := &c.slots[i%uint64(len(c.slots))]
-		old := slot.Load()
-		if old == nil {
-			if c.n.Add(1) > maxCachedTargets {
-				c.n.Add(-1)
-				return
-			}
-			if slot.CompareAndSwap(nil, e) {
-				return
-			}
-			c.n.Add(-1)
-			old = slot.Load() // another name took the slot
-		}
-		if old.name == e.name {
-			return
-		}
-	}
 }
 
 // levelOf is the level that m, a target's match, gives the target outside

@@ -258,8 +258,9 @@ func put(b *testing.B, a *filter.Atomic, body string) {
 //	Span3 — a bound logger's call inside a 3-deep span (the spans field on
 //	        the call), which no directive names.
 //	Names — a call through each of 10,000 loggers of distinct names in
-//	        turn: bound (filter.Named) and unbound (zap's Named; past the
-//	        per-name cache's 4,096 names, decided without it).
+//	        turn: bound (filter.Named) and unbound (zap's Named; a name
+//	        that holds none of the per-name cache's 64 slots walks the
+//	        index).
 //	Refill — what a change of filter costs those 10,000 loggers: one op is
 //	        a Store of a filter, then a call through each logger, which
 //	        computes its levels afresh; zap is the 10,000 calls alone.
