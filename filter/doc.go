@@ -63,8 +63,7 @@
 // Matching walks an index of the directives' targets (a radix tree) along
 // the target's bytes, and looks the names of the spans in scope up in maps:
 // its cost grows with the target's length and the depth of the spans, not
-// with the number of directives, so a filter of a thousand directives
-// decides as fast as one of ten.
+// with the number of directives.
 //
 // Enabled, which zap calls before building an entry, is the cheapest superset
 // of the decision: the lowest level any directive, target or span, prints at.
