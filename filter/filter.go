@@ -86,8 +86,8 @@ func New(directives ...Directive) *Filter {
 			f.targets = append(f.targets, d)
 		}
 	}
-	// Longest first, so the first match is the longest; ties cannot match
-	// the same target unless equal, and equal ones were merged above.
+	// Longest first, then by name: the order Directives lists them in (the
+	// index, not this order, finds the longest match).
 	sort.SliceStable(f.targets, func(i, j int) bool {
 		if len(f.targets[i].Target) != len(f.targets[j].Target) {
 			return len(f.targets[i].Target) > len(f.targets[j].Target)
