@@ -156,3 +156,23 @@ func openDescriptorOf(t *testing.T, path string) string {
 	}
 	return ""
 }
+
+// TestVLLMOutputsClosedOnError: when NewVLLM fails after opening the
+// outputs a VLLM_LOGGING_CONFIG_PATH file names (here an errorOutputPaths
+// entry cannot be opened), it closes them: no descriptor is left on them.
+func TestVLLMOutputsClosedOnError(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "vllm.log")
+	cfg := filepath.Join(dir, "logging.json")
+	errPath := filepath.Join(dir, "missing", "errors.log")
+	if err := os.WriteFile(cfg, []byte(`{"encoding": "vllm", "outputPaths": ["`+out+`"], "errorOutputPaths": ["`+errPath+`"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := core.NewVLLM(core.WithSystemConfig(""), core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfg})))
+	if err == nil || !strings.HasPrefix(err.Error(), "VLLM_LOGGING_CONFIG_PATH: "+cfg+": ") {
+		t.Fatalf("NewVLLM with an errorOutputPaths entry in a missing directory: %v, want an error naming %s", err, cfg)
+	}
+	if fd := openDescriptorOf(t, out); fd != "" {
+		t.Errorf("descriptor %s still names %s after NewVLLM failed", fd, out)
+	}
+}

@@ -204,6 +204,7 @@ func isPythonSpace(r rune) bool {
 func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 	zc, path := *s.vllm.configFile, s.vllm.configPath
 	zopts := c.zapOptions()
+	var opened *closableOutput // the outputs opened here, closed if Build fails
 	if c.output != nil {
 		enc, _ := encoderFor(zc) // resolveVLLM checked it
 		out := c.output
@@ -216,9 +217,10 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 		// zap's registry knows is left to Build: its files stay open.
 		out, closeOut, err := zap.Open(zc.OutputPaths...)
 		if err != nil {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %v", path, err)
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 		}
 		co := &closableOutput{out: out, closeO: closeOut}
+		opened = co
 		zc.OutputPaths = nil // Build opens nothing more
 		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
 			return &fileCore{Core: zapcore.NewCore(enc, co, zc.Level), close: co.Close}
@@ -229,6 +231,9 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 	zopts = append(zopts, zap.WrapCore(c.around(s, filter.NewAtomic(s.filter))))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
+		if opened != nil {
+			_ = opened.Close()
+		}
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 	}
 	c.reportRanks(logger, s.rankErrs)
