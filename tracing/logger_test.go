@@ -101,17 +101,8 @@ func TestLoggerSpanCached(t *testing.T) {
 // context's logger (svc::http) is the target svc::http.svc::db, whose DEBUG
 // the filter drops.
 func TestBindTargetThroughNew(t *testing.T) {
-	var out logtest.Buffer
-	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,svc::db=debug"}
-	at, _ := time.Parse(time.RFC3339Nano, "2026-11-21T16:38:06.656503Z")
-	root, err := core.New(
-		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
-		core.WithSystemConfig(""),
-		core.WithOutput(&out),
-		core.WithClock(fixedClock{at}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, out := newFromVars(t, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,svc::db=debug"},
+		"2026-11-21T16:38:06.656503Z")
 	db := core.Named(root, "svc::db")
 	ctx := tracing.WithLogger(context.Background(), root.Named("svc::http"))
 	ctx = tracing.Extract(ctx, propagation.MapCarrier{
