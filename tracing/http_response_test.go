@@ -149,6 +149,21 @@ func TestMiddlewareResponseOutcome(t *testing.T) {
 			w.(http.Flusher).Flush()
 			panic(http.ErrAbortHandler)
 		}, 202, " http.response.status_code=202 http.response.body.size=7", codes.Error, "handler panicked"},
+		// Aborted after the 200 went out without WriteHeader: net/http sends
+		// the header once a handler has written more than it buffers (2048
+		// bytes), and ReadFrom sends it after the body's first 512 bytes.
+		{"/written-aborted", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, strings.Repeat("a", 4096))
+			panic(http.ErrAbortHandler)
+		}, 200, " http.response.status_code=200 http.response.body.size=4096", codes.Error, "handler panicked"},
+		{"/copied-aborted", "GET", func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(w, io.LimitReader(strings.NewReader(strings.Repeat("a", 4096)), 4096))
+			panic(http.ErrAbortHandler)
+		}, 200, " http.response.status_code=200 http.response.body.size=4096", codes.Error, "handler panicked"},
+		{"/flushed-aborted", "GET", func(w http.ResponseWriter, r *http.Request) {
+			w.(http.Flusher).Flush() // sends the 200 before any write
+			panic(http.ErrAbortHandler)
+		}, 200, " http.response.status_code=200 http.response.body.size=0", codes.Error, "handler panicked"},
 		{"/aborted-early", "GET", func(w http.ResponseWriter, r *http.Request) {
 			panic(http.ErrAbortHandler)
 		}, 0, "", codes.Error, "handler panicked"},

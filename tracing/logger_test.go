@@ -101,17 +101,8 @@ func TestLoggerSpanCached(t *testing.T) {
 // context's logger (svc::http) is the target svc::http.svc::db, whose DEBUG
 // the filter drops.
 func TestBindTargetThroughNew(t *testing.T) {
-	var out logtest.Buffer
-	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,svc::db=debug"}
-	at, _ := time.Parse(time.RFC3339Nano, "2026-11-21T16:38:06.656503Z")
-	root, err := core.New(
-		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
-		core.WithSystemConfig(""),
-		core.WithOutput(&out),
-		core.WithClock(fixedClock{at}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, out := newFromVars(t, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,svc::db=debug"},
+		"2026-11-21T16:38:06.656503Z")
 	db := core.Named(root, "svc::db")
 	ctx := tracing.WithLogger(context.Background(), root.Named("svc::http"))
 	ctx = tracing.Extract(ctx, propagation.MapCarrier{
@@ -282,46 +273,55 @@ func TestBindRebind(t *testing.T) {
 }
 
 // TestBindConcurrent: goroutines binding the same loggers in one span at
-// once all get one bound logger per logger.
+// once all get one bound logger per logger. Each round is a new span, whose
+// loggers are all still to bind, so that goroutines meet on the same
+// logger: they go in pairs, each pair in its own order.
 func TestBindConcurrent(t *testing.T) {
 	root, out := newBindLog()
-	ctx, span := tracing.Start(context.Background(), "work")
-	defer span.End()
 	var logs []*zap.Logger
 	for i := range 8 { // as many as a span keeps: none is forgotten
 		logs = append(logs, root.Named(fmt.Sprintf("svc::l%d", i)))
 	}
-	const goroutines = 16
-	got := make([][]*zap.Logger, goroutines)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			got[g] = make([]*zap.Logger, len(logs))
-			for j := range logs {
-				i := (g + j) % len(logs) // each goroutine in its own order
-				got[g][i] = tracing.Bind(ctx, logs[i])
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i := range logs {
-		for g := 1; g < goroutines; g++ {
-			if got[g][i] != got[0][i] {
-				t.Errorf("logger %d: goroutines 0 and %d got different bound loggers", i, g)
+	const goroutines, rounds = 16, 100
+	for round := range rounds {
+		ctx, span := tracing.Start(context.Background(), "work")
+		got := make([][]*zap.Logger, goroutines)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for g := range goroutines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				got[g] = make([]*zap.Logger, len(logs))
+				for j := range logs {
+					i := (g/2 + j) % len(logs)
+					got[g][i] = tracing.Bind(ctx, logs[i])
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+		span.End()
+		for i := range logs {
+			for g := 1; g < goroutines; g++ {
+				if got[g][i] != got[0][i] {
+					t.Fatalf("round %d, logger %d: goroutines 0 and %d got different bound loggers", round, i, g)
+				}
 			}
 		}
-		got[0][i].Info("bound")
-	}
-	var want strings.Builder
-	for i := range logs {
-		want.WriteString(bindLine(fmt.Sprintf("svc::l%d", i), "bound", "work", span.SpanContext(), trace.SpanContext{}))
-	}
-	if out.String() != want.String() {
-		t.Errorf("\n got %s\nwant %s", out.String(), want.String())
+		if round < rounds-1 {
+			continue
+		}
+		for i := range logs {
+			got[0][i].Info("bound")
+		}
+		var want strings.Builder
+		for i := range logs {
+			want.WriteString(bindLine(fmt.Sprintf("svc::l%d", i), "bound", "work", span.SpanContext(), trace.SpanContext{}))
+		}
+		if out.String() != want.String() {
+			t.Errorf("\n got %s\nwant %s", out.String(), want.String())
+		}
 	}
 }

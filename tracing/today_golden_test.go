@@ -40,6 +40,26 @@ type fixedClock struct{ t time.Time }
 func (c fixedClock) Now() time.Time                         { return c.t }
 func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
 
+// newFromVars is core.New configured by vars alone (no system config file),
+// writing to the buffer it returns, every line at the time at (RFC 3339).
+func newFromVars(t *testing.T, vars map[string]string, at string) (*zap.Logger, *logtest.Buffer) {
+	t.Helper()
+	now, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := new(logtest.Buffer)
+	log, err := core.New(
+		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithSystemConfig(""),
+		core.WithOutput(out),
+		core.WithClock(fixedClock{now}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return log, out
+}
+
 // What cannot be equal between two runs: call sites and durations.
 var (
 	callSiteRE  = regexp.MustCompile(`"file":"[^"]*","line":[0-9]+,`)
@@ -123,16 +143,7 @@ func runTodayScenario(t *testing.T, vars map[string]string, afterLine bool) stri
 		tp.Shutdown(context.Background())
 	})
 
-	var out logtest.Buffer
-	at, _ := time.Parse(time.RFC3339Nano, "2025-09-02T16:38:06.656503Z")
-	log, err := core.New(
-		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
-		core.WithSystemConfig(""),
-		core.WithOutput(&out),
-		core.WithClock(fixedClock{at}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	log, out := newFromVars(t, vars, "2025-09-02T16:38:06.656503Z")
 
 	httpLog := log.Named("dynamo_llm::http")
 	kvLog := log.Named("dynamo_llm::kv_router")
@@ -200,17 +211,8 @@ func Test2025LayoutThroughNew(t *testing.T) {
 		tracing.SetTracerProvider(old)
 		tp.Shutdown(context.Background())
 	})
-	var out logtest.Buffer
-	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"}
-	at, _ := time.Parse(time.RFC3339Nano, "2025-09-02T16:38:06.656503Z")
-	log, err := core.New(
-		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
-		core.WithSystemConfig(""),
-		core.WithOutput(&out),
-		core.WithClock(fixedClock{at}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	log, out := newFromVars(t, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2025"},
+		"2025-09-02T16:38:06.656503Z")
 	_, span := tracing.Start(tracing.WithLogger(context.Background(), log.Named("dynamo_runtime::logging")), "http-request",
 		zap.String("method", "POST"), zap.String("uri", "/v1/chat/completions"), zap.String("version", "HTTP/1.1"))
 	defer span.End()
