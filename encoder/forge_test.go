@@ -346,3 +346,19 @@ func TestForgingVLLM(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLInvalidKeys: a JSONL key with invalid UTF-8 is printed with one
+// U+FFFD per invalid byte (not one per run), and sorted and deduplicated as
+// printed: "k\xff\xfe" and "k\uFFFD\uFFFD" are the same key, the last kept.
+func TestJSONLInvalidKeys(t *testing.T) {
+	ent := zapcore.Entry{Level: zapcore.InfoLevel, Time: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), Message: "m"}
+	buf, err := encoder.NewJSONL().EncodeEntry(ent, []zapcore.Field{
+		zap.Int("k\xff\xfe", 1), zap.Int("k\uFFFD\uFFFD", 2), zap.Int("a\xe2\x82", 3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"time":"2025-01-02T03:04:05.000000Z","level":"INFO","target":"","message":"m","a` + "\uFFFD\uFFFD" + `":3,"k` + "\uFFFD\uFFFD" + `":2}` + "\n"
+	if got := buf.String(); got != want {
+		t.Errorf("line\n%q, want\n%q", got, want)
+	}
+}

@@ -111,7 +111,12 @@ func NewJSONL(opts ...Option) zapcore.Encoder {
 // sorted and deduplicated as it will be printed, with U+FFFD.
 func topKey(k string) string {
 	if !utf8.ValidString(k) {
-		return string(appendValidUTF8(nil, k))
+		// Ranging over k decodes each invalid byte as U+FFFD.
+		b := make([]byte, 0, len(k)+8)
+		for _, r := range k {
+			b = utf8.AppendRune(b, r)
+		}
+		return string(b)
 	}
 	switch k {
 	case "time":

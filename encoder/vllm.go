@@ -284,9 +284,10 @@ func baseName(path string) string {
 	return path
 }
 
-// appendPlainText appends s as appendValidUTF8 does, with the bidirectional
-// controls escaped as \u{…}: the text vLLM writes raw (prefix, process
-// name, stack) may hold anything but cannot turn a line around.
+// appendPlainText appends s with each invalid UTF-8 byte replaced by U+FFFD
+// and the bidirectional controls escaped as \u{…}: the text vLLM writes raw
+// (prefix, process name, stack) may hold anything but cannot turn a line
+// around.
 func appendPlainText(b []byte, s string) []byte {
 	b = makeRoom(b, s, safeTextLen[string]) // at least what this writes
 	last := 0
@@ -309,28 +310,6 @@ func appendPlainText(b []byte, s string) []byte {
 		}
 		i += size
 		last = i
-	}
-	return append(b, s[last:]...)
-}
-
-// appendValidUTF8 appends s with each invalid UTF-8 byte replaced by U+FFFD.
-func appendValidUTF8(b []byte, s string) []byte {
-	b = makeRoom(b, s, safeTextLen[string]) // at least what this writes
-	last := 0
-	for i := 0; i < len(s); {
-		if s[i] < 0x80 {
-			i++
-			continue
-		}
-		r, size := decodeRuneIn(s[i:])
-		if r == 0xFFFD && size == 1 {
-			b = append(b, s[last:i]...)
-			b = append(b, "\uFFFD"...)
-			i++
-			last = i
-			continue
-		}
-		i += size
 	}
 	return append(b, s[last:]...)
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/outside"
 )
@@ -61,42 +59,9 @@ func preEscape(s string) string {
 }
 
 // appendSafeLine appends line, a line that is not a record, with every
-// control escaped: C0 controls but tab as \r or \xhh, DEL as \x7f, C1
-// characters as \u{hh}, the bidirectional controls as \u{hhhh} (U+200E,
-// U+200F, U+202A to U+202E, U+2066 to U+2069) and bytes that are not UTF-8
-// as \xhh. Everything else, printable UTF-8 included, is copied as it is.
-func appendSafeLine(b, line []byte) []byte {
-	last := 0
-	for i := 0; i < len(line); {
-		c := line[i]
-		if c >= 0x20 && c < 0x7f || c == '\t' {
-			i++
-			continue
-		}
-		b = append(b, line[last:i]...)
-		size := 1
-		switch {
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c < utf8.RuneSelf:
-			b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-		default:
-			r, n := utf8.DecodeRune(line[i:])
-			switch {
-			case r == utf8.RuneError && n <= 1:
-				b = append(b, '\\', 'x', hexDigits[c>>4], hexDigits[c&0xf])
-			case r <= 0x9f || outside.IsBidi(r):
-				b = append(b, '\\', 'u', '{')
-				b = strconv.AppendInt(b, int64(r), 16)
-				b = append(b, '}')
-				size = n
-			default:
-				b = append(b, line[i:i+n]...)
-				size = n
-			}
-		}
-		i += size
-		last = i
-	}
-	return append(b, line[last:]...)
-}
+// control escaped as outside.Append escapes it: C0 controls but tab as \r
+// or \xhh, DEL as \x7f, C1 characters as \u{hh}, the bidirectional
+// controls as \u{hhhh} (U+200E, U+200F, U+202A to U+202E, U+2066 to
+// U+2069) and bytes that are not UTF-8 as \xhh. Everything else, printable
+// UTF-8 included, is copied as it is.
+func appendSafeLine(b, line []byte) []byte { return outside.Append(b, line) }

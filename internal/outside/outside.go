@@ -8,7 +8,8 @@
 //
 // [Text] escapes every such character and cuts what is longer than
 // [MaxLen] bytes, saying how much was cut; [Quote] is the same for a value
-// shown in Go's double-quoted form (%q), which escapes them already.
+// shown in Go's double-quoted form (%q), which escapes them already;
+// [Append] escapes as Text does, without cutting, for a whole line.
 package outside
 
 import (
@@ -24,52 +25,71 @@ const MaxLen = 512
 // Text returns s escaped and cut to [MaxLen] bytes, as [Cut] does.
 func Text(s string) string { return Cut(s, MaxLen) }
 
-// Cut returns s as one line that drives no terminal: newline and carriage
-// return as \n and \r, tab kept, the other C0 controls and DEL as \xhh, the
-// C1 controls and the bidirectional controls (U+200E, U+200F, U+202A to
-// U+202E, U+2066 to U+2069) as \u{hhhh}, each byte of invalid UTF-8 as \xhh,
-// and a backslash as it is. When s is longer than max bytes, only its first
-// max bytes are escaped (never ending inside a character) and the marker
+// Cut returns s as one line that drives no terminal, escaped as [Append]
+// escapes it. When s is longer than max bytes, only its first max bytes are
+// escaped (never ending inside a character) and the marker
 // "…[N bytes cut]" follows. s itself is returned when nothing needs doing.
 func Cut(s string, max int) string {
 	keep := s[:cutPoint(s, max)]
 	if keep == s && clean(s) {
 		return s
 	}
-	b := make([]byte, 0, len(keep)+16)
-	for i := 0; i < len(keep); {
-		c := keep[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t' || (c >= 0x20 && c != 0x7f):
-				b = append(b, c)
-			default:
-				b = appendHex(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(keep[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = appendHex(b, c)
-		case r <= 0x9f || IsBidi(r):
-			b = append(b, '\\', 'u', '{')
-			b = strconv.AppendUint(b, uint64(r), 16)
-			b = append(b, '}')
-		default:
-			b = append(b, keep[i:i+size]...)
-		}
-		i += size
-	}
+	b := Append(make([]byte, 0, len(keep)+16), keep)
 	if len(keep) < len(s) {
 		b = append(b, cutMarker(len(s)-len(keep))...)
 	}
 	return string(b)
+}
+
+// Append appends s escaped, uncut: newline and carriage return as \n and
+// \r, tab kept, the other C0 controls and DEL as \xhh, the C1 controls and
+// the bidirectional controls (U+200E, U+200F, U+202A to U+202E, U+2066 to
+// U+2069) as \u{hhhh}, each byte of invalid UTF-8 as \xhh, and a
+// backslash as it is. Everything else, printable UTF-8 included, is copied.
+func Append[S ~string | ~[]byte](b []byte, s S) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c < utf8.RuneSelf {
+			if c == '\t' || c >= 0x20 && c != 0x7f {
+				i++
+				continue
+			}
+		} else {
+			r, size = decodeRune(s[i:])
+			if size > 1 && r > 0x9f && !IsBidi(r) {
+				i += size
+				continue
+			}
+		}
+		b = append(b, s[last:i]...)
+		switch {
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case size == 1: // a C0 control, DEL or a byte of invalid UTF-8
+			b = appendHex(b, c)
+		default:
+			b = append(b, '\\', 'u', '{')
+			b = strconv.AppendUint(b, uint64(r), 16)
+			b = append(b, '}')
+		}
+		i += size
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+// decodeRune decodes the first character of s. The string conversion of at
+// most utf8.UTFMax bytes of a byte slice, which does not escape, does not
+// allocate.
+func decodeRune[S ~string | ~[]byte](s S) (rune, int) {
+	if len(s) > utf8.UTFMax {
+		s = s[:utf8.UTFMax]
+	}
+	return utf8.DecodeRuneInString(string(s))
 }
 
 // Quote returns s as Go's %q writes it (strconv.Quote: newline, controls,

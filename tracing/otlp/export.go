@@ -126,9 +126,10 @@ type ExportConfig struct {
 // [ExportConfig.ErrorOutput] (or through [SetErrorLogger]'s logger), with the
 // endpoint and the error, whose text (it may quote the collector's answer)
 // is written on one line, newlines, terminal and bidirectional controls
-// escaped, and cut after 512 bytes with "…[N bytes cut]"; later failures are counted, not reported, until
-// an export succeeds again, which is reported with the number of spans (log
-// records) lost meanwhile; spans and logs are reported apart. Installed,
+// escaped, and cut after 512 bytes with "…[N bytes cut]"; later failures
+// are counted, not reported, until an export succeeds again, which is
+// reported with the number of spans (log records) lost meanwhile; spans and
+// logs are reported apart. Installed,
 // the provider is also OpenTelemetry's global error handler
 // ([otel.SetErrorHandler]): other OpenTelemetry errors are reported there
 // once per distinct message, where OpenTelemetry's default would log every
