@@ -458,12 +458,9 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 		fields = append(fields, encoder.SpansField(s))
 	}
 	// Request IDs outside a named span have no span to be printed with:
-	// they follow the line's fields.
-	for _, f := range spanFields {
-		if f.Type != zapcore.SkipType {
-			fields = append(fields, f)
-		}
-	}
+	// they follow the line's fields. (The request span's own fields, and
+	// their zap.Skip places, went to its Chain entry above.)
+	fields = append(fields, spanFields...)
 	return ent, fields
 }
 
@@ -476,14 +473,14 @@ func (us timing) String() string {
 	return string(vocab.AppendSpanTiming(nil, time.Duration(us)*time.Microsecond))
 }
 
+// errorKey is the key zap.Error writes an error's text under.
+const errorKey = "error"
+
 // fieldOf is the zap field for a JSON value: strings, bools and numbers
 // typed, objects and arrays as the JSON they are (whose controls JSON
 // keeps escaped). A string is a zap.String, printed quoted, but that of
 // the key "error", zap.Error's, which is Display text, printed bare. With
 // escape, a string is pre-escaped (see preEscape).
-// errorKey is the key zap.Error writes an error's text under.
-const errorKey = "error"
-
 func fieldOf(f logfile.Field, escape bool) zapcore.Field {
 	key, raw := f.Key, f.Value
 	if len(raw) == 0 {
