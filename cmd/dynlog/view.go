@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
@@ -225,7 +226,7 @@ func (v *viewer) line(w *bufio.Writer, l logfile.Line) {
 		v.passThrough(w, l.Bytes)
 		return
 	}
-	if rec.Message == createdMessage {
+	if rec.Message == waterfall.MessageCreated {
 		v.layout2025 = true // whether or not the filters pass it
 	}
 	if !v.filter.pass(&rec) {
@@ -338,17 +339,14 @@ func (vf *viewFilter) pass(rec *logfile.Record) bool {
 	return true
 }
 
-// The span events of today's Dynamo JSONL layout, and what the readable
-// layout prints for them (tracing-subscriber's form): SPAN_FIRST_ENTRY
-// under the target span_event, and "close" with time.busy and time.idle in
-// place of SPAN_CLOSED. The 2025 layout's SPAN_CREATED and SPAN_CLOSED are
-// printed as they are.
+// What the readable layout prints for the span events of today's Dynamo
+// JSONL layout (waterfall.Message*), tracing-subscriber's form:
+// SPAN_FIRST_ENTRY under the target span_event, and "close" with time.busy
+// and time.idle in place of SPAN_CLOSED. The 2025 layout's SPAN_CREATED and
+// SPAN_CLOSED are printed as they are.
 const (
-	firstEntryMessage = "SPAN_FIRST_ENTRY"
-	createdMessage    = "SPAN_CREATED"
-	closedMessage     = "SPAN_CLOSED"
-	spanEventTarget   = "span_event"
-	closeMessage      = "close"
+	spanEventTarget = "span_event"
+	closeMessage    = "close"
 )
 
 // requestSpan is the name of the span dynlog's HTTP middleware (and
@@ -407,9 +405,9 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 	// Span events carry their span's keys; a message alone is not one.
 	isEvent := rec.SpanID != "" && !rec.Bridged()
 	switch {
-	case isEvent && rec.Message == firstEntryMessage:
+	case isEvent && rec.Message == waterfall.MessageFirstEntry:
 		ent.LoggerName = spanEventTarget
-	case isEvent && rec.Message == closedMessage && rec.HasTiming && !layout2025:
+	case isEvent && rec.Message == waterfall.MessageClosed && rec.HasTiming && !layout2025:
 		// The close's own fields, its durations, come first, as live.
 		ent.Message = closeMessage
 		fields = append(fields,
@@ -460,12 +458,9 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 		fields = append(fields, encoder.SpansField(s))
 	}
 	// Request IDs outside a named span have no span to be printed with:
-	// they follow the line's fields.
-	for _, f := range spanFields {
-		if f.Type != zapcore.SkipType {
-			fields = append(fields, f)
-		}
-	}
+	// they follow the line's fields. (The request span's own fields, and
+	// their zap.Skip places, went to its Chain entry above.)
+	fields = append(fields, spanFields...)
 	return ent, fields
 }
 
@@ -478,14 +473,14 @@ func (us timing) String() string {
 	return string(vocab.AppendSpanTiming(nil, time.Duration(us)*time.Microsecond))
 }
 
+// errorKey is the key zap.Error writes an error's text under.
+const errorKey = "error"
+
 // fieldOf is the zap field for a JSON value: strings, bools and numbers
 // typed, objects and arrays as the JSON they are (whose controls JSON
 // keeps escaped). A string is a zap.String, printed quoted, but that of
 // the key "error", zap.Error's, which is Display text, printed bare. With
 // escape, a string is pre-escaped (see preEscape).
-// errorKey is the key zap.Error writes an error's text under.
-const errorKey = "error"
-
 func fieldOf(f logfile.Field, escape bool) zapcore.Field {
 	key, raw := f.Key, f.Value
 	if len(raw) == 0 {

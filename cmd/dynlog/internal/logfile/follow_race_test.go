@@ -102,6 +102,27 @@ func compress(t *testing.T, path string) {
 	}
 }
 
+// compressWhenListed returns a hook that calls rotations, which rotates
+// and returns the backups it made, when the Reader first reads the
+// followed file to its end, and gzips those backups (compress) right after
+// the Reader next lists the backups.
+func compressWhenListed(t *testing.T, rotations func() []string) func(point string) {
+	var plain []string
+	rotated := false
+	return func(point string) {
+		switch {
+		case point == "eof" && !rotated:
+			rotated = true
+			plain = rotations()
+		case point == "listed" && len(plain) > 0:
+			for _, p := range plain {
+				compress(t, p)
+			}
+			plain = nil
+		}
+	}
+}
+
 func appendFile(t *testing.T, path, s string) {
 	t.Helper()
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
@@ -144,20 +165,9 @@ func TestFollowBackupCompressedWhileListed(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2025, 9, 2, 16, 38, 6, 0, time.UTC)
-	var plain []string
-	rotated := false
-	followWithHook(t, path, func(point string) {
-		switch {
-		case point == "eof" && !rotated:
-			rotated = true
-			plain = append(plain, rotate(t, path, at, "two\n"), rotate(t, path, at.Add(time.Second), "three\n"))
-		case point == "listed" && len(plain) > 0:
-			for _, p := range plain {
-				compress(t, p)
-			}
-			plain = nil
-		}
-	}, []gotLine{
+	followWithHook(t, path, compressWhenListed(t, func() []string {
+		return []string{rotate(t, path, at, "two\n"), rotate(t, path, at.Add(time.Second), "three\n")}
+	}), []gotLine{
 		{"live.log", 1, "one", false},
 		{"live-2025-09-02T16-38-07.000.log.gz", 1, "two", false},
 		{"live.log", 1, "three", false},
@@ -174,28 +184,17 @@ func TestFollowBackupsOfOneModTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2025, 9, 2, 16, 38, 6, 0, time.UTC)
-	var plain []string
-	rotated := false
-	followWithHook(t, path, func(point string) {
-		switch {
-		case point == "eof" && !rotated:
-			rotated = true
-			fi, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			first := rotate(t, path, at, "two two\n")
-			if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
-				t.Fatal(err)
-			}
-			plain = []string{first, rotate(t, path, at.Add(time.Second), "three\n")}
-		case point == "listed" && len(plain) > 0:
-			for _, p := range plain {
-				compress(t, p)
-			}
-			plain = nil
+	followWithHook(t, path, compressWhenListed(t, func() []string {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}, []gotLine{
+		first := rotate(t, path, at, "two two\n")
+		if err := os.Chtimes(path, fi.ModTime(), fi.ModTime()); err != nil {
+			t.Fatal(err)
+		}
+		return []string{first, rotate(t, path, at.Add(time.Second), "three\n")}
+	}), []gotLine{
 		{"live.log", 1, "one", false},
 		{"live-2025-09-02T16-38-07.000.log.gz", 1, "two two", false},
 		{"live.log", 1, "three", false},

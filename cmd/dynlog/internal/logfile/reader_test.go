@@ -121,7 +121,24 @@ func TestFollow(t *testing.T) {
 	ctx, cancel := context.WithCancel(deadline)
 	defer cancel()
 	r := Open(ctx, []string{path}, nil, WithFollow(5*time.Millisecond))
+	// The hook, on the Reader's goroutine, says when the Reader holds the
+	// unterminated "partial" at the end of the file.
+	heldPartial := make(chan struct{}, 1)
+	testHook = func(point string) {
+		if point == "eof" && string(r.cur.partial) == "partial" {
+			select {
+			case heldPartial <- struct{}{}:
+			default:
+			}
+		}
+	}
 	lines := make(chan gotLine)
+	defer func() { // the Reader's goroutine ends before testHook is reset
+		cancel()
+		for range lines {
+		}
+		testHook = func(string) {}
+	}()
 	go func() {
 		defer close(lines)
 		for r.Next() {
@@ -170,7 +187,11 @@ func TestFollow(t *testing.T) {
 	expect(1, "rotated")
 
 	appendTo("partial")
-	time.Sleep(20 * time.Millisecond)
+	select {
+	case <-heldPartial:
+	case <-deadline.Done():
+		t.Fatal(`timed out waiting for the Reader to read "partial"`)
+	}
 	cancel()
 	expect(2, "partial") // an unterminated last line is shown when following ends
 	if l, ok := <-lines; ok {
