@@ -17,9 +17,10 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// BenchmarkPeers is the peer suite: BenchmarkPeers/<scenario>/<logger>.
-// The scenarios and their data follow zap's own benchmark suite
-// (go.uber.org/zap/benchmarks), RunParallel included:
+// BenchmarkPeers is the peer suite on one goroutine, one call after
+// another: BenchmarkPeers/<scenario>/<logger>. BenchmarkPeersParallel is the
+// same under b.RunParallel, as zap's suite runs it. The scenarios and their
+// data follow zap's own benchmark suite (go.uber.org/zap/benchmarks):
 //
 //	TenFields  — zap's BenchmarkAddingFields: a message with ten fields of
 //	             mixed types at the call site.
@@ -53,6 +54,28 @@ import (
 // (LogAttrs, the handler's caller on) through zap's zapslog handler over
 // the zap column's logger and through core.NewHandler over dynlog-jsonl's.
 func BenchmarkPeers(b *testing.B) {
+	runPeers(b, func(b *testing.B, call func()) {
+		for b.Loop() {
+			call()
+		}
+	})
+}
+
+// BenchmarkPeersParallel is BenchmarkPeers under b.RunParallel:
+// BenchmarkPeersParallel/<scenario>/<logger>.
+func BenchmarkPeersParallel(b *testing.B) {
+	runPeers(b, func(b *testing.B, call func()) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				call()
+			}
+		})
+	})
+}
+
+// runPeers runs every scenario with every peer (and, in the disabled
+// scenarios, the floor), loop making the calls.
+func runPeers(b *testing.B, loop func(b *testing.B, call func())) {
 	for _, s := range scenarios {
 		b.Run(s.name, func(b *testing.B) {
 			ps := peers
@@ -64,11 +87,7 @@ func BenchmarkPeers(b *testing.B) {
 					call := s.call(p.build(b, io.Discard))
 					b.ReportAllocs()
 					b.ResetTimer()
-					b.RunParallel(func(pb *testing.PB) {
-						for pb.Next() {
-							call()
-						}
-					})
+					loop(b, call)
 				})
 			}
 		})
@@ -131,8 +150,9 @@ var peers = []peer{
 
 // zapFloor is the least a disabled call on any *zap.Logger costs: zap's
 // Logger over a core that rejects every level in Enabled and does nothing
-// else (zapcore.NewNopCore). It runs in the disabled scenarios only, for
-// information: what zap's Logger API itself costs there, whatever the core.
+// else (zapcore.NewNopCore). It runs in the disabled scenarios only: what
+// zap's Logger API itself costs there, whatever the core, and the baseline
+// of dynlog's disabled calls.
 var zapFloor = peer{"zap-nopcore", func(testing.TB, io.Writer) calls {
 	return zapCalls(zap.New(zapcore.NewNopCore(), zap.AddCaller()))
 }}

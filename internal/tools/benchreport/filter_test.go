@@ -76,11 +76,10 @@ func TestEvaluateFilterSample(t *testing.T) {
 		value float64
 		met   bool
 	}{
-		"Disabled/bound":   {((5.372 + 5.452) / 2) / ((5.118 + 5.126) / 2), true}, // 1.06×
-		"Disabled/unbound": {(71.75 + 72.73) / 2, false},                          // 72.24 ns
-		"Allowed/bound":    {((545.1 + 556.3) / 2) / ((535.7 + 532.3) / 2), true}, // 1.03×
-		"Allowed/unbound":  {((547.7 + 547.1) / 2) / ((535.7 + 532.3) / 2), true}, // 1.03×
-		"Parse/50":         {(23420 + 20349) / 2.0, true},                         // 21884.5 ns
+		"Disabled/bound":   {((5.372 + 5.452) / 2) / ((5.118 + 5.126) / 2), true},  // 1.06×
+		"Disabled/unbound": {((71.75 + 72.73) / 2) / ((51.26 + 52.99) / 2), false}, // 1.39×
+		"Allowed/bound":    {((545.1 + 556.3) / 2) / ((535.7 + 532.3) / 2), true},  // 1.03×
+		"Allowed/unbound":  {((547.7 + 547.1) / 2) / ((535.7 + 532.3) / 2), true},  // 1.03×
 	}
 	results := filterSection.evaluate(o)
 	if len(results) != len(want) {
@@ -109,11 +108,11 @@ func TestFilterTargetsAreOnMedians(t *testing.T) {
 	}
 	input := line("Disabled/zap", "5") + line("Disabled/zap", "5") + line("Disabled/zap", "5") +
 		line("Disabled/bound", "10") + line("Disabled/bound", "10") + line("Disabled/bound", "90") + // 2.0×
-		line("Disabled/unbound", "40") + line("Disabled/unbound", "50") + line("Disabled/unbound", "200") + // 50 ns
+		line("Disabled/zap-check", "50") + line("Disabled/zap-check", "50") + line("Disabled/zap-check", "1") +
+		line("Disabled/unbound", "40") + line("Disabled/unbound", "55") + line("Disabled/unbound", "200") + // 1.1×
 		line("Allowed/zap", "500") + line("Allowed/zap", "500") + line("Allowed/zap", "500") +
 		line("Allowed/bound", "551") + line("Allowed/bound", "551") + line("Allowed/bound", "100") + // 1.102×
-		line("Allowed/unbound", "550") + line("Allowed/unbound", "550") + line("Allowed/unbound", "550") + // 1.1×
-		line("Parse/50", "50001") + line("Parse/50", "50001") + line("Parse/50", "10") // 50,001 ns
+		line("Allowed/unbound", "550") + line("Allowed/unbound", "550") + line("Allowed/unbound", "550") // 1.1×
 	o, err := parse(strings.NewReader(input))
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +122,6 @@ func TestFilterTargetsAreOnMedians(t *testing.T) {
 		"Disabled/unbound": true,
 		"Allowed/bound":    false,
 		"Allowed/unbound":  true,
-		"Parse/50":         false,
 	}
 	for _, r := range filterSection.evaluate(o) {
 		if got := r.met(); got != want[r.ours] {
@@ -148,14 +146,14 @@ func TestFilterTargetsMissing(t *testing.T) {
 	filterSection.writeTargets(&b, o)
 	for _, want := range []string{
 		"| Filtered-out call, bound logger | Disabled/bound | Disabled/zap | missing | missing | — | ≤ 2.0× | **NOT met** |\n",
-		"| Parse, 50 directives | Parse/50 | — | missing | — | — | ≤ 50,000 ns | **NOT met** |\n",
+		"| Filtered-out call, unbound name | Disabled/unbound | Disabled/zap-check | missing | missing | — | ≤ 1.1× | **NOT met** |\n",
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("targets lack %q; got:\n%s", want, b.String())
 		}
 	}
-	if strings.Contains(b.String(), "Floor") {
-		t.Errorf("targets report a floor the input lacks:\n%s", b.String())
+	if strings.Contains(b.String(), "floor") || strings.Contains(b.String(), "Parse/50") {
+		t.Errorf("targets report a note the input lacks:\n%s", b.String())
 	}
 }
 
@@ -170,11 +168,10 @@ func TestWriteReportFilterSection(t *testing.T) {
 	for _, want := range []string{
 		"\n## Filter\n",
 		"| Filtered-out call, bound logger | Disabled/bound | Disabled/zap | 5.4 | 5.1 | 1.06× | ≤ 2.0× | met |\n",
-		"| Filtered-out call, unbound name | Disabled/unbound | — | 72.2 | — | — | ≤ 50 ns | **NOT met** |\n",
+		"| Filtered-out call, unbound name | Disabled/unbound | Disabled/zap-check | 72.2 | 52.1 | 1.39× | ≤ 1.1× | **NOT met** |\n",
 		"| Allowed call, bound logger | Allowed/bound | Allowed/zap | 551 | 534 | 1.03× | ≤ 1.1× | met |\n",
 		"| Allowed call, unbound name | Allowed/unbound | Allowed/zap | 547 | 534 | 1.03× | ≤ 1.1× | met |\n",
-		"| Parse, 50 directives | Parse/50 | — | 21884 | — | — | ≤ 50,000 ns | met |\n",
-		"rejected in Check, as an unbound name's is: 52.1 ns/op\n",
+		"A spec of 50 directives parsed, for information: 21884 ns/op\n",
 		"| Static | dynamo-jsonl | zap-json | 217 | 306 | 0.71× | ≤ 1.2× | met |\n",
 		"| BenchmarkFilter/Parse/50 | 21884 | 20349–23420 | 19242 | 68 |\n",
 	} {
@@ -184,26 +181,6 @@ func TestWriteReportFilterSection(t *testing.T) {
 	}
 	if i, j := strings.Index(report, "## Filter"), strings.Index(report, "## Results"); i < 0 || j < i {
 		t.Errorf("the filter section is not before the results")
-	}
-}
-
-func TestFormatBound(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{50, "50"},
-		{999, "999"},
-		{1000, "1,000"},
-		{50_000, "50,000"},
-		{1_234_567, "1,234,567"},
-		{2.5, "2.5"},
-		{12345.5, "12,345.5"},
-	}
-	for _, tt := range tests {
-		if got := formatBound(tt.in); got != tt.want {
-			t.Errorf("formatBound(%v) = %q, want %q", tt.in, got, tt.want)
-		}
 	}
 }
 

@@ -253,10 +253,12 @@ func (r allocResult) met() bool {
 }
 
 // unmet names every target of the default report that o does not meet
-// (a target whose benchmarks are missing is not met), in report order.
+// (a target whose benchmarks are missing is not met), in report order, and
+// the peers' when o holds the peer suite's results.
 func unmet(o *benchOutput) []string {
+	own, peers := splitPeers(o)
 	var out []string
-	ratios, allocs := evaluate(o)
+	ratios, allocs := evaluate(own)
 	for _, r := range ratios {
 		if !r.met() {
 			out = append(out, fmt.Sprintf("%s: %s ≤ %.2f× %s", r.scenario, r.ours, r.max, r.baseline))
@@ -268,11 +270,10 @@ func unmet(o *benchOutput) []string {
 		}
 	}
 	for _, sec := range sections {
-		for _, r := range sec.evaluate(o) {
-			if !r.met() {
-				out = append(out, fmt.Sprintf("%s: %s (%s ≤ %s)", sec.title, r.label, r.ours, r.bound()))
-			}
-		}
+		out = append(out, sec.unmet(own)...)
+	}
+	if peers != nil {
+		out = append(out, peersSection.unmet(peers)...)
 	}
 	return out
 }
@@ -463,8 +464,10 @@ func writeReport(w io.Writer, o *benchOutput, m machine) {
 
 // document is the file benchreport writes over previous, its former
 // content: with peers, previous with its peers section rewritten from o;
-// without, the report of o, followed by previous's peers section if it had
-// one, so that `make bench` does not erase `make bench-peers`'s table.
+// without, the report of o, with the peers section rewritten from o when o
+// holds the peer suite's results (make bench runs it in its rounds), else
+// previous's peers section if it had one, so that a run without the peers
+// does not erase `make bench-peers`'s table.
 //
 // Either way the command-line section (benchreport -cli) and the
 // binary-size section (benchreport -binsize) stay as they were.
@@ -474,9 +477,14 @@ func document(previous string, o *benchOutput, m machine, peers bool) string {
 		writePeers(&b, o, m)
 		return withPeers(previous, b.String())
 	}
-	writeReport(&b, o, m)
+	own, peerRuns := splitPeers(o)
+	writeReport(&b, own, m)
 	doc := b.String()
-	if block := peersBlock(previous); block != "" {
+	if peerRuns != nil {
+		var pb strings.Builder
+		writePeers(&pb, peerRuns, m)
+		doc = withPeers(doc, pb.String())
+	} else if block := peersBlock(previous); block != "" {
 		doc = withPeers(doc, block)
 	}
 	for _, m := range [][2]string{{cliBegin, cliEnd}, {binsizeBegin, binsizeEnd}} {
@@ -485,6 +493,25 @@ func document(previous string, o *benchOutput, m machine, peers bool) string {
 		}
 	}
 	return doc
+}
+
+// splitPeers separates the peer suite's results (internal/benchmarks: the
+// BenchmarkPeers… and BenchmarkContextLogger benchmarks) from the rest of
+// o; peers is nil when o has none of them.
+func splitPeers(o *benchOutput) (own, peers *benchOutput) {
+	if !hasPeers(o) {
+		return o, nil
+	}
+	own = &benchOutput{goos: o.goos, goarch: o.goarch, cpu: o.cpu, maxProcs: o.maxProcs}
+	peers = &benchOutput{goos: o.goos, goarch: o.goarch, cpu: o.cpu, maxProcs: o.maxProcs}
+	for _, b := range o.benchmarks {
+		if strings.HasPrefix(b.name, "BenchmarkPeers") || strings.HasPrefix(b.name, "BenchmarkContextLogger") {
+			peers.benchmarks = append(peers.benchmarks, b)
+		} else {
+			own.benchmarks = append(own.benchmarks, b)
+		}
+	}
+	return own, peers
 }
 
 // cliMain is benchreport -cli: the command-line section of outPath
@@ -557,27 +584,35 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchreport:", err)
 		os.Exit(1)
 	}
+	own, peerRuns := splitPeers(o)
 	if *peers {
-		peersSection.writeTargets(os.Stdout, o)
+		peerRuns = o
 	} else {
-		ratios, allocs := evaluate(o)
+		ratios, allocs := evaluate(own)
 		writeTargets(os.Stdout, ratios, allocs)
 		for _, s := range sections {
 			fmt.Printf("\n%s\n\n", s.title)
-			s.writeTargets(os.Stdout, o)
+			s.writeTargets(os.Stdout, own)
 		}
 	}
+	if peerRuns != nil {
+		fmt.Printf("\n%s\n\n", peersSection.title)
+		peersSection.writeTargets(os.Stdout, peerRuns)
+	}
 	fmt.Printf("\nwrote %s\n", *outPath)
-	// make bench fails when a target is not met, after writing the report
-	// that shows which. (The peer suite's report does not: some of its
-	// targets are below what zap's own Logger costs.)
-	if !*peers {
-		if missed := unmet(o); len(missed) > 0 {
-			fmt.Fprintf(os.Stderr, "benchreport: %d target(s) NOT met:\n", len(missed))
-			for _, m := range missed {
-				fmt.Fprintln(os.Stderr, "  "+m)
-			}
-			os.Exit(1)
+	// make bench and make bench-peers fail when a target is not met, after
+	// writing the report that shows which.
+	var missed []string
+	if *peers {
+		missed = peersSection.unmet(o)
+	} else {
+		missed = unmet(o)
+	}
+	if len(missed) > 0 {
+		fmt.Fprintf(os.Stderr, "benchreport: %d target(s) NOT met:\n", len(missed))
+		for _, m := range missed {
+			fmt.Fprintln(os.Stderr, "  "+m)
 		}
+		os.Exit(1)
 	}
 }

@@ -7,20 +7,22 @@ import (
 	"time"
 )
 
-// peersInput is -count 2 output of the peer suite with the given median
-// ns/op per logger, the same in every scenario; a logger missing from ns is
-// missing from the output.
+// peersInput is -count 2 output of the peer suite, one goroutine and
+// RunParallel alike, with the given median ns/op per logger, the same in
+// every scenario; a logger missing from ns is missing from the output.
 func peersInput(ns map[string]float64) string {
 	var b strings.Builder
 	b.WriteString("goos: linux\ngoarch: amd64\npkg: github.com/dynlog/dynlog/internal/benchmarks\ncpu: Test CPU\n")
-	for _, s := range peerScenarios {
-		for _, l := range peerLoggers {
-			v, ok := ns[l]
-			if !ok {
-				continue
-			}
-			for _, d := range []float64{-1, 1} {
-				fmt.Fprintf(&b, "BenchmarkPeers/%s/%s-2 \t 1000\t %g ns/op\t 240 B/op\t 1 allocs/op\n", s, l, v+d)
+	for _, m := range peerModes {
+		for _, s := range peerScenarios {
+			for _, l := range peerLoggers {
+				v, ok := ns[l]
+				if !ok {
+					continue
+				}
+				for _, d := range []float64{-1, 1} {
+					fmt.Fprintf(&b, "Benchmark%s/%s/%s-2 \t 1000\t %g ns/op\t 240 B/op\t 1 allocs/op\n", m.bench, s, l, v+d)
+				}
 			}
 		}
 	}
@@ -41,16 +43,22 @@ func TestWritePeers(t *testing.T) {
 	var b strings.Builder
 	writePeers(&b, o, peersMachine)
 	out := b.String()
+	header := "| Scenario | zap | zap-nocaller | zap-sugar | zerolog | slog-json | logrus | dynlog-jsonl | dynlog-readable | dynlog-vllm | zapslog | dynlog-slog | zap-nopcore |\n" +
+		"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n" +
+		"| TenFields | 500 (1) | 150 (1) | 520 (1) | 480 (1) | 600 (1) | 2500 (1) | 650 (1) | 560 (1) | — | — | — | — |\n"
 	for _, want := range []string{
 		peersBegin + "\n## Peers\n",
 		"- Date: 2026-11-22 (UTC)\n- CPU: Test CPU\n- OS/arch: linux/amd64, 2 CPUs (runtime.NumCPU), GOMAXPROCS 2\n- Go: go1.26.8\n- Runs per benchmark: 2; the tables show the median\n",
-		"| Scenario | zap | zap-nocaller | zap-sugar | zerolog | slog-json | logrus | dynlog-jsonl | dynlog-readable | dynlog-vllm | zapslog | dynlog-slog | zap-nopcore |\n",
-		"|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n",
-		"| TenFields | 500 (1) | 150 (1) | 520 (1) | 480 (1) | 600 (1) | 2500 (1) | 650 (1) | 560 (1) | — | — | — | — |\n",
-		"| Disabled | 500 (1) |",
-		"| TenFields: dynlog-jsonl ≤ 1.3× zap | TenFields/dynlog-jsonl | TenFields/zap | 650 | 500 | 1.30× | ≤ 1.3× | met |\n",
-		"| Static: dynlog-jsonl ahead of slog-json | Static/dynlog-jsonl | Static/slog-json | 650 | 600 | 1.08× | < 1.0× | **NOT met** |\n",
-		"| Disabled: dynlog-jsonl ahead of logrus | Disabled/dynlog-jsonl | Disabled/logrus | 650 | 2500 | 0.26× | < 1.0× | met |\n",
+		"Median ns/op, and allocs/op in parentheses, of one call, one goroutine (BenchmarkPeers):\n\n" + header,
+		"Median ns/op, and allocs/op in parentheses, of one call, RunParallel (BenchmarkPeersParallel):\n\n" + header,
+		"| TenFields, one goroutine: dynlog-jsonl ≤ 1.0× zap | Peers/TenFields/dynlog-jsonl | Peers/TenFields/zap | 650 | 500 | 1.30× | ≤ 1.0× | **NOT met** |\n",
+		"| Static, RunParallel: dynlog-jsonl ≤ 0.6× zap | PeersParallel/Static/dynlog-jsonl | PeersParallel/Static/zap | 650 | 500 | 1.30× | ≤ 0.6× | **NOT met** |\n",
+		"| TenFields, RunParallel: dynlog-jsonl ≤ 1.3× zerolog | PeersParallel/TenFields/dynlog-jsonl | PeersParallel/TenFields/zerolog | 650 | 480 | 1.35× | ≤ 1.3× | **NOT met** |\n",
+		"| DisabledStatic, one goroutine: dynlog-jsonl ≤ 1.1× zap-nopcore | Peers/DisabledStatic/dynlog-jsonl | Peers/DisabledStatic/zap-nopcore | 650 | missing | — | ≤ 1.1× | **NOT met** |\n",
+		"| Context | ctx-field | context-logger |\n",
+		"| span | — | — |\n",
+		"| Static, RunParallel: dynlog-slog ≤ 1.0× slog-json | PeersParallel/Static/dynlog-slog | PeersParallel/Static/slog-json |",
+		"| context logger, span: ≤ 1.0× tracing.Ctx | ContextLogger/span/context-logger | ContextLogger/span/ctx-field |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("peers section lacks %q; got:\n%s", want, out)
@@ -59,37 +67,65 @@ func TestWritePeers(t *testing.T) {
 	if !strings.HasSuffix(out, peersEnd+"\n") {
 		t.Errorf("peers section does not end with its marker:\n%s", out)
 	}
-	if got, want := len(peersSection.evaluate(o)), 3*len(peerScenarios)+len(slogLineScenarios)+len(contextRows); got != want {
+	perMode := len(lineScenarios) + 2 + len(disabledScenarios)
+	if got, want := len(peersSection.evaluate(o)), len(peerModes)*perMode+len(lineScenarios)+len(contextRows); got != want {
 		t.Errorf("%d peer targets, want %d", got, want)
-	}
-	for _, want := range []string{
-		"| Context | ctx-field | context-logger |\n",
-		"| span | — | — |\n",
-		"| Static: dynlog-slog ≤ 1.0× slog-json | Static/dynlog-slog | Static/slog-json |",
-		"| context logger, span: ≤ 1.0× tracing.Ctx | BenchmarkContextLogger/span/context-logger | BenchmarkContextLogger/span/ctx-field |",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("peers section lacks %q; got:\n%s", want, out)
-		}
 	}
 }
 
-// TestPeersTargetsStrict: being ahead means strictly faster; a tie is not.
-func TestPeersTargetsStrict(t *testing.T) {
-	o, err := parse(strings.NewReader(peersInput(map[string]float64{
-		"zap": 500, "slog-json": 600, "logrus": 700, "dynlog-jsonl": 600,
-	})))
-	if err != nil {
-		t.Fatal(err)
+// TestPeersTargetsAtBounds: each of the peers' targets is met at its bound
+// and not just above it, on one goroutine and under RunParallel alike.
+func TestPeersTargetsAtBounds(t *testing.T) {
+	tests := []struct {
+		name string
+		ns   map[string]float64
+		met  map[string]bool // by label suffix; every other dynlog-jsonl target is unmet
+	}{
+		{"at every bound", map[string]float64{"zap": 1000, "zerolog": 1000, "zap-nopcore": 1000, "dynlog-jsonl": 600},
+			map[string]bool{"≤ 1.0× zap": true, "≤ 0.6× zap": true, "≤ 1.3× zerolog": true, "≤ 1.1× zap-nopcore": true}},
+		{"equal to zap, over 0.6×", map[string]float64{"zap": 1000, "zerolog": 1000, "zap-nopcore": 1000, "dynlog-jsonl": 1000},
+			map[string]bool{"≤ 1.0× zap": true, "≤ 0.6× zap": false, "≤ 1.3× zerolog": true, "≤ 1.1× zap-nopcore": true}},
+		{"over every bound", map[string]float64{"zap": 1000, "zerolog": 1000, "zap-nopcore": 1000, "dynlog-jsonl": 1301},
+			map[string]bool{"≤ 1.0× zap": false, "≤ 0.6× zap": false, "≤ 1.3× zerolog": false, "≤ 1.1× zap-nopcore": false}},
+		{"at 1.1× the floor and 1.3× zerolog", map[string]float64{"zap": 2000, "zerolog": 1000, "zap-nopcore": 1000, "dynlog-jsonl": 1100},
+			map[string]bool{"≤ 1.0× zap": true, "≤ 0.6× zap": true, "≤ 1.3× zerolog": true, "≤ 1.1× zap-nopcore": true}},
 	}
-	for _, r := range peersSection.evaluate(o) {
-		if !strings.Contains(r.label, ": dynlog-jsonl ") {
-			continue // slog's, whose benchmarks this input lacks
-		}
-		want := !strings.HasSuffix(r.label, "ahead of slog-json")
-		if r.met() != want {
-			t.Errorf("%s: met = %v (value %v), want %v", r.label, r.met(), r.value(), want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			for _, m := range peerModes {
+				for _, s := range peerScenarios {
+					for l, v := range tt.ns {
+						fmt.Fprintf(&b, "Benchmark%s/%s/%s-2 \t 1000\t %g ns/op\n", m.bench, s, l, v)
+					}
+				}
+			}
+			o, err := parse(strings.NewReader(b.String()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := 0
+			for _, r := range peersSection.evaluate(o) {
+				if !strings.Contains(r.label, ": dynlog-jsonl ") {
+					if r.met() {
+						t.Errorf("%s: met without its benchmarks", r.label)
+					}
+					continue
+				}
+				seen++
+				_, bound, _ := strings.Cut(r.label, "dynlog-jsonl ")
+				want, ok := tt.met[bound]
+				if !ok {
+					t.Fatalf("%s: no expectation for %q", r.label, bound)
+				}
+				if r.met() != want {
+					t.Errorf("%s: met = %v (value %v), want %v", r.label, r.met(), r.value(), want)
+				}
+			}
+			if seen != 2*(len(lineScenarios)+2+len(disabledScenarios)) {
+				t.Errorf("%d dynlog-jsonl targets", seen)
+			}
+		})
 	}
 }
 
@@ -135,4 +171,46 @@ func TestDocumentPeers(t *testing.T) {
 	if want := document("", encOut, later, false); !strings.HasPrefix(rebuilt, want) {
 		t.Errorf("the default mode's report changed with a peers section present")
 	}
+}
+
+// TestDocumentPeersInDefaultRun: when make bench's input holds the peer
+// suite's results, the default mode rewrites the peers section from them,
+// keeps them out of its own tables, and fails on the peers' targets.
+func TestDocumentPeersInDefaultRun(t *testing.T) {
+	input := sampleOutput + peersInput(map[string]float64{"zap": 500, "zerolog": 400, "zap-nopcore": 500, "dynlog-jsonl": 450})
+	o, err := parse(strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := document("", mustParse(t, sampleOutput), peersMachine, false) +
+		"\n" + peersBegin + "\nstale\n" + peersEnd + "\n"
+	doc := document(old, o, peersMachine, false)
+	block := peersBlock(doc)
+	if strings.Contains(block, "stale") || !strings.Contains(block, "| Static, one goroutine: dynlog-jsonl ≤ 0.6× zap | Peers/Static/dynlog-jsonl | Peers/Static/zap | 450 | 500 | 0.90× | ≤ 0.6× | **NOT met** |\n") {
+		t.Errorf("the peers section was not rewritten from the input:\n%s", block)
+	}
+	if strings.Contains(strings.Replace(doc, block, "", 1), "BenchmarkPeers") {
+		t.Errorf("the peers' results are in the report's own tables:\n%s", doc)
+	}
+	missed := strings.Join(unmet(o), "\n")
+	for _, want := range []string{"Peers: Static, one goroutine: dynlog-jsonl ≤ 0.6× zap: 0.90× (Peers/Static/dynlog-jsonl ≤ 0.6×)", "Peers: Static, RunParallel: dynlog-jsonl ≤ 0.6× zap"} {
+		if !strings.Contains(missed, want) {
+			t.Errorf("unmet lacks %q:\n%s", want, missed)
+		}
+	}
+	if strings.Contains(missed, "TenFields, one goroutine: dynlog-jsonl ≤ 1.0× zap") {
+		t.Errorf("unmet lists a met peers target:\n%s", missed)
+	}
+	if own := strings.Join(unmet(mustParse(t, sampleOutput)), "\n"); strings.Contains(own, "Peers:") {
+		t.Errorf("without the peers' results, unmet lists their targets:\n%s", own)
+	}
+}
+
+func mustParse(t *testing.T, input string) *benchOutput {
+	t.Helper()
+	o, err := parse(strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
 }

@@ -33,7 +33,6 @@ type measure int
 
 const (
 	nsRatio     measure = iota // median ns/op over a baseline's median ns/op
-	nsMedian                   // median ns/op
 	allocsWorst                // allocs/op of the worst run
 )
 
@@ -44,23 +43,12 @@ type target struct {
 	measure  measure
 	ours     string
 	baseline string  // nsRatio only
-	max      float64 // a ratio, ns/op or allocs/op
-	strict   bool    // the value must be below max rather than at most max
+	max      float64 // a ratio or allocs/op
 }
 
 // ratioAtMost is a target of ours' median ns/op at most max times baseline's.
 func ratioAtMost(label, ours, baseline string, max float64) target {
 	return target{label: label, measure: nsRatio, ours: ours, baseline: baseline, max: max}
-}
-
-// nsAtMost is a target of ours' median ns/op at most max.
-func nsAtMost(label, ours string, max float64) target {
-	return target{label: label, measure: nsMedian, ours: ours, max: max}
-}
-
-// nsBelow is a target of ours' median ns/op below max.
-func nsBelow(label, ours string, max float64) target {
-	return target{label: label, measure: nsMedian, ours: ours, max: max, strict: true}
 }
 
 // allocsAtMost is a target of at most max allocs/op in every run of ours: a
@@ -69,21 +57,12 @@ func allocsAtMost(label, ours string, max float64) target {
 	return target{label: label, measure: allocsWorst, ours: ours, max: max}
 }
 
-// bound is the target as the tables write it: ≤ 1.1×, ≤ 50,000 ns, < 5 ns,
-// ≤ 0.
+// bound is the target as the tables write it: ≤ 1.1×, ≤ 0.
 func (t target) bound() string {
-	op := "≤"
-	if t.strict {
-		op = "<"
+	if t.measure == nsRatio {
+		return fmt.Sprintf("≤ %.1f×", t.max)
 	}
-	switch t.measure {
-	case nsRatio:
-		return fmt.Sprintf("%s %.1f×", op, t.max)
-	case nsMedian:
-		return op + " " + formatBound(t.max) + " ns"
-	default:
-		return op + " " + formatCount(t.max)
-	}
+	return "≤ " + formatCount(t.max)
 }
 
 // A targetResult is a target measured; oursBench or baselineBench is nil when
@@ -112,8 +91,6 @@ func (r targetResult) value() float64 {
 	switch r.measure {
 	case nsRatio:
 		return median(r.oursBench.ns()) / median(r.baselineBench.ns())
-	case nsMedian:
-		return median(r.oursBench.ns())
 	default:
 		return slices.Max(r.oursBench.allocs())
 	}
@@ -124,9 +101,6 @@ func (r targetResult) value() float64 {
 func (r targetResult) met() bool {
 	if !r.measured() {
 		return false
-	}
-	if r.strict {
-		return r.value() < r.max
 	}
 	return r.value() <= r.max
 }
@@ -150,6 +124,26 @@ func (s section) evaluate(o *benchOutput) []targetResult {
 		}
 	}
 	return results
+}
+
+// unmet names the section's targets that o does not meet, each with what
+// the run measured: "Filter: Allowed call, bound logger: 1.14× (Allowed/bound ≤ 1.1×)".
+func (s section) unmet(o *benchOutput) []string {
+	var out []string
+	for _, r := range s.evaluate(o) {
+		if r.met() {
+			continue
+		}
+		got := "missing"
+		switch {
+		case r.measured() && r.measure == nsRatio:
+			got = fmt.Sprintf("%.2f×", r.value())
+		case r.measured():
+			got = formatCount(r.value()) + " allocs/op"
+		}
+		out = append(out, fmt.Sprintf("%s: %s: %s (%s %s)", s.title, r.label, got, r.ours, r.bound()))
+	}
+	return out
 }
 
 // A note prints one benchmark that is no target beside the targets, when the
@@ -242,9 +236,6 @@ func (s section) write(w io.Writer, o *benchOutput) {
 		fmt.Fprintln(w, line)
 	}
 }
-
-// formatBound writes a bound in ns with thousands separated: 50,000.
-func formatBound(v float64) string { return formatGrouped(v) }
 
 // formatGrouped writes v with its thousands separated: 50,000, 13,312,265.
 func formatGrouped(v float64) string {
