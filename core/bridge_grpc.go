@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
@@ -66,7 +66,7 @@ var (
 // grpcDefaultLogger is a logger like the one gRPC makes at start.
 func grpcDefaultLogger() grpclog.LoggerV2 {
 	info, warning, errs := io.Discard, io.Discard, io.Discard
-	if l, ok := vocab.ParseGRPCSeverity(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")); ok {
+	if l, ok := levels.ParseGRPC(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")); ok {
 		switch l {
 		case zapcore.ErrorLevel:
 			errs = os.Stderr

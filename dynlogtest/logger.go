@@ -8,14 +8,14 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
 // Time is the time every line of this package's loggers carries unless
-// [WithTime] says otherwise.
-var Time = time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
+// [WithTime] says otherwise: 2026-01-02T03:04:05.123456Z.
+func Time() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC) }
 
 // Layout is one of dynlog's layouts.
 type Layout int
@@ -74,7 +74,7 @@ func WithTime(t time.Time) Option {
 }
 
 func newConfig(opts []Option) config {
-	c := config{time: Time, env: map[string]string{"DYN_LOG": vocab.FilterName(vocab.Trace)}}
+	c := config{time: Time(), env: map[string]string{"DYN_LOG": levels.DynLogName(levels.Trace)}}
 	for _, o := range opts {
 		c = o.apply(c)
 	}
@@ -104,7 +104,7 @@ func (c config) build(t testing.TB, out zapcore.WriteSyncer) *zap.Logger {
 	case VLLM:
 		newLogger = core.NewVLLM
 		if _, ok := env["VLLM_LOGGING_LEVEL"]; !ok {
-			env["VLLM_LOGGING_LEVEL"] = vocab.VLLMName(zapcore.DebugLevel)
+			env["VLLM_LOGGING_LEVEL"] = levels.VLLMName(zapcore.DebugLevel)
 		}
 	}
 	log, err := newLogger(

@@ -49,11 +49,11 @@
 //     whole text is JSON ("200" → 200), as Dynamo does with every &str. A
 //     value meant as JSON, [JSON] or a json.RawMessage given to zap.Any, is
 //     embedded either way.
-//   - Level names, the span types and the bridged-record keys are package
-//     vocab's ([vocab.DynamoName], [vocab.VLLMName], [vocab.Spans]), a leaf
-//     shared with the filter, the once-only core and the tracing core;
-//     [Spans], [Span], [SpansKey] and [SpansField] here are the same types
-//     and values under the names this package has always had.
+//   - The span types and the bridged-record keys are package vocab's
+//     ([vocab.Spans], [vocab.LogTargetKey]), a leaf shared with the filter,
+//     the once-only core and the tracing core; [Spans], [Span], [SpansKey]
+//     and [SpansField] here are the same types and values under the names
+//     this package has always had.
 //   - Nothing a line carries can drive a terminal, forge a line or a
 //     field, or turn a line around in the text layouts: controls and
 //     bidirectional controls are escaped, names that are not plain words

@@ -11,6 +11,8 @@ import (
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"github.com/dynlog/dynlog/encoder/internal/timefmt"
 	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/internal/spancache"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -327,7 +329,8 @@ func freeze(src []keyValue, vals []byte, nsOpen int) *frozenContext {
 // layout: computed on the first line that carries s and shared by every
 // later one, so that a line inside a span costs a copy of these bytes.
 func jsonlKeys(s *Spans) *frozenContext {
-	if f, ok := s.CachedEncoding().(*frozenContext); ok {
+	slot := spancache.Of(s)
+	if f, ok := slot.Load().(*frozenContext); ok {
 		return f
 	}
 	e := jsonlPool.Get().(*jsonlEncoder)
@@ -336,7 +339,7 @@ func jsonlKeys(s *Spans) *frozenContext {
 	f := freeze(e.kvs, e.vals.b, 0)
 	e.release()
 	f.self = f
-	s.CacheEncoding(&f.self)
+	slot.Store(&f.self)
 	return f
 }
 
@@ -461,7 +464,7 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false)
 	}
 	b = append(b, `","level":"`...)
-	b = append(b, vocab.DynamoName(ent.Level)...)
+	b = append(b, levels.DynamoName(ent.Level)...)
 	b = append(b, '"')
 	if ent.Caller.Defined && !bridged {
 		b = append(b, `,"file":`...)

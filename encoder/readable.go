@@ -5,7 +5,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"github.com/dynlog/dynlog/encoder/internal/timefmt"
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
@@ -40,7 +40,7 @@ func (e *readableEncoder) Clone() zapcore.Encoder {
 }
 
 // readableLevelColors are the colours of TRACE … ERROR, indexed by
-// [vocab.DynamoIndex].
+// [levels.DynamoIndex].
 var readableLevelColors = [...]string{"\x1b[35m", "\x1b[34m", "\x1b[32m", "\x1b[33m", "\x1b[31m"}
 
 func (e *readableEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
@@ -91,11 +91,11 @@ func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut 
 	}
 	b = append(b, ' ')
 	if color {
-		b = append(b, readableLevelColors[vocab.DynamoIndex(ent.Level)]...)
-		b = append(b, vocab.ReadableName(ent.Level)...)
+		b = append(b, readableLevelColors[levels.DynamoIndex(ent.Level)]...)
+		b = append(b, levels.ReadableName(ent.Level)...)
 		b = append(b, ansiReset...)
 	} else {
-		b = append(b, vocab.ReadableName(ent.Level)...)
+		b = append(b, levels.ReadableName(ent.Level)...)
 	}
 	b = append(b, ' ')
 

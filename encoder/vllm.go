@@ -10,8 +10,8 @@ import (
 
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"github.com/dynlog/dynlog/encoder/internal/timefmt"
-	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/decoration"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/buffer"
 	"go.uber.org/zap/zapcore"
 )
@@ -69,12 +69,12 @@ func (e *vllmEncoder) Clone() zapcore.Encoder {
 }
 
 // vllmLevelColors is vLLM's ColoredFormatter table, indexed by
-// [vocab.VLLMIndex]; levels it does not list (TRACE here, custom levels
+// [levels.VLLMIndex]; levels it does not list (TRACE here, custom levels
 // there) stay uncoloured.
 var vllmLevelColors = [...]string{"", "\x1b[37m", "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[35m"}
 
 // vllmLevelColor is the colour of l's vLLM level name, "" for none.
-func vllmLevelColor(l zapcore.Level) string { return vllmLevelColors[vocab.VLLMIndex(l)] }
+func vllmLevelColor(l zapcore.Level) string { return vllmLevelColors[levels.VLLMIndex(l)] }
 
 func (e *vllmEncoder) EncodeEntry(ent zapcore.Entry, fields []zapcore.Field) (*buffer.Buffer, error) {
 	if e.cfg.maxLine > 0 {
@@ -97,10 +97,10 @@ func (e *vllmEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *lin
 	h := e.appendPrefix(f.header[:0], ent, &f.textFields, color)
 	if c := vllmLevelColor(ent.Level); color && c != "" {
 		h = append(h, c...)
-		h = append(h, vocab.VLLMName(ent.Level)...)
+		h = append(h, levels.VLLMName(ent.Level)...)
 		h = append(h, ansiReset...)
 	} else {
-		h = append(h, vocab.VLLMName(ent.Level)...)
+		h = append(h, levels.VLLMName(ent.Level)...)
 	}
 	h = append(h, ' ')
 	if color {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/target"
 	"go.uber.org/zap/zapcore"
 )
@@ -230,7 +230,7 @@ func (e *vllmEncoder) appendPrefix(h []byte, ent zapcore.Entry, t *textFields, c
 		case 0:
 			h = append(h, p.text...)
 		case 'l':
-			level := vocab.VLLMName(ent.Level)
+			level := levels.VLLMName(ent.Level)
 			if c := vllmLevelColor(ent.Level); color && c != "" {
 				level = c + level + ansiReset
 			}

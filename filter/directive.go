@@ -7,16 +7,16 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
 
 // OffLevel is the level of an "off" directive: above every level zap logs
-// at, so nothing passes it. It is [vocab.Off].
-const OffLevel = vocab.Off
+// at, so nothing passes it.
+const OffLevel = levels.Off
 
-// traceLevel is core.TraceLevel, [vocab.Trace].
-const traceLevel = vocab.Trace
+// traceLevel is core.TraceLevel.
+const traceLevel = levels.Trace
 
 // Directive is one element of a DYN_LOG spec. A directive with
 // neither Target nor Span is the default level.
@@ -66,13 +66,12 @@ func (d Directive) String() string {
 }
 
 // LevelName is the DYN_LOG word for l: off, error, warn, info, debug,
-// trace ([vocab.FilterName]).
-func LevelName(l zapcore.Level) string { return vocab.FilterName(l) }
+// trace.
+func LevelName(l zapcore.Level) string { return levels.DynLogName(l) }
 
 // ParseLevel reads a DYN_LOG level: off, error, warn (or warning), info,
-// debug, trace in any case, or 0–5 (0 = off … 5 = trace)
-// ([vocab.ParseLevel]).
-func ParseLevel(s string) (zapcore.Level, error) { return vocab.ParseLevel(s) }
+// debug, trace in any case, or 0–5 (0 = off … 5 = trace).
+func ParseLevel(s string) (zapcore.Level, error) { return levels.ParseDynLog(s) }
 
 // ParseError is what [Parse] returns when it skipped directives. Its message
 // has one line per skipped directive.

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 )
 
 // levelWords are the level words a target is compared with to catch a
 // misspelt level, which the grammar reads as a target at trace: the DYN_LOG
 // words, whose order breaks ties.
-var levelWords = vocab.FilterWords()
+var levelWords = levels.DynLogWords()
 
 // maxTypoDistance is the largest edit distance between a target and a
 // level word at which the target is taken for a misspelt level.

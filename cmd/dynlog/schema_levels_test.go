@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -23,8 +23,8 @@ func TestSchemaLevelsAreTheVocabulary(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want []string
-	for l := vocab.Trace; l <= zapcore.ErrorLevel; l++ {
-		want = append(want, vocab.DynamoName(l))
+	for l := levels.Trace; l <= zapcore.ErrorLevel; l++ {
+		want = append(want, levels.DynamoName(l))
 	}
 	if got := doc.Properties.Level.Enum; !slices.Equal(got, want) {
 		t.Fatalf("line schema's level enum = %q, want the vocabulary's %q", got, want)

@@ -1,8 +1,7 @@
 package vocab
 
 import (
-	"sync/atomic"
-
+	"github.com/dynlog/dynlog/internal/spancache"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -27,7 +26,7 @@ const (
 // chain of spans in scope, root first. The tracing core builds one per line
 // (or per logger, for With) and attaches it with [SpansField]. A Spans must
 // not change once a line has carried it: the encoders compute what they
-// print of it once and keep it ([Spans.CacheEncoding]).
+// print of it once and keep it with the Spans.
 //
 // In the JSONL layout the IDs and the innermost span's name and fields join
 // the line's keys; span fields are rendered as JSON strings and replace
@@ -42,7 +41,11 @@ type Spans struct {
 	RequestID  string // the request-id header (a UUID)
 	Chain      []Span // root first; the last one is the innermost
 
-	encoded atomic.Pointer[any] // see CacheEncoding
+	encoded spancache.Slot // the encoders' value, through spancache.Of
+}
+
+func init() {
+	spancache.Of = func(s any) *spancache.Slot { return &s.(*Spans).encoded }
 }
 
 // Span is one span in scope: its name and its own fields.
@@ -106,23 +109,3 @@ func (s *Spans) Keys() [7]SpanKey {
 		{KeyRequestID, s.RequestID},
 	}
 }
-
-// CachedEncoding is the value last given to [Spans.CacheEncoding], nil if
-// none was.
-func (s *Spans) CachedEncoding() any {
-	if p := s.encoded.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
-
-// CacheEncoding keeps *p with s for [Spans.CachedEncoding]: what an encoder
-// computes from s once and reuses for every later line that carries s (the
-// JSONL encoder keeps the span keys encoded). s keeps p itself, so *p must
-// not change afterwards; p is a pointer so that the encoder can keep the
-// value inside what it caches (a field of its own, holding the value's
-// pointer), and caching allocates nothing beside it: a Spans built for one
-// line, as the tracing core builds them for spans it has no record of, is
-// encoded without an allocation more. It is safe for concurrent use; of two
-// encoders racing, the later one's value stays.
-func (s *Spans) CacheEncoding(p *any) { s.encoded.Store(p) }

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -110,7 +110,7 @@ var errRefused = errors.New("connection refused")
 // Cases is the table.
 var Cases = []Case{
 	{Name: "static info", Entry: entry(zapcore.InfoLevel, "dynamo_llm::kv_router", "selected worker")},
-	{Name: "trace", Entry: entry(vocab.Trace, "t", "deep")},
+	{Name: "trace", Entry: entry(levels.Trace, "t", "deep")},
 	{Name: "debug", Entry: entry(zapcore.DebugLevel, "t", "d")},
 	{Name: "warn", Entry: entry(zapcore.WarnLevel, "t", "w")},
 	{Name: "error", Entry: entry(zapcore.ErrorLevel, "t", "e")},

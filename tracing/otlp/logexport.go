@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel/attribute"
@@ -273,11 +274,11 @@ func scopeOf(ent zapcore.Entry) string {
 }
 
 // severityOf maps a zap level to OpenTelemetry's severity and the text
-// Dynamo prints for it ([vocab.DynamoName]).
+// Dynamo prints for it ([levels.DynamoName]).
 func severityOf(l zapcore.Level) (log.Severity, string) {
-	text := vocab.DynamoName(l)
+	text := levels.DynamoName(l)
 	switch {
-	case l <= vocab.Trace:
+	case l <= levels.Trace:
 		return log.SeverityTrace, text
 	case l == zapcore.DebugLevel:
 		return log.SeverityDebug, text

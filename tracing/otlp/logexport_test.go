@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
-	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
@@ -85,7 +85,7 @@ func TestLogExport(t *testing.T) {
 				zap.Float64("f", 0.5), zap.Error(errors.New("boom")), zap.Duration("d", 1500*time.Millisecond),
 				zap.Uint64("big", math.MaxUint64), zap.Strings("list", []string{"a", "b"}),
 				zap.Namespace("ns"), zap.String("inner", "x"))
-			log.Log(vocab.Trace, "at trace")
+			log.Log(levels.Trace, "at trace")
 			log.Debug("at debug")
 			log.Warn("at warn")
 			log.Error("at error")
@@ -259,7 +259,7 @@ func TestLogExportFiltered(t *testing.T) {
 	log.Named("noisy").Warn("noisy warn: dropped")
 	log.Named("noisy").Error("noisy error: kept")
 	log.Named("chatty").Debug("chatty debug: kept")
-	log.Named("chatty").Log(vocab.Trace, "chatty trace: dropped")
+	log.Named("chatty").Log(levels.Trace, "chatty trace: dropped")
 	log.Named("noisy").With(zap.String("k", "v")).Info("noisy with: dropped")
 	shutdown(t, p)
 
@@ -603,8 +603,8 @@ func TestLogExportCoreContracts(t *testing.T) {
 	keepExportGlobals(t)
 	rp := &recordingProvider{}
 	c := NewLogExportCore(rp)
-	if !c.Enabled(vocab.Trace) || zapcore.LevelOf(c) != zapcore.Level(math.MinInt8) {
-		t.Errorf("Enabled(TRACE) %v, Level %v: want every level", c.Enabled(vocab.Trace), zapcore.LevelOf(c))
+	if !c.Enabled(levels.Trace) || zapcore.LevelOf(c) != zapcore.Level(math.MinInt8) {
+		t.Errorf("Enabled(TRACE) %v, Level %v: want every level", c.Enabled(levels.Trace), zapcore.LevelOf(c))
 	}
 
 	// With keeps its fields, and only for the derived core.
@@ -807,8 +807,8 @@ func TestSeverityOf(t *testing.T) {
 		sev   log.Severity
 		text  string
 	}{
-		{vocab.Trace - 1, log.SeverityTrace, "TRACE"},
-		{vocab.Trace, log.SeverityTrace, "TRACE"},
+		{levels.Trace - 1, log.SeverityTrace, "TRACE"},
+		{levels.Trace, log.SeverityTrace, "TRACE"},
 		{zapcore.DebugLevel, log.SeverityDebug, "DEBUG"},
 		{zapcore.InfoLevel, log.SeverityInfo, "INFO"},
 		{zapcore.WarnLevel, log.SeverityWarn, "WARN"},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -109,7 +110,7 @@ func (r *Record) set(key string, raw json.RawMessage, plain bool) bool {
 			return false
 		}
 		r.LevelText = s
-		r.Level, r.HasLevel = ParseLevel(s)
+		r.Level, r.HasLevel = levels.ParseRecord(s)
 		return true
 	case "message":
 		s, ok := decodeString(raw, plain)
@@ -179,9 +180,3 @@ func decodeString(raw json.RawMessage, plain bool) (string, bool) {
 	}
 	return stringIn(raw, plain), true
 }
-
-// ParseLevel reads a level word of Dynamo (TRACE, DEBUG, INFO, WARN, ERROR),
-// vLLM (WARNING, CRITICAL) or zap (dpanic, panic, fatal), in any case:
-// [vocab.ParseRecordLevel]. It returns InfoLevel and false for anything
-// else.
-func ParseLevel(s string) (zapcore.Level, bool) { return vocab.ParseRecordLevel(s) }

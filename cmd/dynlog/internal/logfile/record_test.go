@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -59,7 +59,7 @@ func TestDecodeTolerant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec.Level != vocab.Trace || rec.LevelText != "trace" || rec.Line != 0 || !rec.Time.IsZero() ||
+	if rec.Level != levels.Trace || rec.LevelText != "trace" || rec.Line != 0 || !rec.Time.IsZero() ||
 		rec.TimeText != "yesterday" || rec.Message != "a\ufffd\x00" || rec.SpanID != "" {
 		t.Errorf("decoded as %+v", rec)
 	}
@@ -98,19 +98,5 @@ func TestDecodeErrors(t *testing.T) {
 		if errors.Is(err, ErrNotObject) != notObject {
 			t.Errorf("%q: %v, want ErrNotObject %v", in, err, notObject)
 		}
-	}
-}
-
-func TestParseLevel(t *testing.T) {
-	for in, want := range map[string]zapcore.Level{
-		"TRACE": vocab.Trace, "debug": zapcore.DebugLevel, "INFO": zapcore.InfoLevel, "WARN": zapcore.WarnLevel,
-		"warning": zapcore.WarnLevel, "ERROR": zapcore.ErrorLevel, "CRITICAL": zapcore.DPanicLevel,
-	} {
-		if got, ok := ParseLevel(in); !ok || got != want {
-			t.Errorf("%s: %v %v", in, got, ok)
-		}
-	}
-	if lvl, ok := ParseLevel("loud"); ok || lvl != zapcore.InfoLevel {
-		t.Errorf("loud: %v %v", lvl, ok)
 	}
 }

@@ -1,4 +1,11 @@
-package vocab
+// Package levels holds every level word of the module: the levels Trace
+// and Off, the words each input accepts (DYN_LOG, VLLM_LOGGING_LEVEL, a
+// written record's "level", GRPC_GO_LOG_SEVERITY_LEVEL) and the names each
+// layout prints. Every switch over level names goes through it, so that a
+// level word is spelt in one place. Programs name these levels
+// core.TraceLevel and filter.OffLevel, and read and print DYN_LOG's words
+// with filter.ParseLevel and filter.LevelName.
+package levels
 
 import (
 	"fmt"
@@ -7,32 +14,30 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// Trace is Dynamo's TRACE, one below zap's Debug.
-// [github.com/dynlog/dynlog/core.TraceLevel] is this level.
+// Trace is Dynamo's TRACE, one below zap's Debug: core.TraceLevel.
 const Trace = zapcore.DebugLevel - 1
 
-// Off is the level of a DYN_LOG "off" directive: above every level zap logs
-// at, so nothing passes it. [github.com/dynlog/dynlog/filter.OffLevel] is
-// this level.
+// Off is the level of a DYN_LOG "off" directive, above every level zap logs
+// at: filter.OffLevel.
 const Off = zapcore.FatalLevel + 1
 
 // dynamoNames are the Dynamo names of Trace … Error, indexed by
-// [DynamoLevel] - [Trace].
+// [DynamoIndex].
 var dynamoNames = [...]string{"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}
 
 // readableNames are dynamoNames right-aligned to five columns, as the
 // readable layout prints them.
 var readableNames = [...]string{"TRACE", "DEBUG", " INFO", " WARN", "ERROR"}
 
-// DynamoLevel is l as one of Dynamo's five levels: anything below zap's
-// Debug is [Trace], and zap's DPanic, Panic and Fatal are Error.
-func DynamoLevel(l zapcore.Level) zapcore.Level {
+// dynamo is l as one of Dynamo's five levels: anything below zap's Debug
+// is [Trace], and zap's DPanic, Panic and Fatal are Error.
+func dynamo(l zapcore.Level) zapcore.Level {
 	return min(max(l, Trace), zapcore.ErrorLevel)
 }
 
 // DynamoIndex is the position of l's Dynamo level among TRACE, DEBUG,
 // INFO, WARN and ERROR: 0 for TRACE … 4 for ERROR.
-func DynamoIndex(l zapcore.Level) int { return int(DynamoLevel(l) - Trace) }
+func DynamoIndex(l zapcore.Level) int { return int(dynamo(l) - Trace) }
 
 // DynamoName is the level as Dynamo prints it in both its layouts: TRACE,
 // DEBUG, INFO, WARN or ERROR (zap's DPanic, Panic and Fatal are ERROR,
@@ -62,9 +67,9 @@ type levelWord struct {
 	level zapcore.Level
 }
 
-// filterWords are the DYN_LOG level words, lower case, in the order
-// [FilterWords] gives them.
-var filterWords = [...]levelWord{
+// dynLogWords are the DYN_LOG level words, lower case, in the order
+// [DynLogWords] gives them.
+var dynLogWords = [...]levelWord{
 	{"trace", Trace},
 	{"debug", zapcore.DebugLevel},
 	{"info", zapcore.InfoLevel},
@@ -74,8 +79,8 @@ var filterWords = [...]levelWord{
 	{"off", Off},
 }
 
-// filterDigits are the DYN_LOG levels written as digits: 0 = off … 5 = trace.
-var filterDigits = [...]levelWord{
+// dynLogDigits are the DYN_LOG levels written as digits: 0 = off … 5 = trace.
+var dynLogDigits = [...]levelWord{
 	{"5", Trace},
 	{"4", zapcore.DebugLevel},
 	{"3", zapcore.InfoLevel},
@@ -84,34 +89,34 @@ var filterDigits = [...]levelWord{
 	{"0", Off},
 }
 
-// FilterWords are the DYN_LOG level words, lower case, from the lowest
+// DynLogWords are the DYN_LOG level words, lower case, from the lowest
 // level to off: trace, debug, info, warn, warning, error, off. The order
 // is the tie-break of package filter's check for a misspelt level.
-func FilterWords() []string {
-	out := make([]string, len(filterWords))
-	for i, w := range filterWords {
+func DynLogWords() []string {
+	out := make([]string, len(dynLogWords))
+	for i, w := range dynLogWords {
 		out[i] = w.word
 	}
 	return out
 }
 
-// ParseLevel reads a DYN_LOG level: off, error, warn (or warning), info,
+// ParseDynLog reads a DYN_LOG level: off, error, warn (or warning), info,
 // debug, trace in any case, or 0–5 (0 = off … 5 = trace), with spaces
 // around it trimmed.
-func ParseLevel(s string) (zapcore.Level, error) {
+func ParseDynLog(s string) (zapcore.Level, error) {
 	w := strings.ToLower(strings.TrimSpace(s))
-	if l, ok := lookup(filterWords[:], w); ok {
+	if l, ok := lookup(dynLogWords[:], w); ok {
 		return l, nil
 	}
-	if l, ok := lookup(filterDigits[:], w); ok {
+	if l, ok := lookup(dynLogDigits[:], w); ok {
 		return l, nil
 	}
 	return 0, fmt.Errorf("unknown level %q (want off, error, warn, info, debug, trace or 0-5)", s)
 }
 
-// FilterName is the DYN_LOG word for l: off, error, warn, info, debug,
+// DynLogName is the DYN_LOG word for l: off, error, warn, info, debug,
 // trace. Levels above Error and below [Off] are error; below Debug, trace.
-func FilterName(l zapcore.Level) string {
+func DynLogName(l zapcore.Level) string {
 	switch {
 	case l >= Off:
 		return "off"
@@ -140,10 +145,10 @@ var vllmWords = [...]levelWord{
 	{"FATAL", zapcore.DPanicLevel},
 }
 
-// ParseVLLMLevel reads a VLLM_LOGGING_LEVEL: Python's level names (DEBUG,
+// ParseVLLM reads a VLLM_LOGGING_LEVEL: Python's level names (DEBUG,
 // INFO, WARNING or WARN, ERROR, CRITICAL or FATAL), upper-cased as vLLM
 // does, plus TRACE. CRITICAL is zap's DPanic, which logs without panicking.
-func ParseVLLMLevel(s string) (zapcore.Level, error) {
+func ParseVLLM(s string) (zapcore.Level, error) {
 	w := strings.ToUpper(strings.TrimSpace(s))
 	if l, ok := lookup(vllmWords[:], w); ok {
 		return l, nil
@@ -166,11 +171,11 @@ var recordWords = [...]levelWord{
 	{"FATAL", zapcore.FatalLevel},
 }
 
-// ParseRecordLevel reads the level of a written record: a word of Dynamo
+// ParseRecord reads the level of a written record: a word of Dynamo
 // (TRACE, DEBUG, INFO, WARN, ERROR), vLLM (WARNING, CRITICAL) or zap
 // (dpanic, panic, fatal), in any case (as strings.ToUpper reads it),
 // untrimmed. It returns InfoLevel and false for anything else.
-func ParseRecordLevel(s string) (zapcore.Level, bool) {
+func ParseRecord(s string) (zapcore.Level, bool) {
 	w := strings.ToUpper(s)
 	if l, ok := lookup(recordWords[:], w); ok {
 		return l, true
@@ -187,10 +192,10 @@ var grpcWords = [...]levelWord{
 	{"info", zapcore.InfoLevel},
 }
 
-// ParseGRPCSeverity reads GRPC_GO_LOG_SEVERITY_LEVEL as gRPC's own logger
+// ParseGRPC reads GRPC_GO_LOG_SEVERITY_LEVEL as gRPC's own logger
 // does: error (or empty), warning or info, in any case. For any other word
 // it returns false, and gRPC's logger then prints nothing.
-func ParseGRPCSeverity(s string) (zapcore.Level, bool) {
+func ParseGRPC(s string) (zapcore.Level, bool) {
 	w := strings.ToLower(s)
 	if l, ok := lookup(grpcWords[:], w); ok {
 		return l, true
