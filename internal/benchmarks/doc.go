@@ -5,6 +5,6 @@
 // core.NewHandler, and a line through the context logger (tracing.Logger)
 // beside one given tracing.Ctx (context_bench_test.go). It is a module of its own
 // so that the peers stay out of dynlog's go.mod, as log/slog keeps its own
-// benchmarks apart. Run it with `make bench-peers`, which writes the table
-// into BENCHMARKS.md.
+// benchmarks apart. Run it with `make bench-peers` (or `make bench`), which
+// writes the tables into BENCHMARKS.md and fails when a target is not met.
 package benchmarks
