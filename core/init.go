@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
+	"github.com/dynlog/dynlog/core/internal/link"
 	"os"
 	"sync"
 
@@ -101,10 +103,12 @@ func Init() *zap.Logger {
 		zap.ReplaceGlobals(log)
 		// The bridges, before tracing starts: StartTracing makes a gRPC
 		// client, and grpclog.SetLoggerV2 must precede any gRPC call.
-		RedirectStdLog(log)
+		ibridge.RedirectStdLog(log)
 		SetSlogDefault(log)
-		RedirectGRPC(log)
-		RedirectOTel(log)
+		if svc := link.Linked(); svc != nil {
+			svc.RedirectGRPC(log)
+		}
+		ibridge.RedirectOTel(log)
 		// Tracing's reports are its own, as StartTracing's are.
 		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, site)
 		if err != nil {

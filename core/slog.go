@@ -2,10 +2,11 @@ package core
 
 import (
 	"context"
+	"log"
 	"log/slog"
 	"slices"
-	"sync/atomic"
 
+	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
@@ -153,11 +154,10 @@ func (c config) handlerOptions() []HandlerOption {
 // whatever l's name, and an Enabled that answers for tgt.
 func retarget(l *zap.Logger, tgt string) *zap.Logger {
 	return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		if tc, ok := c.(*targetCore); ok {
-			// The filter beneath is the one tc found: no second walk.
-			return &targetCore{Core: tc.Core, target: tgt, filter: tc.filter, floor: new(atomic.Pointer[floorOf])}
+		if tc, ok := c.(*ibridge.TargetCore); ok {
+			return tc.Retarget(tgt)
 		}
-		return newTargetCore(c, tgt)
+		return ibridge.NewTargetCore(c, tgt)
 	}))
 }
 
@@ -166,9 +166,9 @@ func retarget(l *zap.Logger, tgt string) *zap.Logger {
 // groups are kept with their group and added to each record after the
 // group's namespace.
 type handler struct {
-	log         *zap.Logger // the logger, under the handler's target
-	target      *targetCore // log's core, called directly by Enabled
-	groups      []slogGroup // WithGroup's, outermost first
+	log         *zap.Logger         // the logger, under the handler's target
+	target      *ibridge.TargetCore // log's core, called directly by Enabled
+	groups      []ibridge.Group     // WithGroup's, outermost first
 	loggerClock bool
 }
 
@@ -177,13 +177,13 @@ var _ slog.Handler = (*handler)(nil)
 // Enabled is the logger core's answer for the handler's target: while the
 // filter is the one the target's floor was computed for, one comparison.
 func (h *handler) Enabled(_ context.Context, lvl slog.Level) bool {
-	return h.target.Enabled(zapLevelOf(lvl))
+	return h.target.Enabled(ibridge.LevelOf(lvl))
 }
 
 // withLogger is h writing to log, whose core is a targetCore (retarget's,
 // or its With).
 func (h handler) withLogger(log *zap.Logger) *handler {
-	h.log, h.target = log, log.Core().(*targetCore)
+	h.log, h.target = log, log.Core().(*ibridge.TargetCore)
 	return &h
 }
 
@@ -207,10 +207,10 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 				return true
 			}
 		}
-		attrs = appendAttr(attrs, a)
+		attrs = ibridge.AppendAttr(attrs, a)
 		return true
 	})
-	ce := log.Check(zapLevelOf(r.Level), r.Message)
+	ce := log.Check(ibridge.LevelOf(r.Level), r.Message)
 	if ce == nil {
 		return nil
 	}
@@ -220,7 +220,7 @@ func (h *handler) Handle(ctx context.Context, r slog.Record) error {
 	if r.PC != 0 {
 		// Set after Check, as zap sets its own caller: the filter decides
 		// the line of the empty target at Write, by this caller's package.
-		f := frameOf(r.PC)
+		f := ibridge.FrameOf(r.PC)
 		ce.Caller = zapcore.EntryCaller{Defined: true, PC: f.PC, File: f.File, Line: f.Line, Function: f.Function}
 	}
 	fields := h.prefixed(ctx, attrs)
@@ -243,13 +243,13 @@ func (h *handler) prefixed(ctx context.Context, attrs []zap.Field) []zap.Field {
 	}
 	n := len(attrs) + 2
 	for _, g := range h.groups {
-		n += len(g.fields) + 1
+		n += len(g.Fields) + 1
 	}
 	fields := make([]zap.Field, 0, n)
 	if span.Type != zapcore.SkipType {
 		fields = append(fields, span) // before any namespace, where spans count
 	}
-	return appendGroups(fields, h.groups, attrs)
+	return ibridge.AppendGroups(fields, h.groups, attrs)
 }
 
 func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
@@ -263,7 +263,7 @@ func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
 		if a.Key == OnceKey {
 			continue // once-only is a property of a line, not of a logger
 		}
-		fields = appendAttr(fields, a)
+		fields = ibridge.AppendAttr(fields, a)
 	}
 	if len(fields) > 0 && len(h.groups) == 0 {
 		log = log.With(fields...)
@@ -272,7 +272,7 @@ func (h *handler) WithAttrs(as []slog.Attr) slog.Handler {
 	if len(fields) > 0 && len(h.groups) > 0 {
 		c.groups = slices.Clone(h.groups)
 		last := &c.groups[len(c.groups)-1]
-		last.fields = append(slices.Clip(last.fields), fields...)
+		last.Fields = append(slices.Clip(last.Fields), fields...)
 	}
 	return c
 }
@@ -282,6 +282,28 @@ func (h *handler) WithGroup(name string) slog.Handler {
 		return h
 	}
 	c := *h
-	c.groups = append(slices.Clip(h.groups), slogGroup{name: name})
+	c.groups = append(slices.Clip(h.groups), ibridge.Group{Name: name})
 	return &c
+}
+
+// SetSlogDefault makes a logger over [NewHandler](l) slog's default
+// (slog.SetDefault), so that slog.Info and the others print the program's
+// own lines through l, as [Init] does: file and line of the slog call, the
+// calling package as the target (or the one given with [Target]), which
+// DYN_LOG's directives match (Enabled lets through a level that DYN_LOG
+// prints for some target; the filter decides each line by its target).
+// Libraries that log to slog's default print the same way, under their own
+// packages.
+//
+// The log package keeps its output and flags: slog.SetDefault would send
+// log.Printf's lines to the new handler, but those are foreign records,
+// for [RedirectStdLog]'s bridge. restore puts back slog's default and the
+// log package's output and flags. Call the restore functions of the
+// Redirect* functions and this one in the reverse order of the calls.
+func SetSlogDefault(l *zap.Logger) (restore func()) {
+	prev, w, flags := slog.Default(), log.Writer(), log.Flags()
+	slog.SetDefault(slog.New(NewHandler(l)))
+	log.SetOutput(w)
+	log.SetFlags(flags)
+	return ibridge.RestoreDefaults(prev, w, flags)
 }

@@ -417,3 +417,20 @@ func TestHandlerConcurrent(t *testing.T) {
 		t.Errorf("%d INFO lines, want %d", infos, workers*lines)
 	}
 }
+
+// jsonLines parses JSONL output, one object per line.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, s := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if s == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			t.Fatalf("line %q is not JSON: %v", s, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
+}

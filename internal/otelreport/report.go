@@ -133,7 +133,6 @@ func (r *Reporter) flush() {
 	}
 }
 
-
 // logger is where every Reporter writes when it is set (SetLogger). It is
 // process-wide because what reports through it is: OpenTelemetry's error
 // handler (otel.SetErrorHandler) is one per process, and so is the logger

@@ -18,7 +18,7 @@
 // and its reporter OpenTelemetry's error handler. Nothing blocks on the
 // network: an unreachable endpoint costs nothing at span end, its failure is
 // reported once on the error output, or as a line of the logger
-// [SetErrorLogger] names ([github.com/dynlog/dynlog/core.RedirectOTel] sets
+// [SetErrorLogger] names ([github.com/dynlog/dynlog/core/bridge.RedirectOTel] sets
 // it), and its recovery once. The error's text, which may quote what the
 // collector answered, is escaped and cut so that a report stays one line
 // that cannot drive the terminal. [Provider.Shutdown], which flushes, returns

@@ -1,4 +1,4 @@
-package core
+package bridge
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -35,7 +36,7 @@ import (
 // GRPC_GO_LOG_SEVERITY_LEVEL, GRPC_GO_LOG_VERBOSITY_LEVEL; not its JSON
 // format).
 func RedirectGRPC(l *zap.Logger) (restore func()) {
-	g := &grpcLogger{b: newBridge(l, GRPCTarget)}
+	g := &grpcLogger{b: ibridge.New(l, GRPCTarget)}
 	grpcMu.Lock()
 	prev := grpcInstalled
 	grpcInstalled = g
@@ -83,7 +84,7 @@ func grpcDefaultLogger() grpclog.LoggerV2 {
 // grpcLogger is gRPC's LoggerV2 under RedirectGRPC. gRPC calls its Depth
 // methods with the number of its own frames to pass over, counted from the
 // caller of grpclog's function; the others from grpclog's functions.
-type grpcLogger struct{ b bridge }
+type grpcLogger struct{ b ibridge.Bridge }
 
 var _ grpclog.DepthLoggerV2 = (*grpcLogger)(nil)
 
@@ -91,11 +92,11 @@ var _ grpclog.DepthLoggerV2 = (*grpcLogger)(nil)
 // call depth frames above the caller of grpclog's function that called
 // the method that called printDepth.
 func (g *grpcLogger) printDepth(lvl zapcore.Level, depth int, format func() string) {
-	if lvl < zapcore.DPanicLevel && !g.b.enabled(lvl) {
+	if lvl < zapcore.DPanicLevel && !g.b.Enabled(lvl) {
 		return
 	}
 	// Pass over printDepth's caller (our method) and grpclog's function.
-	g.b.write(lvl, format(), siteAbove(depth+2, nil, 0), time.Time{}, nil)
+	g.b.Write(lvl, format(), ibridge.SiteAbove(depth+2, nil, 0), time.Time{}, nil)
 }
 
 func sprintln(args []any) string { return strings.TrimSuffix(fmt.Sprintln(args...), "\n") }
@@ -170,9 +171,9 @@ func (g *grpcLogger) V(l int) bool {
 	lvl := zapcore.InfoLevel
 	switch {
 	case l >= 2:
-		lvl = TraceLevel
+		lvl = vocab.Trace
 	case l == 1:
 		lvl = zapcore.DebugLevel
 	}
-	return g.b.enabled(lvl)
+	return g.b.Enabled(lvl)
 }

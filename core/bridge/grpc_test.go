@@ -1,10 +1,11 @@
-package core_test
+package bridge_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -15,7 +16,7 @@ var grpcTest = grpclog.Component("bridge_test")
 
 func TestRedirectGRPCJSONL(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "grpc=info"})
-	defer core.RedirectGRPC(b.log)()
+	defer bridge.RedirectGRPC(b.log)()
 
 	file, line := here()
 	grpcTest.Infof("connecting to %s", "10.0.0.7:50051")
@@ -37,7 +38,7 @@ func TestRedirectGRPCJSONL(t *testing.T) {
 
 func TestRedirectGRPCReadable(t *testing.T) {
 	b := build(t, core.New, nil)
-	defer core.RedirectGRPC(b.log)()
+	defer bridge.RedirectGRPC(b.log)()
 	grpcTest.Errorf("boom")
 	if want := "2026-01-02T03:04:05.656503Z ERROR grpc: [bridge_test] boom\n"; b.out.String() != want {
 		t.Errorf("output %q, want %q", b.out.String(), want)
@@ -66,7 +67,7 @@ func TestRedirectGRPCFilter(t *testing.T) {
 				vars["DYN_LOG"] = tc.dynLog
 			}
 			b := build(t, core.New, vars)
-			defer core.RedirectGRPC(b.log)()
+			defer bridge.RedirectGRPC(b.log)()
 			grpcTest.Info("info line")
 			grpcTest.Warning("warning line")
 			grpcTest.Error("error line")
@@ -97,7 +98,7 @@ func TestRedirectGRPCTargetIgnoresLoggerName(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "svc=off,grpc=warn"})
 	for _, l := range []*zap.Logger{b.log.Named("svc"), filter.Named(b.log, "svc")} {
 		b.out.Reset()
-		restore := core.RedirectGRPC(l)
+		restore := bridge.RedirectGRPC(l)
 		grpcTest.Warning("through a named logger")
 		restore()
 		lines := jsonLines(t, b.out.String())
@@ -109,7 +110,7 @@ func TestRedirectGRPCTargetIgnoresLoggerName(t *testing.T) {
 
 func TestRedirectGRPCFatal(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer core.RedirectGRPC(b.log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
+	defer bridge.RedirectGRPC(b.log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
 	if p := recovered(func() { grpcTest.Fatalf("cannot %s", "go on") }); p == nil {
 		t.Error("Fatal returned; want the fatal hook to end it")
 	}
@@ -121,8 +122,8 @@ func TestRedirectGRPCFatal(t *testing.T) {
 
 func TestRedirectGRPCRestore(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOG": "grpc=info"})
-	outer := core.RedirectGRPC(b.log)
-	inner := core.RedirectGRPC(b.log.With(zap.String("inner", "yes")))
+	outer := bridge.RedirectGRPC(b.log)
+	inner := bridge.RedirectGRPC(b.log.With(zap.String("inner", "yes")))
 	grpcTest.Warning("inner")
 	inner()
 	grpcTest.Warning("outer")
