@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/dynlog/dynlog/core/config"
 	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/tracing"
@@ -103,27 +104,23 @@ func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 // for New's: call it before the program exits, so that a rotation's
 // compression in progress is finished rather than cut short.
 func NewSlog(opts ...Option) (*slog.Logger, error) {
-	c := newConfig(opts)
-	c.site = callSite(1)
-	defer c.diag.flush()
-	s, err := resolveDynamo(c)
+	cfg, err := config.Load(opts...)
+	l, err := build(cfg, err, callSite(1))
 	if err != nil {
 		return nil, err
 	}
-	return slog.New(NewHandler(c.newDynamo(s), c.handlerOptions()...)), nil
+	return slog.New(NewHandler(l, handlerOptions(cfg)...)), nil
 }
 
 // NewVLLMSlog is [NewSlog] for vLLM's layout, configured as [NewVLLM] is.
 // [CloseSlog] closes what it opened, as for NewSlog.
 func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
-	c := newConfig(opts)
-	c.site = callSite(1)
-	defer c.diag.flush()
-	l, err := c.newVLLMTraced()
+	cfg, err := config.LoadVLLM(opts...)
+	l, err := build(cfg, err, callSite(1))
 	if err != nil {
 		return nil, err
 	}
-	return slog.New(NewHandler(l, c.handlerOptions()...)), nil
+	return slog.New(NewHandler(l, handlerOptions(cfg)...)), nil
 }
 
 // CloseSlog closes the log file that [NewSlog] or [NewVLLMSlog] opened for
@@ -141,10 +138,10 @@ func CloseSlog(l *slog.Logger) error {
 	return nil
 }
 
-// handlerOptions are the handler options that follow from c: the logger's
-// clock when WithClock gave one.
-func (c config) handlerOptions() []HandlerOption {
-	if c.clock != nil {
+// handlerOptions are the handler options that follow from cfg: the
+// logger's clock when WithClock gave one.
+func handlerOptions(cfg *config.Config) []HandlerOption {
+	if cfg.Clock != nil {
 		return []HandlerOption{WithLoggerClock()}
 	}
 	return nil

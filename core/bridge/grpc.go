@@ -9,12 +9,23 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dynlog/dynlog/core/config"
 	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
 )
+
+// GRPCOption configures [RedirectGRPC].
+type GRPCOption func(*config.GRPC)
+
+// WithGRPCDefaults gives the values of gRPC's GRPC_GO_LOG_SEVERITY_LEVEL and
+// GRPC_GO_LOG_VERBOSITY_LEVEL, as [config.Config].GRPC holds them, for the
+// logger RedirectGRPC's restore puts back when it installs one like gRPC's
+// default. Without it, that logger prints errors only, as gRPC's does with
+// neither variable set. core/service's Init passes its Config's.
+func WithGRPCDefaults(g config.GRPC) GRPCOption { return func(c *config.GRPC) { *c = g } }
 
 // RedirectGRPC makes l gRPC's logger ([grpclog.SetLoggerV2]): gRPC's lines
 // print through l's cores as bridged records of target grpc
@@ -32,10 +43,13 @@ import (
 // As grpclog.SetLoggerV2 says, call it before any gRPC function runs; the
 // restore function too is not safe while gRPC logs. gRPC cannot tell which
 // logger is in force, so restore installs the one RedirectGRPC replaced if
-// RedirectGRPC had installed it, else one like gRPC's default (stderr,
-// GRPC_GO_LOG_SEVERITY_LEVEL, GRPC_GO_LOG_VERBOSITY_LEVEL; not its JSON
-// format).
-func RedirectGRPC(l *zap.Logger) (restore func()) {
+// RedirectGRPC had installed it, else one like gRPC's default (stderr, the
+// severity and verbosity [WithGRPCDefaults] gives; not its JSON format).
+func RedirectGRPC(l *zap.Logger, opts ...GRPCOption) (restore func()) {
+	var defaults config.GRPC
+	for _, o := range opts {
+		o(&defaults)
+	}
 	g := &grpcLogger{b: ibridge.New(l, GRPCTarget)}
 	grpcMu.Lock()
 	prev := grpcInstalled
@@ -52,7 +66,7 @@ func RedirectGRPC(l *zap.Logger) (restore func()) {
 				grpclog.SetLoggerV2(prev)
 				return
 			}
-			grpclog.SetLoggerV2(grpcDefaultLogger())
+			grpclog.SetLoggerV2(grpcDefaultLogger(defaults))
 		})
 	}
 }
@@ -64,10 +78,11 @@ var (
 	grpcInstalled *grpcLogger
 )
 
-// grpcDefaultLogger is a logger like the one gRPC makes at start.
-func grpcDefaultLogger() grpclog.LoggerV2 {
+// grpcDefaultLogger is a logger like the one gRPC makes at start, for the
+// values g of its variables.
+func grpcDefaultLogger(g config.GRPC) grpclog.LoggerV2 {
 	info, warning, errs := io.Discard, io.Discard, io.Discard
-	if l, ok := vocab.ParseGRPCSeverity(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")); ok {
+	if l, ok := vocab.ParseGRPCSeverity(g.Severity); ok {
 		switch l {
 		case zapcore.ErrorLevel:
 			errs = os.Stderr
@@ -77,7 +92,7 @@ func grpcDefaultLogger() grpclog.LoggerV2 {
 			info = os.Stderr
 		}
 	}
-	v, _ := strconv.Atoi(os.Getenv("GRPC_GO_LOG_VERBOSITY_LEVEL"))
+	v, _ := strconv.Atoi(g.Verbosity)
 	return grpclog.NewLoggerV2WithVerbosity(info, warning, errs, v)
 }
 

@@ -40,7 +40,6 @@ const (
 
 // Defaults of [ExportConfig], as Dynamo and OpenTelemetry have them.
 const (
-	DefaultServiceName  = tracing.DefaultServiceName
 	DefaultGRPCEndpoint = "http://localhost:4317"
 	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces or /v1/logs is appended
 )
@@ -82,7 +81,7 @@ type ExportConfig struct {
 	// [ProtocolHTTPProtobuf].
 	Protocol string
 	// ServiceName is the resource's service.name (OTEL_SERVICE_NAME);
-	// empty means [DefaultServiceName].
+	// empty means [tracing.DefaultServiceName].
 	ServiceName string
 	// LogsEnabled turns on log export (OTEL_LOGS_EXPORTER=otlp): an OTLP
 	// log exporter behind a batch processor, to which the cores of
@@ -159,7 +158,7 @@ type Provider struct {
 func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	p := &Provider{service: cfg.ServiceName, protocol: cfg.Protocol}
 	if p.service == "" {
-		p.service = DefaultServiceName
+		p.service = tracing.DefaultServiceName
 	}
 	if p.protocol == "" {
 		p.protocol = ProtocolGRPC

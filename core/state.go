@@ -1,0 +1,109 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/dynlog/dynlog/core/internal/link"
+	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/unwrap"
+	"go.uber.org/zap/zapcore"
+)
+
+// state is what a logger that New, NewVLLM or Build built holds for the
+// calls that come after it: Reload (the filter, the layout and the call
+// site its reports point at), Close (the log file, the log export),
+// StartTracing (the layout, JSONL or not, the log export to hand over).
+// Every logger derived from the one built (With, Named) shares it.
+type state struct {
+	filter *filter.Atomic
+	// layout is the encoder of the logger's own layout, nil for a
+	// VLLM_LOGGING_CONFIG_PATH file's logger; jsonl is New's JSONL.
+	layout zapcore.Encoder
+	jsonl  bool
+	// site is the call that built the logger, where its reports point.
+	site zapcore.EntryCaller
+
+	// closeFile closes the log file (or a configuration file's outputs);
+	// nil when the logger writes to none of its own.
+	closeFile func() error
+	// logs is the logger's own OTLP log export, nil when it has none.
+	logs link.LogExport
+
+	logsOnce sync.Once
+}
+
+// reportLayout is a copy of the layout, for a report's encoder; nil when
+// the logger has no layout of its own.
+func (s *state) reportLayout() zapcore.Encoder {
+	if s == nil || s.layout == nil {
+		return nil
+	}
+	return s.layout.Clone()
+}
+
+// logsFlushTimeout bounds how long Close waits for the log export to send
+// what it holds: long enough for an export's retries to give up against a
+// collector that is down.
+const logsFlushTimeout = 5 * time.Second
+
+// close stops the log export, once, and closes the log file (which is
+// harmless twice).
+func (s *state) close() error {
+	var errs []error
+	if s.logs != nil {
+		s.logsOnce.Do(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), logsFlushTimeout)
+			defer cancel()
+			errs = append(errs, s.logs.Shutdown(ctx))
+		})
+	}
+	if s.closeFile != nil {
+		errs = append(errs, s.closeFile())
+	}
+	return errors.Join(errs...)
+}
+
+// heldCore is the outermost core of every logger this package builds: it
+// holds the logger's state, which stateOf reaches from log.Core() with a
+// type assertion, and passes everything else to the core inside. Check is
+// the inner core's, so that a line goes through no extra CheckedEntry.
+type heldCore struct {
+	zapcore.Core
+	st *state
+}
+
+var (
+	_ zapcore.Core    = (*heldCore)(nil)
+	_ vocab.Unwrapper = (*heldCore)(nil)
+)
+
+func (c *heldCore) With(fields []zapcore.Field) zapcore.Core {
+	return &heldCore{Core: c.Core.With(fields), st: c.st}
+}
+
+// Level is the level of the core inside.
+func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
+
+// Unwrap is the core inside ([vocab.Unwrapper]).
+func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
+
+// stateOf is the state of the logger whose core is c; nil for a logger
+// this package did not build. It is a type assertion when c is the
+// logger's own (the logger New returned, and its With and [Named]
+// loggers). Only when a core of someone else's is outermost (zap.Hooks,
+// zap's sampler, a tee, zap.WrapCore, l.Named's filter binding) does it
+// walk the cores inward (package internal/unwrap); no call that logs a
+// line comes here.
+func stateOf(c zapcore.Core) *state {
+	if h, ok := c.(*heldCore); ok {
+		return h.st
+	}
+	if h, ok := unwrap.As[*heldCore](c); ok {
+		return h.st
+	}
+	return nil
+}
