@@ -36,7 +36,7 @@
 // # log/slog
 //
 // [NewSlog] and [NewVLLMSlog] are [New] and [NewVLLM] for log/slog;
-// [NewHandler] puts the same handler on a logger you have. Their lines are
+// [NewSlogHandler] puts the same handler on a logger you have. Their lines are
 // the service's own, as the zap logger's are: file and line of the slog call,
 // the target from the logger's name or from [Target] (the attribute
 // [TargetKey]), per-target levels in Enabled, [OnceAttr] for once-only lines,

@@ -14,7 +14,7 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// The attribute keys the handler of [NewHandler] reads instead of printing.
+// The attribute keys the handler of [NewSlogHandler] reads instead of printing.
 const (
 	// TargetKey names the target of the lines (a string value), as a
 	// logger's name does in zap: logger.With(core.TargetKey,
@@ -44,7 +44,7 @@ func OnceAttr(scope ...dedup.Scope) slog.Attr {
 	return slog.Any(OnceKey, s)
 }
 
-// HandlerOption configures [NewHandler].
+// HandlerOption configures [NewSlogHandler].
 type HandlerOption interface {
 	apply(handlerConfig) handlerConfig
 }
@@ -64,13 +64,14 @@ func WithLoggerClock() HandlerOption {
 	return handlerOptionFunc(func(c handlerConfig) handlerConfig { c.loggerClock = true; return c })
 }
 
-// NewHandler returns a slog.Handler whose lines are l's own, printed as l
+// NewSlogHandler returns a slog.Handler whose lines are l's own, printed as l
 // prints its own in every layout: file and line (the location, in vLLM's
 // layout) are the slog call's, from the record's PC, and the target is l's
 // name (give it with l.Named or [github.com/dynlog/dynlog/filter.Named]), or
 // the one given with [TargetKey], or, for neither, the import path of the
-// calling package, as for an unnamed zap logger. [NewSlogHandler], by
-// contrast, marks records as foreign; it is for libraries' default loggers.
+// calling package, as for an unnamed zap logger. Package core/bridge's
+// NewSlogHandler, by contrast, marks records as foreign; it is for
+// libraries' default loggers.
 //
 // Enabled answers for the handler's target by the filter in force, so
 // DYN_LOG=info,app::router=debug lets the DEBUG lines of a handler under
@@ -81,13 +82,13 @@ func WithLoggerClock() HandlerOption {
 // the filter decides each line by its calling package, or by the target
 // [Target] gives that call, as it does for an unnamed zap logger.
 //
-// Levels map as NewSlogHandler's do (below Debug is TRACE). Attributes are
+// Levels map as the bridge's do (below Debug is TRACE). Attributes are
 // typed fields, LogValuers resolved once; a group attribute is an object,
 // WithGroup a namespace, as zap's own objects print in each layout. The
 // context of InfoContext and the other *Context methods puts its span on
 // the line, as [tracing.Ctx] does. An attribute made by [OnceAttr] makes the
 // line once-only. The time is the record's ([WithLoggerClock]: l's clock).
-func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
+func NewSlogHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 	var c handlerConfig
 	for _, o := range opts {
 		c = o.apply(c)
@@ -97,7 +98,7 @@ func NewHandler(l *zap.Logger, opts ...HandlerOption) slog.Handler {
 	return h.withLogger(retarget(l, l.Name()))
 }
 
-// NewSlog returns a *slog.Logger over [NewHandler] of the logger [New] would
+// NewSlog returns a *slog.Logger over [NewSlogHandler] of the logger [New] would
 // return for opts, configured from the environment as New is. With
 // [WithClock] its lines take their time from that clock. When it writes to a
 // file (DYN_LOGGING_FILE or [file]), [CloseSlog] closes it, as [Close] does
@@ -109,7 +110,7 @@ func NewSlog(opts ...Option) (*slog.Logger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slog.New(NewHandler(l, handlerOptions(cfg)...)), nil
+	return slog.New(NewSlogHandler(l, handlerOptions(cfg)...)), nil
 }
 
 // NewVLLMSlog is [NewSlog] for vLLM's layout, configured as [NewVLLM] is.
@@ -120,7 +121,7 @@ func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return slog.New(NewHandler(l, handlerOptions(cfg)...)), nil
+	return slog.New(NewSlogHandler(l, handlerOptions(cfg)...)), nil
 }
 
 // CloseSlog closes the log file that [NewSlog] or [NewVLLMSlog] opened for
@@ -128,9 +129,9 @@ func NewVLLMSlog(opts ...Option) (*slog.Logger, error) {
 // [Close] does for a *zap.Logger: it waits for the file's goroutines (the
 // backups' compression, the daily rotation), and later lines go to stderr.
 // It returns nil when l writes to no file of its own, or when its handler
-// is not one of this package's ([NewHandler]'s, perhaps inside a handler
+// is not one of this package's ([NewSlogHandler]'s, perhaps inside a handler
 // of another's, which CloseSlog cannot see into: close the *zap.Logger
-// given to NewHandler with Close instead). Closing twice is harmless.
+// given to NewSlogHandler with Close instead). Closing twice is harmless.
 func CloseSlog(l *slog.Logger) error {
 	if h, ok := l.Handler().(*handler); ok {
 		return Close(h.log)
@@ -158,7 +159,7 @@ func retarget(l *zap.Logger, tgt string) *zap.Logger {
 	}))
 }
 
-// handler is NewHandler's handler. Attributes given to WithAttrs before any
+// handler is NewSlogHandler's handler. Attributes given to WithAttrs before any
 // WithGroup are in the logger's context (zap's With); those given inside
 // groups are kept with their group and added to each record after the
 // group's namespace.
@@ -283,7 +284,7 @@ func (h *handler) WithGroup(name string) slog.Handler {
 	return &c
 }
 
-// SetSlogDefault makes a logger over [NewHandler](l) slog's default
+// SetSlogDefault makes a logger over [NewSlogHandler](l) slog's default
 // (slog.SetDefault), so that slog.Info and the others print the program's
 // own lines through l, as [Init] does: file and line of the slog call, the
 // calling package as the target (or the one given with [Target]), which
@@ -299,7 +300,7 @@ func (h *handler) WithGroup(name string) slog.Handler {
 // Redirect* functions and this one in the reverse order of the calls.
 func SetSlogDefault(l *zap.Logger) (restore func()) {
 	prev, w, flags := slog.Default(), log.Writer(), log.Flags()
-	slog.SetDefault(slog.New(NewHandler(l)))
+	slog.SetDefault(slog.New(NewSlogHandler(l)))
 	log.SetOutput(w)
 	log.SetFlags(flags)
 	return ibridge.RestoreDefaults(prev, w, flags)
