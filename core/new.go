@@ -237,15 +237,14 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 }
 
 // build is a preset's logger from the Config: the encoder and sink, with
-// around's cores, the caller on every line, and the logger's state
-// outermost (heldCore), which keeps enc's layout, whether it is JSONL, and
-// closeFile, the log file's Close (nil for none), for Reload, Close and
-// StartTracing.
+// around's cores and the caller on every line. Its state keeps enc's
+// layout, whether it is JSONL, and closeFile, the log file's Close (nil for
+// none), for Reload, Close and StartTracing.
 func (b *builder) build(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
 	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value, site: b.site, closeFile: closeFile}
 	b.diag.useLayout(enc.Clone(), b.site)
 	gate := b.around(st)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
-	log := zap.New(&heldCore{Core: gate, st: st}, append(b.zapOptions(), zap.AddCaller())...)
+	log := zap.New(gate, append(b.zapOptions(), zap.AddCaller())...)
 	b.auditChanges(st.filter, gate.(vocab.Unwrapper).Unwrap())
 	b.reportRanks(log, b.cfg.RankProblems)
 	return log
@@ -312,8 +311,9 @@ func directiveSources(f *filter.Filter) string {
 
 // around returns what every preset puts around its sink core: the
 // logger's own OTLP log export beside it when OTEL_LOGS_EXPORTER=otlp
-// (logExport), then the tracing core, the once-only core with ranks and
-// st's filter gate outermost.
+// (logExport), then the tracing core, the once-only core with ranks, the
+// core that holds st (heldCore), and st's filter gate outermost, which
+// filter.Named and filter.Handler find on log.Core() itself.
 func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if b.cfg.LogsExport.Value {
@@ -321,7 +321,8 @@ func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 				sink = zapcore.NewTee(sink, exp)
 			}
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks)), st.filter)
+		once := dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks))
+		return filter.NewAtomicCore(&heldCore{Core: once, st: st}, st.filter)
 	}
 }
 

@@ -67,10 +67,12 @@ func (s *state) close() error {
 	return errors.Join(errs...)
 }
 
-// heldCore is the outermost core of every logger this package builds: it
-// holds the logger's state, which stateOf reaches from log.Core() with a
-// type assertion, and passes everything else to the core inside. Check is
-// the inner core's, so that a line goes through no extra CheckedEntry.
+// heldCore holds a logger's state just inside its filter gate, the
+// outermost core of every logger this package builds, so that stateOf
+// reaches it from log.Core() in one step, and every logger derived from it
+// (With, Named, filter.Named) keeps it. It passes everything else to the
+// core inside: Check is the inner core's, so that a line goes through no
+// extra CheckedEntry.
 type heldCore struct {
 	zapcore.Core
 	st *state
@@ -92,15 +94,16 @@ func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
 
 // stateOf is the state of the logger whose core is c; nil for a logger
-// this package did not build. It is a type assertion when c is the
-// logger's own (the logger New returned, and its With and [Named]
-// loggers). Only when a core of someone else's is outermost (zap.Hooks,
-// zap's sampler, a tee, zap.WrapCore, l.Named's filter binding) does it
-// walk the cores inward (package internal/unwrap); no call that logs a
-// line comes here.
+// this package did not build. For the logger New returned and those
+// derived from it (With, Named), c is the filter gate and the state one
+// Unwrap away. Only when a core of someone else's is outermost (zap.Hooks,
+// zap's sampler, a tee, zap.WrapCore) does it walk the cores inward
+// (package internal/unwrap); no call that logs a line comes here.
 func stateOf(c zapcore.Core) *state {
-	if h, ok := c.(*heldCore); ok {
-		return h.st
+	if u, ok := c.(vocab.Unwrapper); ok {
+		if h, ok := u.Unwrap().(*heldCore); ok {
+			return h.st
+		}
 	}
 	if h, ok := unwrap.As[*heldCore](c); ok {
 		return h.st

@@ -183,11 +183,8 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 		}))
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
-	// then DYN_LOG on top, the config's own level deciding the rest, and
-	// the state outermost.
-	zopts = append(zopts, zap.WrapCore(b.around(st)), zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		return &heldCore{Core: c, st: st}
-	}))
+	// then DYN_LOG on top, the config's own level deciding the rest.
+	zopts = append(zopts, zap.WrapCore(b.around(st)))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		if opened != nil {

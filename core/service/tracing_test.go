@@ -247,3 +247,39 @@ func TestStartTracingWithoutSettings(t *testing.T) {
 		t.Errorf("output %q, want nothing", out.String())
 	}
 }
+
+// TestLogExportWithoutStartTracing: a logger New built with
+// OTEL_LOGS_EXPORTER=otlp exports the lines its filter passes through a
+// provider of its own, with no StartTracing; Close sends them.
+func TestLogExportWithoutStartTracing(t *testing.T) {
+	if !isolated(t) {
+		return
+	}
+	rcv := otlptest.NewGRPCReceiver(t)
+	vars := map[string]string{
+		"DYN_LOGGING_JSONL": "1", "OTEL_LOGS_EXPORTER": "otlp",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": rcv.Endpoint(), "OTEL_SERVICE_NAME": "own",
+	}
+	var out, errOut bytes.Buffer
+	opts := []core.Option{core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
+		core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(&errOut))}
+	log := logExportLogger(t, opts, zapcore.AddSync(&out))
+	log.Named("svc").Info("hello")
+	log.Named("svc").Debug("filtered out")
+	if err := core.Close(log); err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	for _, r := range rcv.Logs() {
+		bodies = append(bodies, r.Body)
+		if r.Resource["service.name"] != "own" {
+			t.Errorf("record %q: resource %v", r.Body, r.Resource)
+		}
+	}
+	if strings.Join(bodies, "|") != "hello" {
+		t.Errorf("exported %q, want [hello]", bodies)
+	}
+	if errOut.Len() != 0 {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
