@@ -3,7 +3,6 @@ package bridge_test
 import (
 	"bytes"
 	"runtime"
-	"strconv"
 	"testing"
 	"time"
 
@@ -55,14 +54,3 @@ func here() (string, int) {
 }
 
 const thisTarget = "github.com/dynlog/dynlog/core/bridge_test"
-
-// diagLine is dynlog's report msg as build's logger writes it to the error
-// output in the readable layout.
-func diagLine(msg string) string {
-	return "2026-01-02T03:04:05.656503Z  WARN dynlog: " + msg + "\n"
-}
-
-func jsonlLine(file string, line int) string {
-	return `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) +
-		`,"line":` + strconv.Itoa(line) + `,"target":"` + thisTarget + `","message":"hello","n":1}` + "\n"
-}

@@ -251,8 +251,8 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 //
 // [NewProvider] installs nothing, so that a provider can be made, used
 // through TracerProvider and LoggerProvider, and thrown away without touching
-// process-wide state; [github.com/dynlog/dynlog/core.StartTracing] and
-// [github.com/dynlog/dynlog/core.Init] install theirs. Install returns p.
+// process-wide state; [github.com/dynlog/dynlog/core/service.StartTracing] and
+// [github.com/dynlog/dynlog/core/service.Init] install theirs. Install returns p.
 func (p *Provider) Install() *Provider {
 	tracing.SetTracerProvider(p.tp)
 	otel.SetTracerProvider(p.tp)

@@ -60,11 +60,11 @@ func New(l *zap.Logger, tgt string) Bridge {
 	return Bridge{log: log, target: tgt}
 }
 
-// enabled reports whether a record at lvl may print: false means it
+// Enabled reports whether a record at lvl may print: false means it
 // certainly does not.
 func (b Bridge) Enabled(lvl zapcore.Level) bool { return b.log.Core().Enabled(lvl) }
 
-// write logs msg at lvl as a record made at site (a zero Frame when the
+// Write logs msg at lvl as a record made at site (a zero Frame when the
 // site is unknown; then the record has no log.file and log.line, and with
 // an empty bridge target an empty target, as an unnamed logger without a
 // caller has), at t (the logger's clock when zero). The log.* fields come
