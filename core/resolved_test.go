@@ -9,20 +9,24 @@ import (
 	"testing"
 )
 
-// TestSettingsResolvedInOnePlace: outside settings.go (and options.go,
-// where WithEnv sets it) no code of the package reads the environment,
-// through the options' lookup or package os, or calls the parsers of the
-// TOML files, the OTLP variables or the rank variables: the builders take
-// settings.
+// TestSettingsResolvedInOnePlace: no code of package core, its bridges or
+// its service setup reads the environment, through the options' lookup or
+// package os, or calls the parsers of the TOML files, the OTLP variables
+// or the rank variables: package config does, and the builders take its
+// Config.
 func TestSettingsResolvedInOnePlace(t *testing.T) {
 	readers := map[string]bool{"loadConfigFiles": true, "exportConfig": true, "logsExporter": true, "RanksFromEnv": true}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
+	var files []string
+	for _, dir := range []string{".", "bridge", "service", "internal/bridge", "internal/link"} {
+		matched, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
 	}
 	fset := token.NewFileSet()
 	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") || name == "settings.go" {
+		if strings.HasSuffix(name, "_test.go") {
 			continue
 		}
 		f, err := parser.ParseFile(fset, name, nil, 0)
@@ -33,7 +37,7 @@ func TestSettingsResolvedInOnePlace(t *testing.T) {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
 				if n.Sel.Name == "lookup" && name != "options.go" {
-					t.Errorf("%s: reads the environment outside settings.go", fset.Position(n.Pos()))
+					t.Errorf("%s: reads the environment outside package config", fset.Position(n.Pos()))
 				}
 			case *ast.CallExpr:
 				var fn string
@@ -44,14 +48,13 @@ func TestSettingsResolvedInOnePlace(t *testing.T) {
 					fn = f.Sel.Name
 				}
 				if readers[fn] && !(fn == "logsExporter" && name == "otelenv.go") { // exportConfig's own
-					t.Errorf("%s: calls %s outside settings.go", fset.Position(n.Pos()), fn)
+					t.Errorf("%s: calls %s outside package config", fset.Position(n.Pos()), fn)
 				}
-				// Nor the process environment behind WithEnv's back; gRPC's
-				// own variables, which RedirectGRPC's default logger reads
-				// as gRPC does, are not settings.
+				// Nor the process environment behind WithEnv's back (gRPC's
+				// own variables included: config reads them for the bridge).
 				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isIdent(sel.X, "os") &&
-					(fn == "Getenv" || fn == "LookupEnv" || fn == "Environ") && !grpcVariable(n) {
-					t.Errorf("%s: calls os.%s outside settings.go", fset.Position(n.Pos()), fn)
+					(fn == "Getenv" || fn == "LookupEnv" || fn == "Environ") {
+					t.Errorf("%s: calls os.%s outside package config", fset.Position(n.Pos()), fn)
 				}
 			}
 			return true
@@ -62,14 +65,4 @@ func TestSettingsResolvedInOnePlace(t *testing.T) {
 func isIdent(e ast.Expr, name string) bool {
 	id, ok := e.(*ast.Ident)
 	return ok && id.Name == name
-}
-
-// grpcVariable reports whether call's first argument is a literal naming one
-// of gRPC's GRPC_* variables.
-func grpcVariable(call *ast.CallExpr) bool {
-	if len(call.Args) == 0 {
-		return false
-	}
-	lit, ok := call.Args[0].(*ast.BasicLit)
-	return ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"GRPC_`)
 }

@@ -88,8 +88,8 @@ func StartTracing(ctx context.Context, log *zap.Logger, opts ...core.Option) (*o
 	return t.(*provider).Provider, nil
 }
 
-// exportConfig is e in package otlp's terms.
-func exportConfig(e config.Export, errOut io.Writer) otlp.ExportConfig {
+// otlpConfig is e in package otlp's terms.
+func otlpConfig(e config.Export, errOut io.Writer) otlp.ExportConfig {
 	return otlp.ExportConfig{
 		Enabled: e.Enabled, Endpoint: e.Endpoint, TracesEndpoint: e.TracesEndpoint, Protocol: e.Protocol,
 		ServiceName: e.ServiceName, LogsEnabled: e.LogsEnabled, LogsEndpoint: e.LogsEndpoint,
@@ -101,7 +101,7 @@ func exportConfig(e config.Export, errOut io.Writer) otlp.ExportConfig {
 type provider struct{ *otlp.Provider }
 
 func newTracing(ctx context.Context, e config.Export, errOut io.Writer) (link.Tracing, error) {
-	p, err := otlp.NewProvider(ctx, exportConfig(e, errOut))
+	p, err := otlp.NewProvider(ctx, otlpConfig(e, errOut))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func (o *ownLogs) Shutdown(ctx context.Context) error { return o.p.Shutdown(ctx)
 // logExport starts a logger's own log export as e says, spans left alone
 // (they are the process provider's).
 func logExport(e config.Export, errOut io.Writer) (zapcore.Core, link.LogExport, error) {
-	cfg := exportConfig(e, errOut)
+	cfg := otlpConfig(e, errOut)
 	cfg.Enabled = false
 	p, err := otlp.NewProvider(context.Background(), cfg)
 	if err != nil {
