@@ -173,7 +173,23 @@ func Reload(log *zap.Logger, opts ...Option) error {
 
 // reload is Reload, the change reported as made by by.
 func reload(log *zap.Logger, by string, opts []Option) (err error) {
-	cfg, loadErr := config.LoadFilter(opts...)
+	// The logger's filter first: a logger with none is not reloaded, and
+	// has no files read for it.
+	st := stateOf(log.Core())
+	var a *filter.Atomic
+	var noFilter error
+	if st != nil {
+		a = st.filter
+	} else {
+		a, noFilter = filter.AtomicOfCore(log.Core())
+	}
+	var cfg *config.Config
+	var loadErr error
+	if noFilter == nil {
+		cfg, loadErr = config.LoadFilter(opts...)
+	} else {
+		cfg = config.LoadExport(opts...) // the error output alone
+	}
 	b := newBuilder(cfg, zapcore.EntryCaller{})
 	defer b.diag.flush()
 	if by == "SIGHUP" {
@@ -184,16 +200,13 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 			}
 		}()
 	}
-	var a *filter.Atomic
-	if st := stateOf(log.Core()); st != nil {
-		a = st.filter
-		if enc := st.reportLayout(); enc != nil {
-			// The reports point where the logger's own do: at the call
-			// that built it (a signal's reload has no call of its own).
-			b.diag.useLayout(enc, st.site)
-		}
-	} else if a, err = filter.AtomicOfCore(log.Core()); err != nil {
-		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
+	if noFilter != nil {
+		return fmt.Errorf("core: Reload: %w; nothing reloaded", noFilter)
+	}
+	if enc := st.reportLayout(); enc != nil {
+		// The reports point where the logger's own do: at the call that
+		// built it (a signal's reload has no call of its own).
+		b.diag.useLayout(enc, st.site)
 	}
 	if loadErr != nil {
 		return loadErr
