@@ -4,10 +4,13 @@
 // returning a function that undoes it. RedirectStdLog takes the log
 // package, RedirectSlog makes NewSlogHandler slog's default, RedirectGRPC
 // takes gRPC's grpclog, and RedirectOTel the OpenTelemetry SDK's internal
-// logger and its errors. Init calls all but RedirectSlog: slog's default
-// it makes first-class (SetSlogDefault), since a program's own slog.Info
-// lines are not foreign; RedirectSlog is for a program that wants what
-// libraries log to slog's default marked foreign. Their lines are bridged
+// logger and its errors. core.Init calls RedirectStdLog and RedirectOTel,
+// and RedirectGRPC too when the program imports core/service (gRPC's
+// logger lives in this package alone, so that package core links no
+// gRPC). None calls RedirectSlog: Init makes slog's default first-class
+// (core.SetSlogDefault), since a program's own slog.Info lines are not
+// foreign; RedirectSlog is for a program that wants what libraries log to
+// slog's default marked foreign. Their lines are bridged
 // records: in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also
@@ -64,7 +67,7 @@ func RedirectStdLog(l *zap.Logger) (restore func()) {
 // (slog.SetDefault), so slog.Info and the others print through l as
 // bridged records. It is for a program whose own lines go through zap and
 // that wants what libraries log to slog's default marked as foreign, as the
-// log package's lines are; [Init] uses [SetSlogDefault] instead. As
+// log package's lines are; [github.com/dynlog/dynlog/core.Init] uses [github.com/dynlog/dynlog/core.SetSlogDefault] instead. As
 // slog.SetDefault does, it also sends the log package's output to that
 // handler, at INFO with the caller of log.Printf as the call site, unless
 // [RedirectStdLog] is in force, whose bridge it leaves in place (that one
@@ -78,7 +81,7 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 
 // NewSlogHandler returns a slog.Handler for foreign slog records, those of
 // libraries' default loggers (see [RedirectSlog]); the service's own slog
-// lines go through [NewHandler]. It writes through l's cores, as bridged
+// lines go through [github.com/dynlog/dynlog/core.NewSlogHandler]. It writes through l's cores, as bridged
 // records: target log in JSONL with log.target, log.file
 // and log.line, log.target as the target in the readable layout. log.target,
 // which is also what DYN_LOG's directives match, is the import path of the
@@ -87,7 +90,7 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 // call's. A record without a PC has neither, and an empty target.
 //
 // Levels: slog's Error and above are ERROR, Warn WARN, Info INFO, Debug
-// DEBUG, below Debug TRACE ([core.vocab.Trace]); levels in between go down to
+// DEBUG, below Debug TRACE ([github.com/dynlog/dynlog/core.vocab.Trace]); levels in between go down to
 // the next of these. Which print is the filter's decision, so the handler
 // takes no level of its own; Enabled asks l's cores.
 //
@@ -101,7 +104,7 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 // are left out, and a group with an empty key is inlined, as slog asks of
 // handlers. The time is the record's (l's clock when it has none). A
 // context passed to slog's *Context methods puts its span on the line, as
-// [tracing.Ctx] does.
+// [github.com/dynlog/dynlog/tracing.Ctx] does.
 func NewSlogHandler(l *zap.Logger) slog.Handler {
 	return ibridge.NewSlogHandler(l)
 }
@@ -111,23 +114,23 @@ func NewSlogHandler(l *zap.Logger) slog.Handler {
 // ([OTelTarget]; log.target is otel too), which the built-in defaults hold at
 // error: DYN_LOG=otel=warn (or info, debug, trace) shows more.
 //
-// The SDK's internal logger ([otel.SetLogger]) becomes a [logr.Logger] over
+// The SDK's internal logger ([go.opentelemetry.io/otel.SetLogger]) becomes a [github.com/go-logr/logr.Logger] over
 // l, with OpenTelemetry's levels: its Error ERROR (with the error as field
 // error), Warn (V(1)) WARN, Info (V(4)) INFO, Debug (V(8)) DEBUG, beyond V(8)
 // TRACE; key-value pairs are fields. log.file and log.line are the SDK code
 // that logged.
 //
-// Its errors ([otel.Handle]) print as lines of target otel at ERROR, each
-// distinct error once, as an [otlp.Provider] reports them:
+// Its errors ([go.opentelemetry.io/otel.Handle]) print as lines of target otel at ERROR, each
+// distinct error once, as an [github.com/dynlog/dynlog/tracing/otlp.Provider] reports them:
 //
 //   - When an otlp.Provider is OpenTelemetry's error handler
-//     ([otlp.Provider.Install] makes it so, [StartTracing] and [Init] call
+//     ([github.com/dynlog/dynlog/tracing/otlp.Provider.Install] makes it so, service.StartTracing and service.Init call
 //     that), it stays so, and its reports, export failures included, go
-//     through l instead of its error output ([otlp.SetErrorLogger]): still
+//     through l instead of its error output ([github.com/dynlog/dynlog/tracing/otlp.SetErrorLogger]): still
 //     once per failure until an export succeeds, then a WARN line for the
 //     recovery.
 //   - When OpenTelemetry's own default handler is in force, RedirectOTel
-//     installs one that reports the same way ([otlp.NewErrorHandler]); a
+//     installs one that reports the same way ([github.com/dynlog/dynlog/tracing/otlp.NewErrorHandler]); a
 //     Provider installed later replaces it and reports through l just as
 //     well.
 //   - A handler installed by someone else stays, and sees the errors.
