@@ -180,8 +180,8 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 	var noFilter error
 	if st != nil {
 		a = st.filter
-	} else {
-		a, noFilter = filter.AtomicOfCore(log.Core())
+	} else if a = filter.AtomicOf(log.Core()); a == nil {
+		noFilter = filter.ErrNoFilter
 	}
 	var cfg *config.Config
 	var loadErr error

@@ -451,6 +451,45 @@ func (r *resolver) spanLayout() string {
 	return spanLayoutDynamo
 }
 
+// How the vLLM preset reads vLLM's variables.
+//
+// LoadVLLM reads VLLM_LOGGING_LEVEL (default INFO; an unknown name is an
+// error; DEBUG also prints module-relative, shortened paths as vLLM does),
+// VLLM_LOGGING_STREAM (ext://sys.stdout, the default, or ext://sys.stderr;
+// ext://sys.__stdout__ and ext://sys.__stderr__ name the same streams and,
+// as in vLLM, are coloured only when VLLM_LOGGING_COLOR=1 asks),
+// VLLM_LOGGING_PREFIX, and colour from VLLM_LOGGING_COLOR and NO_COLOR (off
+// if NO_COLOR is set to anything but "0", the empty string included).
+//
+// The prefix goes into the header as vLLM puts it into Python's format
+// string: %(name)s, %(levelname)s, %(process)d, %(processName)s, %(thread)d
+// and %% expand, with Python's flags, width and precision; a % that starts
+// nothing known is printed as it is (vLLM fails there). %(thread)d prints
+// the process id, since a goroutine has no thread and an OS thread id
+// would change from line to line; %(processName)s prints the process name
+// below, or Python's "MainProcess". A newline in the prefix becomes "\r\n"
+// and the header, as vLLM's NewLineFormatter makes of every newline in the
+// formatted record.
+//
+// With a process name, WithProcessName or else DYN_LOGGING_PROCESS_NAME,
+// every physical line starts with vLLM's process decoration,
+// "(NAME pid=PID) ", cyan when the layout is coloured, as vLLM's
+// decorate_logs prints in its engine and worker processes.
+// core.NewDecoratedWriter decorates a program's other writes to the stream
+// (fmt.Println through it, say) the same way.
+//
+// VLLM_CONFIGURE_LOGGING is read as vLLM reads it, bool(int(value)), with
+// Python's int(): " 0", "00" and "-0" are false, "-1" and "1_0" true, and
+// "true", "0x1" or an empty value are errors. False gives what Python's
+// last-resort handler prints: WARNING and above, the message alone, on
+// stderr, undecorated; false with VLLM_LOGGING_CONFIG_PATH set is an error,
+// as in vLLM. VLLM_LOGGING_CONFIG_PATH names a JSON file in zap.Config's
+// form (it may say "encoding": "vllm" or another of our registered names);
+// a missing file, invalid JSON, a top level that is not an object or an
+// unknown key is an error that says which. DYN_LOG's directives apply on
+// top, with the built-in defaults; a bare level there replaces
+// VLLM_LOGGING_LEVEL as the default.
+
 // resolveVLLM resolves NewVLLM's settings, as vllm.go describes them. It
 // reads no TOML file.
 func resolveVLLM(c config) (*Config, error) {
