@@ -490,7 +490,7 @@ func (r *resolver) spanLayout() string {
 // top, with the built-in defaults; a bare level there replaces
 // VLLM_LOGGING_LEVEL as the default.
 
-// resolveVLLM resolves NewVLLM's settings, as vllm.go describes them. It
+// resolveVLLM resolves NewVLLM's settings, as described above. It
 // reads no TOML file.
 func resolveVLLM(c config) (*Config, error) {
 	r := &resolver{c: c}
