@@ -42,3 +42,11 @@ func TestLoadThenBuild(t *testing.T) {
 		t.Errorf("error output %q", errOut.String())
 	}
 }
+
+// TestBuildNil: a nil Config is an error that says what to do, not a panic.
+func TestBuildNil(t *testing.T) {
+	log, err := core.Build(nil)
+	if want := "core: Build: a nil Config; make one with config.Load or config.LoadVLLM"; log != nil || err == nil || err.Error() != want {
+		t.Errorf("Build(nil) = %v, %v; want nil, %q", log, err, want)
+	}
+}

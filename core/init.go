@@ -35,7 +35,11 @@ func tracingFor(ctx context.Context, log *zap.Logger, cfg *config.Config, site z
 	if log != nil {
 		st = stateOf(log.Core())
 	}
-	d := newDiagnostics(cfg.ErrorOutput, cfg.Clock)
+	errOut := cfg.ErrorOutput
+	if errOut == nil {
+		errOut = zapcore.Lock(os.Stderr)
+	}
+	d := newDiagnostics(errOut, cfg.Clock)
 	if enc := st.reportLayout(); enc != nil {
 		d.useLayout(enc, site)
 	}
@@ -47,7 +51,7 @@ func tracingFor(ctx context.Context, log *zap.Logger, cfg *config.Config, site z
 	if svc == nil {
 		return nil, errors.New("core: OTLP export is not linked into this program; import github.com/dynlog/dynlog/core/service")
 	}
-	p, err := svc.NewTracing(ctx, cfg.Export, cfg.ErrorOutput)
+	p, err := svc.NewTracing(ctx, cfg.Export, errOut)
 	if err != nil {
 		return nil, err
 	}

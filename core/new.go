@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -55,6 +56,9 @@ func New(opts ...Option) (*zap.Logger, error) {
 // cfg.ErrorOutput in the logger's layout, pointing at Build's caller. The
 // error is a vLLM configuration file's that cannot be built.
 func Build(cfg *config.Config) (*zap.Logger, error) {
+	if cfg == nil {
+		return nil, errors.New("core: Build: a nil Config; make one with config.Load or config.LoadVLLM")
+	}
 	return build(cfg, nil, callSite(1))
 }
 
@@ -76,9 +80,10 @@ func build(cfg *config.Config, loadErr error, site zapcore.EntryCaller) (*zap.Lo
 // builder builds one logger from a Config: its reports go through diag,
 // pointing at site, the call that asked for the logger.
 type builder struct {
-	cfg  *config.Config
-	site zapcore.EntryCaller
-	diag *diagnostics
+	cfg    *config.Config
+	site   zapcore.EntryCaller
+	diag   *diagnostics
+	errOut zapcore.WriteSyncer // cfg.ErrorOutput, stderr if nil
 }
 
 // newBuilder is a builder of cfg, with cfg's reports waiting for the
@@ -87,9 +92,8 @@ func newBuilder(cfg *config.Config, site zapcore.EntryCaller) *builder {
 	errOut := cfg.ErrorOutput
 	if errOut == nil {
 		errOut = zapcore.Lock(os.Stderr)
-		cfg.ErrorOutput = errOut
 	}
-	b := &builder{cfg: cfg, site: site, diag: newDiagnostics(errOut, cfg.Clock)}
+	b := &builder{cfg: cfg, site: site, diag: newDiagnostics(errOut, cfg.Clock), errOut: errOut}
 	for _, r := range cfg.Reports {
 		b.diag.report(r)
 	}
@@ -299,7 +303,7 @@ func (b *builder) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 			fields = append(fields, zap.String("from", src))
 		}
 		if ce := inner.Check(ent, nil); ce != nil {
-			ce.ErrorOutput = b.cfg.ErrorOutput
+			ce.ErrorOutput = b.errOut
 			ce.Write(fields...)
 		}
 	})
@@ -349,7 +353,7 @@ func (b *builder) logExport(st *state) zapcore.Core {
 		b.warn(notLinked("OTEL_LOGS_EXPORTER=otlp asks for OTLP log export", "lines are not exported"))
 		return nil
 	}
-	core, exp, err := svc.LogExport(b.cfg.Export, b.cfg.ErrorOutput)
+	core, exp, err := svc.LogExport(b.cfg.Export, b.errOut)
 	if err != nil {
 		b.warn("dynlog: OTEL_LOGS_EXPORTER=otlp: OTLP log export not started: " + err.Error() + "; lines are not exported")
 		return nil
@@ -380,7 +384,7 @@ func (b *builder) reportRanks(log *zap.Logger, errs []error) {
 	for _, err := range errs {
 		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: b.site}
 		if ce := log.Core().Check(ent, nil); ce != nil {
-			ce.ErrorOutput = b.cfg.ErrorOutput
+			ce.ErrorOutput = b.errOut
 			ce.Write()
 		}
 	}
@@ -396,7 +400,7 @@ func (b *builder) zapOptions() []zap.Option {
 	if clk == nil {
 		clk = clock.Default
 	}
-	return []zap.Option{zap.ErrorOutput(b.cfg.ErrorOutput), zap.WithClock(clk)}
+	return []zap.Option{zap.ErrorOutput(b.errOut), zap.WithClock(clk)}
 }
 
 // Named is [filter.Named]: l.Named(name) with the filter's level for the new
