@@ -90,7 +90,7 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 // call's. A record without a PC has neither, and an empty target.
 //
 // Levels: slog's Error and above are ERROR, Warn WARN, Info INFO, Debug
-// DEBUG, below Debug TRACE ([github.com/dynlog/dynlog/core.vocab.Trace]); levels in between go down to
+// DEBUG, below Debug TRACE ([github.com/dynlog/dynlog/core.TraceLevel]); levels in between go down to
 // the next of these. Which print is the filter's decision, so the handler
 // takes no level of its own; Enabled asks l's cores.
 //
