@@ -90,8 +90,8 @@ func RedirectSlog(l *zap.Logger) (restore func()) {
 // call's. A record without a PC has neither, and an empty target.
 //
 // Levels: slog's Error and above are ERROR, Warn WARN, Info INFO, Debug
-// DEBUG, below Debug TRACE ([github.com/dynlog/dynlog/core.TraceLevel]); levels in between go down to
-// the next of these. Which print is the filter's decision, so the handler
+// DEBUG, below Debug TRACE ([github.com/dynlog/dynlog/core.TraceLevel]);
+// levels in between go down to the next of these. Which print is the filter's decision, so the handler
 // takes no level of its own; Enabled asks l's cores.
 //
 // Attributes are typed fields (string, integers, floats, bools, durations,
