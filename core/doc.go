@@ -129,12 +129,13 @@
 //
 // What Reload, Close and service.StartTracing need (the filter, the
 // layout, JSONL or not, the call that built the logger, its log file, its
-// own log export) is held by the logger itself, on a core just inside its
-// filter gate that every derived logger (With, Named) shares: they find it
-// from log.Core() in one step. Only under a core of someone else's
-// ([go.uber.org/zap.Hooks], zap's sampler, [go.uber.org/zap.WrapCore]
-// wrappers, tees) do they walk the cores inward to it; no call that logs a
-// line does. Two tables are process-wide, and must be: the open log files
+// own log export) is held by the logger itself, on a core just around its
+// sink that every derived logger (With, Named) shares, where a call the
+// filter rejects never goes: they reach it from log.Core() through the
+// Unwrap methods of this module's cores, a short fixed chain. Only under a
+// core of someone else's ([go.uber.org/zap.Hooks], zap's sampler,
+// [go.uber.org/zap.WrapCore] wrappers, tees) do they walk the cores by
+// reflection; no call that logs a line does either. Two tables are process-wide, and must be: the open log files
 // (a file is the process's, whichever logger names it, and one writer
 // alone may rotate it) and Init's globals (zap's and slog's defaults are
 // the process's).

@@ -328,9 +328,10 @@ func directiveSources(f *filter.Filter) string {
 
 // around returns what every preset puts around its sink core: the
 // logger's own OTLP log export beside it when OTEL_LOGS_EXPORTER=otlp
-// (logExport), then the tracing core, the once-only core with ranks, the
-// core that holds st (heldCore), and st's filter gate outermost, which
-// filter.Named and filter.Handler find on log.Core() itself.
+// (logExport), the core that holds st around both (heldCore: outside the
+// tee, which has no Unwrap, and inside the rest, so that a line the filter
+// drops never meets it), then the tracing core, the once-only core with
+// ranks, and st's filter gate outermost.
 func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 	return func(sink zapcore.Core) zapcore.Core {
 		if b.cfg.LogsExport.Value {
@@ -338,8 +339,9 @@ func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 				sink = zapcore.NewTee(sink, exp)
 			}
 		}
-		once := dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks))
-		return filter.NewAtomicCore(&heldCore{Core: once, st: st}, st.filter)
+		held := &heldCore{Core: sink, st: st}
+		once := dedup.NewCore(tracing.NewCore(held, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks))
+		return filter.NewAtomicCore(once, st.filter)
 	}
 }
 

@@ -67,12 +67,12 @@ func (s *state) close() error {
 	return errors.Join(errs...)
 }
 
-// heldCore holds a logger's state just inside its filter gate, the
-// outermost core of every logger this package builds, so that stateOf
-// reaches it from log.Core() in one step, and every logger derived from it
-// (With, Named, filter.Named) keeps it. It passes everything else to the
-// core inside: Check is the inner core's, so that a line goes through no
-// extra CheckedEntry.
+// heldCore holds a logger's state, just around the logger's sink, the
+// innermost of this package's cores: every logger derived from the one
+// built (With, Named, filter.Named) keeps it, a call the filter rejects
+// never meets it, and a line that passes pays one method call here. It
+// passes everything to the core inside: Check is the inner core's, so that
+// a line goes through no extra CheckedEntry.
 type heldCore struct {
 	zapcore.Core
 	st *state
@@ -94,19 +94,29 @@ func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
 
 // stateOf is the state of the logger whose core is c; nil for a logger
-// this package did not build. For the logger New returned and those
-// derived from it (With, Named), c is the filter gate and the state one
-// Unwrap away. Only when a core of someone else's is outermost (zap.Hooks,
-// zap's sampler, a tee, zap.WrapCore) does it walk the cores inward
-// (package internal/unwrap); no call that logs a line comes here.
+// this package did not build. Down the logger's own cores (the filter
+// gate, the once-only and tracing cores) it follows their Unwrap methods, a
+// chain of fixed length without reflection. Only when a core of someone
+// else's is in the way (zap.Hooks, zap's sampler, a tee, zap.WrapCore) does
+// it walk the cores by reflection (package internal/unwrap). Reload, Close
+// and StartTracing call it; no call that logs a line does.
 func stateOf(c zapcore.Core) *state {
-	if u, ok := c.(vocab.Unwrapper); ok {
-		if h, ok := u.Unwrap().(*heldCore); ok {
-			return h.st
+	for range maxOwnCores {
+		switch x := c.(type) {
+		case *heldCore:
+			return x.st
+		case vocab.Unwrapper:
+			c = x.Unwrap()
+			continue
 		}
+		break
 	}
 	if h, ok := unwrap.As[*heldCore](c); ok {
 		return h.st
 	}
 	return nil
 }
+
+// maxOwnCores bounds the Unwrap chain stateOf follows: the module's cores
+// around the held core, with room to spare.
+const maxOwnCores = 8
