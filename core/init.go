@@ -117,7 +117,10 @@ func initAt(site zapcore.EntryCaller) *zap.Logger {
 			for _, err := range cfg.Export.Problems {
 				b.warn(err.Error())
 			}
-			b.warn(notLinked("OTEL_EXPORT_ENABLED or OTEL_LOGS_EXPORTER asks for OTLP export", "spans stay local"))
+			if cfg.Export.Enabled {
+				// OTEL_LOGS_EXPORTER's line the logger's build wrote.
+				b.warn(notLinked("OTEL_EXPORT_ENABLED asks for OTLP export of spans", "spans stay local"))
+			}
 		}
 		b.diag.flush()
 		zap.ReplaceGlobals(log)

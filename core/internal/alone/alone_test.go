@@ -58,9 +58,9 @@ func TestLogsExportNotLinked(t *testing.T) {
 	}
 }
 
-// TestInitNotLinked: core.Init with OTEL_EXPORT_ENABLED in a program
-// without core/service logs on, says once what to import, and writes
-// Dynamo's line for export off.
+// TestInitNotLinked: core.Init with OTEL_EXPORT_ENABLED, or
+// OTEL_LOGS_EXPORTER, in a program without core/service logs on, says once
+// what to import, and writes Dynamo's line for export off.
 func TestInitNotLinked(t *testing.T) {
 	if os.Getenv("DYNLOG_ALONE_CHILD") == "1" {
 		log := core.Init()
@@ -70,25 +70,39 @@ func TestInitNotLinked(t *testing.T) {
 		}
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestInitNotLinked$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "DYNLOG_ALONE_CHILD=1", "DYN_LOGGING_JSONL=1", "OTEL_EXPORT_ENABLED=1", "DYN_LOGGING_CONFIG_PATH=", "DYN_LOG=")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("child: %v\n%s", err, stderr.String())
-	}
-	var msgs []string
-	for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
-		_, msg, _ := strings.Cut(l, `"message":"`)
-		msg, _, _ = strings.Cut(msg, `"`)
-		msgs = append(msgs, msg)
-	}
-	want := []string{
-		"OTEL_EXPORT_ENABLED or OTEL_LOGS_EXPORTER asks for OTLP export, which this program does not link: import github.com/dynlog/dynlog/core/service (its Init, or a blank import before core.Init) to have it; spans stay local",
-		"OpenTelemetry OTLP export disabled, traces local only",
-		"hello",
-	}
-	if strings.Join(msgs, "\n") != strings.Join(want, "\n") {
-		t.Errorf("messages\n%q\nwant\n%q\nstderr:\n%s", msgs, want, stderr.String())
+	const importIt = ", which this program does not link: import github.com/dynlog/dynlog/core/service (its Init, or a blank import before core.Init) to have it; "
+	for _, tc := range []struct {
+		variable string
+		want     []string
+	}{
+		{"OTEL_EXPORT_ENABLED=1", []string{
+			"OTEL_EXPORT_ENABLED asks for OTLP export of spans" + importIt + "spans stay local",
+			"OpenTelemetry OTLP export disabled, traces local only",
+			"hello",
+		}},
+		{"OTEL_LOGS_EXPORTER=otlp", []string{
+			"OTEL_LOGS_EXPORTER=otlp asks for OTLP log export" + importIt + "lines are not exported",
+			"OpenTelemetry OTLP export disabled, traces local only",
+			"hello",
+		}},
+	} {
+		t.Run(tc.variable, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestInitNotLinked$", "-test.count=1")
+			cmd.Env = append(os.Environ(), "DYNLOG_ALONE_CHILD=1", "DYN_LOGGING_JSONL=1", tc.variable, "DYN_LOGGING_CONFIG_PATH=", "DYN_LOG=")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Run(); err != nil {
+				t.Fatalf("child: %v\n%s", err, stderr.String())
+			}
+			var msgs []string
+			for _, l := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+				_, msg, _ := strings.Cut(l, `"message":"`)
+				msg, _, _ = strings.Cut(msg, `"`)
+				msgs = append(msgs, msg)
+			}
+			if strings.Join(msgs, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("messages\n%q\nwant\n%q\nstderr:\n%s", msgs, tc.want, stderr.String())
+			}
+		})
 	}
 }
