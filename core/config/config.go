@@ -31,6 +31,7 @@ const (
 // environment and the TOML files; a program may read it, change it, and
 // give it to core.Build. A setting the preset does not use is left zero.
 type Config struct {
+	// Preset is which of core's builders the Config is for.
 	Preset Preset
 
 	// Output is where lines go.
@@ -52,9 +53,11 @@ type Config struct {
 	Colour Setting[Colour]
 	// LocalTZ prints local time in the Dynamo layouts, and names a log
 	// file's backups in it.
-	LocalTZ      Setting[bool]
+	LocalTZ Setting[bool]
+	// MaxLineBytes caps every line at about that many bytes; 0 is no cap.
 	MaxLineBytes Setting[int]
-	SpanEvents   Setting[tracing.SpanEvents]
+	// SpanEvents is which span lifecycle events the lines show.
+	SpanEvents Setting[tracing.SpanEvents]
 	// Filter is the configured filter; each directive's Source is the
 	// source of the setting it came from.
 	Filter *filter.Filter
@@ -99,16 +102,16 @@ type Output struct {
 type Colour uint8
 
 const (
-	// ColourAuto colours a terminal only.
-	ColourAuto Colour = iota
-	ColourAlways
-	ColourNever
+	ColourAuto   Colour = iota // colour a terminal only
+	ColourAlways               // colour whatever the output
+	ColourNever                // never colour
 )
 
 // Export is what the OTEL_* variables say about OTLP export (see
-// docs/configuration.md), in the terms of package tracing/otlp's
-// ExportConfig, and the problems with them, which tracing's start
-// reports.
+// docs/configuration.md), field by field as package tracing/otlp's
+// ExportConfig has them (its documentation says what each does), and the
+// problems with them, which tracing's start reports. ServiceName is also
+// what names an unnamed logger's request spans.
 type Export struct {
 	Enabled        bool
 	Endpoint       string
@@ -121,6 +124,7 @@ type Export struct {
 	LogsProtocol string
 	SampleRatio  *float64
 
+	// Problems are the variables' bad values, each left out.
 	Problems []error
 	From     []Source // the variables that were set, in the order read
 }
