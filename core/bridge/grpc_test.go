@@ -1,11 +1,15 @@
 package bridge_test
 
 import (
+	"io"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/config"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -134,5 +138,35 @@ func TestRedirectGRPCRestore(t *testing.T) {
 		"2026-01-02T03:04:05.656503Z  WARN grpc: [bridge_test] outer\n"
 	if b.out.String() != want {
 		t.Errorf("output\n%s\nwant\n%s", b.out.String(), want)
+	}
+}
+
+// TestRedirectGRPCRestoreDefaults: the logger restore puts back prints as
+// gRPC's variables say, as the Config read them: warnings, with
+// GRPC_GO_LOG_SEVERITY_LEVEL=warning, in gRPC's own format.
+func TestRedirectGRPCRestoreDefaults(t *testing.T) {
+	b := build(t, core.New, nil)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	saved := os.Stderr
+	os.Stderr = w // the restored logger writes where os.Stderr was then
+	bridge.RedirectGRPC(b.log, bridge.WithGRPCDefaults(config.GRPC{Severity: "warning"}))()
+	os.Stderr = saved
+	// Afterwards, gRPC's default on the real stderr again.
+	defer func() { bridge.RedirectGRPC(b.log)() }()
+	grpcTest.Warning("after restore")
+	grpcTest.Info("not at warning")
+	w.Close()
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	format := regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d WARNING: \[bridge_test\] after restore$`)
+	if len(lines) != 1 || !format.MatchString(lines[0]) {
+		t.Errorf("gRPC's restored logger wrote %q, want one WARNING line of gRPC's format", out)
 	}
 }
