@@ -164,3 +164,16 @@ func TestResolveSources(t *testing.T) {
 		})
 	}
 }
+
+// TestGRPCVariables: Load reads gRPC's own logging variables for the gRPC
+// bridge, through WithEnv's lookup, as they are set.
+func TestGRPCVariables(t *testing.T) {
+	vars := map[string]string{"GRPC_GO_LOG_SEVERITY_LEVEL": "warning", "GRPC_GO_LOG_VERBOSITY_LEVEL": "2"}
+	cfg, err := Load(WithSystemConfig(""), WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (GRPC{Severity: "warning", Verbosity: "2"}); cfg.GRPC != want {
+		t.Errorf("GRPC %+v, want %+v", cfg.GRPC, want)
+	}
+}
