@@ -67,8 +67,9 @@ bench-peers:
 	done; rm -f bench-peers.round
 	$(GO) run ./internal/tools/benchreport -peers -o BENCHMARKS.md < bench-peers.out
 
-# The size of two hello-world programs (internal/tools/binsize): one that
-# calls only core.New, one that traces with package tracing alone; each
+# The size of four hello-world programs (internal/tools/binsize): one that
+# calls only core.New, one core.Init, one core/service's Init (OTLP export
+# and the gRPC bridge), one that traces with package tracing alone; each
 # built with plain go build and with -trimpath -ldflags='-s -w', beside the
 # fixed figures of commit e8e46c9, before tracing's split. The
 # table lands in BENCHMARKS.md's binary-size section, the rest stays as is.

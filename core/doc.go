@@ -1,6 +1,6 @@
-// Package core is dynlog's front door: it reads the environment and the
-// TOML files Dynamo reads, and returns a *zap.Logger that prints what
-// NVIDIA Dynamo or vLLM would print.
+// Package core is dynlog's front door: from the environment and the TOML
+// files Dynamo reads (package core/config resolves them), it returns a
+// *zap.Logger that prints what NVIDIA Dynamo or vLLM would print.
 //
 // A service calls [Init] first and [Shutdown] last:
 //
@@ -14,11 +14,31 @@
 //
 // Init is [New] once per process: it replaces zap's globals, makes the
 // logger slog's default (slog.Info prints the program's own lines, see
-// below), bridges the log, gRPC and OpenTelemetry loggers into it, starts
-// tracing ([StartTracing]) and reloads the filter on SIGHUP. On a
-// configuration error it prints "Failed to initialize logging: <err>" and
-// exits 1, as Dynamo does. Shutdown flushes exported spans and log records and the logger,
-// stops the SIGHUP reloads and closes Init's log file.
+// below), bridges the log package and OpenTelemetry's API into it and
+// reloads the filter on SIGHUP. On a configuration error it prints "Failed
+// to initialize logging: <err>" and exits 1, as Dynamo does. Shutdown
+// flushes the logger, stops the SIGHUP reloads and closes Init's log file.
+//
+// # What lives where
+//
+// Package core builds loggers. What they are built from, and what a
+// program may not need, live beside it, so that a program pays for what it
+// uses:
+//
+//   - core/config resolves the options, variables and TOML files into a
+//     public [config.Config], each setting with its source; New is
+//     [config.Load] followed by [Build]. It alone reads the environment.
+//     [Option] is config's Option, and the With options here are config's.
+//   - core/bridge sends foreign logs (log, slog's default, gRPC,
+//     OpenTelemetry's) through a logger.
+//   - core/service is a service's setup with OTLP export and the gRPC
+//     bridge: service.Init, service.StartTracing. Importing it registers
+//     them with this package, so that Init also bridges gRPC and starts
+//     tracing, and a logger built with OTEL_LOGS_EXPORTER=otlp exports its
+//     own lines. A program that imports core alone links neither gRPC nor
+//     an OTLP exporter (README gives the sizes); when its variables ask for
+//     export, Init and New say on the error output what to import, and log
+//     on.
 //
 // Libraries and tests build loggers with New (Dynamo) or [NewVLLM] (vLLM) and
 // options:
@@ -36,7 +56,7 @@
 // # log/slog
 //
 // [NewSlog] and [NewVLLMSlog] are [New] and [NewVLLM] for log/slog;
-// [NewHandler] puts the same handler on a logger you have. Their lines are
+// [NewSlogHandler] puts the same handler on a logger you have. Their lines are
 // the service's own, as the zap logger's are: file and line of the slog call,
 // the target from the logger's name or from [Target] (the attribute
 // [TargetKey]), per-target levels in Enabled, [OnceAttr] for once-only lines,
@@ -55,11 +75,11 @@
 // log.target, log.file, log.line), where slog.SetDefault alone would send
 // it to the slog handler.
 //
-// [NewSlogHandler] and [RedirectSlog] print slog's records as bridged
-// records instead, as the log package's: for a program whose own lines go
-// through zap and that wants what libraries log to slog's default marked as
-// foreign. Init does not call RedirectSlog; call it after Init to choose
-// that.
+// Package core/bridge's NewSlogHandler and RedirectSlog print slog's
+// records as bridged records instead, as the log package's: for a program
+// whose own lines go through zap and that wants what libraries log to
+// slog's default marked as foreign. Init does not call RedirectSlog; call
+// it after Init to choose that.
 //
 // # Configuration
 //
@@ -67,15 +87,16 @@
 // docs/configuration.md; the exact bytes of the layouts are in
 // docs/layouts.md. In short: [New] reads DYN_LOGGING_JSONL or
 // DYN_LOGGING_CONSOLE_FORMAT (layout), DYN_LOG (levels per target, over the
-// TOML [log_filters] and the built-in [BuiltinTargets]),
+// TOML [log_filters] and the built-in [config.BuiltinTargets]),
 // DYN_LOG_USE_LOCAL_TZ, the colour variables, DYN_LOGGING_SPAN_EVENTS,
-// DYN_LOGGING_FILE and the TOML files [SystemConfigPath] and
+// DYN_LOGGING_FILE and the TOML files [config.SystemConfigPath] and
 // $DYN_LOGGING_CONFIG_PATH, layered key by key. [NewVLLM] reads the VLLM_*
 // variables, and DYN_LOG on top. Variables win over TOML keys; options win
 // over both. All of it is read once, when the logger is built, into one
-// settings value with each value's source (a TOML directive's shows in the
+// [config.Config] with each value's source (a TOML directive's shows in the
 // filter's GET); [Init] builds its logger and tracing from one such value,
-// and [StartTracing] takes the layout from the logger's, reading no file.
+// and service.StartTracing takes the layout from the logger's, reading no
+// file.
 //
 // A TOML file that does not parse, has an unknown key or a value of the
 // wrong type, and a DYN_LOGGING_CONFIG_PATH naming no file, make New return
@@ -102,16 +123,30 @@
 // (from: their sources, such as "env DYN_LOG, built-in", a TOML file's path
 // or "runtime"). The program's own change of its level, through
 // filter.AtomicOf(log.Core()).Store, writes none, as zap's
-// AtomicLevel.SetLevel writes none. The filter is found through cores that wrap the logger's
-// ([go.uber.org/zap.Hooks], zap's sampler, [go.uber.org/zap.WrapCore]
-// wrappers, tees).
+// AtomicLevel.SetLevel writes none.
+//
+// # What a logger holds
+//
+// What Reload, Close and service.StartTracing need (the filter, the
+// layout, JSONL or not, the call that built the logger, its log file, its
+// own log export) is held by the logger itself, on a core just around its
+// sink that every derived logger (With, Named) shares, where a call the
+// filter rejects never goes: they reach it from log.Core() through the
+// Unwrap methods of this module's cores, a short fixed chain. Only under a
+// core of someone else's ([go.uber.org/zap.Hooks], zap's sampler,
+// [go.uber.org/zap.WrapCore] wrappers, tees) do they walk the cores by
+// reflection; no call that logs a line does either. Two tables are process-wide, and must be: the open log files
+// (a file is the process's, whichever logger names it, and one writer
+// alone may rotate it) and Init's globals (zap's and slog's defaults are
+// the process's).
 //
 // # Tracing
 //
 // Both presets put package tracing's core in the logger: lines given
 // tracing.Ctx(ctx) carry the span keys, and spans print lifecycle events
 // when DYN_LOGGING_SPAN_EVENTS is true, in the form the layout calls for
-// (package tracing). [StartTracing] sets up OTLP export from the OTEL_*
+// (package tracing). core/service's StartTracing (and Init, when the
+// program imports core/service) sets up OTLP export from the OTEL_*
 // variables, in every layout (Dynamo exports only with JSONL), and prints
 // Dynamo's "OpenTelemetry OTLP export enabled" line to a logger [New] built
 // in JSONL, where Dynamo prints it.

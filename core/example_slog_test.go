@@ -12,7 +12,7 @@ import (
 
 // NewSlog is New for log/slog: the same configuration and the same lines.
 // The target comes from core.Target (or from the name of the zap logger
-// given to NewHandler), and DYN_LOG's directives decide by it; a line
+// given to NewSlogHandler), and DYN_LOG's directives decide by it; a line
 // without one is filed under the calling package.
 func ExampleNewSlog() {
 	vars := map[string]string{"DYN_LOG": "info,dynamo_llm::kv_router=debug"}
@@ -34,9 +34,9 @@ func ExampleNewSlog() {
 	// 2026-01-02T03:04:05.656503Z  INFO github.com/dynlog/dynlog/core_test: served req.status=200
 }
 
-// NewHandler puts a zap logger's lines on slog: the logger's name is the
+// NewSlogHandler puts a zap logger's lines on slog: the logger's name is the
 // target, so a logger from core.Named keeps its bound level.
-func ExampleNewHandler() {
+func ExampleNewSlogHandler() {
 	log, err := core.New(
 		core.WithEnv(func(string) (string, bool) { return "", false }),
 		core.WithSystemConfig(""),
@@ -46,7 +46,7 @@ func ExampleNewHandler() {
 	if err != nil {
 		panic(err)
 	}
-	slg := slog.New(core.NewHandler(core.Named(log, "dynamo_llm::http"), core.WithLoggerClock()))
+	slg := slog.New(core.NewSlogHandler(core.Named(log, "dynamo_llm::http"), core.WithLoggerClock()))
 	slg.InfoContext(context.Background(), "listening", "port", 8000)
 	log.Named("dynamo_llm::http").Info("listening", zap.Int("port", 8000))
 	// Output:

@@ -1,58 +1,34 @@
 package core
 
 // How file output works: see package output, which does the work. Here
-// New opens the file its settings name (settings.go) through files
-// (openFile), and carries the handle among the logger's cores (fileCore),
-// where Close finds it.
+// New opens the file its Config names through files (openFile); the
+// logger's state holds its Close, which Close calls.
 
 import (
 	"os"
 	"sync"
 
 	"github.com/dynlog/dynlog/core/output"
-	"github.com/dynlog/dynlog/encoder/vocab"
-	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
-
-var _ zapcore.Core = (*fileCore)(nil)
-
-// fileCore carries what closes a logger's files among its cores (its log
-// file's Close, or the outputs of a VLLM_LOGGING_CONFIG_PATH file), so that
-// Close finds it through the Unwrap methods of the cores around it. It
-// writes nothing itself: the core it wraps does.
-type fileCore struct {
-	zapcore.Core
-	close func() error
-}
-
-func (c *fileCore) With(fields []zapcore.Field) zapcore.Core {
-	return &fileCore{Core: c.Core.With(fields), close: c.close}
-}
-
-var _ vocab.Unwrapper = (*fileCore)(nil)
-
-// Unwrap is the core inside.
-func (c *fileCore) Unwrap() zapcore.Core { return c.Core }
-
-// Level is the level of the core inside.
-func (c *fileCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
 // Close closes the log file that [New] opened for log (DYN_LOGGING_FILE or
 // [file].path), or the files a VLLM_LOGGING_CONFIG_PATH file named as
 // outputs of [NewVLLM], for log and every logger derived from it: their
 // later lines go to stderr. Loggers of the process that name the same file
 // share it, and the file is closed, with the goroutines that rotate it, when
-// the last of them is closed (or garbage collected). Close returns nil when
-// log has no file of its own: it writes to stderr, stdout or [WithOutput]'s
-// writer, or a core the unwrap walk cannot see into was put around it
-// ([zap.Hooks], zap's sampler and tees it sees into, as
-// [github.com/dynlog/dynlog/filter.AtomicOf] does). Closing twice is
-// harmless. [CloseSlog] does the same for [NewSlog] and [NewVLLMSlog].
+// the last of them is closed (or garbage collected). With OTEL_LOGS_EXPORTER=otlp
+// it also stops the logger's own log export, sending what it holds (waiting
+// at most five seconds). Close returns nil when log has no file of its own
+// (it writes to stderr, stdout or [WithOutput]'s writer) or was not built
+// by this package. The logger's state is found on its own core; under a
+// core of someone else's ([zap.Hooks], zap's sampler, a tee) by a walk
+// through the cores that say what they wrap. Closing twice is harmless.
+// [CloseSlog] does the same for [NewSlog] and [NewVLLMSlog].
 func Close(log *zap.Logger) error {
-	if fc, ok := unwrap.As[*fileCore](log.Core()); ok {
-		return fc.close()
+	if st := stateOf(log.Core()); st != nil {
+		return st.close()
 	}
 	return nil
 }
@@ -100,23 +76,25 @@ func (o *closableOutput) Close() error {
 // files holds the log files of every logger core builds ([New],
 // [NewSlog], [Init]), so that loggers built independently of one another
 // (Init's in main and a library's New, say) that name one file write
-// through one writer, which alone rotates it. It is core's one table of
-// open files; output keeps none (see [output.Files]). SIGHUP reopens its
-// files ([ReloadOnSIGHUP]).
+// through one writer, which alone rotates it. It is the one process-wide
+// table of this package, and must be: a file is the process's, whichever
+// logger names it, and two writers rotating one file would tear it.
+// Package output keeps none (see [output.Files]). SIGHUP reopens its files
+// ([ReloadOnSIGHUP]).
 var files output.Files
 
-// openFile opens the log file cfg (New's settings: DYN_LOGGING_FILE and
+// openFile opens the log file cfg (New's Config: DYN_LOGGING_FILE and
 // [file]) configures, through files, its failures and recoveries
 // reported as lines of the logger's layout, as dynlog's other reports are.
 // The file falls back to stderr by itself when it fails, so there is no
 // error to return; a configuration files.Open refuses is reported on the
 // error output, and openFile returns nil: the logger writes to stderr.
 // Close(log) lets go of the file.
-func (c config) openFile(cfg output.Config) *output.File {
-	cfg.ErrorOutput = c.diag.writer()
+func (b *builder) openFile(cfg output.Config) *output.File {
+	cfg.ErrorOutput = b.diag.writer()
 	f, _, err := files.Open(cfg)
 	if err != nil {
-		c.warn(err.Error() + "; logging to stderr")
+		b.warn(err.Error() + "; logging to stderr")
 		return nil
 	}
 	return f

@@ -1,72 +1,21 @@
 package core
 
 import (
-	"fmt"
 	"path/filepath"
 	"testing"
 
+	"github.com/dynlog/dynlog/core/config"
 	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/internal/logtest"
 )
 
-func TestFileOutputConfig(t *testing.T) {
-	mb := func(n int64) int64 { return n << 20 }
-	for _, tc := range []struct {
-		name     string
-		env      map[string]string
-		file     *fileSection
-		want     output.Config
-		wantOK   bool
-		wantWarn string
-	}{
-		{name: "nothing"},
-		{name: "DYN_LOGGING_FILE", env: map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log"},
-			want: output.Config{Path: "/tmp/a.log"}, wantOK: true},
-		{name: "empty DYN_LOGGING_FILE is unset", env: map[string]string{"DYN_LOGGING_FILE": ""}},
-		{name: "[file]", file: &fileSection{Path: ptr("/var/log/w.log"), MaxSizeMB: ptr(5), MaxBackups: ptr(3),
-			MaxAgeDays: ptr(7), Compress: ptr(true), RotateDaily: ptr(true)},
-			want: output.Config{Path: "/var/log/w.log", MaxBytes: mb(5), MaxBackups: 3, MaxAgeDays: 7,
-				Compress: true, RotateDaily: true}, wantOK: true},
-		{name: "DYN_LOGGING_FILE wins over [file].path, the rest from [file]",
-			env:  map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log"},
-			file: &fileSection{Path: ptr("/var/log/w.log"), MaxSizeMB: ptr(1)},
-			want: output.Config{Path: "/tmp/a.log", MaxBytes: mb(1)}, wantOK: true},
-		{name: "local time backups with DYN_LOG_USE_LOCAL_TZ",
-			env:  map[string]string{"DYN_LOGGING_FILE": "/tmp/a.log", "DYN_LOG_USE_LOCAL_TZ": "1"},
-			want: output.Config{Path: "/tmp/a.log", LocalTime: true}, wantOK: true},
-		{name: "[file] without a path", file: &fileSection{MaxSizeMB: ptr(1)},
-			wantWarn: "dynlog: [file] (from /etc/x.toml) has no path and DYN_LOGGING_FILE is not set; logging to stderr\n"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			var warn logtest.Buffer
-			c := newConfig([]Option{WithEnv(func(k string) (string, bool) {
-				v, ok := tc.env[k]
-				return v, ok
-			}), WithErrorOutput(&warn)})
-			fc := fileConfig{File: tc.file, Sources: map[string]string{}}
-			if tc.file != nil {
-				fc.Sources["file.max_size_mb"] = "/etc/x.toml"
-			}
-			r := &resolver{c: c, files: fc}
-			var s settings
-			r.output(&s)
-			ok := s.output.file != nil
-			if ok != tc.wantOK {
-				t.Fatalf("ok = %v, want %v", ok, tc.wantOK)
-			}
-			var got output.Config
-			if ok {
-				got = *s.output.file
-			}
-			if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", tc.want) {
-				t.Errorf("config\n got %+v\nwant %+v", got, tc.want)
-			}
-			c.diag.flush() // no layout: the reports are plain text
-			if warn.String() != tc.wantWarn {
-				t.Errorf("warning %q, want %q", warn.String(), tc.wantWarn)
-			}
-		})
+// testBuilder is a builder of the Config opts give, with no call site.
+func testBuilder(opts []Option) *builder {
+	cfg, err := config.Load(append([]Option{WithSystemConfig(""), WithEnv(func(string) (string, bool) { return "", false })}, opts...)...)
+	if err != nil {
+		panic(err)
 	}
+	return newBuilder(cfg, callSite(1))
 }
 
 // TestOpenFileReports: the log file New opens reports through the logger's
@@ -74,10 +23,10 @@ func TestFileOutputConfig(t *testing.T) {
 // with other settings.
 func TestOpenFileReports(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "a.log")
-	first := newConfig(nil).openFile(output.Config{Path: path})
+	first := testBuilder(nil).openFile(output.Config{Path: path})
 	defer first.Close()
 	var warn logtest.Buffer
-	c := newConfig([]Option{WithErrorOutput(&warn)})
+	c := testBuilder([]Option{WithErrorOutput(&warn)})
 	second := c.openFile(output.Config{Path: path, MaxBackups: 3})
 	if second == nil {
 		t.Fatal("not opened")

@@ -7,116 +7,164 @@ import (
 	"os"
 	"sync"
 
-	"github.com/dynlog/dynlog/filter"
-	"github.com/dynlog/dynlog/tracing/otlp"
+	"github.com/dynlog/dynlog/core/config"
+	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
+	"github.com/dynlog/dynlog/core/internal/link"
+	"github.com/dynlog/dynlog/internal/target"
+	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
-// StartTracing sets up the process's tracing from the OTEL_* variables of
-// docs/configuration.md (read through [WithEnv] when given): an OpenTelemetry
-// SDK provider that Start, Middleware and OpenTelemetry-API spans use,
-// exporting over OTLP when OTEL_EXPORT_ENABLED is true, and when
-// OTEL_LOGS_EXPORTER is otlp a logger provider that exports the lines of
-// loggers [New] and [NewVLLM] built (through their export core) over OTLP.
-// When log is a logger New built in the JSONL layout, it writes Dynamo's line
-// "OpenTelemetry OTLP export enabled" (with endpoint and service; "...
-// enabled (traces and logs)" when logs are exported too) or "OpenTelemetry
-// OTLP export disabled, traces local only" to log, as Dynamo does (it prints
-// neither in the readable layout, nor to a logger New did not build; the
-// other forms are [otlp.Provider.LogInit]'s). The layout is the one New
-// resolved for log: StartTracing reads no configuration file. A bad variable
-// is reported on the error output and left out. Call the provider's Shutdown
-// ([otlp.Provider.Shutdown]) before exiting, to send the spans and lines
-// still queued.
-//
-// Without StartTracing (or [Init]), spans still get real IDs from a local
-// provider that exports nothing.
-func StartTracing(ctx context.Context, log *zap.Logger, opts ...Option) (*otlp.Provider, error) {
-	c := newConfig(opts)
-	return c.startTracing(ctx, log, resolveExport(c), callSite(1))
+func init() {
+	link.StartTracing = startTracing
+	link.Init = initAt
 }
 
-// startTracing is StartTracing with the export settings resolved, its
-// reports pointing at site.
-func (c config) startTracing(ctx context.Context, log *zap.Logger, export exportSettings, site zapcore.EntryCaller) (*otlp.Provider, error) {
-	var b builtWith // what log was built from; zero if not New or NewVLLM
+// startTracing is core/service's StartTracing: the export variables
+// resolved from opts, their problems reported in log's layout (when this
+// package built log) pointing at site, then the provider made, installed,
+// given log's own log export, and Dynamo's line written to log in JSONL.
+func startTracing(ctx context.Context, log *zap.Logger, opts []config.Option, site zapcore.EntryCaller) (link.Tracing, error) {
+	return tracingFor(ctx, log, config.LoadExport(opts...), site)
+}
+
+// tracingFor starts tracing as cfg.Export says, for log (see startTracing).
+func tracingFor(ctx context.Context, log *zap.Logger, cfg *config.Config, site zapcore.EntryCaller) (link.Tracing, error) {
+	var st *state // log's; nil if this package did not build log
 	if log != nil {
-		if b = builtFrom(filter.AtomicOf(log.Core())); b.layout != nil {
-			c.diag.useLayout(b.layout, site)
-		}
+		st = stateOf(log.Core())
 	}
-	for _, err := range export.problems {
-		c.warn(err.Error())
+	errOut := cfg.ErrorOutput
+	if errOut == nil {
+		errOut = zapcore.Lock(os.Stderr)
 	}
-	c.diag.flush()
-	cfg := export.cfg
-	cfg.ErrorOutput = c.errorOutput
-	p, err := otlp.NewProvider(ctx, cfg)
+	d := newDiagnostics(errOut, cfg.Clock)
+	if enc := st.reportLayout(); enc != nil {
+		d.useLayout(enc, site)
+	}
+	for _, err := range cfg.Export.Problems {
+		d.report(err.Error())
+	}
+	d.flush()
+	svc := link.Linked()
+	if svc == nil {
+		return nil, errors.New("core: OTLP export is not linked into this program; import github.com/dynlog/dynlog/core/service")
+	}
+	p, err := svc.NewTracing(ctx, cfg.Export, errOut)
 	if err != nil {
 		return nil, err
 	}
 	p.Install()
-	if b.jsonl {
+	if st != nil && st.logs != nil && p.Adopt(st.logs) {
+		st.logs = nil // the provider's now: its Shutdown sends the lines
+	}
+	if st != nil && st.jsonl {
 		p.LogInit(log)
 	}
 	return p, nil
 }
 
+// Init's state. Init is once per process, and what it sets up is the
+// process's: zap's global logger, slog's default, the bridges, tracing's
+// provider, the SIGHUP handler. So is this.
 var (
-	initOnce     sync.Once
-	initLogger   *zap.Logger
-	initProvider *otlp.Provider
-	stopSIGHUP   context.CancelFunc // ends Init's ReloadOnSIGHUP
-	exit         = os.Exit          // tests replace it
+	initOnce    sync.Once
+	initLogger  *zap.Logger
+	initTracing link.Tracing       // nil when tracing export is not linked
+	stopSIGHUP  context.CancelFunc // ends Init's ReloadOnSIGHUP
+	exit        = os.Exit          // tests replace it
 )
 
 // Init is what a Dynamo-style service calls first: [New] from the process
 // environment, once per process (later calls return the same logger). It
 // replaces zap's global logger ([zap.L], [zap.S]) with it, makes it slog's
 // default ([SetSlogDefault]: slog.Info prints the program's own lines),
-// bridges log, gRPC and OpenTelemetry to it ([RedirectStdLog],
-// [RedirectGRPC], [RedirectOTel]), starts tracing ([StartTracing]) and
-// reloads the filter on SIGHUP ([ReloadOnSIGHUP]). If New fails, Init prints
+// bridges log and OpenTelemetry's API to it (package core/bridge's
+// RedirectStdLog, RedirectOTel) and reloads the filter on SIGHUP
+// ([ReloadOnSIGHUP]). If New fails, Init prints
 // "Failed to initialize logging: <err>" on stderr and exits with status 1, as
 // Dynamo does, the error on that one line whatever it quotes (escaped as
 // dynlog's other reports are). Call [Shutdown] before exiting.
+//
+// OTLP export and the gRPC bridge are package core/service's, which links
+// them: when the program imports it (service.Init, or a blank import),
+// Init also bridges gRPC to the logger and starts tracing as
+// service.StartTracing does. Without it, Init exports nothing; when the
+// OTEL_* variables ask for export, it says so on the error output, one WARN
+// line naming what to import, and logging goes on.
 func Init() *zap.Logger {
 	// Init's caller, where its reports and audit lines point: taken here,
 	// since inside Do the caller is sync.Once.
-	site := callSite(1)
+	return initAt(callSite(1))
+}
+
+// initAt is Init, its reports pointing at site.
+func initAt(site zapcore.EntryCaller) *zap.Logger {
 	initOnce.Do(func() {
-		// One settings value, resolved once, for the logger and tracing.
-		c := newConfig(nil)
-		c.site = site
-		s, err := resolveDynamo(c)
+		// One Config, resolved once, for the logger and tracing.
+		cfg, err := config.Load()
+		b := newBuilder(cfg, site)
 		if err != nil {
-			c.diag.flush()
+			b.diag.flush()
 			fmt.Fprintf(os.Stderr, "Failed to initialize logging: %s\n", oneLine(err.Error()))
 			exit(1)
 			return
 		}
-		log := c.newDynamo(s)
-		c.diag.flush()
+		log := b.newDynamo()
+		svc := link.Linked()
+		if svc == nil && cfg.Export.Asked() {
+			for _, err := range cfg.Export.Problems {
+				b.warn(err.Error())
+			}
+			if cfg.Export.Enabled {
+				// OTEL_LOGS_EXPORTER's line the logger's build wrote.
+				b.warn(notLinked("OTEL_EXPORT_ENABLED asks for OTLP export of spans", "spans stay local"))
+			}
+		}
+		b.diag.flush()
 		zap.ReplaceGlobals(log)
-		// The bridges, before tracing starts: StartTracing makes a gRPC
+		// The bridges, before tracing starts: tracing makes a gRPC
 		// client, and grpclog.SetLoggerV2 must precede any gRPC call.
-		RedirectStdLog(log)
+		ibridge.RedirectStdLog(log)
 		SetSlogDefault(log)
-		RedirectGRPC(log)
-		RedirectOTel(log)
-		// Tracing's reports are its own, as StartTracing's are.
-		p, err := newConfig(nil).startTracing(context.Background(), log, s.export, site)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %s\n", oneLine(err.Error()))
+		if svc != nil {
+			svc.RedirectGRPC(log, cfg.GRPC)
+		}
+		ibridge.RedirectOTel(log)
+		if svc != nil {
+			// Tracing's reports are its own, as StartTracing's are.
+			t, err := tracingFor(context.Background(), log, &config.Config{Export: cfg.Export, ErrorOutput: cfg.ErrorOutput, Clock: cfg.Clock}, site)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %s\n", oneLine(err.Error()))
+			}
+			initTracing = t
+		} else if stateOf(log.Core()).jsonl {
+			logExportDisabled(log, cfg.Export.ServiceName)
 		}
 		var hup context.Context
 		hup, stopSIGHUP = context.WithCancel(context.Background())
 		ReloadOnSIGHUP(hup, log)
-		initLogger, initProvider = log, p
+		initLogger = log
 	})
 	return initLogger
 }
+
+// logExportDisabled writes Dynamo's line for tracing without export to
+// log, as the OTLP provider's LogInit does, for a program that does not
+// link one.
+func logExportDisabled(log *zap.Logger, service string) {
+	if service == "" {
+		service = tracing.DefaultServiceName
+	}
+	log.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return target.Fixed(c, initTarget)
+	})).Info("OpenTelemetry OTLP export disabled, traces local only", zap.String("service", service))
+}
+
+// initTarget is the target of Dynamo's line about export: its module
+// dynamo_runtime::logging's (package tracing/otlp's InitTarget).
+const initTarget = "dynamo_runtime::logging"
 
 // Shutdown flushes what [Init] started: the spans and log records the OTLP
 // exporters still hold, within ctx, and the logger's buffered output; it
@@ -129,8 +177,8 @@ func Shutdown(ctx context.Context) error {
 	if stopSIGHUP != nil {
 		stopSIGHUP()
 	}
-	if initProvider != nil {
-		errs = append(errs, initProvider.Shutdown(ctx))
+	if initTracing != nil {
+		errs = append(errs, initTracing.Shutdown(ctx))
 	}
 	if initLogger != nil {
 		// Sync on a terminal or pipe can fail with EINVAL; that loses nothing.

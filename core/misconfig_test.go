@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/service"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -72,7 +73,7 @@ func TestMisconfigurations(t *testing.T) {
 			if tt.otlp {
 				core.KeepTracingGlobals(t)
 				errOut.Reset()
-				p, err := core.StartTracing(context.Background(), log, opts...)
+				p, err := service.StartTracing(context.Background(), log, opts...)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -2,15 +2,18 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"os/signal"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/dynlog/dynlog/core/config"
+	"github.com/dynlog/dynlog/core/internal/link"
 	"github.com/dynlog/dynlog/core/output"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
@@ -24,12 +27,8 @@ import (
 	"golang.org/x/term"
 )
 
-// SystemConfigPath is the TOML file [New] reads first, as Dynamo does;
-// $DYN_LOGGING_CONFIG_PATH is layered over it.
-const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
-
 // New returns a logger in Dynamo's layouts, configured as docs/configuration.md says:
-// built-in defaults, then the TOML files ([SystemConfigPath], then
+// built-in defaults, then the TOML files ([config.SystemConfigPath], then
 // $DYN_LOGGING_CONFIG_PATH), then the environment. DYN_LOGGING_CONSOLE_FORMAT
 // or DYN_LOGGING_JSONL choose JSONL or readable, DYN_LOG_USE_LOCAL_TZ the
 // time zone, the colour variables the colour, and DYN_LOG the
@@ -42,55 +41,131 @@ const SystemConfigPath = "/opt/dynamo/etc/logging.toml"
 // wrong type (the error names file, line and column). Problems a logger can
 // live with (an unknown format name, a DYN_LOG directive it skips) are
 // reported on the error output, one line each, and the logger is built.
+//
+// New is [config.Load] followed by [Build].
 func New(opts ...Option) (*zap.Logger, error) {
-	c := newConfig(opts)
-	c.site = callSite(1)
-	defer c.diag.flush()
-	s, err := resolveDynamo(c)
-	if err != nil {
-		return nil, err
-	}
-	return c.newDynamo(s), nil
+	cfg, err := config.Load(opts...)
+	return build(cfg, err, callSite(1))
 }
 
-// newDynamo is New's logger, built from s.
-func (c config) newDynamo(s *settings) *zap.Logger {
-	var file *output.File
-	if s.output.file != nil {
-		file = c.openFile(*s.output.file) // nil if refused: stderr
+// Build returns the logger cfg describes: Dynamo's ([New]'s) or vLLM's
+// ([NewVLLM]'s), as cfg.Preset says. cfg comes from [config.Load] or
+// [config.LoadVLLM], read or changed by the program in between; Build
+// reads neither the environment nor a file (but a VLLM_LOGGING_CONFIG_PATH
+// configuration's outputs, which it opens). It writes cfg.Reports on
+// cfg.ErrorOutput in the logger's layout, pointing at Build's caller. The
+// error is a vLLM configuration file's that cannot be built.
+func Build(cfg *config.Config) (*zap.Logger, error) {
+	if cfg == nil {
+		return nil, errors.New("core: Build: a nil Config; make one with config.Load or config.LoadVLLM")
 	}
-	out, stream := c.output, c.output
+	return build(cfg, nil, callSite(1))
+}
+
+// build is New's, NewVLLM's and Build's logger for cfg, its reports
+// pointing at site; with loadErr, the reports cfg holds are written and
+// loadErr returned.
+func build(cfg *config.Config, loadErr error, site zapcore.EntryCaller) (*zap.Logger, error) {
+	b := newBuilder(cfg, site)
+	defer b.diag.flush()
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	if cfg.Preset == config.VLLM {
+		return b.newVLLMTraced()
+	}
+	return b.newDynamo(), nil
+}
+
+// builder builds one logger from a Config: its reports go through diag,
+// pointing at site, the call that asked for the logger.
+type builder struct {
+	cfg    *config.Config
+	site   zapcore.EntryCaller
+	diag   *diagnostics
+	errOut zapcore.WriteSyncer // cfg.ErrorOutput, stderr if nil
+}
+
+// newBuilder is a builder of cfg, with cfg's reports waiting for the
+// logger's layout.
+func newBuilder(cfg *config.Config, site zapcore.EntryCaller) *builder {
+	errOut := cfg.ErrorOutput
+	if errOut == nil {
+		errOut = zapcore.Lock(os.Stderr)
+	}
+	b := &builder{cfg: cfg, site: site, diag: newDiagnostics(errOut, cfg.Clock), errOut: errOut}
+	for _, r := range cfg.Reports {
+		b.diag.report(r)
+	}
+	return b
+}
+
+// warn reports one problem on the error output, in the logger's layout.
+func (b *builder) warn(line string) { b.diag.report(line) }
+
+// local is the zone of local time.
+func (b *builder) local() *time.Location {
+	if b.cfg.Location != nil {
+		return b.cfg.Location
+	}
+	return time.Local
+}
+
+// colourOn decides colour in mode for stream: auto colours a terminal
+// only.
+func colourOn(mode config.Colour, stream zapcore.WriteSyncer) bool {
+	switch mode {
+	case config.ColourAlways:
+		return true
+	case config.ColourNever:
+		return false
+	}
+	return isTerminal(stream)
+}
+
+// newDynamo is New's logger, built from the builder's Config.
+func (b *builder) newDynamo() *zap.Logger {
+	s := b.cfg
+	var file *output.File
+	if s.Output.File != nil {
+		file = b.openFile(*s.Output.File) // nil if refused: stderr
+	}
+	out, stream := s.Output.Writer, s.Output.Writer
 	switch {
-	case s.output.option:
-	case s.output.stream != nil:
-		out, stream = zapcore.Lock(s.output.stream), s.output.stream
+	case s.Output.Writer != nil:
+	case s.Output.Stream != nil:
+		out, stream = zapcore.Lock(s.Output.Stream), s.Output.Stream
 	case file != nil:
 		out, stream = file, file
 	default:
 		out, stream = zapcore.Lock(os.Stderr), os.Stderr
 	}
 
-	encOpts := []encoder.Option{encoder.WithMaxLineBytes(s.maxLineBytes.v)}
-	if s.localTZ.v {
-		encOpts = append(encOpts, encoder.WithLocation(c.local()))
+	encOpts := []encoder.Option{encoder.WithMaxLineBytes(s.MaxLineBytes.Value)}
+	if s.LocalTZ.Value {
+		encOpts = append(encOpts, encoder.WithLocation(b.local()))
 	}
 	var enc zapcore.Encoder
-	if s.jsonl.v {
-		encOpts = append(encOpts, encoder.WithEmbeddedJSON(s.embedJSON.v))
+	if s.JSONL.Value {
+		encOpts = append(encOpts, encoder.WithEmbeddedJSON(s.EmbedJSON.Value))
 		enc = encoder.NewJSONL(encOpts...)
 	} else {
-		encOpts = append(encOpts, encoder.WithColor(s.colour.v.on(stream)))
+		encOpts = append(encOpts, encoder.WithColor(colourOn(s.Colour.Value, stream)))
 		enc = encoder.NewReadable(encOpts...)
 	}
-	return c.build(s, enc, out, file)
+	var closeFile func() error
+	if file != nil {
+		closeFile = file.Close
+	}
+	return b.build(enc, out, closeFile)
 }
 
 // Reload recomputes the filter of a logger that [New] built, from the TOML
 // files and DYN_LOG as they are now, and makes it the configured filter of
 // the logger and everything derived from it; a runtime override set
 // through the HTTP handler stays in force above it until it is deleted.
-// The logger's filter is found through the cores that wrap it, as
-// [filter.AtomicOf] finds it. opts are New's options ([WithEnv],
+// The logger's filter is the one it holds (see [Close] for loggers wrapped
+// in cores of someone else's). opts are New's options ([WithEnv],
 // [WithSystemConfig], [WithErrorOutput] matter here); the filter's warnings
 // are reported on the error output in the logger's layout, and the change
 // writes one INFO audit line of target "dynlog" to the logger, both pointing
@@ -102,30 +177,45 @@ func Reload(log *zap.Logger, opts ...Option) error {
 
 // reload is Reload, the change reported as made by by.
 func reload(log *zap.Logger, by string, opts []Option) (err error) {
-	c := newConfig(opts)
-	defer c.diag.flush()
+	// The logger's filter first: a logger with none is not reloaded, and
+	// has no files read for it.
+	st := stateOf(log.Core())
+	var a *filter.Atomic
+	var noFilter error
+	if st != nil {
+		a = st.filter
+	} else if a = filter.AtomicOf(log.Core()); a == nil {
+		noFilter = filter.ErrNoFilter
+	}
+	var cfg *config.Config
+	var loadErr error
+	if noFilter == nil {
+		cfg, loadErr = config.LoadFilter(opts...)
+	} else {
+		cfg = config.LoadExport(opts...) // the error output alone
+	}
+	b := newBuilder(cfg, zapcore.EntryCaller{})
+	defer b.diag.flush()
 	if by == "SIGHUP" {
 		// Nobody receives what a signal's reload returns: say it.
 		defer func() {
 			if err != nil {
-				c.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
+				b.warn("dynlog: SIGHUP: reload failed, keeping the filter in force: " + err.Error())
 			}
 		}()
 	}
-	a, err := filter.AtomicOfCore(log.Core())
-	if err != nil {
-		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
+	if noFilter != nil {
+		return fmt.Errorf("core: Reload: %w; nothing reloaded", noFilter)
 	}
-	if b := builtFrom(a); b.layout != nil {
+	if enc := st.reportLayout(); enc != nil {
 		// The reports point where the logger's own do: at the call that
 		// built it (a signal's reload has no call of its own).
-		c.diag.useLayout(b.layout, b.site)
+		b.diag.useLayout(enc, st.site)
 	}
-	f, err := resolveReload(c)
-	if err != nil {
-		return err
+	if loadErr != nil {
+		return loadErr
 	}
-	a.Configure(f, by)
+	a.Configure(cfg.Filter, by)
 	return nil
 }
 
@@ -163,18 +253,17 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// build is a preset's logger from s: the encoder and sink, with around's
-// cores, and the caller on every line. file, if not nil, is the log file
-// out writes to, which Close finds among the cores. The logger's filter
-// keeps enc's layout and whether it is JSONL (remember).
-func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer, file *output.File) *zap.Logger {
-	a := filter.NewAtomic(s.filter)
-	core := c.aroundFile(s, a, file)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
-	log := zap.New(core, append(c.zapOptions(), zap.AddCaller())...)
-	remember(a, builtWith{layout: enc.Clone(), jsonl: s.jsonl.v, site: c.site})
-	c.diag.useLayout(enc.Clone(), c.site)
-	c.auditChanges(a, core.(vocab.Unwrapper).Unwrap())
-	c.reportRanks(log, s.rankErrs)
+// build is a preset's logger from the Config: the encoder and sink, with
+// around's cores and the caller on every line. Its state keeps enc's
+// layout, whether it is JSONL, and closeFile, the log file's Close (nil for
+// none), for Reload, Close and StartTracing.
+func (b *builder) build(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
+	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value, site: b.site, closeFile: closeFile}
+	b.diag.useLayout(enc.Clone(), b.site)
+	gate := b.around(st)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
+	log := zap.New(gate, append(b.zapOptions(), zap.AddCaller())...)
+	b.auditChanges(st.filter, gate.(vocab.Unwrapper).Unwrap())
+	b.reportRanks(log, b.cfg.RankProblems)
 	return log
 }
 
@@ -186,11 +275,11 @@ func (c config) build(s *settings, enc zapcore.Encoder, out zapcore.WriteSyncer,
 // writes none. The message is the change's String: who made it and which
 // directives it added and removed, bounded and escaped; the fields say
 // whether a runtime override is in force and where the directives put in
-// place came from. The caller is c.site, the call that built the logger,
+// place came from. The caller is b.site, the call that built the logger,
 // as for the logger's reports: a change from outside has no call of its
 // own in the program, and the vLLM layout would print [unknown:0].
-func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
-	clk := c.clock
+func (b *builder) auditChanges(a *filter.Atomic, inner zapcore.Core) {
+	clk := b.cfg.Clock
 	if clk == nil {
 		clk = clock.Default
 	}
@@ -205,7 +294,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 		if ch.Overridden && ch.Old == ch.New {
 			from = ch.Configured
 		}
-		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: ch.String(), Caller: c.site}
+		ent := zapcore.Entry{LoggerName: diagnosticsTarget, Level: zapcore.InfoLevel, Time: clk.Now(), Message: ch.String(), Caller: b.site}
 		var fields []zapcore.Field
 		if ch.Overridden {
 			fields = append(fields, zap.Bool("override", true))
@@ -214,7 +303,7 @@ func (c config) auditChanges(a *filter.Atomic, inner zapcore.Core) {
 			fields = append(fields, zap.String("from", src))
 		}
 		if ce := inner.Check(ent, nil); ce != nil {
-			ce.ErrorOutput = c.errorOutput
+			ce.ErrorOutput = b.errOut
 			ce.Write(fields...)
 		}
 	})
@@ -237,27 +326,49 @@ func directiveSources(f *filter.Filter) string {
 	return strings.Join(seen, ", ")
 }
 
-// around returns what every preset puts around its sink core, as s says:
-// the OTLP log export beside it when OTEL_LOGS_EXPORTER=otlp, then the
-// tracing core, the once-only core with ranks and a's filter gate
-// outermost.
-func (c config) around(s *settings, a *filter.Atomic) func(zapcore.Core) zapcore.Core {
-	return c.aroundFile(s, a, nil)
+// around returns what every preset puts around its sink core: the
+// logger's own OTLP log export beside it when OTEL_LOGS_EXPORTER=otlp
+// (logExport), the core that holds st around both (heldCore: outside the
+// tee, which has no Unwrap, and inside the rest, so that a line the filter
+// drops never meets it), then the tracing core, the once-only core with
+// ranks, and st's filter gate outermost.
+func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
+	return func(sink zapcore.Core) zapcore.Core {
+		if b.cfg.LogsExport.Value {
+			if exp := b.logExport(st); exp != nil {
+				sink = zapcore.NewTee(sink, exp)
+			}
+		}
+		held := &heldCore{Core: sink, st: st}
+		once := dedup.NewCore(tracing.NewCore(held, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks))
+		return filter.NewAtomicCore(once, st.filter)
+	}
 }
 
-// aroundFile is around, with the log file's fileCore outside the export
-// tee (which has no Unwrap) and inside the rest, so that Close finds it and
-// a filtered-out call never meets it.
-func (c config) aroundFile(s *settings, a *filter.Atomic, file *output.File) func(zapcore.Core) zapcore.Core {
-	return func(sink zapcore.Core) zapcore.Core {
-		if s.logsExport.v {
-			sink = zapcore.NewTee(sink, logExportCore())
-		}
-		if file != nil {
-			sink = &fileCore{Core: sink, close: file.Close}
-		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(s.spanEvents.v)), dedup.WithRanks(s.ranks)), a)
+// logExport starts the logger's own OTLP log export, which st holds and
+// Close stops, and returns its sink core; nil, said on the error output,
+// when the program does not link the exporter (package core/service) or
+// it cannot start. Logging goes on either way.
+func (b *builder) logExport(st *state) zapcore.Core {
+	svc := link.Linked()
+	if svc == nil {
+		b.warn(notLinked("OTEL_LOGS_EXPORTER=otlp asks for OTLP log export", "lines are not exported"))
+		return nil
 	}
+	core, exp, err := svc.LogExport(b.cfg.Export, b.errOut)
+	if err != nil {
+		b.warn("dynlog: OTEL_LOGS_EXPORTER=otlp: OTLP log export not started: " + err.Error() + "; lines are not exported")
+		return nil
+	}
+	st.logs = exp
+	return core
+}
+
+// notLinked is the report of a configuration that asks for what the
+// program does not link: what asks, what to import, and what happens
+// instead.
+func notLinked(what, instead string) string {
+	return "dynlog: " + what + ", which this program does not link: import github.com/dynlog/dynlog/core/service (its Init, or a blank import before core.Init) to have it; " + instead
 }
 
 // rankReporter is the logger name of the lines that report a rank variable
@@ -267,15 +378,15 @@ const rankReporter = "dynlog.dedup"
 // reportRanks writes each problem with the rank variables as one WARN line
 // of log itself, in its layout, under the name "dynlog.dedup", pointing at
 // the call that built the logger. The filter applies as to any line.
-func (c config) reportRanks(log *zap.Logger, errs []error) {
-	clk := c.clock
+func (b *builder) reportRanks(log *zap.Logger, errs []error) {
+	clk := b.cfg.Clock
 	if clk == nil {
 		clk = clock.Default
 	}
 	for _, err := range errs {
-		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: c.site}
+		ent := zapcore.Entry{LoggerName: rankReporter, Level: zapcore.WarnLevel, Time: clk.Now(), Message: err.Error(), Caller: b.site}
 		if ce := log.Core().Check(ent, nil); ce != nil {
-			ce.ErrorOutput = c.errorOutput
+			ce.ErrorOutput = b.errOut
 			ce.Write()
 		}
 	}
@@ -283,23 +394,18 @@ func (c config) reportRanks(log *zap.Logger, errs []error) {
 
 // callSite is the caller skip frames above callSite's caller: the user's
 // call of New or NewVLLM.
-func callSite(skip int) zapcore.EntryCaller {
-	pc, file, line, ok := runtime.Caller(skip + 1)
-	if !ok {
-		return zapcore.EntryCaller{}
-	}
-	c := zapcore.NewEntryCaller(pc, file, line, true)
-	if fn := runtime.FuncForPC(pc); fn != nil {
-		c.Function = fn.Name()
-	}
-	return c
-}
+func callSite(skip int) zapcore.EntryCaller { return link.CallSite(skip + 1) }
 
 // zapOptions are the logger options every preset takes from the config.
-func (c config) zapOptions() []zap.Option {
-	clk := c.clock
+func (b *builder) zapOptions() []zap.Option {
+	clk := b.cfg.Clock
 	if clk == nil {
 		clk = clock.Default
 	}
-	return []zap.Option{zap.ErrorOutput(c.errorOutput), zap.WithClock(clk)}
+	return []zap.Option{zap.ErrorOutput(b.errOut), zap.WithClock(clk)}
 }
+
+// Named is [filter.Named]: l.Named(name) with the filter's level for the new
+// name bound in, so a call the filter rejects costs what zap's disabled call
+// costs. Prefer it to l.Named for loggers made once and used often.
+func Named(l *zap.Logger, name string) *zap.Logger { return filter.Named(l, name) }

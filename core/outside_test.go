@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/service"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -114,7 +115,7 @@ func TestOTelVariableOneLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := core.StartTracing(context.Background(), log, opts...)
+	p, err := service.StartTracing(context.Background(), log, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

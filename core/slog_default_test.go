@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 )
 
 // initSlogChild is the child process of TestInitSlog: a program that calls
@@ -115,7 +116,7 @@ func TestSetSlogDefault(t *testing.T) {
 	}
 
 	b.out.Reset()
-	restoreStd := core.RedirectStdLog(b.log)
+	restoreStd := bridge.RedirectStdLog(b.log)
 	bridged := log.Writer()
 	restore = core.SetSlogDefault(b.log)
 	if log.Writer() != bridged || log.Flags() != log.Llongfile {

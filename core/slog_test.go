@@ -143,7 +143,7 @@ func TestHandlerConformance(t *testing.T) {
 			var b built
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				b = layout.build(t)
-				return core.NewHandler(b.log)
+				return core.NewSlogHandler(b.log)
 			}, func(t *testing.T) map[string]any {
 				m := layout.parse(t, b.out.String())
 				if strings.HasSuffix(t.Name(), "/zero-time") {
@@ -162,10 +162,10 @@ func TestHandlerConformance(t *testing.T) {
 // file and line of the slog call; the rest stays at INFO.
 func TestHandlerOwnLines(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,app::router=debug"})
-	log := slog.New(core.NewHandler(b.log))
+	log := slog.New(core.NewSlogHandler(b.log))
 	router := log.With(core.Target("app::router"))
-	named := slog.New(core.NewHandler(b.log.Named("app::router")))
-	bound := slog.New(core.NewHandler(filter.Named(b.log, "app::router")))
+	named := slog.New(core.NewSlogHandler(b.log.Named("app::router")))
+	bound := slog.New(core.NewSlogHandler(filter.Named(b.log, "app::router")))
 
 	for _, tc := range []struct {
 		log  *slog.Logger
@@ -199,7 +199,7 @@ var jsonTime = regexp.MustCompile(`"time":"[^"]*"`)
 func TestHandlerReload(t *testing.T) {
 	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}
 	b := build(t, core.New, vars)
-	router := slog.New(core.NewHandler(b.log.Named("app::router")))
+	router := slog.New(core.NewSlogHandler(b.log.Named("app::router")))
 	if router.Enabled(context.Background(), slog.LevelDebug) {
 		t.Fatal("DEBUG enabled at DYN_LOG=info")
 	}
@@ -220,7 +220,7 @@ func TestHandlerReload(t *testing.T) {
 // TestHandlerSpan: the context of InfoContext puts its span on the line.
 func TestHandlerSpan(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewHandler(b.log)).With(core.Target("app::router"))
+	log := slog.New(core.NewSlogHandler(b.log)).With(core.Target("app::router"))
 	ctx, span := tracing.Start(context.Background(), "work")
 	log.InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
 	span.End()
@@ -246,7 +246,7 @@ func TestHandlerSpan(t *testing.T) {
 // with InfoContext carries the request's trace_id and x_request_id.
 func TestHandlerMiddleware(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewHandler(b.log))
+	log := slog.New(core.NewSlogHandler(b.log))
 	h := tracing.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.InfoContext(r.Context(), "serving")
 	}))
@@ -264,7 +264,7 @@ func TestHandlerMiddleware(t *testing.T) {
 // prints nothing.
 func TestHandlerOnce(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewHandler(b.log))
+	log := slog.New(core.NewSlogHandler(b.log))
 	for range 3 {
 		log.Warn("slow kernel", "n", 1, core.OnceAttr())
 		log.Info("model loaded", core.OnceAttr(dedup.Global))
@@ -297,7 +297,7 @@ func TestHandlerObjects(t *testing.T) {
 	for _, layout := range ownLayouts {
 		t.Run(layout.name, func(t *testing.T) {
 			b := layout.build(t)
-			log := slog.New(core.NewHandler(b.log.Named("app"), core.WithLoggerClock()))
+			log := slog.New(core.NewSlogHandler(b.log.Named("app"), core.WithLoggerClock()))
 			log.With("svc", "router").With("req", logValue{}, slog.Group("kv", "worker", 3, slog.Group("g", "a", 1))).WithGroup("w").Info("objects", "x", true)
 			got := regexp.MustCompile(`"file":"[^"]*","line":\d+|\[[^\]]+:\d+\]`).ReplaceAllStringFunc(b.out.String(), func(s string) string {
 				if s[0] == '[' {
@@ -312,7 +312,7 @@ func TestHandlerObjects(t *testing.T) {
 	}
 }
 
-// TestNewSlog: NewSlog is New's configuration behind NewHandler, with
+// TestNewSlog: NewSlog is New's configuration behind NewSlogHandler, with
 // New's clock.
 func TestNewSlog(t *testing.T) {
 	for _, tc := range []struct {
@@ -351,7 +351,7 @@ func TestNewSlog(t *testing.T) {
 // target, for the filter too; the attributes after it keep their group.
 func TestHandlerTargetOnCall(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "debug,app::quiet=warn"})
-	log := slog.New(core.NewHandler(b.log))
+	log := slog.New(core.NewSlogHandler(b.log))
 	log.Info("loud", core.Target("app::loud"), "k", 1)
 	log.Info("quiet", core.Target("app::quiet"))
 	log.WithGroup("g").Info("grouped", core.Target("app::loud"), "k", 2)
@@ -377,7 +377,7 @@ func TestHandlerTargetOnCall(t *testing.T) {
 func TestHandlerConcurrent(t *testing.T) {
 	var out logtest.Buffer // for the goroutines; build's is not
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}, core.WithOutput(&out))
-	log := slog.New(core.NewHandler(b.log))
+	log := slog.New(core.NewSlogHandler(b.log))
 	const workers, lines = 4, 50
 	done := make(chan struct{})
 	go func() {
@@ -416,4 +416,21 @@ func TestHandlerConcurrent(t *testing.T) {
 	if infos != workers*lines {
 		t.Errorf("%d INFO lines, want %d", infos, workers*lines)
 	}
+}
+
+// jsonLines parses JSONL output, one object per line.
+func jsonLines(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, s := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		if s == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(s), &m); err != nil {
+			t.Fatalf("line %q is not JSON: %v", s, err)
+		}
+		lines = append(lines, m)
+	}
+	return lines
 }

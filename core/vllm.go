@@ -1,50 +1,10 @@
 package core
 
-// How the vLLM preset reads vLLM's variables.
-//
-// NewVLLM reads VLLM_LOGGING_LEVEL (default INFO; an unknown name is an
-// error; DEBUG also prints module-relative, shortened paths as vLLM does),
-// VLLM_LOGGING_STREAM (ext://sys.stdout, the default, or ext://sys.stderr;
-// ext://sys.__stdout__ and ext://sys.__stderr__ name the same streams and,
-// as in vLLM, are coloured only when VLLM_LOGGING_COLOR=1 asks),
-// VLLM_LOGGING_PREFIX, and colour from VLLM_LOGGING_COLOR and NO_COLOR (off
-// if NO_COLOR is set to anything but "0", the empty string included).
-//
-// The prefix goes into the header as vLLM puts it into Python's format
-// string: %(name)s, %(levelname)s, %(process)d, %(processName)s, %(thread)d
-// and %% expand, with Python's flags, width and precision; a % that starts
-// nothing known is printed as it is (vLLM fails there). %(thread)d prints
-// the process id, since a goroutine has no thread and an OS thread id
-// would change from line to line; %(processName)s prints the process name
-// below, or Python's "MainProcess". A newline in the prefix becomes "\r\n"
-// and the header, as vLLM's NewLineFormatter makes of every newline in the
-// formatted record.
-//
-// With a process name, WithProcessName or else DYN_LOGGING_PROCESS_NAME,
-// every physical line starts with vLLM's process decoration,
-// "(NAME pid=PID) ", cyan when the layout is coloured, as vLLM's
-// decorate_logs prints in its engine and worker processes.
-// NewDecoratedWriter decorates a program's other writes to the stream
-// (fmt.Println through it, say) the same way.
-//
-// VLLM_CONFIGURE_LOGGING is read as vLLM reads it, bool(int(value)), with
-// Python's int(): " 0", "00" and "-0" are false, "-1" and "1_0" true, and
-// "true", "0x1" or an empty value are errors. False gives what Python's
-// last-resort handler prints: WARNING and above, the message alone, on
-// stderr, undecorated; false with VLLM_LOGGING_CONFIG_PATH set is an error,
-// as in vLLM. VLLM_LOGGING_CONFIG_PATH names a JSON file in zap.Config's
-// form (it may say "encoding": "vllm" or another of our registered names);
-// a missing file, invalid JSON, a top level that is not an object or an
-// unknown key is an error that says which. DYN_LOG's directives apply on
-// top, with the built-in defaults; a bare level there replaces
-// VLLM_LOGGING_LEVEL as the default.
-
 import (
 	"fmt"
 	"os"
-	"strings"
-	"unicode"
 
+	"github.com/dynlog/dynlog/core/config"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/outside"
@@ -70,26 +30,21 @@ import (
 // configuration file, and a configuration file that cannot be used. A rank
 // variable that does not parse is reported by the new logger itself, one
 // WARN line under the name "dynlog.dedup".
+//
+// NewVLLM is [config.LoadVLLM] followed by [Build].
 func NewVLLM(opts ...Option) (*zap.Logger, error) {
-	c := newConfig(opts)
-	c.site = callSite(1)
-	defer c.diag.flush()
-	return c.newVLLMTraced()
+	cfg, err := config.LoadVLLM(opts...)
+	return build(cfg, err, callSite(1))
 }
 
-// newVLLMTraced resolves NewVLLM's settings and builds its logger, with
-// call tracing turned on as VLLM_TRACE_FUNCTION says: what NewVLLM and
-// NewVLLMSlog build.
-func (c config) newVLLMTraced() (*zap.Logger, error) {
-	s, err := resolveVLLM(c)
+// newVLLMTraced builds NewVLLM's logger, with call tracing turned on as
+// VLLM_TRACE_FUNCTION says: what NewVLLM and NewVLLMSlog build.
+func (b *builder) newVLLMTraced() (*zap.Logger, error) {
+	l, err := b.newVLLM()
 	if err != nil {
 		return nil, err
 	}
-	l, err := c.newVLLM(s)
-	if err != nil {
-		return nil, err
-	}
-	c.vllmTraceFunction(s.vllm, l)
+	b.vllmTraceFunction(b.cfg.VLLM, l)
 	return l, nil
 }
 
@@ -98,12 +53,12 @@ func (c config) newVLLMTraced() (*zap.Logger, error) {
 // process-wide, so a second NewVLLM keeps the file the first one opened. A
 // value that is not an integer (an error in vLLM) is reported and tracing
 // stays off.
-func (c config) vllmTraceFunction(v vllmSettings, l *zap.Logger) {
-	if v.traceProblem != "" {
-		c.warn(v.traceProblem)
+func (b *builder) vllmTraceFunction(v config.VLLMSettings, l *zap.Logger) {
+	if v.TraceProblem != "" {
+		b.warn(v.TraceProblem)
 		return
 	}
-	if !v.traceFunction.v || calltrace.Path() != "" {
+	if !v.TraceFunction.Value || calltrace.Path() != "" {
 		return
 	}
 	path, err := calltrace.Enable("")
@@ -115,99 +70,60 @@ func (c config) vllmTraceFunction(v vllmSettings, l *zap.Logger) {
 	l.Info("Trace frame log is saved to " + path)
 }
 
-// newVLLM is NewVLLM's logger, built from s.
-func (c config) newVLLM(s *settings) (*zap.Logger, error) {
-	v := s.vllm
-	if v.configFile != nil {
-		return c.vllmFromFile(s)
+// newVLLM is NewVLLM's logger, built from the builder's Config.
+func (b *builder) newVLLM() (*zap.Logger, error) {
+	s := b.cfg
+	v := s.VLLM
+	if v.ConfigFile != nil {
+		return b.vllmFromFile()
 	}
-	if !v.configure.v {
+	if !v.Configure.Value {
 		// vLLM leaves logging alone; Python's last-resort handler prints
 		// WARNING and above, the message only, to stderr. vLLM's
 		// decorate_logs does nothing then either.
-		out := c.output
+		out := s.Output.Writer
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return c.build(s, encoder.NewVLLM(encoder.WithBareMessages()), out, nil), nil
+		return b.build(encoder.NewVLLM(encoder.WithBareMessages()), out, nil), nil
 	}
 
 	// stream is what colour in auto mode looks at: vLLM colours
 	// ext://sys.__stdout__ and ext://sys.__stderr__ only when asked to.
-	out, stream := c.output, c.output
+	out, stream := s.Output.Writer, s.Output.Writer
 	if out == nil {
-		out, stream = zapcore.Lock(v.stream.v), nil
-		if v.colourStream {
-			stream = v.stream.v
+		out, stream = zapcore.Lock(v.Stream.Value), nil
+		if v.ColourStream {
+			stream = v.Stream.Value
 		}
 	}
 	enc := encoder.NewVLLM(
-		encoder.WithPrefix(v.prefix.v),
-		encoder.WithProcessName(v.processName.v),
-		encoder.WithColor(s.colour.v.on(stream)),
-		encoder.WithRelativePaths(v.level.v == zapcore.DebugLevel),
-		encoder.WithLocation(c.location), // nil: time.Local
-		encoder.WithMaxLineBytes(s.maxLineBytes.v),
+		encoder.WithPrefix(v.Prefix.Value),
+		encoder.WithProcessName(v.ProcessName.Value),
+		encoder.WithColor(colourOn(s.Colour.Value, stream)),
+		encoder.WithRelativePaths(v.Level.Value == zapcore.DebugLevel),
+		encoder.WithLocation(s.Location), // nil: time.Local
+		encoder.WithMaxLineBytes(s.MaxLineBytes.Value),
 	)
-	return c.build(s, enc, out, nil), nil
-}
-
-// pythonIntIsZero reads s as Python's int(s) does, which is how vLLM reads
-// VLLM_CONFIGURE_LOGGING: surrounding whitespace, one sign, decimal digits
-// (any script's, as Python allows) with single underscores between them,
-// leading zeros. ok is false where int() raises ValueError: an empty or
-// blank value, "true", "0x1", "1.0", "1__0".
-func pythonIntIsZero(s string) (zero, ok bool) {
-	s = strings.TrimFunc(s, isPythonSpace)
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	zero, digits, underscore := true, 0, false
-	for _, r := range s {
-		switch {
-		case r == '_':
-			if digits == 0 || underscore {
-				return false, false
-			}
-			underscore = true
-		case unicode.Is(unicode.Nd, r):
-			zero = zero && decimalValue(r) == 0
-			digits++
-			underscore = false
-		default:
-			return false, false
-		}
-	}
-	return zero, digits > 0 && !underscore
-}
-
-// decimalValue is the value of a decimal digit r (Unicode category Nd). Every
-// script's digits are encoded as runs of ten in order, 0 to 9, so it is the
-// offset from the start of r's run, modulo 10.
-func decimalValue(r rune) int {
-	start := r
-	for unicode.Is(unicode.Nd, start-1) {
-		start--
-	}
-	return int(r-start) % 10
-}
-
-// isPythonSpace is what Python's str.strip() and int() take for
-// whitespace: Unicode's, plus the four separators U+001C..U+001F.
-func isPythonSpace(r rune) bool {
-	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
+	return b.build(enc, out, nil), nil
 }
 
 // vllmFromFile builds the logger a VLLM_LOGGING_CONFIG_PATH file describes
-// (s.vllm.configFile): the file decides the outputs, as vLLM's dictConfig
-// does; WithOutput still wins when given.
-func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
-	zc, path := *s.vllm.configFile, s.vllm.configPath
-	zopts := c.zapOptions()
+// (Config.VLLM.ConfigFile): the file decides the outputs, as vLLM's
+// dictConfig does; WithOutput still wins when given. The logger's state has
+// no layout: its reports are plain text.
+func (b *builder) vllmFromFile() (*zap.Logger, error) {
+	s := b.cfg
+	zc, path := *s.VLLM.ConfigFile, s.VLLM.ConfigPath
+	zopts := b.zapOptions()
+	st := &state{filter: filter.NewAtomic(s.Filter), site: b.site}
 	var opened *closableOutput // the outputs opened here, closed if Build fails
-	if c.output != nil {
-		enc, _ := encoderFor(zc) // resolveVLLM checked it
-		out := c.output
+	if s.Output.Writer != nil {
+		enc, err := encoderFor(zc) // Load checked it; a changed Config may not be
+		if err != nil {
+			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
+		}
+		out := s.Output.Writer
 		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
 			return zapcore.NewCore(enc, out, zc.Level)
 		}))
@@ -221,22 +137,26 @@ func (c config) vllmFromFile(s *settings) (*zap.Logger, error) {
 		}
 		co := &closableOutput{out: out, closeO: closeOut}
 		opened = co
+		st.closeFile = co.Close
 		zc.OutputPaths = nil // Build opens nothing more
 		zopts = append(zopts, zap.WrapCore(func(zapcore.Core) zapcore.Core {
-			return &fileCore{Core: zapcore.NewCore(enc, co, zc.Level), close: co.Close}
+			return zapcore.NewCore(enc, co, zc.Level)
 		}))
 	}
 	// The tracing core (and OTLP log export, when asked for) as in build,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	zopts = append(zopts, zap.WrapCore(c.around(s, filter.NewAtomic(s.filter))))
+	zopts = append(zopts, zap.WrapCore(b.around(st)))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		if opened != nil {
 			_ = opened.Close()
 		}
+		if st.logs != nil {
+			_ = st.close()
+		}
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 	}
-	c.reportRanks(logger, s.rankErrs)
+	b.reportRanks(logger, s.RankProblems)
 	return logger, nil
 }
 

@@ -87,10 +87,10 @@ func NewLogger(t testing.TB, opts ...Option) *zap.Logger {
 	return newConfig(opts).build(t, testWriter{t})
 }
 
-// NewSlog is [NewLogger] for slog: a *slog.Logger over [core.NewHandler],
+// NewSlog is [NewLogger] for slog: a *slog.Logger over [core.NewSlogHandler],
 // whose lines also carry the fixed time.
 func NewSlog(t testing.TB, opts ...Option) *slog.Logger {
-	return slog.New(core.NewHandler(NewLogger(t, opts...), core.WithLoggerClock()))
+	return slog.New(core.NewSlogHandler(NewLogger(t, opts...), core.WithLoggerClock()))
 }
 
 // build is the logger of c writing to out; a configuration error fails t.

@@ -33,9 +33,9 @@ func NewRecorder(t testing.TB, opts ...Option) *Recorder {
 // Logger is the recorder's zap logger.
 func (r *Recorder) Logger() *zap.Logger { return r.log }
 
-// Slog is a *slog.Logger over [core.NewHandler] of the recorder's logger.
+// Slog is a *slog.Logger over [core.NewSlogHandler] of the recorder's logger.
 func (r *Recorder) Slog() *slog.Logger {
-	return slog.New(core.NewHandler(r.log, core.WithLoggerClock()))
+	return slog.New(core.NewSlogHandler(r.log, core.WithLoggerClock()))
 }
 
 // All is every record so far, in order. A line that is not a JSON object

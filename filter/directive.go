@@ -34,7 +34,7 @@ type Directive struct {
 // Sources that this package and core give directives.
 const (
 	// SourceBuiltin marks directives a program sets itself, such as
-	// [github.com/dynlog/dynlog/core.BuiltinTargets]' and the default level
+	// [github.com/dynlog/dynlog/core/config.BuiltinTargets]' and the default level
 	// when nothing sets one.
 	SourceBuiltin = "built-in"
 	// SourceRuntime marks directives set through the HTTP handler.

@@ -18,6 +18,7 @@ import (
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/core"
+	coreservice "github.com/dynlog/dynlog/core/service"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
@@ -148,7 +149,7 @@ func (d *demoRun) run(export bool, opts waterfall.Options) error {
 		if _, set := os.LookupEnv("OTEL_SERVICE_NAME"); !set {
 			exportEnv["OTEL_SERVICE_NAME"] = "dynlog-demo"
 		}
-		provider, err = core.StartTracing(ctx, frontendLog, core.WithEnv(overlayEnv(exportEnv)),
+		provider, err = coreservice.StartTracing(ctx, frontendLog, core.WithEnv(overlayEnv(exportEnv)),
 			core.WithErrorOutput(zapcore.AddSync(d.stderr)))
 	} else {
 		if provider, err = otlp.NewProvider(ctx, otlp.ExportConfig{}); err == nil {

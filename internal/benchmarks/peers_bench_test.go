@@ -52,7 +52,7 @@ import (
 //
 // slog's face: zapslog and dynlog-slog make slog-json's calls
 // (LogAttrs, the handler's caller on) through zap's zapslog handler over
-// the zap column's logger and through core.NewHandler over dynlog-jsonl's.
+// the zap column's logger and through core.NewSlogHandler over dynlog-jsonl's.
 func BenchmarkPeers(b *testing.B) {
 	runPeers(b, func(b *testing.B, call func()) {
 		for b.Loop() {
@@ -139,12 +139,12 @@ var peers = []peer{
 	}},
 	// slog's face: the slog calls of slog-json, through zap's zapslog
 	// handler over plain zap JSON, and through dynlog's own handler
-	// (core.NewHandler) over dynlog-jsonl.
+	// (core.NewSlogHandler) over dynlog-jsonl.
 	{"zapslog", func(_ testing.TB, w io.Writer) calls {
 		return slogLoggerCalls(slog.New(zapslog.NewHandler(newZap(w).Core(), zapslog.WithCaller(true))))
 	}},
 	{"dynlog-slog", func(tb testing.TB, w io.Writer) calls {
-		return slogLoggerCalls(slog.New(core.NewHandler(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl"))))
+		return slogLoggerCalls(slog.New(core.NewSlogHandler(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl"))))
 	}},
 }
 

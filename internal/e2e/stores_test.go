@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	_ "github.com/dynlog/dynlog/core/service" // core.Init exports over OTLP
 )
 
 // The variables run.sh sets for TestLogsAndTracesInStores.

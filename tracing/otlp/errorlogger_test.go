@@ -19,10 +19,10 @@ func TestSetErrorLogger(t *testing.T) {
 	t.Cleanup(func() { SetErrorLogger(prev) })
 
 	var out logtest.Buffer
-	r := &reporter{out: &out, where: "OTLP export to http://collector:4317 (grpc)", items: "spans"}
-	r.exported(2, errors.New("connection refused"))
-	r.exported(3, errors.New("connection refused"))
-	r.exported(1, nil)
+	r := &reporter{Out: &out, Where: "OTLP export to http://collector:4317 (grpc)", Items: "spans"}
+	r.Exported(2, errors.New("connection refused"))
+	r.Exported(3, errors.New("connection refused"))
+	r.Exported(1, nil)
 	var h otel.ErrorHandler = r
 	h.Handle(errors.New("partial success: 2 spans rejected"))
 	h.Handle(errors.New("partial success: 2 spans rejected"))

@@ -9,11 +9,10 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/otelreport"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/target"
 	"github.com/dynlog/dynlog/tracing"
@@ -41,7 +40,6 @@ const (
 
 // Defaults of [ExportConfig], as Dynamo and OpenTelemetry have them.
 const (
-	DefaultServiceName  = tracing.DefaultServiceName
 	DefaultGRPCEndpoint = "http://localhost:4317"
 	DefaultHTTPEndpoint = "http://localhost:4318" // /v1/traces or /v1/logs is appended
 )
@@ -83,7 +81,7 @@ type ExportConfig struct {
 	// [ProtocolHTTPProtobuf].
 	Protocol string
 	// ServiceName is the resource's service.name (OTEL_SERVICE_NAME);
-	// empty means [DefaultServiceName].
+	// empty means [tracing.DefaultServiceName].
 	ServiceName string
 	// LogsEnabled turns on log export (OTEL_LOGS_EXPORTER=otlp): an OTLP
 	// log exporter behind a batch processor, to which the cores of
@@ -160,7 +158,7 @@ type Provider struct {
 func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	p := &Provider{service: cfg.ServiceName, protocol: cfg.Protocol}
 	if p.service == "" {
-		p.service = DefaultServiceName
+		p.service = tracing.DefaultServiceName
 	}
 	if p.protocol == "" {
 		p.protocol = ProtocolGRPC
@@ -186,7 +184,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 	if out == nil {
 		out = os.Stderr
 	}
-	p.reporter = &reporter{out: out, items: "spans"}
+	p.reporter = &reporter{Out: out, Items: "spans"}
 
 	// Every endpoint is checked before any exporter is made, so that a
 	// configuration error leaves nothing behind.
@@ -215,7 +213,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 			return nil, fmt.Errorf("otlp: OTLP exporter for %s (%s): %w; no provider made", spansTo, p.protocol, err)
 		}
 		p.endpoint = spansTo.String()
-		p.reporter.where = fmt.Sprintf("OTLP export to %s (%s)", outside.Text(p.endpoint), p.protocol)
+		p.reporter.Where = fmt.Sprintf("OTLP export to %s (%s)", outside.Text(p.endpoint), p.protocol)
 		p.exporter = &reportingExporter{SpanExporter: exp, exportGuard: newExportGuard(p.reporter)}
 		opts = append(opts, sdktrace.WithBatcher(p.exporter))
 	}
@@ -228,7 +226,7 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 			return nil, fmt.Errorf("otlp: OTLP log exporter for %s (%s): %w; no provider made", logsTo, logsProtocol, err)
 		}
 		p.logsEndpoint = logsTo.String()
-		r := &reporter{out: out, items: "log records", where: fmt.Sprintf("OTLP log export to %s (%s)", outside.Text(p.logsEndpoint), logsProtocol)}
+		r := &reporter{Out: out, Items: "log records", Where: fmt.Sprintf("OTLP log export to %s (%s)", outside.Text(p.logsEndpoint), logsProtocol)}
 		p.logExporter = &reportingLogExporter{Exporter: exp, exportGuard: newExportGuard(r)}
 		p.lp = sdklog.NewLoggerProvider(
 			sdklog.WithResource(res),
@@ -253,8 +251,8 @@ func NewProvider(ctx context.Context, cfg ExportConfig) (*Provider, error) {
 //
 // [NewProvider] installs nothing, so that a provider can be made, used
 // through TracerProvider and LoggerProvider, and thrown away without touching
-// process-wide state; [github.com/dynlog/dynlog/core.StartTracing] and
-// [github.com/dynlog/dynlog/core.Init] install theirs. Install returns p.
+// process-wide state; [github.com/dynlog/dynlog/core/service.StartTracing] and
+// [github.com/dynlog/dynlog/core/service.Init] install theirs. Install returns p.
 func (p *Provider) Install() *Provider {
 	tracing.SetTracerProvider(p.tp)
 	otel.SetTracerProvider(p.tp)
@@ -482,12 +480,12 @@ func (g *exportGuard) export(ctx context.Context, n int, send func(context.Conte
 	stop := context.AfterFunc(g.stop, cancel) // Shutdown gave up waiting
 	defer stop()
 	err := send(ctx)
-	g.r.exported(n, err)
+	g.r.Exported(n, err)
 	if err != nil {
 		// The batch processor hands the error to otel.Handle, which is the
 		// provider's reporter: the mark tells it the failure is accounted
 		// for.
-		return &reportedError{err}
+		return &otelreport.Reported{Err: err}
 	}
 	return nil
 }
@@ -521,139 +519,24 @@ func (e *reportingLogExporter) Export(ctx context.Context, records []sdklog.Reco
 	})
 }
 
-// reportedError is an export error the reporter has already seen.
-type reportedError struct{ err error }
-
-func (e *reportedError) Error() string { return e.err.Error() }
-func (e *reportedError) Unwrap() error { return e.err }
-
-// maxOtherErrors bounds the distinct OpenTelemetry errors reported, so that
-// errors with varying text cannot flood the output.
-const maxOtherErrors = 10
-
-// reporter writes export failures and other OpenTelemetry errors to out,
-// or through SetErrorLogger's logger, each kind once (see Provider). An
-// error's text can hold what a collector answered (an HTTP body, a gRPC
-// status message): it is escaped and cut (package outside), so that it
-// cannot forge a line or drive the terminal.
-type reporter struct {
-	out   io.Writer
-	where string // "OTLP export to <endpoint> (<protocol>)"
-	items string // what is exported: "spans", "log records"
-
-	mu          sync.Mutex
-	failing     bool
-	lostBatches int // since the failure was reported
-	lostItems   int
-	failures    int // every failed export, for tests
-	lines       int // every line written, for tests
-	seen        map[string]bool
-	queued      []queuedLine // written when mu is released (flush)
-}
-
-var _ otel.ErrorHandler = (*reporter)(nil)
-
-// exported records the outcome of exporting a batch of n items.
-func (r *reporter) exported(n int, err error) {
-	r.mu.Lock()
-	defer r.flush()
-	if err == nil {
-		if r.failing {
-			r.failing = false
-			r.printf(zapcore.WarnLevel, "%s recovered; %d %s in %d batches were dropped while it failed",
-				r.where, r.lostItems, r.items, r.lostBatches)
-		}
-		return
-	}
-	r.failures++
-	if r.failing {
-		r.lostBatches++
-		r.lostItems += n
-		return
-	}
-	r.failing, r.lostBatches, r.lostItems = true, 1, n
-	r.printf(zapcore.ErrorLevel, "%s failed: %s; dropped %d %s and will keep trying, without reporting further failures until an export succeeds",
-		r.where, outside.Text(err.Error()), n, r.items)
-}
-
-// Handle is OpenTelemetry's error handler: it reports an error the first
-// time its text is seen, and ignores the export failures the exporter has
-// reported already.
-func (r *reporter) Handle(err error) {
-	var done *reportedError
-	if err == nil || errors.As(err, &done) {
-		return
-	}
-	// Escaped and cut before it is remembered: a collector's answer can be
-	// megabytes long.
-	msg := outside.Text(strings.TrimSpace(err.Error()))
-	r.mu.Lock()
-	defer r.flush()
-	if r.seen[msg] || len(r.seen) > maxOtherErrors {
-		return
-	}
-	if r.seen == nil {
-		r.seen = make(map[string]bool)
-	}
-	r.seen[msg] = true
-	if len(r.seen) > maxOtherErrors {
-		r.printf(zapcore.WarnLevel, "OpenTelemetry: more than %d distinct errors; not reporting further ones", maxOtherErrors)
-		return
-	}
-	r.printf(zapcore.ErrorLevel, "OpenTelemetry: %s (reported once)", msg)
-}
-
-// printf queues a line at lvl, which flush writes; r.mu is held.
-func (r *reporter) printf(lvl zapcore.Level, format string, args ...any) {
-	r.lines++
-	r.queued = append(r.queued, queuedLine{lvl, fmt.Sprintf(format, args...)})
-}
-
-// queuedLine is a line printf made.
-type queuedLine struct {
-	lvl  zapcore.Level
-	text string
-}
-
-// flush releases r.mu, then writes the queued lines: through the logger of
-// SetErrorLogger when one is set, else to out with the "dynlog: " prefix.
-// Not under r.mu, so that a logger whose cores report to OpenTelemetry
-// cannot deadlock on it.
-func (r *reporter) flush() {
-	queued := r.queued
-	r.queued = nil
-	r.mu.Unlock()
-	l := errorLogger.Load()
-	for _, q := range queued {
-		if l != nil {
-			l.Log(q.lvl, q.text)
-		} else {
-			_, _ = fmt.Fprintf(r.out, "dynlog: %s\n", q.text)
-		}
-	}
-}
-
-// errorLogger is where reporters write when it is set (SetErrorLogger).
-var errorLogger atomic.Pointer[zap.Logger]
+// reporter is a provider's reporter of export failures and OpenTelemetry
+// errors.
+type reporter = otelreport.Reporter
 
 // SetErrorLogger makes the reports of every [Provider] and of the handlers of
 // [NewErrorHandler] lines of l instead of writes to their error output:
 // export failures and OpenTelemetry errors at ERROR, a recovery from failed
 // exports and the notice that further errors go unreported at WARN, worded as
 // on the error output without the "dynlog: " prefix. nil goes back to the
-// error output. It returns the logger it replaces.
-// [github.com/dynlog/dynlog/core.RedirectOTel] sets it to a logger of target
-// otel.
-func SetErrorLogger(l *zap.Logger) (previous *zap.Logger) { return errorLogger.Swap(l) }
+// error output. It returns the logger it replaces. It is process-wide, as
+// OpenTelemetry's error handler is;
+// [github.com/dynlog/dynlog/core/bridge.RedirectOTel] sets it to a logger of
+// target otel.
+func SetErrorLogger(l *zap.Logger) (previous *zap.Logger) { return otelreport.SetLogger(l) }
 
 // NewErrorHandler returns an OpenTelemetry error handler that reports as a
 // [Provider]'s does: each distinct error once, at most 10 of them, on out
 // (os.Stderr if nil), or through [SetErrorLogger]'s logger. For a program
-// without a Provider; [github.com/dynlog/dynlog/core.RedirectOTel] installs
-// one.
-func NewErrorHandler(out io.Writer) otel.ErrorHandler {
-	if out == nil {
-		out = os.Stderr
-	}
-	return &reporter{out: out}
-}
+// without a Provider; [github.com/dynlog/dynlog/core/bridge.RedirectOTel]
+// installs one.
+func NewErrorHandler(out io.Writer) otel.ErrorHandler { return otelreport.NewErrorHandler(out) }

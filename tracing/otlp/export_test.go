@@ -12,6 +12,7 @@ import (
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/internal/logtest"
+	"github.com/dynlog/dynlog/internal/otelreport"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
 	"go.opentelemetry.io/otel"
@@ -459,9 +460,7 @@ func waitFailures(t *testing.T, r *reporter, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		r.mu.Lock()
-		got := r.failures
-		r.mu.Unlock()
+		got := r.Failures()
 		if got >= n {
 			return
 		}
@@ -603,11 +602,11 @@ func TestExportRecovers(t *testing.T) {
 
 func TestReporterHandle(t *testing.T) {
 	var out logtest.Buffer
-	r := &reporter{out: &out}
+	r := &reporter{Out: &out}
 	r.Handle(nil)
 	r.Handle(errors.New("partial success: 2 spans rejected"))
 	r.Handle(errors.New("partial success: 2 spans rejected"))
-	r.Handle(fmt.Errorf("wrapped: %w", &reportedError{errors.New("traces export: connection refused")}))
+	r.Handle(fmt.Errorf("wrapped: %w", &otelreport.Reported{Err: errors.New("traces export: connection refused")}))
 	r.Handle(errors.New("another"))
 	want := "dynlog: OpenTelemetry: partial success: 2 spans rejected (reported once)\n" +
 		"dynlog: OpenTelemetry: another (reported once)\n"
@@ -615,14 +614,14 @@ func TestReporterHandle(t *testing.T) {
 		t.Errorf("output\n%q, want\n%q", out.String(), want)
 	}
 
-	for i := range 2 * maxOtherErrors {
+	for i := range 2 * otelreport.MaxOtherErrors {
 		r.Handle(fmt.Errorf("error %d", i))
 	}
 	lines := out.Lines()
-	if len(lines) != maxOtherErrors+1 {
-		t.Fatalf("%d lines after many distinct errors, want %d:\n%s", len(lines), maxOtherErrors+1, out.String())
+	if len(lines) != otelreport.MaxOtherErrors+1 {
+		t.Fatalf("%d lines after many distinct errors, want %d:\n%s", len(lines), otelreport.MaxOtherErrors+1, out.String())
 	}
-	if want := fmt.Sprintf("dynlog: OpenTelemetry: more than %d distinct errors; not reporting further ones", maxOtherErrors); lines[len(lines)-1] != want {
+	if want := fmt.Sprintf("dynlog: OpenTelemetry: more than %d distinct errors; not reporting further ones", otelreport.MaxOtherErrors); lines[len(lines)-1] != want {
 		t.Errorf("last line %q, want %q", lines[len(lines)-1], want)
 	}
 }

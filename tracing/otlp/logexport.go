@@ -25,7 +25,8 @@ import (
 // logExportCore is the sink of NewLogExportCore: it turns entries into
 // OpenTelemetry log records.
 type logExportCore struct {
-	fixed *logSink // nil: the installed one (installedLogs)
+	fixed *logSink   // nil: via's, or else the installed one (installedLogs)
+	via   *LogExport // a LogExport's core
 	// What With added: the attributes so far, with the namespaces still
 	// open, and the spans in scope for lines that carry none.
 	with    attrEncoder
@@ -99,8 +100,42 @@ func SetLoggerProvider(lp log.LoggerProvider) {
 }
 
 // installedLogs is where the cores of NewLogExportCore(nil) emit; nil
-// when nothing is installed.
+// when nothing is installed. It is process-wide as OpenTelemetry's global
+// logger provider is, which Install sets beside it: it serves the cores
+// that follow whatever provider the process installs. A logger that owns
+// its export holds a [LogExport] instead.
 var installedLogs atomic.Pointer[logSink]
+
+// LogExport is where the cores it makes emit: a logger provider that can
+// be changed while they run. A logger that exports its own lines holds
+// one (package core's loggers with OTEL_LOGS_EXPORTER=otlp), so that they
+// export from the start, and tracing's start can hand them the process
+// provider's later.
+type LogExport struct{ sink atomic.Pointer[logSink] }
+
+// NewLogExport returns a LogExport emitting through provider (nothing
+// while it is nil).
+func NewLogExport(provider log.LoggerProvider) *LogExport {
+	e := &LogExport{}
+	e.SetProvider(provider)
+	return e
+}
+
+// SetProvider makes e's cores emit through provider from their next entry
+// on; nil makes them emit nothing.
+func (e *LogExport) SetProvider(provider log.LoggerProvider) {
+	if isNil(provider) {
+		e.sink.Store(nil)
+		return
+	}
+	e.sink.Store(newLogSink(provider))
+}
+
+// Core returns a core like [NewLogExportCore]'s that emits through e's
+// provider, looked up at each entry.
+func (e *LogExport) Core() zapcore.Core {
+	return &logExportCore{via: e, spanCtx: context.Background()}
+}
 
 // isNil reports whether lp is nil or a nil pointer in an interface, such
 // as the LoggerProvider of a Provider with log export off.
@@ -145,6 +180,9 @@ func (c *logExportCore) sink() *logSink {
 	if c.fixed != nil {
 		return c.fixed
 	}
+	if c.via != nil {
+		return c.via.sink.Load()
+	}
 	return installedLogs.Load()
 }
 
@@ -162,7 +200,7 @@ func (c *logExportCore) Level() zapcore.Level {
 }
 
 func (c *logExportCore) With(fields []zapcore.Field) zapcore.Core {
-	d := &logExportCore{fixed: c.fixed, with: c.with.clone(len(fields)), spans: c.spans, spanCtx: c.spanCtx}
+	d := &logExportCore{fixed: c.fixed, via: c.via, with: c.with.clone(len(fields)), spans: c.spans, spanCtx: c.spanCtx}
 	if s := d.addFields(fields); s != d.spans {
 		d.spans, d.spanCtx = s, spanContext(s)
 	}

@@ -106,10 +106,10 @@ func TestCollectorAnswerEscaped(t *testing.T) {
 // marker that says how much was left out.
 func TestReporterCutsLongText(t *testing.T) {
 	var out logtest.Buffer
-	r := &reporter{out: &out, where: "OTLP export to http://collector:4318/v1/traces (http/protobuf)", items: "spans"}
+	r := &reporter{Out: &out, Where: "OTLP export to http://collector:4318/v1/traces (http/protobuf)", Items: "spans"}
 	long := "\u202e" + strings.Repeat("a", 600) // 603 bytes
 	r.Handle(errors.New(long))
-	r.exported(1, errors.New(long))
+	r.Exported(1, errors.New(long))
 	kept := `\u{202e}` + strings.Repeat("a", 509)
 	want := "dynlog: OpenTelemetry: " + kept + "…[91 bytes cut] (reported once)\n" +
 		"dynlog: OTLP export to http://collector:4318/v1/traces (http/protobuf) failed: " + kept + "…[91 bytes cut]; dropped 1 spans and will keep trying, without reporting further failures until an export succeeds\n"

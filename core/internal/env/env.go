@@ -2,7 +2,10 @@
 // presets in package core share.
 package env
 
-import "strings"
+import (
+	"os"
+	"strings"
+)
 
 // Bool reports whether v is true under Dynamo's rule for boolean variables:
 // trimmed and lower-cased, true iff it is "1", "true", "on" or "yes".
@@ -28,3 +31,7 @@ func ParseBool(v string) (b, known bool) {
 	}
 	return false, false
 }
+
+// ReadFile reads the TOML configuration files (package config); tests
+// replace it to count the reads.
+var ReadFile = os.ReadFile

@@ -154,7 +154,7 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 		"targets' baseline: zap.NewProductionEncoderConfig), zerolog with Caller,",
 		"slog with AddSource, logrus with ReportCaller. zapslog and dynlog-slog make",
 		"slog-json's calls through zap's zapslog handler over plain zap JSON and through",
-		"dynlog's core.NewHandler over dynlog-jsonl. zap-nocaller is zap as zap's",
+		"dynlog's core.NewSlogHandler over dynlog-jsonl. zap-nocaller is zap as zap's",
 		"own suite builds it, without the caller, for information. The dynlog",
 		"loggers are core.New and core.NewVLLM with DYN_LOG=info: filter, once-only",
 		"and tracing cores around the encoder, caller on. zap-nopcore, in the",

@@ -1,10 +1,15 @@
-package core_test
+package bridge_test
 
 import (
+	"io"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/config"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -15,7 +20,7 @@ var grpcTest = grpclog.Component("bridge_test")
 
 func TestRedirectGRPCJSONL(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "grpc=info"})
-	defer core.RedirectGRPC(b.log)()
+	defer bridge.RedirectGRPC(b.log)()
 
 	file, line := here()
 	grpcTest.Infof("connecting to %s", "10.0.0.7:50051")
@@ -37,7 +42,7 @@ func TestRedirectGRPCJSONL(t *testing.T) {
 
 func TestRedirectGRPCReadable(t *testing.T) {
 	b := build(t, core.New, nil)
-	defer core.RedirectGRPC(b.log)()
+	defer bridge.RedirectGRPC(b.log)()
 	grpcTest.Errorf("boom")
 	if want := "2026-01-02T03:04:05.656503Z ERROR grpc: [bridge_test] boom\n"; b.out.String() != want {
 		t.Errorf("output %q, want %q", b.out.String(), want)
@@ -66,7 +71,7 @@ func TestRedirectGRPCFilter(t *testing.T) {
 				vars["DYN_LOG"] = tc.dynLog
 			}
 			b := build(t, core.New, vars)
-			defer core.RedirectGRPC(b.log)()
+			defer bridge.RedirectGRPC(b.log)()
 			grpcTest.Info("info line")
 			grpcTest.Warning("warning line")
 			grpcTest.Error("error line")
@@ -97,7 +102,7 @@ func TestRedirectGRPCTargetIgnoresLoggerName(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "svc=off,grpc=warn"})
 	for _, l := range []*zap.Logger{b.log.Named("svc"), filter.Named(b.log, "svc")} {
 		b.out.Reset()
-		restore := core.RedirectGRPC(l)
+		restore := bridge.RedirectGRPC(l)
 		grpcTest.Warning("through a named logger")
 		restore()
 		lines := jsonLines(t, b.out.String())
@@ -109,7 +114,7 @@ func TestRedirectGRPCTargetIgnoresLoggerName(t *testing.T) {
 
 func TestRedirectGRPCFatal(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer core.RedirectGRPC(b.log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
+	defer bridge.RedirectGRPC(b.log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
 	if p := recovered(func() { grpcTest.Fatalf("cannot %s", "go on") }); p == nil {
 		t.Error("Fatal returned; want the fatal hook to end it")
 	}
@@ -121,8 +126,8 @@ func TestRedirectGRPCFatal(t *testing.T) {
 
 func TestRedirectGRPCRestore(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOG": "grpc=info"})
-	outer := core.RedirectGRPC(b.log)
-	inner := core.RedirectGRPC(b.log.With(zap.String("inner", "yes")))
+	outer := bridge.RedirectGRPC(b.log)
+	inner := bridge.RedirectGRPC(b.log.With(zap.String("inner", "yes")))
 	grpcTest.Warning("inner")
 	inner()
 	grpcTest.Warning("outer")
@@ -133,5 +138,35 @@ func TestRedirectGRPCRestore(t *testing.T) {
 		"2026-01-02T03:04:05.656503Z  WARN grpc: [bridge_test] outer\n"
 	if b.out.String() != want {
 		t.Errorf("output\n%s\nwant\n%s", b.out.String(), want)
+	}
+}
+
+// TestRedirectGRPCRestoreDefaults: the logger restore puts back prints as
+// gRPC's variables say, as the Config read them: warnings, with
+// GRPC_GO_LOG_SEVERITY_LEVEL=warning, in gRPC's own format.
+func TestRedirectGRPCRestoreDefaults(t *testing.T) {
+	b := build(t, core.New, nil)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	saved := os.Stderr
+	os.Stderr = w // the restored logger writes where os.Stderr was then
+	bridge.RedirectGRPC(b.log, bridge.WithGRPCDefaults(config.GRPC{Severity: "warning"}))()
+	os.Stderr = saved
+	// Afterwards, gRPC's default on the real stderr again.
+	defer func() { bridge.RedirectGRPC(b.log)() }()
+	grpcTest.Warning("after restore")
+	grpcTest.Info("not at warning")
+	w.Close()
+	out, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	format := regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d WARNING: \[bridge_test\] after restore$`)
+	if len(lines) != 1 || !format.MatchString(lines[0]) {
+		t.Errorf("gRPC's restored logger wrote %q, want one WARNING line of gRPC's format", out)
 	}
 }

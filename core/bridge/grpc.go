@@ -1,4 +1,4 @@
-package core
+package bridge
 
 import (
 	"fmt"
@@ -9,11 +9,23 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dynlog/dynlog/core/config"
+	ibridge "github.com/dynlog/dynlog/core/internal/bridge"
 	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
 )
+
+// GRPCOption configures [RedirectGRPC].
+type GRPCOption func(*config.GRPC)
+
+// WithGRPCDefaults gives the values of gRPC's GRPC_GO_LOG_SEVERITY_LEVEL and
+// GRPC_GO_LOG_VERBOSITY_LEVEL, as [config.Config].GRPC holds them, for the
+// logger RedirectGRPC's restore puts back when it installs one like gRPC's
+// default. Without it, that logger prints errors only, as gRPC's does with
+// neither variable set. core/service's Init passes its Config's.
+func WithGRPCDefaults(g config.GRPC) GRPCOption { return func(c *config.GRPC) { *c = g } }
 
 // RedirectGRPC makes l gRPC's logger ([grpclog.SetLoggerV2]): gRPC's lines
 // print through l's cores as bridged records of target grpc
@@ -31,11 +43,14 @@ import (
 // As grpclog.SetLoggerV2 says, call it before any gRPC function runs; the
 // restore function too is not safe while gRPC logs. gRPC cannot tell which
 // logger is in force, so restore installs the one RedirectGRPC replaced if
-// RedirectGRPC had installed it, else one like gRPC's default (stderr,
-// GRPC_GO_LOG_SEVERITY_LEVEL, GRPC_GO_LOG_VERBOSITY_LEVEL; not its JSON
-// format).
-func RedirectGRPC(l *zap.Logger) (restore func()) {
-	g := &grpcLogger{b: newBridge(l, GRPCTarget)}
+// RedirectGRPC had installed it, else one like gRPC's default (stderr, the
+// severity and verbosity [WithGRPCDefaults] gives; not its JSON format).
+func RedirectGRPC(l *zap.Logger, opts ...GRPCOption) (restore func()) {
+	var defaults config.GRPC
+	for _, o := range opts {
+		o(&defaults)
+	}
+	g := &grpcLogger{b: ibridge.New(l, GRPCTarget)}
 	grpcMu.Lock()
 	prev := grpcInstalled
 	grpcInstalled = g
@@ -51,7 +66,7 @@ func RedirectGRPC(l *zap.Logger) (restore func()) {
 				grpclog.SetLoggerV2(prev)
 				return
 			}
-			grpclog.SetLoggerV2(grpcDefaultLogger())
+			grpclog.SetLoggerV2(grpcDefaultLogger(defaults))
 		})
 	}
 }
@@ -63,10 +78,11 @@ var (
 	grpcInstalled *grpcLogger
 )
 
-// grpcDefaultLogger is a logger like the one gRPC makes at start.
-func grpcDefaultLogger() grpclog.LoggerV2 {
+// grpcDefaultLogger is a logger like the one gRPC makes at start, for the
+// values g of its variables.
+func grpcDefaultLogger(g config.GRPC) grpclog.LoggerV2 {
 	info, warning, errs := io.Discard, io.Discard, io.Discard
-	if l, ok := levels.ParseGRPC(os.Getenv("GRPC_GO_LOG_SEVERITY_LEVEL")); ok {
+	if l, ok := levels.ParseGRPC(g.Severity); ok {
 		switch l {
 		case zapcore.ErrorLevel:
 			errs = os.Stderr
@@ -76,14 +92,14 @@ func grpcDefaultLogger() grpclog.LoggerV2 {
 			info = os.Stderr
 		}
 	}
-	v, _ := strconv.Atoi(os.Getenv("GRPC_GO_LOG_VERBOSITY_LEVEL"))
+	v, _ := strconv.Atoi(g.Verbosity)
 	return grpclog.NewLoggerV2WithVerbosity(info, warning, errs, v)
 }
 
 // grpcLogger is gRPC's LoggerV2 under RedirectGRPC. gRPC calls its Depth
 // methods with the number of its own frames to pass over, counted from the
 // caller of grpclog's function; the others from grpclog's functions.
-type grpcLogger struct{ b bridge }
+type grpcLogger struct{ b ibridge.Bridge }
 
 var _ grpclog.DepthLoggerV2 = (*grpcLogger)(nil)
 
@@ -91,11 +107,11 @@ var _ grpclog.DepthLoggerV2 = (*grpcLogger)(nil)
 // call depth frames above the caller of grpclog's function that called
 // the method that called printDepth.
 func (g *grpcLogger) printDepth(lvl zapcore.Level, depth int, format func() string) {
-	if lvl < zapcore.DPanicLevel && !g.b.enabled(lvl) {
+	if lvl < zapcore.DPanicLevel && !g.b.Enabled(lvl) {
 		return
 	}
 	// Pass over printDepth's caller (our method) and grpclog's function.
-	g.b.write(lvl, format(), siteAbove(depth+2, nil, 0), time.Time{}, nil)
+	g.b.Write(lvl, format(), ibridge.SiteAbove(depth+2, nil, 0), time.Time{}, nil)
 }
 
 func sprintln(args []any) string { return strings.TrimSuffix(fmt.Sprintln(args...), "\n") }
@@ -170,9 +186,9 @@ func (g *grpcLogger) V(l int) bool {
 	lvl := zapcore.InfoLevel
 	switch {
 	case l >= 2:
-		lvl = TraceLevel
+		lvl = levels.Trace
 	case l == 1:
 		lvl = zapcore.DebugLevel
 	}
-	return g.b.enabled(lvl)
+	return g.b.Enabled(lvl)
 }

@@ -1,44 +1,36 @@
-package core
+package config
 
-// Settings: where every value the builders use comes from.
+// Resolving: where every value the builders use comes from.
 //
-// The builders of this package (New, NewVLLM, Init, StartTracing, Reload)
-// read neither the environment nor a file. Each starts from a settings
-// value that one resolve function of this file makes from the options, the
+// One resolve function per preset makes a Config from the options, the
 // environment (through WithEnv's lookup) and the TOML files, in the
 // precedence docs/configuration.md gives: options, then variables, then
 // $DYN_LOGGING_CONFIG_PATH, then SystemConfigPath, then the built-in
 // defaults. Each value keeps its source, which the filter's directives
 // carry on (filter.Directive.Source).
 //
-// Resolving reports the problems a logger can live with as it finds them,
-// on the error output (diagnostics), in the order and wording the values
-// are met in; it returns the problems that stop a logger as an error. It
-// evaluates only what the logger being built will use, as the presets
-// always have: the colour variables are not read for JSONL, nor
-// DYN_LOGGING_MAX_LINE_BYTES for a vLLM configuration file, so a bad value
-// of a setting that does not apply is not reported. Problems that belong to
-// a later step are kept for it: the rank variables' (reported by the new
-// logger, as WARN lines of its own), the OTLP variables' (by StartTracing)
-// and VLLM_TRACE_FUNCTION's (once NewVLLM's logger exists).
-//
-// What a logger was built from (its layout, and whether that is JSONL) is
-// kept with its filter (remember), so that StartTracing learns the layout
-// from it instead of reading the files again.
+// Resolving collects the problems a logger can live with as it finds them
+// (Config.Reports), in the order and wording the values are met in; it
+// returns the problems that stop a logger as an error. It evaluates only
+// what the logger being built will use, as the presets always have: the
+// colour variables are not read for JSONL, nor DYN_LOGGING_MAX_LINE_BYTES
+// for a vLLM configuration file, so a bad value of a setting that does not
+// apply is not reported. Problems that belong to a later step are kept for
+// it: the rank variables' (reported by the new logger, as WARN lines of its
+// own), the OTLP variables' (by tracing's start) and VLLM_TRACE_FUNCTION's
+// (once NewVLLM's logger exists).
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dynlog/dynlog/internal/levels"
 	"io/fs"
 	"os"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"weak"
 
 	"github.com/dynlog/dynlog/core/internal/env"
 	"github.com/dynlog/dynlog/core/output"
@@ -47,193 +39,9 @@ import (
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing"
-	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
-
-// source says where a setting's value came from.
-type source struct {
-	kind sourceKind
-	name string // the variable, the dotted TOML key or the option
-	file string // the TOML file, for fromFile
-}
-
-type sourceKind uint8
-
-const (
-	fromDefault sourceKind = iota
-	fromOption
-	fromEnv
-	fromFile
-)
-
-func optionSource(name string) source { return source{kind: fromOption, name: name} }
-func envSource(name string) source    { return source{kind: fromEnv, name: name} }
-
-// String prints the source as dynlog's own lines name one: "built-in",
-// "option WithMaxLineBytes", "env DYN_LOG", "/etc/x.toml:log_level".
-func (s source) String() string {
-	switch s.kind {
-	case fromOption:
-		return "option " + s.name
-	case fromEnv:
-		return "env " + s.name
-	case fromFile:
-		return s.file + ":" + s.name
-	}
-	return filter.SourceBuiltin
-}
-
-// directive is s as a filter.Directive's Source: the same, but a TOML
-// file's path alone, since the directive names its target itself.
-func (s source) directive() string {
-	if s.kind == fromFile {
-		return s.file
-	}
-	return s.String()
-}
-
-// setting is one resolved value and its source.
-type setting[T any] struct {
-	v    T
-	from source
-}
-
-// colourMode is a colour decision before the stream is known: auto colours
-// a terminal only.
-type colourMode uint8
-
-const (
-	colourAuto colourMode = iota
-	colourAlways
-	colourNever
-)
-
-// on decides colour for stream.
-func (m colourMode) on(stream zapcore.WriteSyncer) bool {
-	switch m {
-	case colourAlways:
-		return true
-	case colourNever:
-		return false
-	}
-	return isTerminal(stream)
-}
-
-// settings is what a preset's logger is built from. A field the preset does
-// not use is left zero.
-type settings struct {
-	// jsonl: Dynamo's JSONL layout rather than its readable one (New).
-	jsonl     setting[bool]
-	embedJSON setting[bool] // JSONL only
-	// colour is the readable layout's (New) or vLLM's (NewVLLM).
-	colour       setting[colourMode]
-	localTZ      setting[bool]
-	maxLineBytes setting[int]
-	spanEvents   setting[tracing.SpanEvents]
-	// filter is the configured filter; each directive's Source is the
-	// source of the setting it came from.
-	filter *filter.Filter
-	// output is New's; NewVLLM's stream is in vllm.
-	output outputSetting
-	// ranks are dedup's, from the launcher's variables (ranksFrom);
-	// rankErrs are the problems with them, which the new logger reports as
-	// its own lines.
-	ranks     dedup.Ranks
-	ranksFrom []source
-	rankErrs  []error
-	// logsExport: OTEL_LOGS_EXPORTER names otlp, and the logger gets the
-	// export core.
-	logsExport setting[bool]
-	// export is what StartTracing starts from.
-	export exportSettings
-	vllm   vllmSettings
-}
-
-// outputSetting is where New writes: WithOutput's writer (option), the
-// process's stdout or stderr (stream), a log file (file), or, with none of
-// them, stderr.
-type outputSetting struct {
-	option bool
-	stream *os.File
-	// file is the log file's configuration, without the error output,
-	// which is the builder's.
-	file *output.Config
-	from source
-}
-
-// exportSettings are the OTLP export variables, and the problems with
-// them, which StartTracing reports.
-type exportSettings struct {
-	cfg      otlp.ExportConfig
-	problems []error
-	from     []source // the variables that were set, in the order read
-}
-
-// vllmSettings are NewVLLM's own.
-type vllmSettings struct {
-	// configure is VLLM_CONFIGURE_LOGGING: false leaves logging as
-	// Python's last-resort handler has it.
-	configure setting[bool]
-	// configFile is VLLM_LOGGING_CONFIG_PATH's configuration, decoded; nil
-	// without one. configPath names the file.
-	configFile *zap.Config
-	configPath string
-	level      setting[zapcore.Level]
-	// stream is the stream VLLM_LOGGING_STREAM names, nil with WithOutput;
-	// colourStream is false for the __stdout__ and __stderr__ names, which
-	// vLLM never colours on its own.
-	stream       setting[*os.File]
-	colourStream bool
-	prefix       setting[string]
-	processName  setting[string]
-	// traceFunction is VLLM_TRACE_FUNCTION non-zero; traceProblem, when not
-	// empty, says why its value is not used (reported once the logger
-	// exists, as vLLM's own two lines are written then).
-	traceFunction setting[bool]
-	traceProblem  string
-}
-
-// built holds, for each filter of a logger that New or NewVLLM built in a
-// layout of its own (not a VLLM_LOGGING_CONFIG_PATH file's), what it was
-// built from: the encoder of its layout, so that Reload and StartTracing
-// report in it, and whether the layout is New's JSONL, so that StartTracing
-// knows it without reading the configuration again. An entry goes when its
-// Atomic is collected; the Atomic is what every logger derived from the one
-// built shares, and what filter.AtomicOf finds through the cores wrapped
-// around it.
-var built sync.Map // weak.Pointer[filter.Atomic] → builtWith
-
-type builtWith struct {
-	layout zapcore.Encoder
-	jsonl  bool                // New's JSONL layout (settings.jsonl)
-	site   zapcore.EntryCaller // the call that built the logger (config.site)
-}
-
-// remember keeps what a's logger was built from.
-func remember(a *filter.Atomic, b builtWith) {
-	key := weak.Make(a)
-	built.Store(key, b)
-	runtime.AddCleanup(a, func(k weak.Pointer[filter.Atomic]) { built.Delete(k) }, key)
-}
-
-// builtFrom is what was remembered for a, its layout a clone of its own;
-// the zero builtWith for a filter that no preset built.
-func builtFrom(a *filter.Atomic) builtWith {
-	if a == nil {
-		return builtWith{}
-	}
-	v, ok := built.Load(weak.Make(a))
-	if !ok {
-		return builtWith{}
-	}
-	b := v.(builtWith)
-	if b.layout != nil {
-		b.layout = b.layout.Clone()
-	}
-	return b
-}
 
 // resolver reads what resolve functions read: the options in c, the
 // environment through c.lookup, and for New the TOML files (files).
@@ -270,9 +78,9 @@ func (r *resolver) on(name string) bool {
 	return v
 }
 
-// fileKey is the source of a value the TOML files set, by dotted key.
-func (r *resolver) fileKey(key string) source {
-	return source{kind: fromFile, name: key, file: r.files.Sources[key]}
+// fileKey is the Source of a value the TOML files set, by dotted key.
+func (r *resolver) fileKey(key string) Source {
+	return Source{Kind: FromFile, Name: key, File: r.files.Sources[key]}
 }
 
 // loadFiles reads the TOML layers New uses. The system file is optional; a
@@ -290,25 +98,25 @@ func (r *resolver) loadFiles() error {
 }
 
 // resolveDynamo resolves New's settings (and Init's).
-func resolveDynamo(c config) (*settings, error) {
+func resolveDynamo(c config) (*Config, error) {
 	r := &resolver{c: c}
 	if err := r.loadFiles(); err != nil {
 		return nil, err
 	}
-	s := &settings{}
+	s := &Config{}
 	r.output(s)
-	s.maxLineBytes = r.maxLineBytes()
-	if s.output.file == nil {
-		s.localTZ = r.localTZ()
+	s.MaxLineBytes = r.maxLineBytes()
+	if s.Output.File == nil {
+		s.LocalTZ = r.localTZ()
 	}
-	s.jsonl = r.dynamoJSONL()
-	if s.jsonl.v {
-		s.embedJSON = r.embedJSON()
+	s.JSONL = r.dynamoJSONL()
+	if s.JSONL.Value {
+		s.EmbedJSON = r.embedJSON()
 	} else {
-		s.colour = r.dynamoColour()
+		s.Colour = r.dynamoColour()
 	}
-	s.filter = r.dynamoFilter()
-	s.spanEvents = r.spanEvents(s.jsonl.v)
+	s.Filter = r.dynamoFilter()
+	s.SpanEvents = r.spanEvents(s.JSONL.Value)
 	r.common(s)
 	return s, nil
 }
@@ -325,16 +133,17 @@ func resolveReload(c config) (*filter.Filter, error) {
 
 // resolveExport resolves what StartTracing starts from when it is given
 // options of its own: the OTLP variables.
-func resolveExport(c config) exportSettings {
-	var s exportSettings
-	s.cfg, s.problems = exportConfig(recordSet(c.lookup, &s.from))
-	return s
+func resolveExport(c config) Export {
+	var from []Source
+	e, problems := exportConfig(recordSet(c.lookup, &from))
+	e.Problems, e.From = problems, from
+	return e
 }
 
 // recordSet is lookup, which appends to from each variable it finds set
 // and not blank: the sources of what a parser of package dedup or tracing
 // variables made.
-func recordSet(lookup func(string) (string, bool), from *[]source) func(string) (string, bool) {
+func recordSet(lookup func(string) (string, bool), from *[]Source) func(string) (string, bool) {
 	return func(name string) (string, bool) {
 		v, ok := lookup(name)
 		if src := envSource(name); ok && strings.TrimSpace(v) != "" && !slices.Contains(*from, src) {
@@ -346,32 +155,32 @@ func recordSet(lookup func(string) (string, bool), from *[]source) func(string) 
 
 // common resolves what every preset takes alike, which reports nothing
 // when resolved: the ranks, OTLP log export and the export variables.
-func (r *resolver) common(s *settings) {
-	s.ranks, s.rankErrs = dedup.RanksFromEnv(recordSet(r.c.lookup, &s.ranksFrom))
-	s.export = resolveExport(r.c) // StartTracing reports its problems
-	s.logsExport = setting[bool]{v: s.export.cfg.LogsEnabled}
-	if from := envSource("OTEL_LOGS_EXPORTER"); slices.Contains(s.export.from, from) {
-		s.logsExport.from = from
+func (r *resolver) common(s *Config) {
+	s.Ranks, s.RankProblems = dedup.RanksFromEnv(recordSet(r.c.lookup, &s.RanksFrom))
+	s.Export = resolveExport(r.c) // tracing's start reports its problems
+	s.LogsExport = Setting[bool]{Value: s.Export.LogsEnabled}
+	if from := envSource("OTEL_LOGS_EXPORTER"); slices.Contains(s.Export.From, from) {
+		s.LogsExport.From = from
 	}
 }
 
-// output resolves New's output, and for a log file s.localTZ, in whose
+// output resolves New's output, and for a log file s.LocalTZ, in whose
 // zone its backups are named.
-func (r *resolver) output(s *settings) {
+func (r *resolver) output(s *Config) {
 	if r.c.output != nil {
-		s.output = outputSetting{option: true, from: optionSource("WithOutput")}
+		s.Output = Output{From: optionSource("WithOutput")}
 		return
 	}
-	s.output = r.dynamoOutput()
-	if s.output.file != nil {
-		s.localTZ = r.localTZ()
-		s.output.file.LocalTime = s.localTZ.v
+	s.Output = r.dynamoOutput()
+	if s.Output.File != nil {
+		s.LocalTZ = r.localTZ()
+		s.Output.File.LocalTime = s.LocalTZ.Value
 	}
 }
 
 // dynamoOutput resolves New's output when no WithOutput gives one: the
 // stream or file DYN_LOGGING_FILE, or else [file].path, names.
-func (r *resolver) dynamoOutput() outputSetting {
+func (r *resolver) dynamoOutput() Output {
 	path, from := r.getenv("DYN_LOGGING_FILE"), envSource("DYN_LOGGING_FILE")
 	sec := fileSection{}
 	if r.files.File != nil {
@@ -384,14 +193,14 @@ func (r *resolver) dynamoOutput() outputSetting {
 	case "stdout", "/dev/stdout":
 		// Streams, not files to rotate (output.Open would refuse them as
 		// not regular files).
-		return outputSetting{stream: os.Stdout, from: from}
+		return Output{Stream: os.Stdout, From: from}
 	case "stderr", "/dev/stderr":
-		return outputSetting{stream: os.Stderr, from: from}
+		return Output{Stream: os.Stderr, From: from}
 	case "":
 		if from := fileSectionSource(r.files); from != "" {
 			r.c.warn(fmt.Sprintf("dynlog: [file] (from %s) has no path and DYN_LOGGING_FILE is not set; logging to stderr", outside.Text(from)))
 		}
-		return outputSetting{}
+		return Output{}
 	}
 	cfg := output.Config{Path: path}
 	if sec.MaxSizeMB != nil {
@@ -405,7 +214,7 @@ func (r *resolver) dynamoOutput() outputSetting {
 	}
 	cfg.Compress = sec.Compress != nil && *sec.Compress
 	cfg.RotateDaily = sec.RotateDaily != nil && *sec.RotateDaily
-	return outputSetting{file: &cfg, from: from}
+	return Output{File: &cfg, From: from}
 }
 
 // fileSectionSource names the first file, in key order, that set a key of
@@ -428,68 +237,68 @@ func fileSectionSource(fc fileConfig) string {
 // DYN_LOGGING_MAX_LINE_BYTES when it is set and an integer ≥ 0 (another
 // value is reported and ignored), else the TOML max_line_bytes, else 0, no
 // cap.
-func (r *resolver) maxLineBytes() setting[int] {
+func (r *resolver) maxLineBytes() Setting[int] {
 	if r.c.maxLineSet {
-		return setting[int]{r.c.maxLine, optionSource("WithMaxLineBytes")}
+		return Setting[int]{r.c.maxLine, optionSource("WithMaxLineBytes")}
 	}
 	if v, ok := r.env("DYN_LOGGING_MAX_LINE_BYTES"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err == nil && n >= 0 {
-			return setting[int]{n, envSource("DYN_LOGGING_MAX_LINE_BYTES")}
+			return Setting[int]{n, envSource("DYN_LOGGING_MAX_LINE_BYTES")}
 		}
 		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_MAX_LINE_BYTES=%s is not an integer ≥ 0 (a byte count, 0 for no cap); ignoring it", outside.Quote(v)))
 	}
 	if r.files.MaxLineBytes != nil {
-		return setting[int]{*r.files.MaxLineBytes, r.fileKey("max_line_bytes")}
+		return Setting[int]{*r.files.MaxLineBytes, r.fileKey("max_line_bytes")}
 	}
-	return setting[int]{}
+	return Setting[int]{}
 }
 
 // boolean is the variable name when it is set, else the TOML key when a
 // file set it (file), else def.
-func (r *resolver) boolean(name string, file *bool, key string, def bool) setting[bool] {
+func (r *resolver) boolean(name string, file *bool, key string, def bool) Setting[bool] {
 	if v, ok := r.flag(name); ok {
-		return setting[bool]{v, envSource(name)}
+		return Setting[bool]{v, envSource(name)}
 	}
 	if file != nil {
-		return setting[bool]{*file, r.fileKey(key)}
+		return Setting[bool]{*file, r.fileKey(key)}
 	}
-	return setting[bool]{v: def}
+	return Setting[bool]{Value: def}
 }
 
 // localTZ: DYN_LOG_USE_LOCAL_TZ when set, else the TOML local_tz.
-func (r *resolver) localTZ() setting[bool] {
+func (r *resolver) localTZ() Setting[bool] {
 	return r.boolean("DYN_LOG_USE_LOCAL_TZ", r.files.LocalTZ, "local_tz", false)
 }
 
 // embedJSON: DYN_LOGGING_EMBED_JSON_STRINGS when set, else the TOML
 // embed_json_strings, else off: a string field stays a string, as the caller
 // typed it; on is Dynamo's re-parsing of a string whose text is JSON.
-func (r *resolver) embedJSON() setting[bool] {
+func (r *resolver) embedJSON() Setting[bool] {
 	return r.boolean("DYN_LOGGING_EMBED_JSON_STRINGS", r.files.EmbedJSON, "embed_json_strings", false)
 }
 
 // dynamoJSONL applies DYN_LOGGING_CONSOLE_FORMAT, which wins, then
 // DYN_LOGGING_JSONL, then the TOML format.
-func (r *resolver) dynamoJSONL() setting[bool] {
+func (r *resolver) dynamoJSONL() Setting[bool] {
 	if f, ok := r.env("DYN_LOGGING_CONSOLE_FORMAT"); ok {
 		from := envSource("DYN_LOGGING_CONSOLE_FORMAT")
 		switch strings.ToLower(strings.TrimSpace(f)) {
 		case "jsonl":
-			return setting[bool]{true, from}
+			return Setting[bool]{true, from}
 		case "readable":
-			return setting[bool]{false, from}
+			return Setting[bool]{false, from}
 		}
 		r.c.warn(fmt.Sprintf("dynlog: DYN_LOGGING_CONSOLE_FORMAT=%s is neither \"readable\" nor \"jsonl\"; using readable", outside.Quote(f)))
-		return setting[bool]{false, from}
+		return Setting[bool]{false, from}
 	}
 	if v, ok := r.flag("DYN_LOGGING_JSONL"); ok {
-		return setting[bool]{v, envSource("DYN_LOGGING_JSONL")}
+		return Setting[bool]{v, envSource("DYN_LOGGING_JSONL")}
 	}
 	if r.files.Format != nil {
-		return setting[bool]{*r.files.Format == "jsonl", r.fileKey("format")}
+		return Setting[bool]{*r.files.Format == "jsonl", r.fileKey("format")}
 	}
-	return setting[bool]{}
+	return Setting[bool]{}
 }
 
 // dynamoColour decides colour for the readable layout: off if
@@ -497,27 +306,27 @@ func (r *resolver) dynamoJSONL() setting[bool] {
 // FORCE_COLOR is non-empty or DYN_LOGGING_ANSI is true; then the TOML ansi
 // ("always" or "never"); otherwise ("auto") on only when the stream is a
 // terminal. Dynamo colours pipes too; we do not.
-func (r *resolver) dynamoColour() setting[colourMode] {
+func (r *resolver) dynamoColour() Setting[Colour] {
 	switch {
 	case r.on("DYN_SDK_DISABLE_ANSI_LOGGING"):
-		return setting[colourMode]{colourNever, envSource("DYN_SDK_DISABLE_ANSI_LOGGING")}
+		return Setting[Colour]{ColourNever, envSource("DYN_SDK_DISABLE_ANSI_LOGGING")}
 	case r.getenv("NO_COLOR") != "":
-		return setting[colourMode]{colourNever, envSource("NO_COLOR")}
+		return Setting[Colour]{ColourNever, envSource("NO_COLOR")}
 	case r.getenv("FORCE_COLOR") != "":
-		return setting[colourMode]{colourAlways, envSource("FORCE_COLOR")}
+		return Setting[Colour]{ColourAlways, envSource("FORCE_COLOR")}
 	case r.on("DYN_LOGGING_ANSI"):
-		return setting[colourMode]{colourAlways, envSource("DYN_LOGGING_ANSI")}
+		return Setting[Colour]{ColourAlways, envSource("DYN_LOGGING_ANSI")}
 	}
 	if r.files.ANSI != nil {
 		switch *r.files.ANSI {
 		case "always":
-			return setting[colourMode]{colourAlways, r.fileKey("ansi")}
+			return Setting[Colour]{ColourAlways, r.fileKey("ansi")}
 		case "never":
-			return setting[colourMode]{colourNever, r.fileKey("ansi")}
+			return Setting[Colour]{ColourNever, r.fileKey("ansi")}
 		}
-		return setting[colourMode]{colourAuto, r.fileKey("ansi")}
+		return Setting[Colour]{ColourAuto, r.fileKey("ansi")}
 	}
-	return setting[colourMode]{}
+	return Setting[Colour]{}
 }
 
 // dynamoFilter composes the filter of New from the TOML files and DYN_LOG.
@@ -537,7 +346,7 @@ func (r *resolver) dynamoFilter() *filter.Filter {
 		key := r.fileKey("log_filters." + t)
 		d, err := logFilterDirective(t, r.files.LogFilters[t])
 		if err != nil {
-			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %s: %s", outside.Text(key.file), outside.Quote(t), outside.Text(err.Error())))
+			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %s: %s", outside.Text(key.File), outside.Quote(t), outside.Text(err.Error())))
 			continue
 		}
 		d.Source = key.directive()
@@ -598,21 +407,21 @@ const (
 // brings back the 2025 guide's layout: SPAN_CREATED and SPAN_CLOSED in both
 // layouts, on by default in JSONL and off in readable, the switch as above.
 //
-// The source is the switch's.
-func (r *resolver) spanEvents(jsonl bool) setting[tracing.SpanEvents] {
+// The Source is the switch's.
+func (r *resolver) spanEvents(jsonl bool) Setting[tracing.SpanEvents] {
 	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", r.files.SpanEvents, "span_events", false)
-	set := sw.from.kind != fromDefault
-	events := func(e tracing.SpanEvents) setting[tracing.SpanEvents] {
-		return setting[tracing.SpanEvents]{e, sw.from}
+	set := sw.From.Kind != FromDefault
+	events := func(e tracing.SpanEvents) Setting[tracing.SpanEvents] {
+		return Setting[tracing.SpanEvents]{e, sw.From}
 	}
 	if r.spanLayout() == spanLayout2025 {
-		if sw.v || (!set && jsonl) {
+		if sw.Value || (!set && jsonl) {
 			return events(tracing.Events2025)
 		}
 		return events(tracing.EventsOff)
 	}
 	switch {
-	case !sw.v:
+	case !sw.Value:
 		return events(tracing.EventsOff)
 	case jsonl:
 		return events(tracing.EventsDynamo)
@@ -642,22 +451,61 @@ func (r *resolver) spanLayout() string {
 	return spanLayoutDynamo
 }
 
-// resolveVLLM resolves NewVLLM's settings, as vllm.go describes them. It
+// How the vLLM preset reads vLLM's variables.
+//
+// LoadVLLM reads VLLM_LOGGING_LEVEL (default INFO; an unknown name is an
+// error; DEBUG also prints module-relative, shortened paths as vLLM does),
+// VLLM_LOGGING_STREAM (ext://sys.stdout, the default, or ext://sys.stderr;
+// ext://sys.__stdout__ and ext://sys.__stderr__ name the same streams and,
+// as in vLLM, are coloured only when VLLM_LOGGING_COLOR=1 asks),
+// VLLM_LOGGING_PREFIX, and colour from VLLM_LOGGING_COLOR and NO_COLOR (off
+// if NO_COLOR is set to anything but "0", the empty string included).
+//
+// The prefix goes into the header as vLLM puts it into Python's format
+// string: %(name)s, %(levelname)s, %(process)d, %(processName)s, %(thread)d
+// and %% expand, with Python's flags, width and precision; a % that starts
+// nothing known is printed as it is (vLLM fails there). %(thread)d prints
+// the process id, since a goroutine has no thread and an OS thread id
+// would change from line to line; %(processName)s prints the process name
+// below, or Python's "MainProcess". A newline in the prefix becomes "\r\n"
+// and the header, as vLLM's NewLineFormatter makes of every newline in the
+// formatted record.
+//
+// With a process name, WithProcessName or else DYN_LOGGING_PROCESS_NAME,
+// every physical line starts with vLLM's process decoration,
+// "(NAME pid=PID) ", cyan when the layout is coloured, as vLLM's
+// decorate_logs prints in its engine and worker processes.
+// core.NewDecoratedWriter decorates a program's other writes to the stream
+// (fmt.Println through it, say) the same way.
+//
+// VLLM_CONFIGURE_LOGGING is read as vLLM reads it, bool(int(value)), with
+// Python's int(): " 0", "00" and "-0" are false, "-1" and "1_0" true, and
+// "true", "0x1" or an empty value are errors. False gives what Python's
+// last-resort handler prints: WARNING and above, the message alone, on
+// stderr, undecorated; false with VLLM_LOGGING_CONFIG_PATH set is an error,
+// as in vLLM. VLLM_LOGGING_CONFIG_PATH names a JSON file in zap.Config's
+// form (it may say "encoding": "vllm" or another of our registered names);
+// a missing file, invalid JSON, a top level that is not an object or an
+// unknown key is an error that says which. DYN_LOG's directives apply on
+// top, with the built-in defaults; a bare level there replaces
+// VLLM_LOGGING_LEVEL as the default.
+
+// resolveVLLM resolves NewVLLM's settings, as described above. It
 // reads no TOML file.
-func resolveVLLM(c config) (*settings, error) {
+func resolveVLLM(c config) (*Config, error) {
 	r := &resolver{c: c}
-	s := &settings{}
-	v := &s.vllm
-	v.configure = setting[bool]{v: true}
+	s := &Config{Preset: VLLM}
+	v := &s.VLLM
+	v.Configure = Setting[bool]{Value: true}
 	if raw, ok := r.env("VLLM_CONFIGURE_LOGGING"); ok {
 		zero, ok := pythonIntIsZero(raw)
 		if !ok {
 			return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING: %s is not an integer as Python's int() reads it (want 0 to leave logging unconfigured, or 1)", outside.Quote(raw))
 		}
-		v.configure = setting[bool]{!zero, envSource("VLLM_CONFIGURE_LOGGING")}
+		v.Configure = Setting[bool]{!zero, envSource("VLLM_CONFIGURE_LOGGING")}
 	}
 	path := r.getenv("VLLM_LOGGING_CONFIG_PATH")
-	if !v.configure.v && path != "" {
+	if !v.Configure.Value && path != "" {
 		return nil, fmt.Errorf("VLLM_CONFIGURE_LOGGING=%s turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH=%s asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH",
 			outside.Quote(r.getenv("VLLM_CONFIGURE_LOGGING")), outside.Quote(path))
 	}
@@ -667,21 +515,21 @@ func resolveVLLM(c config) (*settings, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.configFile, v.configPath = zc, path
-		s.filter = r.vllmFilter(setting[zapcore.Level]{v: TraceLevel})
-		s.spanEvents = r.vllmSpanEvents()
-	case !v.configure.v:
+		v.ConfigFile, v.ConfigPath = zc, path
+		s.Filter = r.vllmFilter(Setting[zapcore.Level]{Value: levels.Trace})
+		s.SpanEvents = r.vllmSpanEvents()
+	case !v.Configure.Value:
 		// vLLM leaves logging alone; Python's last-resort handler prints
 		// WARNING and above. The builder needs nothing else.
-		s.filter = r.vllmFilter(setting[zapcore.Level]{v: zapcore.WarnLevel})
+		s.Filter = r.vllmFilter(Setting[zapcore.Level]{Value: zapcore.WarnLevel})
 	default:
-		v.level = setting[zapcore.Level]{v: zapcore.InfoLevel}
+		v.Level = Setting[zapcore.Level]{Value: zapcore.InfoLevel}
 		if raw, ok := r.env("VLLM_LOGGING_LEVEL"); ok {
 			l, err := parseVLLMLevel(raw)
 			if err != nil {
 				return nil, err
 			}
-			v.level = setting[zapcore.Level]{l, envSource("VLLM_LOGGING_LEVEL")}
+			v.Level = Setting[zapcore.Level]{l, envSource("VLLM_LOGGING_LEVEL")}
 		}
 		if c.output == nil {
 			if err := r.vllmStream(v); err != nil {
@@ -689,13 +537,13 @@ func resolveVLLM(c config) (*settings, error) {
 			}
 		}
 		if prefix, ok := r.env("VLLM_LOGGING_PREFIX"); ok {
-			v.prefix = setting[string]{prefix, envSource("VLLM_LOGGING_PREFIX")}
+			v.Prefix = Setting[string]{prefix, envSource("VLLM_LOGGING_PREFIX")}
 		}
-		v.processName = r.vllmProcessName()
-		s.colour = r.vllmColour()
-		s.maxLineBytes = r.maxLineBytes()
-		s.filter = r.vllmFilter(v.level)
-		s.spanEvents = r.vllmSpanEvents()
+		v.ProcessName = r.vllmProcessName()
+		s.Colour = r.vllmColour()
+		s.MaxLineBytes = r.maxLineBytes()
+		s.Filter = r.vllmFilter(v.Level)
+		s.SpanEvents = r.vllmSpanEvents()
 	}
 	r.common(s)
 	r.vllmTraceFunction(v)
@@ -703,19 +551,19 @@ func resolveVLLM(c config) (*settings, error) {
 }
 
 // vllmStream resolves VLLM_LOGGING_STREAM.
-func (r *resolver) vllmStream(v *vllmSettings) error {
+func (r *resolver) vllmStream(v *VLLMSettings) error {
 	from := envSource("VLLM_LOGGING_STREAM")
 	switch name := r.getenv("VLLM_LOGGING_STREAM"); name {
 	case "":
-		v.stream, v.colourStream = setting[*os.File]{v: os.Stdout}, true
+		v.Stream, v.ColourStream = Setting[*os.File]{Value: os.Stdout}, true
 	case "ext://sys.stdout":
-		v.stream, v.colourStream = setting[*os.File]{os.Stdout, from}, true
+		v.Stream, v.ColourStream = Setting[*os.File]{os.Stdout, from}, true
 	case "ext://sys.stderr":
-		v.stream, v.colourStream = setting[*os.File]{os.Stderr, from}, true
+		v.Stream, v.ColourStream = Setting[*os.File]{os.Stderr, from}, true
 	case "ext://sys.__stdout__":
-		v.stream = setting[*os.File]{os.Stdout, from}
+		v.Stream = Setting[*os.File]{os.Stdout, from}
 	case "ext://sys.__stderr__":
-		v.stream = setting[*os.File]{os.Stderr, from}
+		v.Stream = Setting[*os.File]{os.Stderr, from}
 	default:
 		return fmt.Errorf("VLLM_LOGGING_STREAM: unknown stream %s (want ext://sys.stdout, ext://sys.stderr, ext://sys.__stdout__ or ext://sys.__stderr__)", outside.Quote(name))
 	}
@@ -724,40 +572,40 @@ func (r *resolver) vllmStream(v *vllmSettings) error {
 
 // vllmProcessName is the name of vLLM's process decoration: WithProcessName
 // if given, else DYN_LOGGING_PROCESS_NAME, trimmed; "" for none.
-func (r *resolver) vllmProcessName() setting[string] {
+func (r *resolver) vllmProcessName() Setting[string] {
 	if r.c.processNameSet {
-		return setting[string]{r.c.processName, optionSource("WithProcessName")}
+		return Setting[string]{r.c.processName, optionSource("WithProcessName")}
 	}
 	if v, ok := r.env("DYN_LOGGING_PROCESS_NAME"); ok {
-		return setting[string]{strings.TrimSpace(v), envSource("DYN_LOGGING_PROCESS_NAME")}
+		return Setting[string]{strings.TrimSpace(v), envSource("DYN_LOGGING_PROCESS_NAME")}
 	}
-	return setting[string]{}
+	return Setting[string]{}
 }
 
 // vllmColour is vLLM's decision: off if NO_COLOR is set to anything but
 // "0" (the empty string included) or VLLM_LOGGING_COLOR is "0"; on if
 // VLLM_LOGGING_COLOR is "1"; otherwise on only when the stream is stdout
 // or stderr and a terminal.
-func (r *resolver) vllmColour() setting[colourMode] {
+func (r *resolver) vllmColour() Setting[Colour] {
 	if v, ok := r.env("NO_COLOR"); ok && v != "0" {
-		return setting[colourMode]{colourNever, envSource("NO_COLOR")}
+		return Setting[Colour]{ColourNever, envSource("NO_COLOR")}
 	}
 	switch r.getenv("VLLM_LOGGING_COLOR") {
 	case "0":
-		return setting[colourMode]{colourNever, envSource("VLLM_LOGGING_COLOR")}
+		return Setting[Colour]{ColourNever, envSource("VLLM_LOGGING_COLOR")}
 	case "1":
-		return setting[colourMode]{colourAlways, envSource("VLLM_LOGGING_COLOR")}
+		return Setting[Colour]{ColourAlways, envSource("VLLM_LOGGING_COLOR")}
 	}
-	return setting[colourMode]{}
+	return Setting[Colour]{}
 }
 
 // vllmFilter is the filter of NewVLLM: the built-in defaults, level as the
-// default (from its source), and DYN_LOG's directives on top (its bare
+// default (from its Source), and DYN_LOG's directives on top (its bare
 // level, if any, replacing level). Unlike New, a DYN_LOG without a bare
 // level keeps VLLM_LOGGING_LEVEL as the default: vLLM users set that
 // variable and expect it to hold.
-func (r *resolver) vllmFilter(level setting[zapcore.Level]) *filter.Filter {
-	ds := append(builtinDirectives(), filter.Directive{Level: level.v, Source: level.from.directive()})
+func (r *resolver) vllmFilter(level Setting[zapcore.Level]) *filter.Filter {
+	ds := append(builtinDirectives(), filter.Directive{Level: level.Value, Source: level.From.directive()})
 	f := filter.New(append(ds, parseDynLog(r.getenv("DYN_LOG"), r.c.warn)...)...)
 	reportWarnings(f, r.c.warn)
 	return f
@@ -767,37 +615,38 @@ func (r *resolver) vllmFilter(level setting[zapcore.Level]) *filter.Filter {
 // DYN_LOGGING_SPAN_EVENTS is true, then Dynamo's JSONL events (or the 2025
 // guide's, as New's layout setting says), their fields appended as the vLLM
 // layout appends any.
-func (r *resolver) vllmSpanEvents() setting[tracing.SpanEvents] {
+func (r *resolver) vllmSpanEvents() Setting[tracing.SpanEvents] {
 	sw := r.boolean("DYN_LOGGING_SPAN_EVENTS", nil, "", false) // no TOML file
 	switch {
-	case !sw.v:
-		return setting[tracing.SpanEvents]{tracing.EventsOff, sw.from}
+	case !sw.Value:
+		return Setting[tracing.SpanEvents]{tracing.EventsOff, sw.From}
 	case r.spanLayout() == spanLayout2025:
-		return setting[tracing.SpanEvents]{tracing.Events2025, sw.from}
+		return Setting[tracing.SpanEvents]{tracing.Events2025, sw.From}
 	}
-	return setting[tracing.SpanEvents]{tracing.EventsDynamo, sw.from}
+	return Setting[tracing.SpanEvents]{tracing.EventsDynamo, sw.From}
 }
 
 // vllmTraceFunction resolves VLLM_TRACE_FUNCTION, a non-zero integer to
 // turn call tracing on, as vLLM reads it. A value that is not an integer
 // (an error in vLLM) is kept as a problem, and tracing stays off.
-func (r *resolver) vllmTraceFunction(v *vllmSettings) {
+func (r *resolver) vllmTraceFunction(v *VLLMSettings) {
 	raw, ok := r.env("VLLM_TRACE_FUNCTION")
 	if !ok || strings.TrimSpace(raw) == "" {
 		return
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
 	if err != nil {
-		v.traceProblem = fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%s is not an integer; call tracing stays off", outside.Quote(raw))
+		v.TraceProblem = fmt.Sprintf("dynlog: VLLM_TRACE_FUNCTION=%s is not an integer; call tracing stays off", outside.Quote(raw))
 		return
 	}
-	v.traceFunction = setting[bool]{n != 0, envSource("VLLM_TRACE_FUNCTION")}
+	v.TraceFunction = Setting[bool]{n != 0, envSource("VLLM_TRACE_FUNCTION")}
 }
 
 // vllmConfigFile reads the VLLM_LOGGING_CONFIG_PATH file: a JSON object in
 // zap.Config's own form, which may name our encoders ("encoding": "vllm",
 // "dynamo-jsonl", "dynamo-readable"), with vLLM's defaults for what it
-// leaves out. With WithOutput, its encoding must be one encoderFor makes.
+// leaves out. With WithOutput, its encoding must be one core can make
+// without zap's registry (knownEncoding).
 func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -842,7 +691,7 @@ func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 		zc.Level = zap.NewAtomicLevelAt(zapcore.InfoLevel)
 	}
 	if r.c.output != nil {
-		if _, err := encoderFor(zc); err != nil {
+		if err := knownEncoding(zc.Encoding); err != nil {
 			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 		}
 	}

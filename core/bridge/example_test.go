@@ -1,10 +1,11 @@
-package core_test
+package bridge_test
 
 import (
 	"log"
 	"os"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
 )
@@ -21,10 +22,10 @@ func ExampleRedirectStdLog() {
 	if err != nil {
 		panic(err)
 	}
-	defer core.RedirectStdLog(logger)()
+	defer bridge.RedirectStdLog(logger)()
 	log.Printf("listening on %s", ":8080")
 	// Output:
-	// 2026-01-02T03:04:05.656503Z  INFO github.com/dynlog/dynlog/core_test: listening on :8080
+	// 2026-01-02T03:04:05.656503Z  INFO github.com/dynlog/dynlog/core/bridge_test: listening on :8080
 }
 
 // gRPC's lines have target grpc, which the built-in defaults hold at error;
@@ -40,7 +41,7 @@ func ExampleRedirectGRPC() {
 	if err != nil {
 		panic(err)
 	}
-	defer core.RedirectGRPC(logger)()
+	defer bridge.RedirectGRPC(logger)()
 	channel := grpclog.Component("core")
 	channel.Info("not printed at grpc=warn")
 	channel.Warningf("[Channel #1] connection to %s lost", "10.0.0.7:50051")

@@ -1,17 +1,24 @@
-package core
+package config
 
 import (
+	"fmt"
+	"github.com/dynlog/dynlog/internal/levels"
+	"slices"
 	"strings"
 
+	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
-	"go.uber.org/zap"
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
-// BuiltinTargets are the targets that print only errors unless a directive
-// says otherwise: Dynamo's list, for services that keep its
-// target names, and grpc and otel for the Go libraries dynlog bridges.
-var BuiltinTargets = []string{
+// BuiltinTargets returns the targets that print only errors unless a
+// directive says otherwise: Dynamo's list, for services that keep its
+// target names, and grpc and otel for the Go libraries dynlog bridges. The
+// slice is a copy.
+func BuiltinTargets() []string { return slices.Clone(builtinTargets) }
+
+var builtinTargets = []string{
 	"h2", "tower", "hyper_util", "neli", "async_nats", "rustls", "tokenizers", "axum", "tonic",
 	"hf_hub", "opentelemetry", "opentelemetry_sdk", "grpc", "otel",
 }
@@ -43,8 +50,8 @@ func reportWarnings(f *filter.Filter, warn func(string)) {
 }
 
 func builtinDirectives() []filter.Directive {
-	ds := make([]filter.Directive, 0, len(BuiltinTargets))
-	for _, t := range BuiltinTargets {
+	ds := make([]filter.Directive, 0, len(builtinTargets))
+	for _, t := range builtinTargets {
 		ds = append(ds, filter.Directive{Target: t, Level: zapcore.ErrorLevel, Source: filter.SourceBuiltin})
 	}
 	return ds
@@ -63,7 +70,23 @@ func parseDynLog(spec string, warn func(string)) []filter.Directive {
 	return filter.WithSource(f.Directives(), envSource("DYN_LOG").directive())
 }
 
-// Named is [filter.Named]: l.Named(name) with the filter's level for the new
-// name bound in, so a call the filter rejects costs what zap's disabled call
-// costs. Prefer it to l.Named for loggers made once and used often.
-func Named(l *zap.Logger, name string) *zap.Logger { return filter.Named(l, name) }
+// parseVLLMLevel reads VLLM_LOGGING_LEVEL: Python's level names, upper-cased
+// as vLLM does, plus TRACE.
+func parseVLLMLevel(s string) (zapcore.Level, error) {
+	l, err := levels.ParseVLLM(s)
+	if err != nil {
+		return 0, fmt.Errorf("VLLM_LOGGING_LEVEL: %w", err)
+	}
+	return l, nil
+}
+
+// knownEncoding checks that core can make the encoder a zap.Config names
+// without zap's registry, as it must when WithOutput replaces the config's
+// outputs (zap builds encoders by name only inside Config.Build).
+func knownEncoding(name string) error {
+	switch name {
+	case "json", "console", encoder.VLLMName, encoder.JSONLName, encoder.ReadableName:
+		return nil
+	}
+	return fmt.Errorf("encoding %s cannot be combined with WithOutput", outside.Quote(name))
+}

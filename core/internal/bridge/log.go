@@ -1,4 +1,4 @@
-package core
+package bridge
 
 import (
 	"io"
@@ -14,26 +14,12 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// RedirectStdLog sends the standard library's log package (log.Printf and
-// the others of its default logger) through l's cores, as bridged
-// records: target log in JSONL with log.target, log.file and log.line,
-// log.target as the target in the readable layout. log.target, which is
-// also what DYN_LOG's directives match, is the import path of the package
-// that called log (as an unnamed zap logger's target is), and log.file and
-// log.line are that call's, honouring log.Output's call depth. log.Print*
-// lines are INFO; log.Panic* and log.Fatal* lines are ERROR, and a Fatal
-// line is synced before log ends the process. The time is l's clock. l's
-// own name does not matter.
-//
-// It sets the log package's output, flags and prefix (the flags and prefix
-// are how the bridge learns the call site); restore puts back what was
-// there. Call the restore functions of the Redirect* functions in the
-// reverse order of the calls.
+// RedirectStdLog is package core/bridge's RedirectStdLog.
 func RedirectStdLog(l *zap.Logger) (restore func()) {
 	w, flags, prefix := log.Writer(), log.Flags(), log.Prefix()
 	log.SetPrefix("")
 	log.SetFlags(log.Llongfile)
-	log.SetOutput(&stdLogWriter{b: newBridge(l, "")})
+	log.SetOutput(&stdLogWriter{b: New(l, "")})
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -47,12 +33,12 @@ func RedirectStdLog(l *zap.Logger) (restore func()) {
 // stdLogWriter is the log package's output under RedirectStdLog: each Write
 // is one record, "<file>:<line>: <message>\n" by the flags RedirectStdLog
 // sets.
-type stdLogWriter struct{ b bridge }
+type stdLogWriter struct{ b Bridge }
 
 var _ io.Writer = (*stdLogWriter)(nil)
 
 func (w *stdLogWriter) Write(p []byte) (int, error) {
-	if !w.b.enabled(zapcore.ErrorLevel) {
+	if !w.b.Enabled(zapcore.ErrorLevel) {
 		return len(p), nil // not even a Fatal line would print
 	}
 	msg := strings.TrimSuffix(string(p), "\n")
@@ -63,10 +49,10 @@ func (w *stdLogWriter) Write(p []byte) (int, error) {
 	var pcs [64]uintptr
 	n := runtime.Callers(2, pcs[:]) // from log's frame that called Write
 	site, lvl, fatal := stdLogSite(pcs[:n], file, line, ok)
-	if lvl < zapcore.ErrorLevel && !w.b.enabled(lvl) {
+	if lvl < zapcore.ErrorLevel && !w.b.Enabled(lvl) {
 		return len(p), nil
 	}
-	w.b.write(lvl, msg, site, time.Time{}, nil)
+	w.b.Write(lvl, msg, site, time.Time{}, nil)
 	if fatal {
 		// Fatal exits right after this Write: nothing may stay buffered.
 		_ = w.b.log.Sync()

@@ -1,50 +1,43 @@
-package core
+package config
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
 // sourcesOf lists where each of s's settings came from, by name, as
-// source.String prints it; "filter" is the source of the default directive.
-func sourcesOf(s *settings) map[string]string {
+// Source.String prints it; "filter" is the source of the default directive.
+func sourcesOf(s *Config) map[string]string {
 	m := map[string]string{
-		"jsonl":          s.jsonl.from.String(),
-		"embed":          s.embedJSON.from.String(),
-		"colour":         s.colour.from.String(),
-		"local_tz":       s.localTZ.from.String(),
-		"max_line_bytes": s.maxLineBytes.from.String(),
-		"span_events":    s.spanEvents.from.String(),
-		"output":         s.output.from.String(),
-		"logs_export":    s.logsExport.from.String(),
-		"vllm.level":     s.vllm.level.from.String(),
-		"vllm.process":   s.vllm.processName.from.String(),
-		"vllm.prefix":    s.vllm.prefix.from.String(),
-		"vllm.stream":    s.vllm.stream.from.String(),
+		"jsonl":          s.JSONL.From.String(),
+		"embed":          s.EmbedJSON.From.String(),
+		"colour":         s.Colour.From.String(),
+		"local_tz":       s.LocalTZ.From.String(),
+		"max_line_bytes": s.MaxLineBytes.From.String(),
+		"span_events":    s.SpanEvents.From.String(),
+		"output":         s.Output.From.String(),
+		"logs_export":    s.LogsExport.From.String(),
+		"vllm.level":     s.VLLM.Level.From.String(),
+		"vllm.process":   s.VLLM.ProcessName.From.String(),
+		"vllm.prefix":    s.VLLM.Prefix.From.String(),
+		"vllm.stream":    s.VLLM.Stream.From.String(),
 	}
-	if s.filter != nil {
-		for _, d := range s.filter.Directives() {
+	if s.Filter != nil {
+		for _, d := range s.Filter.Directives() {
 			if d.Target == "" && d.Span == "" {
 				m["filter"] = d.Source
 			}
 		}
 	}
 	var export, ranks []string
-	for _, from := range s.export.from {
+	for _, from := range s.Export.From {
 		export = append(export, from.String())
 	}
-	for _, from := range s.ranksFrom {
+	for _, from := range s.RanksFrom {
 		ranks = append(ranks, from.String())
 	}
 	m["export"] = strings.Join(export, ", ")
@@ -172,125 +165,15 @@ func TestResolveSources(t *testing.T) {
 	}
 }
 
-// TestStartTracingReadsNoFile: StartTracing learns the layout from the
-// settings New resolved for the logger, not from the TOML files as they
-// are later: a file that said JSONL when New read it and says readable now
-// still gets Dynamo's init line, in JSONL.
-func TestStartTracingReadsNoFile(t *testing.T) {
-	keepTracingGlobals(t)
-	path := filepath.Join(t.TempDir(), "logging.toml")
-	if err := os.WriteFile(path, []byte("format = \"jsonl\"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut bytes.Buffer
-	opts := []Option{WithSystemConfig(""), WithErrorOutput(zapcore.AddSync(&errOut)),
-		WithEnv(func(k string) (string, bool) {
-			if k == "DYN_LOGGING_CONFIG_PATH" {
-				return path, true
-			}
-			return "", false
-		})}
-	log, err := New(append(opts, WithOutput(zapcore.AddSync(&out)))...)
+// TestGRPCVariables: Load reads gRPC's own logging variables for the gRPC
+// bridge, through WithEnv's lookup, as they are set.
+func TestGRPCVariables(t *testing.T) {
+	vars := map[string]string{"GRPC_GO_LOG_SEVERITY_LEVEL": "warning", "GRPC_GO_LOG_VERBOSITY_LEVEL": "2"}
+	cfg, err := Load(WithSystemConfig(""), WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, []byte("format = \"readable\"\n"), 0o644); err != nil {
-		t.Fatal(err)
+	if want := (GRPC{Severity: "warning", Verbosity: "2"}); cfg.GRPC != want {
+		t.Errorf("GRPC %+v, want %+v", cfg.GRPC, want)
 	}
-	p, err := StartTracing(context.Background(), log, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Shutdown(context.Background())
-	var line struct{ Target, Message string }
-	if err := json.Unmarshal(out.Bytes(), &line); err != nil || line.Message != "OpenTelemetry OTLP export disabled, traces local only" {
-		t.Errorf("output %q (%v), want Dynamo's init line in JSONL", out.String(), err)
-	}
-	if errOut.Len() != 0 {
-		t.Errorf("error output %q", errOut.String())
-	}
-}
-
-// TestStartTracingWithoutSettings: a logger New did not build has no
-// layout StartTracing knows, and gets no Dynamo init line, whatever the
-// variables say.
-func TestStartTracingWithoutSettings(t *testing.T) {
-	keepTracingGlobals(t)
-	var out bytes.Buffer
-	log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zapcore.EncoderConfig{MessageKey: "msg"}),
-		zapcore.AddSync(&out), zapcore.DebugLevel))
-	p, err := StartTracing(context.Background(), log, WithSystemConfig(""),
-		WithEnv(func(k string) (string, bool) { return "1", k == "DYN_LOGGING_JSONL" }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Shutdown(context.Background())
-	if out.Len() != 0 {
-		t.Errorf("output %q, want nothing", out.String())
-	}
-}
-
-// TestSettingsResolvedInOnePlace: outside settings.go (and options.go,
-// where WithEnv sets it) no code of the package reads the environment,
-// through the options' lookup or package os, or calls the parsers of the
-// TOML files, the OTLP variables or the rank variables: the builders take
-// settings.
-func TestSettingsResolvedInOnePlace(t *testing.T) {
-	readers := map[string]bool{"loadConfigFiles": true, "exportConfig": true, "logsExporter": true, "RanksFromEnv": true}
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") || name == "settings.go" {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			switch n := n.(type) {
-			case *ast.SelectorExpr:
-				if n.Sel.Name == "lookup" && name != "options.go" {
-					t.Errorf("%s: reads the environment outside settings.go", fset.Position(n.Pos()))
-				}
-			case *ast.CallExpr:
-				var fn string
-				switch f := n.Fun.(type) {
-				case *ast.Ident:
-					fn = f.Name
-				case *ast.SelectorExpr:
-					fn = f.Sel.Name
-				}
-				if readers[fn] && !(fn == "logsExporter" && name == "otelenv.go") { // exportConfig's own
-					t.Errorf("%s: calls %s outside settings.go", fset.Position(n.Pos()), fn)
-				}
-				// Nor the process environment behind WithEnv's back; gRPC's
-				// own variables, which RedirectGRPC's default logger reads
-				// as gRPC does, are not settings.
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isIdent(sel.X, "os") &&
-					(fn == "Getenv" || fn == "LookupEnv" || fn == "Environ") && !grpcVariable(n) {
-					t.Errorf("%s: calls os.%s outside settings.go", fset.Position(n.Pos()), fn)
-				}
-			}
-			return true
-		})
-	}
-}
-
-func isIdent(e ast.Expr, name string) bool {
-	id, ok := e.(*ast.Ident)
-	return ok && id.Name == name
-}
-
-// grpcVariable reports whether call's first argument is a literal naming one
-// of gRPC's GRPC_* variables.
-func grpcVariable(call *ast.CallExpr) bool {
-	if len(call.Args) == 0 {
-		return false
-	}
-	lit, ok := call.Args[0].(*ast.BasicLit)
-	return ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, `"GRPC_`)
 }

@@ -1,15 +1,15 @@
-package core
+package config
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/dynlog/dynlog/core/internal/env"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/pelletier/go-toml/v2"
@@ -51,8 +51,9 @@ type fileSection struct {
 	RotateDaily *bool   `toml:"rotate_daily"`
 }
 
-// readConfigFile reads a TOML file; tests count the reads.
-var readConfigFile = os.ReadFile
+// readConfigFile reads a TOML file (env.ReadFile: package core's tests count
+// the reads).
+func readConfigFile(path string) ([]byte, error) { return env.ReadFile(path) }
 
 // loadConfigFiles reads the TOML files at paths in order and layers them:
 // a later file overrides an earlier one key by key, [log_filters] entries

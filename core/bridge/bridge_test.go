@@ -1,4 +1,4 @@
-package core_test
+package bridge_test
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 )
 
 // jsonLines parses JSONL output, one object per line.
@@ -86,7 +87,7 @@ func logOutput(msg string) { _ = log.Output(2, msg) }
 
 func TestRedirectStdLogJSONL(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer core.RedirectStdLog(b.log)()
+	defer bridge.RedirectStdLog(b.log)()
 
 	file, line := here()
 	log.Printf("hello %d", 1)
@@ -111,7 +112,7 @@ func TestRedirectStdLogJSONL(t *testing.T) {
 
 func TestRedirectStdLogReadable(t *testing.T) {
 	b := build(t, core.New, nil)
-	defer core.RedirectStdLog(b.log)()
+	defer bridge.RedirectStdLog(b.log)()
 	log.Print("multi\nline")
 	log.Println("with", "spaces")
 	want := "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": multi\nline\n" +
@@ -123,7 +124,7 @@ func TestRedirectStdLogReadable(t *testing.T) {
 
 func TestRedirectStdLogVLLM(t *testing.T) {
 	b := build(t, core.NewVLLM, nil)
-	defer core.RedirectStdLog(b.log)()
+	defer bridge.RedirectStdLog(b.log)()
 	file, line := here()
 	log.Print("hello")
 	want := fmt.Sprintf("INFO 01-02 03:04:05 [%s:%d] hello\n", filepath.Base(file), line+1)
@@ -144,7 +145,7 @@ func TestRedirectStdLogFilter(t *testing.T) {
 		{"error," + thisTarget + "=info", true, true},
 		{"info," + thisTarget + "=warn", false, true},
 		{"info," + thisTarget + "=off", false, false},
-		{"github.com/dynlog/dynlog/core=info", true, true}, // a plain prefix of core_test
+		{"github.com/dynlog/dynlog/core=info", true, true}, // a plain prefix of core/bridge_test
 		{"github.com/acme=info", false, false},             // no default: other targets are off
 	} {
 		t.Run(tc.dynLog, func(t *testing.T) {
@@ -153,7 +154,7 @@ func TestRedirectStdLogFilter(t *testing.T) {
 				vars["DYN_LOG"] = tc.dynLog
 			}
 			b := build(t, core.New, vars)
-			defer core.RedirectStdLog(b.log)()
+			defer bridge.RedirectStdLog(b.log)()
 			log.Print("info line")
 			recovered(func() { log.Panic("panic line") })
 			out := b.out.String()
@@ -176,7 +177,7 @@ func TestRedirectStdLogRestore(t *testing.T) {
 	log.SetPrefix("app: ")
 
 	b := build(t, core.New, nil)
-	restore := core.RedirectStdLog(b.log)
+	restore := bridge.RedirectStdLog(b.log)
 	log.Print("bridged")
 	restore()
 	restore() // twice is once

@@ -1,14 +1,15 @@
-package core
+package bridge
 
 import (
 	"fmt"
+	"github.com/dynlog/dynlog/internal/levels"
 	"log"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/dynlog/dynlog/tracing/otlp"
+	"github.com/dynlog/dynlog/internal/otelreport"
 	"github.com/go-logr/logr"
 	"github.com/go-logr/stdr"
 	"go.opentelemetry.io/otel"
@@ -16,41 +17,9 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// RedirectOTel sends what the OpenTelemetry SDK reports about itself
-// through l's cores, as bridged records of target otel
-// ([OTelTarget]; log.target is otel too), which the built-in defaults hold at
-// error: DYN_LOG=otel=warn (or info, debug, trace) shows more.
-//
-// The SDK's internal logger ([otel.SetLogger]) becomes a [logr.Logger] over
-// l, with OpenTelemetry's levels: its Error ERROR (with the error as field
-// error), Warn (V(1)) WARN, Info (V(4)) INFO, Debug (V(8)) DEBUG, beyond V(8)
-// TRACE; key-value pairs are fields. log.file and log.line are the SDK code
-// that logged.
-//
-// Its errors ([otel.Handle]) print as lines of target otel at ERROR, each
-// distinct error once, as an [otlp.Provider] reports them:
-//
-//   - When an otlp.Provider is OpenTelemetry's error handler
-//     ([otlp.Provider.Install] makes it so, [StartTracing] and [Init] call
-//     that), it stays so, and its reports, export failures included, go
-//     through l instead of its error output ([otlp.SetErrorLogger]): still
-//     once per failure until an export succeeds, then a WARN line for the
-//     recovery.
-//   - When OpenTelemetry's own default handler is in force, RedirectOTel
-//     installs one that reports the same way ([otlp.NewErrorHandler]); a
-//     Provider installed later replaces it and reports through l just as
-//     well.
-//   - A handler installed by someone else stays, and sees the errors.
-//
-// restore puts back OpenTelemetry's handler if RedirectOTel's is still the
-// one in force, and the error output of the providers' reports.
-// OpenTelemetry cannot tell which internal logger is in force, so restore
-// installs the one RedirectOTel replaced if RedirectOTel had installed it,
-// else one like OpenTelemetry's default (stderr, errors only). Call the
-// restore functions of the Redirect* functions in the reverse order of the
-// calls.
+// RedirectOTel is package core/bridge's RedirectOTel.
 func RedirectOTel(l *zap.Logger) (restore func()) {
-	b := newBridge(l, OTelTarget)
+	b := New(l, OTelTarget)
 	sink := &otelSink{base: l, target: OTelTarget, b: b}
 
 	otelMu.Lock()
@@ -59,11 +28,11 @@ func RedirectOTel(l *zap.Logger) (restore func()) {
 	otelMu.Unlock()
 	otel.SetLogger(logr.New(sink))
 
-	prevLogger := otlp.SetErrorLogger(b.log)
+	prevLogger := otelreport.SetLogger(b.log)
 	var h *otelErrorHandler
 	prevHandler := otel.GetErrorHandler()
 	if prevHandler == otelDefaultErrorHandler {
-		h = &otelErrorHandler{report: otlp.NewErrorHandler(os.Stderr)}
+		h = &otelErrorHandler{report: otelreport.NewErrorHandler(os.Stderr)}
 		otel.SetErrorHandler(h)
 	}
 
@@ -79,7 +48,7 @@ func RedirectOTel(l *zap.Logger) (restore func()) {
 					otel.SetErrorHandler(prevHandler)
 				}
 			}
-			otlp.SetErrorLogger(prevLogger)
+			otelreport.SetLogger(prevLogger)
 			otelMu.Lock()
 			defer otelMu.Unlock()
 			otelInstalled = prevSink
@@ -125,7 +94,7 @@ type otelSink struct {
 	base   *zap.Logger // the logger RedirectOTel was given, for WithName
 	target string
 	values []zap.Field // from WithValues
-	b      bridge      // base under target, with values
+	b      Bridge      // base under target, with values
 	depth  int         // frames to pass over besides logr's and OpenTelemetry's (WithCallDepth)
 }
 
@@ -140,21 +109,21 @@ var otelWrappers = []string{"github.com/go-logr/logr", "go.opentelemetry.io/otel
 
 func (s *otelSink) Init(logr.RuntimeInfo) {}
 
-func (s *otelSink) Enabled(level int) bool { return s.b.enabled(otelLevel(level)) }
+func (s *otelSink) Enabled(level int) bool { return s.b.Enabled(otelLevel(level)) }
 
 func (s *otelSink) Info(level int, msg string, kvs ...any) {
-	s.b.write(otelLevel(level), msg, siteAbove(0, otelWrappers, s.depth), time.Time{}, kvFields(nil, kvs))
+	s.b.Write(otelLevel(level), msg, SiteAbove(0, otelWrappers, s.depth), time.Time{}, kvFields(nil, kvs))
 }
 
 func (s *otelSink) Error(err error, msg string, kvs ...any) {
-	if !s.b.enabled(zapcore.ErrorLevel) {
+	if !s.b.Enabled(zapcore.ErrorLevel) {
 		return
 	}
 	fields := kvFields(nil, kvs)
 	if err != nil {
 		fields = append(fields, zap.Error(err))
 	}
-	s.b.write(zapcore.ErrorLevel, msg, siteAbove(0, otelWrappers, s.depth), time.Time{}, fields)
+	s.b.Write(zapcore.ErrorLevel, msg, SiteAbove(0, otelWrappers, s.depth), time.Time{}, fields)
 }
 
 func (s *otelSink) WithValues(kvs ...any) logr.LogSink {
@@ -168,7 +137,7 @@ func (s *otelSink) WithValues(kvs ...any) logr.LogSink {
 func (s *otelSink) WithName(name string) logr.LogSink {
 	c := *s
 	c.target = s.target + "." + name
-	c.b = newBridge(s.base, c.target)
+	c.b = New(s.base, c.target)
 	c.b.log = c.b.log.With(s.values...)
 	return &c
 }
@@ -190,7 +159,7 @@ func otelLevel(v int) zapcore.Level {
 	case v <= 8:
 		return zapcore.DebugLevel
 	}
-	return TraceLevel
+	return levels.Trace
 }
 
 // kvFields appends logr's key-value pairs to fields. A key that is not a

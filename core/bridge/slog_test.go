@@ -1,4 +1,4 @@
-package core_test
+package bridge_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing/slogtest"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 	"github.com/dynlog/dynlog/tracing"
 )
 
@@ -22,7 +23,7 @@ var slogTime = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z`)
 
 func TestRedirectSlogJSONL(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer core.RedirectSlog(b.log)()
+	defer bridge.RedirectSlog(b.log)()
 
 	file, line := here()
 	slog.Info("hello", "n", 1, slog.Group("req", "id", "r-7", slog.Bool("ok", true)), "err", errors.New("bad"))
@@ -68,7 +69,7 @@ func jsonEqual(a, b string) bool {
 
 func TestRedirectSlogReadable(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOG": "trace"})
-	defer core.RedirectSlog(b.log)()
+	defer bridge.RedirectSlog(b.log)()
 
 	slog.Info("hello", "n", 1, slog.Group("req", "id", "r-7"))
 	slog.Default().WithGroup("kv").With("worker", 3).Debug("select", "score", 0.5)
@@ -102,7 +103,7 @@ func TestRedirectSlogFilter(t *testing.T) {
 				vars["DYN_LOG"] = tc.dynLog
 			}
 			b := build(t, core.New, vars)
-			l := slog.New(core.NewSlogHandler(b.log))
+			l := slog.New(bridge.NewSlogHandler(b.log))
 			for lvl, want := range map[slog.Level]bool{slog.LevelDebug: tc.debug, slog.LevelInfo: tc.info, slog.LevelWarn: tc.warn, slog.LevelError: tc.errs} {
 				l.Log(context.Background(), lvl, "at "+lvl.String())
 				if got := strings.Contains(b.out.String(), `"at `+lvl.String()+`"`); got != want {
@@ -119,7 +120,7 @@ func TestRedirectSlogFilter(t *testing.T) {
 func TestRedirectSlogStdLog(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	w, flags := log.Writer(), log.Flags()
-	restore := core.RedirectSlog(b.log)
+	restore := bridge.RedirectSlog(b.log)
 	file, line := here()
 	log.Printf("from log %d", 1)
 	restore()
@@ -128,9 +129,9 @@ func TestRedirectSlogStdLog(t *testing.T) {
 		t.Errorf("log output and flags not restored")
 	}
 
-	restoreStd := core.RedirectStdLog(b.log)
+	restoreStd := bridge.RedirectStdLog(b.log)
 	bridged := log.Writer()
-	restore = core.RedirectSlog(b.log)
+	restore = bridge.RedirectSlog(b.log)
 	if log.Writer() != bridged || log.Flags() != log.Llongfile {
 		t.Errorf("RedirectSlog replaced RedirectStdLog's bridge")
 	}
@@ -144,7 +145,7 @@ func TestRedirectSlogStdLog(t *testing.T) {
 func TestRedirectSlogRestore(t *testing.T) {
 	prev := slog.Default()
 	b := build(t, core.New, nil)
-	restore := core.RedirectSlog(b.log)
+	restore := bridge.RedirectSlog(b.log)
 	if slog.Default() == prev {
 		t.Fatal("RedirectSlog did not set slog's default")
 	}
@@ -159,7 +160,7 @@ func TestSlogHandlerSpan(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	ctx, span := tracing.Start(context.Background(), "work")
 	defer span.End()
-	slog.New(core.NewSlogHandler(b.log)).InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
+	slog.New(bridge.NewSlogHandler(b.log)).InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
 	lines := jsonLines(t, b.out.String())
 	if len(lines) != 1 {
 		t.Fatalf("%d lines: %s", len(lines), b.out.String())
@@ -175,7 +176,7 @@ func TestSlogHandlerConformance(t *testing.T) {
 	var b built
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
 		b = build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-		return core.NewSlogHandler(b.log)
+		return bridge.NewSlogHandler(b.log)
 	}, func(t *testing.T) map[string]any {
 		lines := jsonLines(t, b.out.String())
 		if len(lines) != 1 {
@@ -208,7 +209,7 @@ func TestSlogHandlerConformance(t *testing.T) {
 // TestSlogHandlerLevels: slog's levels map to the Dynamo level names.
 func TestSlogHandlerLevels(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "trace"})
-	l := slog.New(core.NewSlogHandler(b.log))
+	l := slog.New(bridge.NewSlogHandler(b.log))
 	want := map[slog.Level]string{
 		slog.LevelDebug - 4: "TRACE", slog.LevelDebug - 1: "TRACE", slog.LevelDebug: "DEBUG", slog.LevelInfo - 1: "DEBUG",
 		slog.LevelInfo: "INFO", slog.LevelWarn - 1: "INFO", slog.LevelWarn: "WARN", slog.LevelError - 1: "WARN",

@@ -1,31 +1,9 @@
-package core
-
-// How the bridges print foreign records.
-//
-// Four installers send foreign logs through a logger's cores, each
-// returning a function that undoes it. RedirectStdLog takes the log
-// package, RedirectSlog makes NewSlogHandler slog's default, RedirectGRPC
-// takes gRPC's grpclog, and RedirectOTel the OpenTelemetry SDK's internal
-// logger and its errors. Init calls all but RedirectSlog: slog's default
-// it makes first-class (SetSlogDefault), since a program's own slog.Info
-// lines are not foreign; RedirectSlog is for a program that wants what
-// libraries log to slog's default marked foreign. Their lines are bridged
-// records: in JSONL target "log" with log.target, log.file and log.line
-// instead of file and line; in the readable layout log.target as the
-// target; in vLLM's, log.file:log.line as the location. log.target is also
-// what DYN_LOG's directives match: for log and slog the import path of the
-// calling package, as for an unnamed logger; for gRPC "grpc" and for
-// OpenTelemetry "otel", whatever the logger's name, which the built-in
-// defaults hold at error (DYN_LOG=grpc=info shows more). log.Print lines
-// are INFO, log.Panic and log.Fatal ERROR; slog's levels go to the nearest
-// Dynamo level at or below (below Debug is TRACE), its attributes are typed
-// fields, its groups nested objects; gRPC's Info, Warning, Error are INFO,
-// WARN, ERROR, its V(0), V(1), V(2) ask for INFO, DEBUG, TRACE;
-// OpenTelemetry's Warn, Info, Debug are WARN, INFO, DEBUG. OpenTelemetry's
-// errors print at ERROR, each distinct one once: an installed otlp.Provider
-// stays the error handler and reports through the bridge, export failures once
-// until an export succeeds; without one RedirectOTel installs a handler
-// that reports the same way.
+// Package bridge writes foreign records (the log package's, slog's through
+// the bridged handler, OpenTelemetry's) through a zap logger's cores, and
+// holds what package core's first-class slog handler shares with them.
+// Package core/bridge is its public face, beside the gRPC bridge, which
+// lives there alone so that package core links no gRPC.
+package bridge
 
 import (
 	"runtime"
@@ -58,12 +36,12 @@ const (
 	logLineKey   = vocab.LogLineKey
 )
 
-// bridge writes the records of a foreign logging API through the cores of a
+// Bridge writes the records of a foreign logging API through the cores of a
 // zap logger as bridged records: the entry's logger name is the
 // bridge's target whatever the logger's own name, its caller is the foreign
 // call site, and the fields log.target, log.file and log.line say where the
 // record came from.
-type bridge struct {
+type Bridge struct {
 	log *zap.Logger
 	// target is the fixed target (GRPCTarget, OTelTarget), or "" when the
 	// target is the import path of the call site's package (std log, slog),
@@ -72,26 +50,26 @@ type bridge struct {
 	target string
 }
 
-func newBridge(l *zap.Logger, tgt string) bridge {
+func New(l *zap.Logger, tgt string) Bridge {
 	log := l.WithOptions(zap.WithCaller(false), zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		return newTargetCore(c, tgt)
+		return NewTargetCore(c, tgt)
 	}))
 	if tgt != "" {
 		log = log.With(zap.String(logTargetKey, tgt))
 	}
-	return bridge{log: log, target: tgt}
+	return Bridge{log: log, target: tgt}
 }
 
-// enabled reports whether a record at lvl may print: false means it
+// Enabled reports whether a record at lvl may print: false means it
 // certainly does not.
-func (b bridge) enabled(lvl zapcore.Level) bool { return b.log.Core().Enabled(lvl) }
+func (b Bridge) Enabled(lvl zapcore.Level) bool { return b.log.Core().Enabled(lvl) }
 
-// write logs msg at lvl as a record made at site (a zero Frame when the
+// Write logs msg at lvl as a record made at site (a zero Frame when the
 // site is unknown; then the record has no log.file and log.line, and with
 // an empty bridge target an empty target, as an unnamed logger without a
 // caller has), at t (the logger's clock when zero). The log.* fields come
 // first, so that they stay at the top level when fields open a namespace.
-func (b bridge) write(lvl zapcore.Level, msg string, site runtime.Frame, t time.Time, fields []zap.Field) {
+func (b Bridge) Write(lvl zapcore.Level, msg string, site runtime.Frame, t time.Time, fields []zap.Field) {
 	ce := b.log.Check(lvl, msg)
 	if ce == nil {
 		return
@@ -113,13 +91,13 @@ func (b bridge) write(lvl zapcore.Level, msg string, site runtime.Frame, t time.
 	ce.Write(append(all, fields...)...)
 }
 
-// frames caches frameOf: a call site's frame is looked up once per
+// frames caches FrameOf: a call site's frame is looked up once per
 // program counter, not once per line.
 var frames sync.Map // uintptr → runtime.Frame
 
-// frameOf is the frame of pc, a return address as runtime.Callers gives
+// FrameOf is the frame of pc, a return address as runtime.Callers gives
 // it; the zero Frame for 0.
-func frameOf(pc uintptr) runtime.Frame {
+func FrameOf(pc uintptr) runtime.Frame {
 	if pc == 0 {
 		return runtime.Frame{}
 	}
@@ -131,11 +109,11 @@ func frameOf(pc uintptr) runtime.Frame {
 	return f
 }
 
-// siteAbove finds a call site from the frame that called siteAbove's
+// SiteAbove finds a call site from the frame that called SiteAbove's
 // caller: skip frames up from it (skip 0: that frame), then past frames of
 // the packages in wrappers, then extra more frames. The zero Frame if the
 // stack is shorter.
-func siteAbove(skip int, wrappers []string, extra int) runtime.Frame {
+func SiteAbove(skip int, wrappers []string, extra int) runtime.Frame {
 	var pcs [32]uintptr
 	n := runtime.Callers(skip+3, pcs[:])
 	frames := runtime.CallersFrames(pcs[:n])
@@ -153,10 +131,10 @@ func siteAbove(skip int, wrappers []string, extra int) runtime.Frame {
 	}
 }
 
-// targetCore sends every entry on under one target (logger name): zap's
+// TargetCore sends every entry on under one target (logger name): zap's
 // Named can only append to a name, and a bridged record's target must not
 // depend on the name of the logger the bridge was given.
-type targetCore struct {
+type TargetCore struct {
 	zapcore.Core
 	target string
 	// filter is the filter of the cores beneath, found once (nil if none).
@@ -167,13 +145,19 @@ type targetCore struct {
 }
 
 var (
-	_ zapcore.Core    = (*targetCore)(nil)
-	_ vocab.Unwrapper = (*targetCore)(nil)
+	_ zapcore.Core    = (*TargetCore)(nil)
+	_ vocab.Unwrapper = (*TargetCore)(nil)
 )
 
-// newTargetCore is c with its entries under tgt.
-func newTargetCore(c zapcore.Core, tgt string) *targetCore {
-	return &targetCore{Core: c, target: tgt, filter: filter.AtomicOf(c), floor: new(atomic.Pointer[floorOf])}
+// NewTargetCore is c with its entries under tgt.
+func NewTargetCore(c zapcore.Core, tgt string) *TargetCore {
+	return &TargetCore{Core: c, target: tgt, filter: filter.AtomicOf(c), floor: new(atomic.Pointer[floorOf])}
+}
+
+// Retarget is c with its entries under tgt instead. The filter beneath is
+// the one c found: no second walk.
+func (c *TargetCore) Retarget(tgt string) *TargetCore {
+	return &TargetCore{Core: c.Core, target: tgt, filter: c.filter, floor: new(atomic.Pointer[floorOf])}
 }
 
 // floorOf is the lowest level filter f can print a bridge's lines at.
@@ -188,7 +172,7 @@ type floorOf struct {
 // print for any target. It does not ask the inner core, which may be bound
 // to the logger's own name ([filter.Named]) and so judge the wrong target;
 // without a filter core it does.
-func (c *targetCore) Enabled(lvl zapcore.Level) bool {
+func (c *TargetCore) Enabled(lvl zapcore.Level) bool {
 	if c.filter == nil {
 		return c.Core.Enabled(lvl)
 	}
@@ -216,16 +200,16 @@ func lowestLevel(f *filter.Filter, tgt string) zapcore.Level {
 	return lvl
 }
 
-func (c *targetCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
+func (c *TargetCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
 // Unwrap is the core inside ([vocab.Unwrapper]).
-func (c *targetCore) Unwrap() zapcore.Core { return c.Core }
+func (c *TargetCore) Unwrap() zapcore.Core { return c.Core }
 
-func (c *targetCore) With(fields []zapcore.Field) zapcore.Core {
-	return &targetCore{Core: c.Core.With(fields), target: c.target, filter: c.filter, floor: c.floor}
+func (c *TargetCore) With(fields []zapcore.Field) zapcore.Core {
+	return &TargetCore{Core: c.Core.With(fields), target: c.target, filter: c.filter, floor: c.floor}
 }
 
-func (c *targetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+func (c *TargetCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
 	ent.LoggerName = c.target
 	return c.Core.Check(ent, ce)
 }

@@ -1,4 +1,4 @@
-package core_test
+package bridge_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/bridge"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.opentelemetry.io/otel"
@@ -50,7 +51,7 @@ func TestRedirectOTelLogger(t *testing.T) {
 				vars["DYN_LOG"] = tc.dynLog
 			}
 			b := build(t, core.New, vars)
-			restore := core.RedirectOTel(b.log)
+			restore := bridge.RedirectOTel(b.log)
 			sdktrace.NewSimpleSpanProcessor(nil) // warns: not for production
 			restore()
 			if !tc.want {
@@ -77,7 +78,7 @@ func TestRedirectOTelLogger(t *testing.T) {
 
 func TestRedirectOTelLoggerReadable(t *testing.T) {
 	b := build(t, core.New, map[string]string{"DYN_LOG": "otel=warn"})
-	defer core.RedirectOTel(b.log)()
+	defer bridge.RedirectOTel(b.log)()
 	sdktrace.NewSimpleSpanProcessor(nil)
 	want := "2026-01-02T03:04:05.656503Z  WARN otel: SimpleSpanProcessor is not recommended for production use, consider using BatchSpanProcessor instead.\n"
 	if b.out.String() != want {
@@ -91,7 +92,7 @@ func TestRedirectOTelLoggerReadable(t *testing.T) {
 func TestRedirectOTelErrorHandler(t *testing.T) {
 	withOTelDefaultHandler(t)
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := core.RedirectOTel(b.log)
+	restore := bridge.RedirectOTel(b.log)
 	if otel.GetErrorHandler() == otelDefaultHandler {
 		t.Fatal("RedirectOTel left OpenTelemetry's default error handler")
 	}
@@ -121,7 +122,7 @@ func TestRedirectOTelErrorHandlerReadable(t *testing.T) {
 			vars["DYN_LOG"] = tc.dynLog
 		}
 		b := build(t, core.New, vars)
-		restore := core.RedirectOTel(b.log)
+		restore := bridge.RedirectOTel(b.log)
 		otel.Handle(errors.New("boom"))
 		restore()
 		if b.out.String() != tc.want {
@@ -151,7 +152,7 @@ func TestRedirectOTelKeepsProviderHandler(t *testing.T) {
 	handler := otel.GetErrorHandler()
 
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := core.RedirectOTel(b.log)
+	restore := bridge.RedirectOTel(b.log)
 	if otel.GetErrorHandler() != handler {
 		t.Errorf("RedirectOTel replaced the provider's error handler")
 	}
@@ -180,7 +181,7 @@ func TestRedirectOTelBeforeProvider(t *testing.T) {
 		otel.SetTextMapPropagator(prop)
 	})
 	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := core.RedirectOTel(b.log)
+	restore := bridge.RedirectOTel(b.log)
 	var errOut strings.Builder
 	p, err := otlp.NewProvider(context.Background(), otlp.ExportConfig{ErrorOutput: &errOut})
 	if err != nil {
@@ -208,7 +209,7 @@ func TestRedirectOTelKeepsOthersHandler(t *testing.T) {
 	mine := otel.ErrorHandlerFunc(func(err error) { seen = append(seen, err) })
 	otel.SetErrorHandler(mine)
 	b := build(t, core.New, nil)
-	restore := core.RedirectOTel(b.log)
+	restore := bridge.RedirectOTel(b.log)
 	otel.Handle(errors.New("mine"))
 	restore()
 	if len(seen) != 1 || b.out.Len() != 0 {

@@ -1,4 +1,4 @@
-package core
+package config
 
 import (
 	"fmt"
@@ -10,8 +10,14 @@ import (
 
 	"github.com/dynlog/dynlog/core/internal/env"
 	"github.com/dynlog/dynlog/internal/outside"
-	"github.com/dynlog/dynlog/tracing/otlp"
-	"go.uber.org/zap/zapcore"
+)
+
+// The OTLP protocols and the default endpoint, as package tracing/otlp
+// names them (this package links no exporter).
+const (
+	protocolGRPC         = "grpc"
+	protocolHTTPProtobuf = "http/protobuf"
+	defaultGRPCEndpoint  = "http://localhost:4317"
 )
 
 // exportConfig reads the OTLP export variables through lookup:
@@ -34,10 +40,10 @@ import (
 // A variable set to the empty string (or white space) counts as unset. A
 // bad value gives one error, which says what it did instead: a bad endpoint
 // or ratio is ignored, a bad protocol becomes grpc. The defaults of what is
-// left unset are NewProvider's (otlp.ExportConfig).
-func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []error) {
+// left unset are those of package tracing/otlp's NewProvider.
+func exportConfig(lookup func(string) (string, bool)) (Export, []error) {
 	var (
-		cfg  otlp.ExportConfig
+		cfg  Export
 		errs []error
 	)
 	get := func(name string) (string, bool) {
@@ -69,7 +75,7 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 			return v
 		}
 		if isHostPort(v) {
-			if protocol == otlp.ProtocolHTTPProtobuf {
+			if protocol == protocolHTTPProtobuf {
 				errs = append(errs, fmt.Errorf("dynlog: %s=%s has no scheme, which OTLP over http/protobuf needs (such as http://%s); ignoring it",
 					name, outside.Quote(v), outside.Text(v)))
 				return ""
@@ -77,7 +83,7 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 			return "http://" + v
 		}
 		errs = append(errs, fmt.Errorf("dynlog: %s=%s is not an http:// or https:// URL with a host, nor for gRPC a HOST:PORT (such as %s or localhost:4317); ignoring it",
-			name, outside.Quote(v), otlp.DefaultGRPCEndpoint))
+			name, outside.Quote(v), defaultGRPCEndpoint))
 		return ""
 	}
 
@@ -94,10 +100,10 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 				continue
 			}
 			p := strings.ToLower(strings.TrimSpace(v))
-			if p != otlp.ProtocolGRPC && p != otlp.ProtocolHTTPProtobuf {
+			if p != protocolGRPC && p != protocolHTTPProtobuf {
 				errs = append(errs, fmt.Errorf("dynlog: %s=%s is not an OTLP protocol dynlog speaks (want %s or %s); using %s",
-					name, outside.Quote(v), otlp.ProtocolGRPC, otlp.ProtocolHTTPProtobuf, otlp.ProtocolGRPC))
-				p = otlp.ProtocolGRPC
+					name, outside.Quote(v), protocolGRPC, protocolHTTPProtobuf, protocolGRPC))
+				p = protocolGRPC
 			}
 			protocols[name] = p
 			return p
@@ -132,7 +138,7 @@ func exportConfig(lookup func(string) (string, bool)) (otlp.ExportConfig, []erro
 		if cfg.LogsProtocol == "" && cfg.Protocol != "" {
 			// Protocol came from the traces' own variable, which
 			// NewProvider would otherwise apply to logs too.
-			cfg.LogsProtocol = otlp.ProtocolGRPC
+			cfg.LogsProtocol = protocolGRPC
 		}
 	}
 	return cfg, errs
@@ -175,11 +181,3 @@ func logsExporter(lookup func(string) (string, bool)) (bool, error) {
 	}
 	return on, nil
 }
-
-// logExportCore is the core that New and NewVLLM put beside the encoder's
-// when OTEL_LOGS_EXPORTER names otlp (settings.logsExport; log export is
-// off by default): otlp.NewLogExportCore(nil), which exports through the
-// logger provider StartTracing installs (otlp.Provider.Install), and
-// nothing before. It reports nothing; StartTracing reports a bad
-// OTEL_LOGS_EXPORTER.
-func logExportCore() zapcore.Core { return otlp.NewLogExportCore(nil) }

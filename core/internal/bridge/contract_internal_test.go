@@ -1,4 +1,4 @@
-package core
+package bridge
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func (failingSink) Sync() error               { return nil }
 // its inner core's write errors reach the logger's ErrorOutput.
 func TestTargetCoreContract(t *testing.T) {
 	inner, _ := observer.New(zapcore.DebugLevel)
-	var c zapcore.Core = newTargetCore(inner, "foreign")
+	var c zapcore.Core = NewTargetCore(inner, "foreign")
 	if u, ok := c.(vocab.Unwrapper); !ok || u.Unwrap() != inner {
 		t.Fatal("the target core does not unwrap to the core it wraps")
 	}
@@ -32,7 +32,7 @@ func TestTargetCoreContract(t *testing.T) {
 
 	var errOut bytes.Buffer
 	sink := zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), failingSink{}, zapcore.DebugLevel)
-	zap.New(newTargetCore(sink, "foreign"), zap.ErrorOutput(zapcore.AddSync(&errOut))).Info("m")
+	zap.New(NewTargetCore(sink, "foreign"), zap.ErrorOutput(zapcore.AddSync(&errOut))).Info("m")
 	if !strings.Contains(errOut.String(), "write error: disk full") {
 		t.Fatalf("error output %q: want the sink's write error", errOut.String())
 	}
