@@ -26,6 +26,8 @@ Usage:
                      (dynlog view --help)
   dynlog trace       join the JSONL logs of several services and draw each
                      request's spans as a waterfall
+  dynlog serve       the lines of log files and their requests' waterfalls
+                     in a browser, on 127.0.0.1 (dynlog serve --help)
   dynlog help CMD    the help of one command (as dynlog CMD --help)
   dynlog --help      this text
 `
@@ -38,6 +40,7 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 	"validate": validate,
 	"view":     view,
 	"trace":    trace,
+	"serve":    serveCmd,
 }
 
 func main() {
