@@ -114,8 +114,23 @@ fuzz:
 # across the stores. Needs the Go module proxy; the first run builds the
 # three programs into .bin/ (about 15 minutes on two cores, see README),
 # later runs reuse them.
-e2e: lint-e2e $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+e2e: lint-e2e e2e-browser $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
 	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+
+# dynlog serve's page in Debian's chromium, headless, driven over the
+# DevTools protocol (cmd/dynlog/serve_browser_test.go): load two services'
+# lines, filter with a directive, open a waterfall and check its rows are
+# dynlog trace --json's, check that log text made of markup and script runs
+# nothing. chromium is installed with apt-get when missing (CHROMIUM names
+# another binary); the screenshots land under .bin/e2e-browser/.
+.PHONY: e2e-browser
+e2e-browser:
+	@command -v $${CHROMIUM:-chromium} >/dev/null || { \
+		echo "make e2e-browser: installing Debian's chromium"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; }
+	mkdir -p $(BIN)/e2e-browser
+	$(GO) test -tags browser -count 1 -run '^TestServeInBrowser$$' -artifacts -outputdir $(BIN)/e2e-browser -v ./cmd/dynlog/
 
 # go mod tidy would change neither go.mod nor go.sum of the stores' modules.
 .PHONY: lint-e2e

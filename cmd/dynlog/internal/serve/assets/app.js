@@ -98,7 +98,7 @@ async function loadLines() {
     state.after = page.after;
     $("older").hidden = !page.more;
     window.scrollTo(0, document.body.scrollHeight);
-    status(page.lines.length + " lines" + (page.more ? " (older above)" : ""));
+    status(page.lines.length + (page.lines.length === 1 ? " line" : " lines") + (page.more ? " (older above)" : ""));
     showError(null);
     tail(gen);
   } catch (e) {
@@ -252,7 +252,8 @@ async function loadTrace(id) {
     const track = document.createElement("span");
     track.className = "track";
     const bar = document.createElement("span");
-    bar.className = "bar" + (s.open ? " open" : "") + (s.parent_missing || s.parent_loop ? " root-missing" : "");
+    bar.className = "bar svc" + (t.services.indexOf(s.target) % 6) + (s.open ? " open" : "") +
+      (s.parent_missing || s.parent_loop ? " root-missing" : "");
     bar.style.left = (100 * s.offset_us / total) + "%";
     bar.style.width = (100 * s.duration_us / total) + "%";
     track.appendChild(bar);
