@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -62,12 +63,41 @@ type walker struct {
 	last  time.Time
 }
 
-// entry is a walker's head: an item and its record, if it is one.
+// entry is a walker's head: an item, its time, and, once decoded, its
+// record if it is one.
 type entry struct {
 	item
+	t        time.Time
+	decoded  bool
 	rec      logfile.Record
 	isRecord bool
-	t        time.Time
+}
+
+// decode decodes the entry's line, once.
+func (e *entry) decode() {
+	if !e.decoded {
+		e.rec, e.isRecord = decodeRecord(e.item)
+		e.decoded = true
+	}
+}
+
+// timePrefix starts a line of dynlog's and Dynamo's JSONL: its time first.
+const timePrefix = `{"time":"`
+
+// itemTime returns the time of a line, cheaply for a line that starts
+// with its time as the JSONL layouts write it, else by decoding it.
+func itemTime(it item) (time.Time, bool) {
+	b := it.line.Bytes
+	if it.gap == 0 && bytes.HasPrefix(b, []byte(timePrefix)) {
+		rest := b[len(timePrefix):]
+		if end := bytes.IndexByte(rest, '"'); end > 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			if t, err := time.Parse(time.RFC3339Nano, string(rest[:end])); err == nil {
+				return t, true
+			}
+		}
+	}
+	rec, _ := decodeRecord(it)
+	return rec.Time, !rec.Time.IsZero()
 }
 
 // peek returns the walker's head, reading a chunk when needed; nil at the
@@ -96,18 +126,18 @@ func (w *walker) peek(end int64) *entry {
 		it, w.chunk = w.chunk[0], w.chunk[1:]
 	}
 	e := &entry{item: it}
-	e.rec, e.isRecord = decodeRecord(it)
+	t, ok := itemTime(it)
 	switch {
-	case !e.rec.Time.IsZero():
-		e.t = e.rec.Time
+	case ok:
+		e.t = t
 	case w.back:
 		// A line without a time goes with the line before it in its file
 		// (a stack trace's with its record): the nearest one before it
 		// in the chunk with a time, else the one walked before it.
 		e.t = w.last
 		for i := len(w.chunk) - 1; i >= 0; i-- {
-			if rec, _ := decodeRecord(w.chunk[i]); !rec.Time.IsZero() {
-				e.t = rec.Time
+			if t, ok := itemTime(w.chunk[i]); ok {
+				e.t = t
 				break
 			}
 		}
@@ -240,7 +270,11 @@ func (s *Server) pass(e *entry, w *walker, q *query, render func(*logfile.Record
 		jl.File = outside.Text(w.st.base)
 		jl.Segments = [][2]string{{"note", text}}
 		return jl, true
-	case !e.isRecord:
+	case q.onRecords() && !q.mayPass(e.line.Bytes):
+		return jl, false
+	}
+	e.decode()
+	if !e.isRecord {
 		if q.onRecords() {
 			return jl, false
 		}
@@ -254,7 +288,7 @@ func (s *Server) pass(e *entry, w *walker, q *query, render func(*logfile.Record
 		}
 		return jl, true
 	}
-	if !q.mayPass(e.line.Bytes) || !q.passRecord(&e.rec) {
+	if !q.passRecord(&e.rec) {
 		return jl, false
 	}
 	jl.Level, jl.TraceID, jl.SpanID, jl.XRequestID = levelName(&e.rec), e.rec.TraceID, e.rec.SpanID, e.rec.XRequestID

@@ -85,20 +85,40 @@ function atBottom() {
 
 // ---- the lines view ----
 
+// A request looks at a bounded number of lines; a rare filter's matches
+// may need several. The page asks on until it has enough to show, or
+// until the files are read through.
+const ENOUGH = 100, MAX_ROUNDS = 40;
+
+async function fetchOlder(gen, first) {
+  const got = [];
+  let page;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const extra = { limit: "300" };
+    if (!first || round > 0) extra.before = state.before;
+    page = await getJSON("/api/lines?" + filterQuery(extra));
+    if (gen !== state.generation) return null;
+    if (first && round === 0) state.after = page.after;
+    state.before = page.before;
+    got.unshift(...page.lines);
+    if (got.length >= ENOUGH || !page.more) break;
+    status("reading… " + got.length + " lines so far");
+  }
+  return { lines: got, more: page.more };
+}
+
 async function loadLines() {
   const gen = ++state.generation;
   const box = $("lines");
   box.replaceChildren();
   status("loading…");
   try {
-    const page = await getJSON("/api/lines?" + filterQuery({ limit: "300" }));
-    if (gen !== state.generation) return;
-    for (const l of page.lines) box.appendChild(lineElement(l));
-    state.before = page.before;
-    state.after = page.after;
-    $("older").hidden = !page.more;
+    const res = await fetchOlder(gen, true);
+    if (!res) return;
+    for (const l of res.lines) box.appendChild(lineElement(l));
+    $("older").hidden = !res.more;
     window.scrollTo(0, document.body.scrollHeight);
-    status(page.lines.length + (page.lines.length === 1 ? " line" : " lines") + (page.more ? " (older above)" : ""));
+    status(res.lines.length + (res.lines.length === 1 ? " line" : " lines") + (res.more ? " (older above)" : ""));
     showError(null);
     tail(gen);
   } catch (e) {
@@ -112,14 +132,14 @@ async function loadOlder() {
   const box = $("lines");
   const height = document.body.scrollHeight;
   try {
-    const page = await getJSON("/api/lines?" + filterQuery({ limit: "300", before: state.before }));
-    if (gen !== state.generation) return;
+    const res = await fetchOlder(gen, false);
+    if (!res) return;
     const frag = document.createDocumentFragment();
-    for (const l of page.lines) frag.appendChild(lineElement(l));
+    for (const l of res.lines) frag.appendChild(lineElement(l));
     box.insertBefore(frag, box.firstChild);
-    state.before = page.before;
-    $("older").hidden = !page.more;
+    $("older").hidden = !res.more;
     window.scrollBy(0, document.body.scrollHeight - height);
+    status(box.children.length + " lines" + (res.more ? " (older above)" : ""));
   } catch (e) {
     showError(e);
   }
