@@ -1,7 +1,8 @@
 // Command dynlog is dynlog's command-line companion: a traced request across
 // three services (demo), a checker of JSONL lines against the line schema
-// (validate), a JSONL viewer in the readable and vLLM layouts (view), and a
-// span waterfall drawn from the log files alone (trace).
+// (validate), a JSONL viewer in the readable and vLLM layouts (view), a
+// span waterfall drawn from the log files alone (trace), and both in a
+// browser (serve).
 package main
 
 import (

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -593,5 +594,53 @@ func TestServeBackupsAndPaging(t *testing.T) {
 		if !strings.HasSuffix(l, fmt.Sprintf(" m%d", i)) {
 			t.Fatalf("line %d: %q, want m%d", i+1, l, i)
 		}
+	}
+}
+
+// TestDemoServe: demo --serve serves the three services' files, in which
+// the demo's request has its lines and its trace.
+func TestDemoServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	oldCtx, oldListening := serveContext, serveListening
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	serveListening = func(a string) { addr <- a }
+	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	done := make(chan int)
+	var out, errOut bytes.Buffer
+	go func() {
+		done <- run([]string{"demo", "--format", "jsonl", "--serve", "--addr", "127.0.0.1:0"}, &out, &errOut)
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("demo --serve: exit %d: %s", code, errOut.String())
+	}
+	resp, body := get(t, nil, base+"/api/info")
+	var in struct{ Files []string }
+	json.Unmarshal(body, &in)
+	var names []string
+	for _, f := range in.Files {
+		names = append(names, filepath.Base(f))
+	}
+	if resp.StatusCode != 200 || !slices.Equal(names, []string{"decode.jsonl", "frontend.jsonl", "prefill.jsonl"}) {
+		t.Errorf("demo --serve serves %s %q, want decode, frontend and prefill's files", resp.Status, names)
+	}
+	lines := allLines(t, base, "request="+demoRequestID)
+	if len(lines) == 0 || lines[0].TraceID == "" {
+		t.Fatalf("no line of the demo's request: %v", lines)
+	}
+	if resp, body := get(t, nil, base+"/api/trace/"+lines[0].TraceID); resp.StatusCode != 200 || !bytes.Contains(body, []byte(`"span_name":"decode"`)) {
+		t.Errorf("the request's trace: %s %s", resp.Status, body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("demo --serve: exit %d: %s", code, errOut.String())
+	}
+	dir := strings.TrimSuffix(filepath.Dir(in.Files[0]), "/")
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the demo's directory %s is still there: %v", dir, err)
 	}
 }

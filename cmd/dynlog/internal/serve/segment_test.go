@@ -1,0 +1,180 @@
+package serve
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+)
+
+// segmentInput is a file of every kind of line the index must count as
+// the logfile Reader does: CRLF, empty lines, lines longer than a block's
+// bytes, a line longer than logfile.MaxLineSize, thousands of short ones,
+// and a last line without "\n".
+func segmentInput() []byte {
+	var b bytes.Buffer
+	for i := range 3000 {
+		switch {
+		case i%700 == 5:
+			fmt.Fprintf(&b, "%d %s\n", i, strings.Repeat("x", blockBytes+10))
+		case i%100 == 7:
+			fmt.Fprintf(&b, "%d crlf\r\n", i)
+		case i%100 == 8:
+			b.WriteString("\n")
+		default:
+			fmt.Fprintf(&b, `{"level":"INFO","message":"line %d"}`+"\n", i)
+		}
+	}
+	fmt.Fprintf(&b, "%s\n", strings.Repeat("y", logfile.MaxLineSize+5))
+	b.WriteString("the last line, unterminated")
+	return b.Bytes()
+}
+
+type lineKey struct {
+	number  int
+	bytes   string
+	tooLong bool
+	length  int64
+}
+
+func keysOf(lines []logfile.Line) []lineKey {
+	var out []lineKey
+	for _, l := range lines {
+		out = append(out, lineKey{l.Number, string(l.Bytes), l.TooLong, l.Length})
+	}
+	return out
+}
+
+// readerLines is what the logfile Reader reads of path.
+func readerLines(t *testing.T, path string, data []byte) []logfile.Line {
+	t.Helper()
+	var lines []logfile.Line
+	r := logfile.NewReader(path, bytes.NewReader(data))
+	for r.Next() {
+		l := r.Line()
+		l.Bytes = bytes.Clone(l.Bytes)
+		lines = append(lines, l)
+	}
+	return lines
+}
+
+// TestSegmentReadsWhatTheReaderReads: the blocks of the index, read one by
+// one, plain or gzipped, are the logfile Reader's lines of the file, each
+// once, numbered alike.
+func TestSegmentReadsWhatTheReaderReads(t *testing.T) {
+	data := segmentInput()
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "w.log")
+	os.WriteFile(plain, data, 0o644)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(data)
+	zw.Close()
+	gz := filepath.Join(dir, "w-2026-01-01T00-00-00.000.log.gz")
+	os.WriteFile(gz, z.Bytes(), 0o644)
+	want := keysOf(readerLines(t, plain, data))
+
+	for _, name := range []string{plain, gz} {
+		seg, err := openSegment(name, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer seg.file.Close()
+		if seg.lines != int64(len(want)) {
+			t.Fatalf("%s: the index counts %d lines, the Reader reads %d", name, seg.lines, len(want))
+		}
+		if len(seg.marks) < 3000/blockLines {
+			t.Errorf("%s: %d blocks", name, len(seg.marks))
+		}
+		var got []logfile.Line
+		for k := range seg.marks {
+			lines, err := seg.read(k, k)
+			if err != nil {
+				t.Fatalf("%s: block %d: %v", name, k, err)
+			}
+			got = append(got, lines...)
+		}
+		if g := keysOf(got); !slices.Equal(g, want) {
+			t.Errorf("%s: the blocks read %d lines that differ from the Reader's %d", name, len(g), len(want))
+		}
+	}
+	// Live, the last line is still being written: the follower hands it
+	// over once it ends.
+	seg, err := openSegment(plain, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seg.file.Close()
+	if seg.lines != int64(len(want)-1) {
+		t.Errorf("live: %d lines, want %d: all but the unterminated one", seg.lines, len(want)-1)
+	}
+}
+
+// TestFollowSkipsWhatTheIndexHolds: the follower hands over exactly the
+// lines after those indexed: the unterminated last one once it ends, and
+// those written since.
+func TestFollowSkipsWhatTheIndexHolds(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.jsonl")
+	os.WriteFile(path, []byte("a\nb\nc-start"), 0o644)
+	st := openStream(path, func(err error) { t.Error(err) })
+	if st.static != 2 {
+		t.Fatalf("%d lines indexed, want 2", st.static)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		st.follow(ctx, 5e6, func(err error) { t.Error(err) }, func() { got <- struct{}{} })
+		close(done)
+	}()
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("-end\nd\n")
+	f.Close()
+	for st.count() < 4 {
+		<-got
+	}
+	cancel()
+	<-done
+	var lines []string
+	for p := int64(0); p < st.count(); {
+		for _, it := range st.chunkFrom(p) {
+			lines = append(lines, string(it.line.Bytes))
+			p = it.pos + 1
+		}
+	}
+	if want := []string{"a", "b", "c-start-end", "d"}; !slices.Equal(lines, want) {
+		t.Errorf("lines %q, want %q", lines, want)
+	}
+}
+
+// TestExpand: a DIR stands for its log files, a backup for the file it
+// was rotated from; files are named once, in order.
+func TestExpand(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"a.jsonl", "a-2026-01-01T00-00-00.000.jsonl.gz", "b.log", "c.txt", "d.gz",
+		"x-2026-01-01T00-00-00.000.log", "w-debug.json"} {
+		os.WriteFile(filepath.Join(dir, n), nil, 0o644)
+	}
+	os.Mkdir(filepath.Join(dir, "sub.log"), 0o755)
+	got, err := Expand([]string{dir, filepath.Join(dir, "b.log"), filepath.Join(dir, "later.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, g := range got {
+		names = append(names, strings.TrimPrefix(g, dir+"/"))
+	}
+	if want := []string{"a.jsonl", "b.log", "w-debug.json", "x.log", "later.jsonl"}; !slices.Equal(names, want) {
+		t.Errorf("Expand: %q, want %q", names, want)
+	}
+	if _, err := Expand([]string{"/dev/null"}); err == nil {
+		t.Error("Expand(/dev/null): no error for a file that is not regular")
+	}
+}
