@@ -209,6 +209,7 @@ func TestServeLinesAreViewsLines(t *testing.T) {
 	}
 
 	request := "8372eac7-5f43-4d76-beca-0a94cfb311d0"
+	innerID := requestIDOf(t, files[0], request) // its request_id
 	for _, tc := range []struct {
 		query string
 		view  []string
@@ -219,6 +220,7 @@ func TestServeLinesAreViewsLines(t *testing.T) {
 		{"level=warn", []string{"--level", "warn"}},
 		{"trace=" + traceID, []string{"--trace", traceID}},
 		{"request=" + request, []string{"--request-id", request}},
+		{"request=" + innerID, []string{"--request-id", innerID}},
 	} {
 		var got []string
 		for _, l := range allLines(t, hs.URL, tc.query) {
@@ -247,6 +249,37 @@ func TestServeLinesAreViewsLines(t *testing.T) {
 			t.Errorf("q=KV CACHE READY: %q", l.text())
 		}
 	}
+	var entries []string
+	for _, l := range want {
+		if strings.Contains(l, "SPAN_FIRST_ENTRY") {
+			entries = append(entries, l)
+		}
+	}
+	var found []string
+	for _, l := range allLines(t, hs.URL, "q=span_first_entry") {
+		found = append(found, l.text())
+	}
+	if len(entries) == 0 || !slices.Equal(sorted(found), sorted(entries)) {
+		t.Errorf("q=span_first_entry: %d lines, want the %d with SPAN_FIRST_ENTRY", len(found), len(entries))
+	}
+}
+
+// requestIDOf returns the request_id of the request with x_request_id xid
+// in file.
+func requestIDOf(t *testing.T, file, xid string) string {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(l), &m) == nil && m["x_request_id"] == xid && m["request_id"] != nil {
+			return m["request_id"].(string)
+		}
+	}
+	t.Fatalf("no request_id for x_request_id %s in %s", xid, file)
+	return ""
 }
 
 func sorted(s []string) []string {
@@ -318,15 +351,17 @@ func TestServeTraceIsTraceJSON(t *testing.T) {
 	if want := "http://jaeger.example:16686/trace/" + traceID; got.Jaeger != want {
 		t.Errorf("jaeger link %q, want %q", got.Jaeger, want)
 	}
-	// The lines of one span: those with its span_id.
-	span := got.Trace.Spans[1]
-	lines := allLines(t, hs.URL, "trace="+traceID+"&span="+span.SpanID)
-	if len(lines) < 2 {
-		t.Errorf("span %s: %d lines, want its SPAN_FIRST_ENTRY and SPAN_CLOSED at least", span.SpanID, len(lines))
-	}
-	for _, l := range lines {
-		if l.SpanID != span.SpanID || l.TraceID != traceID {
-			t.Errorf("span %s: a line of span %s trace %s", span.SpanID, l.SpanID, l.TraceID)
+	// The lines of one span: those with its span_id, not its children's
+	// (whose parent_id it is).
+	for _, span := range got.Trace.Spans[:2] {
+		lines := allLines(t, hs.URL, "trace="+traceID+"&span="+span.SpanID)
+		if len(lines) < 2 {
+			t.Errorf("span %s: %d lines, want its SPAN_FIRST_ENTRY and SPAN_CLOSED at least", span.SpanID, len(lines))
+		}
+		for _, l := range lines {
+			if l.SpanID != span.SpanID || l.TraceID != traceID {
+				t.Errorf("span %s: a line of span %s trace %s", span.SpanID, l.SpanID, l.TraceID)
+			}
 		}
 	}
 	if resp, body := get(t, nil, hs.URL+"/api/trace/0123456789abcdef0123456789abcdef"); resp.StatusCode != 404 {
