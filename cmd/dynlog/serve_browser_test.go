@@ -60,6 +60,36 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	b.screenshot(filepath.Join(shots, "lines.png"))
 
+	// Live: a line written now appears; paused, the page holds the next
+	// until resumed; each comes once.
+	appendLine := func(msg string) {
+		f, err := os.OpenFile(files[1], os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(f, `{"time":%q,"level":"INFO","target":"dynamo_llm::decode","message":%q}`+"\n", time.Now().UTC().Format(time.RFC3339Nano), msg)
+		f.Close()
+	}
+	count := func(msg string) float64 {
+		return b.number(`[...document.querySelectorAll("#lines .line")].filter(e => e.textContent.includes(` + strconvQuote(msg) + `)).length`)
+	}
+	appendLine("live line one")
+	b.waitFor(`document.getElementById("lines").textContent.includes("live line one")`)
+	b.eval(`document.getElementById("pause").click()`)
+	appendLine("live line two")
+	// The server has it; the page, paused, does not show it.
+	for len(allLines(t, base, "q=live+line+two")) == 0 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := count("live line two"); n != 0 {
+		t.Errorf("paused, the page shows a new line")
+	}
+	b.eval(`document.getElementById("pause").click()`)
+	b.waitFor(`document.getElementById("lines").textContent.includes("live line two")`)
+	if one, two := count("live line one"), count("live line two"); one != 1 || two != 1 {
+		t.Errorf("live lines shown %v and %v times, want once each", one, two)
+	}
+
 	// A directive in the filter box: WARN and above only, and the state in
 	// the address.
 	b.eval(`document.getElementById("f-filter").value = "warn"; document.getElementById("filters").requestSubmit()`)
@@ -125,6 +155,11 @@ func TestServeInBrowser(t *testing.T) {
 		t.Errorf("the browser saw: %s", e)
 	}
 	t.Logf("screenshots in %s", shots)
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // startServeCommand runs dynlog serve on files on a free loopback port
