@@ -178,6 +178,13 @@ bench-cli:
 	$(GO) test -tags speed ./cmd/dynlog -run '^TestCLISpeed$$' -count 1 -v -timeout 60m | tee bench-cli.out
 	$(GO) run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
 
+# dynlog serve on one generated 1 GB JSONL file (DYNLOG_CLI_MB to change
+# it): the time to its first page of lines, to a filtered page, a trace's
+# page and waterfall, and its resident memory. Not part of make test.
+.PHONY: serve-speed
+serve-speed:
+	$(GO) test -tags speed ./cmd/dynlog -run '^TestServeSpeed$$' -count 1 -v -timeout 30m
+
 # 50 MB of random bytes, and records with random strings, through dynlog
 # view in both layouts: no terminal control from the input in the output
 #(make test sends 2 MB and runs FuzzViewSafe's seeds).

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"flag"
@@ -31,8 +33,8 @@ by time; filters them as view does (a DYN_LOG directive box, the level,
 trace_id, x_request_id) and by text; keeps its state in its address,
 so a view can be linked; shows new lines as the files grow and are
 rotated, as view -f follows them; and, clicking a line with a
-trace_id, draws its trace as dynlog trace computes it, each span's
-lines a click away.
+trace_id, draws its trace as dynlog trace computes it (from every
+file, compressed backups too), each span's lines a click away.
 
 A FILE is read with its rotated backups (NAME-TIME.EXT and
 NAME-TIME.EXT.gz beside it), oldest first; a DIR stands for the
@@ -208,9 +210,19 @@ func serveRenderer() func(*logfile.Record) ([]byte, bool) {
 }
 
 // serveTrace is serve's Config.Trace: the trace as dynlog trace --json
-// computes it from the same files.
-func serveTrace(_ context.Context, files []string, id string) (*waterfall.JSONTrace, bool, error) {
-	b, _, _, err := readTraces(files, nil, id, "", io.Discard)
+// computes it from the same files (readTraces, selectTraces), fed only
+// the lines that can be the trace's: those holding its trace_id's bytes
+// (all of them when JSON may escape some), a rotated backup through gzip
+// when compressed.
+func serveTrace(ctx context.Context, files []string, id string) (*waterfall.JSONTrace, bool, error) {
+	pr, pw := io.Pipe()
+	var readErrs []error
+	go func() {
+		pw.CloseWithError(traceLines(ctx, pw, files, id, &readErrs))
+	}()
+	b, _, _, err := readTraces(nil, pr, id, "", io.Discard)
+	pr.Close()
+	err = errors.Join(append(readErrs, err)...)
 	for _, t := range selectTraces(b.Traces(), id, "", false) {
 		if t.ID == id {
 			j := waterfall.ToJSON(t)
@@ -218,4 +230,51 @@ func serveTrace(_ context.Context, files []string, id string) (*waterfall.JSONTr
 		}
 	}
 	return nil, false, err
+}
+
+// traceLines writes to w the lines of files that may hold trace_id id,
+// each with its "\n"; a file that cannot be read is noted in errs and
+// skipped.
+func traceLines(ctx context.Context, w io.Writer, files []string, id string, errs *[]error) error {
+	plain := !strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' })
+	bw := bufio.NewWriterSize(w, 64<<10)
+	for _, name := range files {
+		f, err := os.Open(name)
+		if err != nil {
+			if !errors.Is(err, os.ErrNotExist) { // a backup pruned since it was listed
+				*errs = append(*errs, err)
+			}
+			continue
+		}
+		var in io.Reader = f
+		if strings.HasSuffix(name, ".gz") {
+			zr, err := gzip.NewReader(f)
+			if err != nil {
+				f.Close()
+				*errs = append(*errs, fmt.Errorf("read %s: %w", name, err))
+				continue
+			}
+			in = zr
+		}
+		r := logfile.NewReader(name, in)
+		for r.Next() && ctx.Err() == nil {
+			l := r.Line()
+			if l.TooLong || plain && !bytes.Contains(l.Bytes, []byte(id)) {
+				continue
+			}
+			bw.Write(l.Bytes)
+			if err := bw.WriteByte('\n'); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		if err := r.Err(); err != nil {
+			*errs = append(*errs, err)
+		}
+		f.Close()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return bw.Flush()
 }

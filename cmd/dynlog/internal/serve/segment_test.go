@@ -178,3 +178,19 @@ func TestExpand(t *testing.T) {
 		t.Error("Expand(/dev/null): no error for a file that is not regular")
 	}
 }
+
+// TestCompressedFileNamedIsReadWhole: a .gz named as a file is read to
+// its end, its last line too, and not followed.
+func TestCompressedFileNamedIsReadWhole(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.jsonl.gz")
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte("a\nb\nlast"))
+	zw.Close()
+	os.WriteFile(path, z.Bytes(), 0o644)
+	st := openStream(path, func(err error) { t.Error(err) })
+	defer st.close()
+	if st.static != 3 || st.followed() {
+		t.Errorf("%d lines, followed %v; want 3, not followed", st.static, st.followed())
+	}
+}

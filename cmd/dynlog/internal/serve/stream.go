@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/internal/rotname"
 )
 
 // A stream is one log file named on the command line with its rotated
@@ -41,7 +43,7 @@ func openStream(base string, onError func(error)) *stream {
 	st := &stream{base: base}
 	files := chain(base)
 	for i, name := range files {
-		live := i == len(files)-1
+		live := i == len(files)-1 && st.followed()
 		seg, err := openSegment(name, live)
 		if err != nil {
 			if !live || !errors.Is(err, fs.ErrNotExist) {
@@ -60,6 +62,10 @@ func openStream(base string, onError func(error)) *stream {
 	return st
 }
 
+// followed reports whether the stream's file is followed: not when it is
+// a compressed file, which is read once, whole.
+func (st *stream) followed() bool { return !strings.HasSuffix(st.base, rotname.CompressSuffix) }
+
 // baseLines is how many lines of base itself the index holds: the lines
 // its follower skips.
 func (st *stream) baseLines() int64 {
@@ -73,6 +79,9 @@ func (st *stream) baseLines() int64 {
 // lines the index holds, and appends what comes after, across rotations,
 // until ctx is done. notify is called after each batch of lines.
 func (st *stream) follow(ctx context.Context, interval time.Duration, onError func(error), notify func()) {
+	if !st.followed() {
+		return
+	}
 	skip := st.baseLines()
 	r := logfile.Open(ctx, []string{st.base}, nil, logfile.WithFollow(interval), logfile.WithErrorFunc(onError))
 	defer r.Close()
