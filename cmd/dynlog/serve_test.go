@@ -75,7 +75,7 @@ func startServe(t *testing.T, files []string, token string) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer(files, token, "http://jaeger.example:16686", "", io.Discard)
+	srv, err := newServer(files, token, "http://jaeger.example:16686", "http://vl.example:9428/", io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -329,8 +329,9 @@ func TestServeTraceIsTraceJSON(t *testing.T) {
 		t.Fatalf("%s: %s", resp.Status, body)
 	}
 	var got struct {
-		Trace  waterfall.JSONTrace `json:"trace"`
-		Jaeger string              `json:"jaeger"`
+		Trace        waterfall.JSONTrace `json:"trace"`
+		Jaeger       string              `json:"jaeger"`
+		VictoriaLogs string              `json:"victorialogs"`
 	}
 	if err := json.Unmarshal(body, &got); err != nil {
 		t.Fatal(err)
@@ -350,6 +351,9 @@ func TestServeTraceIsTraceJSON(t *testing.T) {
 	}
 	if want := "http://jaeger.example:16686/trace/" + traceID; got.Jaeger != want {
 		t.Errorf("jaeger link %q, want %q", got.Jaeger, want)
+	}
+	if want := "http://vl.example:9428/select/vmui/#/?query=trace_id%3A%22" + traceID + "%22"; got.VictoriaLogs != want {
+		t.Errorf("VictoriaLogs link %q, want %q", got.VictoriaLogs, want)
 	}
 	// The lines of one span: those with its span_id, not its children's
 	// (whose parent_id it is).
@@ -486,6 +490,21 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 		want := fmt.Sprintf("dynlog serve: refusing to listen on %s (%s) without --token: it is not a loopback address, so anyone who can reach it could read these logs; give --token SECRET (then required on every request), or listen on 127.0.0.1\n", addr, what)
 		if code != 2 || errOut.String() != want || out.Len() != 0 {
 			t.Errorf("--addr %s: exit %d, stderr %q; want 2, %q", addr, code, errOut.String(), want)
+		}
+	}
+}
+
+// TestServeRefusesScriptLinks: --jaeger and --victorialogs must be http
+// or https URLs, which the page links to.
+func TestServeRefusesScriptLinks(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	for _, flag := range []string{"--jaeger", "--victorialogs"} {
+		var out, errOut bytes.Buffer
+		code := run([]string{"serve", "--addr", "127.0.0.1:0", flag, "javascript:alert(1)//", file}, &out, &errOut)
+		want := "dynlog serve: \"javascript:alert(1)//\" is not an http or https URL (try dynlog serve --help)\n"
+		if code != 2 || errOut.String() != want {
+			t.Errorf("%s javascript:…: exit %d, stderr %q; want 2, %q", flag, code, errOut.String(), want)
 		}
 	}
 }

@@ -194,3 +194,56 @@ func TestCompressedFileNamedIsReadWhole(t *testing.T) {
 		t.Errorf("%d lines, followed %v; want 3, not followed", st.static, st.followed())
 	}
 }
+
+// TestLiveLinesLetGoAreSaid: past maxLiveBytes the oldest lines read
+// live are let go, and the walk meets one gap in their place, backwards
+// and forwards, never a silent hole.
+func TestLiveLinesLetGoAreSaid(t *testing.T) {
+	defer func(n int) { maxLiveBytes = n }(maxLiveBytes)
+	maxLiveBytes = 10 * (64 + 10)
+	path := filepath.Join(t.TempDir(), "w.jsonl")
+	os.WriteFile(path, []byte("indexed\n"), 0o644)
+	st := openStream(path, func(err error) { t.Error(err) })
+	defer st.close()
+	var lines []logfile.Line
+	for i := range 25 {
+		lines = append(lines, logfile.Line{File: path, Number: i + 2, Bytes: fmt.Appendf(nil, "live %04d", i)})
+	}
+	st.add(lines)
+	if n := st.count(); n != 26 {
+		t.Fatalf("count %d, want 26", n)
+	}
+	var back []string
+	for p := st.count(); p > 0; {
+		chunk := st.chunkBefore(p)
+		for i := len(chunk) - 1; i >= 0; i-- {
+			it := chunk[i]
+			if it.gap > 0 {
+				back = append(back, fmt.Sprintf("gap %d at %d", it.gap, it.pos))
+			} else {
+				back = append(back, string(it.line.Bytes))
+			}
+			p = it.pos
+		}
+	}
+	slices.Reverse(back)
+	var fwd []string
+	for p := int64(0); p < st.count(); {
+		for _, it := range st.chunkFrom(p) {
+			if it.gap > 0 {
+				fwd = append(fwd, fmt.Sprintf("gap %d at %d", it.gap, it.pos))
+				p = it.pos + it.gap
+			} else {
+				fwd = append(fwd, string(it.line.Bytes))
+				p = it.pos + 1
+			}
+		}
+	}
+	want := []string{"indexed", "gap 15 at 1"}
+	for i := 15; i < 25; i++ {
+		want = append(want, fmt.Sprintf("live %04d", i))
+	}
+	if !slices.Equal(back, want) || !slices.Equal(fwd, want) {
+		t.Errorf("backwards %q\nforwards %q\nwant %q", back, fwd, want)
+	}
+}

@@ -398,7 +398,7 @@ func (s *Server) serveTrace(w http.ResponseWriter, r *http.Request) {
 		ans.Jaeger = strings.TrimSuffix(s.cfg.JaegerURL, "/") + "/trace/" + url.PathEscape(id)
 	}
 	if s.cfg.VictoriaLogsURL != "" {
-		ans.VictoriaLogs = strings.TrimSuffix(s.cfg.VictoriaLogsURL, "/") + "/select/vmui/?query=" + url.QueryEscape("trace_id:"+strconv.Quote(id))
+		ans.VictoriaLogs = strings.TrimSuffix(s.cfg.VictoriaLogsURL, "/") + "/select/vmui/#/?query=" + url.QueryEscape("trace_id:"+strconv.Quote(id))
 	}
 	writeJSON(w, r, http.StatusOK, ans)
 }
