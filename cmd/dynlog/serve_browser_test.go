@@ -28,6 +28,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,6 +158,32 @@ func TestServeInBrowser(t *testing.T) {
 	t.Logf("screenshots in %s", shots)
 }
 
+// TestServeInBrowserWithToken: opened once with ?token=, the page loads
+// without the token in its address (kept in an HttpOnly cookie), its
+// script and data carried by that cookie.
+func TestServeInBrowserWithToken(t *testing.T) {
+	files, _ := serveFiles(t, t.TempDir())
+	base := startServeCommand(t, files, "--token", "tok-123456")
+	b := startBrowser(t)
+	b.navigate(base + "/?filter=warn&token=tok-123456")
+	b.waitFor(`document.getElementById("status").textContent === "1 line"`)
+	if got := b.str(`location.search + "|" + document.cookie`); got != "?filter=warn|" {
+		t.Errorf("address and script-visible cookies %q, want ?filter=warn and none", got)
+	}
+	b.navigate(base + "/trace/x")
+	b.waitFor(`document.getElementById("error").textContent !== ""`)
+	if got := b.str(`document.getElementById("error").textContent`); got != `no trace with trace_id "x" in the files` {
+		t.Errorf("a trace page with the cookie: %q", got)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, e := range b.alarms {
+		if !strings.Contains(e, "status of 404") { // the unknown trace's answer
+			t.Errorf("the browser saw: %s", e)
+		}
+	}
+}
+
 func strconvQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
@@ -164,7 +191,7 @@ func strconvQuote(s string) string {
 
 // startServeCommand runs dynlog serve on files on a free loopback port
 // until the test ends, returning its base URL.
-func startServeCommand(t *testing.T, files []string) string {
+func startServeCommand(t *testing.T, files []string, flags ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr := make(chan string, 1)
@@ -174,7 +201,8 @@ func startServeCommand(t *testing.T, files []string) string {
 	done := make(chan int)
 	var errOut bytes.Buffer
 	go func() {
-		done <- run(append([]string{"serve", "--addr", "127.0.0.1:0", "--jaeger", "http://127.0.0.1:16686"}, files...), io.Discard, &errOut)
+		args := append([]string{"serve", "--addr", "127.0.0.1:0", "--jaeger", "http://127.0.0.1:16686"}, flags...)
+		done <- run(append(args, files...), io.Discard, &errOut)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -223,8 +251,14 @@ func startBrowser(t *testing.T) *browser {
 	if _, err := exec.LookPath(bin); err != nil {
 		t.Fatalf("no %s to run the page in (make e2e installs Debian's chromium): %v", bin, err)
 	}
+	profile, err := os.MkdirTemp("", "dynlog-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--remote-debugging-port=0", "--user-data-dir="+t.TempDir(), "--window-size=1400,900", "about:blank")
+		"--remote-debugging-port=0", "--user-data-dir="+profile, "--window-size=1400,900", "about:blank")
+	// Its own process group, so that its renderers end with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -232,7 +266,15 @@ func startBrowser(t *testing.T) *browser {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		// Its processes may write the profile until the kernel has
+		// reaped them all.
+		for i := 0; i < 100 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
