@@ -568,3 +568,47 @@ func (b *browser) screenshot(path string) {
 		b.t.Fatal(err)
 	}
 }
+
+// TestServeInBrowserLongLive: past the 5,000 lines the page holds, live
+// lines push the oldest out; "older lines" brings them back, each once,
+// in order.
+func TestServeInBrowserLongLive(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "w.jsonl")
+	line := func(i int) string {
+		return fmt.Sprintf(`{"time":"2026-01-01T00:%02d:%02d.%06dZ","level":"INFO","target":"w","message":"n%05d"}`+"\n", i/60_000_000, i/1_000_000%60, i%1_000_000, i)
+	}
+	var b strings.Builder
+	for i := range 100 {
+		b.WriteString(line(i))
+	}
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	base := startServeCommand(t, []string{file})
+	br := startBrowser(t)
+	br.navigate(base + "/")
+	br.waitFor(`document.querySelectorAll("#lines .line").length === 100`)
+	b.Reset()
+	for i := 100; i < 6100; i++ {
+		b.WriteString(line(i))
+	}
+	f, _ := os.OpenFile(file, os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(b.String())
+	f.Close()
+	br.waitFor(`document.getElementById("lines").lastChild.textContent.endsWith("n06099")`)
+	if n := br.number(`document.querySelectorAll("#lines .line").length`); n != 5000 {
+		t.Errorf("the page holds %v lines, want 5000", n)
+	}
+	for br.str(`String(document.getElementById("older").hidden)`) == "false" {
+		n := br.number(`document.querySelectorAll("#lines .line").length`)
+		br.eval(`document.getElementById("older").click()`)
+		br.waitFor(fmt.Sprintf(`document.querySelectorAll("#lines .line").length > %v || document.getElementById("older").hidden`, n))
+	}
+	got := br.strings(`[...document.querySelectorAll("#lines .line")].map(e => e.textContent.slice(-6))`)
+	if len(got) != 6100 {
+		t.Fatalf("%d lines after paging back, want 6100", len(got))
+	}
+	for i, g := range got {
+		if g != fmt.Sprintf("n%05d", i) {
+			t.Fatalf("line %d is %s", i, g)
+		}
+	}
+}

@@ -79,6 +79,33 @@ function lineElement(l) {
   return div;
 }
 
+// The page holds at most MAX_SHOWN lines: past that, live lines push the
+// oldest out, and "older lines" brings them back.
+const MAX_SHOWN = 5000;
+
+function trimOldest() {
+  const box = $("lines");
+  if (box.children.length <= MAX_SHOWN) return;
+  const before = state.before.split(".").map(Number);
+  const dropped = new Map();
+  while (box.children.length > MAX_SHOWN) {
+    const el = box.firstChild;
+    const [stream, pos] = el.dataset.pos.split(":").map(Number);
+    dropped.set(stream, Math.max(dropped.get(stream) ?? -1, pos));
+    el.remove();
+  }
+  const kept = new Map();
+  for (const el of box.children) {
+    const [stream, pos] = el.dataset.pos.split(":").map(Number);
+    if (!kept.has(stream)) kept.set(stream, pos);
+  }
+  for (const [stream, pos] of dropped) {
+    before[stream] = kept.has(stream) ? kept.get(stream) : pos + 1;
+  }
+  state.before = before.join(".");
+  $("older").hidden = false;
+}
+
 function atBottom() {
   return window.innerHeight + window.scrollY >= document.body.scrollHeight - 40;
 }
@@ -162,6 +189,7 @@ async function tail(gen) {
       const box = $("lines");
       for (const l of page.lines) box.appendChild(lineElement(l));
       state.after = page.after;
+      trimOldest();
       if (page.lines.length) status("live: " + page.lines.length + " new lines");
       if (follow && page.lines.length) window.scrollTo(0, document.body.scrollHeight);
     } catch (e) {
