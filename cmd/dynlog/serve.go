@@ -46,7 +46,10 @@ Safe by default:
   - it listens on 127.0.0.1 unless --addr says otherwise, and refuses
     an address that is not loopback without --token, which is then
     required on every request ("Authorization: Bearer T", or ?token=T
-    once, which the page keeps in a cookie);
+    once, which the page keeps in a cookie); serve speaks plain HTTP, so
+    across a network the token and the logs travel in the clear: prefer
+    an SSH tunnel to 127.0.0.1 (ssh -L 7070:127.0.0.1:7070 node), or a
+    TLS proxy in front;
   - without a token it answers only requests addressed to localhost or
     a loopback address, so that no other site's page can reach it
     through a DNS name pointed at this machine;

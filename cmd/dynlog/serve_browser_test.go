@@ -455,7 +455,12 @@ func (b *browser) event(m cdpMessage) {
 	switch m.Method {
 	case "Page.javascriptDialogOpening":
 		alarm = "a dialog: " + string(m.Params)
-		go b.call("Page.handleJavaScriptDialog", map[string]any{"accept": false})
+		b.mu.Lock()
+		b.next++
+		id := b.next
+		b.mu.Unlock()
+		msg, _ := json.Marshal(map[string]any{"id": id, "method": "Page.handleJavaScriptDialog", "params": map[string]any{"accept": false}})
+		go b.send(msg) // its answer is dropped: no one waits for it
 	case "Runtime.exceptionThrown":
 		alarm = "an exception: " + string(m.Params)
 	case "Log.entryAdded":
