@@ -92,7 +92,7 @@ fuzz:
 	for target in FuzzReader FuzzDecode; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/internal/logfile/ || exit 1; \
 	done
-	for target in FuzzValidateLine FuzzViewSafe; do \
+	for target in FuzzValidateLine FuzzViewSafe FuzzServeLine; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/

@@ -698,3 +698,45 @@ func TestDemoServe(t *testing.T) {
 		t.Errorf("the demo's directory %s is still there: %v", dir, err)
 	}
 }
+
+// FuzzServeLine: whatever a line of a file holds, /api/lines answers
+// valid JSON in which no escape sequence of the input survives as a
+// control character (ESC, CSI): the page gets text and classes only.
+func FuzzServeLine(f *testing.F) {
+	for _, seed := range []string{
+		`{"time":"2026-01-01T00:00:00Z","level":"INFO","target":"t","message":"\u001b[31mred\u001b[0m"}`,
+		`{"level":"WARN","message":"<img src=x onerror=alert(1)>","k\u001b]8;;http://x\u0007":"\u009b2J"}`,
+		"\x1b[2J plain \x9b \xff\xfe",
+		`{"time":"2026-01-01T00:00:00Z","level":"ERROR","span_name":"<s>","trace_id":"\u0000","message":"a\nb\rc"}`,
+		`{"message":1}`, `[]`, `{"time":"x`,
+	} {
+		f.Add(seed)
+	}
+	dir := f.TempDir()
+	i := 0
+	f.Fuzz(func(t *testing.T, line string) {
+		i++
+		path := filepath.Join(dir, fmt.Sprintf("f%d.jsonl", i))
+		if err := os.WriteFile(path, []byte(line+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(path)
+		srv, err := serve.New(serve.Config{Files: []string{path}, Render: serveRenderer, Trace: serveTrace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "http://127.0.0.1/api/lines", nil)
+		srv.Handler().ServeHTTP(rec, req)
+		var p servedPage
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &p) != nil {
+			t.Fatalf("%d %s", rec.Code, rec.Body.String())
+		}
+		for _, l := range p.Lines {
+			if s := l.text(); strings.ContainsAny(s, "\x1b\u009b\x07") {
+				t.Errorf("a control reaches the page: %q (from %q)", s, line)
+			}
+		}
+	})
+}
