@@ -22,10 +22,10 @@
 //     are no longer held, never a silent hole. A compressed backup is
 //     decompressed from its start for each read of it, 32 blocks at a time.
 //   - A file is followed as `dynlog view -f` follows it, from its start,
-//     skipping the lines the index holds: a rotation in the moment between
-//     the index's read of the file and the follower's first one would make
-//     it skip the new file's first lines instead. A .gz named on the
-//     command line is read once, not followed.
+//     skipping the lines the index holds. If it was rotated between the
+//     index's read and the follower's first (its first line is not the
+//     one indexed), nothing is skipped and the page gets a line saying
+//     so. A .gz named on the command line is read once, not followed.
 //   - Lines of several files are merged by their time; a line without one
 //     goes with the line before it in its file.
 //   - A request looks at 200,000 lines at most and answers 500 at most;

@@ -270,6 +270,10 @@ func (s *Server) pass(e *entry, w *walker, q *query, render func(*logfile.Record
 		jl.File = outside.Text(w.st.base)
 		jl.Segments = [][2]string{{"note", text}}
 		return jl, true
+	case e.note != "":
+		jl.File = outside.Text(w.st.base)
+		jl.Segments = [][2]string{{"note", e.note}}
+		return jl, true
 	case q.onRecords() && !q.mayPass(e.line.Bytes):
 		return jl, false
 	}

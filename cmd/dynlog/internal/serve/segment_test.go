@@ -205,9 +205,9 @@ func TestLiveLinesLetGoAreSaid(t *testing.T) {
 	os.WriteFile(path, []byte("indexed\n"), 0o644)
 	st := openStream(path, func(err error) { t.Error(err) })
 	defer st.close()
-	var lines []logfile.Line
+	var lines []liveLine
 	for i := range 25 {
-		lines = append(lines, logfile.Line{File: path, Number: i + 2, Bytes: fmt.Appendf(nil, "live %04d", i)})
+		lines = append(lines, liveLine{line: logfile.Line{File: path, Number: i + 2, Bytes: fmt.Appendf(nil, "live %04d", i)}})
 	}
 	st.add(lines)
 	if n := st.count(); n != 26 {
@@ -245,5 +245,43 @@ func TestLiveLinesLetGoAreSaid(t *testing.T) {
 	}
 	if !slices.Equal(back, want) || !slices.Equal(fwd, want) {
 		t.Errorf("backwards %q\nforwards %q\nwant %q", back, fwd, want)
+	}
+}
+
+// TestRotationAtStartIsSaid: a file rotated between its indexing and the
+// follower's first read is not skipped into: the new file's lines come
+// whole, after a note.
+func TestRotationAtStartIsSaid(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.jsonl")
+	os.WriteFile(path, []byte("old 1\nold 2\nold 3\n"), 0o644)
+	st := openStream(path, func(err error) { t.Error(err) })
+	defer st.close()
+	os.Rename(path, filepath.Join(dir, "w-2026-01-01T00-00-00.000.jsonl"))
+	os.WriteFile(path, []byte("new 1\nnew 2\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan struct{}, 16)
+	done := make(chan struct{})
+	go func() {
+		st.follow(ctx, 5e6, func(err error) { t.Error(err) }, func() { got <- struct{}{} })
+		close(done)
+	}()
+	for st.count() < 6 {
+		<-got
+	}
+	cancel()
+	<-done
+	var lines []string
+	for p := int64(0); p < st.count(); {
+		for _, it := range st.chunkFrom(p) {
+			lines = append(lines, string(it.line.Bytes)+it.note)
+			p = it.pos + 1
+		}
+	}
+	want := []string{"old 1", "old 2", "old 3",
+		path + " was rotated while dynlog serve started: the 3 lines indexed are the old file's, read on from here is the new one",
+		"new 1", "new 2"}
+	if !slices.Equal(lines, want) {
+		t.Errorf("lines\n%q\nwant\n%q", lines, want)
 	}
 }

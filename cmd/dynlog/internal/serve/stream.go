@@ -1,14 +1,17 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/rotname"
 )
 
@@ -28,9 +31,11 @@ type stream struct {
 	liveBytes int
 }
 
-// liveLine is a line the follower read after the server started.
+// liveLine is a line the follower read after the server started, or a
+// note about them (the page shows it whatever the filters).
 type liveLine struct {
 	line logfile.Line // Bytes owned
+	note string
 }
 
 // maxLiveBytes bounds the bytes of the lines a stream holds that arrived
@@ -84,25 +89,38 @@ func (st *stream) follow(ctx context.Context, interval time.Duration, onError fu
 		return
 	}
 	skip := st.baseLines()
+	// The follower opens base after the index did: if it was rotated in
+	// between, the follower reads the new file, whose first line is not
+	// the one indexed. Then nothing of it is skipped, and a note says so.
+	var first []byte
+	if skip > 0 {
+		if lines, err := st.segs[len(st.segs)-1].read(0, 0); err == nil && len(lines) > 0 {
+			first = lines[0].Bytes
+		}
+	}
 	r := logfile.Open(ctx, []string{st.base}, nil, logfile.WithFollow(interval), logfile.WithErrorFunc(onError))
 	defer r.Close()
-	lines := make(chan logfile.Line, 256)
+	lines := make(chan liveLine, 256)
 	go func() {
 		defer close(lines)
-		for r.Next() {
+		for n := 0; r.Next(); n++ {
+			l := r.Line()
+			if n == 0 && skip > 0 && first != nil && !bytes.Equal(l.Bytes, first) {
+				lines <- liveLine{note: fmt.Sprintf("%s was rotated while dynlog serve started: the %d lines indexed are the old file's, read on from here is the new one", outside.Text(st.base), skip)}
+				skip = 0
+			}
 			if skip > 0 {
 				skip--
 				continue
 			}
-			l := r.Line()
 			l.Bytes = append([]byte(nil), l.Bytes...)
-			lines <- l
+			lines <- liveLine{line: l}
 		}
 	}()
 	// Lines are added in batches: what arrived by the time the last batch
 	// was added, so a burst wakes the page once.
 	for l := range lines {
-		batch := []logfile.Line{l}
+		batch := []liveLine{l}
 	more:
 		for len(batch) < 4096 {
 			select {
@@ -121,16 +139,16 @@ func (st *stream) follow(ctx context.Context, interval time.Duration, onError fu
 }
 
 // add appends lines read live, letting the oldest go past maxLiveBytes.
-func (st *stream) add(lines []logfile.Line) {
+func (st *stream) add(lines []liveLine) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, l := range lines {
-		st.live = append(st.live, liveLine{line: l})
-		st.liveBytes += len(l.Bytes) + 64
+		st.live = append(st.live, l)
+		st.liveBytes += len(l.line.Bytes) + len(l.note) + 64
 	}
 	drop := 0
 	for st.liveBytes > maxLiveBytes && drop < len(st.live)-1 {
-		st.liveBytes -= len(st.live[drop].line.Bytes) + 64
+		st.liveBytes -= len(st.live[drop].line.Bytes) + len(st.live[drop].note) + 64
 		drop++
 	}
 	if drop > 0 {
@@ -151,8 +169,9 @@ func (st *stream) count() int64 {
 type item struct {
 	pos  int64
 	line logfile.Line
-	gap  int64 // > 0: a gap of this many lines, from pos
-	err  error // the lines at pos could not be read (the file changed)
+	gap  int64  // > 0: a gap of this many lines, from pos
+	err  error  // the lines at pos could not be read (the file changed)
+	note string // not a line: what the page must be told
 }
 
 // chunkBefore returns the items just before position p (at least one if
@@ -171,7 +190,8 @@ func (st *stream) chunkBefore(p int64) []item {
 		from := max(held, p-blockLines)
 		out := make([]item, 0, p-from)
 		for i := from; i < p; i++ {
-			out = append(out, item{pos: i, line: st.live[i-held].line})
+			l := st.live[i-held]
+			out = append(out, item{pos: i, line: l.line, note: l.note})
 		}
 		return out
 	}
@@ -198,7 +218,8 @@ func (st *stream) chunkFrom(p int64) []item {
 		to := min(held+int64(len(st.live)), p+blockLines)
 		out := make([]item, 0, max(to-p, 0))
 		for i := p; i < to; i++ {
-			out = append(out, item{pos: i, line: st.live[i-held].line})
+			l := st.live[i-held]
+			out = append(out, item{pos: i, line: l.line, note: l.note})
 		}
 		return out
 	}
