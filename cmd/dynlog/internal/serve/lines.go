@@ -148,7 +148,7 @@ func (w *walker) peek(end int64) *entry {
 	return e
 }
 
-// decodeRecord decodes it's line if it is a log record: a JSON object
+// decodeRecord decodes the item's line if it is a log record: a JSON object
 // with a level or a message.
 func decodeRecord(it item) (logfile.Record, bool) {
 	if it.gap > 0 || it.line.TooLong || !startsObject(it.line.Bytes) {
@@ -167,10 +167,8 @@ func (w *walker) take() {
 	w.head = nil
 	w.last = e.t
 	switch {
-	case w.back && e.gap > 0:
-		w.pos = e.pos
 	case w.back:
-		w.pos = e.pos
+		w.pos = e.pos // a gap's pos is its first line
 	case e.gap > 0:
 		w.pos = e.pos + e.gap
 	default:
