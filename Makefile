@@ -130,7 +130,7 @@ e2e-browser:
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; }
 	mkdir -p $(BIN)/e2e-browser
-	$(GO) test -tags browser -count 1 -run '^TestServeInBrowser$$' -artifacts -outputdir $(BIN)/e2e-browser -v ./cmd/dynlog/
+	$(GO) test -tags browser -count 1 -run '^TestServeInBrowser' -artifacts -outputdir $(BIN)/e2e-browser -v ./cmd/dynlog/
 
 # go mod tidy would change neither go.mod nor go.sum of the stores' modules.
 .PHONY: lint-e2e
