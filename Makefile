@@ -109,7 +109,7 @@ fuzz:
 	for target in FuzzReader FuzzDecode; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/internal/logfile/ || exit 1; \
 	done
-	for target in FuzzValidateLine FuzzViewSafe; do \
+	for target in FuzzValidateLine FuzzViewSafe FuzzServeLine; do \
 		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./cmd/dynlog/ || exit 1; \
 	done
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./filter/
@@ -131,8 +131,23 @@ fuzz:
 # across the stores. Needs the Go module proxy; the first run builds the
 # three programs into .bin/ (about 15 minutes on two cores, see README),
 # later runs reuse them.
-e2e: lint-e2e $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+e2e: lint-e2e e2e-browser $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
 	GO=$(GO) bash internal/e2e/run.sh $(COLLECTOR) $(VICTORIALOGS) $(JAEGER)
+
+# dynlog serve's page in Debian's chromium, headless, driven over the
+# DevTools protocol (cmd/dynlog/serve_browser_test.go): load two services'
+# lines, filter with a directive, open a waterfall and check its rows are
+# dynlog trace --json's, check that log text made of markup and script runs
+# nothing. chromium is installed with apt-get when missing (CHROMIUM names
+# another binary); the screenshots land under .bin/e2e-browser/.
+.PHONY: e2e-browser
+e2e-browser:
+	@command -v $${CHROMIUM:-chromium} >/dev/null || { \
+		echo "make e2e-browser: installing Debian's chromium"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; }
+	mkdir -p $(BIN)/e2e-browser
+	$(GO) test -tags browser -count 1 -run '^TestServeInBrowser' -artifacts -outputdir $(BIN)/e2e-browser -v ./cmd/dynlog/
 
 # go mod tidy would change neither go.mod nor go.sum of the stores' modules.
 .PHONY: lint-e2e
@@ -179,6 +194,13 @@ validate-speed:
 bench-cli:
 	$(GO) test -tags speed ./cmd/dynlog -run '^TestCLISpeed$$' -count 1 -v -timeout 60m | tee bench-cli.out
 	$(GO) run ./internal/tools/benchreport -cli -o BENCHMARKS.md < bench-cli.out
+
+# dynlog serve on one generated 1 GB JSONL file (DYNLOG_CLI_MB to change
+# it): the time to its first page of lines, to a filtered page, a trace's
+# page and waterfall, and its resident memory. Not part of make test.
+.PHONY: serve-speed
+serve-speed:
+	$(GO) test -tags speed ./cmd/dynlog -run '^TestServeSpeed$$' -count 1 -v -timeout 30m
 
 # 50 MB of random bytes, and records with random strings, through dynlog
 # view in both layouts: no terminal control from the input in the output

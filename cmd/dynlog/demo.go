@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -26,7 +27,7 @@ import (
 	"golang.org/x/term"
 )
 
-const demoUsage = `Usage: dynlog demo [--format jsonl|readable|vllm] [--export] [--width N]
+const demoUsage = `Usage: dynlog demo [--format jsonl|readable|vllm] [--export] [--width N] [--serve [--addr HOST:PORT]]
        dynlog demo --layouts
 
 Starts three services on loopback, as in Dynamo's disaggregated serving: a
@@ -37,7 +38,10 @@ three chat-completion requests to the frontend (the first with x-request-id
 prefill worker, then to the decode worker. The services log to stdout,
 SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED included; then the demo prints the waterfall
 of the first request's spans, rebuilt from their JSONL lines as
-"dynlog trace" does from files, and exits.
+"dynlog trace" does from files, and exits. With --serve it then writes the
+services' JSONL lines to a file each, in a new temporary directory, and
+serves them with "dynlog serve" until interrupted: the lines, the filters
+and each request's waterfall in a browser.
 
 Flags:
 `
@@ -66,6 +70,8 @@ func demo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		"(default http://localhost:4317, gRPC; OTEL_EXPORTER_OTLP_PROTOCOL and\nOTEL_SERVICE_NAME apply), flushing before exit")
 	width := fs.Int("width", waterfall.DefaultWidth, "width of the waterfall's bars in `columns`")
 	layouts := fs.Bool("layouts", false, "instead: print the same few lines in each layout dynlog speaks")
+	serveLogs := fs.Bool("serve", false, "then serve the services' JSONL files in a browser, as dynlog serve does, until interrupted")
+	addr := fs.String("addr", "127.0.0.1:7070", "with --serve, the `HOST:PORT` to serve on (loopback)")
 	if code, ok := parseFlags(fs, demoUsage, args, stdout, stderr); !ok {
 		return code
 	}
@@ -110,7 +116,45 @@ func demo(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynlog demo: %v\n", err)
 		return 1
 	}
+	if *serveLogs {
+		return d.serve(*addr)
+	}
 	return 0
+}
+
+// serve writes the services' JSONL lines to a file each (frontend.jsonl,
+// prefill.jsonl, decode.jsonl) in a new temporary directory, removed at
+// the end, and serves it as dynlog serve does until interrupted.
+func (d *demoRun) serve(addr string) int {
+	dir, err := os.MkdirTemp("", "dynlog-demo-")
+	if err != nil {
+		fmt.Fprintf(d.stderr, "dynlog demo: %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	files := map[string]*bytes.Buffer{}
+	for _, l := range bytes.SplitAfter(d.jsonl.Bytes(), []byte("\n")) {
+		rec, err := logfile.Decode(bytes.TrimSuffix(l, []byte("\n")))
+		if err != nil {
+			continue
+		}
+		name, ok := map[string]string{frontendTarget: "frontend.jsonl", prefillTarget: "prefill.jsonl", decodeTarget: "decode.jsonl"}[rec.Target]
+		if !ok {
+			name = "demo.jsonl"
+		}
+		if files[name] == nil {
+			files[name] = &bytes.Buffer{}
+		}
+		files[name].Write(l)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+			fmt.Fprintf(d.stderr, "dynlog demo: %v\n", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(d.stdout, "\nThe services' JSONL lines are in %s; serving them (interrupt to stop):\n", dir)
+	return serveCmd([]string{"--addr", addr, dir}, nil, d.stdout, d.stderr)
 }
 
 // demoRun is one run of the demo: where it writes and how its services'

@@ -1,7 +1,8 @@
 // Command dynlog is dynlog's command-line companion: a traced request across
 // three services (demo), a checker of JSONL lines against the line schema
-// (validate), a JSONL viewer in the readable and vLLM layouts (view), and a
-// span waterfall drawn from the log files alone (trace).
+// (validate), a JSONL viewer in the readable and vLLM layouts (view), a
+// span waterfall drawn from the log files alone (trace), and both in a
+// browser (serve).
 package main
 
 import (
@@ -26,6 +27,8 @@ Usage:
                      (dynlog view --help)
   dynlog trace       join the JSONL logs of several services and draw each
                      request's spans as a waterfall
+  dynlog serve       the lines of log files and their requests' waterfalls
+                     in a browser, on 127.0.0.1 (dynlog serve --help)
   dynlog help CMD    the help of one command (as dynlog CMD --help)
   dynlog --help      this text
 `
@@ -38,6 +41,7 @@ var commands = map[string]func(args []string, stdin io.Reader, stdout, stderr io
 	"validate": validate,
 	"view":     view,
 	"trace":    trace,
+	"serve":    serveCmd,
 }
 
 func main() {
