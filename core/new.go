@@ -112,9 +112,9 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 			}
 		}()
 	}
-	a, err := filter.AtomicOfCore(log.Core())
-	if err != nil {
-		return fmt.Errorf("core: Reload: %w; nothing reloaded", err)
+	a := filter.AtomicOf(log.Core())
+	if a == nil {
+		return fmt.Errorf("core: Reload: %w; nothing reloaded", filter.ErrNoFilter)
 	}
 	if b := builtFrom(a); b.layout != nil {
 		// The reports point where the logger's own do: at the call that

@@ -50,10 +50,13 @@ func (e SpanEvents) String() string {
 type tracingCore struct {
 	inner  zapcore.Core
 	events SpanEvents
+	// held is what this core and the stages inside it hold; held.Tracing
+	// is this core's *coreConfig.
+	held *unwrap.Held
 }
 
 var (
-	_ zapcore.Core    = (*tracingCore)(nil)
+	_ unwrap.Stage    = (*tracingCore)(nil)
 	_ vocab.Unwrapper = (*tracingCore)(nil)
 )
 
@@ -83,28 +86,36 @@ func WithSpanEvents(events SpanEvents) CoreOption {
 // the core through the cores around it that implement [vocab.Unwrapper], as
 // this module's filter and once-only cores do.
 func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
-	var c coreConfig
+	c := new(coreConfig)
 	for _, o := range opts {
-		c = o.apply(c)
+		*c = o.apply(*c)
 	}
-	return &tracingCore{inner: inner, events: c.events}
+	return &tracingCore{inner: inner, events: c.events, held: unwrap.Collect(unwrap.Held{Tracing: c}, inner)}
 }
 
-// Unwrap is the core inside ([vocab.Unwrapper]).
+// Unwrap is the core inside ([vocab.Unwrapper]): the way into the cores
+// inside for a lookup that starts at a wrapper outside this module.
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
+
+// Held is what this core and the stages inside it hold ([unwrap.Stage]):
+// spans find the core's settings there when they start.
+func (c *tracingCore) Held() *unwrap.Held { return c.held }
 
 func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
 
 func (c *tracingCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {
-	return &tracingCore{inner: c.inner.With(fields), events: c.events}
+	return &tracingCore{inner: c.inner.With(fields), events: c.events, held: c.held}
 }
 
 // Check hands the entry to the inner core, which adds itself; but a span
 // event this core prints in another form than it is written in passes
 // through the core's Write, which rewrites it.
 func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if unwrap.Answer(ent, ce, c.held) {
+		return ce
+	}
 	if c.events != EventsDynamo && isEventMessage(ent.Message) {
 		if c.inner.Enabled(ent.Level) {
 			return ce.AddCore(ent, c)
@@ -112,6 +123,18 @@ func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcor
 		return ce
 	}
 	return c.inner.Check(ent, ce)
+}
+
+// Pass is Check and Write in one call, for a stage around this one
+// ([unwrap.Stage]).
+func (c *tracingCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.events != EventsDynamo && isEventMessage(ent.Message) {
+		if !c.inner.Enabled(ent.Level) {
+			return nil
+		}
+		return c.Write(ent, fields)
+	}
+	return unwrap.Next(c.inner, ent, fields)
 }
 
 // Write rewrites a span event into the core's form (or drops it, when the
@@ -125,23 +148,26 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			}
 		}
 	}
-	// The entry, rewritten or not, goes through the inner core's Check, as
-	// any entry does, so that what decides there (a sampler, a tee member
-	// with a level of its own) decides for it too; the inner cores' write
-	// errors come back for zap to report.
-	return unwrap.CheckedWrite(c.inner, ent, fields)
+	// The entry, rewritten or not, goes on to the stage inside, or through
+	// the inner core's Check, as any entry does, so that what decides there
+	// (a sampler, a tee member with a level of its own) decides for it too;
+	// the inner cores' write errors come back for zap to report.
+	return unwrap.Next(c.inner, ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
-// eventsOf is the form of span events a logger with core c prints: the
-// first tracing core's that the walk of package internal/unwrap finds inside
-// it (through [vocab.Unwrapper], zap's hooked and sampler cores, wrappers that
-// embed a Core, and tees, the first of a tee's cores first), else
-// EventsDynamo.
+// eventsOf is the form of span events a logger with core c prints, read in
+// O(1) from c ([unwrap.HeldBy]): the outermost tracing core's, EventsDynamo
+// when c's stack has none. Behind a wrapper that hides the module's cores
+// (zap.Hooks, zap's sampler, a tee, a zap.WrapCore wrapper without Unwrap)
+// it is EventsDynamo too, without a walk: the span writes its events, and
+// each tracing core they reach prints or drops them in its own form.
 func eventsOf(c zapcore.Core) SpanEvents {
-	if t, ok := unwrap.As[*tracingCore](c); ok {
-		return t.events
+	if h := unwrap.HeldBy(c); h != nil {
+		if cfg, ok := h.Tracing.(*coreConfig); ok {
+			return cfg.events
+		}
 	}
 	return EventsDynamo
 }
