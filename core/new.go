@@ -256,7 +256,8 @@ func (c config) aroundFile(s *settings, a *filter.Atomic, file *output.File) fun
 		if file != nil {
 			sink = &fileCore{Core: sink, close: file.Close}
 		}
-		return filter.NewAtomicCore(dedup.NewCore(tracing.NewCore(sink, tracing.WithSpanEvents(s.spanEvents.v)), dedup.WithRanks(s.ranks)), a)
+		traced := tracing.NewCore(sink, tracing.WithSpanEvents(s.spanEvents.v), tracing.WithServiceName(s.export.cfg.ServiceName))
+		return filter.NewAtomicCore(dedup.NewCore(traced, dedup.WithRanks(s.ranks)), a)
 	}
 }
 

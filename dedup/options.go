@@ -18,7 +18,7 @@ const DefaultMaxBytes = 8 << 20
 type config struct {
 	maxKeys  int
 	maxBytes int
-	ranks    *Ranks // nil: the process environment
+	ranks    *Ranks // nil: none given, see ranksFor
 }
 
 // Option configures [NewCore].
@@ -66,9 +66,9 @@ func WithMaxBytes(n int) Option {
 }
 
 // WithRanks gives the core the process's ranks (package core passes
-// [RanksFromEnv] of its environment). Without it the core reads them from the
-// process environment the first time a scoped line needs them. [SetRanks]
-// wins over both.
+// [RanksFromEnv] of the environment its settings read). Without it the core
+// prints every scope, as a single process does; nothing in this package
+// reads the environment. [SetRanks] wins over both.
 func WithRanks(r Ranks) Option {
 	return optionFunc(func(c config) config { c.ranks = &r; return c })
 }

@@ -1,6 +1,8 @@
 package tracing
 
 import (
+	"strings"
+
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
@@ -66,7 +68,8 @@ type CoreOption interface {
 }
 
 type coreConfig struct {
-	events SpanEvents
+	events  SpanEvents
+	service string // "": none given
 }
 
 type coreOptionFunc func(coreConfig) coreConfig
@@ -77,6 +80,16 @@ func (f coreOptionFunc) apply(c coreConfig) coreConfig { return f(c) }
 // events of the given form; without it they print none ([EventsOff]).
 func WithSpanEvents(events SpanEvents) CoreOption {
 	return coreOptionFunc(func(c coreConfig) coreConfig { c.events = events; return c })
+}
+
+// WithServiceName names the service the loggers built on the core log for
+// (leading and trailing white space dropped; blank names none):
+// [Middleware] files the span of a request whose context logger is unnamed
+// under it. Package core passes OTEL_SERVICE_NAME, as its settings read
+// it. Without it, that span goes under the program's name.
+func WithServiceName(name string) CoreOption {
+	name = strings.TrimSpace(name)
+	return coreOptionFunc(func(c coreConfig) coreConfig { c.service = name; return c })
 }
 
 // NewCore wraps inner with the tracing core, whose loggers' spans print the
@@ -170,4 +183,20 @@ func eventsOf(c zapcore.Core) SpanEvents {
 		}
 	}
 	return EventsDynamo
+}
+
+// serviceOf is the service name of the outermost tracing core of c's stack
+// ([WithServiceName]), read in O(1) from c, or asked through its Check
+// behind a wrapper of zap's ([unwrap.Probe]); "" if none names one.
+func serviceOf(c zapcore.Core) string {
+	h := unwrap.HeldBy(c)
+	if h == nil {
+		h = unwrap.Probe(c)
+	}
+	if h != nil {
+		if cfg, ok := h.Tracing.(*coreConfig); ok {
+			return cfg.service
+		}
+	}
+	return ""
 }
