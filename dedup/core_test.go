@@ -407,7 +407,7 @@ func TestEviction(t *testing.T) {
 func TestMaxBytes(t *testing.T) {
 	// Keys here are 1 (name) + 1 (level) + 1 + len(msg) bytes, and take
 	// 4 more in the cache.
-	log, buf := bareLogger(WithMaxBytes(30))
+	log, buf := bareLogger(WithMaxKeyBytes(30))
 	long := strings.Repeat("x", 30)
 	for _, m := range []string{"aaaaaa", "bbbbbb", "aaaaaa", "cccccc", "aaaaaa", long, long} {
 		log.Info(m, Once())

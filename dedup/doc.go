@@ -44,7 +44,7 @@
 // # Memory
 //
 // The cache keeps at most [DefaultCap] keys ([WithCap]) whose bytes take at
-// most [DefaultMaxBytes] ([WithMaxBytes]): past either bound the oldest keys
+// most [DefaultMaxKeyBytes] ([WithMaxKeyBytes]): past either bound the oldest keys
 // are forgotten, first in first out, and a forgotten line prints again the
 // next time it is logged. Within both bounds nothing is forgotten (vLLM's
 // cache forgets after 128 keys). A full cache of typical keys takes about

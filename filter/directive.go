@@ -7,16 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap/zapcore"
 )
-
-// OffLevel is the level of an "off" directive: above every level zap logs
-// at, so nothing passes it. It is [vocab.Off].
-const OffLevel = vocab.Off
-
-// traceLevel is core.TraceLevel, [vocab.Trace].
-const traceLevel = vocab.Trace
 
 // Directive is one element of a DYN_LOG spec. A directive with
 // neither Target nor Span is the default level.
@@ -64,15 +56,6 @@ func (d Directive) String() string {
 	b.WriteString(LevelName(d.Level))
 	return b.String()
 }
-
-// LevelName is the DYN_LOG word for l: off, error, warn, info, debug,
-// trace ([vocab.FilterName]).
-func LevelName(l zapcore.Level) string { return vocab.FilterName(l) }
-
-// ParseLevel reads a DYN_LOG level: off, error, warn (or warning), info,
-// debug, trace in any case, or 0–5 (0 = off … 5 = trace)
-// ([vocab.ParseLevel]).
-func ParseLevel(s string) (zapcore.Level, error) { return vocab.ParseLevel(s) }
 
 // ParseError is what [Parse] returns when it skipped directives. Its message
 // has one line per skipped directive.

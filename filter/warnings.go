@@ -3,14 +3,18 @@ package filter
 import (
 	"fmt"
 	"strings"
-
-	"github.com/dynlog/dynlog/encoder/vocab"
 )
 
 // levelWords are the level words a target is compared with to catch a
 // misspelt level, which the grammar reads as a target at trace: the DYN_LOG
 // words, whose order breaks ties.
-var levelWords = vocab.FilterWords()
+var levelWords = func() []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = w.word
+	}
+	return out
+}()
 
 // maxTypoDistance is the largest edit distance between a target and a
 // level word at which the target is taken for a misspelt level.
