@@ -16,12 +16,13 @@ import (
 // and at Write scans the fields for the marker, checks the scope, builds
 // the key, inserts it (of two goroutines racing with the same key exactly
 // one wins; the other drops its line) and writes the fields without the
-// marker. It writes through its inner core's Check, as zap's Core contract
-// asks (internal/unwrap's CheckedWrite): a sampler, a level of a tee's
-// member or any other decision of the inner core's Check holds for every
-// line it writes, and the inner cores' write errors come back from Write,
-// for zap to report to the logger's ErrorOutput. Loggers derived with With
-// or Named share its state.
+// marker. It hands what it writes to the tracing core inside by a method
+// call, or else through its inner core's Check, as zap's Core contract asks
+// (internal/unwrap's Next): a sampler, a level of a tee's member or any
+// other decision of the inner core's Check holds for every line it writes,
+// and the inner cores' write errors come back from Write, for zap to report
+// to the logger's ErrorOutput. Loggers derived with With or Named share its
+// state.
 //
 // The marker (see [Once]) is a zapcore.SkipType field, which every encoder,
 // zap's and package encoder's, writes nothing for, told apart from

@@ -96,7 +96,8 @@ func ErrorOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 }
 
 // fallback is the memory of the helpers for loggers without a once-only
-// core, shared by all of them, with the default bounds.
+// core, shared by all of them, with the default bounds. Global because
+// such a logger has nowhere to keep one.
 var fallback = sync.OnceValue(func() *cache { return newCache(DefaultCap, DefaultMaxKeyBytes) })
 
 // helperSkip skips logOnce and the exported helper that called it.

@@ -249,8 +249,9 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // When l's core wraps the filter core ([zap.Hooks], zap's sampler, a
 // [zap.WrapCore] wrapper, a tee: see [AtomicOf]), the bound gate goes around
 // the whole core, over the same [Atomic], and the inner filter core decides
-// again what the bound gate lets through, with the same answer. If l has no
-// filter core, Named is l.Named(name).
+// again what the bound gate lets through, with the same answer; finding
+// the filter core there takes a walk of the cores, once per Named call. If
+// l has no filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {
 	nl := l.Named(name)
 	full := nl.Name()
