@@ -88,7 +88,7 @@ func (c *onceCore) With(fields []zapcore.Field) zapcore.Core {
 // Check adds the core itself for every level inner prints: whether the line
 // is once-only is known only at Write, from its fields.
 func (c *onceCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if unwrap.Answer(ent, ce, c.state.held) {
+	if unwrap.Answer(ent.Level, ce, c.state.held) {
 		return ce
 	}
 	if c.inner.Enabled(ent.Level) {

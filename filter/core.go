@@ -75,7 +75,7 @@ func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
 }
 
 func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if unwrap.Answer(ent, ce, c.held) {
+	if unwrap.Answer(ent.Level, ce, c.held) {
 		return ce
 	}
 	if c.bound != nil && ent.LoggerName == c.bound.target {

@@ -126,7 +126,7 @@ func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {
 // event this core prints in another form than it is written in passes
 // through the core's Write, which rewrites it.
 func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
-	if unwrap.Answer(ent, ce, c.held) {
+	if unwrap.Answer(ent.Level, ce, c.held) {
 		return ce
 	}
 	if c.events != EventsDynamo && isEventMessage(ent.Message) {

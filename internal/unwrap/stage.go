@@ -147,11 +147,11 @@ func Probe(c zapcore.Core) *Held {
 	return h
 }
 
-// Answer is the first thing a stage's Check does: when ent and ce are a
+// Answer is the first thing a stage's Check does: when lvl and ce are a
 // [Probe]'s, it answers with h, the stage's Held, unless a stage before it
 // has, and reports true; the stage then returns ce unchanged.
-func Answer(ent zapcore.Entry, ce *zapcore.CheckedEntry, h *Held) bool {
-	if ent.Level != probeLevel || ce == nil {
+func Answer(lvl zapcore.Level, ce *zapcore.CheckedEntry, h *Held) bool {
+	if lvl != probeLevel || ce == nil {
 		return false
 	}
 	p, ok := ce.ErrorOutput.(*probe)
