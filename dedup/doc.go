@@ -69,8 +69,10 @@
 // the cores inside them hold, so l.Core() answers, or one Unwrap step in
 // from a core of the module around it. Behind a wrapper that hides them
 // (zap's hooked and sampler cores, a tee, zap.WithLazy, a
-// [go.uber.org/zap.WrapCore] wrapper) they ask through l.Core()'s Check,
-// which every wrapper hands down, never by a walk of the cores. Without a
+// [go.uber.org/zap.WrapCore] wrapper), and on a plain zap logger, they ask
+// through l.Core()'s Check, which every wrapper hands down, never by a walk
+// of the cores: that costs about what a rejected call does, and a few bytes
+// when a core of zap's answers the question by adding itself. Without a
 // once-only core the helpers keep their promise with a process-wide cache;
 // a [Once] field on a plain zap logger does nothing and the line prints
 // every time.
