@@ -5,9 +5,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -161,4 +163,48 @@ func TestStackHonoursInnerCheck(t *testing.T) {
 			t.Errorf("%s: error output %q; want %d reports of disk full", ln.name, got, writes)
 		}
 	}
+}
+
+// A probe finds the outermost stage's Held through every wrapper of zap's,
+// those the walk cannot look into included, and writes nothing: no core
+// records it, no hook runs.
+func TestProbe(t *testing.T) {
+	obs, logs := observer.New(zapcore.InfoLevel)
+	stage := dedup.NewCore(obs)
+	other := dedup.NewCore(obs)
+	want := unwrap.HeldBy(stage)
+	if want == nil || want.Once == nil {
+		t.Fatal("a once-only core holds nothing")
+	}
+	hooked := 0
+	hook := func(zapcore.Entry) error { hooked++; return nil }
+	for _, tt := range []struct {
+		name string
+		core zapcore.Core
+		want *unwrap.Held
+	}{
+		{"the stage", stage, want},
+		{"zap.Hooks", zapcore.RegisterHooks(stage, hook), want},
+		{"sampler", zapcore.NewSamplerWithOptions(stage, time.Hour, 1, 0), want},
+		{"tee: the first wins", zapcore.NewTee(obs, stage, other), want},
+		{"zap.IncreaseLevel", mustIncrease(t, stage), want},
+		{"zap.WithLazy", zap.New(stage).WithLazy(zap.String("k", "v")).Core(), want},
+		{"no stage", zapcore.RegisterHooks(obs, hook), nil},
+	} {
+		if got := unwrap.Probe(tt.core); got != tt.want {
+			t.Errorf("%s: Probe = %p, want %p", tt.name, got, tt.want)
+		}
+	}
+	if logs.Len() != 0 || hooked != 0 {
+		t.Errorf("probes wrote %d entries and ran %d hooks, want none", logs.Len(), hooked)
+	}
+}
+
+func mustIncrease(t *testing.T, c zapcore.Core) zapcore.Core {
+	t.Helper()
+	ic, err := zapcore.NewIncreaseLevelCore(c, zapcore.WarnLevel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ic
 }
