@@ -154,8 +154,10 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 		fields = append(fields, zap.Stringer(vocab.KeyRequestID, display(req.requestID)))
 
 		target := c.target
-		if log := loggerFrom(r.Context()); target == "" && log.Name() == "" {
-			target = cmp.Or(serviceOf(log.Core()), program)
+		if target == "" {
+			if log := loggerFrom(r.Context()); log.Name() == "" {
+				target = cmp.Or(serviceOf(log.Core()), program)
+			}
 		}
 		if c.echoRequest && req.xRequestID != "" {
 			w.Header().Set(xRequestIDHeader, req.xRequestID)
