@@ -18,7 +18,7 @@ import (
 // one wins; the other drops its line) and writes the fields without the
 // marker. It hands what it writes to the tracing core inside by a method
 // call, or else through its inner core's Check, as zap's Core contract asks
-// (internal/unwrap's Next): a sampler, a level of a tee's member or any
+// (internal/unwrap's CheckedWrite): a sampler, a level of a tee's member or any
 // other decision of the inner core's Check holds for every line it writes,
 // and the inner cores' write errors come back from Write, for zap to report
 // to the logger's ErrorOutput. Loggers derived with With or Named share its
@@ -29,6 +29,7 @@ import (
 // zap.Skip() by an unexported value. Given to With it marks nothing.
 type onceCore struct {
 	inner zapcore.Core
+	next  unwrap.Stage // inner as a stage, nil if it is not one
 	state *state
 }
 
@@ -63,7 +64,7 @@ func NewCore(inner zapcore.Core, opts ...Option) zapcore.Core {
 	c := newConfig(opts)
 	st := &state{cache: newCache(c.maxKeys, c.maxBytes), ranks: c.ranks}
 	st.held = unwrap.Collect(unwrap.Held{Once: st}, inner)
-	return &onceCore{inner: inner, state: st}
+	return &onceCore{inner: inner, next: unwrap.StageOf(inner), state: st}
 }
 
 // Unwrap is the core inside ([vocab.Unwrapper]): the way into the cores
@@ -82,7 +83,8 @@ func (c *onceCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 // family prints once for all of them. The fields given here are not part of
 // any key, and a [Once] marker among them marks nothing.
 func (c *onceCore) With(fields []zapcore.Field) zapcore.Core {
-	return &onceCore{inner: c.inner.With(fields), state: c.state}
+	inner := c.inner.With(fields)
+	return &onceCore{inner: inner, next: unwrap.StageOf(inner), state: c.state}
 }
 
 // Check adds the core itself for every level inner prints: whether the line
@@ -107,11 +109,11 @@ func (c *onceCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
 }
 
 // Write decides a once-only line and hands what prints to the stage inside,
-// or else to the inner core's Check ([unwrap.Next]).
+// or else to the inner core's Check ([unwrap.CheckedWrite]).
 func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	i := markerIndex(fields)
 	if i < 0 {
-		return unwrap.Next(c.inner, ent, fields)
+		return c.pass(ent, fields)
 	}
 	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
 		return nil
@@ -123,7 +125,16 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if !first {
 		return nil
 	}
-	return unwrap.Next(c.inner, ent, withoutMarkers(fields, i))
+	return c.pass(ent, withoutMarkers(fields, i))
+}
+
+// pass hands a line the core keeps to the stage inside, or else to the
+// inner core's Check.
+func (c *onceCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *onceCore) Sync() error { return c.inner.Sync() }

@@ -14,6 +14,7 @@ import (
 // spans in scope, and hands what passes to the inner core.
 type filterCore struct {
 	inner    zapcore.Core
+	next     unwrap.Stage // inner as a stage, nil if it is not one
 	filter   *Atomic
 	bound    *binding      // nil unless made by Named
 	deferred *deferredCore // this core, deciding at Write
@@ -29,7 +30,7 @@ type filterCore struct {
 
 // derive returns a core like c over inner, bound to b, holding held.
 func (c *filterCore) derive(inner zapcore.Core, b *binding, held *unwrap.Held) *filterCore {
-	d := &filterCore{inner: inner, filter: c.filter, bound: b, spans: c.spans, nested: c.nested, held: held}
+	d := &filterCore{inner: inner, next: unwrap.StageOf(inner), filter: c.filter, bound: b, spans: c.spans, nested: c.nested, held: held}
 	d.deferred = &deferredCore{d}
 	return d
 }
@@ -130,7 +131,7 @@ func (c *filterCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
 		exact, span := c.bound.levels(c.filter)
 		switch {
 		case ent.Level >= exact:
-			return unwrap.Next(c.inner, ent, fields)
+			return c.pass(ent, fields)
 		case ent.Level < span:
 			return nil
 		}
@@ -165,7 +166,16 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	// On to the stage inside, or through the inner core's Check, as zap's
 	// contract asks; the write errors go back to zap, which reports them
 	// to the logger's ErrorOutput.
-	return unwrap.Next(d.inner, ent, fields)
+	return d.pass(ent, fields)
+}
+
+// pass hands a line the filter keeps to the stage inside, or else to the
+// inner core's Check.
+func (c *filterCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 // scanSpans returns the spans field that the encoders of package encoder

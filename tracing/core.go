@@ -51,6 +51,7 @@ func (e SpanEvents) String() string {
 // which span events the loggers built on it print.
 type tracingCore struct {
 	inner  zapcore.Core
+	next   unwrap.Stage // inner as a stage, nil if it is not one
 	events SpanEvents
 	// held is what this core and the stages inside it hold; held.Tracing
 	// is this core's *coreConfig.
@@ -103,7 +104,7 @@ func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
 	for _, o := range opts {
 		*c = o.apply(*c)
 	}
-	return &tracingCore{inner: inner, events: c.events, held: unwrap.Collect(unwrap.Held{Tracing: c}, inner)}
+	return &tracingCore{inner: inner, next: unwrap.StageOf(inner), events: c.events, held: unwrap.Collect(unwrap.Held{Tracing: c}, inner)}
 }
 
 // Unwrap is the core inside ([vocab.Unwrapper]): the way into the cores
@@ -119,7 +120,8 @@ func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(l
 func (c *tracingCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {
-	return &tracingCore{inner: c.inner.With(fields), events: c.events, held: c.held}
+	inner := c.inner.With(fields)
+	return &tracingCore{inner: inner, next: unwrap.StageOf(inner), events: c.events, held: c.held}
 }
 
 // Check hands the entry to the inner core, which adds itself; but a span
@@ -147,7 +149,7 @@ func (c *tracingCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
 		}
 		return c.Write(ent, fields)
 	}
-	return unwrap.Next(c.inner, ent, fields)
+	return c.pass(ent, fields)
 }
 
 // Write rewrites a span event into the core's form (or drops it, when the
@@ -165,7 +167,16 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	// the inner core's Check, as any entry does, so that what decides there
 	// (a sampler, a tee member with a level of its own) decides for it too;
 	// the inner cores' write errors come back for zap to report.
-	return unwrap.Next(c.inner, ent, fields)
+	return c.pass(ent, fields)
+}
+
+// pass hands a line on to the stage inside, or else to the inner core's
+// Check.
+func (c *tracingCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }

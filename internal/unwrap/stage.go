@@ -11,28 +11,28 @@ import (
 // tracing cores). Stacked, they take a line in one pass: a stage that
 // decides at Write hands what it keeps to the stage inside it through
 // Pass, a method call, and only the first core that is not a stage gets a
-// Check and a nested checked entry ([Next]). A line through the filter,
+// Check and a nested checked entry ([StageOf], [CheckedWrite]). A line through the filter,
 // once-only and tracing cores thus meets at most one nested
 // CheckedEntry.Write, the sink's.
 type Stage interface {
 	zapcore.Core
 	// Pass is the core's Check and, if Check would have kept the entry,
-	// its Write: the decisions of both, then the entry passed on with
-	// [Next]. It returns the write errors of the cores that wrote.
+	// its Write: the decisions of both, then the entry passed on to the
+	// stage inside or the inner core's Check. It returns the write errors
+	// of the cores that wrote.
 	Pass(ent zapcore.Entry, fields []zapcore.Field) error
 	// Held is what this stage and the stages inside it hold, the same for
 	// every core derived from it with With.
 	Held() *Held
 }
 
-// Next writes ent and fields through inner, as a stage that has decided
-// to keep them does: inline through [Stage.Pass] when inner is a stage,
-// else through inner's Check ([CheckedWrite]).
-func Next(inner zapcore.Core, ent zapcore.Entry, fields []zapcore.Field) error {
-	if s, ok := inner.(Stage); ok {
-		return s.Pass(ent, fields)
-	}
-	return CheckedWrite(inner, ent, fields)
+// StageOf is c as a stage, nil if it is not one. A stage keeps its inner
+// core's, found when it is built or derived with With, so that passing a
+// line on costs no type assertion: to the stage inside through Pass, else
+// through the inner core's Check ([CheckedWrite]).
+func StageOf(c zapcore.Core) Stage {
+	s, _ := c.(Stage)
+	return s
 }
 
 // Held is what the stages of one stack hold that a call on a logger needs

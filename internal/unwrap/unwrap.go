@@ -3,7 +3,7 @@
 //
 // The filter, once-only and tracing cores are stages ([Stage]): a stage
 // that decides at Write hands the line to the stage inside by a method call
-// ([Next]), so that only the first core that is not a stage gets a Check
+// ([Stage.Pass]), so that only the first core that is not a stage gets a Check
 // and a nested checked entry ([CheckedWrite], the way zap's Core contract
 // asks). Each stage holds, from when it is built and through With, what
 // the stages inside it hold ([Held]): a call on a logger (a span's start, a
