@@ -340,7 +340,7 @@ func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 			}
 		}
 		held := &heldCore{Core: sink, st: st}
-		once := dedup.NewCore(tracing.NewCore(held, tracing.WithSpanEvents(b.cfg.SpanEvents.Value)), dedup.WithRanks(b.cfg.Ranks))
+		once := dedup.NewCore(tracing.NewCore(held, tracing.WithSpanEvents(b.cfg.SpanEvents.Value), tracing.WithServiceName(b.cfg.Export.ServiceName)), dedup.WithRanks(b.cfg.Ranks))
 		return filter.NewAtomicCore(once, st.filter)
 	}
 }

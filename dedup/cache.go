@@ -14,7 +14,7 @@ import (
 // keys at once.
 const maxChunk = 64 << 10
 
-// maxCacheBytes bounds WithMaxBytes, so that the chunk directory stays small.
+// maxCacheBytes bounds WithMaxKeyBytes, so that the chunk directory stays small.
 const maxCacheBytes = 1 << 30
 
 // lenPrefix is the size of the length written before each key's bytes.
@@ -45,7 +45,7 @@ const lenPrefix = 4
 // the hash table (rebuilt a quarter full, rebuilt again at half). A full
 // cache of typical keys (a 20-byte logger name and a 40-byte message:
 // 62-byte keys, 116 bytes each in all) takes 7.3 MiB; whatever the keys, at
-// most DefaultMaxBytes + DefaultCap × 48 bytes, 11 MiB. Those are the live
+// most DefaultMaxKeyBytes + DefaultCap × 48 bytes, 11 MiB. Those are the live
 // bytes after a garbage collection: a rebuild briefly holds two tables, and
 // chunks and tables let go wait for the collector. Chunks of 64 KiB are
 // never reused; the collector takes one once all its keys are forgotten.

@@ -16,29 +16,34 @@ import (
 // and at Write scans the fields for the marker, checks the scope, builds
 // the key, inserts it (of two goroutines racing with the same key exactly
 // one wins; the other drops its line) and writes the fields without the
-// marker. It writes through its inner core's Check, as zap's Core contract
-// asks (internal/unwrap's CheckedWrite): a sampler, a level of a tee's
-// member or any other decision of the inner core's Check holds for every
-// line it writes, and the inner cores' write errors come back from Write,
-// for zap to report to the logger's ErrorOutput. Loggers derived with With
-// or Named share its state.
+// marker. It hands what it writes to the tracing core inside by a method
+// call, or else through its inner core's Check, as zap's Core contract asks
+// (internal/unwrap's CheckedWrite): a sampler, a level of a tee's member or any
+// other decision of the inner core's Check holds for every line it writes,
+// and the inner cores' write errors come back from Write, for zap to report
+// to the logger's ErrorOutput. Loggers derived with With or Named share its
+// state.
 //
 // The marker (see [Once]) is a zapcore.SkipType field, which every encoder,
 // zap's and package encoder's, writes nothing for, told apart from
 // zap.Skip() by an unexported value. Given to With it marks nothing.
 type onceCore struct {
 	inner zapcore.Core
+	next  unwrap.Stage // inner as a stage, nil if it is not one
 	state *state
 }
 
 // state is what a core and every core derived from it with With share.
 type state struct {
 	cache *cache
-	ranks *Ranks // nil: the process environment
+	ranks *Ranks // nil: none given, see ranksFor
+	// held is what this core and the stages inside it hold; held.Once is
+	// this state.
+	held *unwrap.Held
 }
 
 var (
-	_ zapcore.Core    = (*onceCore)(nil)
+	_ unwrap.Stage    = (*onceCore)(nil)
 	_ vocab.Unwrapper = (*onceCore)(nil)
 )
 
@@ -57,13 +62,18 @@ var (
 // reaches inner's Check. Level gates such as the filter core go outside.
 func NewCore(inner zapcore.Core, opts ...Option) zapcore.Core {
 	c := newConfig(opts)
-	return &onceCore{inner: inner, state: &state{cache: newCache(c.maxKeys, c.maxBytes), ranks: c.ranks}}
+	st := &state{cache: newCache(c.maxKeys, c.maxBytes), ranks: c.ranks}
+	st.held = unwrap.Collect(unwrap.Held{Once: st}, inner)
+	return &onceCore{inner: inner, next: unwrap.StageOf(inner), state: st}
 }
 
-// Unwrap is the core inside: the core implements [vocab.Unwrapper], through
-// which the tracing package finds its span-event setting, and [InfoOnce]
-// and its kin this core's memory.
+// Unwrap is the core inside ([vocab.Unwrapper]): the way into the cores
+// inside for a lookup that starts at a wrapper outside this module.
 func (c *onceCore) Unwrap() zapcore.Core { return c.inner }
+
+// Held is what this core and the stages inside it hold ([unwrap.Stage]):
+// [InfoOnce] and its kin find this core's memory there.
+func (c *onceCore) Held() *unwrap.Held { return c.state.held }
 
 func (c *onceCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
 
@@ -73,22 +83,37 @@ func (c *onceCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 // family prints once for all of them. The fields given here are not part of
 // any key, and a [Once] marker among them marks nothing.
 func (c *onceCore) With(fields []zapcore.Field) zapcore.Core {
-	return &onceCore{inner: c.inner.With(fields), state: c.state}
+	inner := c.inner.With(fields)
+	return &onceCore{inner: inner, next: unwrap.StageOf(inner), state: c.state}
 }
 
 // Check adds the core itself for every level inner prints: whether the line
 // is once-only is known only at Write, from its fields.
 func (c *onceCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if unwrap.Answer(ent.Level, ce, c.state.held) {
+		return ce
+	}
 	if c.inner.Enabled(ent.Level) {
 		return ce.AddCore(ent, c)
 	}
 	return ce
 }
 
+// Pass is Check and Write in one call, for a stage around this one
+// ([unwrap.Stage]).
+func (c *onceCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if !c.inner.Enabled(ent.Level) {
+		return nil
+	}
+	return c.Write(ent, fields)
+}
+
+// Write decides a once-only line and hands what prints to the stage inside,
+// or else to the inner core's Check ([unwrap.CheckedWrite]).
 func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	i := markerIndex(fields)
 	if i < 0 {
-		return unwrap.CheckedWrite(c.inner, ent, fields)
+		return c.pass(ent, fields)
 	}
 	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
 		return nil
@@ -100,18 +125,33 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if !first {
 		return nil
 	}
-	return unwrap.CheckedWrite(c.inner, ent, withoutMarkers(fields, i))
+	return c.pass(ent, withoutMarkers(fields, i))
+}
+
+// pass hands a line the core keeps to the stage inside, or else to the
+// inner core's Check.
+func (c *onceCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *onceCore) Sync() error { return c.inner.Sync() }
 
-// dedupState finds the state of the once-only core in c or in the cores it
-// wraps (the walk of package internal/unwrap: [vocab.Unwrapper], zap's
-// hooked and sampler cores, wrappers embedding a Core, tees), nil if there
-// is none.
+// dedupState is the state of the outermost once-only core of c's stack,
+// nil if it has none: read in O(1) from c ([unwrap.HeldBy]), or, when c is
+// a wrapper that hides the module's cores (zap.Hooks, zap's sampler, a tee,
+// zap.WithLazy, a zap.WrapCore wrapper without Unwrap), asked through c's
+// Check ([unwrap.Probe]), without the reflective walk.
 func dedupState(c zapcore.Core) *state {
-	if t, ok := unwrap.As[*onceCore](c); ok {
-		return t.state
+	h := unwrap.HeldBy(c)
+	if h == nil {
+		h = unwrap.Probe(c)
+	}
+	if h != nil {
+		st, _ := h.Once.(*state)
+		return st
 	}
 	return nil
 }

@@ -407,7 +407,7 @@ func TestEviction(t *testing.T) {
 func TestMaxBytes(t *testing.T) {
 	// Keys here are 1 (name) + 1 (level) + 1 + len(msg) bytes, and take
 	// 4 more in the cache.
-	log, buf := bareLogger(WithMaxBytes(30))
+	log, buf := bareLogger(WithMaxKeyBytes(30))
 	long := strings.Repeat("x", 30)
 	for _, m := range []string{"aaaaaa", "bbbbbb", "aaaaaa", "cccccc", "aaaaaa", long, long} {
 		log.Info(m, Once())
@@ -653,6 +653,60 @@ func TestCacheConcurrent(t *testing.T) {
 			firsts.Range(func(any, any) bool { n++; return true })
 			if n != 500 || fits.count() != 500 {
 				t.Errorf("%d keys new, %d held; want 500", n, fits.count())
+			}
+		})
+	}
+}
+
+// The helpers use the memory and ranks of the once-only core behind any
+// wrapper that hands Check down, zap's WithLazy included, which keeps its
+// core where no walk can see it: two loggers, each with its own once-only
+// core, print the line once each, and a core on local rank 1 prints no
+// Local line.
+func TestHelpersThroughWrappers(t *testing.T) {
+	wrappers := []struct {
+		name string
+		wrap func(*zap.Logger) *zap.Logger
+	}{
+		{"zap.Hooks", func(l *zap.Logger) *zap.Logger {
+			return l.WithOptions(zap.Hooks(func(zapcore.Entry) error { return nil }))
+		}},
+		{"sampler", func(l *zap.Logger) *zap.Logger {
+			return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+				return zapcore.NewSamplerWithOptions(c, time.Hour, 1, 0)
+			}))
+		}},
+		{"tee", func(l *zap.Logger) *zap.Logger {
+			return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+				return zapcore.NewTee(zapcore.NewNopCore(), c)
+			}))
+		}},
+		{"WithLazy", func(l *zap.Logger) *zap.Logger { return l.WithLazy(zap.String("k", "v")) }},
+		{"WrapCore", func(l *zap.Logger) *zap.Logger {
+			return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core { return struct{ zapcore.Core }{c} }))
+		}},
+	}
+	for _, w := range wrappers {
+		t.Run(w.name, func(t *testing.T) {
+			msg := "through " + w.name
+			var printed int
+			for range 2 {
+				inner, logs := observer.New(zapcore.DebugLevel)
+				log := w.wrap(zap.New(NewCore(inner, WithRanks(Ranks{GlobalKnown: true, LocalKnown: true}))))
+				for range 3 {
+					InfoOnce(log, msg)
+				}
+				printed += logs.Len()
+
+				rank1, rank1Logs := observer.New(zapcore.DebugLevel)
+				log = w.wrap(zap.New(NewCore(rank1, WithRanks(Ranks{Local: 1, LocalKnown: true, GlobalKnown: true}))))
+				InfoOnce(log, msg+" on rank 1")
+				if rank1Logs.Len() != 0 {
+					t.Errorf("a Local line printed on local rank 1")
+				}
+			}
+			if printed != 2 {
+				t.Errorf("%d lines from two loggers with a once-only core each, want 2", printed)
 			}
 		})
 	}

@@ -19,7 +19,8 @@ import (
 //	Repeated — a once-only call whose line has printed already, so it
 //	           prints nothing: the helper (once-helper), the helper with
 //	           two fields (once-helper-fields), the helper behind a filter
-//	           core as in core.New (once-helper-filter), and the Once field
+//	           core as in core.New (once-helper-filter), the helper on a
+//	           plain zap logger (once-helper-zap), and the Once field
 //	           on an ordinary call (once-field), which pays zap's Check —
 //	           clock and caller — before the core can look. zap-disabled
 //	           is the floor: a Debug call on a logger at info.
@@ -96,6 +97,11 @@ func BenchmarkDedup(b *testing.B) {
 			inner := dedup.NewCore(ioCore(sink, openLevel), dedup.WithRanks(dedup.Ranks{GlobalKnown: true, LocalKnown: true}))
 			f := filter.New(filter.Directive{Level: zapcore.InfoLevel})
 			log := filter.Named(zap.New(filter.NewCore(inner, f), zap.AddCaller()), benchTarget)
+			repeated(b, log, sink, func(log *zap.Logger) { dedup.InfoOnce(log, benchMessage) })
+		})
+		b.Run("once-helper-zap", func(b *testing.B) {
+			sink := &countingSink{}
+			log := zap.New(ioCore(sink, openLevel), zap.AddCaller()).Named(benchTarget)
 			repeated(b, log, sink, func(log *zap.Logger) { dedup.InfoOnce(log, benchMessage) })
 		})
 		b.Run("once-field", func(b *testing.B) {

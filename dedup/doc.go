@@ -31,20 +31,26 @@
 //
 // Once([Local]), the default as in vLLM, prints on local rank 0 only;
 // Once([Global]) on global rank 0 only; Once([Process]) on every process,
-// once each. The ranks come from [SetRanks], else from the launcher's
-// variables — torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
+// once each. The ranks come from [SetRanks], else from the core's
+// [WithRanks]; with neither, every scope prints, as on a single process,
+// and so do the helpers on a logger without a once-only core unless
+// SetRanks was called. This package reads no environment:
+// [RanksFromEnv] reads the launchers' variables through the lookup it is
+// given — torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
 // and OMPI_COMM_WORLD_LOCAL_RANK, MPICH's PMI_RANK, Slurm's SLURM_PROCID and
-// SLURM_LOCALID, the first launcher with one set deciding — else 0. A rank
-// that is unknown (not set, or not a non-negative integer) lets its scope
-// print, as vLLM does when it cannot tell; a local rank that does not parse
-// falls back to the global rank, as vLLM's is_local_first_rank does. Each bad
-// value is reported once: by package core as a WARN line of the logger it
-// builds (logger name "dynlog.dedup"), else on stderr.
+// SLURM_LOCALID, the first launcher with one set deciding — else 0, and
+// [github.com/dynlog/dynlog/core.New] passes its result, from the
+// environment its settings read, with WithRanks. A rank that is unknown
+// (not set, or not a non-negative integer) lets its scope print, as vLLM
+// does when it cannot tell; a local rank that does not parse falls back to
+// the global rank, as vLLM's is_local_first_rank does. Package core reports
+// each bad value once, as a WARN line of the logger it builds (logger name
+// "dynlog.dedup").
 //
 // # Memory
 //
 // The cache keeps at most [DefaultCap] keys ([WithCap]) whose bytes take at
-// most [DefaultMaxBytes] ([WithMaxBytes]): past either bound the oldest keys
+// most [DefaultMaxKeyBytes] ([WithMaxKeyBytes]): past either bound the oldest keys
 // are forgotten, first in first out, and a forgotten line prints again the
 // next time it is logged. Within both bounds nothing is forgotten (vLLM's
 // cache forgets after 128 keys). A full cache of typical keys takes about
@@ -58,20 +64,35 @@
 // zap reads the clock and finds the caller, so a repeated call costs a lookup
 // and allocates nothing; the line's file and line are the helper's caller. A
 // [Once] field on an ordinary call works too, but pays zap's Check first:
-// prefer the helpers on hot paths. The once-only core is found through
-// l.Core() and the cores around it: those that implement [vocab.Unwrapper],
-// zap's hooked and sampler cores, a [go.uber.org/zap.WrapCore] wrapper that
-// embeds a [go.uber.org/zap/zapcore.Core], a tee. Without a once-only core
-// the helpers keep their promise with a process-wide cache; a [Once] field on
-// a plain zap logger does nothing and the line prints every time.
+// prefer the helpers on hot paths. The helpers find the once-only core's
+// memory in O(1): the filter, once-only and tracing cores each hold what
+// the cores inside them hold, so l.Core() answers, or one Unwrap step in
+// from a core of the module around it. Behind a wrapper that hides them
+// (zap's hooked and sampler cores, a tee, zap.WithLazy, a
+// [go.uber.org/zap.WrapCore] wrapper), and on a plain zap logger, they ask
+// through l.Core()'s Check, which every wrapper hands down, never by a walk
+// of the cores: that costs about what a rejected call does, and a few bytes
+// when a core of zap's answers the question by adding itself. Without a
+// once-only core the helpers keep their promise with a process-wide cache;
+// a [Once] field on a plain zap logger does nothing and the line prints
+// every time.
 //
 // # Zap's Core contract
 //
 // The once-only core decides at Write, where zap shows it the fields: its
 // Check adds it for every level the inner core is enabled for. What it
-// prints it hands to the inner core's Check, so that the inner core's own
-// decisions (a sampler, a tee member with a level of its own) hold as they
-// would without it, and it returns the inner cores' write errors for zap to
-// report to the logger's ErrorOutput. A line it suppresses never reaches
-// the inner core.
+// prints it hands to the tracing core inside by a method call, or else to
+// the inner core's Check, so that the inner core's own decisions (a
+// sampler, a tee member with a level of its own) hold as they would
+// without it, and a line meets one nested checked entry at most, the
+// sink's. It returns the inner cores' write errors for zap to report to the
+// logger's ErrorOutput. A line it suppresses never reaches the inner core.
+//
+// # Process-wide state
+//
+// Two values are global, and must be: what [SetRanks] states, since a
+// process has one place in its job and the helpers on a logger without a
+// once-only core have no option to take it from; and those helpers' cache,
+// since such a logger has nowhere to keep one. Everything else is held by
+// the core and shared by the loggers derived from it.
 package dedup

@@ -18,8 +18,8 @@ const (
 )
 
 // worstHeap bounds a full cache whatever its keys: the per-key overhead
-// for DefaultCap keys, and chunks of DefaultMaxBytes.
-const worstHeap = DefaultCap*overheadPerKey + DefaultMaxBytes
+// for DefaultCap keys, and chunks of DefaultMaxKeyBytes.
+const worstHeap = DefaultCap*overheadPerKey + DefaultMaxKeyBytes
 
 // discardCore prints everything, nowhere, at no cost: the memory is the
 // once-only core's.
@@ -107,8 +107,8 @@ func TestMemoryBoundWorst(t *testing.T) {
 		if grown > worstHeap+heapSlack {
 			t.Errorf("%d-byte messages: the heap grew %d bytes, more than the documented %d", msgLen, grown, worstHeap+heapSlack)
 		}
-		if n := st.cache.liveBytes; n > DefaultMaxBytes {
-			t.Errorf("%d-byte messages: chunks of %d bytes, more than DefaultMaxBytes", msgLen, n)
+		if n := st.cache.liveBytes; n > DefaultMaxKeyBytes {
+			t.Errorf("%d-byte messages: chunks of %d bytes, more than DefaultMaxKeyBytes", msgLen, n)
 		}
 	}
 }

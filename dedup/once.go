@@ -96,8 +96,9 @@ func ErrorOnce(l *zap.Logger, msg string, fields ...zap.Field) {
 }
 
 // fallback is the memory of the helpers for loggers without a once-only
-// core, shared by all of them, with the default bounds.
-var fallback = sync.OnceValue(func() *cache { return newCache(DefaultCap, DefaultMaxBytes) })
+// core, shared by all of them, with the default bounds. Global because
+// such a logger has nowhere to keep one.
+var fallback = sync.OnceValue(func() *cache { return newCache(DefaultCap, DefaultMaxKeyBytes) })
 
 // helperSkip skips logOnce and the exported helper that called it.
 var helperSkip = zap.AddCallerSkip(2)

@@ -8,17 +8,17 @@ package dedup
 // MiB. See the package doc, Memory.
 const DefaultCap = 1 << 16
 
-// DefaultMaxBytes bounds the chunks that hold the remembered keys' bytes
-// unless [WithMaxBytes] says otherwise: with [DefaultCap], keys up to about
+// DefaultMaxKeyBytes bounds the chunks that hold the remembered keys' bytes
+// unless [WithMaxKeyBytes] says otherwise: with [DefaultCap], keys up to about
 // 120 bytes long fill the cap first, and longer ones cannot make the cache
-// hold more than DefaultMaxBytes + DefaultCap × 48 bytes, 11 MiB.
-const DefaultMaxBytes = 8 << 20
+// hold more than DefaultMaxKeyBytes + DefaultCap × 48 bytes, 11 MiB.
+const DefaultMaxKeyBytes = 8 << 20
 
 // config is what NewCore can be told.
 type config struct {
 	maxKeys  int
 	maxBytes int
-	ranks    *Ranks // nil: the process environment
+	ranks    *Ranks // nil: none given, see ranksFor
 }
 
 // Option configures [NewCore].
@@ -31,7 +31,7 @@ type optionFunc func(config) config
 func (f optionFunc) apply(c config) config { return f(c) }
 
 func newConfig(opts []Option) config {
-	c := config{maxKeys: DefaultCap, maxBytes: DefaultMaxBytes}
+	c := config{maxKeys: DefaultCap, maxBytes: DefaultMaxKeyBytes}
 	for _, o := range opts {
 		c = o.apply(c)
 	}
@@ -50,13 +50,13 @@ func WithCap(n int) Option {
 	})
 }
 
-// WithMaxBytes bounds the memory that holds the remembered keys' bytes
+// WithMaxKeyBytes bounds the memory that holds the remembered keys' bytes
 // (each key's length plus 4, in chunks of up to 64 KiB, a sixteenth of n
 // when that is less); past it the oldest keys are forgotten until the chunk
 // a new key needs fits, so up to a chunk's worth go at once. A key longer
 // than n-4 is not remembered at all: its line prints every time. n < 1
-// keeps [DefaultMaxBytes]; n is at most 1 GiB.
-func WithMaxBytes(n int) Option {
+// keeps [DefaultMaxKeyBytes]; n is at most 1 GiB.
+func WithMaxKeyBytes(n int) Option {
 	return optionFunc(func(c config) config {
 		if n >= 1 {
 			c.maxBytes = n
@@ -66,9 +66,9 @@ func WithMaxBytes(n int) Option {
 }
 
 // WithRanks gives the core the process's ranks (package core passes
-// [RanksFromEnv] of its environment). Without it the core reads them from the
-// process environment the first time a scoped line needs them. [SetRanks]
-// wins over both.
+// [RanksFromEnv] of the environment its settings read). Without it the core
+// prints every scope, as a single process does; nothing in this package
+// reads the environment. [SetRanks] wins over both.
 func WithRanks(r Ranks) Option {
 	return optionFunc(func(c config) config { c.ranks = &r; return c })
 }

@@ -2,10 +2,8 @@ package dedup
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 )
 
@@ -143,33 +141,31 @@ func parseRank(v string) (n int, problem string) {
 }
 
 // override is what SetRanks set, nil when it was not called (or ResetRanks
-// undid it).
+// undid it). It is the package's one process-wide setting, and must be:
+// a process has one place in its job, which SetRanks states for every
+// once-only core and for the helpers on loggers without one, which have
+// no option to take it from.
 var override atomic.Pointer[Ranks]
 
-// SetRanks overrides rank detection for the whole process: every once-only
-// core and the helpers take these ranks from now on, whatever [WithRanks] or
-// the environment say. A negative rank is unknown, so its scope prints.
+// SetRanks states the process's ranks for the whole process: every once-only
+// core and the helpers take these ranks from now on, whatever [WithRanks]
+// says. A negative rank is unknown, so its scope prints. It is how the
+// helpers on a logger without a once-only core learn the ranks:
+//
+//	r, _ := dedup.RanksFromEnv(os.LookupEnv)
+//	dedup.SetRanks(r.Global, r.Local)
 func SetRanks(global, local int) {
 	override.Store(&Ranks{Global: global, Local: local, GlobalKnown: global >= 0, LocalKnown: local >= 0})
 }
 
-// ResetRanks undoes [SetRanks]: ranks come from [WithRanks] or the
-// environment again.
+// ResetRanks undoes [SetRanks]: ranks come from [WithRanks] again, else
+// every scope prints.
 func ResetRanks() { override.Store(nil) }
 
-// processRanks are the ranks of the process environment, read the first
-// time a core without WithRanks, or a helper on a logger without a
-// once-only core, needs them. Its errors go to stderr, once.
-var processRanks = sync.OnceValue(func() Ranks {
-	r, errs := RanksFromEnv(os.LookupEnv)
-	for _, err := range errs {
-		fmt.Fprintln(os.Stderr, err)
-	}
-	return r
-})
-
 // ranksFor is the ranks in force for a core configured with r (nil: none
-// given): SetRanks, else r, else the process environment.
+// given): SetRanks, else r, else the zero Ranks, which prints every scope.
+// Nothing here reads the environment: package core reads the launchers'
+// variables with its settings and passes them with WithRanks.
 func ranksFor(r *Ranks) Ranks {
 	if o := override.Load(); o != nil {
 		return *o
@@ -177,5 +173,5 @@ func ranksFor(r *Ranks) Ranks {
 	if r != nil {
 		return *r
 	}
-	return processRanks()
+	return Ranks{}
 }

@@ -9,7 +9,9 @@ import (
 // epoch counts every change that can move a level: a filter swapped in any
 // Atomic, a suppression begun or ended. Bound loggers cache their level with
 // the epoch they computed it in, so a change reaches them on their next
-// call. It starts at 1 so that a zero cache never looks current.
+// call. It starts at 1 so that a zero cache never looks current. It is
+// process-wide, with suppression, which is: one load tells a bound logger
+// that neither its Atomic nor the suppression changed.
 var epoch = func() *atomic.Uint64 {
 	var e atomic.Uint64
 	e.Store(1)

@@ -14,6 +14,7 @@ import (
 // spans in scope, and hands what passes to the inner core.
 type filterCore struct {
 	inner    zapcore.Core
+	next     unwrap.Stage // inner as a stage, nil if it is not one
 	filter   *Atomic
 	bound    *binding      // nil unless made by Named
 	deferred *deferredCore // this core, deciding at Write
@@ -23,16 +24,18 @@ type filterCore struct {
 	// nested is set once With has opened a namespace: the encoders then
 	// read a later spans field as a plain nested object, and so do we.
 	nested bool
+	// held is what this core and the stages inside it hold.
+	held *unwrap.Held
 }
 
-// derive returns a core like c over inner, bound to b.
-func (c *filterCore) derive(inner zapcore.Core, b *binding) *filterCore {
-	d := &filterCore{inner: inner, filter: c.filter, bound: b, spans: c.spans, nested: c.nested}
+// derive returns a core like c over inner, bound to b, holding held.
+func (c *filterCore) derive(inner zapcore.Core, b *binding, held *unwrap.Held) *filterCore {
+	d := &filterCore{inner: inner, next: unwrap.StageOf(inner), filter: c.filter, bound: b, spans: c.spans, nested: c.nested, held: held}
 	d.deferred = &deferredCore{d}
 	return d
 }
 
-var _ zapcore.Core = (*filterCore)(nil)
+var _ unwrap.Stage = (*filterCore)(nil)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
@@ -45,8 +48,11 @@ func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 // NewAtomicCore is [NewCore] with a filter that can be replaced at run time
 // through a.
 func NewAtomicCore(inner zapcore.Core, a *Atomic) zapcore.Core {
-	return (&filterCore{filter: a}).derive(inner, nil)
+	return (&filterCore{filter: a}).derive(inner, nil, unwrap.Collect(unwrap.Held{Filter: a}, inner))
 }
+
+// Held is what this core and the stages inside it hold ([unwrap.Stage]).
+func (c *filterCore) Held() *unwrap.Held { return c.held }
 
 // Enabled is the cheapest superset of Check: for a bound logger the lowest
 // level its target or its children print at, by a target directive or, in
@@ -62,7 +68,7 @@ func (c *filterCore) Enabled(lvl zapcore.Level) bool {
 func (c *filterCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
-	d := c.derive(c.inner.With(fields), c.bound)
+	d := c.derive(c.inner.With(fields), c.bound, c.held)
 	if !d.nested {
 		d.spans, d.nested = scanSpans(fields, d.spans)
 	}
@@ -70,6 +76,9 @@ func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
 }
 
 func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if unwrap.Answer(ent.Level, ce, c.held) {
+		return ce
+	}
 	if c.bound != nil && ent.LoggerName == c.bound.target {
 		exact, span := c.bound.levels(c.filter)
 		if ent.Level >= exact {
@@ -114,6 +123,26 @@ func (c *filterCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 
 func (c *filterCore) Sync() error { return c.inner.Sync() }
 
+// Pass is Check and Write in one call, for a stage around this one
+// ([unwrap.Stage]): what Check would reject goes no further, what it would
+// hand on goes on, and what it would decide at Write is decided now.
+func (c *filterCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.bound != nil && ent.LoggerName == c.bound.target {
+		exact, span := c.bound.levels(c.filter)
+		switch {
+		case ent.Level >= exact:
+			return c.pass(ent, fields)
+		case ent.Level < span:
+			return nil
+		}
+		return c.deferred.Write(ent, fields)
+	}
+	if ent.Level < suppressedBelow() {
+		return nil
+	}
+	return c.deferred.Write(ent, fields)
+}
+
 // deferredCore finishes the decision at Write, where what Check could not
 // know is known: an unnamed logger's caller, and the spans among the
 // line's fields.
@@ -134,10 +163,19 @@ func (d *deferredCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			return nil
 		}
 	}
-	// Through the inner core's Check, as zap's contract asks; its write
-	// errors go back to zap, which reports them to the logger's
-	// ErrorOutput.
-	return unwrap.CheckedWrite(d.inner, ent, fields)
+	// On to the stage inside, or through the inner core's Check, as zap's
+	// contract asks; the write errors go back to zap, which reports them
+	// to the logger's ErrorOutput.
+	return d.pass(ent, fields)
+}
+
+// pass hands a line the filter keeps to the stage inside, or else to the
+// inner core's Check.
+func (c *filterCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 // scanSpans returns the spans field that the encoders of package encoder
@@ -221,19 +259,21 @@ func (b *binding) compute(a *Atomic) boundLevels {
 // When l's core wraps the filter core ([zap.Hooks], zap's sampler, a
 // [zap.WrapCore] wrapper, a tee: see [AtomicOf]), the bound gate goes around
 // the whole core, over the same [Atomic], and the inner filter core decides
-// again what the bound gate lets through, with the same answer. If l has no
-// filter core, Named is l.Named(name).
+// again what the bound gate lets through, with the same answer; finding
+// the filter core there takes a walk of the cores, once per Named call. If
+// l has no filter core, Named is l.Named(name).
 func Named(l *zap.Logger, name string) *zap.Logger {
 	nl := l.Named(name)
 	full := nl.Name()
 	return nl.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
 		if fc, ok := c.(*filterCore); ok {
-			return fc.derive(fc.inner, &binding{target: full})
+			return fc.derive(fc.inner, &binding{target: full}, fc.held)
 		}
+		// Behind a foreign wrapper: the walk, once per Named call.
 		fc, ok := unwrap.As[*filterCore](c)
 		if !ok {
 			return c
 		}
-		return fc.derive(c, &binding{target: full})
+		return fc.derive(c, &binding{target: full}, unwrap.Collect(unwrap.Held{Filter: fc.filter}, c))
 	}))
 }

@@ -147,21 +147,42 @@
 //
 // # Wrapped cores
 //
-// [AtomicOf], [Handler] and [Named] find the filter core inside the cores
-// that wrap it: any that implements [vocab.Unwrapper] (Unwrap()
-// [go.uber.org/zap/zapcore.Core]), zap's hooked core
-// ([go.uber.org/zap.Hooks]) and sampler, a [go.uber.org/zap.WrapCore] wrapper
-// that embeds a zapcore.Core as its field Core, and a tee (the first of its
-// cores that holds one). The walk uses reflection, on exported fields only,
-// for zap's types, which have no Unwrap method, only in these lookups, never
-// on a log line; [go.uber.org/zap.IncreaseLevel]'s core keeps its inner core
-// unexported and hides the filter core from them.
+// The filter core holds its [Atomic]; the once-only and tracing cores
+// inside it hold their own state, and each of these cores keeps, from when
+// it is built and through With, what the cores inside it hold. So
+// [AtomicOf] and [Handler] answer in O(1) from a filter core, and one
+// Unwrap step from a core of the module around it. Behind a wrapper that
+// hides it (zap's hooked core, [go.uber.org/zap.Hooks], and sampler, a
+// [go.uber.org/zap.WrapCore] wrapper that embeds a zapcore.Core as its field
+// Core, a tee, whose first filter core wins), AtomicOf, Handler and [Named]
+// walk the cores to find it, by [vocab.Unwrapper] and, for zap's types,
+// which have no Unwrap method, by reflection on exported fields: when a
+// logger is set up, never on a log line. [go.uber.org/zap.IncreaseLevel]'s
+// core keeps its inner core unexported and hides the filter core from the
+// walk.
 //
 // # Zap's Core contract
 //
 // The filter core's Check hands what passes to the inner core's Check,
-// which adds the cores that write. What Check cannot decide (an unnamed
-// logger's target, a span directive) it decides at Write, and then writes
-// through the inner core's Check too, returning the inner cores' write
-// errors, which zap reports to the logger's ErrorOutput.
+// which adds the cores that write. A named logger's line is decided there,
+// whatever the built-in directives make the filter's maximum level, unless
+// a span directive that applies to its target could print it: then the
+// spans among the fields decide. What Check cannot decide (that, and an
+// unnamed logger's target below the level every target prints at) it
+// decides at Write. It then hands the line to the once-only or tracing core
+// inside by a method call, which decides as its own Check and Write would,
+// so that a line through the three cores meets one nested checked entry at
+// most: the sink's, written through the sink's Check, as zap's contract
+// asks. The inner cores' write errors are returned, and zap reports them to
+// the logger's ErrorOutput.
+//
+// # Process-wide state
+//
+// [Suppress] acts on every filter core of the process, as vLLM's
+// suppress_logging does, so what it suppresses is one process-wide value.
+// Beside it one counter, the epoch, counts every change that can move a
+// level, a suppression or a filter swapped in any [Atomic]: a bound logger
+// ([Named]) checks its cached level against it with one atomic load, which
+// a counter per Atomic could not do for suppression too. Nothing else in
+// the package is global: filters, Atomics and cores hold their own state.
 package filter

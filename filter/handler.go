@@ -187,34 +187,34 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // AtomicOf returns the [Atomic] behind a logger's core (log.Core()) that
 // [github.com/dynlog/dynlog/core.New],
 // [github.com/dynlog/dynlog/core.NewVLLM], [NewCore] or [NewAtomicCore]
-// built, found through the cores that wrap it (those that implement
-// [vocab.Unwrapper], [go.uber.org/zap.Hooks], zap's sampler, a
-// [go.uber.org/zap.WrapCore] wrapper that embeds a [zapcore.Core], a tee,
-// whose first filter core wins), or nil if there is none. A nil *[Atomic] is
-// safe to serve: it answers 503. [AtomicOfCore] says why instead of returning
-// nil.
+// built, or nil if there is none ([ErrNoFilter] says why). A nil *[Atomic]
+// is safe to serve: it answers 503.
+//
+// A filter core, or a core of this module wrapping one, answers in O(1).
+// Behind a wrapper of zap's or one of yours that hides the filter core
+// ([go.uber.org/zap.Hooks], zap's sampler, a [go.uber.org/zap.WrapCore]
+// wrapper that embeds a [zapcore.Core], a tee, whose first filter core
+// wins; any core implementing [vocab.Unwrapper]) AtomicOf walks the cores
+// to find it: call it when you set a logger up, not per line.
 func AtomicOf(c zapcore.Core) *Atomic {
-	a, _ := AtomicOfCore(c)
-	return a
-}
-
-// AtomicOfCore is [AtomicOf] with an error, [ErrNoFilter], when c holds no
-// filter core.
-func AtomicOfCore(c zapcore.Core) (*Atomic, error) {
-	if fc, ok := unwrap.As[*filterCore](c); ok {
-		return fc.filter, nil
+	if h := unwrap.HeldBy(c); h != nil {
+		a, _ := h.Filter.(*Atomic)
+		return a
 	}
-	return nil, ErrNoFilter
+	if fc, ok := unwrap.As[*filterCore](c); ok {
+		return fc.filter
+	}
+	return nil
 }
 
 // Handler is the HTTP handler of the filter of the logger whose core is c
 // (see [Atomic.ServeHTTP]), found as [AtomicOf] finds it. If c holds no
 // filter core, every request is answered 503 with [ErrNoFilter]'s message.
 func Handler(c zapcore.Core) http.Handler {
-	a, err := AtomicOfCore(c)
-	if err != nil {
+	a := AtomicOf(c)
+	if a == nil {
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			writeJSON(w, http.StatusServiceUnavailable, errorJSON{err.Error()})
+			writeJSON(w, http.StatusServiceUnavailable, errorJSON{ErrNoFilter.Error()})
 		})
 	}
 	return a

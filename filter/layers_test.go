@@ -125,9 +125,6 @@ func TestNoFilterHandler(t *testing.T) {
 	if filter.AtomicOf(obs) != nil {
 		t.Fatal("AtomicOf found a filter in an observer core")
 	}
-	if _, err := filter.AtomicOfCore(obs); err != filter.ErrNoFilter {
-		t.Fatalf("AtomicOfCore error = %v, want ErrNoFilter", err)
-	}
 	for name, h := range map[string]http.Handler{"nil *Atomic": nilAtomic, "Handler": filter.Handler(obs)} {
 		for _, method := range []string{"GET", "PUT", "DELETE"} {
 			rec := httptest.NewRecorder()

@@ -9,7 +9,8 @@ import (
 )
 
 // suppressed is the highest level being suppressed process-wide; lines at or
-// below it are dropped by every filter core. math.MinInt8: none.
+// below it are dropped by every filter core. math.MinInt8: none. Global as
+// vLLM's suppress_logging is: Suppress takes no logger.
 var suppressed atomic.Int32
 
 func init() { suppressed.Store(math.MinInt8) }

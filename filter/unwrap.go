@@ -7,7 +7,7 @@ import (
 
 var _ vocab.Unwrapper = (*filterCore)(nil)
 
-// Unwrap is the core the filter gates: the core implements
-// [vocab.Unwrapper], through which the tracing package finds its
-// span-event setting and the once-only helpers their memory.
+// Unwrap is the core the filter gates ([vocab.Unwrapper]): the way into
+// the cores inside for a lookup that starts at a wrapper outside this
+// module.
 func (c *filterCore) Unwrap() zapcore.Core { return c.inner }

@@ -77,7 +77,10 @@ func recordOf(ctx context.Context, sc trace.SpanContext) *Span {
 
 // live holds the records of OpenTelemetry-API spans between their start and
 // end, keyed by span ID, so that Ctx and child spans find them. A span never
-// ended keeps its record here, as it keeps its state in the SDK.
+// ended keeps its record here, as it keeps its state in the SDK. Global
+// because such a span reaches Ctx by its span context alone, with nothing
+// that leads to the processor that made its record; span IDs are random,
+// so the processors of several providers share it safely.
 var live sync.Map // trace.SpanID -> *Span
 
 // request is what arrived with a request besides the traceparent: kept on

@@ -1,6 +1,8 @@
 package tracing
 
 import (
+	"strings"
+
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap/zapcore"
@@ -49,11 +51,15 @@ func (e SpanEvents) String() string {
 // which span events the loggers built on it print.
 type tracingCore struct {
 	inner  zapcore.Core
+	next   unwrap.Stage // inner as a stage, nil if it is not one
 	events SpanEvents
+	// held is what this core and the stages inside it hold; held.Tracing
+	// is this core's *coreConfig.
+	held *unwrap.Held
 }
 
 var (
-	_ zapcore.Core    = (*tracingCore)(nil)
+	_ unwrap.Stage    = (*tracingCore)(nil)
 	_ vocab.Unwrapper = (*tracingCore)(nil)
 )
 
@@ -63,7 +69,8 @@ type CoreOption interface {
 }
 
 type coreConfig struct {
-	events SpanEvents
+	events  SpanEvents
+	service string // "": none given
 }
 
 type coreOptionFunc func(coreConfig) coreConfig
@@ -76,6 +83,16 @@ func WithSpanEvents(events SpanEvents) CoreOption {
 	return coreOptionFunc(func(c coreConfig) coreConfig { c.events = events; return c })
 }
 
+// WithServiceName names the service the loggers built on the core log for
+// (leading and trailing white space dropped; blank names none):
+// [Middleware] files the span of a request whose context logger is unnamed
+// under it. Package core passes OTEL_SERVICE_NAME, as its settings read
+// it. Without it, that span goes under the program's name.
+func WithServiceName(name string) CoreOption {
+	name = strings.TrimSpace(name)
+	return coreOptionFunc(func(c coreConfig) coreConfig { c.service = name; return c })
+}
+
 // NewCore wraps inner with the tracing core, whose loggers' spans print the
 // events of the form [WithSpanEvents] gives, none without it. Spans look the
 // form up when they start, so that with events off a span costs no event
@@ -83,28 +100,37 @@ func WithSpanEvents(events SpanEvents) CoreOption {
 // the core through the cores around it that implement [vocab.Unwrapper], as
 // this module's filter and once-only cores do.
 func NewCore(inner zapcore.Core, opts ...CoreOption) zapcore.Core {
-	var c coreConfig
+	c := new(coreConfig)
 	for _, o := range opts {
-		c = o.apply(c)
+		*c = o.apply(*c)
 	}
-	return &tracingCore{inner: inner, events: c.events}
+	return &tracingCore{inner: inner, next: unwrap.StageOf(inner), events: c.events, held: unwrap.Collect(unwrap.Held{Tracing: c}, inner)}
 }
 
-// Unwrap is the core inside ([vocab.Unwrapper]).
+// Unwrap is the core inside ([vocab.Unwrapper]): the way into the cores
+// inside for a lookup that starts at a wrapper outside this module.
 func (c *tracingCore) Unwrap() zapcore.Core { return c.inner }
+
+// Held is what this core and the stages inside it hold ([unwrap.Stage]):
+// spans find the core's settings there when they start.
+func (c *tracingCore) Held() *unwrap.Held { return c.held }
 
 func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
 
 func (c *tracingCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {
-	return &tracingCore{inner: c.inner.With(fields), events: c.events}
+	inner := c.inner.With(fields)
+	return &tracingCore{inner: inner, next: unwrap.StageOf(inner), events: c.events, held: c.held}
 }
 
 // Check hands the entry to the inner core, which adds itself; but a span
 // event this core prints in another form than it is written in passes
 // through the core's Write, which rewrites it.
 func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if unwrap.Answer(ent.Level, ce, c.held) {
+		return ce
+	}
 	if c.events != EventsDynamo && isEventMessage(ent.Message) {
 		if c.inner.Enabled(ent.Level) {
 			return ce.AddCore(ent, c)
@@ -112,6 +138,18 @@ func (c *tracingCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcor
 		return ce
 	}
 	return c.inner.Check(ent, ce)
+}
+
+// Pass is Check and Write in one call, for a stage around this one
+// ([unwrap.Stage]).
+func (c *tracingCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.events != EventsDynamo && isEventMessage(ent.Message) {
+		if !c.inner.Enabled(ent.Level) {
+			return nil
+		}
+		return c.Write(ent, fields)
+	}
+	return c.pass(ent, fields)
 }
 
 // Write rewrites a span event into the core's form (or drops it, when the
@@ -125,23 +163,51 @@ func (c *tracingCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 			}
 		}
 	}
-	// The entry, rewritten or not, goes through the inner core's Check, as
-	// any entry does, so that what decides there (a sampler, a tee member
-	// with a level of its own) decides for it too; the inner cores' write
-	// errors come back for zap to report.
+	// The entry, rewritten or not, goes on to the stage inside, or through
+	// the inner core's Check, as any entry does, so that what decides there
+	// (a sampler, a tee member with a level of its own) decides for it too;
+	// the inner cores' write errors come back for zap to report.
+	return c.pass(ent, fields)
+}
+
+// pass hands a line on to the stage inside, or else to the inner core's
+// Check.
+func (c *tracingCore) pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.next != nil {
+		return c.next.Pass(ent, fields)
+	}
 	return unwrap.CheckedWrite(c.inner, ent, fields)
 }
 
 func (c *tracingCore) Sync() error { return c.inner.Sync() }
 
-// eventsOf is the form of span events a logger with core c prints: the
-// first tracing core's that the walk of package internal/unwrap finds inside
-// it (through [vocab.Unwrapper], zap's hooked and sampler cores, wrappers that
-// embed a Core, and tees, the first of a tee's cores first), else
-// EventsDynamo.
+// eventsOf is the form of span events a logger with core c prints, read in
+// O(1) from c ([unwrap.HeldBy]): the outermost tracing core's, EventsDynamo
+// when c's stack has none. Behind a wrapper that hides the module's cores
+// (zap.Hooks, zap's sampler, a tee, a zap.WrapCore wrapper without Unwrap)
+// it is EventsDynamo too, without a walk: the span writes its events, and
+// each tracing core they reach prints or drops them in its own form.
 func eventsOf(c zapcore.Core) SpanEvents {
-	if t, ok := unwrap.As[*tracingCore](c); ok {
-		return t.events
+	if h := unwrap.HeldBy(c); h != nil {
+		if cfg, ok := h.Tracing.(*coreConfig); ok {
+			return cfg.events
+		}
 	}
 	return EventsDynamo
+}
+
+// serviceOf is the service name of the outermost tracing core of c's stack
+// ([WithServiceName]), read in O(1) from c, or asked through its Check
+// behind a wrapper of zap's ([unwrap.Probe]); "" if none names one.
+func serviceOf(c zapcore.Core) string {
+	h := unwrap.HeldBy(c)
+	if h == nil {
+		h = unwrap.Probe(c)
+	}
+	if h != nil {
+		if cfg, ok := h.Tracing.(*coreConfig); ok {
+			return cfg.service
+		}
+	}
+	return ""
 }

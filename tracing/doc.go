@@ -97,10 +97,15 @@
 //   - [Events2025]: the layout of Dynamo's 2025 logging guide, SPAN_CREATED
 //     at the start instead of SPAN_FIRST_ENTRY.
 //
-// Spans look the form up when they start, so that with events off a span
-// writes and formats nothing. Each tracing core rewrites the events that
-// pass through it into its own form, so a logger whose core is a tee of
-// several (a readable console and a JSONL file) prints each sink's form.
+// Spans look the form up when they start, in O(1): the filter, once-only
+// and tracing cores each hold what the cores inside them hold, so the
+// logger's core answers, or one Unwrap step in from a core of the module
+// around it. With events off a span then writes and formats nothing.
+// Behind a wrapper that hides these cores (zap.Hooks, zap's sampler, a
+// tee) a span does not look: it writes its events, and each tracing core
+// rewrites the events that pass through it into its own form or drops
+// them, so a logger whose core is a tee of several (a readable console and
+// a JSONL file) prints each sink's form.
 //
 // # Propagation
 //
@@ -108,8 +113,9 @@
 // server kind for OpenTelemetry), with the fields method, uri, version,
 // x_request_id and request_id, as Dynamo's frontend does; give the server its
 // logger with BaseContext and [WithLogger]. The span's events go under that
-// logger's name, or, when it has none, under the service name ([ServiceName]:
-// OTEL_SERVICE_NAME, else the program's name), never the calling package;
+// logger's name, or, when it has none, under the service name its tracing
+// core was given ([WithServiceName]; core.New gives OTEL_SERVICE_NAME), else
+// the program's name, never the calling package;
 // MiddlewareWith(next, WithTarget("frontend")) names the target outright, and
 // dynlog trace shows the service by it. The exported span also tells the
 // trace store how the request went, in OpenTelemetry's HTTP semantic
@@ -145,4 +151,16 @@
 // lines, the provider that does it and the reports of its failures are
 // package tracing/otlp's, which package core's StartTracing and Init use;
 // vLLM's call tracing (VLLM_TRACE_FUNCTION) is package tracing/calltrace's.
+//
+// # Process-wide state
+//
+// The package reads no environment: what it needs comes from options. Its
+// globals are those OpenTelemetry's API makes global too. [Start] takes a
+// context, not a provider, so the provider it starts spans on is one per
+// process ([SetTracerProvider]; until then a local SDK provider, made on
+// first use). Spans started through the OpenTelemetry API by other
+// libraries reach [Ctx] and [Logger] by their span context alone, so the
+// span processor keeps their records in one process-wide map from their
+// start to their end. Tests of this package replace the clock of span
+// times; programs never do.
 package tracing

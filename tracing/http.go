@@ -1,6 +1,7 @@
 package tracing
 
 import (
+	"cmp"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -46,11 +47,12 @@ import (
 //
 // The span's SPAN_FIRST_ENTRY and SPAN_CLOSED events go to the logger of the
 // request's context (see [WithLogger]), else to zap.L(), under the span's
-// target: the name of that logger if it has one, else the service name
-// (OTEL_SERVICE_NAME, read when Middleware is called, else the program's
-// name, filepath.Base(os.Args[0])), so that an unnamed logger's span is
-// not filed under its caller's package, "main". [MiddlewareWith] and
-// [WithTarget] name the target outright. A server puts its logger in every
+// target: the name of that logger if it has one, else the service name its
+// tracing core was given ([WithServiceName]; core.New gives
+// OTEL_SERVICE_NAME), else the program's name, filepath.Base(os.Args[0]),
+// else [DefaultServiceName], so that an unnamed logger's span is not filed
+// under its caller's package, "main". [MiddlewareWith] and [WithTarget]
+// name the target outright. A server puts its logger in every
 // request's context with BaseContext:
 //
 //	srv := &http.Server{
@@ -109,17 +111,14 @@ func WithRequestIDEcho() MiddlewareOption {
 }
 
 // DefaultServiceName is the service name when nothing names one, as in
-// Dynamo: the last resort of [ServiceName], and the OTLP provider's default
-// service.name (package tracing/otlp).
+// Dynamo: the last resort of [Middleware]'s target, and the OTLP
+// provider's default service.name (package tracing/otlp).
 const DefaultServiceName = "dynamo"
 
-// ServiceName is the name [Middleware] files an unnamed logger's spans
-// under: OTEL_SERVICE_NAME, trimmed, when it is set and not blank, else the
-// program's name, filepath.Base(os.Args[0]), else "dynamo".
-func ServiceName() string {
-	if v := strings.TrimSpace(os.Getenv("OTEL_SERVICE_NAME")); v != "" {
-		return v
-	}
+// programName is the program's name, filepath.Base(os.Args[0]), else
+// [DefaultServiceName]: the target of an unnamed logger's request span when
+// no tracing core names the service.
+func programName() string {
 	if len(os.Args) > 0 && os.Args[0] != "" {
 		return filepath.Base(os.Args[0])
 	}
@@ -132,7 +131,7 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 	for _, o := range opts {
 		c = o.apply(c)
 	}
-	service := ServiceName()
+	program := programName()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sc, req := extract(propagation.HeaderCarrier(r.Header))
 		uri := r.RequestURI
@@ -155,8 +154,10 @@ func MiddlewareWith(next http.Handler, opts ...MiddlewareOption) http.Handler {
 		fields = append(fields, zap.Stringer(vocab.KeyRequestID, display(req.requestID)))
 
 		target := c.target
-		if target == "" && loggerFrom(r.Context()).Name() == "" {
-			target = service
+		if target == "" {
+			if log := loggerFrom(r.Context()); log.Name() == "" {
+				target = cmp.Or(serviceOf(log.Core()), program)
+			}
 		}
 		if c.echoRequest && req.xRequestID != "" {
 			w.Header().Set(xRequestIDHeader, req.xRequestID)

@@ -21,11 +21,11 @@ func TestMiddlewareTarget(t *testing.T) {
 	tests := []struct {
 		name        string
 		loggerName  string
-		serviceName string // OTEL_SERVICE_NAME; "-" unset
+		serviceName string // the tracing core's WithServiceName; "-" none
 		opts        []tracing.MiddlewareOption
 		want        string
 	}{
-		{"unnamed logger: OTEL_SERVICE_NAME", "", " frontend ", nil, "frontend"},
+		{"unnamed logger: the service name", "", " frontend ", nil, "frontend"},
 		{"unnamed logger, no service name: the program", "", "-", nil, filepath.Base(os.Args[0])},
 		{"blank service name: the program", "", "  ", nil, filepath.Base(os.Args[0])},
 		{"named logger: its name", "dynamo_llm::http", "frontend", nil, "dynamo_llm::http"},
@@ -35,15 +35,13 @@ func TestMiddlewareTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.serviceName == "-" {
-				t.Setenv("OTEL_SERVICE_NAME", "")
-				os.Unsetenv("OTEL_SERVICE_NAME")
-			} else {
-				t.Setenv("OTEL_SERVICE_NAME", tt.serviceName)
+			opts := []tracing.CoreOption{tracing.WithSpanEvents(tracing.EventsDynamo)}
+			if tt.serviceName != "-" {
+				opts = append(opts, tracing.WithServiceName(tt.serviceName))
 			}
 			sl := &serviceLog{}
 			core := zapcore.NewCore(encoder.NewJSONL(), sl, zapcore.DebugLevel)
-			log := zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo)), zap.AddCaller())
+			log := zap.New(tracing.NewCore(core, opts...), zap.AddCaller())
 			if tt.loggerName != "" {
 				log = log.Named(tt.loggerName)
 			}
@@ -57,6 +55,36 @@ func TestMiddlewareTarget(t *testing.T) {
 			for _, l := range lines {
 				if l["target"] != tt.want {
 					t.Errorf("%v: target %v, want %q", l["message"], l["target"], tt.want)
+				}
+			}
+		})
+	}
+}
+
+// TestMiddlewareServiceNameWrapped: the service name of the context
+// logger's tracing core is found behind zap's wrappers too, whose cores
+// hide it from a type assertion.
+func TestMiddlewareServiceNameWrapped(t *testing.T) {
+	for name, opt := range map[string]zap.Option{
+		"zap.Hooks": zap.Hooks(func(zapcore.Entry) error { return nil }),
+		"tee": zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+			return zapcore.NewTee(zapcore.NewNopCore(), c)
+		}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			sl := &serviceLog{}
+			core := zapcore.NewCore(encoder.NewJSONL(), sl, zapcore.DebugLevel)
+			log := zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo), tracing.WithServiceName("frontend"))).WithOptions(opt)
+			h := tracing.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+			req := httptest.NewRequest("GET", "/health", nil)
+			h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log)))
+			lines := sl.lines(t)
+			if len(lines) != 2 {
+				t.Fatalf("%d lines, want SPAN_FIRST_ENTRY and SPAN_CLOSED: %v", len(lines), lines)
+			}
+			for _, l := range lines {
+				if l["target"] != "frontend" {
+					t.Errorf("%v: target %v, want frontend", l["message"], l["target"])
 				}
 			}
 		})

@@ -15,6 +15,9 @@ type tracerOf struct {
 	tracer   trace.Tracer
 }
 
+// current is the provider SetTracerProvider gave, nil until then; the
+// local provider is made on first use when it was never called. Global as
+// OpenTelemetry's own provider is: Start takes a context, not a provider.
 var (
 	current      atomic.Pointer[tracerOf]
 	localOnce    sync.Once

@@ -82,7 +82,9 @@ func (c *startingCtx) Value(key any) any {
 }
 
 // testClock, when tests set it, gives the times of span starts, ends,
-// enters and exits, and is handed to the SDK for its spans' times.
+// enters and exits, and is handed to the SDK for its spans' times. It is
+// nil in every program: a test hook, global because the SDK's span times
+// have no clock option to carry it.
 var testClock func() time.Time
 
 // now is the clock of Enter and Exit, and of starts and ends the SDK does

@@ -1,9 +1,22 @@
-// Package unwrap finds a core of a given kind inside the cores that wrap
-// it, the one walk behind every such lookup of the module: filter.AtomicOf
-// and filter.Named, core.Close and the bridges' filter, the span-event
-// setting of package tracing and the once-only state of package dedup. It
-// also writes through a wrapped core the way zap's Core contract asks
-// ([CheckedWrite]).
+// Package unwrap is how the module's wrapping cores stack and find each
+// other.
+//
+// The filter, once-only and tracing cores are stages ([Stage]): a stage
+// that decides at Write hands the line to the stage inside by a method call
+// ([Stage.Pass]), so that only the first core that is not a stage gets a Check
+// and a nested checked entry ([CheckedWrite], the way zap's Core contract
+// asks). Each stage holds, from when it is built and through With, what
+// the stages inside it hold ([Held]): a call on a logger (a span's start, a
+// once-only helper, filter.AtomicOf) reads it from the logger's core in
+// O(1) ([HeldBy]), or through the core's Check behind a wrapper of zap's
+// ([Probe]).
+//
+// The walk ([Find], [As]) finds a core of a given kind inside the cores
+// that wrap it. It runs where a wrapper outside the module hides the
+// module's cores, and only when a logger or core is set up: when a stage is
+// built over such a wrapper ([Collect]), in filter.AtomicOf and
+// filter.Named, in core.Close. Never on a log line, a span's start or a
+// once-only helper's call.
 //
 // A core is looked into, in this order, when it
 //
@@ -20,9 +33,9 @@
 // Unwrap method: the reflection reads exported fields and slice elements
 // only, never an unexported field. What keeps its inner core in an
 // unexported field is opaque to the walk: zap.IncreaseLevel's core, and a
-// wrapper of the user's without an Unwrap method. The reflection is paid on
-// these lookups only, never on a log line; a core of this module answers
-// through Unwrap without it.
+// wrapper of the user's without an Unwrap method (zap.WithLazy's too, which
+// [Probe] sees through). The reflection is paid on these lookups only; a
+// core of this module answers through Unwrap without it.
 package unwrap
 
 import (
