@@ -339,7 +339,7 @@ func (b *builder) around(st *state) func(zapcore.Core) zapcore.Core {
 				sink = zapcore.NewTee(sink, exp)
 			}
 		}
-		held := &heldCore{Core: sink, st: st}
+		held := newHeldCore(sink, st)
 		once := dedup.NewCore(tracing.NewCore(held, tracing.WithSpanEvents(b.cfg.SpanEvents.Value), tracing.WithServiceName(b.cfg.Export.ServiceName)), dedup.WithRanks(b.cfg.Ranks))
 		return filter.NewAtomicCore(once, st.filter)
 	}

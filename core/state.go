@@ -75,17 +75,28 @@ func (s *state) close() error {
 // a line goes through no extra CheckedEntry.
 type heldCore struct {
 	zapcore.Core
-	st *state
+	st   *state
+	held *unwrap.Held // Logger: st, for the stages outside ([unwrap.Holder])
 }
 
 var (
 	_ zapcore.Core    = (*heldCore)(nil)
 	_ vocab.Unwrapper = (*heldCore)(nil)
+	_ unwrap.Holder   = (*heldCore)(nil)
 )
 
-func (c *heldCore) With(fields []zapcore.Field) zapcore.Core {
-	return &heldCore{Core: c.Core.With(fields), st: c.st}
+func newHeldCore(inner zapcore.Core, st *state) *heldCore {
+	return &heldCore{Core: inner, st: st, held: &unwrap.Held{Logger: st}}
 }
+
+func (c *heldCore) With(fields []zapcore.Field) zapcore.Core {
+	return &heldCore{Core: c.Core.With(fields), st: c.st, held: c.held}
+}
+
+// Held is what this core holds: the logger's state, which the filter,
+// once-only and tracing cores outside it copy when they are built, so
+// that stateOf reads it from the outermost in O(1).
+func (c *heldCore) Held() *unwrap.Held { return c.held }
 
 // Level is the level of the core inside.
 func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
@@ -94,29 +105,18 @@ func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
 
 // stateOf is the state of the logger whose core is c; nil for a logger
-// this package did not build. Down the logger's own cores (the filter
-// gate, the once-only and tracing cores) it follows their Unwrap methods, a
-// chain of fixed length without reflection. Only when a core of someone
-// else's is in the way (zap.Hooks, zap's sampler, a tee, zap.WrapCore) does
-// it walk the cores by reflection (package internal/unwrap). Reload, Close
-// and StartTracing call it; no call that logs a line does.
+// this package did not build. The logger's own cores hold it
+// ([unwrap.HeldBy]: one type assertion). Only when a core of someone
+// else's is outermost (zap.Hooks, zap's sampler, a tee, zap.WrapCore)
+// does it walk the cores by reflection (package internal/unwrap). Reload,
+// Close and StartTracing call it; no call that logs a line does.
 func stateOf(c zapcore.Core) *state {
-	for range maxOwnCores {
-		switch x := c.(type) {
-		case *heldCore:
-			return x.st
-		case vocab.Unwrapper:
-			c = x.Unwrap()
-			continue
-		}
-		break
+	if h := unwrap.HeldBy(c); h != nil {
+		st, _ := h.Logger.(*state)
+		return st
 	}
 	if h, ok := unwrap.As[*heldCore](c); ok {
 		return h.st
 	}
 	return nil
 }
-
-// maxOwnCores bounds the Unwrap chain stateOf follows: the module's cores
-// around the held core, with room to spare.
-const maxOwnCores = 8

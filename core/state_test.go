@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/unwrap"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
 // TestStateHeldOnTheCore: a logger New built holds its state on its own
-// cores, reached through their Unwrap methods alone, and every logger
+// cores, read from the outermost in O(1), and every logger
 // derived from it (With, zap's Named, Named, filter.Named) holds the same;
 // a zap.Hooks wrapper outside is crossed by the walk.
 func TestStateHeldOnTheCore(t *testing.T) {
@@ -20,22 +20,19 @@ func TestStateHeldOnTheCore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// held follows Unwrap only, as stateOf does first: no reflection.
+	// held is what the outermost core holds (one type assertion, as
+	// stateOf reads it first): no walk.
 	held := func(l *zap.Logger) *state {
 		t.Helper()
-		c := l.Core()
-		for range maxOwnCores {
-			if h, ok := c.(*heldCore); ok {
-				return h.st
-			}
-			u, ok := c.(vocab.Unwrapper)
-			if !ok {
-				break
-			}
-			c = u.Unwrap()
+		h := unwrap.HeldBy(l.Core())
+		if h == nil {
+			t.Fatalf("%T holds nothing", l.Core())
 		}
-		t.Fatalf("%T: no state down the Unwrap chain", l.Core())
-		return nil
+		st, ok := h.Logger.(*state)
+		if !ok || st == nil {
+			t.Fatalf("%T: no logger state held (%T)", l.Core(), h.Logger)
+		}
+		return st
 	}
 	st := held(log)
 	if st.filter == nil || st.layout == nil || st.site.Line == 0 {

@@ -48,6 +48,18 @@ type Held struct {
 	// Tracing is the outermost tracing core's settings (package
 	// tracing's).
 	Tracing any
+	// Logger is what the builder of the logger keeps with it (package
+	// core's state: its layout, file, export), given by a [Holder] inside
+	// the stages.
+	Logger any
+}
+
+// Holder is a core that holds what its stack holds without being a stage:
+// every [Stage], and package core's innermost core, which holds the
+// logger's own state. The stages outside it copy what it holds when they
+// are built.
+type Holder interface {
+	Held() *Held
 }
 
 // HeldBy is what the stages of c's stack hold: c's own when c is a stage;
@@ -57,11 +69,11 @@ type Held struct {
 // sampler, a tee) or one of the user's without Unwrap, it answers nil, and
 // the caller does without the lookup. Call it on a per-call path.
 func HeldBy(c zapcore.Core) *Held {
-	if s, ok := c.(Stage); ok {
+	if s, ok := c.(Holder); ok {
 		return s.Held()
 	}
 	if u, ok := c.(vocab.Unwrapper); ok {
-		if s, ok := u.Unwrap().(Stage); ok {
+		if s, ok := u.Unwrap().(Holder); ok {
 			return s.Held()
 		}
 	}
@@ -78,11 +90,12 @@ func Collect(own Held, inner zapcore.Core) *Held {
 		h.Filter = cmpOr(h.Filter, in.Filter)
 		h.Once = cmpOr(h.Once, in.Once)
 		h.Tracing = cmpOr(h.Tracing, in.Tracing)
+		h.Logger = cmpOr(h.Logger, in.Logger)
 		return &h
 	}
 	field := func(get func(*Held) any) any {
 		v, _ := Find(inner, func(c zapcore.Core) (any, bool) {
-			if s, ok := c.(Stage); ok {
+			if s, ok := c.(Holder); ok {
 				v := get(s.Held())
 				return v, v != nil
 			}
@@ -98,6 +111,9 @@ func Collect(own Held, inner zapcore.Core) *Held {
 	}
 	if h.Tracing == nil {
 		h.Tracing = field(func(h *Held) any { return h.Tracing })
+	}
+	if h.Logger == nil {
+		h.Logger = field(func(h *Held) any { return h.Logger })
 	}
 	return &h
 }
