@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"github.com/dynlog/dynlog/tracing"
@@ -157,8 +158,8 @@ func TestOnceKey(t *testing.T) {
 
 func TestOnceKeyLeavesOut(t *testing.T) {
 	log, buf := bareLogger()
-	spans := encoder.SpansField(&encoder.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331"})
-	other := encoder.SpansField(&encoder.Spans{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7"})
+	spans := vocab.SpansField(&vocab.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331"})
+	other := vocab.SpansField(&vocab.Spans{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7"})
 	log.Info("m", Once(), zap.Int("n", 1))
 	log.With(zap.String("request", "r1")).Info("m", Once(), zap.Int("n", 1)) // With context
 	log.Info("m", Once(), zap.Skip(), zap.Int("n", 1))                       // zap.Skip

@@ -40,7 +40,7 @@
 //     "log" with log.file, log.line and log.target; the text layouts use
 //     them for the target and the location.
 //   - The tracing core hands the spans in scope to the encoders as one
-//     field, [SpansField]: JSONL adds the trace keys and the innermost span's
+//     field, [vocab.SpansField]: JSONL adds the trace keys and the innermost span's
 //     fields, readable prints the span chain and every span's fields, vLLM
 //     appends the span fields.
 //   - Field types are the caller's: JSONL writes a zap.String or
@@ -51,9 +51,7 @@
 //     embedded either way.
 //   - The span types and the bridged-record keys are package vocab's
 //     ([vocab.Spans], [vocab.LogTargetKey]), a leaf shared with the filter,
-//     the once-only core and the tracing core; [Spans], [Span], [SpansKey]
-//     and [SpansField] here are the same types and values under the names
-//     this package has always had.
+//     the once-only core and the tracing core.
 //   - Nothing a line carries can drive a terminal, forge a line or a
 //     field, or turn a line around in the text layouts: controls and
 //     bidirectional controls are escaped, names that are not plain words

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -24,9 +25,9 @@ func ExampleNewJSONL() {
 func ExampleNewReadable() {
 	core := zapcore.NewCore(encoder.NewReadable(), zapcore.AddSync(os.Stdout), zapcore.DebugLevel)
 	log := zap.New(core, zap.WithClock(stoppedClock{})).Named("dynamo_llm::kv_router")
-	spans := &encoder.Spans{TraceID: "425ef761ca5b44c795b4c912f1d84b39", SpanID: "6959a1b2d1ee41a5",
-		Chain: []encoder.Span{{Name: "http-request", Fields: []zap.Field{zap.String("method", "POST")}}}}
-	log.Warn("queue is deep", zap.Int("queued", 42), encoder.SpansField(spans))
+	spans := &vocab.Spans{TraceID: "425ef761ca5b44c795b4c912f1d84b39", SpanID: "6959a1b2d1ee41a5",
+		Chain: []vocab.Span{{Name: "http-request", Fields: []zap.Field{zap.String("method", "POST")}}}}
+	log.Warn("queue is deep", zap.Int("queued", 42), vocab.SpansField(spans))
 	// Output:
 	// 2025-09-02T16:38:06.656503Z  WARN http-request: dynamo_llm::kv_router: queue is deep queued=42 method="POST"
 }

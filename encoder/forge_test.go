@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -80,7 +81,7 @@ func forgeCases(p string) map[string]forgeCase {
 	c.ent.LoggerName, c.prefix = "t"+p, true
 	cs["prefix name"] = c
 	c = base()
-	c.fields = append(c.fields, encoder.SpansField(&encoder.Spans{Chain: []encoder.Span{
+	c.fields = append(c.fields, vocab.SpansField(&vocab.Spans{Chain: []vocab.Span{
 		{Name: "sp" + p, Fields: []zap.Field{zap.String("sf", "x")}}}}))
 	c.keys = []string{"s", "sf"}
 	cs["span name"] = c

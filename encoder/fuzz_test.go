@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -162,9 +163,9 @@ func (c fuzzCase) fields() (ctx, own []zap.Field) {
 		fs = append(fs, zap.String("log.file", c.v2), zap.Int64("log.line", c.n))
 	}
 	if c.bit(selSpans) {
-		fs = append(fs, encoder.SpansField(&encoder.Spans{
+		fs = append(fs, vocab.SpansField(&vocab.Spans{
 			TraceID: "425ef761ca5b44c795b4c912f1d84b39", SpanID: "6959a1b2d1ee41a5",
-			Chain: []encoder.Span{{Name: "root"}, {Name: "inner", Fields: []zap.Field{
+			Chain: []vocab.Span{{Name: "root"}, {Name: "inner", Fields: []zap.Field{
 				zap.String(c.k2, c.v1), zap.Int64(c.k1, c.n),
 			}}},
 		}))

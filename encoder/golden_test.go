@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -70,16 +71,16 @@ const (
 	pushTarget     = "dynamo_runtime::pipeline::network::ingress::push_endpoint"
 )
 
-func httpRequestSpan(spanID, traceID string) encoder.Span {
-	return encoder.Span{Name: "http-request", Fields: []zap.Field{
+func httpRequestSpan(spanID, traceID string) vocab.Span {
+	return vocab.Span{Name: "http-request", Fields: []zap.Field{
 		zap.String("method", "POST"),
 		zap.String("uri", "/v1/chat/completions"),
 		zap.String("version", "HTTP/1.1"),
 	}}
 }
 
-func handlePayloadSpan() encoder.Span {
-	return encoder.Span{Name: "handle_payload", Fields: []zap.Field{
+func handlePayloadSpan() vocab.Span {
+	return vocab.Span{Name: "handle_payload", Fields: []zap.Field{
 		zap.String("namespace", "dynamo"),
 		zap.String("component", "backend"),
 		zap.String("endpoint", "generate"),
@@ -110,21 +111,21 @@ func TestGoldenJSONL(t *testing.T) {
 func testGoldenJSONL(t *testing.T, opts ...encoder.Option) {
 	want := goldenLines(t, "dynamo/jsonl.txt")
 	const trace1, root1, child1 = "425ef761ca5b44c795b4c912f1d84b39", "6959a1b2d1ee41a5", "b035f33bdd5c4b50"
-	root := func(spanID, traceID string) *encoder.Spans {
-		return &encoder.Spans{TraceID: traceID, SpanID: spanID, Chain: []encoder.Span{httpRequestSpan(spanID, traceID)}}
+	root := func(spanID, traceID string) *vocab.Spans {
+		return &vocab.Spans{TraceID: traceID, SpanID: spanID, Chain: []vocab.Span{httpRequestSpan(spanID, traceID)}}
 	}
-	child := &encoder.Spans{TraceID: trace1, SpanID: child1, ParentID: root1,
-		Chain: []encoder.Span{httpRequestSpan(root1, trace1), handlePayloadSpan()}}
+	child := &vocab.Spans{TraceID: trace1, SpanID: child1, ParentID: root1,
+		Chain: []vocab.Span{httpRequestSpan(root1, trace1), handlePayloadSpan()}}
 	withRequestID := root("906902a4e74b4264", "3924188ea88d40febdfa173afd246a3a")
 	withRequestID.XRequestID = "8372eac7-5f43-4d76-beca-0a94cfb311d0"
 
 	got := []string{
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.656503Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CREATED"},
-			encoder.SpansField(root(root1, trace1))),
+			vocab.SpansField(root(root1, trace1))),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:06.666672Z"),
 			LoggerName: pushTarget, Caller: caller(pushEndpointRS, 108), Message: "SPAN_CREATED"},
-			encoder.SpansField(child)),
+			vocab.SpansField(child)),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.WarnLevel, Time: mustTime(t, "2025-09-02T16:38:06.685333Z"),
 			LoggerName: "vllm", Caller: caller("/go/src/bridge.go", 1),
 			Message: "cudagraph dispatching keys are not initialized. No cudagraph will be used."},
@@ -132,21 +133,21 @@ func testGoldenJSONL(t *testing.T, opts ...encoder.Option) {
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.787232Z"),
 			LoggerName: pushTarget, Caller: caller(pushEndpointRS, 108), Message: "SPAN_CLOSED"},
 			zap.Int64("time.duration_us", 2121090), zap.Int64("time.busy_us", 1090), zap.Int64("time.idle_us", 2120000),
-			encoder.SpansField(child)),
+			vocab.SpansField(child)),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T16:38:08.788268999Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CLOSED"},
-			encoder.SpansField(root(root1, trace1)),
+			vocab.SpansField(root(root1, trace1)),
 			zap.Int64("time.busy_us", 13000), zap.Int64("time.duration_us", 2133000), zap.Int64("time.idle_us", 2120000)),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T17:01:46.306801Z"),
 			LoggerName: "dynamo_runtime::logging", Caller: caller(loggingRS, 248), Message: "SPAN_CREATED"},
-			encoder.SpansField(withRequestID)),
+			vocab.SpansField(withRequestID)),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.InfoLevel, Time: mustTime(t, "2025-09-02T15:53:31.943377Z"),
 			Message: "VllmWorker for Qwen/Qwen3-0.6B has been initialized"},
 			bridged("/opt/dynamo/venv/lib/python3.12/site-packages/dynamo/vllm/main.py", 191, "main.init")...),
 		encode(t, encoder.NewJSONL(opts...), zapcore.Entry{Level: zapcore.DebugLevel, Time: mustTime(t, "2025-10-31T20:52:10.745264Z"),
 			LoggerName: "dynamo_llm::kv_router::prefill_router", Caller: caller("/opt/dynamo/lib/llm/src/kv_router/prefill_router.rs", 232),
 			Message: "Prefill succeeded, using disaggregated params for decode"},
-			encoder.SpansField(root("5c20cc08e6afb2b7", "b672ccf48683b392891c5cb4163d4b51"))),
+			vocab.SpansField(root("5c20cc08e6afb2b7", "b672ccf48683b392891c5cb4163d4b51"))),
 	}
 	if len(got) != len(want) {
 		t.Fatalf("golden has %d lines, test reproduces %d", len(want), len(got))

@@ -79,7 +79,7 @@ type jsonlEncoder struct {
 	kvs    []keyValue
 	vals   jsonWriter // the values of kvs, back to back
 	nsOpen int        // top-level namespaces open: later fields nest
-	spans  *Spans
+	spans  *vocab.Spans
 	// literal: AddString and AddByteString write JSON strings whatever the
 	// text. EncodeEntry's encoder is literal, because zap reaches AddString
 	// from zap.Stringer and zap.Error too, and it embeds the JSON of
@@ -154,7 +154,7 @@ func (e *jsonlEncoder) AddArray(k string, v zapcore.ArrayMarshaler) error {
 }
 
 func (e *jsonlEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
-	if s, ok := v.(*Spans); ok && k == SpansKey && e.nsOpen == 0 {
+	if s, ok := v.(*vocab.Spans); ok && k == vocab.SpansKey && e.nsOpen == 0 {
 		e.spans = s
 		return nil
 	}
@@ -328,7 +328,7 @@ func freeze(src []keyValue, vals []byte, nsOpen int) *frozenContext {
 // jsonlKeys is s's keys and innermost span's fields, pre-encoded for this
 // layout: computed on the first line that carries s and shared by every
 // later one, so that a line inside a span costs a copy of these bytes.
-func jsonlKeys(s *Spans) *frozenContext {
+func jsonlKeys(s *vocab.Spans) *frozenContext {
 	slot := spancache.Of(s)
 	if f, ok := slot.Load().(*frozenContext); ok {
 		return f

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -108,10 +109,10 @@ func TestJSONLStringsStayStrings(t *testing.T) {
 // never re-parsed, nor are span fields (strings in Dynamo's JSONL) or the
 // span keys.
 func TestJSONLEmbedMessageAndSpans(t *testing.T) {
-	spans := &encoder.Spans{TraceID: "4bf92f3577b34da6a3ce929d00000001", SpanID: "00f067aa0ba90001",
-		Chain: []encoder.Span{{Name: "123", Fields: []zap.Field{zap.String("n", "8"), zap.String("o", `{"b":1}`)}}}}
+	spans := &vocab.Spans{TraceID: "4bf92f3577b34da6a3ce929d00000001", SpanID: "00f067aa0ba90001",
+		Chain: []vocab.Span{{Name: "123", Fields: []zap.Field{zap.String("n", "8"), zap.String("o", `{"b":1}`)}}}}
 	ent := zapcore.Entry{Time: mustTime(t, "2025-09-02T16:38:06.656503Z"), LoggerName: "t", Message: "42"}
-	got := encode(t, embedding(), ent, encoder.SpansField(spans), zap.String("status", "200"))
+	got := encode(t, embedding(), ent, vocab.SpansField(spans), zap.String("status", "200"))
 	want := `{"time":"2025-09-02T16:38:06.656503Z","level":"INFO","target":"t","message":"42","n":"8","o":"{\"b\":1}",` +
 		`"span_id":"00f067aa0ba90001","span_name":"123","status":200,"trace_id":"4bf92f3577b34da6a3ce929d00000001"}` + "\n"
 	if got != want {

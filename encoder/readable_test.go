@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -82,8 +83,8 @@ func TestReadableEmptyMessage(t *testing.T) {
 	if got, want := readableLine(t, false, ""), readableHead+"\n"; got != want {
 		t.Errorf("no fields:\n got %q\nwant %q", got, want)
 	}
-	spans := &encoder.Spans{Chain: []encoder.Span{{Name: "s", Fields: []zap.Field{zap.Int("n", 1)}}}}
-	got := readableLine(t, true, "", encoder.SpansField(spans))
+	spans := &vocab.Spans{Chain: []vocab.Span{{Name: "s", Fields: []zap.Field{zap.Int("n", 1)}}}}
+	got := readableLine(t, true, "", vocab.SpansField(spans))
 	want := "\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[1ms\x1b[0m: \x1b[2mt\x1b[0m\x1b[2m:\x1b[0m " +
 		"\x1b[2m\x1b[3mn\x1b[0m\x1b[2m=\x1b[0m1\x1b[0m\n"
 	if got != want {
@@ -95,12 +96,12 @@ func TestReadableEmptyMessage(t *testing.T) {
 // group, as tracing-subscriber's compact format writes them; a span without
 // fields writes no group.
 func TestReadableColorSpanGroups(t *testing.T) {
-	spans := &encoder.Spans{Chain: []encoder.Span{
+	spans := &vocab.Spans{Chain: []vocab.Span{
 		{Name: "http-request", Fields: []zap.Field{zap.Stringer("method", textStringer("POST")), zap.String("x_request_id", "abc")}},
 		{Name: "quiet"},
 		{Name: "inner", Fields: []zap.Field{zap.Int("workers", 8)}},
 	}}
-	got := readableLine(t, true, "m", zap.Int("a", 1), encoder.SpansField(spans))
+	got := readableLine(t, true, "m", zap.Int("a", 1), vocab.SpansField(spans))
 	want := "\x1b[2m2025-09-02T16:38:06.656503Z\x1b[0m \x1b[32m INFO\x1b[0m \x1b[1mhttp-request\x1b[0m:\x1b[1mquiet\x1b[0m:\x1b[1minner\x1b[0m: " +
 		"\x1b[2mt\x1b[0m\x1b[2m:\x1b[0m m \x1b[3ma\x1b[0m\x1b[2m=\x1b[0m1" +
 		" \x1b[2m\x1b[3mmethod\x1b[0m\x1b[2m=\x1b[0mPOST \x1b[3mx_request_id\x1b[0m\x1b[2m=\x1b[0m\"abc\"\x1b[0m" +
@@ -108,7 +109,7 @@ func TestReadableColorSpanGroups(t *testing.T) {
 	if got != want {
 		t.Errorf("\n got %q\nwant %q", got, want)
 	}
-	plain := readableLine(t, false, "m", zap.Int("a", 1), encoder.SpansField(spans))
+	plain := readableLine(t, false, "m", zap.Int("a", 1), vocab.SpansField(spans))
 	if want := "2025-09-02T16:38:06.656503Z  INFO http-request:quiet:inner: t: m a=1 method=POST x_request_id=\"abc\" workers=8\n"; plain != want {
 		t.Errorf("no colour:\n got %q\nwant %q", plain, want)
 	}

@@ -40,7 +40,7 @@ type textFields struct {
 	// (WithMaxLineBytes), while set.
 	cut *lineCut
 
-	spans *Spans
+	spans *vocab.Spans
 	// A record bridged from a foreign logger: its log.* fields,
 	// hidden from the field list.
 	logTarget, logFile string
@@ -181,7 +181,7 @@ func (t *textFields) AddArray(k string, v zapcore.ArrayMarshaler) error {
 }
 
 func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) error {
-	if s, ok := v.(*Spans); ok && k == SpansKey && t.nsPrefix == "" {
+	if s, ok := v.(*vocab.Spans); ok && k == vocab.SpansKey && t.nsPrefix == "" {
 		t.spans = s
 		return nil
 	}

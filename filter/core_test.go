@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -228,7 +229,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	}
 }
 
-func spansNamed(names ...string) *encoder.Spans { return spansOf(names) }
+func spansNamed(names ...string) *vocab.Spans { return spansOf(names) }
 
 func messages(logs *observer.ObservedLogs) string {
 	var got []string
@@ -245,14 +246,14 @@ func TestSpanCallFieldWinsOverWith(t *testing.T) {
 	obs, logs := observer.New(zapcore.Level(-128))
 	root := zap.New(filter.NewCore(obs, mustParse(t, "info,[in-with]=debug")))
 	for _, log := range []*zap.Logger{root.Named("svc"), filter.Named(root, "svc")} {
-		inWith := log.With(encoder.SpansField(spansNamed("in-with")))
+		inWith := log.With(vocab.SpansField(spansNamed("in-with")))
 		inWith.Debug("with only")
-		inWith.Debug("call wins", encoder.SpansField(spansNamed("on-call")))
-		log.With(encoder.SpansField(spansNamed("on-call"))).Debug("with, other span")
+		inWith.Debug("call wins", vocab.SpansField(spansNamed("on-call")))
+		log.With(vocab.SpansField(spansNamed("on-call"))).Debug("with, other span")
 		log.Debug("no span")
-		log.Debug("call only", encoder.SpansField(spansNamed("in-with")))
-		inWith.With(encoder.SpansField(spansNamed("later"))).Debug("later With replaces")
-		log.With(encoder.SpansField(spansNamed("later"))).With(encoder.SpansField(spansNamed("in-with"))).Debug("last With")
+		log.Debug("call only", vocab.SpansField(spansNamed("in-with")))
+		inWith.With(vocab.SpansField(spansNamed("later"))).Debug("later With replaces")
+		log.With(vocab.SpansField(spansNamed("later"))).With(vocab.SpansField(spansNamed("in-with"))).Debug("last With")
 		if got, want := messages(logs), "[with only call only last With]"; got != want {
 			t.Errorf("%s: printed %s, want %s", log.Name(), got, want)
 		}
@@ -264,7 +265,7 @@ func TestSpanCallFieldWinsOverWith(t *testing.T) {
 func TestSpanInsideNamespace(t *testing.T) {
 	obs, logs := observer.New(zapcore.Level(-128))
 	log := zap.New(filter.NewCore(obs, mustParse(t, "info,[x]=debug"))).Named("svc")
-	x := encoder.SpansField(spansNamed("x"))
+	x := vocab.SpansField(spansNamed("x"))
 	log.Debug("before the namespace", x, zap.Namespace("ns"))
 	log.Debug("after the namespace", zap.Namespace("ns"), x)
 	log.With(zap.Namespace("ns")).Debug("after a With namespace", x)
@@ -281,12 +282,12 @@ func TestSpanInsideNamespace(t *testing.T) {
 func TestSpanFieldOddities(t *testing.T) {
 	obs, logs := observer.New(zapcore.Level(-128))
 	log := zap.New(filter.NewCore(obs, mustParse(t, "info,[x]=debug"))).Named("svc")
-	log.Debug("nil spans", zap.Object(encoder.SpansKey, (*encoder.Spans)(nil)))
-	log.Debug("skip", encoder.SpansField(nil))
-	log.Debug("string", zap.String(encoder.SpansKey, "x"))
+	log.Debug("nil spans", zap.Object(vocab.SpansKey, (*vocab.Spans)(nil)))
+	log.Debug("skip", vocab.SpansField(nil))
+	log.Debug("string", zap.String(vocab.SpansKey, "x"))
 	log.Debug("other key", zap.Object("spans", spansNamed("x")))
-	log.Debug("empty chain", encoder.SpansField(&encoder.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c"}))
-	log.With(encoder.SpansField(spansNamed("x"))).Debug("nil on the call clears", zap.Object(encoder.SpansKey, (*encoder.Spans)(nil)))
+	log.Debug("empty chain", vocab.SpansField(&vocab.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c"}))
+	log.With(vocab.SpansField(spansNamed("x"))).Debug("nil on the call clears", zap.Object(vocab.SpansKey, (*vocab.Spans)(nil)))
 	if got := messages(logs); got != "[]" {
 		t.Errorf("printed %s, want nothing", got)
 	}
@@ -312,7 +313,7 @@ func TestSpanUnnamedLogger(t *testing.T) {
 		for _, with := range []bool{false, true} {
 			obs, logs := observer.New(zapcore.Level(-128))
 			log := zap.New(filter.NewCore(obs, mustParse(t, tc.spec)), zap.AddCaller())
-			s := encoder.SpansField(spansOf(tc.chain))
+			s := vocab.SpansField(spansOf(tc.chain))
 			if with {
 				log.With(s).Debug("unnamed")
 			} else {
@@ -366,7 +367,7 @@ func TestSpanBoundLoggerChildren(t *testing.T) {
 	obs, logs := observer.New(zapcore.Level(-128))
 	root := zap.New(filter.NewCore(obs, mustParse(t, "info,foo.a[x]=trace,foo[y]=debug")))
 	foo := filter.Named(root, "foo")
-	x, y := encoder.SpansField(spansNamed("x")), encoder.SpansField(spansNamed("y"))
+	x, y := vocab.SpansField(spansNamed("x")), vocab.SpansField(spansNamed("y"))
 	foo.Log(trace, "foo trace in x", x)
 	foo.Named("a").Log(trace, "foo.a trace in x", x)
 	foo.Named("b").Log(trace, "foo.b trace in x", x)
@@ -383,7 +384,7 @@ func TestSpanBoundLoggerChildren(t *testing.T) {
 func TestSpanSuppressWins(t *testing.T) {
 	obs, logs := observer.New(zapcore.Level(-128))
 	root := zap.New(filter.NewCore(obs, mustParse(t, "warn,[x]=trace")), zap.AddCaller())
-	x := encoder.SpansField(spansNamed("x"))
+	x := vocab.SpansField(spansNamed("x"))
 	loggers := []*zap.Logger{root, root.Named("plain"), filter.Named(root, "bound")}
 	logAll := func() {
 		for _, l := range loggers {
@@ -434,10 +435,10 @@ func TestAtomicStoreSpanDirectives(t *testing.T) {
 	root := zap.New(filter.NewAtomicCore(obs, a))
 	bound := filter.Named(root, "dynamo_llm::preprocessor")
 	plain := root.Named("dynamo_llm::preprocessor")
-	inSpan := bound.With(encoder.SpansField(spansNamed("http-request", "handle_payload")))
+	inSpan := bound.With(vocab.SpansField(spansNamed("http-request", "handle_payload")))
 	logAll := func(step string) {
-		bound.Debug(step+" bound", encoder.SpansField(spansNamed("handle_payload")))
-		plain.Debug(step+" plain", encoder.SpansField(spansNamed("handle_payload")))
+		bound.Debug(step+" bound", vocab.SpansField(spansNamed("handle_payload")))
+		plain.Debug(step+" plain", vocab.SpansField(spansNamed("handle_payload")))
 		inSpan.Debug(step + " with")
 	}
 	logAll("1")
@@ -466,7 +467,7 @@ func TestAtomicStoreSpanDirectives(t *testing.T) {
 // not; with fields on the call, no more than zap's own disabled call (whose
 // variadic fields escape).
 func TestRejectedCallsDoNotAllocate(t *testing.T) {
-	x := encoder.SpansField(spansNamed("http-request"))
+	x := vocab.SpansField(spansNamed("http-request"))
 	disabled := zap.New(zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), zapcore.InfoLevel))
 	zapAllocs := testing.AllocsPerRun(100, func() { disabled.Debug("dropped", x) })
 	for _, spec := range []string{"info,dynamo_runtime=debug", "info,dynamo_runtime=debug,[other]=debug"} {

@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -70,15 +71,15 @@ func ExampleSuppressed() {
 func ExampleParse_spanDirectives() {
 	f, _ := filter.Parse("info,[http-request]=debug,dynamo_llm[handle_payload]=trace")
 	log := exampleLogger(f)
-	request := &encoder.Spans{Chain: []encoder.Span{{Name: "http-request"}}}
-	payload := &encoder.Spans{Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}}}
+	request := &vocab.Spans{Chain: []vocab.Span{{Name: "http-request"}}}
+	payload := &vocab.Spans{Chain: []vocab.Span{{Name: "http-request"}, {Name: "handle_payload"}}}
 
 	frontend := filter.Named(log, "dynamo_runtime::http")
 	frontend.Debug("frontend debug outside a span: dropped")
-	frontend.Debug("frontend debug in http-request: printed", encoder.SpansField(request))
-	frontend.Log(zapcore.DebugLevel-1, "frontend trace in handle_payload: dropped", encoder.SpansField(payload))
+	frontend.Debug("frontend debug in http-request: printed", vocab.SpansField(request))
+	frontend.Log(zapcore.DebugLevel-1, "frontend trace in handle_payload: dropped", vocab.SpansField(payload))
 
-	worker := filter.Named(log, "dynamo_llm::preprocessor").With(encoder.SpansField(payload))
+	worker := filter.Named(log, "dynamo_llm::preprocessor").With(vocab.SpansField(payload))
 	worker.Log(zapcore.DebugLevel-1, "worker trace in handle_payload: printed")
 	// Output:
 	// frontend debug in http-request: printed

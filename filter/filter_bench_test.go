@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/clock"
 	"go.uber.org/zap"
@@ -172,9 +173,9 @@ func BenchmarkFilter(b *testing.B) {
 
 	b.Run("Span", func(b *testing.B) {
 		fs := parseBench(b, benchSpec+",[http-request]=debug")
-		request := encoder.SpansField(&encoder.Spans{
+		request := vocab.SpansField(&vocab.Spans{
 			TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331",
-			Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}},
+			Chain: []vocab.Span{{Name: "http-request"}, {Name: "handle_payload"}},
 		})
 		newLog := func() *zap.Logger {
 			core := zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), openLevel)
@@ -303,9 +304,9 @@ func BenchmarkFilterAfterPUT(b *testing.B) {
 	}
 
 	b.Run("Span3", func(b *testing.B) {
-		spans := encoder.SpansField(&encoder.Spans{
+		spans := vocab.SpansField(&vocab.Spans{
 			TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331",
-			Chain: []encoder.Span{{Name: "http-request"}, {Name: "handle_payload"}, {Name: "route"}},
+			Chain: []vocab.Span{{Name: "http-request"}, {Name: "handle_payload"}, {Name: "route"}},
 		})
 		run := func(b *testing.B, log *zap.Logger) {
 			b.ReportAllocs()

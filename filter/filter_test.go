@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -257,13 +257,13 @@ var spanCases = []struct {
 	{"off,d[x]=debug", "", []string{"x"}, zapcore.ErrorLevel, false},
 }
 
-func spansOf(chain []string) *encoder.Spans {
+func spansOf(chain []string) *vocab.Spans {
 	if chain == nil {
 		return nil
 	}
-	s := &encoder.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331"}
+	s := &vocab.Spans{TraceID: "0af7651916cd43dd8448eb211c80319c", SpanID: "b7ad6b7169203331"}
 	for _, name := range chain {
-		s.Chain = append(s.Chain, encoder.Span{Name: name})
+		s.Chain = append(s.Chain, vocab.Span{Name: name})
 	}
 	return s
 }
@@ -298,9 +298,9 @@ func TestSpanDirectives(t *testing.T) {
 					switch {
 					case spans == nil:
 					case via == "call":
-						fields = append(fields, encoder.SpansField(spans))
+						fields = append(fields, vocab.SpansField(spans))
 					case via == "with before naming":
-						log = log.With(encoder.SpansField(spans))
+						log = log.With(vocab.SpansField(spans))
 					}
 					if tc.target != "" {
 						if bind {
@@ -310,7 +310,7 @@ func TestSpanDirectives(t *testing.T) {
 						}
 					}
 					if spans != nil && via == "with after naming" {
-						log = log.With(encoder.SpansField(spans))
+						log = log.With(vocab.SpansField(spans))
 					}
 					if ce := log.Check(tc.level, "line"); ce != nil {
 						ce.Write(fields...)

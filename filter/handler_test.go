@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -59,7 +59,7 @@ func TestHandler(t *testing.T) {
 	}
 	bound.Debug("after put")
 	log.Named("other").Info("hidden")
-	log.Named("other").Log(trace, "in http-request", encoder.SpansField(&encoder.Spans{Chain: []encoder.Span{{Name: "http-request"}}}))
+	log.Named("other").Log(trace, "in http-request", vocab.SpansField(&vocab.Spans{Chain: []vocab.Span{{Name: "http-request"}}}))
 	if got := messages(logs); got != "[after put in http-request]" {
 		t.Errorf("after PUT the loggers printed %v", got)
 	}

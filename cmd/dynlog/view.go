@@ -328,9 +328,9 @@ func (vf *viewFilter) pass(rec *logfile.Record) bool {
 		if rec.Bridged() {
 			target = rec.LogTarget
 		}
-		var spans *encoder.Spans
+		var spans *vocab.Spans
 		if rec.SpanName != "" {
-			spans = &encoder.Spans{Chain: []encoder.Span{{Name: rec.SpanName}}}
+			spans = &vocab.Spans{Chain: []vocab.Span{{Name: rec.SpanName}}}
 		}
 		if !vf.directives.EnabledIn(target, rec.Level, spans) {
 			return false
@@ -449,13 +449,13 @@ func entryOf(rec *logfile.Record, escape, layout2025 bool, fields []zapcore.Fiel
 		spanFields = append(spanFields, zap.Stringer(vocab.KeyRequestID, displayText(rec.RequestID)))
 	}
 	if rec.SpanName != "" || rec.TraceID != "" || rec.SpanID != "" {
-		s := &encoder.Spans{TraceID: rec.TraceID, SpanID: rec.SpanID, ParentID: rec.ParentID,
+		s := &vocab.Spans{TraceID: rec.TraceID, SpanID: rec.SpanID, ParentID: rec.ParentID,
 			TraceState: rec.TraceState, XRequestID: rec.XRequestID, RequestID: rec.RequestID}
 		if rec.SpanName != "" {
-			s.Chain = []encoder.Span{{Name: rec.SpanName, Fields: spanFields}}
+			s.Chain = []vocab.Span{{Name: rec.SpanName, Fields: spanFields}}
 			spanFields = nil
 		}
-		fields = append(fields, encoder.SpansField(s))
+		fields = append(fields, vocab.SpansField(s))
 	}
 	// Request IDs outside a named span have no span to be printed with:
 	// they follow the line's fields. (The request span's own fields, and

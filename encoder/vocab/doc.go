@@ -22,7 +22,5 @@
 // [github.com/dynlog/dynlog/core.TraceLevel] and
 // [github.com/dynlog/dynlog/filter.OffLevel], and reads and prints DYN_LOG's
 // level words with [github.com/dynlog/dynlog/filter.ParseLevel] and
-// [github.com/dynlog/dynlog/filter.LevelName]. Package encoder re-exports
-// the span types as aliases ([github.com/dynlog/dynlog/encoder.Spans] is
-// [Spans]).
+// [github.com/dynlog/dynlog/filter.LevelName].
 package vocab

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -165,10 +166,10 @@ var Cases = []Case{
 	}},
 	{Name: "spans", Entry: entry(zapcore.DebugLevel, "dynamo_llm::kv_router", "routing"), Fields: []zap.Field{
 		zap.String("worker", "decode-0"), zap.String("endpoint", "event"),
-		encoder.SpansField(&encoder.Spans{
+		vocab.SpansField(&vocab.Spans{
 			TraceID: "425ef761ca5b44c795b4c912f1d84b39", SpanID: "b035f33bdd5c4b50", ParentID: "6959a1b2d1ee41a5",
 			XRequestID: "req-1", RequestID: "8372eac7-5f43-4d76-beca-0a94cfb311d0",
-			Chain: []encoder.Span{
+			Chain: []vocab.Span{
 				{Name: "http-request", Fields: []zap.Field{zap.String("method", "POST")}},
 				{Name: "handle_payload", Fields: []zap.Field{zap.String("endpoint", "generate"), zap.Int64("instance_id", 75)}},
 			},

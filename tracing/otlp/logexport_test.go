@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/logtest"
@@ -682,8 +683,8 @@ func TestLogRecordFields(t *testing.T) {
 	rp := &recordingProvider{}
 	core := NewLogExportCore(rp)
 	tid, _ := trace.TraceIDFromHex("4bf92f3577b34da6a3ce929d0e0e4736")
-	spansA := &encoder.Spans{TraceID: tid.String(), SpanID: "00f067aa0ba902b7", XRequestID: "xa"}
-	spansB := &encoder.Spans{TraceID: tid.String(), SpanID: "1111111111111111", RequestID: "rb"}
+	spansA := &vocab.Spans{TraceID: tid.String(), SpanID: "00f067aa0ba902b7", XRequestID: "xa"}
+	spansB := &vocab.Spans{TraceID: tid.String(), SpanID: "1111111111111111", RequestID: "rb"}
 	when := time.Date(2025, 9, 2, 16, 38, 6, 656503000, time.UTC)
 
 	type obj = zapcore.ObjectMarshalerFunc
@@ -716,7 +717,7 @@ func TestLogRecordFields(t *testing.T) {
 		})),
 		zap.Ints("ints", []int{1, 2}), zap.Skip(),
 		zap.Error(fmt.Errorf("outer: %w", errors.New("inner"))),
-		encoder.SpansField(spansA),
+		vocab.SpansField(spansA),
 	)
 	a := r.attrs()
 	checks := map[string]attribute.Value{
@@ -757,12 +758,12 @@ func TestLogRecordFields(t *testing.T) {
 	}
 
 	// Spans from With; a later spans field on the call wins.
-	w := core.With([]zapcore.Field{encoder.SpansField(spansA), zap.String("with", "1")})
+	w := core.With([]zapcore.Field{vocab.SpansField(spansA), zap.String("with", "1")})
 	r = write(w, zap.String("call", "2"))
 	if sc := trace.SpanContextFromContext(r.ctx); sc.SpanID().String() != "00f067aa0ba902b7" {
 		t.Errorf("With spans: trace context %v", sc)
 	}
-	r = write(w, encoder.SpansField(spansB))
+	r = write(w, vocab.SpansField(spansB))
 	if sc := trace.SpanContextFromContext(r.ctx); sc.SpanID().String() != "1111111111111111" {
 		t.Errorf("call spans over With spans: trace context %v", sc)
 	}
@@ -773,7 +774,7 @@ func TestLogRecordFields(t *testing.T) {
 	// A namespace opened by With holds the later fields; a spans field
 	// after it is a plain object, as the encoders print it.
 	ns := core.With([]zapcore.Field{zap.String("top", "t"), zap.Namespace("ns"), zap.String("in", "1")})
-	r = write(ns, zap.String("call", "2"), encoder.SpansField(spansB))
+	r = write(ns, zap.String("call", "2"), vocab.SpansField(spansB))
 	a = r.attrs()
 	if a["top"].AsString() != "t" || a["ns"].Type() != attribute.MAP || a["call"].Type() != attribute.EMPTY {
 		t.Errorf("namespace from With: attributes %v", a)
@@ -795,7 +796,7 @@ func TestLogRecordFields(t *testing.T) {
 	}
 
 	// Invalid IDs give no trace context.
-	r = write(core, encoder.SpansField(&encoder.Spans{TraceID: "zz", SpanID: "00f067aa0ba902b7"}))
+	r = write(core, vocab.SpansField(&vocab.Spans{TraceID: "zz", SpanID: "00f067aa0ba902b7"}))
 	if trace.SpanContextFromContext(r.ctx).IsValid() {
 		t.Error("invalid span IDs made a trace context")
 	}

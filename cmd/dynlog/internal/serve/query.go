@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
-	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -103,9 +103,9 @@ func (q *query) passRecord(rec *logfile.Record) bool {
 		if rec.Bridged() {
 			target = rec.LogTarget
 		}
-		var spans *encoder.Spans
+		var spans *vocab.Spans
 		if rec.SpanName != "" {
-			spans = &encoder.Spans{Chain: []encoder.Span{{Name: rec.SpanName}}}
+			spans = &vocab.Spans{Chain: []vocab.Span{{Name: rec.SpanName}}}
 		}
 		if !q.directives.EnabledIn(target, rec.Level, spans) {
 			return false
