@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap/zapcore"
@@ -65,14 +66,14 @@ func TestStoreWritesNoAuditLine(t *testing.T) {
 		a.Store(filter.New(append(base, filter.Directive{Target: "vllm.demo", Level: l})...))
 	}
 
-	file, before := here()
+	file, before := coretest.Here()
 	demo.Info("before setLevel")
 	setLevel(zapcore.WarnLevel)
 	demo.Info("hidden by setLevel(WARNING)")
-	_, warned := here()
+	_, warned := coretest.Here()
 	demo.Warn("shown after setLevel(WARNING)")
 	setLevel(zapcore.InfoLevel)
-	_, again := here()
+	_, again := coretest.Here()
 	demo.Info("shown after setLevel(INFO)")
 
 	want := vllmHead("INFO", file, before+1) + "before setLevel\n" +
@@ -96,9 +97,9 @@ func TestStoreWritesNoAuditLine(t *testing.T) {
 // saw it.
 func TestPUTWritesOneAuditLine(t *testing.T) {
 	var out, errOut logtest.Buffer // the server's goroutine writes the audit line
-	opts := []core.Option{core.WithEnv(envOf(nil)), core.WithOutput(&out), core.WithErrorOutput(&errOut),
-		core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
-	file, line := here()
+	opts := []core.Option{core.WithEnv(coretest.Env(nil)), core.WithOutput(&out), core.WithErrorOutput(&errOut),
+		core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC)}
+	file, line := coretest.Here()
 	log, err := core.NewVLLM(opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +154,7 @@ func TestReloadWritesOneAuditLine(t *testing.T) {
 	var out, errOut bytes.Buffer
 	vars := map[string]string{"DYN_LOG": "info"}
 	opts := append(vllmOptions(vars, &out, &errOut), core.WithSystemConfig("")) // Reload reads the TOML files
-	file, line := here()
+	file, line := coretest.Here()
 	log, err := core.NewVLLM(opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/config"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -16,9 +17,9 @@ import (
 func TestLoadThenBuild(t *testing.T) {
 	var out, errOut bytes.Buffer
 	cfg, err := config.Load(core.WithSystemConfig(""),
-		core.WithEnv(envOf(map[string]string{"DYN_LOGGING_JSONL": "0", "DYN_LOG": "warn"})),
+		core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_JSONL": "0", "DYN_LOG": "warn"})),
 		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)),
-		core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC))
+		core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +31,8 @@ func TestLoadThenBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, line := here()
-	log.Warn("hello") // must stay on the line after here()
+	file, line := coretest.Here()
+	log.Warn("hello") // must stay on the line after coretest.Here()
 	log.Info("filtered out by DYN_LOG=warn")
 	want := `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN","file":` + strconv.Quote(file) +
 		`,"line":` + strconv.Itoa(line+1) + `,"target":"` + thisTarget + `","message":"hello"}` + "\n"

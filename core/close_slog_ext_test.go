@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/internal/logtest"
 )
 
@@ -127,7 +128,7 @@ func TestCloseVLLMOutputs(t *testing.T) {
 			if err := os.WriteFile(cfg, []byte(`{"encoding": "vllm", "outputPaths": ["`+out+`"]}`), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			tc.run(t, []core.Option{core.WithSystemConfig(""), core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfg}))})
+			tc.run(t, []core.Option{core.WithSystemConfig(""), core.WithEnv(coretest.Env(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfg}))})
 			data, err := os.ReadFile(out)
 			if err != nil {
 				t.Fatal(err)
@@ -168,7 +169,7 @@ func TestVLLMOutputsClosedOnError(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(`{"encoding": "vllm", "outputPaths": ["`+out+`"], "errorOutputPaths": ["`+errPath+`"]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := core.NewVLLM(core.WithSystemConfig(""), core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfg})))
+	_, err := core.NewVLLM(core.WithSystemConfig(""), core.WithEnv(coretest.Env(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfg})))
 	if err == nil || !strings.HasPrefix(err.Error(), "VLLM_LOGGING_CONFIG_PATH: "+cfg+": ") {
 		t.Fatalf("NewVLLM with an errorOutputPaths entry in a missing directory: %v, want an error naming %s", err, cfg)
 	}

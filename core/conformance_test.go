@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/internal/conformance"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -29,7 +30,7 @@ func TestPresetsConformance(t *testing.T) {
 		for _, c := range conformance.Cases {
 			t.Run(string(l)+"/"+c.Name, func(t *testing.T) {
 				var out bytes.Buffer
-				log, err := p.new(core.WithEnv(envOf(p.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
+				log, err := p.new(core.WithEnv(coretest.Env(p.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
 					core.WithLocation(time.UTC)) // vLLM prints local time; the table is in UTC
 				if err != nil {
 					t.Fatal(err)

@@ -5,57 +5,17 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/encoder"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
-
-// fixedClock is a zapcore.Clock stopped at one instant.
-type fixedClock struct{ t time.Time }
-
-func (c fixedClock) Now() time.Time                         { return c.t }
-func (c fixedClock) NewTicker(d time.Duration) *time.Ticker { return time.NewTicker(d) }
-
-var pinned = time.Date(2026, 1, 2, 3, 4, 5, 656503999, time.UTC)
-
-func envOf(vars map[string]string) func(string) (string, bool) {
-	return func(k string) (string, bool) {
-		v, ok := vars[k]
-		return v, ok
-	}
-}
-
-type built struct {
-	log      *zap.Logger
-	out, err *bytes.Buffer
-}
-
-// build makes a logger with the preset newLogger from vars, writing to
-// buffers, at a pinned time in UTC (extra options may say otherwise).
-func build(t *testing.T, newLogger func(...core.Option) (*zap.Logger, error), vars map[string]string, extra ...core.Option) built {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	opts := []core.Option{core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
-		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
-	log, err := newLogger(append(opts, extra...)...)
-	if err != nil {
-		t.Fatalf("new logger with %v: %v", vars, err)
-	}
-	return built{log, &out, &errOut}
-}
-
-// here returns the caller's file and line.
-func here() (string, int) {
-	_, file, line, _ := runtime.Caller(1)
-	return file, line
-}
 
 const thisTarget = "github.com/dynlog/dynlog/core_test"
 
@@ -101,13 +61,13 @@ func TestNewLayoutFromEnv(t *testing.T) {
 		{"JSONL never coloured", map[string]string{"DYN_LOGGING_JSONL": "1", "FORCE_COLOR": "1"}, jsonlLine, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := build(t, core.New, tc.vars)
-			file, line := here()
-			b.log.Info("hello", zap.Int("n", 1)) // must stay on the line after here()
-			if got, want := b.out.String(), tc.want(file, line+1); got != want {
+			b := coretest.Build(t, core.New, tc.vars)
+			file, line := coretest.Here()
+			b.Log.Info("hello", zap.Int("n", 1)) // must stay on the line after coretest.Here()
+			if got, want := b.Out.String(), tc.want(file, line+1); got != want {
 				t.Errorf("\n got %q\nwant %q", got, want)
 			}
-			if got := b.err.String(); got != tc.wantError {
+			if got := b.Err.String(); got != tc.wantError {
 				t.Errorf("error output:\n got %q\nwant %q", got, tc.wantError)
 			}
 		})
@@ -128,13 +88,13 @@ func jsonlLine(file string, line int) string {
 // TestNewCallerIsCallSite: file and line are the user's call, through a
 // named logger and With, not a frame inside dynlog or zap.
 func TestNewCallerIsCallSite(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := b.log.Named("dynamo_runtime::logging").With(zap.String("component", "router"))
-	file, line := here()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	log := b.Log.Named("dynamo_runtime::logging").With(zap.String("component", "router"))
+	file, line := coretest.Here()
 	log.Warn("call site")
 	var rec map[string]any
-	if err := json.Unmarshal(b.out.Bytes(), &rec); err != nil {
-		t.Fatalf("%v: %q", err, b.out.String())
+	if err := json.Unmarshal(b.Out.Bytes(), &rec); err != nil {
+		t.Fatalf("%v: %q", err, b.Out.String())
 	}
 	if rec["file"] != file || rec["line"] != float64(line+1) {
 		t.Errorf("caller %v:%v, want %s:%d", rec["file"], rec["line"], file, line+1)
@@ -145,16 +105,16 @@ func TestNewCallerIsCallSite(t *testing.T) {
 }
 
 func TestNewLocalTimeZone(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "1", "DYN_LOGGING_JSONL": "1"},
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "1", "DYN_LOGGING_JSONL": "1"},
 		core.WithLocation(time.FixedZone("PDT", -7*3600)))
-	b.log.Info("x")
-	if got := b.out.String(); !strings.HasPrefix(got, `{"time":"2026-01-01T20:04:05.656503-07:00",`) {
+	b.Log.Info("x")
+	if got := b.Out.String(); !strings.HasPrefix(got, `{"time":"2026-01-01T20:04:05.656503-07:00",`) {
 		t.Errorf("local time: %q", got)
 	}
 
-	b = build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "true"})
-	b.log.Info("x")
-	if got, want := b.out.String(), "2026-01-02T03:04:05.656503+00:00  INFO "+thisTarget+": x\n"; got != want {
+	b = coretest.Build(t, core.New, map[string]string{"DYN_LOG_USE_LOCAL_TZ": "true"})
+	b.Log.Info("x")
+	if got, want := b.Out.String(), "2026-01-02T03:04:05.656503+00:00  INFO "+thisTarget+": x\n"; got != want {
 		t.Errorf("local UTC:\n got %q\nwant %q", got, want)
 	}
 }
@@ -188,14 +148,14 @@ func TestNewDynLog(t *testing.T) {
 		{"info,[http-request]=debug", []string{"info", "warn", "error"}, ""}, // the lines are in no span
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
-			b := build(t, core.New, map[string]string{"DYN_LOG": tc.spec})
-			b.log.Log(core.TraceLevel, "trace")
-			b.log.Debug("debug")
-			b.log.Info("info")
-			b.log.Warn("warn")
-			b.log.Error("error")
+			b := coretest.Build(t, core.New, map[string]string{"DYN_LOG": tc.spec})
+			b.Log.Log(core.TraceLevel, "trace")
+			b.Log.Debug("debug")
+			b.Log.Info("info")
+			b.Log.Warn("warn")
+			b.Log.Error("error")
 			var got []string
-			for _, l := range strings.Split(strings.TrimSuffix(b.out.String(), "\n"), "\n") {
+			for _, l := range strings.Split(strings.TrimSuffix(b.Out.String(), "\n"), "\n") {
 				if l != "" {
 					got = append(got, l[strings.LastIndex(l, ": ")+2:])
 				}
@@ -203,17 +163,17 @@ func TestNewDynLog(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tc.printed, ",") {
 				t.Errorf("printed %v, want %v", got, tc.printed)
 			}
-			if b.err.String() != tc.wantError {
-				t.Errorf("error output:\n got %q\nwant %q", b.err.String(), tc.wantError)
+			if b.Err.String() != tc.wantError {
+				t.Errorf("error output:\n got %q\nwant %q", b.Err.String(), tc.wantError)
 			}
 		})
 	}
 }
 
 func TestTraceLevelPrints(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOG": "trace"})
-	b.log.Log(core.TraceLevel, "deep")
-	if got, want := b.out.String(), "2026-01-02T03:04:05.656503Z TRACE "+thisTarget+": deep\n"; got != want {
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOG": "trace"})
+	b.Log.Log(core.TraceLevel, "deep")
+	if got, want := b.Out.String(), "2026-01-02T03:04:05.656503Z TRACE "+thisTarget+": deep\n"; got != want {
 		t.Errorf("\n got %q\nwant %q", got, want)
 	}
 	if core.TraceLevel != zapcore.DebugLevel-1 {
@@ -247,10 +207,10 @@ func TestNewVLLM(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := build(t, core.NewVLLM, tc.vars)
-			_, line := here()
-			b.log.Info("hello", zap.Int("n", 1))
-			if got, want := b.out.String(), tc.want(line+1); got != want {
+			b := coretest.Build(t, core.NewVLLM, tc.vars)
+			_, line := coretest.Here()
+			b.Log.Info("hello", zap.Int("n", 1))
+			if got, want := b.Out.String(), tc.want(line+1); got != want {
 				t.Errorf("\n got %q\nwant %q", got, want)
 			}
 		})
@@ -258,10 +218,10 @@ func TestNewVLLM(t *testing.T) {
 }
 
 func TestNewVLLMUnconfiguredPrintsWarningsBare(t *testing.T) {
-	b := build(t, core.NewVLLM, map[string]string{"VLLM_CONFIGURE_LOGGING": "0"})
-	b.log.Info("hidden")
-	b.log.Warn("careful\nsecond line", zap.String("k", "v"))
-	if got, want := b.out.String(), "careful\nsecond line k=\"v\"\n"; got != want {
+	b := coretest.Build(t, core.NewVLLM, map[string]string{"VLLM_CONFIGURE_LOGGING": "0"})
+	b.Log.Info("hidden")
+	b.Log.Warn("careful\nsecond line", zap.String("k", "v"))
+	if got, want := b.Out.String(), "careful\nsecond line k=\"v\"\n"; got != want {
 		t.Errorf("\n got %q\nwant %q", got, want)
 	}
 }
@@ -285,7 +245,7 @@ func TestNewVLLMErrors(t *testing.T) {
 		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": array}, `VLLM_LOGGING_CONFIG_PATH: ` + array + ` must hold a JSON object at the top level`},
 		{map[string]string{"VLLM_LOGGING_CONFIG_PATH": unknownKey}, `VLLM_LOGGING_CONFIG_PATH: ` + unknownKey + `: json: unknown field "levle"`},
 	} {
-		_, err := core.NewVLLM(core.WithEnv(envOf(tc.vars)))
+		_, err := core.NewVLLM(core.WithEnv(coretest.Env(tc.vars)))
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%v:\n got %v\nwant %s", tc.vars, err, tc.want)
 		}
@@ -302,13 +262,13 @@ func TestNewVLLMConfigFile(t *testing.T) {
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	log, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfgPath})),
-		core.WithClock(fixedClock{pinned}))
+	log, err := core.NewVLLM(core.WithEnv(coretest.Env(map[string]string{"VLLM_LOGGING_CONFIG_PATH": cfgPath})),
+		core.WithClock(coretest.Clock(coretest.Pinned)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	log.Info("dropped")
-	file, line := here()
+	file, line := coretest.Here()
 	log.Named("vllm.engine").Warn("kept", zap.Float64("ratio", 1))
 	if err := log.Sync(); err != nil {
 		t.Fatal(err)
@@ -330,7 +290,7 @@ func TestNewVLLMConfigFile(t *testing.T) {
 func TestDefaultClockIsWallTime(t *testing.T) {
 	for _, newLogger := range []func(...core.Option) (*zap.Logger, error){core.New, core.NewVLLM} {
 		var out bytes.Buffer
-		log, err := newLogger(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_JSONL": "1"})),
+		log, err := newLogger(core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_JSONL": "1"})),
 			core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""), core.WithLocation(time.UTC))
 		if err != nil {
 			t.Fatal(err)
@@ -397,15 +357,15 @@ func TestNewEmbedJSONStrings(t *testing.T) {
 			for k, v := range tc.vars {
 				vars[k] = v
 			}
-			b := build(t, core.New, vars)
-			file, line := here()
-			b.log.Info("x", zap.String("id", "42")) // must stay on the line after here()
+			b := coretest.Build(t, core.New, vars)
+			file, line := coretest.Here()
+			b.Log.Info("x", zap.String("id", "42")) // must stay on the line after coretest.Here()
 			want := `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) + `,"line":` +
 				strconv.Itoa(line+1) + `,"target":"` + thisTarget + `","message":"x",` + tc.want + "}\n"
-			if got := b.out.String(); got != want {
+			if got := b.Out.String(); got != want {
 				t.Errorf("\n got %q\nwant %q", got, want)
 			}
-			if got := b.err.String(); got != "" {
+			if got := b.Err.String(); got != "" {
 				t.Errorf("error output: %q", got)
 			}
 		})
@@ -422,12 +382,12 @@ func TestNewJSONValues(t *testing.T) {
 			if embed != "" {
 				vars["DYN_LOGGING_EMBED_JSON_STRINGS"] = embed
 			}
-			b := build(t, core.New, vars)
-			file, line := here()
-			b.log.Info("x", encoder.JSON("params", `{"n":1}`), zap.Any("raw", json.RawMessage("[2]")), encoder.JSON("bad", "{")) // must stay on the line after here()
+			b := coretest.Build(t, core.New, vars)
+			file, line := coretest.Here()
+			b.Log.Info("x", encoder.JSON("params", `{"n":1}`), zap.Any("raw", json.RawMessage("[2]")), encoder.JSON("bad", "{")) // must stay on the line after coretest.Here()
 			want := `{"time":"2026-01-02T03:04:05.656503Z","level":"INFO","file":` + strconv.Quote(file) + `,"line":` +
 				strconv.Itoa(line+1) + `,"target":"` + thisTarget + `","message":"x","bad":"{","params":{"n":1},"raw":[2]}` + "\n"
-			if got := b.out.String(); got != want {
+			if got := b.Out.String(); got != want {
 				t.Errorf("\n got %q\nwant %q", got, want)
 			}
 		})
@@ -463,16 +423,16 @@ func TestNewMaxLineBytes(t *testing.T) {
 		{"vllm env", core.NewVLLM, map[string]string{"DYN_LOGGING_MAX_LINE_BYTES": "300"}, nil, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := build(t, tc.new, tc.vars, tc.opts...)
-			b.log.Info(msg, zap.String("k", "v"))
-			got := b.out.String()
+			b := coretest.Build(t, tc.new, tc.vars, tc.opts...)
+			b.Log.Info(msg, zap.String("k", "v"))
+			got := b.Out.String()
 			if cut := strings.Contains(got, "…[truncated "); cut != tc.cut || cut && len(got) > 300+16 || !cut && !strings.Contains(got, msg) {
 				t.Errorf("cut %v, want %v: %d bytes %q", cut, tc.cut, len(got), got)
 			}
 			if !strings.Contains(got, `k="v"`) {
 				t.Errorf("the short field was cut: %q", got)
 			}
-			if w := b.err.String(); w != tc.warning {
+			if w := b.Err.String(); w != tc.warning {
 				t.Errorf("error output %q, want %q", w, tc.warning)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/dedup"
 	"go.uber.org/zap"
 )
@@ -33,15 +34,15 @@ func TestPresetsInstallDedup(t *testing.T) {
 			"WARNING 01-02 03:04:05 [f] dedup: LOCAL_RANK=\"x\" is not an integer; using the global rank (RANK=0) as the local rank (once lines scoped Local print only on global rank 0)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := build(t, tc.newLogger, tc.vars)
+			b := coretest.Build(t, tc.newLogger, tc.vars)
 			for range 3 {
-				dedup.InfoOnce(b.log, "process", dedup.Once(dedup.Process))
-				b.log.Info("global", dedup.Once(dedup.Global))
-				dedup.WarnOnce(b.log, "local")
+				dedup.InfoOnce(b.Log, "process", dedup.Once(dedup.Process))
+				b.Log.Info("global", dedup.Once(dedup.Global))
+				dedup.WarnOnce(b.Log, "local")
 			}
 			got := ""
 			for _, s := range []struct{ msg, letter string }{{"process", "P"}, {"global", "G"}, {"local", "L"}} {
-				switch n := strings.Count(b.out.String(), " "+s.msg+"\n"); n {
+				switch n := strings.Count(b.Out.String(), " "+s.msg+"\n"); n {
 				case 0:
 				case 1:
 					got += s.letter
@@ -50,14 +51,14 @@ func TestPresetsInstallDedup(t *testing.T) {
 				}
 			}
 			if got != tc.want {
-				t.Errorf("scopes printed %q, want %q; output:\n%s", got, tc.want, b.out.String())
+				t.Errorf("scopes printed %q, want %q; output:\n%s", got, tc.want, b.Out.String())
 			}
 			// The vLLM layout shows the call of the preset (the build helper's).
-			if !strings.HasPrefix(callerInBrackets.ReplaceAllString(b.out.String(), "[f]"), tc.report) || tc.report == "" && strings.Contains(b.out.String(), "dynlog.dedup") {
-				t.Errorf("output %q, want it to start with the report %q", b.out.String(), tc.report)
+			if !strings.HasPrefix(callerInBrackets.ReplaceAllString(b.Out.String(), "[f]"), tc.report) || tc.report == "" && strings.Contains(b.Out.String(), "dynlog.dedup") {
+				t.Errorf("output %q, want it to start with the report %q", b.Out.String(), tc.report)
 			}
-			if b.err.Len() != 0 {
-				t.Errorf("error output %q, want nothing", b.err.String())
+			if b.Err.Len() != 0 {
+				t.Errorf("error output %q, want nothing", b.Err.String())
 			}
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -93,7 +94,7 @@ func ExampleNamed() {
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithSystemConfig(""),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(fixedClock{pinned}))
+		core.WithClock(coretest.Clock(coretest.Pinned)))
 	if err != nil {
 		panic(err)
 	}

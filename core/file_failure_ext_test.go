@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap"
 )
 
@@ -46,7 +47,7 @@ func sinkChild() {
 	if err != nil {
 		os.Exit(2)
 	}
-	log, err := core.New(core.WithSystemConfig(""), core.WithClock(fixedClock{pinned}))
+	log, err := core.New(core.WithSystemConfig(""), core.WithClock(coretest.Clock(coretest.Pinned)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

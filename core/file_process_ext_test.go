@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap"
 )
@@ -22,7 +23,7 @@ import (
 // after its lines show in the file, and exits 5 if they do not within 15 s.
 func lockChild() {
 	path := os.Getenv("DYN_LOGGING_FILE")
-	log, err := core.New(core.WithSystemConfig(""), core.WithClock(fixedClock{pinned}))
+	log, err := core.New(core.WithSystemConfig(""), core.WithClock(coretest.Clock(coretest.Pinned)))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap"
 )
@@ -30,7 +31,7 @@ func fileLoggerOptions(t testing.TB, path string, fileTOML ...string) []core.Opt
 	}
 	return []core.Option{
 		core.WithSystemConfig(""),
-		core.WithClock(fixedClock{pinned}),
+		core.WithClock(coretest.Clock(coretest.Pinned)),
 		core.WithEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok }),
 	}
 }

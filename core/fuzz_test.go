@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -36,7 +37,7 @@ func FuzzNewTOML(f *testing.F) {
 			t.Fatal(err)
 		}
 		var out, errOut bytes.Buffer
-		log, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(path),
+		log, err := core.New(core.WithEnv(coretest.Env(nil)), core.WithSystemConfig(path),
 			core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 		if err != nil {
 			if log != nil {
@@ -73,7 +74,7 @@ func FuzzNewEnv(f *testing.F) {
 			"LOCAL_RANK":                 localRank,
 		}
 		var out, errOut bytes.Buffer
-		log, err := core.New(core.WithEnv(envOf(vars)), core.WithSystemConfig(""),
+		log, err := core.New(core.WithEnv(coretest.Env(vars)), core.WithSystemConfig(""),
 			core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 		if err != nil {
 			t.Fatalf("New failed on variables %q: %v", vars, err)
@@ -103,7 +104,7 @@ func FuzzNewVLLMEnv(f *testing.F) {
 			"LOCAL_RANK":               localRank,
 		}
 		var out, errOut bytes.Buffer
-		log, err := core.NewVLLM(core.WithEnv(envOf(vars)),
+		log, err := core.NewVLLM(core.WithEnv(coretest.Env(vars)),
 			core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 		if err != nil {
 			if msg := err.Error(); !strings.Contains(msg, "VLLM_LOGGING_LEVEL") && !strings.Contains(msg, "VLLM_LOGGING_STREAM") {

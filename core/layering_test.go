@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap"
@@ -81,7 +82,7 @@ log_level = "error"
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			log, err := core.New(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(tc.system),
+			log, err := core.New(core.WithEnv(coretest.Env(tc.vars)), core.WithSystemConfig(tc.system),
 				core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 			if err != nil {
 				t.Fatal(err)
@@ -114,8 +115,8 @@ func TestTOMLSettings(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			log, err := core.New(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(tc.path),
-				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned}),
+			log, err := core.New(core.WithEnv(coretest.Env(tc.vars)), core.WithSystemConfig(tc.path),
+				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(coretest.Clock(coretest.Pinned)),
 				core.WithLocation(time.FixedZone("X", 3600)))
 			if err != nil {
 				t.Fatal(err)
@@ -132,11 +133,11 @@ func TestTOMLErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := writeFile(t, dir, "bad.toml", "log_level = \"info\"\nformat = jsonl\n")
 	unknown := writeFile(t, dir, "unknown.toml", "\nlevle = \"info\"\n")
-	_, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(bad))
+	_, err := core.New(core.WithEnv(coretest.Env(nil)), core.WithSystemConfig(bad))
 	if err == nil || !strings.HasPrefix(err.Error(), "core: "+bad+":2:10: invalid TOML: ") {
 		t.Errorf("malformed file: %v", err)
 	}
-	_, err = core.New(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_CONFIG_PATH": unknown})), core.WithSystemConfig(""))
+	_, err = core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_CONFIG_PATH": unknown})), core.WithSystemConfig(""))
 	if err == nil || err.Error() != "core: "+unknown+`:2:1: unknown key "levle"` {
 		t.Errorf("unknown key: %v", err)
 	}
@@ -149,7 +150,7 @@ func TestOutputWinsOverFileSection(t *testing.T) {
 	path := filepath.Join(dir, "worker.log")
 	cfg := writeFile(t, dir, "logging.toml", "[file]\npath = \""+path+"\"\n")
 	var out, errOut bytes.Buffer
-	log, err := core.New(core.WithEnv(envOf(nil)), core.WithSystemConfig(cfg),
+	log, err := core.New(core.WithEnv(coretest.Env(nil)), core.WithSystemConfig(cfg),
 		core.WithOutput(zapcore.AddSync(&out)), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +240,7 @@ func TestReload(t *testing.T) {
 // go to the new file; Shutdown closes it.
 func TestFileOutputReopenOnSIGHUP(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "worker.log")
-	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOGGING_FILE": path, "DYN_LOGGING_JSONL": "1"})),
+	opts := []core.Option{core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_FILE": path, "DYN_LOGGING_JSONL": "1"})),
 		core.WithSystemConfig("")}
 	log, err := core.New(opts...)
 	if err != nil {
@@ -296,7 +297,7 @@ func TestFileOutputStandardStreams(t *testing.T) {
 			saved := *target
 			*target = w
 			var errOut bytes.Buffer
-			log, err := core.New(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_FILE": name, "DYN_LOGGING_JSONL": "1"})),
+			log, err := core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_FILE": name, "DYN_LOGGING_JSONL": "1"})),
 				core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(&errOut)))
 			*target = saved
 			if err != nil {
@@ -328,7 +329,7 @@ func TestLogFiltersKeys(t *testing.T) {
 " padded " = "debug"
 "dynamo_llm::kv_router" = "debug"
 `)
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": path})
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_CONFIG_PATH": path})
 	warn := func(key, why string) string { return diagLine(path + ": log_filters: ignoring " + key + ": " + why) }
 	const badTarget = "a target cannot hold spaces, '=', '[' or ']'"
 	want := warn(`""`, "an empty target (log_level sets the default level)") +
@@ -336,10 +337,10 @@ func TestLogFiltersKeys(t *testing.T) {
 		warn(`"m,n"`, "a target cannot hold ','") +
 		warn(`"q=r"`, badTarget) +
 		warn(`"x\vz"`, badTarget)
-	if got := b.err.String(); got != want {
+	if got := b.Err.String(); got != want {
 		t.Errorf("error output:\n got %q\nwant %q", got, want)
 	}
-	f := filter.AtomicOf(b.log.Core()).Load()
+	f := filter.AtomicOf(b.Log.Core()).Load()
 	var fromFile []filter.Directive
 	for _, d := range f.Directives() {
 		if d.Source == path {
@@ -364,9 +365,9 @@ func TestLogFiltersKeys(t *testing.T) {
 		t.Errorf("String %q reads back as %q", f.String(), back.String())
 	}
 	// The default level is log_level's (info), not the empty key's trace.
-	core.Named(b.log, "svc").Debug("not printed")
-	core.Named(b.log, "dynamo_llm::kv_router").Debug("printed")
-	if got := b.out.String(); strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, " dynamo_llm::kv_router: printed\n") {
+	core.Named(b.Log, "svc").Debug("not printed")
+	core.Named(b.Log, "dynamo_llm::kv_router").Debug("printed")
+	if got := b.Out.String(); strings.Count(got, "\n") != 1 || !strings.HasSuffix(got, " dynamo_llm::kv_router: printed\n") {
 		t.Errorf("output %q, want the kv_router line alone", got)
 	}
 }

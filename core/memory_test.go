@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap"
 )
 
@@ -38,7 +39,7 @@ func TestNewMemoryProportional(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sink := &countingSink{}
-			log, err := tc.new(core.WithEnv(envOf(tc.vars)), core.WithOutput(sink), core.WithSystemConfig(""))
+			log, err := tc.new(core.WithEnv(coretest.Env(tc.vars)), core.WithOutput(sink), core.WithSystemConfig(""))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/core/service"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
@@ -60,8 +61,8 @@ func TestMisconfigurations(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			opts := []core.Option{core.WithEnv(envOf(tt.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
-				core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
+			opts := []core.Option{core.WithEnv(coretest.Env(tt.vars)), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
+				core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC)}
 			log, err := core.New(opts...)
 			if err != nil {
 				if err.Error() != tt.sees {
@@ -71,7 +72,7 @@ func TestMisconfigurations(t *testing.T) {
 			}
 			sees := errOut.String()
 			if tt.otlp {
-				core.KeepTracingGlobals(t)
+				coretest.KeepTracingGlobals(t)
 				errOut.Reset()
 				p, err := service.StartTracing(context.Background(), log, opts...)
 				if err != nil {
@@ -107,8 +108,8 @@ func TestMisconfigurations(t *testing.T) {
 // TestDiagnosticsInVLLMLayout: NewVLLM's reports are lines of the vLLM
 // layout, target dynlog, on the error output.
 func TestDiagnosticsInVLLMLayout(t *testing.T) {
-	b := build(t, core.NewVLLM, map[string]string{"DYN_LOG": "info,x=loud"})
-	got := b.err.String()
+	b := coretest.Build(t, core.NewVLLM, map[string]string{"DYN_LOG": "info,x=loud"})
+	got := b.Err.String()
 	if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "WARNING 01-02 03:04:05 [") ||
 		!strings.HasSuffix(got, `] DYN_LOG: filter: ignoring directive "x=loud": unknown level "loud" (want off, error, warn, info, debug, trace or 0-5)`+"\n") {
 		t.Errorf("error output %q", got)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkNew(b *testing.B) {
 	b.Run("Disabled", func(b *testing.B) {
 		b.Run("unbound", func(b *testing.B) {
 			log, err := core.New(
-				core.WithEnv(envOf(map[string]string{"DYN_LOG": "info,dynamo_runtime=debug", "DYN_LOGGING_JSONL": "1"})),
+				core.WithEnv(coretest.Env(map[string]string{"DYN_LOG": "info,dynamo_runtime=debug", "DYN_LOGGING_JSONL": "1"})),
 				core.WithOutput(zapcore.AddSync(io.Discard)),
 				core.WithErrorOutput(zapcore.AddSync(io.Discard)),
 				core.WithSystemConfig(""))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/core/service"
 	"go.uber.org/zap/zapcore"
 )
@@ -43,8 +44,8 @@ func TestReportsQuoteOutsideText(t *testing.T) {
 			dir + `/a\n{"level":"ERROR"}\x1b[2J\u{202e}.toml: log_filters: ignoring "a,b": a target cannot hold ','`},
 	} {
 		t.Run(tc.name+"/readable", func(t *testing.T) {
-			b := build(t, core.New, tc.vars)
-			if got, want := b.err.String(), diagLine(tc.want); got != want {
+			b := coretest.Build(t, core.New, tc.vars)
+			if got, want := b.Err.String(), diagLine(tc.want); got != want {
 				t.Errorf("error output\n%q, want\n%q", got, want)
 			}
 		})
@@ -53,8 +54,8 @@ func TestReportsQuoteOutsideText(t *testing.T) {
 			for k, v := range tc.vars {
 				vars[k] = v
 			}
-			b := build(t, core.New, vars)
-			got := b.err.String()
+			b := coretest.Build(t, core.New, vars)
+			got := b.Err.String()
 			lines := strings.SplitAfter(got, "\n")
 			var line struct{ Level, Target, Message string }
 			if len(lines) != 2 || lines[1] != "" || !strings.HasPrefix(got, `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN",`) ||
@@ -76,7 +77,7 @@ func TestNewErrorQuotesPath(t *testing.T) {
 	if err := os.WriteFile(path, []byte("log_level = 3\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := core.New(core.WithEnv(envOf(map[string]string{"DYN_LOGGING_CONFIG_PATH": path})), core.WithSystemConfig(""))
+	_, err := core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_CONFIG_PATH": path})), core.WithSystemConfig(""))
 	want := `core: ` + dir + `/b\n{"level":"ERROR"}\x1b[2J\u{202e}.toml:1:13: log_level: expected a string, got integer`
 	if err == nil || err.Error() != want {
 		t.Errorf("New: %v\nwant %s", err, want)
@@ -106,11 +107,11 @@ func TestInitFailureOneLine(t *testing.T) {
 // one line with the value escaped, where it quotes it and where it shows it
 // bare.
 func TestOTelVariableOneLine(t *testing.T) {
-	core.KeepTracingGlobals(t)
+	coretest.KeepTracingGlobals(t)
 	var errOut bytes.Buffer
 	vars := map[string]string{"OTEL_EXPORTER_OTLP_PROTOCOL": "http/protobuf", "OTEL_EXPORTER_OTLP_ENDPOINT": "h\n\x1b\u202e:4317"}
-	opts := []core.Option{core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(io.Discard)), core.WithSystemConfig(""),
-		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
+	opts := []core.Option{core.WithEnv(coretest.Env(vars)), core.WithOutput(zapcore.AddSync(io.Discard)), core.WithSystemConfig(""),
+		core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC)}
 	log, err := core.New(opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
 	"go.uber.org/zap/zapcore"
@@ -27,7 +28,7 @@ import (
 // in place came from.
 func TestOverrideSurvivesSIGHUP(t *testing.T) {
 	var out logtest.Buffer
-	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOG": "warn", "DYN_LOGGING_JSONL": "1"})),
+	opts := []core.Option{core.WithEnv(coretest.Env(map[string]string{"DYN_LOG": "warn", "DYN_LOGGING_JSONL": "1"})),
 		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out)}
 	log, err := core.New(opts...)
 	if err != nil {
@@ -122,7 +123,7 @@ func TestSIGHUPReloadFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out logtest.Buffer
-	opts := []core.Option{core.WithEnv(envOf(map[string]string{"DYN_LOGGING_CONFIG_PATH": path, "DYN_LOGGING_JSONL": "1"})),
+	opts := []core.Option{core.WithEnv(coretest.Env(map[string]string{"DYN_LOGGING_CONFIG_PATH": path, "DYN_LOGGING_JSONL": "1"})),
 		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out)}
 	log, err := core.New(opts...)
 	if err != nil {
@@ -161,7 +162,7 @@ func TestSIGHUPReloadFailure(t *testing.T) {
 // first, not the whole old and new filter.
 func TestAuditLineBounded(t *testing.T) {
 	var out logtest.Buffer
-	log, err := core.New(core.WithEnv(envOf(map[string]string{"DYN_LOG": "info", "DYN_LOGGING_JSONL": "1"})),
+	log, err := core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOG": "info", "DYN_LOGGING_JSONL": "1"})),
 		core.WithSystemConfig(""), core.WithOutput(&out), core.WithErrorOutput(&out))
 	if err != nil {
 		t.Fatal(err)

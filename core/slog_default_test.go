@@ -13,6 +13,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 )
 
 // initSlogChild is the child process of TestInitSlog: a program that calls
@@ -21,7 +22,7 @@ import (
 // enabled at DEBUG.
 func initSlogChild() {
 	core.Init()
-	file, line := here()
+	file, line := coretest.Here()
 	slog.Info("from slog")
 	log.Print("from log")
 	slog.Debug("debug from slog")
@@ -62,7 +63,7 @@ func TestInitSlog(t *testing.T) {
 			if _, err := fmt.Sscan(stdout.String(), &childFile, &line, &enabled); err != nil {
 				t.Fatalf("child's stdout %q: %v", stdout.String(), err)
 			}
-			if file, _ := here(); childFile != file {
+			if file, _ := coretest.Here(); childFile != file {
 				t.Fatalf("child's file %s, want %s", childFile, file)
 			}
 			if enabled != fmt.Sprint(tc.enabled) {
@@ -96,13 +97,13 @@ func TestInitSlog(t *testing.T) {
 // lines; the log package keeps its output and flags, RedirectStdLog's
 // bridge included; restore puts slog's default back.
 func TestSetSlogDefault(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	prev, w, flags := slog.Default(), log.Writer(), log.Flags()
-	restore := core.SetSlogDefault(b.log)
+	restore := core.SetSlogDefault(b.Log)
 	if log.Writer() != w || log.Flags() != flags {
 		t.Errorf("SetSlogDefault changed the log package's output or flags")
 	}
-	file, line := here()
+	file, line := coretest.Here()
 	slog.Info("from slog", "n", 1)
 	slog.Debug("not at the default level")
 	restore()
@@ -111,18 +112,18 @@ func TestSetSlogDefault(t *testing.T) {
 	}
 	want := fmt.Sprintf(`{"time":"T","level":"INFO","file":"%s","line":%d,"target":"%s","message":"from slog","n":1}
 `, file, line+1, thisTarget)
-	if got := jsonTime.ReplaceAllString(b.out.String(), `"time":"T"`); got != want {
+	if got := jsonTime.ReplaceAllString(b.Out.String(), `"time":"T"`); got != want {
 		t.Errorf("output\n%s\nwant\n%s", got, want)
 	}
 
-	b.out.Reset()
-	restoreStd := bridge.RedirectStdLog(b.log)
+	b.Out.Reset()
+	restoreStd := bridge.RedirectStdLog(b.Log)
 	bridged := log.Writer()
-	restore = core.SetSlogDefault(b.log)
+	restore = core.SetSlogDefault(b.Log)
 	if log.Writer() != bridged || log.Flags() != log.Llongfile {
 		t.Errorf("SetSlogDefault replaced RedirectStdLog's bridge")
 	}
-	file, line = here()
+	file, line = coretest.Here()
 	log.Printf("from log %d", 1)
 	slog.Info("from slog")
 	restore()
@@ -133,7 +134,7 @@ func TestSetSlogDefault(t *testing.T) {
 	want = fmt.Sprintf(`{"time":"T","level":"INFO","target":"log","message":"from log 1","log.file":"%[1]s","log.line":%[2]d,"log.target":"%[3]s"}
 {"time":"T","level":"INFO","file":"%[1]s","line":%[4]d,"target":"%[3]s","message":"from slog"}
 `, file, line+1, thisTarget, line+2)
-	if got := jsonTime.ReplaceAllString(b.out.String(), `"time":"T"`); got != want {
+	if got := jsonTime.ReplaceAllString(b.Out.String(), `"time":"T"`); got != want {
 		t.Errorf("output\n%s\nwant\n%s", got, want)
 	}
 }

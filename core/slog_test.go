@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/logtest"
@@ -29,24 +30,24 @@ import (
 // by group.
 var ownLayouts = []struct {
 	name  string
-	build func(*testing.T) built
+	build func(*testing.T) coretest.Built
 	parse func(*testing.T, string) map[string]any
 }{
-	{"jsonl", func(t *testing.T) built {
-		return build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	{"jsonl", func(t *testing.T) coretest.Built {
+		return coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	}, parseJSONLine},
-	{"readable", func(t *testing.T) built {
-		return build(t, core.New, nil)
+	{"readable", func(t *testing.T) coretest.Built {
+		return coretest.Build(t, core.New, nil)
 	}, parseReadableLine},
-	{"vllm", func(t *testing.T) built {
-		return build(t, core.NewVLLM, nil)
+	{"vllm", func(t *testing.T) coretest.Built {
+		return coretest.Build(t, core.NewVLLM, nil)
 	}, parseVLLMLine},
 }
 
 // parseJSONLine reads a JSONL line under slog's names for the built-in
 // keys: message as msg, file as source.
 func parseJSONLine(t *testing.T, out string) map[string]any {
-	lines := jsonLines(t, out)
+	lines := coretest.JSONLines(t, out)
 	if len(lines) != 1 {
 		t.Fatalf("%d lines: %s", len(lines), out)
 	}
@@ -140,12 +141,12 @@ func parsePairs(t *testing.T, m map[string]any, s string) {
 func TestHandlerConformance(t *testing.T) {
 	for _, layout := range ownLayouts {
 		t.Run(layout.name, func(t *testing.T) {
-			var b built
+			var b coretest.Built
 			slogtest.Run(t, func(t *testing.T) slog.Handler {
 				b = layout.build(t)
-				return core.NewSlogHandler(b.log)
+				return core.NewSlogHandler(b.Log)
 			}, func(t *testing.T) map[string]any {
-				m := layout.parse(t, b.out.String())
+				m := layout.parse(t, b.Out.String())
 				if strings.HasSuffix(t.Name(), "/zero-time") {
 					// The layouts always print a time: for a record
 					// without one, the logger's clock's.
@@ -161,11 +162,11 @@ func TestHandlerConformance(t *testing.T) {
 // logger under app::router prints its DEBUG lines as its own, with the
 // file and line of the slog call; the rest stays at INFO.
 func TestHandlerOwnLines(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,app::router=debug"})
-	log := slog.New(core.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info,app::router=debug"})
+	log := slog.New(core.NewSlogHandler(b.Log))
 	router := log.With(core.Target("app::router"))
-	named := slog.New(core.NewSlogHandler(b.log.Named("app::router")))
-	bound := slog.New(core.NewSlogHandler(filter.Named(b.log, "app::router")))
+	named := slog.New(core.NewSlogHandler(b.Log.Named("app::router")))
+	bound := slog.New(core.NewSlogHandler(filter.Named(b.Log, "app::router")))
 
 	for _, tc := range []struct {
 		log  *slog.Logger
@@ -176,7 +177,7 @@ func TestHandlerOwnLines(t *testing.T) {
 		}
 	}
 
-	file, line := here()
+	file, line := coretest.Here()
 	router.Debug("routed", "worker", 3)
 	named.Debug("named")
 	bound.Debug("bound")
@@ -188,7 +189,7 @@ func TestHandlerOwnLines(t *testing.T) {
 {"time":"T","level":"DEBUG","file":"%[1]s","line":%[4]d,"target":"app::router","message":"bound"}
 {"time":"T","level":"INFO","file":"%[1]s","line":%[5]d,"target":"%[6]s","message":"default"}
 `, file, line+1, line+2, line+3, line+5, thisTarget)
-	if got := jsonTime.ReplaceAllString(b.out.String(), `"time":"T"`); got != want {
+	if got := jsonTime.ReplaceAllString(b.Out.String(), `"time":"T"`); got != want {
 		t.Errorf("output\n%s\nwant\n%s", got, want)
 	}
 }
@@ -198,37 +199,37 @@ var jsonTime = regexp.MustCompile(`"time":"[^"]*"`)
 // TestHandlerReload: Enabled follows a change of the filter at once.
 func TestHandlerReload(t *testing.T) {
 	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}
-	b := build(t, core.New, vars)
-	router := slog.New(core.NewSlogHandler(b.log.Named("app::router")))
+	b := coretest.Build(t, core.New, vars)
+	router := slog.New(core.NewSlogHandler(b.Log.Named("app::router")))
 	if router.Enabled(context.Background(), slog.LevelDebug) {
 		t.Fatal("DEBUG enabled at DYN_LOG=info")
 	}
 	vars["DYN_LOG"] = "info,app::router=debug"
-	if err := core.Reload(b.log, core.WithEnv(envOf(vars)), core.WithSystemConfig("")); err != nil {
+	if err := core.Reload(b.Log, core.WithEnv(coretest.Env(vars)), core.WithSystemConfig("")); err != nil {
 		t.Fatal(err)
 	}
 	if !router.Enabled(context.Background(), slog.LevelDebug) {
 		t.Error("DEBUG not enabled after the reload to app::router=debug")
 	}
-	b.out.Reset()
+	b.Out.Reset()
 	router.Debug("after")
-	if !strings.Contains(b.out.String(), `"message":"after"`) {
-		t.Errorf("DEBUG line missing after the reload: %s", b.out.String())
+	if !strings.Contains(b.Out.String(), `"message":"after"`) {
+		t.Errorf("DEBUG line missing after the reload: %s", b.Out.String())
 	}
 }
 
 // TestHandlerSpan: the context of InfoContext puts its span on the line.
 func TestHandlerSpan(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewSlogHandler(b.log)).With(core.Target("app::router"))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	log := slog.New(core.NewSlogHandler(b.Log)).With(core.Target("app::router"))
 	ctx, span := tracing.Start(context.Background(), "work")
 	log.InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
 	span.End()
 	log.InfoContext(ctx, "outside") // an ended span is still the context's
 	log.InfoContext(context.Background(), "no span")
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 3 {
-		t.Fatalf("%d lines: %s", len(lines), b.out.String())
+		t.Fatalf("%d lines: %s", len(lines), b.Out.String())
 	}
 	sc := span.SpanContext()
 	if lines[1]["span_id"] != sc.SpanID().String() {
@@ -245,8 +246,8 @@ func TestHandlerSpan(t *testing.T) {
 // TestHandlerMiddleware: a handler behind tracing.Middleware logging
 // with InfoContext carries the request's trace_id and x_request_id.
 func TestHandlerMiddleware(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	log := slog.New(core.NewSlogHandler(b.Log))
 	h := tracing.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.InfoContext(r.Context(), "serving")
 	}))
@@ -254,7 +255,7 @@ func TestHandlerMiddleware(t *testing.T) {
 	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
 	req.Header.Set("x-request-id", "req-42")
 	h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(req.Context(), zap.NewNop())))
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 1 || lines[0]["trace_id"] != "0af7651916cd43dd8448eb211c80319c" || lines[0]["x_request_id"] != "req-42" {
 		t.Errorf("lines %v, want one with the request's trace_id and x_request_id", lines)
 	}
@@ -263,19 +264,19 @@ func TestHandlerMiddleware(t *testing.T) {
 // TestHandlerOnce: OnceAttr makes a line once-only; the attribute
 // prints nothing.
 func TestHandlerOnce(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	log := slog.New(core.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	log := slog.New(core.NewSlogHandler(b.Log))
 	for range 3 {
 		log.Warn("slow kernel", "n", 1, core.OnceAttr())
 		log.Info("model loaded", core.OnceAttr(dedup.Global))
 	}
 	log.Warn("slow kernel", "n", 1) // not once-only
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 3 || lines[0]["message"] != "slow kernel" || lines[1]["message"] != "model loaded" || lines[2]["message"] != "slow kernel" {
-		t.Errorf("output\n%s", b.out.String())
+		t.Errorf("output\n%s", b.Out.String())
 	}
-	if strings.Contains(b.out.String(), core.OnceKey) {
-		t.Errorf("the once attribute printed: %s", b.out.String())
+	if strings.Contains(b.Out.String(), core.OnceKey) {
+		t.Errorf("the once attribute printed: %s", b.Out.String())
 	}
 }
 
@@ -297,9 +298,9 @@ func TestHandlerObjects(t *testing.T) {
 	for _, layout := range ownLayouts {
 		t.Run(layout.name, func(t *testing.T) {
 			b := layout.build(t)
-			log := slog.New(core.NewSlogHandler(b.log.Named("app"), core.WithLoggerClock()))
+			log := slog.New(core.NewSlogHandler(b.Log.Named("app"), core.WithLoggerClock()))
 			log.With("svc", "router").With("req", logValue{}, slog.Group("kv", "worker", 3, slog.Group("g", "a", 1))).WithGroup("w").Info("objects", "x", true)
-			got := regexp.MustCompile(`"file":"[^"]*","line":\d+|\[[^\]]+:\d+\]`).ReplaceAllStringFunc(b.out.String(), func(s string) string {
+			got := regexp.MustCompile(`"file":"[^"]*","line":\d+|\[[^\]]+:\d+\]`).ReplaceAllStringFunc(b.Out.String(), func(s string) string {
 				if s[0] == '[' {
 					return "[F:L]"
 				}
@@ -328,8 +329,8 @@ func TestNewSlog(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			log, err := tc.newFn(core.WithEnv(envOf(tc.vars)), core.WithSystemConfig(""),
-				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC))
+			log, err := tc.newFn(core.WithEnv(coretest.Env(tc.vars)), core.WithSystemConfig(""),
+				core.WithOutput(zapcore.AddSync(&out)), core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -350,15 +351,15 @@ func TestNewSlog(t *testing.T) {
 // TestHandlerTargetOnCall: TargetKey on one call files that line under the
 // target, for the filter too; the attributes after it keep their group.
 func TestHandlerTargetOnCall(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "debug,app::quiet=warn"})
-	log := slog.New(core.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "debug,app::quiet=warn"})
+	log := slog.New(core.NewSlogHandler(b.Log))
 	log.Info("loud", core.Target("app::loud"), "k", 1)
 	log.Info("quiet", core.Target("app::quiet"))
 	log.WithGroup("g").Info("grouped", core.Target("app::loud"), "k", 2)
 	log.Info("other", core.TargetKey, 7) // not a string: an attribute like any other
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 3 {
-		t.Fatalf("%d lines: %s", len(lines), b.out.String())
+		t.Fatalf("%d lines: %s", len(lines), b.Out.String())
 	}
 	if lines[0]["target"] != "app::loud" || lines[0]["k"] != 1.0 {
 		t.Errorf("line 1: %v", lines[0])
@@ -376,8 +377,8 @@ func TestHandlerTargetOnCall(t *testing.T) {
 // INFO line prints.
 func TestHandlerConcurrent(t *testing.T) {
 	var out logtest.Buffer // for the goroutines; build's is not
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}, core.WithOutput(&out))
-	log := slog.New(core.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "info"}, core.WithOutput(&out))
+	log := slog.New(core.NewSlogHandler(b.Log))
 	const workers, lines = 4, 50
 	done := make(chan struct{})
 	go func() {
@@ -388,7 +389,7 @@ func TestHandlerConcurrent(t *testing.T) {
 				spec = "info,app::router=debug"
 			}
 			env := map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": spec}
-			if err := core.Reload(b.log, core.WithEnv(envOf(env)), core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(io.Discard))); err != nil {
+			if err := core.Reload(b.Log, core.WithEnv(coretest.Env(env)), core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(io.Discard))); err != nil {
 				t.Error(err)
 			}
 		}
@@ -416,21 +417,4 @@ func TestHandlerConcurrent(t *testing.T) {
 	if infos != workers*lines {
 		t.Errorf("%d INFO lines, want %d", infos, workers*lines)
 	}
-}
-
-// jsonLines parses JSONL output, one object per line.
-func jsonLines(t *testing.T, out string) []map[string]any {
-	t.Helper()
-	var lines []map[string]any
-	for _, s := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		if s == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(s), &m); err != nil {
-			t.Fatalf("line %q is not JSON: %v", s, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
 }

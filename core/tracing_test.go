@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/calltrace"
 )
@@ -72,11 +73,11 @@ func TestSpanEventsSetting(t *testing.T) {
 			if _, ok := tc.vars["vllm"]; ok {
 				newLogger = core.NewVLLM
 			}
-			b := build(t, newLogger, tc.vars)
-			ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.log), "op")
-			b.log.Info("inside", tracing.Ctx(ctx))
+			b := coretest.Build(t, newLogger, tc.vars)
+			ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.Log), "op")
+			b.Log.Info("inside", tracing.Ctx(ctx))
 			span.End()
-			out := b.out.String()
+			out := b.Out.String()
 			got, matched := none, 0
 			for _, kind := range []string{today, readable, y2025} {
 				open, close, _ := strings.Cut(kind, "|")
@@ -102,19 +103,19 @@ func TestSpanEventsSetting(t *testing.T) {
 // layout is reported, and today's layout is used; a bad TOML value is an
 // error naming the file, line and column.
 func TestSpanEventsLayoutTypo(t *testing.T) {
-	b := build(t, core.New, map[string]string{
+	b := coretest.Build(t, core.New, map[string]string{
 		"DYN_LOGGING_JSONL": "1", "DYN_LOGGING_SPAN_EVENTS": "1", "DYN_LOGGING_SPAN_EVENTS_LAYOUT": "2024"})
 	// One JSONL line of target dynlog, pointing at the call of New in build.
 	want := `"target":"dynlog","message":"DYN_LOGGING_SPAN_EVENTS_LAYOUT=\"2024\" is neither \"dynamo\" nor \"2025\"; using \"dynamo\""}` + "\n"
-	if !strings.HasPrefix(b.err.String(), `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN","file":`) ||
-		!strings.HasSuffix(b.err.String(), want) || strings.Count(b.err.String(), "\n") != 1 {
-		t.Errorf("error output %q, want %q", b.err.String(), want)
+	if !strings.HasPrefix(b.Err.String(), `{"time":"2026-01-02T03:04:05.656503Z","level":"WARN","file":`) ||
+		!strings.HasSuffix(b.Err.String(), want) || strings.Count(b.Err.String(), "\n") != 1 {
+		t.Errorf("error output %q, want %q", b.Err.String(), want)
 	}
-	ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.log), "op")
+	ctx, span := tracing.Start(tracing.WithLogger(context.Background(), b.Log), "op")
 	_ = ctx
 	span.End()
-	if !strings.Contains(b.out.String(), `"message":"SPAN_FIRST_ENTRY"`) {
-		t.Errorf("today's events missing after a bad layout: %s", b.out.String())
+	if !strings.Contains(b.Out.String(), `"message":"SPAN_FIRST_ENTRY"`) {
+		t.Errorf("today's events missing after a bad layout: %s", b.Out.String())
 	}
 
 	path := filepath.Join(t.TempDir(), "bad.toml")
@@ -139,26 +140,26 @@ func TestVLLMTraceFunction(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	t.Cleanup(func() { calltrace.Disable() })
 
-	b := build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "0"})
-	if p := calltrace.Path(); p != "" || b.out.Len() != 0 {
-		t.Fatalf("VLLM_TRACE_FUNCTION=0 turned call tracing on (%q) or printed %q", p, b.out.String())
+	b := coretest.Build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "0"})
+	if p := calltrace.Path(); p != "" || b.Out.Len() != 0 {
+		t.Fatalf("VLLM_TRACE_FUNCTION=0 turned call tracing on (%q) or printed %q", p, b.Out.String())
 	}
-	b = build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "x"})
-	if p := calltrace.Path(); p != "" || !strings.Contains(b.err.String(), `VLLM_TRACE_FUNCTION="x" is not an integer`) {
-		t.Fatalf("VLLM_TRACE_FUNCTION=x: path %q, error output %q", p, b.err.String())
+	b = coretest.Build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "x"})
+	if p := calltrace.Path(); p != "" || !strings.Contains(b.Err.String(), `VLLM_TRACE_FUNCTION="x" is not an integer`) {
+		t.Fatalf("VLLM_TRACE_FUNCTION=x: path %q, error output %q", p, b.Err.String())
 	}
 
-	b = build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "1"})
+	b = coretest.Build(t, core.NewVLLM, map[string]string{"VLLM_TRACE_FUNCTION": "1"})
 	path := calltrace.Path()
 	if path == "" || filepath.Dir(path) != os.Getenv("TMPDIR") {
 		t.Fatalf("call trace file %q, want one in TMPDIR %s", path, os.Getenv("TMPDIR"))
 	}
 	want := "WARNING 01-02 03:04:05 [vllm.go:" // the two lines come from core
-	lines := strings.Split(strings.TrimSuffix(b.out.String(), "\n"), "\n")
+	lines := strings.Split(strings.TrimSuffix(b.Out.String(), "\n"), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], want) ||
 		!strings.HasSuffix(lines[0], "VLLM_TRACE_FUNCTION is enabled. It will record every function that calls defer calltrace.Call()(). This will slow down the code. It is suggested to be used for debugging hang or crashes only.") ||
 		!strings.HasSuffix(lines[1], "] Trace frame log is saved to "+path) {
-		t.Errorf("output:\n%s", b.out.String())
+		t.Errorf("output:\n%s", b.Out.String())
 	}
 	traced()
 	data, err := os.ReadFile(path)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -139,8 +140,8 @@ func TestVLLMReferenceScenarios(t *testing.T) {
 			want = lines.String()
 
 			var out, errOut bytes.Buffer
-			log, err := core.NewVLLM(core.WithEnv(envOf(sc.vars)), core.WithOutput(zapcore.AddSync(&out)),
-				core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(fixedClock{vllmTime}), core.WithLocation(time.UTC))
+			log, err := core.NewVLLM(core.WithEnv(coretest.Env(sc.vars)), core.WithOutput(zapcore.AddSync(&out)),
+				core.WithErrorOutput(zapcore.AddSync(&errOut)), core.WithClock(coretest.Clock(vllmTime)), core.WithLocation(time.UTC))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/dedup"
 	"go.uber.org/zap/zapcore"
 )
@@ -18,8 +19,8 @@ import (
 // vllmOptions are the options of the tests below: buffers for both outputs,
 // the pinned clock, UTC.
 func vllmOptions(vars map[string]string, out, errOut *bytes.Buffer) []core.Option {
-	return []core.Option{core.WithEnv(envOf(vars)), core.WithOutput(zapcore.AddSync(out)),
-		core.WithErrorOutput(zapcore.AddSync(errOut)), core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC)}
+	return []core.Option{core.WithEnv(coretest.Env(vars)), core.WithOutput(zapcore.AddSync(out)),
+		core.WithErrorOutput(zapcore.AddSync(errOut)), core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC)}
 }
 
 // TestVLLMConfigureLogging: VLLM_CONFIGURE_LOGGING is read as vLLM reads
@@ -54,7 +55,7 @@ func TestVLLMConfigureLogging(t *testing.T) {
 				t.Fatal(err)
 			}
 			log.Info("info")
-			_, line := here()
+			_, line := coretest.Here()
 			log.Warn("warned")
 			want := "warned\n"
 			if tc.want == "configured" {
@@ -71,7 +72,7 @@ func TestVLLMConfigureLogging(t *testing.T) {
 // TestVLLMConfigureLoggingOffWithConfigPath: vLLM refuses a configuration
 // file when VLLM_CONFIGURE_LOGGING turns configuration off; so does NewVLLM.
 func TestVLLMConfigureLoggingOffWithConfigPath(t *testing.T) {
-	_, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{
+	_, err := core.NewVLLM(core.WithEnv(coretest.Env(map[string]string{
 		"VLLM_CONFIGURE_LOGGING": "00", "VLLM_LOGGING_CONFIG_PATH": "/etc/vllm/logging.json"})))
 	want := `VLLM_CONFIGURE_LOGGING="00" turns logging configuration off, but VLLM_LOGGING_CONFIG_PATH="/etc/vllm/logging.json" asks for a configuration file; set VLLM_CONFIGURE_LOGGING=1 or unset VLLM_LOGGING_CONFIG_PATH`
 	if err == nil || err.Error() != want {
@@ -126,8 +127,8 @@ func TestVLLMLoggingStream(t *testing.T) {
 	} {
 		t.Run(tc.stream+" color="+tc.color, func(t *testing.T) {
 			got := captureStd(t, tc.std, func() {
-				log, err := core.NewVLLM(core.WithEnv(envOf(map[string]string{"VLLM_LOGGING_STREAM": tc.stream, "VLLM_LOGGING_COLOR": tc.color})),
-					core.WithClock(fixedClock{pinned}), core.WithLocation(time.UTC))
+				log, err := core.NewVLLM(core.WithEnv(coretest.Env(map[string]string{"VLLM_LOGGING_STREAM": tc.stream, "VLLM_LOGGING_COLOR": tc.color})),
+					core.WithClock(coretest.Clock(coretest.Pinned)), core.WithLocation(time.UTC))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -173,7 +174,7 @@ func TestVLLMProcessName(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, line := here()
+			_, line := coretest.Here()
 			log.Info("decorated info\nsecond")
 			if want := strings.ReplaceAll(tc.want, ":L]", ":"+strconv.Itoa(line+1)+"]"); out.String() != want {
 				t.Errorf("\n got %q\nwant %q", out.String(), want)
@@ -197,7 +198,7 @@ func TestVLLMRankFallbackReport(t *testing.T) {
 			t.Cleanup(dedup.ResetRanks)
 			dedup.ResetRanks()
 			var out, errOut bytes.Buffer
-			_, line := here()
+			_, line := coretest.Here()
 			log, err := core.NewVLLM(vllmOptions(map[string]string{"RANK": tc.rank, "LOCAL_RANK": "x"}, &out, &errOut)...)
 			if err != nil {
 				t.Fatal(err)

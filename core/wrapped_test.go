@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/tracing"
@@ -47,7 +48,7 @@ func TestWrappedCores(t *testing.T) {
 			}
 			var out bytes.Buffer
 			opts := []core.Option{core.WithEnv(lookup), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""),
-				core.WithErrorOutput(zapcore.AddSync(&out)), core.WithClock(fixedClock{pinned})}
+				core.WithErrorOutput(zapcore.AddSync(&out)), core.WithClock(coretest.Clock(coretest.Pinned))}
 			base, err := core.New(opts...)
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,6 @@
 package bridge_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"log"
 	"path/filepath"
@@ -10,24 +9,8 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 )
-
-// jsonLines parses JSONL output, one object per line.
-func jsonLines(t *testing.T, out string) []map[string]any {
-	t.Helper()
-	var lines []map[string]any
-	for _, s := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
-		if s == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(s), &m); err != nil {
-			t.Fatalf("line %q is not JSON: %v", s, err)
-		}
-		lines = append(lines, m)
-	}
-	return lines
-}
 
 // origin is where a bridged record comes from: its level, log.target,
 // log.file and log.line (file "" and line 0: none) and message.
@@ -42,7 +25,7 @@ type origin struct {
 // in order.
 func wantBridged(t *testing.T, out string, want ...origin) {
 	t.Helper()
-	lines := jsonLines(t, out)
+	lines := coretest.JSONLines(t, out)
 	if len(lines) != len(want) {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), len(want), out)
 	}
@@ -86,23 +69,23 @@ func recovered(fn func()) (v any) {
 func logOutput(msg string) { _ = log.Output(2, msg) }
 
 func TestRedirectStdLogJSONL(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer bridge.RedirectStdLog(b.log)()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	defer bridge.RedirectStdLog(b.Log)()
 
-	file, line := here()
+	file, line := coretest.Here()
 	log.Printf("hello %d", 1)
-	_, viaLine := here()
+	_, viaLine := coretest.Here()
 	logOutput("through a wrapper")
-	_, panicLine := here()
+	_, panicLine := coretest.Here()
 	p := recovered(func() { log.Panicf("oops %s", "x") })
 	if p != "oops x" {
 		t.Errorf("log.Panicf panicked with %v, want its message", p)
 	}
 	std := log.New(log.Writer(), "", log.Flags()) // a Logger of its own on the bridge
-	_, ownLine := here()
+	_, ownLine := coretest.Here()
 	std.Println("own logger")
 
-	wantBridged(t, b.out.String(),
+	wantBridged(t, b.Out.String(),
 		origin{"INFO", thisTarget, file, line + 1, "hello 1"},
 		origin{"INFO", thisTarget, file, viaLine + 1, "through a wrapper"},
 		origin{"ERROR", thisTarget, file, panicLine + 1, "oops x"},
@@ -111,25 +94,25 @@ func TestRedirectStdLogJSONL(t *testing.T) {
 }
 
 func TestRedirectStdLogReadable(t *testing.T) {
-	b := build(t, core.New, nil)
-	defer bridge.RedirectStdLog(b.log)()
+	b := coretest.Build(t, core.New, nil)
+	defer bridge.RedirectStdLog(b.Log)()
 	log.Print("multi\nline")
 	log.Println("with", "spaces")
 	want := "2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": multi\nline\n" +
 		"2026-01-02T03:04:05.656503Z  INFO " + thisTarget + ": with spaces\n"
-	if b.out.String() != want {
-		t.Errorf("output\n%q, want\n%q", b.out.String(), want)
+	if b.Out.String() != want {
+		t.Errorf("output\n%q, want\n%q", b.Out.String(), want)
 	}
 }
 
 func TestRedirectStdLogVLLM(t *testing.T) {
-	b := build(t, core.NewVLLM, nil)
-	defer bridge.RedirectStdLog(b.log)()
-	file, line := here()
+	b := coretest.Build(t, core.NewVLLM, nil)
+	defer bridge.RedirectStdLog(b.Log)()
+	file, line := coretest.Here()
 	log.Print("hello")
 	want := fmt.Sprintf("INFO 01-02 03:04:05 [%s:%d] hello\n", filepath.Base(file), line+1)
-	if b.out.String() != want {
-		t.Errorf("output %q, want %q", b.out.String(), want)
+	if b.Out.String() != want {
+		t.Errorf("output %q, want %q", b.Out.String(), want)
 	}
 }
 
@@ -153,11 +136,11 @@ func TestRedirectStdLogFilter(t *testing.T) {
 			if tc.dynLog != "" {
 				vars["DYN_LOG"] = tc.dynLog
 			}
-			b := build(t, core.New, vars)
-			defer bridge.RedirectStdLog(b.log)()
+			b := coretest.Build(t, core.New, vars)
+			defer bridge.RedirectStdLog(b.Log)()
 			log.Print("info line")
 			recovered(func() { log.Panic("panic line") })
-			out := b.out.String()
+			out := b.Out.String()
 			if got := strings.Contains(out, "info line"); got != tc.info {
 				t.Errorf("info line printed %v, want %v:\n%s", got, tc.info, out)
 			}
@@ -176,8 +159,8 @@ func TestRedirectStdLogRestore(t *testing.T) {
 	log.SetFlags(log.Lmsgprefix)
 	log.SetPrefix("app: ")
 
-	b := build(t, core.New, nil)
-	restore := bridge.RedirectStdLog(b.log)
+	b := coretest.Build(t, core.New, nil)
+	restore := bridge.RedirectStdLog(b.Log)
 	log.Print("bridged")
 	restore()
 	restore() // twice is once
@@ -188,7 +171,7 @@ func TestRedirectStdLogRestore(t *testing.T) {
 	if w.String() != "app: plain\n" {
 		t.Errorf("log's own output %q, want only the line after restore", w.String())
 	}
-	if !strings.Contains(b.out.String(), "bridged") || strings.Contains(b.out.String(), "plain") {
-		t.Errorf("bridge output %q, want only the line before restore", b.out.String())
+	if !strings.Contains(b.Out.String(), "bridged") || strings.Contains(b.Out.String(), "plain") {
+		t.Errorf("bridge output %q, want only the line before restore", b.Out.String())
 	}
 }

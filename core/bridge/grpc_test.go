@@ -10,6 +10,7 @@ import (
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
 	"github.com/dynlog/dynlog/core/config"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -19,10 +20,10 @@ import (
 var grpcTest = grpclog.Component("bridge_test")
 
 func TestRedirectGRPCJSONL(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "grpc=info"})
-	defer bridge.RedirectGRPC(b.log)()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "grpc=info"})
+	defer bridge.RedirectGRPC(b.Log)()
 
-	file, line := here()
+	file, line := coretest.Here()
 	grpcTest.Infof("connecting to %s", "10.0.0.7:50051")
 	grpcTest.Warning("transport", "closed")
 	grpcTest.Errorln("stream", 3, "failed")
@@ -30,7 +31,7 @@ func TestRedirectGRPCJSONL(t *testing.T) {
 	grpclog.ErrorDepth(0, "at depth", 0)
 	grpcTest.InfoDepth(0, "depth", "zero")
 
-	wantBridged(t, b.out.String(),
+	wantBridged(t, b.Out.String(),
 		origin{"INFO", "grpc", file, line + 1, "[bridge_test] connecting to 10.0.0.7:50051"},
 		origin{"WARN", "grpc", file, line + 2, "[bridge_test] transport closed"},
 		origin{"ERROR", "grpc", file, line + 3, "[bridge_test] stream 3 failed"},
@@ -41,11 +42,11 @@ func TestRedirectGRPCJSONL(t *testing.T) {
 }
 
 func TestRedirectGRPCReadable(t *testing.T) {
-	b := build(t, core.New, nil)
-	defer bridge.RedirectGRPC(b.log)()
+	b := coretest.Build(t, core.New, nil)
+	defer bridge.RedirectGRPC(b.Log)()
 	grpcTest.Errorf("boom")
-	if want := "2026-01-02T03:04:05.656503Z ERROR grpc: [bridge_test] boom\n"; b.out.String() != want {
-		t.Errorf("output %q, want %q", b.out.String(), want)
+	if want := "2026-01-02T03:04:05.656503Z ERROR grpc: [bridge_test] boom\n"; b.Out.String() != want {
+		t.Errorf("output %q, want %q", b.Out.String(), want)
 	}
 }
 
@@ -70,12 +71,12 @@ func TestRedirectGRPCFilter(t *testing.T) {
 			if tc.dynLog != "" {
 				vars["DYN_LOG"] = tc.dynLog
 			}
-			b := build(t, core.New, vars)
-			defer bridge.RedirectGRPC(b.log)()
+			b := coretest.Build(t, core.New, vars)
+			defer bridge.RedirectGRPC(b.Log)()
 			grpcTest.Info("info line")
 			grpcTest.Warning("warning line")
 			grpcTest.Error("error line")
-			out := b.out.String()
+			out := b.Out.String()
 			for _, c := range []struct {
 				what      string
 				got, want bool
@@ -99,35 +100,35 @@ func TestRedirectGRPCFilter(t *testing.T) {
 // whatever the name of the logger it was given, bound by filter.Named or
 // not.
 func TestRedirectGRPCTargetIgnoresLoggerName(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "svc=off,grpc=warn"})
-	for _, l := range []*zap.Logger{b.log.Named("svc"), filter.Named(b.log, "svc")} {
-		b.out.Reset()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "svc=off,grpc=warn"})
+	for _, l := range []*zap.Logger{b.Log.Named("svc"), filter.Named(b.Log, "svc")} {
+		b.Out.Reset()
 		restore := bridge.RedirectGRPC(l)
 		grpcTest.Warning("through a named logger")
 		restore()
-		lines := jsonLines(t, b.out.String())
+		lines := coretest.JSONLines(t, b.Out.String())
 		if len(lines) != 1 || lines[0]["log.target"] != "grpc" {
-			t.Errorf("logger %q: %s, want one line of target grpc", l.Name(), b.out.String())
+			t.Errorf("logger %q: %s, want one line of target grpc", l.Name(), b.Out.String())
 		}
 	}
 }
 
 func TestRedirectGRPCFatal(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer bridge.RedirectGRPC(b.log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	defer bridge.RedirectGRPC(b.Log.WithOptions(zap.WithFatalHook(zapcore.WriteThenPanic)))()
 	if p := recovered(func() { grpcTest.Fatalf("cannot %s", "go on") }); p == nil {
 		t.Error("Fatal returned; want the fatal hook to end it")
 	}
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 1 || lines[0]["level"] != "ERROR" || lines[0]["message"] != "[bridge_test] cannot go on" {
-		t.Errorf("output %s, want one ERROR line", b.out.String())
+		t.Errorf("output %s, want one ERROR line", b.Out.String())
 	}
 }
 
 func TestRedirectGRPCRestore(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOG": "grpc=info"})
-	outer := bridge.RedirectGRPC(b.log)
-	inner := bridge.RedirectGRPC(b.log.With(zap.String("inner", "yes")))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOG": "grpc=info"})
+	outer := bridge.RedirectGRPC(b.Log)
+	inner := bridge.RedirectGRPC(b.Log.With(zap.String("inner", "yes")))
 	grpcTest.Warning("inner")
 	inner()
 	grpcTest.Warning("outer")
@@ -136,8 +137,8 @@ func TestRedirectGRPCRestore(t *testing.T) {
 	grpcTest.Warning("gRPC's own") // gRPC's default logger drops warnings
 	want := "2026-01-02T03:04:05.656503Z  WARN grpc: [bridge_test] inner inner=\"yes\"\n" +
 		"2026-01-02T03:04:05.656503Z  WARN grpc: [bridge_test] outer\n"
-	if b.out.String() != want {
-		t.Errorf("output\n%s\nwant\n%s", b.out.String(), want)
+	if b.Out.String() != want {
+		t.Errorf("output\n%s\nwant\n%s", b.Out.String(), want)
 	}
 }
 
@@ -145,7 +146,7 @@ func TestRedirectGRPCRestore(t *testing.T) {
 // gRPC's variables say, as the Config read them: warnings, with
 // GRPC_GO_LOG_SEVERITY_LEVEL=warning, in gRPC's own format.
 func TestRedirectGRPCRestoreDefaults(t *testing.T) {
-	b := build(t, core.New, nil)
+	b := coretest.Build(t, core.New, nil)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -153,10 +154,10 @@ func TestRedirectGRPCRestoreDefaults(t *testing.T) {
 	defer r.Close()
 	saved := os.Stderr
 	os.Stderr = w // the restored logger writes where os.Stderr was then
-	bridge.RedirectGRPC(b.log, bridge.WithGRPCDefaults(config.GRPC{Severity: "warning"}))()
+	bridge.RedirectGRPC(b.Log, bridge.WithGRPCDefaults(config.GRPC{Severity: "warning"}))()
 	os.Stderr = saved
 	// Afterwards, gRPC's default on the real stderr again.
-	defer func() { bridge.RedirectGRPC(b.log)() }()
+	defer func() { bridge.RedirectGRPC(b.Log)() }()
 	grpcTest.Warning("after restore")
 	grpcTest.Info("not at warning")
 	w.Close()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/tracing"
 	"github.com/dynlog/dynlog/tracing/otlp"
 	"go.opentelemetry.io/otel"
@@ -50,19 +51,19 @@ func TestRedirectOTelLogger(t *testing.T) {
 			if tc.dynLog != "" {
 				vars["DYN_LOG"] = tc.dynLog
 			}
-			b := build(t, core.New, vars)
-			restore := bridge.RedirectOTel(b.log)
+			b := coretest.Build(t, core.New, vars)
+			restore := bridge.RedirectOTel(b.Log)
 			sdktrace.NewSimpleSpanProcessor(nil) // warns: not for production
 			restore()
 			if !tc.want {
-				if b.out.Len() != 0 {
-					t.Errorf("output %s, want none", b.out.String())
+				if b.Out.Len() != 0 {
+					t.Errorf("output %s, want none", b.Out.String())
 				}
 				return
 			}
-			lines := jsonLines(t, b.out.String())
+			lines := coretest.JSONLines(t, b.Out.String())
 			if len(lines) != 1 {
-				t.Fatalf("%d lines, want 1: %s", len(lines), b.out.String())
+				t.Fatalf("%d lines, want 1: %s", len(lines), b.Out.String())
 			}
 			m := lines[0]
 			if m["level"] != "WARN" || m["target"] != "log" || m["log.target"] != "otel" ||
@@ -77,12 +78,12 @@ func TestRedirectOTelLogger(t *testing.T) {
 }
 
 func TestRedirectOTelLoggerReadable(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOG": "otel=warn"})
-	defer bridge.RedirectOTel(b.log)()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOG": "otel=warn"})
+	defer bridge.RedirectOTel(b.Log)()
 	sdktrace.NewSimpleSpanProcessor(nil)
 	want := "2026-01-02T03:04:05.656503Z  WARN otel: SimpleSpanProcessor is not recommended for production use, consider using BatchSpanProcessor instead.\n"
-	if b.out.String() != want {
-		t.Errorf("output %q, want %q", b.out.String(), want)
+	if b.Out.String() != want {
+		t.Errorf("output %q, want %q", b.Out.String(), want)
 	}
 }
 
@@ -91,8 +92,8 @@ func TestRedirectOTelLoggerReadable(t *testing.T) {
 // ERROR; restore puts the default back.
 func TestRedirectOTelErrorHandler(t *testing.T) {
 	withOTelDefaultHandler(t)
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := bridge.RedirectOTel(b.log)
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	restore := bridge.RedirectOTel(b.Log)
 	if otel.GetErrorHandler() == otelDefaultHandler {
 		t.Fatal("RedirectOTel left OpenTelemetry's default error handler")
 	}
@@ -100,7 +101,7 @@ func TestRedirectOTelErrorHandler(t *testing.T) {
 	otel.Handle(errors.New("exporter: queue full"))
 	otel.Handle(errors.New("metric: bad instrument"))
 	restore()
-	wantBridged(t, b.out.String(),
+	wantBridged(t, b.Out.String(),
 		origin{"ERROR", "otel", "", 0, "OpenTelemetry: exporter: queue full (reported once)"},
 		origin{"ERROR", "otel", "", 0, "OpenTelemetry: metric: bad instrument (reported once)"},
 	)
@@ -121,12 +122,12 @@ func TestRedirectOTelErrorHandlerReadable(t *testing.T) {
 		if tc.dynLog != "" {
 			vars["DYN_LOG"] = tc.dynLog
 		}
-		b := build(t, core.New, vars)
-		restore := bridge.RedirectOTel(b.log)
+		b := coretest.Build(t, core.New, vars)
+		restore := bridge.RedirectOTel(b.Log)
 		otel.Handle(errors.New("boom"))
 		restore()
-		if b.out.String() != tc.want {
-			t.Errorf("DYN_LOG=%q: output %q, want %q", tc.dynLog, b.out.String(), tc.want)
+		if b.Out.String() != tc.want {
+			t.Errorf("DYN_LOG=%q: output %q, want %q", tc.dynLog, b.Out.String(), tc.want)
 		}
 	}
 }
@@ -151,8 +152,8 @@ func TestRedirectOTelKeepsProviderHandler(t *testing.T) {
 	defer func() { _ = p.Shutdown(context.Background()) }()
 	handler := otel.GetErrorHandler()
 
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := bridge.RedirectOTel(b.log)
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	restore := bridge.RedirectOTel(b.Log)
 	if otel.GetErrorHandler() != handler {
 		t.Errorf("RedirectOTel replaced the provider's error handler")
 	}
@@ -164,7 +165,7 @@ func TestRedirectOTelKeepsProviderHandler(t *testing.T) {
 	}
 	otel.Handle(errors.New("after restore"))
 
-	wantBridged(t, b.out.String(), origin{"ERROR", "otel", "", 0, "OpenTelemetry: partial success: 2 spans rejected (reported once)"})
+	wantBridged(t, b.Out.String(), origin{"ERROR", "otel", "", 0, "OpenTelemetry: partial success: 2 spans rejected (reported once)"})
 	if want := "dynlog: OpenTelemetry: after restore (reported once)\n"; errOut.String() != want {
 		t.Errorf("provider's error output %q, want only the error after restore, %q", errOut.String(), want)
 	}
@@ -180,8 +181,8 @@ func TestRedirectOTelBeforeProvider(t *testing.T) {
 		otel.SetTracerProvider(tp)
 		otel.SetTextMapPropagator(prop)
 	})
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	restore := bridge.RedirectOTel(b.log)
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	restore := bridge.RedirectOTel(b.Log)
 	var errOut strings.Builder
 	p, err := otlp.NewProvider(context.Background(), otlp.ExportConfig{ErrorOutput: &errOut})
 	if err != nil {
@@ -195,7 +196,7 @@ func TestRedirectOTelBeforeProvider(t *testing.T) {
 	if otel.GetErrorHandler() != handler {
 		t.Errorf("restore replaced the provider's error handler")
 	}
-	wantBridged(t, b.out.String(), origin{"ERROR", "otel", "", 0, "OpenTelemetry: late (reported once)"})
+	wantBridged(t, b.Out.String(), origin{"ERROR", "otel", "", 0, "OpenTelemetry: late (reported once)"})
 	if errOut.Len() != 0 {
 		t.Errorf("provider's error output %q, want nothing", errOut.String())
 	}
@@ -208,11 +209,11 @@ func TestRedirectOTelKeepsOthersHandler(t *testing.T) {
 	var seen []error
 	mine := otel.ErrorHandlerFunc(func(err error) { seen = append(seen, err) })
 	otel.SetErrorHandler(mine)
-	b := build(t, core.New, nil)
-	restore := bridge.RedirectOTel(b.log)
+	b := coretest.Build(t, core.New, nil)
+	restore := bridge.RedirectOTel(b.Log)
 	otel.Handle(errors.New("mine"))
 	restore()
-	if len(seen) != 1 || b.out.Len() != 0 {
-		t.Errorf("handler saw %v, bridge printed %q; want the handler to see the error", seen, b.out.String())
+	if len(seen) != 1 || b.Out.Len() != 0 {
+		t.Errorf("handler saw %v, bridge printed %q; want the handler to see the error", seen, b.Out.String())
 	}
 }

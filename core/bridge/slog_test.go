@@ -14,6 +14,7 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/tracing"
 )
 
@@ -22,19 +23,19 @@ import (
 var slogTime = regexp.MustCompile(`(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z`)
 
 func TestRedirectSlogJSONL(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-	defer bridge.RedirectSlog(b.log)()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	defer bridge.RedirectSlog(b.Log)()
 
-	file, line := here()
+	file, line := coretest.Here()
 	slog.Info("hello", "n", 1, slog.Group("req", "id", "r-7", slog.Bool("ok", true)), "err", errors.New("bad"))
 	slog.Debug("not at the default level")
 	slog.Default().With("svc", "router").WithGroup("kv").With("worker", 3).Warn("select", "score", 0.5)
 
-	wantBridged(t, b.out.String(),
+	wantBridged(t, b.Out.String(),
 		origin{"INFO", thisTarget, file, line + 1, "hello"},
 		origin{"WARN", thisTarget, file, line + 3, "select"},
 	)
-	lines := jsonLines(t, b.out.String())
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 2 {
 		return
 	}
@@ -68,8 +69,8 @@ func jsonEqual(a, b string) bool {
 }
 
 func TestRedirectSlogReadable(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOG": "trace"})
-	defer bridge.RedirectSlog(b.log)()
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOG": "trace"})
+	defer bridge.RedirectSlog(b.Log)()
 
 	slog.Info("hello", "n", 1, slog.Group("req", "id", "r-7"))
 	slog.Default().WithGroup("kv").With("worker", 3).Debug("select", "score", 0.5)
@@ -80,7 +81,7 @@ func TestRedirectSlogReadable(t *testing.T) {
 		"T DEBUG " + thisTarget + `: select kv.worker=3 kv.score=0.5` + "\n" +
 		"T TRACE " + thisTarget + ": deep\n" +
 		"T ERROR " + thisTarget + ": worse than error\n"
-	if got := slogTime.ReplaceAllString(b.out.String(), "T"); got != want {
+	if got := slogTime.ReplaceAllString(b.Out.String(), "T"); got != want {
 		t.Errorf("output\n%s\nwant\n%s", got, want)
 	}
 }
@@ -102,11 +103,11 @@ func TestRedirectSlogFilter(t *testing.T) {
 			if tc.dynLog != "" {
 				vars["DYN_LOG"] = tc.dynLog
 			}
-			b := build(t, core.New, vars)
-			l := slog.New(bridge.NewSlogHandler(b.log))
+			b := coretest.Build(t, core.New, vars)
+			l := slog.New(bridge.NewSlogHandler(b.Log))
 			for lvl, want := range map[slog.Level]bool{slog.LevelDebug: tc.debug, slog.LevelInfo: tc.info, slog.LevelWarn: tc.warn, slog.LevelError: tc.errs} {
 				l.Log(context.Background(), lvl, "at "+lvl.String())
-				if got := strings.Contains(b.out.String(), `"at `+lvl.String()+`"`); got != want {
+				if got := strings.Contains(b.Out.String(), `"at `+lvl.String()+`"`); got != want {
 					t.Errorf("%v printed %v, want %v", lvl, got, want)
 				}
 			}
@@ -118,20 +119,20 @@ func TestRedirectSlogFilter(t *testing.T) {
 // handler, with log.Printf's caller; RedirectStdLog's bridge, when in
 // force, stays.
 func TestRedirectSlogStdLog(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	w, flags := log.Writer(), log.Flags()
-	restore := bridge.RedirectSlog(b.log)
-	file, line := here()
+	restore := bridge.RedirectSlog(b.Log)
+	file, line := coretest.Here()
 	log.Printf("from log %d", 1)
 	restore()
-	wantBridged(t, b.out.String(), origin{"INFO", thisTarget, file, line + 1, "from log 1"})
+	wantBridged(t, b.Out.String(), origin{"INFO", thisTarget, file, line + 1, "from log 1"})
 	if log.Writer() != w || log.Flags() != flags {
 		t.Errorf("log output and flags not restored")
 	}
 
-	restoreStd := bridge.RedirectStdLog(b.log)
+	restoreStd := bridge.RedirectStdLog(b.Log)
 	bridged := log.Writer()
-	restore = bridge.RedirectSlog(b.log)
+	restore = bridge.RedirectSlog(b.Log)
 	if log.Writer() != bridged || log.Flags() != log.Llongfile {
 		t.Errorf("RedirectSlog replaced RedirectStdLog's bridge")
 	}
@@ -144,8 +145,8 @@ func TestRedirectSlogStdLog(t *testing.T) {
 
 func TestRedirectSlogRestore(t *testing.T) {
 	prev := slog.Default()
-	b := build(t, core.New, nil)
-	restore := bridge.RedirectSlog(b.log)
+	b := coretest.Build(t, core.New, nil)
+	restore := bridge.RedirectSlog(b.Log)
 	if slog.Default() == prev {
 		t.Fatal("RedirectSlog did not set slog's default")
 	}
@@ -157,30 +158,30 @@ func TestRedirectSlogRestore(t *testing.T) {
 
 // TestSlogHandlerSpan: a context with a span puts the span on the line.
 func TestSlogHandlerSpan(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
 	ctx, span := tracing.Start(context.Background(), "work")
 	defer span.End()
-	slog.New(bridge.NewSlogHandler(b.log)).InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
-	lines := jsonLines(t, b.out.String())
+	slog.New(bridge.NewSlogHandler(b.Log)).InfoContext(ctx, "in span", slog.Group("g", "k", "v"))
+	lines := coretest.JSONLines(t, b.Out.String())
 	if len(lines) != 1 {
-		t.Fatalf("%d lines: %s", len(lines), b.out.String())
+		t.Fatalf("%d lines: %s", len(lines), b.Out.String())
 	}
 	if lines[0]["span_name"] != "work" || len(str(lines[0]["trace_id"])) != 32 || lines[0]["target"] != "log" {
-		t.Errorf("line without the span or not bridged: %s", b.out.String())
+		t.Errorf("line without the span or not bridged: %s", b.Out.String())
 	}
 }
 
 // TestSlogHandlerConformance runs slog's own handler tests on the JSONL
 // output.
 func TestSlogHandlerConformance(t *testing.T) {
-	var b built
+	var b coretest.Built
 	slogtest.Run(t, func(t *testing.T) slog.Handler {
-		b = build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
-		return bridge.NewSlogHandler(b.log)
+		b = coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1"})
+		return bridge.NewSlogHandler(b.Log)
 	}, func(t *testing.T) map[string]any {
-		lines := jsonLines(t, b.out.String())
+		lines := coretest.JSONLines(t, b.Out.String())
 		if len(lines) != 1 {
-			t.Fatalf("%d lines: %s", len(lines), b.out.String())
+			t.Fatalf("%d lines: %s", len(lines), b.Out.String())
 		}
 		m := lines[0]
 		if m["target"] != "log" {
@@ -191,7 +192,7 @@ func TestSlogHandlerConformance(t *testing.T) {
 		// none).
 		m[slog.MessageKey] = m["message"]
 		if strings.HasSuffix(t.Name(), "/zero-time") {
-			if m["time"] != pinned.Format("2006-01-02T15:04:05.000000Z") {
+			if m["time"] != coretest.Pinned.Format("2006-01-02T15:04:05.000000Z") {
 				t.Errorf("time %v for a record without one, want the logger's clock", m["time"])
 			}
 			delete(m, slog.TimeKey)
@@ -208,18 +209,18 @@ func TestSlogHandlerConformance(t *testing.T) {
 
 // TestSlogHandlerLevels: slog's levels map to the Dynamo level names.
 func TestSlogHandlerLevels(t *testing.T) {
-	b := build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "trace"})
-	l := slog.New(bridge.NewSlogHandler(b.log))
+	b := coretest.Build(t, core.New, map[string]string{"DYN_LOGGING_JSONL": "1", "DYN_LOG": "trace"})
+	l := slog.New(bridge.NewSlogHandler(b.Log))
 	want := map[slog.Level]string{
 		slog.LevelDebug - 4: "TRACE", slog.LevelDebug - 1: "TRACE", slog.LevelDebug: "DEBUG", slog.LevelInfo - 1: "DEBUG",
 		slog.LevelInfo: "INFO", slog.LevelWarn - 1: "INFO", slog.LevelWarn: "WARN", slog.LevelError - 1: "WARN",
 		slog.LevelError: "ERROR", slog.LevelError + 8: "ERROR",
 	}
 	for lvl, name := range want {
-		b.out.Reset()
+		b.Out.Reset()
 		l.Log(context.Background(), lvl, "m")
-		if lines := jsonLines(t, b.out.String()); len(lines) != 1 || lines[0]["level"] != name {
-			t.Errorf("slog %v printed %s, want level %s", lvl, b.out.String(), name)
+		if lines := coretest.JSONLines(t, b.Out.String()); len(lines) != 1 || lines[0]["level"] != name {
+			t.Errorf("slog %v printed %s, want level %s", lvl, b.Out.String(), name)
 		}
 	}
 }

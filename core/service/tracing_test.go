@@ -15,12 +15,10 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/config"
+	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/core/service"
 	"github.com/dynlog/dynlog/internal/otlptest"
 	"github.com/dynlog/dynlog/tracing"
-	"github.com/dynlog/dynlog/tracing/otlp"
-	"go.opentelemetry.io/otel"
-	logglobal "go.opentelemetry.io/otel/log/global"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -44,29 +42,6 @@ func isolated(t *testing.T) bool {
 	return false
 }
 
-// keepTracingGlobals restores, when t ends, what StartTracing installs.
-func keepTracingGlobals(t *testing.T) {
-	t.Helper()
-	tracers := tracing.TracerProvider()
-	tp := otel.GetTracerProvider()
-	prop := otel.GetTextMapPropagator()
-	handler := otel.GetErrorHandler()
-	lp := logglobal.GetLoggerProvider()
-	t.Cleanup(func() {
-		tracing.SetTracerProvider(tracers)
-		otlp.SetLoggerProvider(nil)
-		if otel.GetTracerProvider() == tp {
-			return
-		}
-		otel.SetTracerProvider(tp)
-		otel.SetTextMapPropagator(prop)
-		otel.SetErrorHandler(handler)
-		if logglobal.GetLoggerProvider() != lp {
-			logglobal.SetLoggerProvider(lp)
-		}
-	})
-}
-
 // logExportLogger is New's logger for opts, writing to out.
 func logExportLogger(t *testing.T, opts []core.Option, out zapcore.WriteSyncer) *zap.Logger {
 	t.Helper()
@@ -84,7 +59,7 @@ func TestLogExportWiring(t *testing.T) {
 	if !isolated(t) {
 		return
 	}
-	keepTracingGlobals(t)
+	coretest.KeepTracingGlobals(t)
 	for _, proto := range []string{"grpc", "http/protobuf"} {
 		t.Run(proto, func(t *testing.T) {
 			newReceiver := otlptest.NewGRPCReceiver
@@ -145,7 +120,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if !isolated(t) {
 		return
 	}
-	keepTracingGlobals(t)
+	coretest.KeepTracingGlobals(t)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -195,7 +170,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 // are later: a file that said JSONL when New read it and says readable now
 // still gets Dynamo's init line, in JSONL.
 func TestStartTracingReadsNoFile(t *testing.T) {
-	keepTracingGlobals(t)
+	coretest.KeepTracingGlobals(t)
 	path := filepath.Join(t.TempDir(), "logging.toml")
 	if err := os.WriteFile(path, []byte("format = \"jsonl\"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -233,7 +208,7 @@ func TestStartTracingReadsNoFile(t *testing.T) {
 // layout StartTracing knows, and gets no Dynamo init line, whatever the
 // variables say.
 func TestStartTracingWithoutSettings(t *testing.T) {
-	keepTracingGlobals(t)
+	coretest.KeepTracingGlobals(t)
 	var out bytes.Buffer
 	log := zap.New(zapcore.NewCore(zapcore.NewJSONEncoder(zapcore.EncoderConfig{MessageKey: "msg"}),
 		zapcore.AddSync(&out), zapcore.DebugLevel))
