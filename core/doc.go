@@ -129,16 +129,15 @@
 //
 // What Reload, Close and service.StartTracing need (the filter, the
 // layout, JSONL or not, the call that built the logger, its log file, its
-// own log export) is held by the logger itself, on a core just around its
-// sink that every derived logger (With, Named) shares, where a call the
-// filter rejects never goes: they reach it from log.Core() through the
-// Unwrap methods of this module's cores, a short fixed chain. Only under a
-// core of someone else's ([go.uber.org/zap.Hooks], zap's sampler,
-// [go.uber.org/zap.WrapCore] wrappers, tees) do they walk the cores by
-// reflection; no call that logs a line does either. Two tables are process-wide, and must be: the open log files
-// (a file is the process's, whichever logger names it, and one writer
-// alone may rotate it) and Init's globals (zap's and slog's defaults are
-// the process's).
+// own log export) is held by the logger itself and shared by every logger
+// derived from it (With, Named): the logger's outermost core gives it in
+// O(1). Only under a core of someone else's
+// ([go.uber.org/zap.Hooks], zap's sampler, [go.uber.org/zap.WrapCore]
+// wrappers, tees) do these calls walk the cores by reflection; no call
+// that logs a line walks. Two tables are process-wide, and must be: the
+// open log files (a file is the process's, whichever logger names it, and
+// one writer alone may rotate it) and Init's globals (zap's and slog's
+// defaults are the process's).
 //
 // # Tracing
 //

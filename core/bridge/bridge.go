@@ -1,32 +1,22 @@
-// Package bridge sends foreign logs through a dynlog logger.
-//
-// Four installers send foreign logs through a logger's cores, each
-// returning a function that undoes it. RedirectStdLog takes the log
-// package, RedirectSlog makes NewSlogHandler slog's default, RedirectGRPC
-// takes gRPC's grpclog, and RedirectOTel the OpenTelemetry SDK's internal
-// logger and its errors. core.Init calls RedirectStdLog and RedirectOTel,
-// and RedirectGRPC too when the program imports core/service (gRPC's
-// logger lives in this package alone, so that package core links no
-// gRPC). None calls RedirectSlog: Init makes slog's default first-class
-// (core.SetSlogDefault), since a program's own slog.Info lines are not
-// foreign; RedirectSlog is for a program that wants what libraries log to
-// slog's default marked foreign. Their lines are bridged
+// Package bridge sends foreign logs through a dynlog logger, as bridged
 // records: in JSONL target "log" with log.target, log.file and log.line
 // instead of file and line; in the readable layout log.target as the
 // target; in vLLM's, log.file:log.line as the location. log.target is also
-// what DYN_LOG's directives match: for log and slog the import path of the
-// calling package, as for an unnamed logger; for gRPC "grpc" and for
-// OpenTelemetry "otel", whatever the logger's name, which the built-in
-// defaults hold at error (DYN_LOG=grpc=info shows more). log.Print lines
-// are INFO, log.Panic and log.Fatal ERROR; slog's levels go to the nearest
-// Dynamo level at or below (below Debug is TRACE), its attributes are typed
-// fields, its groups nested objects; gRPC's Info, Warning, Error are INFO,
-// WARN, ERROR, its V(0), V(1), V(2) ask for INFO, DEBUG, TRACE;
-// OpenTelemetry's Warn, Info, Debug are WARN, INFO, DEBUG. OpenTelemetry's
-// errors print at ERROR, each distinct one once: an installed otlp.Provider
-// stays the error handler and reports through the bridge, export failures once
-// until an export succeeds; without one RedirectOTel installs a handler
-// that reports the same way.
+// what DYN_LOG's directives match: the calling package's import path for
+// the log package and slog, as for an unnamed logger; "grpc" and "otel"
+// for gRPC and OpenTelemetry, which the built-in defaults hold at ERROR
+// (DYN_LOG=grpc=info shows more).
+//
+// Each installer returns a function that undoes it: RedirectStdLog takes
+// the log package, RedirectSlog makes NewSlogHandler slog's default,
+// RedirectGRPC takes gRPC's grpclog, RedirectOTel the OpenTelemetry SDK's
+// internal logger and its errors. core.Init calls RedirectStdLog and
+// RedirectOTel, and RedirectGRPC when the program imports core/service
+// (RedirectGRPC is here, not in core, so that core links no gRPC). Init
+// does not call RedirectSlog: it makes slog's default core's first-class
+// handler (core.SetSlogDefault), since a program's own slog.Info lines are
+// not foreign; RedirectSlog is for a program that wants what libraries log
+// to slog's default marked foreign.
 package bridge
 
 import (

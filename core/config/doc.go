@@ -3,7 +3,7 @@
 // that holds every setting with its source (an option, a variable, a TOML
 // file's key, or built in), as zap.Config holds zap's.
 //
-//	cfg, err := config.Load(core.WithOutput(w)) // Dynamo's layouts; LoadVLLM for vLLM's
+//	cfg, err := config.Load(config.WithOutput(w)) // Dynamo's layouts; LoadVLLM for vLLM's
 //	if err != nil { … }
 //	fmt.Println(cfg.JSONL.Value, cfg.JSONL.From) // true env DYN_LOGGING_JSONL
 //	cfg.MaxLineBytes.Value = 4096               // the program's own choice

@@ -21,7 +21,7 @@ import (
 )
 
 // The targets of the libraries whose logs dynlog bridges under a fixed
-// name. Both are among [BuiltinTargets], so they print errors only unless a
+// name. Both are among the built-in targets, so they print errors only unless a
 // directive says otherwise (DYN_LOG=grpc=info).
 const (
 	GRPCTarget = "grpc" // RedirectGRPC
