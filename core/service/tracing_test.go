@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -121,23 +119,8 @@ func TestLogExportOffByDefault(t *testing.T) {
 		return
 	}
 	coretest.KeepTracingGlobals(t)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lis.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://" + lis.Addr().String()}
+	endpoint, accepted := otlptest.CountingListener(t)
+	vars := map[string]string{"DYN_LOGGING_JSONL": "1", "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}
 	var out, errOut bytes.Buffer
 	opts := []core.Option{core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithSystemConfig(""), core.WithErrorOutput(zapcore.AddSync(&errOut))}

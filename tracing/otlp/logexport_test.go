@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"math"
-	"net"
 	"slices"
 	"strings"
 	"sync"
@@ -281,29 +280,6 @@ func TestLogExportFiltered(t *testing.T) {
 	}
 }
 
-// countingListener is a loopback port that counts the connections made
-// to it.
-func countingListener(t *testing.T) (endpoint string, accepted *atomic.Int32) {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	accepted = new(atomic.Int32)
-	go func() {
-		for {
-			c, err := lis.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { lis.Close() })
-	return "http://" + lis.Addr().String(), accepted
-}
-
 // TestLogExportOffByDefault: without LogsEnabled no logger provider is
 // made or installed, the export core emits nothing, no log request is
 // sent, and with span export off too nothing is dialled at all.
@@ -333,7 +309,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 		t.Errorf("spans %v, lines %q: want the span exported and both lines printed", rcv.Spans(), out.String())
 	}
 
-	endpoint, accepted := countingListener(t)
+	endpoint, accepted := otlptest.CountingListener(t)
 	p, err = NewProvider(context.Background(), ExportConfig{Endpoint: endpoint})
 	if err != nil {
 		t.Fatal(err)
