@@ -15,7 +15,7 @@
 // that wrap it. It runs where a wrapper outside the module hides the
 // module's cores, and only when a logger or core is set up: when a stage is
 // built over such a wrapper ([Collect]), in filter.AtomicOf and
-// filter.Named, in core.Close. Never on a log line, a span's start or a
+// filter.Named, in core's Close, Reload and StartTracing. Never on a log line, a span's start or a
 // once-only helper's call.
 //
 // A core is looked into, in this order, when it
