@@ -2,12 +2,12 @@ package config
 
 import (
 	"fmt"
-	"github.com/dynlog/dynlog/internal/levels"
 	"slices"
 	"strings"
 
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )

@@ -2,13 +2,13 @@ package bridge
 
 import (
 	"fmt"
-	"github.com/dynlog/dynlog/internal/levels"
 	"log"
 	"os"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/internal/otelreport"
 	"github.com/go-logr/logr"
 	"github.com/go-logr/stdr"

@@ -2,13 +2,13 @@ package bridge
 
 import (
 	"context"
-	"github.com/dynlog/dynlog/internal/levels"
 	"io"
 	"log"
 	"log/slog"
 	"slices"
 	"sync"
 
+	"github.com/dynlog/dynlog/internal/levels"
 	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
