@@ -17,6 +17,9 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
+// pinnedClock is the examples' clock: coretest.Pinned, as the other tests'.
+var pinnedClock = coretest.Clock(coretest.Pinned)
+
 const thisTarget = "github.com/dynlog/dynlog/core_test"
 
 func TestNewLayoutFromEnv(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -94,7 +93,7 @@ func ExampleNamed() {
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithSystemConfig(""),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(coretest.Clock(coretest.Pinned)))
+		core.WithClock(pinnedClock))
 	if err != nil {
 		panic(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"os"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -21,7 +20,7 @@ func ExampleNewSlog() {
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithSystemConfig(""),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 	)
 	if err != nil {
 		panic(err)
@@ -42,7 +41,7 @@ func ExampleNewSlogHandler() {
 		core.WithEnv(func(string) (string, bool) { return "", false }),
 		core.WithSystemConfig(""),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 	)
 	if err != nil {
 		panic(err)

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -18,7 +17,7 @@ func ExampleNew() {
 	log, err := core.New(
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 	)
 	if err != nil {
 		panic(err)
@@ -44,7 +43,7 @@ func ExampleClose() {
 		log, err := core.New(
 			core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 			core.WithSystemConfig(""),
-			core.WithClock(coretest.Clock(coretest.Pinned)),
+			core.WithClock(pinnedClock),
 		)
 		if err != nil {
 			panic(err)

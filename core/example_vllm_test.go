@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/core"
-	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -16,7 +15,7 @@ func ExampleNewVLLM() {
 	log, err := core.NewVLLM(
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 		core.WithLocation(time.UTC), // vLLM prints local time; pinned here
 	)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/bridge"
-	"github.com/dynlog/dynlog/core/internal/coretest"
 	"go.uber.org/zap/zapcore"
 	"google.golang.org/grpc/grpclog"
 )
@@ -18,7 +17,7 @@ func ExampleRedirectStdLog() {
 		core.WithEnv(func(string) (string, bool) { return "", false }),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
 		core.WithSystemConfig(""),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 	)
 	if err != nil {
 		panic(err)
@@ -37,7 +36,7 @@ func ExampleRedirectGRPC() {
 		core.WithEnv(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }),
 		core.WithOutput(zapcore.AddSync(os.Stdout)),
 		core.WithSystemConfig(""),
-		core.WithClock(coretest.Clock(coretest.Pinned)),
+		core.WithClock(pinnedClock),
 	)
 	if err != nil {
 		panic(err)
