@@ -75,8 +75,7 @@ func (s *state) close() error {
 // a line goes through no extra CheckedEntry.
 type heldCore struct {
 	zapcore.Core
-	st   *state
-	held *unwrap.Held // Logger: st, for the stages outside ([unwrap.Holder])
+	held *unwrap.Held // Logger: the *state, for the stages outside ([unwrap.Holder])
 }
 
 var (
@@ -86,11 +85,11 @@ var (
 )
 
 func newHeldCore(inner zapcore.Core, st *state) *heldCore {
-	return &heldCore{Core: inner, st: st, held: &unwrap.Held{Logger: st}}
+	return &heldCore{Core: inner, held: &unwrap.Held{Logger: st}}
 }
 
 func (c *heldCore) With(fields []zapcore.Field) zapcore.Core {
-	return &heldCore{Core: c.Core.With(fields), st: c.st, held: c.held}
+	return &heldCore{Core: c.Core.With(fields), held: c.held}
 }
 
 // Held is what this core holds: the logger's state, which the filter,
@@ -111,12 +110,14 @@ func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
 // does it walk the cores by reflection (package internal/unwrap). Reload,
 // Close and StartTracing call it; no call that logs a line does.
 func stateOf(c zapcore.Core) *state {
-	if h := unwrap.HeldBy(c); h != nil {
-		st, _ := h.Logger.(*state)
-		return st
+	h := unwrap.HeldBy(c)
+	if h == nil {
+		hc, ok := unwrap.As[*heldCore](c)
+		if !ok {
+			return nil
+		}
+		h = hc.held
 	}
-	if h, ok := unwrap.As[*heldCore](c); ok {
-		return h.st
-	}
-	return nil
+	st, _ := h.Logger.(*state)
+	return st
 }
