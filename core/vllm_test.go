@@ -225,3 +225,20 @@ func TestVLLMRankFallbackReport(t *testing.T) {
 		t.Errorf("DYN_LOG=dynlog.dedup=error: err %v, output %q, want none", err, out.String())
 	}
 }
+
+// TestVLLMConfigFileEncodingWithOutput: a VLLM_LOGGING_CONFIG_PATH file
+// whose encoding only zap's registry knows cannot be combined with
+// WithOutput (the encoder must be made without the registry): NewVLLM's
+// error says so, naming the file, and nothing is written.
+func TestVLLMConfigFileEncodingWithOutput(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "vllm.json", `{"encoding": "logfmt"}`)
+	var out, errOut bytes.Buffer
+	_, err := core.NewVLLM(vllmOptions(map[string]string{"VLLM_LOGGING_CONFIG_PATH": path}, &out, &errOut)...)
+	want := "VLLM_LOGGING_CONFIG_PATH: " + path + `: encoding "logfmt" cannot be combined with WithOutput`
+	if err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+	if out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("output %q, error output %q, want none", out.String(), errOut.String())
+	}
+}
