@@ -119,7 +119,7 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 	st := &state{filter: filter.NewAtomic(s.Filter), site: b.site}
 	var opened *closableOutput // the outputs opened here, closed if Build fails
 	if s.Output.Writer != nil {
-		enc, err := encoderFor(zc) // Load checked it; a changed Config may not be
+		enc, err := encoderFor(zc)
 		if err != nil {
 			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
 		}

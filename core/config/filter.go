@@ -5,10 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/levels"
-	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -78,15 +76,4 @@ func parseVLLMLevel(s string) (zapcore.Level, error) {
 		return 0, fmt.Errorf("VLLM_LOGGING_LEVEL: %w", err)
 	}
 	return l, nil
-}
-
-// knownEncoding checks that core can make the encoder a zap.Config names
-// without zap's registry, as it must when WithOutput replaces the config's
-// outputs (zap builds encoders by name only inside Config.Build).
-func knownEncoding(name string) error {
-	switch name {
-	case "json", "console", encoder.VLLMName, encoder.JSONLName, encoder.ReadableName:
-		return nil
-	}
-	return fmt.Errorf("encoding %s cannot be combined with WithOutput", outside.Quote(name))
 }

@@ -645,8 +645,7 @@ func (r *resolver) vllmTraceFunction(v *VLLMSettings) {
 // vllmConfigFile reads the VLLM_LOGGING_CONFIG_PATH file: a JSON object in
 // zap.Config's own form, which may name our encoders ("encoding": "vllm",
 // "dynamo-jsonl", "dynamo-readable"), with vLLM's defaults for what it
-// leaves out. With WithOutput, its encoding must be one core can make
-// without zap's registry (knownEncoding).
+// leaves out.
 func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -689,11 +688,6 @@ func (r *resolver) vllmConfigFile(path string) (*zap.Config, error) {
 	}
 	if zc.Level == (zap.AtomicLevel{}) {
 		zc.Level = zap.NewAtomicLevelAt(zapcore.InfoLevel)
-	}
-	if r.c.output != nil {
-		if err := knownEncoding(zc.Encoding); err != nil {
-			return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
-		}
 	}
 	return &zc, nil
 }
