@@ -133,8 +133,9 @@ func initAt(site zapcore.EntryCaller) *zap.Logger {
 		}
 		ibridge.RedirectOTel(log)
 		if svc != nil {
-			// Tracing's reports are its own, as StartTracing's are.
-			t, err := tracingFor(context.Background(), log, &config.Config{Export: cfg.Export, ErrorOutput: cfg.ErrorOutput, Clock: cfg.Clock}, site)
+			// The export variables' problems are reported here, as
+			// StartTracing reports them.
+			t, err := tracingFor(context.Background(), log, cfg, site)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "dynlog: tracing not started, spans stay local: %s\n", oneLine(err.Error()))
 			}
