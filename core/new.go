@@ -157,7 +157,7 @@ func (b *builder) newDynamo() *zap.Logger {
 	if file != nil {
 		closeFile = file.Close
 	}
-	return b.build(enc, out, closeFile)
+	return b.logger(enc, out, closeFile)
 }
 
 // Reload recomputes the filter of a logger that [New] built, from the TOML
@@ -253,11 +253,11 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 	return term.IsTerminal(int(f.Fd()))
 }
 
-// build is a preset's logger from the Config: the encoder and sink, with
+// logger is a preset's logger from the Config: the encoder and sink, with
 // around's cores and the caller on every line. Its state keeps enc's
 // layout, whether it is JSONL, and closeFile, the log file's Close (nil for
 // none), for Reload, Close and StartTracing.
-func (b *builder) build(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
+func (b *builder) logger(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
 	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value, site: b.site, closeFile: closeFile}
 	b.diag.useLayout(enc.Clone(), b.site)
 	gate := b.around(st)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))

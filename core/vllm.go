@@ -85,7 +85,7 @@ func (b *builder) newVLLM() (*zap.Logger, error) {
 		if out == nil {
 			out = zapcore.Lock(os.Stderr)
 		}
-		return b.build(encoder.NewVLLM(encoder.WithBareMessages()), out, nil), nil
+		return b.logger(encoder.NewVLLM(encoder.WithBareMessages()), out, nil), nil
 	}
 
 	// stream is what colour in auto mode looks at: vLLM colours
@@ -105,7 +105,7 @@ func (b *builder) newVLLM() (*zap.Logger, error) {
 		encoder.WithLocation(s.Location), // nil: time.Local
 		encoder.WithMaxLineBytes(s.MaxLineBytes.Value),
 	)
-	return b.build(enc, out, nil), nil
+	return b.logger(enc, out, nil), nil
 }
 
 // vllmFromFile builds the logger a VLLM_LOGGING_CONFIG_PATH file describes
@@ -143,7 +143,7 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 			return zapcore.NewCore(enc, co, zc.Level)
 		}))
 	}
-	// The tracing core (and OTLP log export, when asked for) as in build,
+	// The tracing core (and OTLP log export, when asked for) as in logger,
 	// then DYN_LOG on top, the config's own level deciding the rest.
 	zopts = append(zopts, zap.WrapCore(b.around(st)))
 	logger, err := zc.Build(zopts...)
