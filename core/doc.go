@@ -154,20 +154,11 @@
 //
 // Lines go to stderr (vLLM: stdout), to the stream or writer [WithOutput]
 // names, or to the file DYN_LOGGING_FILE or the TOML [file] table names,
-// which package output opens and rotates, naming backups as lumberjack
-// does. Every logger core builds that names one file shares one output,
-// which alone rotates it (core keeps one
-// [github.com/dynlog/dynlog/core/output.Files] for them all); a second
-// process, or a writer of this one that core did not open, is refused the
-// file by a lock (PATH.lock) and says so. A file that
-// fails is reported once, lines go to stderr meanwhile, and the file is
-// retried by itself; a removed file or directory is made again without a
-// signal. Nothing is dropped and no line is torn.
+// opened and rotated by package core/output. The loggers of a process that
+// name one file share one writer, which alone rotates it; another process
+// is refused the file by a lock (PATH.lock) and says so. A file that fails
+// is reported once, lines go to stderr meanwhile, and the file is retried
+// by itself. Nothing is dropped and no line is torn.
 //
-// # Entry times
-//
-// Entry times come from [MonotonicClock] unless [WithClock] gives another:
-// the wall-clock time, as time.Now gives it, read through the monotonic clock
-// alone, which costs about half of time.Now. A step of the wall clock
-// (settimeofday, an NTP step) shows in the times within a millisecond.
+// Entry times come from [MonotonicClock] unless [WithClock] gives another.
 package core
