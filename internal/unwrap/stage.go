@@ -1,6 +1,7 @@
 package unwrap
 
 import (
+	"cmp"
 	"sync"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
@@ -87,10 +88,10 @@ func HeldBy(c zapcore.Core) *Held {
 func Collect(own Held, inner zapcore.Core) *Held {
 	h := own
 	if in := HeldBy(inner); in != nil {
-		h.Filter = cmpOr(h.Filter, in.Filter)
-		h.Once = cmpOr(h.Once, in.Once)
-		h.Tracing = cmpOr(h.Tracing, in.Tracing)
-		h.Logger = cmpOr(h.Logger, in.Logger)
+		h.Filter = cmp.Or(h.Filter, in.Filter)
+		h.Once = cmp.Or(h.Once, in.Once)
+		h.Tracing = cmp.Or(h.Tracing, in.Tracing)
+		h.Logger = cmp.Or(h.Logger, in.Logger)
 		return &h
 	}
 	field := func(get func(*Held) any) any {
@@ -116,13 +117,6 @@ func Collect(own Held, inner zapcore.Core) *Held {
 		h.Logger = field(func(h *Held) any { return h.Logger })
 	}
 	return &h
-}
-
-func cmpOr(a, b any) any {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // probeLevel is a probe's level: above zap's FatalLevel, so that zap's
