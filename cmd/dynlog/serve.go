@@ -90,6 +90,13 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return commandUsageError(stderr, "serve", "name at least one FILE or DIR to serve")
 	}
+	for _, a := range fs.Args() {
+		// Flags stop at the first FILE: a flag after one would be taken
+		// for a file that does not exist yet, and waited for.
+		if _, err := os.Lstat(a); strings.HasPrefix(a, "-") && len(a) > 1 && errors.Is(err, os.ErrNotExist) {
+			return commandUsageError(stderr, "serve", fmt.Sprintf("%s after the files: flags go before them (dynlog serve %s … FILE|DIR...)", a, a))
+		}
+	}
 	if err := checkServeAddr(*addr, *token); err != nil {
 		fmt.Fprintf(stderr, "dynlog serve: %v\n", err)
 		return 2

@@ -740,3 +740,16 @@ func FuzzServeLine(f *testing.F) {
 		}
 	})
 }
+
+// TestServeFlagAfterFiles: a flag after the files is refused, not taken
+// for a file to wait for while serving on the default address.
+func TestServeFlagAfterFiles(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", file, "--addr", "127.0.0.1:0"}, &out, &errOut)
+	want := "dynlog serve: --addr after the files: flags go before them (dynlog serve --addr … FILE|DIR...) (try dynlog serve --help)\n"
+	if code != 2 || errOut.String() != want || out.Len() != 0 {
+		t.Errorf("serve FILE --addr …: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
+	}
+}
