@@ -753,3 +753,41 @@ func TestServeFlagAfterFiles(t *testing.T) {
 		t.Errorf("serve FILE --addr …: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
 	}
 }
+
+// bigLines writes n records whose messages are 60,000 "<" each, which
+// JSON answers as \u003c: an answer of many of them is tens of MB.
+func bigLines(t *testing.T, n int) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "big.jsonl")
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, `{"time":"2030-01-01T00:00:%02d.%06dZ","level":"INFO","target":"t","message":"%d %s"}`+"\n", i/1000, i%1000, i, strings.Repeat("<", 60000))
+	}
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestServePageBytes: a page of long lines stops at about 4 MiB of text
+// and says there is more; paging on gets every line once.
+func TestServePageBytes(t *testing.T) {
+	const n = 300
+	hs := startServe(t, []string{bigLines(t, n)}, "")
+	p := getPage(t, hs.URL, "/api/lines?limit=500")
+	size := 0
+	for _, l := range p.Lines {
+		size += len(l.text())
+	}
+	if !p.More || size > 4<<20+64<<10 {
+		t.Errorf("the first page: %d lines, %d bytes of text, more %v; want at most 4 MiB and a bit, and more", len(p.Lines), size, p.More)
+	}
+	got := len(p.Lines)
+	for p.More {
+		p = getPage(t, hs.URL, "/api/lines?limit=500&before="+p.Before)
+		got += len(p.Lines)
+	}
+	if got != n {
+		t.Errorf("paged through %d lines, want %d", got, n)
+	}
+}

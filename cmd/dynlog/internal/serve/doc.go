@@ -28,9 +28,9 @@
 //     so. A .gz named on the command line is read once, not followed.
 //   - Lines of several files are merged by their time; a line without one
 //     goes with the line before it in its file.
-//   - A request looks at 200,000 lines at most and answers 500 at most;
-//     "more" says where to go on. Two requests read files at once; others
-//     wait.
+//   - A request looks at 200,000 lines at most and answers 500 at most,
+//     and about 4 MiB of text at most; "more" says where to go on. Two
+//     requests read files at once; others wait.
 //   - Every answer carries a Content-Security-Policy that allows the
 //     page's own script only, and nosniff. Only GET and HEAD are served.
 //     Without a token, only requests addressed to localhost or a loopback

@@ -207,9 +207,9 @@ type page struct {
 }
 
 // walk merges the streams from c, backwards (the newest first) or
-// forwards, keeping the lines that pass q, until limit lines are kept,
-// budget lines looked at, or the streams end (end: the cursor forwards
-// walks stop at).
+// forwards, keeping the lines that pass q, until limit lines or
+// pageBytes of text are kept, budget lines looked at, or the streams end
+// (end: the cursor forwards walks stop at).
 func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]jsonLine, cursor, bool, int) {
 	ws := make([]*walker, len(s.streams))
 	for i, st := range s.streams {
@@ -217,8 +217,8 @@ func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]
 	}
 	render := s.cfg.Render()
 	var out []jsonLine
-	looked := 0
-	for len(out) < limit && looked < budget {
+	looked, size := 0, 0
+	for len(out) < limit && looked < budget && size < pageBytes {
 		var best *walker
 		for _, w := range ws {
 			e := w.peek(end[w.index])
@@ -237,6 +237,9 @@ func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]
 		looked++
 		if jl, ok := s.pass(e, best, q, render); ok {
 			out = append(out, jl)
+			for _, seg := range jl.Segments {
+				size += len(seg[1])
+			}
 		}
 	}
 	more := false

@@ -65,6 +65,7 @@ type Server struct {
 const (
 	pageLines   = 500     // lines in a page, at most
 	scanBudget  = 200_000 // lines a request looks at, at most
+	pageBytes   = 4 << 20 // bytes of text a request answers, about (the line that passes it included)
 	tailWait    = 20 * time.Second
 	maxQuery    = 16 << 10 // bytes of a request's query
 	maxTraceID  = 256
