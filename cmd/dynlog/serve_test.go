@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/serve"
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
@@ -789,5 +791,30 @@ func TestServePageBytes(t *testing.T) {
 	}
 	if got != n {
 		t.Errorf("paged through %d lines, want %d", got, n)
+	}
+}
+
+// TestServeSlowReaders: clients that ask for pages and do not read them
+// hold no worker: another client's page is answered meanwhile.
+func TestServeSlowReaders(t *testing.T) {
+	hs := startServe(t, []string{bigLines(t, 60)}, "")
+	for range 3 { // more than the workers
+		conn, err := net.Dial("tcp", hs.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.(*net.TCPConn).SetReadBuffer(4096)
+		conn.SetReadDeadline(time.Now().Add(time.Minute))
+		fmt.Fprintf(conn, "GET /api/lines?limit=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+		// The answer's first byte: its handler walked the lines and is
+		// writing them, to a client that reads no more.
+		if _, err := io.ReadFull(conn, make([]byte, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &http.Client{Timeout: time.Minute}
+	if resp, body := get(t, client, hs.URL+"/api/lines?limit=1"); resp.StatusCode != 200 {
+		t.Errorf("a page while others are not read: %s %s", resp.Status, body)
 	}
 }

@@ -30,7 +30,8 @@
 //     goes with the line before it in its file.
 //   - A request looks at 200,000 lines at most and answers 500 at most,
 //     and about 4 MiB of text at most; "more" says where to go on. Two
-//     requests read files at once; others wait.
+//     requests read files at once; others wait. A client has 30 s to take
+//     an answer; one that does not read holds no worker meanwhile.
 //   - Every answer carries a Content-Security-Policy that allows the
 //     page's own script only, and nosniff. Only GET and HEAD are served.
 //     Without a token, only requests addressed to localhost or a loopback

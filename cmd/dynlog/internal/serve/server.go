@@ -63,9 +63,10 @@ type Server struct {
 
 // Limits of one request.
 const (
-	pageLines   = 500     // lines in a page, at most
-	scanBudget  = 200_000 // lines a request looks at, at most
-	pageBytes   = 4 << 20 // bytes of text a request answers, about (the line that passes it included)
+	pageLines   = 500              // lines in a page, at most
+	scanBudget  = 200_000          // lines a request looks at, at most
+	pageBytes   = 4 << 20          // bytes of text a request answers, about (the line that passes it included)
+	writeWait   = 30 * time.Second // for a client to take an answer
 	tailWait    = 20 * time.Second
 	maxQuery    = 16 << 10 // bytes of a request's query
 	maxTraceID  = 256
@@ -315,8 +316,8 @@ func (s *Server) serveLines(w http.ResponseWriter, r *http.Request) {
 	if !s.acquire(r.Context()) {
 		return
 	}
-	defer s.release()
 	lines, next, more, looked := s.walk(from, end, true, q, limit, scanBudget)
+	s.release() // before writing: a client that does not read holds no worker
 	writeJSON(w, r, http.StatusOK, page{Lines: nonNil(lines), Before: next.String(), After: end.String(), More: more, Looked: looked})
 }
 
@@ -380,12 +381,12 @@ func (s *Server) serveTrace(w http.ResponseWriter, r *http.Request) {
 	if !s.acquire(r.Context()) {
 		return
 	}
-	defer s.release()
 	var files []string
 	for _, st := range s.streams {
 		files = append(files, chain(st.base)...)
 	}
 	t, found, err := s.cfg.Trace(r.Context(), files, id)
+	s.release() // before writing: a client that does not read holds no worker
 	if !found {
 		msg := fmt.Errorf("no trace with trace_id %q in the files", outside.Text(id))
 		if err != nil {
@@ -450,6 +451,8 @@ func writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// A client that does not read its answer lets it go after writeWait.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(b)
