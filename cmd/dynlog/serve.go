@@ -39,7 +39,8 @@ file, compressed backups too), each span's lines a click away.
 A FILE is read with its rotated backups (NAME-TIME.EXT and
 NAME-TIME.EXT.gz beside it), oldest first; a DIR stands for the
 .jsonl, .json and .log files directly in it. Those are the only files
-read: nothing a request says names a file.
+read: nothing a request says names a file, and a symbolic link put in
+place of one or among its backups while serving is said, not read.
 
 Safe by default:
   - read-only: GET and HEAD only;
@@ -224,7 +225,7 @@ func serveRenderer() func(*logfile.Record) ([]byte, bool) {
 // the lines that can be the trace's: those holding its trace_id's bytes
 // (all of them when JSON may escape some), a rotated backup through gzip
 // when compressed.
-func serveTrace(ctx context.Context, files []string, id string) (*waterfall.JSONTrace, bool, error) {
+func serveTrace(ctx context.Context, files []*os.File, id string) (*waterfall.JSONTrace, bool, error) {
 	pr, pw := io.Pipe()
 	var readErrs []error
 	go func() {
@@ -245,22 +246,15 @@ func serveTrace(ctx context.Context, files []string, id string) (*waterfall.JSON
 // traceLines writes to w the lines of files that may hold trace_id id,
 // each with its "\n"; a file that cannot be read is noted in errs and
 // skipped.
-func traceLines(ctx context.Context, w io.Writer, files []string, id string, errs *[]error) error {
+func traceLines(ctx context.Context, w io.Writer, files []*os.File, id string, errs *[]error) error {
 	plain := !strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' })
 	bw := bufio.NewWriterSize(w, 64<<10)
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			if !errors.Is(err, os.ErrNotExist) { // a backup pruned since it was listed
-				*errs = append(*errs, err)
-			}
-			continue
-		}
+	for _, f := range files {
+		name := f.Name()
 		var in io.Reader = f
 		if strings.HasSuffix(name, ".gz") {
 			zr, err := gzip.NewReader(f)
 			if err != nil {
-				f.Close()
 				*errs = append(*errs, fmt.Errorf("read %s: %w", name, err))
 				continue
 			}
@@ -274,14 +268,12 @@ func traceLines(ctx context.Context, w io.Writer, files []string, id string, err
 			}
 			bw.Write(l.Bytes)
 			if err := bw.WriteByte('\n'); err != nil {
-				f.Close()
 				return err
 			}
 		}
 		if err := r.Err(); err != nil {
 			*errs = append(*errs, err)
 		}
-		f.Close()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

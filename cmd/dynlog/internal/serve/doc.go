@@ -14,7 +14,10 @@
 //
 //   - Only the files of Config.Files and their rotated backups (rotname's
 //     naming, .gz included) are read. A request names lines by a cursor,
-//     one position per file, never by a path.
+//     one position per file, never by a path. None is read through a
+//     symbolic link, but a file named that was one when the server
+//     started: a link put in place of a file or among its backups (by
+//     whoever can write the directory) is said through OnError, not read.
 //   - Memory does not grow with the files: each is indexed by the offset
 //     of every 256th line (or of the first line past each MiB), and a page
 //     reads the blocks it needs. Lines read while serving are held, the

@@ -82,7 +82,7 @@ func TestSegmentReadsWhatTheReaderReads(t *testing.T) {
 	want := keysOf(readerLines(t, plain, data))
 
 	for _, name := range []string{plain, gz} {
-		seg, err := openSegment(name, false)
+		seg, err := openSegment(name, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestSegmentReadsWhatTheReaderReads(t *testing.T) {
 	}
 	// Live, the last line is still being written: the follower hands it
 	// over once it ends.
-	seg, err := openSegment(plain, true)
+	seg, err := openSegment(plain, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,9 +42,10 @@ type Config struct {
 	// when it cannot (the line is then shown as it is, escaped); it may
 	// change the record's strings. One function per request.
 	Render func() func(*logfile.Record) ([]byte, bool)
-	// Trace returns the trace with this trace_id in files as `dynlog
-	// trace --json` computes it; false when there is none.
-	Trace func(ctx context.Context, files []string, traceID string) (*waterfall.JSONTrace, bool, error)
+	// Trace returns the trace with this trace_id in files, open and read
+	// from their start, as `dynlog trace --json` computes it; false when
+	// there is none. It does not close them.
+	Trace func(ctx context.Context, files []*os.File, traceID string) (*waterfall.JSONTrace, bool, error)
 	// OnError is told of files that could not be read.
 	OnError func(error)
 }
@@ -381,12 +384,26 @@ func (s *Server) serveTrace(w http.ResponseWriter, r *http.Request) {
 	if !s.acquire(r.Context()) {
 		return
 	}
-	var files []string
+	var files []*os.File
+	var openErrs []error
 	for _, st := range s.streams {
-		files = append(files, chain(st.base)...)
+		for _, name := range chain(st.base) {
+			f, err := openFile(name, st.link && name == st.base)
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) { // a backup pruned since it was listed
+					openErrs = append(openErrs, err)
+				}
+				continue
+			}
+			files = append(files, f)
+		}
 	}
 	t, found, err := s.cfg.Trace(r.Context(), files, id)
+	for _, f := range files {
+		f.Close()
+	}
 	s.release() // before writing: a client that does not read holds no worker
+	err = errors.Join(append(openErrs, err)...)
 	if !found {
 		msg := fmt.Errorf("no trace with trace_id %q in the files", outside.Text(id))
 		if err != nil {
