@@ -33,7 +33,9 @@
 //     goes with the line before it in its file.
 //   - A request looks at 200,000 lines at most and answers 500 at most,
 //     and about 4 MiB of text at most; "more" says where to go on. Two
-//     requests read files at once; others wait. A client has 30 s to take
+//     requests read files at once; others wait. At most 512 tail
+//     requests wait for new lines at once; one more is answered 503 (the
+//     page asks again 2 s later). A client has 30 s to take
 //     an answer; one that does not read holds no worker meanwhile.
 //   - Every answer carries a Content-Security-Policy that allows the
 //     page's own script only, and nosniff. Only GET and HEAD are served.

@@ -60,9 +60,15 @@ type Server struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed when a stream gets lines
 	work    chan struct{} // bounds the requests that read files at once
+	waiting chan struct{} // bounds the tail requests that wait for lines
 	stop    context.CancelFunc
 	done    sync.WaitGroup
 }
+
+// maxWaiting bounds the tail requests that wait for new lines at once:
+// past it one is answered 503 at once, and the page asks again a little
+// later. Tests lower it.
+var maxWaiting = 512
 
 // Limits of one request.
 const (
@@ -98,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OnError == nil {
 		cfg.OnError = func(error) {}
 	}
-	s := &Server{cfg: cfg, changed: make(chan struct{}), work: make(chan struct{}, workers)}
+	s := &Server{cfg: cfg, changed: make(chan struct{}), work: make(chan struct{}, workers), waiting: make(chan struct{}, maxWaiting)}
 	if cfg.Token != "" {
 		s.tokenSum = sha256.Sum256([]byte(cfg.Token))
 	}
@@ -336,6 +342,14 @@ func (s *Server) serveTail(w http.ResponseWriter, r *http.Request) {
 	from, err := s.parseCursor(v.Get("after"))
 	if err != nil {
 		httpError(w, r, http.StatusBadRequest, err)
+		return
+	}
+	select {
+	case s.waiting <- struct{}{}:
+		defer func() { <-s.waiting }()
+	default:
+		w.Header().Set("Retry-After", "2")
+		httpError(w, r, http.StatusServiceUnavailable, fmt.Errorf("%d requests already wait for new lines; ask again later", cap(s.waiting)))
 		return
 	}
 	timer := time.NewTimer(tailWait)
