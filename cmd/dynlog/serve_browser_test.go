@@ -61,6 +61,11 @@ func TestServeInBrowser(t *testing.T) {
 	if n := b.number(`document.querySelectorAll("#lines img, #lines script, #lines svg, #lines b, #lines a").length`); n != 0 {
 		t.Errorf("the page holds %v elements made from log text", n)
 	}
+	// A long line wraps between words (and after a hyphen): a key or a
+	// value shorter than the page is wide is never cut in two.
+	if cut := b.strings(`[...document.querySelectorAll("#lines .line span")].filter(e => !/[\s-]/.test(e.textContent) && e.textContent.length <= 60 && e.getClientRects().length > 1).map(e => e.textContent)`); len(cut) > 0 {
+		t.Errorf("%d words cut across lines, e.g. %q", len(cut), cut[0])
+	}
 	b.screenshot(filepath.Join(shots, "lines.png"))
 
 	// Live: a line written now appears; paused, the page holds the next
