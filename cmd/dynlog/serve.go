@@ -38,7 +38,8 @@ file, compressed backups too), each span's lines a click away.
 
 A FILE is read with its rotated backups (NAME-TIME.EXT and
 NAME-TIME.EXT.gz beside it), oldest first; a DIR stands for the
-.jsonl, .json and .log files directly in it. Those are the only files
+.jsonl, .json and .log files directly in it, not symbolic links
+(said on stderr; name one to serve it). Those are the only files
 read: nothing a request says names a file, and a symbolic link put in
 place of one or among its backups while serving is said, not read.
 
@@ -102,7 +103,9 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "dynlog serve: %v\n", err)
 		return 2
 	}
-	files, err := serve.Expand(fs.Args())
+	files, err := serve.Expand(fs.Args(), func(link string) {
+		fmt.Fprintf(stderr, "dynlog serve: %s is a symbolic link: not served (name it to serve it)\n", link)
+	})
 	if err != nil {
 		return commandUsageError(stderr, "serve", err.Error())
 	}

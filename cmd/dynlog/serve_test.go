@@ -73,7 +73,7 @@ const hostileLines = `{"time":"2030-01-01T00:00:00Z","level":"WARN","target":"<s
 // loopback.
 func startServe(t *testing.T, files []string, token string) *httptest.Server {
 	t.Helper()
-	files, err := serve.Expand(files)
+	files, err := serve.Expand(files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -859,5 +859,23 @@ func TestServeSymlinkSwappedIn(t *testing.T) {
 	}
 	if n := srv.Lines(); n != 1 {
 		t.Errorf("%d lines, want the 1 of the file named; stderr: %s", n, stderr.Bytes())
+	}
+}
+
+// TestServeDirLinks: a symbolic link with a log file's name in a DIR is
+// not served, and said, rather than left out silently (or taken for an
+// empty directory).
+func TestServeDirLinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(t.TempDir(), "x.jsonl"), filepath.Join(dir, "current.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", dir}, &out, &errOut)
+	link := filepath.Join(dir, "current.jsonl")
+	want := "dynlog serve: " + link + " is a symbolic link: not served (name it to serve it)\n" +
+		"dynlog serve: no .jsonl, .json or .log file in " + dir + " (try dynlog serve --help)\n"
+	if code != 2 || errOut.String() != want {
+		t.Errorf("a DIR holding a link: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
 	}
 }
