@@ -129,8 +129,7 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return commandUsageError(stderr, "serve", err.Error())
 	}
 	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(stderr, "dynlog serve: %d lines of %d files indexed in %v; serving them at %s", srv.Lines(), len(files), time.Since(start).Round(time.Millisecond), url)
+	fmt.Fprintf(stderr, "dynlog serve: %d lines of %d files indexed in %v; serving them at %s", srv.Lines(), len(files), time.Since(start).Round(time.Millisecond), serveURL(ln.Addr()))
 	if *token != "" {
 		fmt.Fprint(stderr, " (open it once with ?token=… to have the page keep the token)")
 	}
@@ -154,6 +153,18 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		hs.Close()
 	}
 	return 0
+}
+
+// serveURL is the address to open the page at, served at addr: on every
+// interface (0.0.0.0, ::), which no browser opens, the machine's name.
+func serveURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); err == nil && ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			return "http://" + net.JoinHostPort(name, port) + "/ (every interface)"
+		}
+	}
+	return "http://" + addr.String() + "/"
 }
 
 // newServer makes the server of files: their lines rendered as view

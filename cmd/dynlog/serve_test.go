@@ -879,3 +879,30 @@ func TestServeDirLinks(t *testing.T) {
 		t.Errorf("a DIR holding a link: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
 	}
 }
+
+// TestServeEveryInterface: on every interface, serve says the address to
+// open with the machine's name, not http://[::]:PORT/, which no browser
+// opens.
+func TestServeEveryInterface(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	oldCtx, oldListening := serveContext, serveListening
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	serveListening = func(a string) { addr <- a; cancel() }
+	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"serve", "--addr", "0.0.0.0:0", "--token", "t", file}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	_, port, _ := net.SplitHostPort(<-addr)
+	name, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	want := "; serving them at http://" + net.JoinHostPort(name, port) + "/ (every interface) (open it once with ?token=… to have the page keep the token)\n"
+	if got := errOut.String(); !strings.HasPrefix(got, "dynlog serve: 0 lines of 1 files indexed in ") || !strings.HasSuffix(got, want) || strings.Count(got, "\n") != 1 {
+		t.Errorf("stderr %q, want one line ending %q", got, want)
+	}
+}
