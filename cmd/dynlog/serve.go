@@ -55,6 +55,8 @@ Safe by default:
   - without a token it answers only requests addressed to localhost or
     a loopback address, so that no other site's page can reach it
     through a DNS name pointed at this machine;
+  - its API answers no request a browser marks as sent by another
+    site's page (Sec-Fetch-Site), which could time a search;
   - the page inserts every piece of log text as text, and its
     Content-Security-Policy forbids any script but its own.
 

@@ -906,3 +906,36 @@ func TestServeEveryInterface(t *testing.T) {
 		t.Errorf("stderr %q, want one line ending %q", got, want)
 	}
 }
+
+// TestServeCrossSite: the API answers no request a browser marks as sent
+// by another site's page, which could time a search through the logs;
+// the page itself, a typed address and clients that are not browsers
+// are answered.
+func TestServeCrossSite(t *testing.T) {
+	files, _ := serveFiles(t, t.TempDir())
+	hs := startServe(t, files, "")
+	for _, tc := range []struct {
+		path, site string
+		want       int
+	}{
+		{"/api/lines?q=secret", "cross-site", 403},
+		{"/api/trace/abc", "same-site", 403},
+		{"/api/tail?after=0.0", "cross-site", 403},
+		{"/api/info", "same-origin", 200},
+		{"/api/info", "none", 200},
+		{"/api/info", "", 200},
+		{"/?q=secret", "cross-site", 200}, // a link to the page, opened
+	} {
+		var hdr []string
+		if tc.site != "" {
+			hdr = []string{"Sec-Fetch-Site", tc.site}
+		}
+		resp, body := get(t, nil, hs.URL+tc.path, hdr...)
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s, Sec-Fetch-Site %q: %s %s, want %d", tc.path, tc.site, resp.Status, body, tc.want)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s: a CORS header", tc.path)
+		}
+	}
+}

@@ -44,5 +44,9 @@
 //     127.0.0.1 reaches it); with one, every request carries it as
 //     "Authorization: Bearer T", the token cookie, or ?token=T, which on a
 //     page sets the cookie and redirects to the address without it.
+//   - The API (/api/…) answers no request a browser marks as coming from
+//     another site's page (Sec-Fetch-Site cross-site or same-site): such a
+//     page cannot read an answer, but it could time one (a search's time
+//     tells whether the logs hold a word) or keep the server busy.
 //   - The page inserts every piece of log text with textContent.
 package serve

@@ -208,6 +208,13 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			http.Error(w, "dynlog serve without --token answers only requests to a loopback address or localhost, not to "+strconv.Quote(outside.Text(r.Host)), http.StatusForbidden)
 			return
 		}
+		if site := r.Header.Get("Sec-Fetch-Site"); strings.HasPrefix(r.URL.Path, "/api/") && site != "" && site != "same-origin" && site != "none" {
+			// Another site's page asking, which cannot read the answer
+			// but could time it (how long a search takes tells whether
+			// the logs hold a word) or make the server work.
+			http.Error(w, "dynlog serve answers its API to its own page only, not to a request from another site (Sec-Fetch-Site: "+outside.Text(site)+")", http.StatusForbidden)
+			return
+		}
 		if s.cfg.Token != "" {
 			fromQuery, ok := s.authorized(r)
 			if !ok {
