@@ -939,3 +939,18 @@ func TestServeCrossSite(t *testing.T) {
 		}
 	}
 }
+
+// TestServeHugeRecordFiltered: a record longer than a line is read with
+// cannot be checked against a filter: with one, the page gets a line
+// saying so in its place, not nothing.
+func TestServeHugeRecordFiltered(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	huge := `{"time":"2030-01-01T00:00:01Z","level":"ERROR","message":"` + strings.Repeat("x", 17<<20) + `"}`
+	os.WriteFile(file, []byte(`{"time":"2030-01-01T00:00:00Z","level":"INFO","message":"small"}`+"\n"+huge+"\n"), 0o644)
+	hs := startServe(t, []string{file}, "")
+	p := getPage(t, hs.URL, "/api/lines?filter=warn")
+	want := fmt.Sprintf("a %d-byte record at line 2 of %s, longer than the 16 MiB a record is read with: the filters could not be checked on it", len(huge), file)
+	if len(p.Lines) != 1 || p.Lines[0].text() != want || p.Lines[0].Segs[0][0] != "note" {
+		t.Errorf("filter=warn: %d lines %+v, want one note %q", len(p.Lines), p.Lines, want)
+	}
+}

@@ -29,6 +29,8 @@
 //     index's read and the follower's first (its first line is not the
 //     one indexed), nothing is skipped and the page gets a line saying
 //     so. A .gz named on the command line is read once, not followed.
+//   - A record longer than logfile.MaxLineSize cannot be decoded: with a
+//     filter, the page gets a line saying so in its place.
 //   - Lines of several files are merged by their time; a line without one
 //     goes with the line before it in its file.
 //   - A request looks at 200,000 lines at most and answers 500 at most,

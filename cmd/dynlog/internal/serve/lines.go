@@ -275,6 +275,12 @@ func (s *Server) pass(e *entry, w *walker, q *query, render func(*logfile.Record
 		jl.File = outside.Text(w.st.base)
 		jl.Segments = [][2]string{{"note", e.note}}
 		return jl, true
+	case e.line.TooLong && q.onRecords() && startsObject(e.line.Bytes):
+		// No record is decoded from a line's first MaxLineSize bytes, so
+		// no filter can be checked on it: said, as view says it, rather
+		// than left out silently.
+		jl.Segments = [][2]string{{"note", fmt.Sprintf("a %d-byte record at line %d of %s, longer than the %d MiB a record is read with: the filters could not be checked on it", e.line.Length, e.line.Number, outside.Text(e.line.File), logfile.MaxLineSize>>20)}}
+		return jl, true
 	case q.onRecords() && !q.mayPass(e.line.Bytes):
 		return jl, false
 	}
