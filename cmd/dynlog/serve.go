@@ -38,8 +38,10 @@ file, compressed backups too), each span's lines a click away.
 
 A FILE is read with its rotated backups (NAME-TIME.EXT and
 NAME-TIME.EXT.gz beside it), oldest first; a DIR stands for the
-.jsonl, .json and .log files directly in it. Those are the only files
-read: nothing a request says names a file.
+.jsonl, .json and .log files directly in it, not symbolic links
+(said on stderr; name one to serve it). Those are the only files
+read: nothing a request says names a file, and a symbolic link put in
+place of one or among its backups while serving is said, not read.
 
 Safe by default:
   - read-only: GET and HEAD only;
@@ -53,6 +55,8 @@ Safe by default:
   - without a token it answers only requests addressed to localhost or
     a loopback address, so that no other site's page can reach it
     through a DNS name pointed at this machine;
+  - its API answers no request a browser marks as sent by another
+    site's page (Sec-Fetch-Site), which could time a search;
   - the page inserts every piece of log text as text, and its
     Content-Security-Policy forbids any script but its own.
 
@@ -90,11 +94,20 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return commandUsageError(stderr, "serve", "name at least one FILE or DIR to serve")
 	}
+	for _, a := range fs.Args() {
+		// Flags stop at the first FILE: a flag after one would be taken
+		// for a file that does not exist yet, and waited for.
+		if _, err := os.Lstat(a); strings.HasPrefix(a, "-") && len(a) > 1 && errors.Is(err, os.ErrNotExist) {
+			return commandUsageError(stderr, "serve", fmt.Sprintf("%s after the files: flags go before them (dynlog serve %s … FILE|DIR...)", a, a))
+		}
+	}
 	if err := checkServeAddr(*addr, *token); err != nil {
 		fmt.Fprintf(stderr, "dynlog serve: %v\n", err)
 		return 2
 	}
-	files, err := serve.Expand(fs.Args())
+	files, err := serve.Expand(fs.Args(), func(link string) {
+		fmt.Fprintf(stderr, "dynlog serve: %s is a symbolic link: not served (name it to serve it)\n", link)
+	})
 	if err != nil {
 		return commandUsageError(stderr, "serve", err.Error())
 	}
@@ -118,8 +131,7 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return commandUsageError(stderr, "serve", err.Error())
 	}
 	defer srv.Close()
-	url := "http://" + ln.Addr().String() + "/"
-	fmt.Fprintf(stderr, "dynlog serve: %d lines of %d files indexed in %v; serving them at %s", srv.Lines(), len(files), time.Since(start).Round(time.Millisecond), url)
+	fmt.Fprintf(stderr, "dynlog serve: %d lines of %d files indexed in %v; serving them at %s", srv.Lines(), len(files), time.Since(start).Round(time.Millisecond), serveURL(ln.Addr()))
 	if *token != "" {
 		fmt.Fprint(stderr, " (open it once with ?token=… to have the page keep the token)")
 	}
@@ -143,6 +155,18 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		hs.Close()
 	}
 	return 0
+}
+
+// serveURL is the address to open the page at, served at addr: on every
+// interface (0.0.0.0, ::), which no browser opens, the machine's name.
+func serveURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); err == nil && ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			return "http://" + net.JoinHostPort(name, port) + "/ (every interface)"
+		}
+	}
+	return "http://" + addr.String() + "/"
 }
 
 // newServer makes the server of files: their lines rendered as view
@@ -217,7 +241,7 @@ func serveRenderer() func(*logfile.Record) ([]byte, bool) {
 // the lines that can be the trace's: those holding its trace_id's bytes
 // (all of them when JSON may escape some), a rotated backup through gzip
 // when compressed.
-func serveTrace(ctx context.Context, files []string, id string) (*waterfall.JSONTrace, bool, error) {
+func serveTrace(ctx context.Context, files []*os.File, id string) (*waterfall.JSONTrace, bool, error) {
 	pr, pw := io.Pipe()
 	var readErrs []error
 	go func() {
@@ -238,22 +262,15 @@ func serveTrace(ctx context.Context, files []string, id string) (*waterfall.JSON
 // traceLines writes to w the lines of files that may hold trace_id id,
 // each with its "\n"; a file that cannot be read is noted in errs and
 // skipped.
-func traceLines(ctx context.Context, w io.Writer, files []string, id string, errs *[]error) error {
+func traceLines(ctx context.Context, w io.Writer, files []*os.File, id string, errs *[]error) error {
 	plain := !strings.ContainsFunc(id, func(r rune) bool { return r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' })
 	bw := bufio.NewWriterSize(w, 64<<10)
-	for _, name := range files {
-		f, err := os.Open(name)
-		if err != nil {
-			if !errors.Is(err, os.ErrNotExist) { // a backup pruned since it was listed
-				*errs = append(*errs, err)
-			}
-			continue
-		}
+	for _, f := range files {
+		name := f.Name()
 		var in io.Reader = f
 		if strings.HasSuffix(name, ".gz") {
 			zr, err := gzip.NewReader(f)
 			if err != nil {
-				f.Close()
 				*errs = append(*errs, fmt.Errorf("read %s: %w", name, err))
 				continue
 			}
@@ -267,14 +284,12 @@ func traceLines(ctx context.Context, w io.Writer, files []string, id string, err
 			}
 			bw.Write(l.Bytes)
 			if err := bw.WriteByte('\n'); err != nil {
-				f.Close()
 				return err
 			}
 		}
 		if err := r.Err(); err != nil {
 			*errs = append(*errs, err)
 		}
-		f.Close()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

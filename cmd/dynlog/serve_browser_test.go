@@ -26,6 +26,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -58,6 +60,11 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	if n := b.number(`document.querySelectorAll("#lines img, #lines script, #lines svg, #lines b, #lines a").length`); n != 0 {
 		t.Errorf("the page holds %v elements made from log text", n)
+	}
+	// A long line wraps between words (and after a hyphen): a key or a
+	// value shorter than the page is wide is never cut in two.
+	if cut := b.strings(`[...document.querySelectorAll("#lines .line span")].filter(e => !/[\s-]/.test(e.textContent) && e.textContent.length <= 60 && e.getClientRects().length > 1).map(e => e.textContent)`); len(cut) > 0 {
+		t.Errorf("%d words cut across lines, e.g. %q", len(cut), cut[0])
 	}
 	b.screenshot(filepath.Join(shots, "lines.png"))
 
@@ -134,6 +141,29 @@ func TestServeInBrowser(t *testing.T) {
 	}
 	if strings.Join(rows, "\n") != strings.Join(wantRows, "\n") {
 		t.Errorf("waterfall rows\n%s\nwant trace --json's\n%s", strings.Join(rows, "\n"), strings.Join(wantRows, "\n"))
+	}
+	// The axis has ticks at round times, in one unit: 1, 2 or 5 times a
+	// power of ten µs apart, at most 8 steps.
+	total := doc.Traces[0].DurationUS
+	step := int64(1)
+	for _, m := range []int64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000} {
+		step = m
+		if m*8 >= total {
+			break
+		}
+	}
+	unit, name := 1.0, "µs"
+	if step >= 1_000_000 {
+		unit, name = 1e6, "s"
+	} else if step >= 1000 {
+		unit, name = 1e3, "ms"
+	}
+	var wantTicks []string
+	for v := int64(0); v <= total; v += step {
+		wantTicks = append(wantTicks, strconv.FormatFloat(float64(v)/unit, 'f', -1, 64)+name)
+	}
+	if ticks := b.strings(`[...document.querySelectorAll("#axis span")].map(e => e.textContent)`); !slices.Equal(ticks, wantTicks) {
+		t.Errorf("the axis of a %d µs trace: %q, want %q", total, ticks, wantTicks)
 	}
 	if href := b.str(`document.getElementById("jaeger").href`); href != "http://127.0.0.1:16686/trace/"+traceID {
 		t.Errorf("Jaeger link %q", href)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/serve"
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
@@ -71,7 +73,7 @@ const hostileLines = `{"time":"2030-01-01T00:00:00Z","level":"WARN","target":"<s
 // loopback.
 func startServe(t *testing.T, files []string, token string) *httptest.Server {
 	t.Helper()
-	files, err := serve.Expand(files)
+	files, err := serve.Expand(files, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -739,4 +741,216 @@ func FuzzServeLine(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestServeFlagAfterFiles: a flag after the files is refused, not taken
+// for a file to wait for while serving on the default address.
+func TestServeFlagAfterFiles(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", file, "--addr", "127.0.0.1:0"}, &out, &errOut)
+	want := "dynlog serve: --addr after the files: flags go before them (dynlog serve --addr … FILE|DIR...) (try dynlog serve --help)\n"
+	if code != 2 || errOut.String() != want || out.Len() != 0 {
+		t.Errorf("serve FILE --addr …: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
+	}
+}
+
+// bigLines writes n records whose messages are 60,000 "<" each, which
+// JSON answers as \u003c: an answer of many of them is tens of MB.
+func bigLines(t *testing.T, n int) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "big.jsonl")
+	var b bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&b, `{"time":"2030-01-01T00:00:%02d.%06dZ","level":"INFO","target":"t","message":"%d %s"}`+"\n", i/1000, i%1000, i, strings.Repeat("<", 60000))
+	}
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestServePageBytes: a page of long lines stops at about 4 MiB of text
+// and says there is more; paging on gets every line once.
+func TestServePageBytes(t *testing.T) {
+	const n = 300
+	hs := startServe(t, []string{bigLines(t, n)}, "")
+	p := getPage(t, hs.URL, "/api/lines?limit=500")
+	size := 0
+	for _, l := range p.Lines {
+		size += len(l.text())
+	}
+	if !p.More || size > 4<<20+64<<10 {
+		t.Errorf("the first page: %d lines, %d bytes of text, more %v; want at most 4 MiB and a bit, and more", len(p.Lines), size, p.More)
+	}
+	got := len(p.Lines)
+	for p.More {
+		p = getPage(t, hs.URL, "/api/lines?limit=500&before="+p.Before)
+		got += len(p.Lines)
+	}
+	if got != n {
+		t.Errorf("paged through %d lines, want %d", got, n)
+	}
+}
+
+// TestServeSlowReaders: clients that ask for pages and do not read them
+// hold no worker: another client's page is answered meanwhile.
+func TestServeSlowReaders(t *testing.T) {
+	hs := startServe(t, []string{bigLines(t, 60)}, "")
+	for range 3 { // more than the workers
+		conn, err := net.Dial("tcp", hs.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.(*net.TCPConn).SetReadBuffer(4096)
+		conn.SetReadDeadline(time.Now().Add(time.Minute))
+		fmt.Fprintf(conn, "GET /api/lines?limit=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+		// The answer's first byte: its handler walked the lines and is
+		// writing them, to a client that reads no more.
+		if _, err := io.ReadFull(conn, make([]byte, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := &http.Client{Timeout: time.Minute}
+	if resp, body := get(t, client, hs.URL+"/api/lines?limit=1"); resp.StatusCode != 200 {
+		t.Errorf("a page while others are not read: %s %s", resp.Status, body)
+	}
+}
+
+// TestServeSymlinkSwappedIn: whoever can write the log directory cannot
+// have the server read another file by putting a symbolic link in place
+// of the file named, or among its backups, after it started: the link is
+// said on stderr and not read, neither into the lines nor into a trace.
+func TestServeSymlinkSwappedIn(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.jsonl")
+	os.WriteFile(secret, []byte(`{"time":"2030-01-01T00:00:00Z","level":"INFO","message":"SECRET","trace_id":"5ec2e7"}`+"\n"), 0o600)
+	file := filepath.Join(dir, "a.jsonl")
+	os.WriteFile(file, []byte(`{"time":"2029-01-01T00:00:00Z","level":"INFO","message":"hello"}`+"\n"), 0o644)
+	var stderr lockedBuffer
+	srv, err := newServer([]string{file}, "", "", "", &stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer func() { hs.Close(); srv.Close() }()
+
+	if err := os.Symlink(secret, filepath.Join(dir, "a-2029-06-01T00-00-00.000.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, file); err != nil {
+		t.Fatal(err)
+	}
+	// Until the follower has been at the link: it says so, or (before
+	// this was refused) it read the secret's line.
+	want := "dynlog serve: " + file + " is a symbolic link: not read (only the files named are); skipped\n"
+	for !strings.Contains(string(stderr.Bytes()), want) && srv.Lines() == 1 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	for _, p := range []string{"/api/lines", "/api/trace/5ec2e7"} {
+		if _, body := get(t, nil, hs.URL+p); bytes.Contains(body, []byte("SECRET")) {
+			t.Errorf("%s: the linked file's line is served: %s", p, body)
+		}
+	}
+	if n := srv.Lines(); n != 1 {
+		t.Errorf("%d lines, want the 1 of the file named; stderr: %s", n, stderr.Bytes())
+	}
+}
+
+// TestServeDirLinks: a symbolic link with a log file's name in a DIR is
+// not served, and said, rather than left out silently (or taken for an
+// empty directory).
+func TestServeDirLinks(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Symlink(filepath.Join(t.TempDir(), "x.jsonl"), filepath.Join(dir, "current.jsonl")); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", dir}, &out, &errOut)
+	link := filepath.Join(dir, "current.jsonl")
+	want := "dynlog serve: " + link + " is a symbolic link: not served (name it to serve it)\n" +
+		"dynlog serve: no .jsonl, .json or .log file in " + dir + " (try dynlog serve --help)\n"
+	if code != 2 || errOut.String() != want {
+		t.Errorf("a DIR holding a link: exit %d, stderr %q; want 2, %q", code, errOut.String(), want)
+	}
+}
+
+// TestServeEveryInterface: on every interface, serve says the address to
+// open with the machine's name, not http://[::]:PORT/, which no browser
+// opens.
+func TestServeEveryInterface(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	oldCtx, oldListening := serveContext, serveListening
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	serveListening = func(a string) { addr <- a; cancel() }
+	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"serve", "--addr", "0.0.0.0:0", "--token", "t", file}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	_, port, _ := net.SplitHostPort(<-addr)
+	name, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	want := "; serving them at http://" + net.JoinHostPort(name, port) + "/ (every interface) (open it once with ?token=… to have the page keep the token)\n"
+	if got := errOut.String(); !strings.HasPrefix(got, "dynlog serve: 0 lines of 1 files indexed in ") || !strings.HasSuffix(got, want) || strings.Count(got, "\n") != 1 {
+		t.Errorf("stderr %q, want one line ending %q", got, want)
+	}
+}
+
+// TestServeCrossSite: the API answers no request a browser marks as sent
+// by another site's page, which could time a search through the logs;
+// the page itself, a typed address and clients that are not browsers
+// are answered.
+func TestServeCrossSite(t *testing.T) {
+	files, _ := serveFiles(t, t.TempDir())
+	hs := startServe(t, files, "")
+	for _, tc := range []struct {
+		path, site string
+		want       int
+	}{
+		{"/api/lines?q=secret", "cross-site", 403},
+		{"/api/trace/abc", "same-site", 403},
+		{"/api/tail?after=0.0", "cross-site", 403},
+		{"/api/info", "same-origin", 200},
+		{"/api/info", "none", 200},
+		{"/api/info", "", 200},
+		{"/?q=secret", "cross-site", 200}, // a link to the page, opened
+	} {
+		var hdr []string
+		if tc.site != "" {
+			hdr = []string{"Sec-Fetch-Site", tc.site}
+		}
+		resp, body := get(t, nil, hs.URL+tc.path, hdr...)
+		if resp.StatusCode != tc.want {
+			t.Errorf("%s, Sec-Fetch-Site %q: %s %s, want %d", tc.path, tc.site, resp.Status, body, tc.want)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s: a CORS header", tc.path)
+		}
+	}
+}
+
+// TestServeHugeRecordFiltered: a record longer than a line is read with
+// cannot be checked against a filter: with one, the page gets a line
+// saying so in its place, not nothing.
+func TestServeHugeRecordFiltered(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a.jsonl")
+	huge := `{"time":"2030-01-01T00:00:01Z","level":"ERROR","message":"` + strings.Repeat("x", 17<<20) + `"}`
+	os.WriteFile(file, []byte(`{"time":"2030-01-01T00:00:00Z","level":"INFO","message":"small"}`+"\n"+huge+"\n"), 0o644)
+	hs := startServe(t, []string{file}, "")
+	p := getPage(t, hs.URL, "/api/lines?filter=warn")
+	want := fmt.Sprintf("a %d-byte record at line 2 of %s, longer than the 16 MiB a record is read with: the filters could not be checked on it", len(huge), file)
+	if len(p.Lines) != 1 || p.Lines[0].text() != want || p.Lines[0].Segs[0][0] != "note" {
+		t.Errorf("filter=warn: %d lines %+v, want one note %q", len(p.Lines), p.Lines, want)
+	}
 }

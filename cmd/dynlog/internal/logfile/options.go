@@ -4,8 +4,9 @@ import "time"
 
 // config is what a Reader can be told.
 type config struct {
-	follow  time.Duration // poll interval; 0: stop at the end
-	onError func(error)
+	follow     time.Duration // poll interval; 0: stop at the end
+	onError    func(error)
+	noSymlinks bool
 }
 
 // Option configures a Reader made by Open or NewReader.
@@ -45,4 +46,13 @@ func WithFollow(interval time.Duration) Option {
 // returns them all at the end.
 func WithErrorFunc(fn func(error)) Option {
 	return optionFunc(func(c config) config { c.onError = fn; return c })
+}
+
+// WithoutSymlinks makes the Reader open no symbolic link: a file whose
+// name is one when the Reader opens it (the followed file replaced by a
+// link after a rotation, a link named as a backup) is reported and not
+// read, so that whoever can write the directory cannot have the Reader
+// read another file through it.
+func WithoutSymlinks() Option {
+	return optionFunc(func(c config) config { c.noSymlinks = true; return c })
 }

@@ -267,7 +267,7 @@ func (r *Reader) openNext() bool {
 				return true
 			}
 		}
-		f, err := os.Open(name)
+		f, err := r.open(name)
 		if err != nil {
 			if followed && errors.Is(err, fs.ErrNotExist) {
 				// Not there yet, or between a rename and the new file:
@@ -351,12 +351,15 @@ const maxLooks = 10
 // false, with an empty stream in its place, when the file is gone or is
 // not gzip (reported).
 func (r *Reader) openBackup(path string) bool {
-	f, err := os.Open(path)
+	f, err := r.open(path)
 	if errors.Is(err, fs.ErrNotExist) && !strings.HasSuffix(path, gzipSuffix) {
 		path += gzipSuffix
-		f, err = os.Open(path)
+		f, err = r.open(path)
 	}
 	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			r.fail(err)
+		}
 		r.cur = newStream(path, eofReader{}, nil)
 		return false
 	}
@@ -678,3 +681,40 @@ func (s *stream) takePartial() []byte {
 type eofReader struct{}
 
 func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+// open opens name to read it; with WithoutSymlinks, not if name is a
+// symbolic link, checked on the file opened (its identity is name's
+// own), so a link swapped in between the look and the open is refused
+// too.
+func (r *Reader) open(name string) (*os.File, error) {
+	if !r.cfg.noSymlinks {
+		return os.Open(name)
+	}
+	return OpenNoLink(name)
+}
+
+// OpenNoLink opens name to read it unless it is a symbolic link. A name
+// that changed between the open and the look at it (a rotation, a link
+// swapped in or out) is opened again, a few times.
+func OpenNoLink(name string) (*os.File, error) {
+	for range maxLooks {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		li, lerr := os.Lstat(name)
+		fi, ferr := f.Stat()
+		switch {
+		case lerr != nil || ferr != nil:
+			f.Close()
+			return nil, errors.Join(lerr, ferr)
+		case li.Mode()&fs.ModeSymlink != 0:
+			f.Close()
+			return nil, fmt.Errorf("%s is a symbolic link: not read (only the files named are)", name)
+		case os.SameFile(li, fi):
+			return f, nil
+		}
+		f.Close()
+	}
+	return nil, fmt.Errorf("%s changed each time it was opened: not read", name)
+}

@@ -19,8 +19,10 @@ var logExts = []string{".jsonl", ".json", ".log"}
 // (it may not exist yet), a DIR as the files directly in it whose names
 // end in .jsonl, .json or .log, sorted, a rotated backup standing for the
 // file it was rotated from. A name that is neither a directory nor a
-// regular file, when it exists, is an error.
-func Expand(args []string) ([]string, error) {
+// regular file, when it exists, is an error. A symbolic link in a DIR
+// with a log file's name is not served: link, when not nil, is told its
+// name (the command line can name it).
+func Expand(args []string, link func(name string)) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	add := func(name string) {
@@ -37,7 +39,7 @@ func Expand(args []string) ([]string, error) {
 		case err != nil:
 			return nil, err
 		case info.IsDir():
-			names, err := logFilesIn(arg)
+			names, err := logFilesIn(arg, link)
 			if err != nil {
 				return nil, err
 			}
@@ -54,16 +56,13 @@ func Expand(args []string) ([]string, error) {
 }
 
 // logFilesIn lists the log files of dir (see Expand).
-func logFilesIn(dir string) ([]string, error) {
+func logFilesIn(dir string, link func(string)) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
 	}
 	set := map[string]bool{}
 	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
 		name := strings.TrimSuffix(e.Name(), rotname.CompressSuffix)
 		ext := filepath.Ext(name)
 		known := false
@@ -72,6 +71,12 @@ func logFilesIn(dir string) ([]string, error) {
 		}
 		if !known || name != e.Name() && backupOf(name) == "" {
 			continue // a .gz that is no backup is not read
+		}
+		if !e.Type().IsRegular() {
+			if e.Type()&os.ModeSymlink != 0 && link != nil {
+				link(filepath.Join(dir, e.Name()))
+			}
+			continue
 		}
 		if base := backupOf(name); base != "" {
 			name = base

@@ -207,9 +207,9 @@ type page struct {
 }
 
 // walk merges the streams from c, backwards (the newest first) or
-// forwards, keeping the lines that pass q, until limit lines are kept,
-// budget lines looked at, or the streams end (end: the cursor forwards
-// walks stop at).
+// forwards, keeping the lines that pass q, until limit lines or
+// pageBytes of text are kept, budget lines looked at, or the streams end
+// (end: the cursor forwards walks stop at).
 func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]jsonLine, cursor, bool, int) {
 	ws := make([]*walker, len(s.streams))
 	for i, st := range s.streams {
@@ -217,8 +217,8 @@ func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]
 	}
 	render := s.cfg.Render()
 	var out []jsonLine
-	looked := 0
-	for len(out) < limit && looked < budget {
+	looked, size := 0, 0
+	for len(out) < limit && looked < budget && size < pageBytes {
 		var best *walker
 		for _, w := range ws {
 			e := w.peek(end[w.index])
@@ -237,6 +237,9 @@ func (s *Server) walk(c, end cursor, back bool, q *query, limit, budget int) ([]
 		looked++
 		if jl, ok := s.pass(e, best, q, render); ok {
 			out = append(out, jl)
+			for _, seg := range jl.Segments {
+				size += len(seg[1])
+			}
 		}
 	}
 	more := false
@@ -271,6 +274,12 @@ func (s *Server) pass(e *entry, w *walker, q *query, render func(*logfile.Record
 	case e.note != "":
 		jl.File = outside.Text(w.st.base)
 		jl.Segments = [][2]string{{"note", e.note}}
+		return jl, true
+	case e.line.TooLong && q.onRecords() && startsObject(e.line.Bytes):
+		// No record is decoded from a line's first MaxLineSize bytes, so
+		// no filter can be checked on it: said, as view says it, rather
+		// than left out silently.
+		jl.Segments = [][2]string{{"note", fmt.Sprintf("a %d-byte record at line %d of %s, longer than the %d MiB a record is read with: the filters could not be checked on it", e.line.Length, e.line.Number, outside.Text(e.line.File), logfile.MaxLineSize>>20)}}
 		return jl, true
 	case q.onRecords() && !q.mayPass(e.line.Bytes):
 		return jl, false

@@ -42,12 +42,13 @@ const (
 // reading one decompresses the file from its start.
 const gzBlocks = 32
 
-// openSegment opens and indexes name. A live file (the one the server
+// openSegment opens and indexes name, not through a symbolic link
+// unless link. A live file (the one the server
 // follows) is indexed up to its last "\n" at the time it is read: a last
 // line without one is still being written, and the follower hands it
 // over once done. A backup is indexed to its end.
-func openSegment(name string, live bool) (*segment, error) {
-	f, err := os.Open(name)
+func openSegment(name string, live, link bool) (*segment, error) {
+	f, err := openFile(name, link)
 	if err != nil {
 		return nil, err
 	}
@@ -170,4 +171,14 @@ func (s *segment) read(from, to int) ([]logfile.Line, error) {
 		return lines, fmt.Errorf("read %s: %d lines where the index has %d: the file changed since it was indexed", s.name, len(lines), stop.line-start.line)
 	}
 	return lines, nil
+}
+
+// openFile opens name to read it, not through a symbolic link unless
+// link: only a file named on the command line may be one, when it was
+// when the server started.
+func openFile(name string, link bool) (*os.File, error) {
+	if link {
+		return os.Open(name)
+	}
+	return logfile.OpenNoLink(name)
 }

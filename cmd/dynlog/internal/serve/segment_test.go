@@ -82,7 +82,7 @@ func TestSegmentReadsWhatTheReaderReads(t *testing.T) {
 	want := keysOf(readerLines(t, plain, data))
 
 	for _, name := range []string{plain, gz} {
-		seg, err := openSegment(name, false)
+		seg, err := openSegment(name, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestSegmentReadsWhatTheReaderReads(t *testing.T) {
 	}
 	// Live, the last line is still being written: the follower hands it
 	// over once it ends.
-	seg, err := openSegment(plain, true)
+	seg, err := openSegment(plain, true, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestExpand(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, n), nil, 0o644)
 	}
 	os.Mkdir(filepath.Join(dir, "sub.log"), 0o755)
-	got, err := Expand([]string{dir, filepath.Join(dir, "b.log"), filepath.Join(dir, "later.jsonl")})
+	got, err := Expand([]string{dir, filepath.Join(dir, "b.log"), filepath.Join(dir, "later.jsonl")}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestExpand(t *testing.T) {
 	if want := []string{"a.jsonl", "b.log", "w-debug.json", "x.log", "later.jsonl"}; !slices.Equal(names, want) {
 		t.Errorf("Expand: %q, want %q", names, want)
 	}
-	if _, err := Expand([]string{"/dev/null"}); err == nil {
+	if _, err := Expand([]string{"/dev/null"}, nil); err == nil {
 		t.Error("Expand(/dev/null): no error for a file that is not regular")
 	}
 }

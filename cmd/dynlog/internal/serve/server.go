@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,9 +42,10 @@ type Config struct {
 	// when it cannot (the line is then shown as it is, escaped); it may
 	// change the record's strings. One function per request.
 	Render func() func(*logfile.Record) ([]byte, bool)
-	// Trace returns the trace with this trace_id in files as `dynlog
-	// trace --json` computes it; false when there is none.
-	Trace func(ctx context.Context, files []string, traceID string) (*waterfall.JSONTrace, bool, error)
+	// Trace returns the trace with this trace_id in files, open and read
+	// from their start, as `dynlog trace --json` computes it; false when
+	// there is none. It does not close them.
+	Trace func(ctx context.Context, files []*os.File, traceID string) (*waterfall.JSONTrace, bool, error)
 	// OnError is told of files that could not be read.
 	OnError func(error)
 }
@@ -57,14 +60,22 @@ type Server struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed when a stream gets lines
 	work    chan struct{} // bounds the requests that read files at once
+	waiting chan struct{} // bounds the tail requests that wait for lines
 	stop    context.CancelFunc
 	done    sync.WaitGroup
 }
 
+// maxWaiting bounds the tail requests that wait for new lines at once:
+// past it one is answered 503 at once, and the page asks again a little
+// later. Tests lower it.
+var maxWaiting = 512
+
 // Limits of one request.
 const (
-	pageLines   = 500     // lines in a page, at most
-	scanBudget  = 200_000 // lines a request looks at, at most
+	pageLines   = 500              // lines in a page, at most
+	scanBudget  = 200_000          // lines a request looks at, at most
+	pageBytes   = 4 << 20          // bytes of text a request answers, about (the line that passes it included)
+	writeWait   = 30 * time.Second // for a client to take an answer
 	tailWait    = 20 * time.Second
 	maxQuery    = 16 << 10 // bytes of a request's query
 	maxTraceID  = 256
@@ -93,7 +104,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.OnError == nil {
 		cfg.OnError = func(error) {}
 	}
-	s := &Server{cfg: cfg, changed: make(chan struct{}), work: make(chan struct{}, workers)}
+	s := &Server{cfg: cfg, changed: make(chan struct{}), work: make(chan struct{}, workers), waiting: make(chan struct{}, maxWaiting)}
 	if cfg.Token != "" {
 		s.tokenSum = sha256.Sum256([]byte(cfg.Token))
 	}
@@ -195,6 +206,13 @@ func (s *Server) guard(next http.Handler) http.Handler {
 		}
 		if s.cfg.Token == "" && !loopbackHost(r.Host) {
 			http.Error(w, "dynlog serve without --token answers only requests to a loopback address or localhost, not to "+strconv.Quote(outside.Text(r.Host)), http.StatusForbidden)
+			return
+		}
+		if site := r.Header.Get("Sec-Fetch-Site"); strings.HasPrefix(r.URL.Path, "/api/") && site != "" && site != "same-origin" && site != "none" {
+			// Another site's page asking, which cannot read the answer
+			// but could time it (how long a search takes tells whether
+			// the logs hold a word) or make the server work.
+			http.Error(w, "dynlog serve answers its API to its own page only, not to a request from another site (Sec-Fetch-Site: "+outside.Text(site)+")", http.StatusForbidden)
 			return
 		}
 		if s.cfg.Token != "" {
@@ -314,8 +332,8 @@ func (s *Server) serveLines(w http.ResponseWriter, r *http.Request) {
 	if !s.acquire(r.Context()) {
 		return
 	}
-	defer s.release()
 	lines, next, more, looked := s.walk(from, end, true, q, limit, scanBudget)
+	s.release() // before writing: a client that does not read holds no worker
 	writeJSON(w, r, http.StatusOK, page{Lines: nonNil(lines), Before: next.String(), After: end.String(), More: more, Looked: looked})
 }
 
@@ -331,6 +349,14 @@ func (s *Server) serveTail(w http.ResponseWriter, r *http.Request) {
 	from, err := s.parseCursor(v.Get("after"))
 	if err != nil {
 		httpError(w, r, http.StatusBadRequest, err)
+		return
+	}
+	select {
+	case s.waiting <- struct{}{}:
+		defer func() { <-s.waiting }()
+	default:
+		w.Header().Set("Retry-After", "2")
+		httpError(w, r, http.StatusServiceUnavailable, fmt.Errorf("%d requests already wait for new lines; ask again later", cap(s.waiting)))
 		return
 	}
 	timer := time.NewTimer(tailWait)
@@ -379,12 +405,26 @@ func (s *Server) serveTrace(w http.ResponseWriter, r *http.Request) {
 	if !s.acquire(r.Context()) {
 		return
 	}
-	defer s.release()
-	var files []string
+	var files []*os.File
+	var openErrs []error
 	for _, st := range s.streams {
-		files = append(files, chain(st.base)...)
+		for _, name := range chain(st.base) {
+			f, err := openFile(name, st.link && name == st.base)
+			if err != nil {
+				if !errors.Is(err, fs.ErrNotExist) { // a backup pruned since it was listed
+					openErrs = append(openErrs, err)
+				}
+				continue
+			}
+			files = append(files, f)
+		}
 	}
 	t, found, err := s.cfg.Trace(r.Context(), files, id)
+	for _, f := range files {
+		f.Close()
+	}
+	s.release() // before writing: a client that does not read holds no worker
+	err = errors.Join(append(openErrs, err)...)
 	if !found {
 		msg := fmt.Errorf("no trace with trace_id %q in the files", outside.Text(id))
 		if err != nil {
@@ -449,6 +489,8 @@ func writeJSON(w http.ResponseWriter, r *http.Request, code int, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	// A client that does not read its answer lets it go after writeWait.
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(writeWait))
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(b)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 // A line's position is its 0-based index in the stream.
 type stream struct {
 	base   string
+	link   bool // base was a symbolic link when the server started: read through it
 	segs   []*segment
 	starts []int64 // starts[i]: the position of segs[i]'s first line
 	static int64   // lines in segs
@@ -47,10 +49,13 @@ var maxLiveBytes = 32 << 20
 // read are reported through onError and left out.
 func openStream(base string, onError func(error)) *stream {
 	st := &stream{base: base}
+	if info, err := os.Lstat(base); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		st.link = true
+	}
 	files := chain(base)
 	for i, name := range files {
 		live := i == len(files)-1 && st.followed()
-		seg, err := openSegment(name, live)
+		seg, err := openSegment(name, live, st.link && name == base)
 		if err != nil {
 			if !live || !errors.Is(err, fs.ErrNotExist) {
 				onError(err)
@@ -98,7 +103,11 @@ func (st *stream) follow(ctx context.Context, interval time.Duration, onError fu
 			first = lines[0].Bytes
 		}
 	}
-	r := logfile.Open(ctx, []string{st.base}, nil, logfile.WithFollow(interval), logfile.WithErrorFunc(onError))
+	opts := []logfile.Option{logfile.WithFollow(interval), logfile.WithErrorFunc(onError)}
+	if !st.link {
+		opts = append(opts, logfile.WithoutSymlinks())
+	}
+	r := logfile.Open(ctx, []string{st.base}, nil, opts...)
 	defer r.Close()
 	lines := make(chan liveLine, 256)
 	go func() {

@@ -238,6 +238,18 @@ function fmtDuration(us) {
   return (us / 1000000).toFixed(3) + "s";
 }
 
+// tickStep is the time between the ticks of an axis total µs long: the
+// smallest of 1, 2 or 5 times a power of ten that makes at most 8 steps.
+function tickStep(total) {
+  const raw = total / 8;
+  if (raw <= 1) return 1;
+  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  for (const m of [1, 2, 5]) {
+    if (m * p >= raw) return m * p;
+  }
+  return 10 * p;
+}
+
 function safeLink(a, url) {
   if (url && /^https?:\/\//i.test(url)) {
     a.href = url;
@@ -272,10 +284,14 @@ async function loadTrace(id) {
   const total = Math.max(t.duration_us, 1);
   const axis = $("axis");
   axis.replaceChildren();
-  for (let i = 0; i <= 4; i++) {
+  // Ticks at round times (1, 2 or 5 times a power of ten µs apart),
+  // labelled in one unit, as an operator reads an axis.
+  const step = tickStep(total);
+  const [unit, unitName] = step >= 1e6 ? [1e6, "s"] : step >= 1e3 ? [1e3, "ms"] : [1, "µs"];
+  for (let i = 0; i * step <= total; i++) {
     const tick = document.createElement("span");
-    tick.style.left = (i * 25) + "%";
-    tick.textContent = fmtDuration(Math.round(total * i / 4));
+    tick.style.left = (i * step / total * 100) + "%";
+    tick.textContent = String(i * step / unit) + unitName;
     axis.appendChild(tick);
   }
   const rows = $("rows");
