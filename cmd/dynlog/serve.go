@@ -52,6 +52,8 @@ Safe by default:
     across a network the token and the logs travel in the clear: prefer
     an SSH tunnel to 127.0.0.1 (ssh -L 7070:127.0.0.1:7070 node), or a
     TLS proxy in front;
+  - a loopback port is open to every user of this machine: on a shared
+    node give --token there too;
   - without a token it answers only requests addressed to localhost or
     a loopback address, so that no other site's page can reach it
     through a DNS name pointed at this machine;
