@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
-	"unsafe"
 
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
 	"go.uber.org/zap/zapcore"
@@ -40,18 +39,6 @@ var (
 	_ zapcore.ArrayEncoder  = (*jsonWriter)(nil)
 )
 
-// set makes b, which is w.b with more appended, the writer's bytes. While
-// b still lies in w.b's storage only the length is stored: storing the
-// pointer into the pooled writer would cost a write barrier, whenever the
-// GC is marking, on every value of a line.
-func (w *jsonWriter) set(b []byte) {
-	if unsafe.SliceData(b) == unsafe.SliceData(w.b) {
-		w.b = w.b[:len(b)]
-		return
-	}
-	w.b = b
-}
-
 func (w *jsonWriter) separator() {
 	if w.fresh {
 		w.fresh = false
@@ -68,7 +55,7 @@ func (w *jsonWriter) separator() {
 
 func (w *jsonWriter) key(k string) {
 	w.separator()
-	w.set(jsonfmt.AppendString(w.b, k))
+	w.b = jsonfmt.AppendString(w.b, k)
 	w.b = append(w.b, ':')
 }
 
@@ -148,12 +135,12 @@ func (w *jsonWriter) AppendObject(v zapcore.ObjectMarshaler) error {
 
 func (w *jsonWriter) AppendBool(v bool) {
 	w.separator()
-	w.set(strconv.AppendBool(w.b, v))
+	w.b = strconv.AppendBool(w.b, v)
 }
 
 func (w *jsonWriter) AppendByteString(v []byte) {
 	w.separator()
-	w.set(jsonfmt.AppendBytes(w.b, v))
+	w.b = jsonfmt.AppendBytes(w.b, v)
 }
 
 func (w *jsonWriter) appendBinary(v []byte) {
@@ -200,12 +187,12 @@ func appendDurationText(b []byte, v time.Duration) []byte {
 
 func (w *jsonWriter) AppendFloat64(v float64) {
 	w.separator()
-	w.set(jsonfmt.AppendFloat64(w.b, v))
+	w.b = jsonfmt.AppendFloat64(w.b, v)
 }
 
 func (w *jsonWriter) AppendFloat32(v float32) {
 	w.separator()
-	w.set(jsonfmt.AppendFloat32(w.b, v))
+	w.b = jsonfmt.AppendFloat32(w.b, v)
 }
 
 func (w *jsonWriter) AppendInt(v int)     { w.AppendInt64(int64(v)) }
@@ -215,7 +202,7 @@ func (w *jsonWriter) AppendInt8(v int8)   { w.AppendInt64(int64(v)) }
 
 func (w *jsonWriter) AppendInt64(v int64) {
 	w.separator()
-	w.set(strconv.AppendInt(w.b, v, 10))
+	w.b = strconv.AppendInt(w.b, v, 10)
 }
 
 func (w *jsonWriter) AppendUint(v uint)       { w.AppendUint64(uint64(v)) }
@@ -226,12 +213,12 @@ func (w *jsonWriter) AppendUintptr(v uintptr) { w.AppendUint64(uint64(v)) }
 
 func (w *jsonWriter) AppendUint64(v uint64) {
 	w.separator()
-	w.set(strconv.AppendUint(w.b, v, 10))
+	w.b = strconv.AppendUint(w.b, v, 10)
 }
 
 func (w *jsonWriter) AppendString(v string) {
 	w.separator()
-	w.set(jsonfmt.AppendString(w.b, v))
+	w.b = jsonfmt.AppendString(w.b, v)
 }
 
 // AppendTime writes a time as a string in RFC 3339 with nanoseconds, in the
@@ -239,7 +226,7 @@ func (w *jsonWriter) AppendString(v string) {
 func (w *jsonWriter) AppendTime(v time.Time) {
 	w.separator()
 	w.b = append(w.b, '"')
-	w.set(v.AppendFormat(w.b, time.RFC3339Nano))
+	w.b = v.AppendFormat(w.b, time.RFC3339Nano)
 	w.b = append(w.b, '"')
 }
 
