@@ -260,7 +260,7 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 func (b *builder) logger(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
 	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value, site: b.site, closeFile: closeFile}
 	b.diag.useLayout(enc.Clone(), b.site)
-	gate := b.around(st)(zapcore.NewCore(enc, out, zapcore.Level(math.MinInt8)))
+	gate := b.around(st)(newSinkCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(gate, append(b.zapOptions(), zap.AddCaller())...)
 	b.auditChanges(st.filter, gate.(vocab.Unwrapper).Unwrap())
 	b.reportRanks(log, b.cfg.RankProblems)

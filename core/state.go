@@ -72,24 +72,45 @@ func (s *state) close() error {
 // built (With, Named, filter.Named) keeps it, a call the filter rejects
 // never meets it, and a line that passes pays one method call here. It
 // passes everything to the core inside: Check is the inner core's, so that
-// a line goes through no extra CheckedEntry.
+// a line goes through no extra CheckedEntry. It is the innermost stage
+// ([unwrap.Stage]): a line the stages outside pass on goes straight to the
+// sink's Write when the sink is this package's own (sinkCore), and through
+// the sink's Check otherwise (a tee with the log export, a configuration
+// file's cores).
 type heldCore struct {
 	zapcore.Core
+	sink *sinkCore    // Core as a sinkCore, nil if it is not one
 	held *unwrap.Held // Logger: the *state, for the stages outside ([unwrap.Holder])
 }
 
 var (
-	_ zapcore.Core    = (*heldCore)(nil)
+	_ unwrap.Stage    = (*heldCore)(nil)
 	_ vocab.Unwrapper = (*heldCore)(nil)
-	_ unwrap.Holder   = (*heldCore)(nil)
 )
 
 func newHeldCore(inner zapcore.Core, st *state) *heldCore {
-	return &heldCore{Core: inner, held: &unwrap.Held{Logger: st}}
+	sink, _ := inner.(*sinkCore)
+	return &heldCore{Core: inner, sink: sink, held: &unwrap.Held{Logger: st}}
 }
 
 func (c *heldCore) With(fields []zapcore.Field) zapcore.Core {
-	return &heldCore{Core: c.Core.With(fields), held: c.held}
+	inner := c.Core.With(fields)
+	sink, _ := inner.(*sinkCore)
+	return &heldCore{Core: inner, sink: sink, held: c.held}
+}
+
+// Pass is the sink's Check and Write in one call, for the stage around
+// this one: a sinkCore's Check is its level and nothing else, so its
+// Enabled and Write are what a nested checked entry would do; another
+// core gets its Check ([unwrap.CheckedWrite]).
+func (c *heldCore) Pass(ent zapcore.Entry, fields []zapcore.Field) error {
+	if c.sink != nil {
+		if !c.sink.Enabled(ent.Level) {
+			return nil
+		}
+		return c.sink.Write(ent, fields)
+	}
+	return unwrap.CheckedWrite(c.Core, ent, fields)
 }
 
 // Held is what this core holds: the logger's state, which the filter,
@@ -102,6 +123,59 @@ func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
 // Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
+
+// sinkCore is zapcore.NewCore's core, the same in every respect (Enabled,
+// Level, With, Check, Write, Sync), as the sink of the loggers this package
+// builds with an encoder and an output of its own: being this package's,
+// heldCore knows its Check decides by level alone and writes to it
+// without a nested checked entry.
+type sinkCore struct {
+	zapcore.LevelEnabler
+	enc zapcore.Encoder
+	out zapcore.WriteSyncer
+}
+
+func newSinkCore(enc zapcore.Encoder, out zapcore.WriteSyncer, lvl zapcore.LevelEnabler) *sinkCore {
+	return &sinkCore{LevelEnabler: lvl, enc: enc, out: out}
+}
+
+func (c *sinkCore) Level() zapcore.Level { return zapcore.LevelOf(c.LevelEnabler) }
+
+func (c *sinkCore) With(fields []zapcore.Field) zapcore.Core {
+	clone := &sinkCore{LevelEnabler: c.LevelEnabler, enc: c.enc.Clone(), out: c.out}
+	for i := range fields {
+		fields[i].AddTo(clone.enc)
+	}
+	return clone
+}
+
+func (c *sinkCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
+	if c.Enabled(ent.Level) {
+		return ce.AddCore(ent, c)
+	}
+	return ce
+}
+
+// Write encodes the line and writes it, and syncs the output after a line
+// above ERROR (the program may be about to end), ignoring the Sync's
+// error, as zapcore.NewCore's core does.
+func (c *sinkCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
+	buf, err := c.enc.EncodeEntry(ent, fields)
+	if err != nil {
+		return err
+	}
+	_, err = c.out.Write(buf.Bytes())
+	buf.Free()
+	if err != nil {
+		return err
+	}
+	if ent.Level > zapcore.ErrorLevel {
+		_ = c.out.Sync()
+	}
+	return nil
+}
+
+func (c *sinkCore) Sync() error { return c.out.Sync() }
 
 // stateOf is the state of the logger whose core is c; nil for a logger
 // this package did not build. The logger's own cores hold it

@@ -9,12 +9,14 @@ import (
 )
 
 // Stage is a wrapping core of this module (the filter, once-only and
-// tracing cores). Stacked, they take a line in one pass: a stage that
+// tracing cores, and package core's held core inside them). Stacked, they take a line in one pass: a stage that
 // decides at Write hands what it keeps to the stage inside it through
 // Pass, a method call, and only the first core that is not a stage gets a
 // Check and a nested checked entry ([StageOf], [CheckedWrite]). A line through the filter,
 // once-only and tracing cores thus meets at most one nested
-// CheckedEntry.Write, the sink's.
+// CheckedEntry.Write, the sink's; none when the innermost stage is package
+// core's held core over core's own sink, whose Check it knows to be a level
+// test, and which it writes directly.
 type Stage interface {
 	zapcore.Core
 	// Pass is the core's Check and, if Check would have kept the entry,

@@ -35,8 +35,33 @@ var safe = func() (t [utf8.RuneSelf]bool) {
 // AppendString appends s as a quoted JSON string.
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	// Most strings of a line are short and plain (keys, names, ids): their
+	// plain start is copied as is, and what follows, if anything, escaped.
+	if len(s) < LongText {
+		n := plainLen(s)
+		dst = append(dst, s[:n]...)
+		s = s[n:]
+		if len(s) == 0 {
+			return append(dst, '"')
+		}
+	}
 	dst = appendEscaped(dst, s, utf8.DecodeRuneInString)
 	return append(dst, '"')
+}
+
+// plainLen is the length of the start of s that JSON writes as is: ASCII
+// other than control characters, '"' and '\\'. It ends on a rune boundary,
+// every byte before it being ASCII.
+func plainLen(s string) int {
+	i := 0
+	for i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+		uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+		i += 8
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safe[s[i]] {
+		i++
+	}
+	return i
 }
 
 // AppendStringContent appends s escaped for the inside of a JSON string,

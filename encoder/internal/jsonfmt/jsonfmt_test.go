@@ -182,6 +182,23 @@ func TestAppendStringControlChars(t *testing.T) {
 	}
 }
 
+// TestAppendStringPlainStart: a plain start of every length up to two
+// eight-byte words and a half, then a byte to escape, a multi-byte rune or
+// an invalid byte, then plain text again, writes what the escaping loop
+// alone writes.
+func TestAppendStringPlainStart(t *testing.T) {
+	const plain = "abcdefghijklmnopqrstuvwxyz"
+	for n := range 21 {
+		for _, odd := range []string{"", `"`, `\`, "\n", "\x01", "\x1f", "\x7f", "é", "\u2028", "\xff", "\xe2\x82"} {
+			s := plain[:n] + odd + "tail"
+			want := `"` + string(appendEscaped(nil, s, utf8.DecodeRuneInString)) + `"`
+			if got := string(AppendString(nil, s)); got != want {
+				t.Errorf("AppendString(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+}
+
 func TestAppendStringASCII(t *testing.T) {
 	// Every printable ASCII byte other than '"' and '\\' is written raw,
 	// DEL included.
