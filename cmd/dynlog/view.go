@@ -323,20 +323,7 @@ func (vf *viewFilter) pass(rec *logfile.Record) bool {
 	if vf.requestID != "" && rec.XRequestID != vf.requestID && rec.RequestID != vf.requestID {
 		return false
 	}
-	if vf.directives != nil {
-		target := rec.Target
-		if rec.Bridged() {
-			target = rec.LogTarget
-		}
-		var spans *vocab.Spans
-		if rec.SpanName != "" {
-			spans = &vocab.Spans{Chain: []vocab.Span{{Name: rec.SpanName}}}
-		}
-		if !vf.directives.EnabledIn(target, rec.Level, spans) {
-			return false
-		}
-	}
-	return true
+	return vf.directives == nil || rec.EnabledIn(vf.directives)
 }
 
 // What the readable layout prints for the span events of today's Dynamo

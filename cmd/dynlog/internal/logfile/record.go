@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder/vocab"
+	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/levels"
 	"go.uber.org/zap/zapcore"
 )
@@ -74,6 +75,21 @@ func (f Field) Text() (string, bool) { return decodeString(f.Value, false) }
 // Bridged reports whether the record came from a foreign logger: target
 // "log" with a log.target.
 func (r *Record) Bridged() bool { return r.Target == vocab.BridgedTarget && r.LogTarget != "" }
+
+// EnabledIn reports whether f lets r through, as it would the line when it
+// was logged: a bridged record by its log.target, a record in a span by
+// the span's name (the innermost, which is all a line carries).
+func (r *Record) EnabledIn(f *filter.Filter) bool {
+	target := r.Target
+	if r.Bridged() {
+		target = r.LogTarget
+	}
+	var spans *vocab.Spans
+	if r.SpanName != "" {
+		spans = &vocab.Spans{Chain: []vocab.Span{{Name: r.SpanName}}}
+	}
+	return f.EnabledIn(target, r.Level, spans)
+}
 
 // ErrNotObject is the error Decode returns, wrapped, for a line that is
 // valid JSON but not an object.

@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
-	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
@@ -98,20 +97,7 @@ func (q *query) passRecord(rec *logfile.Record) bool {
 	if q.spanID != "" && rec.SpanID != q.spanID {
 		return false
 	}
-	if q.directives != nil {
-		target := rec.Target
-		if rec.Bridged() {
-			target = rec.LogTarget
-		}
-		var spans *vocab.Spans
-		if rec.SpanName != "" {
-			spans = &vocab.Spans{Chain: []vocab.Span{{Name: rec.SpanName}}}
-		}
-		if !q.directives.EnabledIn(target, rec.Level, spans) {
-			return false
-		}
-	}
-	return true
+	return q.directives == nil || rec.EnabledIn(q.directives)
 }
 
 // passText reports whether the line as shown holds the searched text.
