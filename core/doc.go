@@ -53,6 +53,12 @@
 // log.Log([core.TraceLevel], …) writes at Dynamo's TRACE, and every line
 // carries the caller's file and line.
 //
+// The caller is zap's own (zap.AddCaller), found once per printed line.
+// dynlog does not replace it with a cache of its own: zap finds the caller
+// after the cores' Check, from the logger's WithCaller and AddCallerSkip
+// settings (and Sugar's extra skip), which no core can see, so a core's
+// lookup would get them wrong.
+//
 // # log/slog
 //
 // [NewSlog] and [NewVLLMSlog] are [New] and [NewVLLM] for log/slog;
