@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/config"
@@ -139,8 +138,7 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(50 * time.Millisecond)
-	if n := accepted.Load(); n != 0 {
+	if n := otlptest.Dialled(t, endpoint, accepted); n != 0 {
 		t.Errorf("%d connections to the endpoint with export off", n)
 	}
 	if !strings.Contains(out.String(), "OpenTelemetry OTLP export disabled, traces local only") || !strings.Contains(out.String(), "not exported") {
