@@ -32,11 +32,9 @@
 // Once([Local]), the default as in vLLM, prints on local rank 0 only;
 // Once([Global]) on global rank 0 only; Once([Process]) on every process,
 // once each. The ranks come from [SetRanks], else from the core's
-// [WithRanks]; with neither, every scope prints, as on a single process,
-// and so do the helpers on a logger without a once-only core unless
-// SetRanks was called. This package reads no environment:
-// [RanksFromEnv] reads the launchers' variables through the lookup it is
-// given — torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
+// [WithRanks], else (a core without it, the helpers on a logger without a
+// once-only core) from the process environment, read once. [RanksFromEnv]
+// reads the launchers' variables through the lookup it is given — torchrun's RANK and LOCAL_RANK, Open MPI's OMPI_COMM_WORLD_RANK
 // and OMPI_COMM_WORLD_LOCAL_RANK, MPICH's PMI_RANK, Slurm's SLURM_PROCID and
 // SLURM_LOCALID, the first launcher with one set deciding — else 0, and
 // [github.com/dynlog/dynlog/core.New] passes its result, from the
@@ -90,9 +88,11 @@
 //
 // # Process-wide state
 //
-// Two values are global, and must be: what [SetRanks] states, since a
+// Three values are global, and must be: what [SetRanks] states, since a
 // process has one place in its job and the helpers on a logger without a
-// once-only core have no option to take it from; and those helpers' cache,
-// since such a logger has nowhere to keep one. Everything else is held by
+// once-only core have no option to take it from; the ranks of the process
+// environment, read once, for the same helpers and cores built without
+// [WithRanks]; and those helpers' cache, since such a logger has nowhere
+// to keep one. Everything else is held by
 // the core and shared by the loggers derived from it.
 package dedup

@@ -67,8 +67,8 @@ func WithMaxKeyBytes(n int) Option {
 
 // WithRanks gives the core the process's ranks (package core passes
 // [RanksFromEnv] of the environment its settings read). Without it the core
-// prints every scope, as a single process does; nothing in this package
-// reads the environment. [SetRanks] wins over both.
+// reads the launchers' variables of the process environment once, as
+// RanksFromEnv(os.LookupEnv) does. [SetRanks] wins over both.
 func WithRanks(r Ranks) Option {
 	return optionFunc(func(c config) config { c.ranks = &r; return c })
 }

@@ -2,8 +2,10 @@ package dedup
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -159,13 +161,11 @@ func SetRanks(global, local int) {
 }
 
 // ResetRanks undoes [SetRanks]: ranks come from [WithRanks] again, else
-// every scope prints.
+// from the process environment.
 func ResetRanks() { override.Store(nil) }
 
 // ranksFor is the ranks in force for a core configured with r (nil: none
-// given): SetRanks, else r, else the zero Ranks, which prints every scope.
-// Nothing here reads the environment: package core reads the launchers'
-// variables with its settings and passes them with WithRanks.
+// given): SetRanks, else r, else the process environment's.
 func ranksFor(r *Ranks) Ranks {
 	if o := override.Load(); o != nil {
 		return *o
@@ -173,5 +173,20 @@ func ranksFor(r *Ranks) Ranks {
 	if r != nil {
 		return *r
 	}
-	return Ranks{}
+	return processRanks()
 }
+
+// processRanks are the launchers' ranks in the process environment, read
+// the first time a core without WithRanks, or a helper on a logger without
+// a once-only core, needs them: the one environment read of this package,
+// so that a once-only line used without package core still prints on rank
+// 0 alone, as the launcher set the ranks. Package core reads the same
+// variables with its settings and passes them with WithRanks, so its
+// loggers never come here. Its errors go to stderr, once.
+var processRanks = sync.OnceValue(func() Ranks {
+	r, errs := RanksFromEnv(os.LookupEnv)
+	for _, err := range errs {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	return r
+})
