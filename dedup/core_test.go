@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -351,14 +352,20 @@ func TestHelpersCaller(t *testing.T) {
 	}
 }
 
+// helperRuns numbers the runs of TestHelpersWithoutCore.
+var helperRuns atomic.Int32
+
 // Without a once-only core the helpers remember in a process-wide cache and
 // the marker is dropped.
 func TestHelpersWithoutCore(t *testing.T) {
 	t.Cleanup(ResetRanks)
 	SetRanks(0, 0)
 	inner, logs := observer.New(zapcore.DebugLevel)
-	log := zap.New(inner, zap.AddCaller())
-	other := zap.New(inner).With(zap.String("x", "y")) // another logger, same cache
+	// The cache outlives the test: a logger name of this run's own keeps
+	// -count=N from finding the last run's keys.
+	run := fmt.Sprintf("run%d", helperRuns.Add(1))
+	log := zap.New(inner, zap.AddCaller()).Named(run)
+	other := zap.New(inner).Named(run).With(zap.String("x", "y")) // another logger, same cache
 	_, file, line, _ := runtime.Caller(0)
 	InfoOnce(log, "no core, once", zap.Int("n", 1))
 	for range 3 {
