@@ -137,7 +137,7 @@ func readDirectives(w http.ResponseWriter, r *http.Request) ([]Directive, int, e
 }
 
 // ErrNoFilter is why [Handler]'s and a nil *[Atomic]'s answers are 503, and
-// what [AtomicOfCore] returns for a core with no filter core inside.
+// why [AtomicOf] returns nil: the core has no filter core inside.
 var ErrNoFilter = errors.New("filter: the logger has no filter core (core.New, core.NewVLLM, filter.NewCore and filter.NewAtomicCore build one; looked through Unwrap methods, zap.Hooks, zap's sampler, zap.WrapCore wrappers that embed a zapcore.Core, and tees), so there is no filter to read or change")
 
 func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
