@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/timefmt"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -32,6 +33,8 @@ type jsonWriter struct {
 	// json.RawMessage (the text layouts, whose nested values keep the
 	// escapes of a line read back by dynlog view).
 	serde bool
+	// day is the date of the last time value written, kept for the next.
+	day timefmt.Day
 }
 
 var (
@@ -226,7 +229,7 @@ func (w *jsonWriter) AppendString(v string) {
 func (w *jsonWriter) AppendTime(v time.Time) {
 	w.separator()
 	w.b = append(w.b, '"')
-	w.b = v.AppendFormat(w.b, time.RFC3339Nano)
+	w.b = timefmt.AppendRFC3339Nano(w.b, v, &w.day)
 	w.b = append(w.b, '"')
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/encoder/internal/jsonfmt"
+	"github.com/dynlog/dynlog/encoder/internal/timefmt"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
@@ -349,7 +350,7 @@ func (t *textFields) AddString(k, v string) {
 
 func (t *textFields) AddTime(k string, v time.Time) {
 	t.key(k)
-	t.w.b = v.AppendFormat(t.w.b, time.RFC3339Nano)
+	t.w.b = timefmt.AppendRFC3339Nano(t.w.b, v, &t.w.day)
 }
 
 func (t *textFields) OpenNamespace(k string) {

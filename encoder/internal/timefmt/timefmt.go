@@ -46,6 +46,99 @@ func AppendRFC3339Micro(dst []byte, t time.Time, utc bool) []byte {
 	return append2(dst, offMin%60)
 }
 
+// A Day remembers the date of the last day [AppendRFC3339Nano] printed
+// with it, so that the times of one day cost their clock and fraction only.
+// The zero Day remembers none. A Day is not safe for concurrent use: it
+// lives in a buffer that one line uses at a time.
+type Day struct {
+	day  int64 // days since 1970-01-01 in the time's own zone
+	set  bool  // day and date hold a day
+	date [len("2006-01-02")]byte
+}
+
+// The unix seconds, zone offset added, of the first and last instant whose
+// year has four digits; AppendRFC3339Nano leaves the others to time.
+const (
+	firstSec = -62135596800 // 0001-01-01T00:00:00
+	lastSec  = 253402300799 // 9999-12-31T23:59:59
+)
+
+// AppendRFC3339Nano appends what t.AppendFormat(dst, time.RFC3339Nano)
+// does, byte for byte: the fraction without trailing zeros (none when
+// zero), "Z" for a zero offset, else ±HH:MM with the offset's seconds
+// dropped. The date comes from d when t falls on the day d last printed.
+func AppendRFC3339Nano(dst []byte, t time.Time, d *Day) []byte {
+	_, offset := t.Zone()
+	// An offset of 100 hours or more has more than two digits of hours;
+	// past the years of four digits, u+offset could overflow.
+	u := t.Unix()
+	if offset <= -100*3600 || offset >= 100*3600 || u < firstSec-100*3600 || u > lastSec+100*3600 {
+		return t.AppendFormat(dst, time.RFC3339Nano)
+	}
+	sec := u + int64(offset)
+	if sec < firstSec || sec > lastSec {
+		return t.AppendFormat(dst, time.RFC3339Nano)
+	}
+	day := sec / 86400
+	if sec%86400 < 0 {
+		day--
+	}
+	clock := int(sec - day*86400)
+	if !d.set || d.day != day {
+		year, month, mday := t.Date()
+		d.date = [10]byte{
+			byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-',
+			byte('0' + month/10), byte('0' + month%10), '-',
+			byte('0' + mday/10), byte('0' + mday%10),
+		}
+		d.day, d.set = day, true
+	}
+	// 2006-01-02T15:04:05.999999999-07:00, built in place and appended once.
+	var b [35]byte
+	copy(b[:], d.date[:])
+	b[10], b[13], b[16] = 'T', ':', ':'
+	put2(b[11:13], clock/3600)
+	put2(b[14:16], clock/60%60)
+	put2(b[17:19], clock%60)
+	n := 19
+	if ns := t.Nanosecond(); ns != 0 {
+		b[19] = '.'
+		for i := 27; i > 20; i -= 2 {
+			put2(b[i:i+2], ns%100)
+			ns /= 100
+		}
+		b[20] = byte('0' + ns)
+		n = 29
+		for b[n-1] == '0' {
+			n--
+		}
+	}
+	if offset == 0 {
+		b[n] = 'Z'
+		return append(dst, b[:n+1]...)
+	}
+	zone := offset / 60
+	b[n] = '+'
+	if zone < 0 {
+		b[n] = '-'
+		zone = -zone
+	}
+	h, m := zone/60, zone%60
+	b[n+1], b[n+2], b[n+3], b[n+4], b[n+5] = byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10)
+	return append(dst, b[:n+6]...)
+}
+
+// digits2 is "00" to "99", two bytes each.
+const digits2 = "00010203040506070809" + "10111213141516171819" + "20212223242526272829" +
+	"30313233343536373839" + "40414243444546474849" + "50515253545556575859" +
+	"60616263646566676869" + "70717273747576777879" + "80818283848586878889" + "90919293949596979899"
+
+// put2 writes v, 0 to 99, as two digits into b[0:2].
+func put2(b []byte, v int) {
+	_ = b[1]
+	b[0], b[1] = digits2[2*v], digits2[2*v+1]
+}
+
 // AppendVLLM appends t as vLLM's formatter prints it: "01-02 15:04:05" in
 // Go's notation, in t's own location, with no year, sub-seconds or zone.
 func AppendVLLM(dst []byte, t time.Time) []byte {

@@ -125,3 +125,68 @@ func TestAppendAllocs(t *testing.T) {
 		t.Errorf("appending into a large enough dst allocates %v times, want 0", allocs)
 	}
 }
+
+// TestAppendRFC3339Nano compares AppendRFC3339Nano with time's own
+// RFC3339Nano, byte for byte, over instants across every kind of year,
+// fraction and offset, with one Day shared by all (so that a day's cached
+// date is used by the next instant of that day and replaced by the next
+// day's) and with a fresh Day each.
+func TestAppendRFC3339Nano(t *testing.T) {
+	zones := []*time.Location{
+		time.UTC, time.Local, pdt, ist, nst, npt, lint, utcNamed,
+		time.FixedZone("LMT", -(4*60*60 + 56*60 + 2)),
+		time.FixedZone("-30s", -30),
+		time.FixedZone("+99:59", 99*3600+59*60),
+		time.FixedZone("+100h", 100*3600),
+		time.FixedZone("-200h", -200*3600),
+	}
+	if ny, err := time.LoadLocation("America/New_York"); err == nil {
+		zones = append(zones, ny)
+	}
+	instants := []time.Time{
+		time.Unix(0, 0), time.Unix(9, 0), time.Unix(-1, 0), time.Unix(-1, 999999999),
+		time.Unix(86399, 1), time.Unix(86400, 10), time.Unix(-86400, 0), time.Unix(-86401, 100),
+		golden, time.Date(2024, 2, 29, 23, 59, 59, 999999999, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1, 1, 1, 0, 0, 0, 0, pdt),
+		time.Date(0, 12, 31, 23, 59, 59, 0, time.UTC), time.Date(-1, 1, 2, 3, 4, 5, 6, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 0, 0, 0, lint), {}, time.Unix(1<<62, 0), time.Unix(-1<<62, 0),
+		time.Date(2025, 3, 9, 6, 59, 59, 0, time.UTC), time.Date(2025, 3, 9, 7, 0, 0, 0, time.UTC),
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		instants = append(instants, time.Unix(r.Int64N(lastSec-firstSec)+firstSec, r.Int64N(1e9)))
+	}
+	for range 2000 { // runs of one day, as a line's times usually are
+		instants = append(instants, time.Unix(1764900000+r.Int64N(3*86400), int64(r.IntN(1000))*1e6))
+	}
+	var shared Day
+	for _, zone := range zones {
+		for _, in := range instants {
+			tm := in.In(zone)
+			want := tm.AppendFormat([]byte("x"), time.RFC3339Nano)
+			if got := AppendRFC3339Nano([]byte("x"), tm, &shared); string(got) != string(want) {
+				t.Fatalf("AppendRFC3339Nano(%d.%09d in %s), shared Day = %q, want %q", in.Unix(), in.Nanosecond(), zone, got, want)
+			}
+			if got := AppendRFC3339Nano([]byte("x"), tm, new(Day)); string(got) != string(want) {
+				t.Fatalf("AppendRFC3339Nano(%d.%09d in %s), new Day = %q, want %q", in.Unix(), in.Nanosecond(), zone, got, want)
+			}
+		}
+	}
+}
+
+func BenchmarkAppendRFC3339Nano(b *testing.B) {
+	tm := time.Unix(1764900000, 123456000)
+	buf := make([]byte, 0, 64)
+	b.Run("time", func(b *testing.B) {
+		for b.Loop() {
+			buf = tm.AppendFormat(buf[:0], time.RFC3339Nano)
+		}
+	})
+	b.Run("timefmt", func(b *testing.B) {
+		var d Day
+		for b.Loop() {
+			buf = AppendRFC3339Nano(buf[:0], tm, &d)
+		}
+	})
+}
