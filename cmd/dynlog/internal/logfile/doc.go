@@ -22,6 +22,9 @@
 //     keeps its first MaxLineSize bytes, marks it TooLong and skips the rest
 //     (counted in its Length), so a hostile file cannot make it allocate
 //     without bound.
+//   - A file whose name ends in ".gz" (a compressed backup) is read
+//     through gzip, to its end: it is never followed; one that is not gzip
+//     is reported.
 //   - A file that cannot be opened or read is reported (Err, WithErrorFunc)
 //     and the Reader goes on with the next one.
 //   - With WithFollow the Reader does not stop at the end of the last file:

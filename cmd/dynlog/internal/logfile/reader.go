@@ -83,6 +83,8 @@ type stream struct {
 	skipped int64  // bytes of the partial line past the longest kept
 	backup  bool   // a rotated file read to its end on the way to the followed one
 	renamed bool   // a followed file seen renamed away, being read to its end
+	// compressed: a NAME.gz named on the command line, read through gzip
+	compressed bool
 	mark    []byte // of a followed file: the bytes before markAt (see wait)
 	markAt  int64
 }
@@ -207,7 +209,7 @@ func (r *Reader) flushPartial() bool {
 }
 
 func (r *Reader) following() bool {
-	return r.cfg.follow > 0 && r.cur.file != nil && len(r.names) == 0
+	return r.cfg.follow > 0 && r.cur.file != nil && !r.cur.compressed && len(r.names) == 0
 }
 
 func (r *Reader) fail(err error) {
@@ -255,6 +257,12 @@ func (r *Reader) openNext() bool {
 			}
 			r.cur = newStream(StdinName, in, nil)
 			return true
+		}
+		if strings.HasSuffix(name, gzipSuffix) {
+			if r.openCompressed(name) {
+				return true
+			}
+			continue
 		}
 		followed := r.cfg.follow > 0 && len(r.names) == 0
 		if followed {
@@ -377,6 +385,31 @@ func (r *Reader) openBackup(path string) bool {
 	s := newStream(path, in, f)
 	s.info, _ = f.Stat()
 	s.backup = true
+	r.cur = s
+	return true
+}
+
+// openCompressed opens a file named NAME.gz on the command line, a
+// compressed backup, to be read through gzip to its end and not followed
+// (it does not grow). It returns false, having reported why, when the file
+// cannot be opened or is not gzip.
+func (r *Reader) openCompressed(name string) bool {
+	f, err := r.open(name)
+	if err != nil {
+		r.fail(err)
+		return false
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		r.fail(fmt.Errorf("read %s: named .gz but not gzip: %w", name, err))
+		return false
+	}
+	s := newStream(name, zr, f)
+	s.info, _ = f.Stat()
+	s.compressed = true
+	r.setDrained(nil, nil)
+	r.seen = nil
 	r.cur = s
 	return true
 }

@@ -2,8 +2,10 @@ package logfile
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,6 +101,53 @@ func TestOpenManyFilesAndStdin(t *testing.T) {
 	}
 	if len(heard) != 2 || !errors.Is(r.Err(), os.ErrNotExist) || !strings.Contains(r.Err().Error(), "is a directory") {
 		t.Errorf("errors: heard %v, Err %v", heard, r.Err())
+	}
+}
+
+// TestOpenCompressed reads a rotated backup named with its .gz on the
+// command line through gzip, between two plain files, and with WithFollow
+// as the last name reads it to its end and stops; a .gz that is not gzip
+// is reported and skipped.
+func TestOpenCompressed(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.jsonl")
+	gz := filepath.Join(dir, "a-2026-12-05T01-00-00.000.jsonl.gz")
+	bad := filepath.Join(dir, "b.jsonl.gz")
+	if err := os.WriteFile(a, []byte("a1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write([]byte("z1\nz2\r\nz3"))
+	zw.Close()
+	if err := os.WriteFile(gz, zb.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("a plain line, not gzip\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := Open(context.Background(), []string{gz, bad, a, gz}, nil)
+	got := readAll(r)
+	want := []gotLine{{gz, 1, "z1", false}, {gz, 2, "z2", false}, {gz, 3, "z3", false}, {a, 1, "a1", false},
+		{gz, 1, "z1", false}, {gz, 2, "z2", false}, {gz, 3, "z3", false}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if err := r.Err(); err == nil || err.Error() != "read "+bad+": named .gz but not gzip: gzip: invalid header" {
+		t.Errorf("Err() = %v, want the .gz that is not gzip named", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan []gotLine)
+	go func() { done <- readAll(Open(ctx, []string{gz}, nil, WithFollow(time.Millisecond))) }()
+	select {
+	case got := <-done:
+		if len(got) != 3 || got[2].text != "z3" {
+			t.Errorf("followed .gz: got %v, want its three lines", got)
+		}
+	case <-ctx.Done():
+		t.Fatal("a followed .gz is still being followed after a minute: want it read to its end and the Reader done")
 	}
 }
 
