@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"context"
 	"io"
+	"runtime"
 	"testing"
 
 	"github.com/dynlog/dynlog/core"
@@ -32,6 +33,11 @@ func BenchmarkContextLogger(b *testing.B) {
 					}
 					call := w.call(log, ctx)
 					b.ReportAllocs()
+					// Each benchmark starts from a collected heap, so that
+					// the garbage of the one before is not collected on
+					// its time: the allocating scenarios otherwise switch
+					// between two speeds from round to round.
+					runtime.GC()
 					b.ResetTimer()
 					b.RunParallel(func(pb *testing.PB) {
 						for pb.Next() {

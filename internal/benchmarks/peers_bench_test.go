@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,11 @@ func runPeers(b *testing.B, loop func(b *testing.B, call func())) {
 				b.Run(p.name, func(b *testing.B) {
 					call := s.call(p.build(b, io.Discard))
 					b.ReportAllocs()
+					// Each benchmark starts from a collected heap, so that
+					// the garbage of the one before is not collected on
+					// its time: the allocating scenarios otherwise switch
+					// between two speeds from round to round.
+					runtime.GC()
 					b.ResetTimer()
 					loop(b, call)
 				})
