@@ -118,8 +118,9 @@
 //
 // # Levels at run time
 //
-// [Reload] re-reads the TOML files and DYN_LOG for a logger [New] built and
-// every logger derived from it; [ReloadOnSIGHUP] does so on each SIGHUP.
+// [Reload] re-reads the TOML files and DYN_LOG for a logger [New] built
+// (VLLM_LOGGING_LEVEL and DYN_LOG for one [NewVLLM] built) and every logger
+// derived from it; [ReloadOnSIGHUP] does so on each SIGHUP.
 // filter.Handler(log.Core()) serves the filter over HTTP (on loopback): GET
 // shows each directive with its source, PUT sets a runtime override that
 // stays across reloads until DELETE removes it. Every change from outside

@@ -161,7 +161,8 @@ func (b *builder) newDynamo() *zap.Logger {
 }
 
 // Reload recomputes the filter of a logger that [New] built, from the TOML
-// files and DYN_LOG as they are now, and makes it the configured filter of
+// files and DYN_LOG as they are now (for one [NewVLLM] built, from
+// VLLM_LOGGING_LEVEL and DYN_LOG, as NewVLLM reads them), and makes it the configured filter of
 // the logger and everything derived from it; a runtime override set
 // through the HTTP handler stays in force above it until it is deleted.
 // The logger's filter is the one it holds (see [Close] for loggers wrapped
@@ -189,9 +190,12 @@ func reload(log *zap.Logger, by string, opts []Option) (err error) {
 	}
 	var cfg *config.Config
 	var loadErr error
-	if noFilter == nil {
+	switch {
+	case noFilter == nil && st != nil && st.vllm:
+		cfg, loadErr = config.LoadVLLMFilter(opts...)
+	case noFilter == nil:
 		cfg, loadErr = config.LoadFilter(opts...)
-	} else {
+	default:
 		cfg = config.LoadExport(opts...) // the error output alone
 	}
 	b := newBuilder(cfg, zapcore.EntryCaller{})
@@ -258,7 +262,8 @@ func isTerminal(ws zapcore.WriteSyncer) bool {
 // layout, whether it is JSONL, and closeFile, the log file's Close (nil for
 // none), for Reload, Close and StartTracing.
 func (b *builder) logger(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile func() error) *zap.Logger {
-	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value, site: b.site, closeFile: closeFile}
+	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value,
+		vllm: b.cfg.Preset == config.VLLM, site: b.site, closeFile: closeFile}
 	b.diag.useLayout(enc.Clone(), b.site)
 	gate := b.around(st)(newSinkCore(enc, out, zapcore.Level(math.MinInt8)))
 	log := zap.New(gate, append(b.zapOptions(), zap.AddCaller())...)

@@ -24,6 +24,8 @@ type state struct {
 	// VLLM_LOGGING_CONFIG_PATH file's logger; jsonl is New's JSONL.
 	layout zapcore.Encoder
 	jsonl  bool
+	// vllm: NewVLLM built the logger; Reload reads vLLM's variables.
+	vllm bool
 	// site is the call that built the logger, where its reports point.
 	site zapcore.EntryCaller
 

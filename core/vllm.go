@@ -116,7 +116,7 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 	s := b.cfg
 	zc, path := *s.VLLM.ConfigFile, s.VLLM.ConfigPath
 	zopts := b.zapOptions()
-	st := &state{filter: filter.NewAtomic(s.Filter), site: b.site}
+	st := &state{filter: filter.NewAtomic(s.Filter), vllm: true, site: b.site}
 	var opened *closableOutput // the outputs opened here, closed if Build fails
 	if s.Output.Writer != nil {
 		enc, err := encoderFor(zc)

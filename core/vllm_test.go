@@ -242,3 +242,54 @@ func TestVLLMConfigFileEncodingWithOutput(t *testing.T) {
 		t.Errorf("output %q, error output %q, want none", out.String(), errOut.String())
 	}
 }
+
+// TestVLLMReload: Reload on a NewVLLM logger reads VLLM_LOGGING_LEVEL (and
+// DYN_LOG on top) again, as NewVLLM does, not Dynamo's default of INFO.
+func TestVLLMReload(t *testing.T) {
+	var out, errOut bytes.Buffer
+	vars := map[string]string{"VLLM_LOGGING_LEVEL": "WARNING"}
+	opts := vllmOptions(vars, &out, &errOut)
+	log, err := core.NewVLLM(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := func() string {
+		defer out.Reset()
+		log.Debug("debug")
+		log.Info("info")
+		log.Warn("warn")
+		var msgs []string
+		for _, l := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+			if i := strings.LastIndex(l, "] "); i >= 0 && !strings.Contains(l, "filter replaced by core.Reload") {
+				msgs = append(msgs, l[i+2:])
+			}
+		}
+		return strings.Join(msgs, " ")
+	}
+	for _, step := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{nil, "warn"},
+		{map[string]string{"VLLM_LOGGING_LEVEL": "DEBUG"}, "debug info warn"},
+		{map[string]string{"VLLM_LOGGING_LEVEL": "WARNING"}, "warn"},
+		{map[string]string{"VLLM_LOGGING_LEVEL": "ERROR"}, ""},
+		{map[string]string{"VLLM_LOGGING_LEVEL": "ERROR", "DYN_LOG": "info"}, "info warn"},
+	} {
+		if step.vars != nil {
+			clear(vars)
+			for k, v := range step.vars {
+				vars[k] = v
+			}
+			if err := core.Reload(log, opts...); err != nil {
+				t.Fatalf("Reload with %v: %v", step.vars, err)
+			}
+		}
+		if got := lines(); got != step.want {
+			t.Errorf("after %v: printed %q, want %q", step.vars, got, step.want)
+		}
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("error output: %q", errOut.String())
+	}
+}

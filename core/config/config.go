@@ -242,6 +242,20 @@ func LoadFilter(opts ...Option) (*Config, error) {
 	return c.finish(&Config{Filter: f}, err)
 }
 
+// LoadVLLMFilter is [LoadFilter] for a logger core.NewVLLM built: vLLM's
+// filter (VLLM_LOGGING_LEVEL, or what VLLM_CONFIGURE_LOGGING and
+// VLLM_LOGGING_CONFIG_PATH make of it, with DYN_LOG's directives on top)
+// as the variables are now. The error is as for [LoadVLLM].
+func LoadVLLMFilter(opts ...Option) (*Config, error) {
+	c := newConfig(opts)
+	var f *filter.Filter
+	cfg, err := resolveVLLM(c)
+	if cfg != nil {
+		f = cfg.Filter
+	}
+	return c.finish(&Config{Preset: VLLM, Filter: f}, err)
+}
+
 // LoadExport resolves the OTLP export variables alone (the Config's
 // Export; the other settings are left zero), for starting tracing with
 // options of its own.
