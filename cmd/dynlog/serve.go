@@ -20,10 +20,11 @@ import (
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/serve"
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/internal/outside"
 	"go.uber.org/zap/zapcore"
 )
 
-const serveUsage = `Usage: dynlog serve [--addr HOST:PORT] [--token T] [--jaeger URL] [--victorialogs URL] FILE|DIR...
+const serveUsage = `Usage: dynlog serve [--addr HOST:PORT] [--token T | --token-file F] [--jaeger URL] [--victorialogs URL] FILE|DIR...
 
 Serves the lines of the log files to a browser, and the waterfall of
 any request traced in them, with nothing else installed: the page
@@ -46,14 +47,17 @@ place of one or among its backups while serving is said, not read.
 Safe by default:
   - read-only: GET and HEAD only;
   - it listens on 127.0.0.1 unless --addr says otherwise, and refuses
-    an address that is not loopback without --token, which is then
-    required on every request ("Authorization: Bearer T", or ?token=T
-    once, which the page keeps in a cookie); serve speaks plain HTTP, so
+    an address that is not loopback without a token (--token-file F or
+    --token T), which is then required on every request
+    ("Authorization: Bearer T", or ?token=T once, which the page keeps
+    in a cookie); serve speaks plain HTTP, so
     across a network the token and the logs travel in the clear: prefer
     an SSH tunnel to 127.0.0.1 (ssh -L 7070:127.0.0.1:7070 node), or a
     TLS proxy in front;
   - a loopback port is open to every user of this machine: on a shared
-    node give --token there too;
+    node give a token there too, with --token-file F (its first line):
+    --token T is in the command line, which every local user can read
+    (ps);
   - without a token it answers only requests addressed to localhost or
     a loopback address, so that no other site's page can reach it
     through a DNS name pointed at this machine;
@@ -88,6 +92,7 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:7070", "the `HOST:PORT` to listen on (port 0: any free port)")
 	token := fs.String("token", "", "a `secret` every request must carry; required for an address that is not loopback")
+	tokenFile := fs.String("token-file", "", "a `file` whose first line is the token: unlike --token, not shown to other users by ps")
 	jaeger := fs.String("jaeger", "", "a Jaeger UI's `URL`, which the waterfall links each trace to")
 	victoria := fs.String("victorialogs", "", "a VictoriaLogs `URL`, which the waterfall links each trace's lines to")
 	if code, ok := parseFlags(fs, serveUsage, args, stdout, stderr); !ok {
@@ -102,6 +107,19 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if _, err := os.Lstat(a); strings.HasPrefix(a, "-") && len(a) > 1 && errors.Is(err, os.ErrNotExist) {
 			return commandUsageError(stderr, "serve", fmt.Sprintf("%s after the files: flags go before them (dynlog serve %s … FILE|DIR...)", a, a))
 		}
+	}
+	if *tokenFile != "" {
+		if *token != "" {
+			return commandUsageError(stderr, "serve", "give --token or --token-file, not both")
+		}
+		t, err := readTokenFile(*tokenFile)
+		if err != nil {
+			return commandUsageError(stderr, "serve", err.Error())
+		}
+		*token = t
+	}
+	if err := checkToken(*token); err != nil {
+		return commandUsageError(stderr, "serve", err.Error())
 	}
 	if err := checkServeAddr(*addr, *token); err != nil {
 		fmt.Fprintf(stderr, "dynlog serve: %v\n", err)
@@ -181,6 +199,41 @@ func newServer(files []string, token, jaeger, victoria string, stderr io.Writer)
 	})
 }
 
+// readTokenFile reads a token from the first line of path, at most 4 KiB,
+// trimmed of spaces, not empty.
+func readTokenFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("--token-file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 4<<10+1))
+	if err != nil {
+		return "", fmt.Errorf("--token-file: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	if len(line) > 4<<10 {
+		return "", fmt.Errorf("--token-file: %s: the first line is longer than 4 KiB", path)
+	}
+	t := strings.TrimSpace(line)
+	if t == "" {
+		return "", fmt.Errorf("--token-file: %s: the first line is empty", path)
+	}
+	return t, nil
+}
+
+// checkToken reports a token that the page's cookie could not carry: a
+// byte that is not printable ASCII, or one of space " , ; \ (RFC 6265's
+// cookie-octet).
+func checkToken(t string) error {
+	for _, c := range []byte(t) {
+		if c < 0x21 || c > 0x7e || strings.IndexByte(`",;\`, c) >= 0 {
+			return fmt.Errorf("the token holds %s, which a cookie cannot carry: use letters, digits and punctuation other than \" , ; \\", outside.Quote(string([]byte{c})))
+		}
+	}
+	return nil
+}
+
 // checkServeAddr refuses to listen where others can connect without a
 // token: an address is loopback if its host is localhost (resolving to
 // loopback addresses only) or a loopback IP; an empty host, 0.0.0.0 and
@@ -197,7 +250,7 @@ func checkServeAddr(addr, token string) error {
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		what = "every interface"
 	}
-	return fmt.Errorf("refusing to listen on %s (%s) without --token: it is not a loopback address, so anyone who can reach it could read these logs; give --token SECRET (then required on every request), or listen on 127.0.0.1", addr, what)
+	return fmt.Errorf("refusing to listen on %s (%s) without a token: it is not a loopback address, so anyone who can reach it could read these logs; give --token-file F or --token SECRET (then required on every request), or listen on 127.0.0.1", addr, what)
 }
 
 func isLoopbackName(host string) bool {

@@ -489,7 +489,7 @@ func TestServeRefusesNonLoopback(t *testing.T) {
 		if addr == "192.0.2.1:0" {
 			what = "192.0.2.1"
 		}
-		want := fmt.Sprintf("dynlog serve: refusing to listen on %s (%s) without --token: it is not a loopback address, so anyone who can reach it could read these logs; give --token SECRET (then required on every request), or listen on 127.0.0.1\n", addr, what)
+		want := fmt.Sprintf("dynlog serve: refusing to listen on %s (%s) without a token: it is not a loopback address, so anyone who can reach it could read these logs; give --token-file F or --token SECRET (then required on every request), or listen on 127.0.0.1\n", addr, what)
 		if code != 2 || errOut.String() != want || out.Len() != 0 {
 			t.Errorf("--addr %s: exit %d, stderr %q; want 2, %q", addr, code, errOut.String(), want)
 		}
@@ -952,5 +952,74 @@ func TestServeHugeRecordFiltered(t *testing.T) {
 	want := fmt.Sprintf("a %d-byte record at line 2 of %s, longer than the 16 MiB a record is read with: the filters could not be checked on it", len(huge), file)
 	if len(p.Lines) != 1 || p.Lines[0].text() != want || p.Lines[0].Segs[0][0] != "note" {
 		t.Errorf("filter=warn: %d lines %+v, want one note %q", len(p.Lines), p.Lines, want)
+	}
+}
+
+// TestServeTokenFile: --token-file's first line is the token, kept out of
+// the command line that ps shows every local user; a request needs it as
+// it needs --token's. A missing or empty file, both flags, and a token a
+// cookie cannot carry are usage errors.
+func TestServeTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.jsonl")
+	os.WriteFile(file, nil, 0o644)
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte("  s3cret-Token_1  \nsecond line\n"), 0o600)
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--token", "t", "--token-file", tokenFile}, "give --token or --token-file, not both"},
+		{[]string{"--token-file", filepath.Join(dir, "missing")}, "--token-file: open " + filepath.Join(dir, "missing") + ": no such file or directory"},
+		{[]string{"--token-file", empty}, "--token-file: " + empty + ": the first line is empty"},
+		{[]string{"--token", "a;b"}, `the token holds ";", which a cookie cannot carry: use letters, digits and punctuation other than " , ; \`},
+		{[]string{"--token", "a\x7fb"}, `the token holds "\x7f", which a cookie cannot carry: use letters, digits and punctuation other than " , ; \`},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(append(append([]string{"serve"}, tc.args...), file), &out, &errOut)
+		want := "dynlog serve: " + tc.want + " (try dynlog serve --help)\n"
+		if code != 2 || errOut.String() != want {
+			t.Errorf("%q: exit %d, stderr %q; want 2, %q", tc.args, code, errOut.String(), want)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	oldCtx, oldListening := serveContext, serveListening
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	serveListening = func(a string) { addr <- a }
+	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	done := make(chan int)
+	var errOut bytes.Buffer
+	go func() {
+		done <- run([]string{"serve", "--addr", "127.0.0.1:0", "--token-file", tokenFile, file}, io.Discard, &errOut)
+	}()
+	base := "http://" + <-addr
+	for _, tc := range []struct {
+		auth string
+		want int
+	}{
+		{"", http.StatusUnauthorized},
+		{"Bearer second line", http.StatusUnauthorized},
+		{"Bearer s3cret-Token_1", http.StatusOK},
+	} {
+		req, _ := http.NewRequest("GET", base+"/api/info", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("Authorization %q: status %d, want %d", tc.auth, resp.StatusCode, tc.want)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d: %s", code, errOut.String())
 	}
 }

@@ -80,13 +80,13 @@ type stream struct {
 	offset  int64 // bytes consumed, to notice truncation
 	partial []byte
 	tooLong bool
-	skipped int64  // bytes of the partial line past the longest kept
-	backup  bool   // a rotated file read to its end on the way to the followed one
-	renamed bool   // a followed file seen renamed away, being read to its end
+	skipped int64 // bytes of the partial line past the longest kept
+	backup  bool  // a rotated file read to its end on the way to the followed one
+	renamed bool  // a followed file seen renamed away, being read to its end
 	// compressed: a NAME.gz named on the command line, read through gzip
 	compressed bool
-	mark    []byte // of a followed file: the bytes before markAt (see wait)
-	markAt  int64
+	mark       []byte // of a followed file: the bytes before markAt (see wait)
+	markAt     int64
 }
 
 // Open returns a Reader over the named files in order; "-" is stdin, and no

@@ -205,7 +205,7 @@ func (s *Server) guard(next http.Handler) http.Handler {
 			return
 		}
 		if s.cfg.Token == "" && !loopbackHost(r.Host) {
-			http.Error(w, "dynlog serve without --token answers only requests to a loopback address or localhost, not to "+strconv.Quote(outside.Text(r.Host)), http.StatusForbidden)
+			http.Error(w, "dynlog serve without a token answers only requests to a loopback address or localhost, not to "+strconv.Quote(outside.Text(r.Host)), http.StatusForbidden)
 			return
 		}
 		if site := r.Header.Get("Sec-Fetch-Site"); strings.HasPrefix(r.URL.Path, "/api/") && site != "" && site != "same-origin" && site != "none" {
