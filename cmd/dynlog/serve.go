@@ -31,7 +31,9 @@ any request traced in them, with nothing else installed: the page
 (HTML, CSS and JavaScript inside the binary) shows the records as the
 readable layout prints them, newest at the bottom, merged across files
 by time; filters them as view does (a DYN_LOG directive box, the level,
-trace_id, x_request_id) and by text; keeps its state in its address,
+trace_id, x_request_id; but a line that is not a record, which view
+passes through, shows only while none of these is set) and by text;
+keeps its state in its address,
 so a view can be linked; shows new lines as the files grow and are
 rotated, as view -f follows them; and, clicking a line with a
 trace_id, draws its trace as dynlog trace computes it (from every
