@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"math/rand/v2"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -192,5 +193,21 @@ func TestViewBidi(t *testing.T) {
 				t.Errorf("stdout\n%q, want\n%q", out.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestFileErrorsAreTerminalSafe: view, validate and trace report a file
+// they cannot open with its name escaped, so that a hostile name cannot
+// drive the terminal.
+func TestFileErrorsAreTerminalSafe(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "no\x1b[31mred\x07")
+	shown := strings.NewReplacer("\x1b", `\x1b`, "\x07", `\x07`).Replace(name)
+	for _, cmd := range []string{"view", "validate", "trace"} {
+		var out, errOut bytes.Buffer
+		run([]string{cmd, name}, &out, &errOut)
+		first, _, _ := strings.Cut(errOut.String(), "\n")
+		if want := "dynlog " + cmd + ": open " + shown + ": no such file or directory; skipped"; first != want {
+			t.Errorf("%s: stderr starts %q, want %q", cmd, first, want)
+		}
 	}
 }

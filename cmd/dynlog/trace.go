@@ -13,6 +13,7 @@ import (
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/waterfall"
+	"github.com/dynlog/dynlog/internal/outside"
 )
 
 const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N] [FILE...]
@@ -169,7 +170,7 @@ const summaryRoots = 20
 func readTraces(names []string, stdin io.Reader, traceID, requestID string, stderr io.Writer) (b *waterfall.Builder, sum *waterfall.Summary, byRequest bool, err error) {
 	open := func() *logfile.Reader {
 		return logfile.Open(context.Background(), names, stdin, logfile.WithErrorFunc(func(err error) {
-			fmt.Fprintf(stderr, "dynlog trace: %v; skipped\n", err)
+			fmt.Fprintf(stderr, "dynlog trace: %s; skipped\n", outside.Text(err.Error()))
 		}))
 	}
 	b = &waterfall.Builder{}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/dynlog/dynlog/cmd/dynlog/internal/logfile"
+	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -68,7 +69,7 @@ func validate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// is a fifth of the run time on a large file.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	r := logfile.Open(context.Background(), fs.Args(), stdin, logfile.WithErrorFunc(func(err error) {
-		fmt.Fprintf(stderr, "dynlog validate: %v; skipped\n", err)
+		fmt.Fprintf(stderr, "dynlog validate: %s; skipped\n", outside.Text(err.Error()))
 	}))
 	sum := validateLines(r, schema, *strict, stdout)
 	fmt.Fprintf(stdout, "%d lines: %d valid, %d invalid, %d not JSON\n",

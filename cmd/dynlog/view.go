@@ -164,7 +164,7 @@ func view(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		opts = append(opts, logfile.WithFollow(200*time.Millisecond))
 	}
 	opts = append(opts, logfile.WithErrorFunc(func(err error) {
-		fmt.Fprintf(stderr, "dynlog view: %v; skipped\n", err)
+		fmt.Fprintf(stderr, "dynlog view: %s; skipped\n", outside.Text(err.Error()))
 	}))
 	files := fs.Args()
 	if *follow && len(files) > 0 {
