@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,8 +142,21 @@ func TestLogExportOffByDefault(t *testing.T) {
 	if n := otlptest.Dialled(t, endpoint, accepted); n != 0 {
 		t.Errorf("%d connections to the endpoint with export off", n)
 	}
-	if !strings.Contains(out.String(), "OpenTelemetry OTLP export disabled, traces local only") || !strings.Contains(out.String(), "not exported") {
-		t.Errorf("output %q", out.String())
+	// Two lines: StartTracing's, which says export is off, and the ERROR.
+	var got []string
+	for _, line := range strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n") {
+		var rec struct{ Level, Target, Message string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line %q: %v", line, err)
+		}
+		got = append(got, rec.Level+" "+rec.Target+": "+rec.Message)
+	}
+	want := []string{"INFO dynamo_runtime::logging: OpenTelemetry OTLP export disabled, traces local only", "ERROR github.com/dynlog/dynlog/core/service_test: not exported"}
+	if !slices.Equal(got, want) {
+		t.Errorf("lines %q\nwant %q", got, want)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("error output %q", errOut.String())
 	}
 }
 
