@@ -37,6 +37,34 @@ var filterSection = section{
 		bench: "Disabled/unbound-timenow",
 		about: "as unbound, in a logger made with zap.New and no zap.WithClock",
 	}, {
+		lead:  "After a level-handler PUT: Debug in a 3-deep span, plain zap's disabled call",
+		bench: "BenchmarkFilterAfterPUT/Span3/zap",
+		about: "the floor of the four below",
+	}, {
+		lead:  "… bound logger, after a PUT of one span directive",
+		bench: "BenchmarkFilterAfterPUT/Span3/one-span",
+		about: "info,[s1]=trace: the call waits for Write, where the spans are known",
+	}, {
+		lead:  "… after a PUT of nearly 64 KiB of span directives",
+		bench: "BenchmarkFilterAfterPUT/Span3/span-put",
+		about: "1,024 [s…]=trace and info: what the span-name maps add to one-span",
+	}, {
+		lead:  "… after a PUT of one target directive",
+		bench: "BenchmarkFilterAfterPUT/Span3/one-target",
+		about: "info,t1=debug: rejected in Enabled",
+	}, {
+		lead:  "… after a PUT of nearly 64 KiB of target directives",
+		bench: "BenchmarkFilterAfterPUT/Span3/target-put",
+		about: "1,024 t…=debug and info: matching does not depend on their number",
+	}, {
+		lead:  "After a 64 KiB PUT of span directives, 10,000 loggers named with zap's Named in turn",
+		bench: "BenchmarkFilterAfterPUT/Names/unbound-span-put",
+		about: "each name not in the per-name cache walks the index; zap's own disabled call on the same names is Names/zap",
+	}, {
+		lead:  "The same 10,000 names, plain zap's disabled call",
+		bench: "BenchmarkFilterAfterPUT/Names/zap",
+		about: "the floor of the line above",
+	}, {
 		lead:  "A spec of 50 directives parsed, for information",
 		bench: "Parse/50",
 		about: "filter.Parse of 50 distinct directives in every form it reads",
