@@ -3,6 +3,7 @@ package filter
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/levels"
 )
@@ -11,6 +12,14 @@ import (
 // misspelt level, which the grammar reads as a target at trace: the DYN_LOG
 // words, whose order breaks ties.
 var levelWords = levels.DynLogWords()
+
+// A warning names at most maxListed targets or directives and shows at
+// most maxSpecShown bytes of a spec: a filter may hold up to
+// MaxDirectives, and a warning is read by a person.
+const (
+	maxListed    = 8
+	maxSpecShown = 512
+)
 
 // maxTypoDistance is the largest edit distance between a target and a
 // level word at which the target is taken for a misspelt level.
@@ -37,6 +46,7 @@ func (f *Filter) check() []string {
 	var out []string
 	defaultOff := !f.hasDef || f.def >= OffLevel
 	var named []string
+	typos := 0
 	builtinPrints := false
 	userAllOff := defaultOff
 	for _, d := range append(append([]Directive(nil), f.targets...), f.spans...) {
@@ -55,12 +65,18 @@ func (f *Filter) check() []string {
 			continue
 		}
 		if word := nearLevelWord(d.Target); word != "" {
+			if typos++; typos > maxListed {
+				continue
+			}
 			out = append(out, fmt.Sprintf("filter: %q%s reads %q as a target printed at %s, not as a level, and no directive sets a default level, so lines of every other target print nothing; did you mean %q?",
 				d.String(), from(d.Source), d.Target, LevelName(d.Level), word))
 		}
 	}
+	if typos > maxListed {
+		out = append(out, fmt.Sprintf("filter: %d more directives read a misspelt level as a target", typos-maxListed))
+	}
 	if userAllOff {
-		spec := f.userSpec()
+		spec := shorten(f.userSpec(), maxSpecShown)
 		but := ""
 		if builtinPrints {
 			but = "; only the built-in directives (such as h2=error) still print"
@@ -71,14 +87,30 @@ func (f *Filter) check() []string {
 		return append(out, fmt.Sprintf("filter: %q turns every line off%s", spec, but))
 	}
 	if !f.hasDef && len(out) == 0 && len(named) > 0 {
-		quoted := make([]string, len(named))
-		for i, n := range named {
-			quoted[i] = fmt.Sprintf("%q", n)
+		var quoted []string
+		for _, n := range named[:min(len(named), maxListed)] {
+			quoted = append(quoted, fmt.Sprintf("%q", n))
+		}
+		if more := len(named) - len(quoted); more > 0 {
+			quoted = append(quoted, fmt.Sprintf("%d more", more))
 		}
 		out = append(out, fmt.Sprintf("filter: no directive sets a default level (a bare level such as \"info\"), so only lines of %s print and every other target's are off",
 			strings.Join(quoted, ", ")))
 	}
 	return out
+}
+
+// shorten is s cut to at most max bytes, at a character boundary, with a
+// marker that says how many bytes were cut.
+func shorten(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	i := max
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + fmt.Sprintf("…[%d bytes cut]", len(s)-i)
 }
 
 // userSpec is the filter as a spec, built-in directives left out.

@@ -1,7 +1,9 @@
 package filter_test
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/dynlog/dynlog/filter"
@@ -57,5 +59,42 @@ func TestWarningsSources(t *testing.T) {
 	want = []string{`filter: no directive sets a level, so every line is off; only the built-in directives (such as h2=error) still print`}
 	if got := filter.New(builtin).Warnings(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// TestWarningsBounded: a filter of many directives gets warnings of a size
+// a person can read: at most eight targets named, at most eight misspelt
+// levels, a spec cut to 512 bytes.
+func TestWarningsBounded(t *testing.T) {
+	var targets, typos, offs []string
+	for i := range 1000 {
+		targets = append(targets, fmt.Sprintf("app%03d=debug", i))
+		offs = append(offs, fmt.Sprintf("app%03d=off", i))
+	}
+	for _, w := range []string{"dbug", "inf", "eror", "warnign", "trce", "debg", "infoo", "errr", "wrn", "tace", "deug"} {
+		typos = append(typos, w)
+	}
+	for _, tc := range []struct {
+		spec string
+		want []string
+	}{
+		{strings.Join(targets, ","), []string{`filter: no directive sets a default level (a bare level such as "info"), so only lines of "app000", "app001", "app002", "app003", "app004", "app005", "app006", "app007", 992 more print and every other target's are off`}},
+		{strings.Join(offs, ","), []string{`filter: "` + strings.Join(offs, ",")[:512] + fmt.Sprintf("…[%d bytes cut]", len(strings.Join(offs, ","))-512) + `" turns every line off`}},
+	} {
+		f, err := filter.Parse(tc.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Warnings(); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Parse(%.40q…).Warnings():\n%q\nwant\n%q", tc.spec, got, tc.want)
+		}
+	}
+	f, err := filter.Parse(strings.Join(typos, ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.Warnings()
+	if len(got) != 9 || got[8] != "filter: 3 more directives read a misspelt level as a target" {
+		t.Errorf("eleven misspelt levels: %d warnings, the last %q; want 8 and one saying 3 more", len(got), got[len(got)-1])
 	}
 }
