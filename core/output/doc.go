@@ -116,6 +116,11 @@
 //     written to is not followed either. The file itself, the lock file,
 //     the backups and the gzip files are opened without following a link
 //     (O_NOFOLLOW), and a new one is made with O_EXCL.
+//   - An existing file at the path is opened only if it has one name: a
+//     hard link there (which the kernel lets another user make to a file
+//     of root's where fs.protected_hardlinks is off) is refused with a
+//     report, as a link is, since another name may be a file the process
+//     must not write.
 //   - PATH.lock is used only if it is a regular file of the process's
 //     user, or made by the sink; a link there, or another user's file
 //     (which the sink could not remove from a sticky directory), is

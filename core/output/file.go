@@ -568,8 +568,15 @@ func (s *sink) open() error {
 		return err
 	}
 	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
+	switch {
+	case err != nil:
+	case !fi.Mode().IsRegular():
 		err = fmt.Errorf("the path is not a regular file (%s)", fi.Mode().Type())
+	case !created && linkCount(fi) > 1:
+		// A hard link another user made in a directory they can write,
+		// where the kernel lets them (fs.protected_hardlinks off), names
+		// a file of someone else's: nothing tells which name is the log.
+		err = fmt.Errorf("the path is one of %d hard links to one file, which may be a file this process must not write; not writing to it; remove the other names to let it be opened", linkCount(fi))
 	}
 	if err != nil {
 		f.Close()

@@ -30,5 +30,8 @@ func unlockFile(f *os.File, _ string) error { return f.Close() }
 // and the lines written to it since the last look stay in it.
 func isUnlinked(*os.File) bool { return false }
 
+// linkCount is 1 where hard links are not counted here.
+func linkCount(os.FileInfo) uint64 { return 1 }
+
 // chownLike does nothing where files have no Unix owner.
 func chownLike(*os.File, os.FileInfo, os.FileInfo) {}

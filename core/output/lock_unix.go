@@ -133,6 +133,14 @@ func isUnlinked(f *os.File) bool {
 	return ok && st.Nlink == 0
 }
 
+// linkCount is the number of names (hard links) of the file fi describes.
+func linkCount(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
+}
+
 // chownLike gives f, a file this package has just made, whose FileInfo is
 // fi, the owner of the file like describes, where the process may (as
 // root, or when it is the owner already): a file made in place of another

@@ -579,3 +579,30 @@ func TestReportEscapesPath(t *testing.T) {
 	}
 	v.unchanged(t)
 }
+
+// TestPlantedHardLink: a log path that is one of several hard links to a
+// file (one that another user could make where fs.protected_hardlinks is
+// off, to a file of root's) is refused with a report, the lines go to
+// stderr, and the file is not touched.
+func TestPlantedHardLink(t *testing.T) {
+	shape := newLineShape(t)
+	v := newVictim(t)
+	dir := filepath.Join(t.TempDir(), "logs")
+	stickyDir(t, dir)
+	path := filepath.Join(dir, "app.log")
+	if err := os.Link(v.path, path); err != nil {
+		t.Fatal(err)
+	}
+	var errOut, fallback logtest.Buffer
+	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
+	logLines(s, 0, 10)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "dynlog: cannot open " + path + ": the path is one of 2 hard links to one file, which may be a file this process must not write; not writing to it; remove the other names to let it be opened; writing log lines to stderr and retrying the file\n"
+	if errOut.String() != want {
+		t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
+	}
+	wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 0, 10, "stderr")
+	v.unchanged(t)
+}
