@@ -141,12 +141,55 @@ func cleanBackups(cfg Config, now time.Time, own func(fs.FileInfo) bool) []error
 		}
 	}
 	if cfg.Compress {
+		errs = append(errs, removeStaleTemps(cfg, own)...)
 		for _, b := range found {
 			if !strings.HasSuffix(b.Name, compressSuffix) {
 				if err := compressFile(filepath.Join(dir, b.Name), own); err != nil {
 					errs = append(errs, err)
 				}
 			}
+		}
+	}
+	return errs
+}
+
+// removeStaleTemps removes the temporary files compressFile makes
+// (.NAME-TIME.EXT.gz.RANDOM.tmp) that a process ended while compressing
+// left behind: regular files own accepts, named for a backup of cfg.Path.
+// Only one clean-up runs at a time for a path (the sink's, under its lock),
+// so every such file found is stale.
+func removeStaleTemps(cfg Config, own func(fs.FileInfo) bool) []error {
+	dir := filepath.Dir(cfg.Path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []error{err}
+	}
+	loc := time.UTC
+	if cfg.LocalTime {
+		loc = time.Local
+	}
+	var errs []error
+	for _, e := range entries {
+		inner, ok := strings.CutPrefix(e.Name(), ".")
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		if inner, ok = strings.CutSuffix(inner, ".tmp"); !ok {
+			continue
+		}
+		i := strings.LastIndex(inner, compressSuffix+".")
+		if i < 0 {
+			continue
+		}
+		if _, ok := rotname.Parse(cfg.Path, inner[:i], loc); !ok {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		if fi, err := os.Lstat(name); err != nil || !own(fi) {
+			continue
+		}
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
 		}
 	}
 	return errs

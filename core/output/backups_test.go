@@ -209,6 +209,47 @@ func TestCompress(t *testing.T) {
 	}
 }
 
+// TestCompressRemovesStaleTemps: the temporary file of a compression that
+// a process's end cut short is removed by the next clean-up, and the
+// backup compressed; a file of another name, or another backup path's
+// temporary, is left alone.
+func TestCompressRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "app.log")
+	backup := filepath.Join(dir, "app-2026-12-05T01-00-00.000.log")
+	stale := filepath.Join(dir, ".app-2026-12-05T01-00-00.000.log.gz.123456.tmp")
+	others := []string{
+		filepath.Join(dir, ".other-2026-12-05T01-00-00.000.log.gz.1.tmp"), // another log's
+		filepath.Join(dir, ".app-not-a-time.log.gz.1.tmp"),                // no backup's name
+		filepath.Join(dir, "app-2026-12-05T01-00-00.000.log.gz.1.tmp"),    // not hidden
+	}
+	for _, f := range append([]string{backup, stale}, others...) {
+		if err := os.WriteFile(f, []byte("x\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var errOut logtest.Buffer
+	s := newSink(Config{Path: path, Compress: true, ErrorOutput: &errOut})
+	lineLogger(s).Info("line")
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(stale); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("stale temporary file: %v; want it removed", err)
+	}
+	if _, err := os.Lstat(backup + compressSuffix); err != nil {
+		t.Errorf("backup not compressed: %v", err)
+	}
+	for _, f := range others {
+		if _, err := os.Lstat(f); err != nil {
+			t.Errorf("%s: %v; want it left alone", filepath.Base(f), err)
+		}
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
+
 // TestCleanUpFailureReported: a backup that cannot be compressed (its .gz
 // name is a directory) is reported on the error output, and left as it is.
 func TestCleanUpFailureReported(t *testing.T) {

@@ -135,8 +135,9 @@
 //     other name, a link or another user's file, is not the sink's: it is
 //     not counted toward [Config].MaxBackups, not removed, not compressed,
 //     and never a reason to remove a backup of the sink's.
-//   - A backup is gzipped into a new file of the sink's, which is then
-//     renamed to NAME.gz; a NAME.gz that is a link, not a regular file or
+//   - A backup is gzipped into a new file of the sink's
+//     (.NAME.gz.RANDOM.tmp; one that a process's end left behind is
+//     removed by the next clean-up), which is then renamed to NAME.gz; a NAME.gz that is a link, not a regular file or
 //     another user's is left alone, and the backup uncompressed with a
 //     report.
 //   - The lock is checked with the path, once a second: if PATH.lock was
