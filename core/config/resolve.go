@@ -341,16 +341,35 @@ func (r *resolver) dynamoFilter() *filter.Filter {
 		targets = append(targets, t)
 	}
 	slices.Sort(targets)
-	ds := make([]filter.Directive, 0, len(targets))
+	// A filter holds at most filter.MaxDirectives, as DYN_LOG and the
+	// level handler do; and a person reads the warnings, at most
+	// maxEntryWarnings of them.
+	const maxEntryWarnings = 8
+	ds := make([]filter.Directive, 0, min(len(targets), filter.MaxDirectives))
+	bad, over := 0, 0
+	var overFile string
 	for _, t := range targets {
 		key := r.fileKey("log_filters." + t)
 		d, err := logFilterDirective(t, r.files.LogFilters[t])
 		if err != nil {
-			r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %s: %s", outside.Text(key.File), outside.Quote(t), outside.Text(err.Error())))
+			if bad++; bad <= maxEntryWarnings {
+				r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: ignoring %s: %s", outside.Text(key.File), outside.Quote(t), outside.Text(err.Error())))
+			}
+			continue
+		}
+		if len(ds) == filter.MaxDirectives {
+			over, overFile = over+1, key.File
 			continue
 		}
 		d.Source = key.directive()
 		ds = append(ds, d)
+	}
+	if bad > maxEntryWarnings {
+		r.c.warn(fmt.Sprintf("dynlog: log_filters: ignoring %d more entries that are not directives", bad-maxEntryWarnings))
+	}
+	if over > 0 {
+		r.c.warn(fmt.Sprintf("dynlog: %s: log_filters: keeping the first %d entries, by target, of %d: a filter holds at most %d directives; ignoring the other %d",
+			outside.Text(overFile), filter.MaxDirectives, filter.MaxDirectives+over, filter.MaxDirectives, over))
 	}
 	return composeFilter(r.getenv("DYN_LOG"), ds, fallback, r.c.warn)
 }

@@ -2,10 +2,12 @@ package config
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dynlog/dynlog/filter"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -175,5 +177,50 @@ func TestGRPCVariables(t *testing.T) {
 	}
 	if want := (GRPC{Severity: "warning", Verbosity: "2"}); cfg.GRPC != want {
 		t.Errorf("GRPC %+v, want %+v", cfg.GRPC, want)
+	}
+}
+
+// TestLogFiltersBounded: a TOML file's [log_filters] gives at most
+// filter.MaxDirectives directives, the first by target, and says how many
+// it ignored; entries that are not directives are named, at most eight,
+// then counted.
+func TestLogFiltersBounded(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("[log_filters]\n")
+	for i := range filter.MaxDirectives + 6 {
+		fmt.Fprintf(&b, "\"t%05d\" = \"debug\"\n", i)
+	}
+	for i := range 10 {
+		fmt.Fprintf(&b, "\"bad %02d\" = \"info\"\n", i)
+	}
+	dir := writeFiles(t, map[string]string{"big.toml": b.String()})
+	path := filepath.Join(dir, "big.toml")
+	cfg, err := Load(WithSystemConfig(path), WithEnv(func(string) (string, bool) { return "", false }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFile := 0
+	for _, d := range cfg.Filter.Directives() {
+		if strings.HasPrefix(d.Source, path) {
+			fromFile++
+		}
+	}
+	if fromFile != filter.MaxDirectives {
+		t.Errorf("%d directives from the file, want %d", fromFile, filter.MaxDirectives)
+	}
+	var bad []string
+	for i := range 8 {
+		bad = append(bad, fmt.Sprintf(`dynlog: %s: log_filters: ignoring "bad %02d": `, path, i))
+	}
+	want := append(bad,
+		"dynlog: log_filters: ignoring 2 more entries that are not directives",
+		fmt.Sprintf("dynlog: %s: log_filters: keeping the first 1024 entries, by target, of 1030: a filter holds at most 1024 directives; ignoring the other 6", path))
+	if len(cfg.Reports) != len(want) {
+		t.Fatalf("reports:\n%s\nwant %d", strings.Join(cfg.Reports, "\n"), len(want))
+	}
+	for i, w := range want {
+		if i < 8 && !strings.HasPrefix(cfg.Reports[i], w) || i >= 8 && cfg.Reports[i] != w {
+			t.Errorf("report %d:\n got %q\nwant %q", i, cfg.Reports[i], w)
+		}
 	}
 }
