@@ -293,3 +293,25 @@ func TestVLLMReload(t *testing.T) {
 		t.Errorf("error output: %q", errOut.String())
 	}
 }
+
+// TestVLLMProcessNameControlCharacters: a process name with a newline or
+// another control character would split or drive the decoration: it is
+// printed escaped, with one report.
+func TestVLLMProcessNameControlCharacters(t *testing.T) {
+	pid := strconv.Itoa(os.Getpid())
+	var out, errOut bytes.Buffer
+	_, line := coretest.Here()
+	log, err := core.NewVLLM(vllmOptions(map[string]string{"DYN_LOGGING_PROCESS_NAME": "Work\ner\x1b[31m"}, &out, &errOut)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.Info("one line")
+	want := `(Work\ner\x1b[31m pid=` + pid + ") INFO 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line+5) + "] one line\n"
+	if out.String() != want {
+		t.Errorf("\n got %q\nwant %q", out.String(), want)
+	}
+	report := `(Work\ner\x1b[31m pid=` + pid + `) WARNING 01-02 03:04:05 [vllm_test.go:` + strconv.Itoa(line+1) + `] env DYN_LOGGING_PROCESS_NAME: the process name "Work\ner\x1b[31m" holds control characters; printing it escaped, Work\ner\x1b[31m` + "\n"
+	if errOut.String() != report {
+		t.Errorf("error output\n got %q\nwant %q", errOut.String(), report)
+	}
+}

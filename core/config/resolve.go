@@ -591,14 +591,24 @@ func (r *resolver) vllmStream(v *VLLMSettings) error {
 
 // vllmProcessName is the name of vLLM's process decoration: WithProcessName
 // if given, else DYN_LOGGING_PROCESS_NAME, trimmed; "" for none.
+// A name that holds a control character (a newline would split the
+// decoration across lines) is escaped, as outside.Text escapes text, with
+// a report.
 func (r *resolver) vllmProcessName() Setting[string] {
-	if r.c.processNameSet {
-		return Setting[string]{r.c.processName, optionSource("WithProcessName")}
+	name, from := "", Source{}
+	switch v, ok := r.env("DYN_LOGGING_PROCESS_NAME"); {
+	case r.c.processNameSet:
+		name, from = r.c.processName, optionSource("WithProcessName")
+	case ok:
+		name, from = strings.TrimSpace(v), envSource("DYN_LOGGING_PROCESS_NAME")
+	default:
+		return Setting[string]{}
 	}
-	if v, ok := r.env("DYN_LOGGING_PROCESS_NAME"); ok {
-		return Setting[string]{strings.TrimSpace(v), envSource("DYN_LOGGING_PROCESS_NAME")}
+	if safe := outside.Cut(name, len(name)); safe != name {
+		r.c.warn(fmt.Sprintf("dynlog: %s: the process name %s holds control characters; printing it escaped, %s", from, outside.Quote(name), safe))
+		name = safe
 	}
-	return Setting[string]{}
+	return Setting[string]{name, from}
 }
 
 // vllmColour is vLLM's decision: off if NO_COLOR is set to anything but
