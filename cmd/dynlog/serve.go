@@ -118,6 +118,9 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return commandUsageError(stderr, "serve", err.Error())
 		}
+		if fi, err := os.Stat(*tokenFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			fmt.Fprintf(stderr, "dynlog serve: --token-file %s can be read by other users (mode %04o): chmod 600 it\n", outside.Text(*tokenFile), fi.Mode().Perm())
+		}
 		*token = t
 	}
 	if err := checkToken(*token); err != nil {

@@ -1022,4 +1022,18 @@ func TestServeTokenFile(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Errorf("exit %d: %s", code, errOut.String())
 	}
+	if strings.Contains(errOut.String(), "can be read by other users") {
+		t.Errorf("a token file of mode 0600 reported as readable: %q", errOut.String())
+	}
+
+	// A token file others can read is said, and used (serve returns at
+	// once: its context is done).
+	os.Chmod(tokenFile, 0o644)
+	var out bytes.Buffer
+	errOut.Reset()
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", "--token-file", tokenFile, file}, &out, &errOut)
+	want := "dynlog serve: --token-file " + tokenFile + " can be read by other users (mode 0644): chmod 600 it\n"
+	if first, _, _ := strings.Cut(errOut.String(), "\n"); code != 0 || first+"\n" != want {
+		t.Errorf("exit %d, stderr %q; want 0, starting %q", code, errOut.String(), want)
+	}
 }
