@@ -459,9 +459,9 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 	out, b := startLine(n)
 	b = append(b, `{"time":"`...)
 	if f.cfg.loc == nil {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time, true)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.vals.day)
 	} else {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false, &f.vals.day)
 	}
 	b = append(b, `","level":"`...)
 	b = append(b, levels.DynamoName(ent.Level)...)

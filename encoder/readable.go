@@ -82,9 +82,9 @@ func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut 
 		b = append(b, ansiDim...)
 	}
 	if e.cfg.loc == nil {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time, true)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.textFields.w.day)
 	} else {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(e.cfg.loc), false)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(e.cfg.loc), false, &f.textFields.w.day)
 	}
 	if color {
 		b = append(b, ansiReset...)

@@ -10,11 +10,41 @@ import "time"
 // fractional digits, truncated (never rounded). With utc it is converted to
 // UTC and ends in a literal "Z" (2025-09-02T16:38:06.656503Z); otherwise t is
 // printed in its own location with a ±HH:MM offset, "+00:00" for UTC
-// (2025-09-02T09:38:06.656503-07:00).
-func AppendRFC3339Micro(dst []byte, t time.Time, utc bool) []byte {
+// (2025-09-02T09:38:06.656503-07:00). The date comes from d, when it is
+// not nil and t falls on the day d last printed.
+func AppendRFC3339Micro(dst []byte, t time.Time, utc bool, d *Day) []byte {
 	if utc {
 		t = t.UTC()
 	}
+	offset := 0
+	if !utc {
+		_, offset = t.Zone()
+	}
+	day, clock, ok := dayClock(t, offset)
+	if d == nil || !ok {
+		return appendRFC3339Micro(dst, t, utc, offset)
+	}
+	// 2006-01-02T15:04:05.999999-07:00, built in place and appended once.
+	var b [32]byte
+	d.fill(t, day)
+	copy(b[:], d.date[:])
+	b[10], b[13], b[16], b[19] = 'T', ':', ':', '.'
+	put2(b[11:13], clock/3600)
+	put2(b[14:16], clock/60%60)
+	put2(b[17:19], clock%60)
+	us := t.Nanosecond() / 1000
+	put2(b[24:26], us%100)
+	put2(b[22:24], us/100%100)
+	put2(b[20:22], us/10000)
+	if utc {
+		b[26] = 'Z'
+		return append(dst, b[:27]...)
+	}
+	return append(dst, appendZone(b[:26], offset)...)
+}
+
+// appendRFC3339Micro is AppendRFC3339Micro without a Day, for any year.
+func appendRFC3339Micro(dst []byte, t time.Time, utc bool, offset int) []byte {
 	year, month, day := t.Date()
 	hour, min, sec := t.Clock()
 	dst = appendInt(dst, year, 4)
@@ -33,7 +63,6 @@ func AppendRFC3339Micro(dst []byte, t time.Time, utc bool) []byte {
 	if utc {
 		return append(dst, 'Z')
 	}
-	_, offset := t.Zone()
 	offMin := offset / 60
 	if offMin < 0 {
 		dst = append(dst, '-')
@@ -44,6 +73,38 @@ func AppendRFC3339Micro(dst []byte, t time.Time, utc bool) []byte {
 	dst = append2(dst, offMin/60)
 	dst = append(dst, ':')
 	return append2(dst, offMin%60)
+}
+
+// dayClock splits t, offset seconds east of UTC, into the days since
+// 1970-01-01 and the seconds into its day, in its zone; ok is false past
+// the years of four digits or for an offset of 100 hours or more (more
+// than two digits of hours), which the callers leave to the slow path.
+func dayClock(t time.Time, offset int) (day int64, clock int, ok bool) {
+	u := t.Unix()
+	if offset <= -100*3600 || offset >= 100*3600 || u < firstSec-100*3600 || u > lastSec+100*3600 {
+		return 0, 0, false
+	}
+	sec := u + int64(offset)
+	if sec < firstSec || sec > lastSec {
+		return 0, 0, false
+	}
+	day = sec / 86400
+	if sec%86400 < 0 {
+		day--
+	}
+	return day, int(sec - day*86400), true
+}
+
+// appendZone appends ±HH:MM for offset seconds east of UTC, its seconds
+// dropped, as time's RFC 3339 does.
+func appendZone(b []byte, offset int) []byte {
+	zone := offset / 60
+	sign := byte('+')
+	if zone < 0 {
+		sign, zone = '-', -zone
+	}
+	h, m := zone/60, zone%60
+	return append(b, sign, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10))
 }
 
 // A Day remembers the date of the last day [AppendRFC3339Nano] printed
@@ -69,32 +130,13 @@ const (
 // dropped. The date comes from d when t falls on the day d last printed.
 func AppendRFC3339Nano(dst []byte, t time.Time, d *Day) []byte {
 	_, offset := t.Zone()
-	// An offset of 100 hours or more has more than two digits of hours;
-	// past the years of four digits, u+offset could overflow.
-	u := t.Unix()
-	if offset <= -100*3600 || offset >= 100*3600 || u < firstSec-100*3600 || u > lastSec+100*3600 {
+	day, clock, ok := dayClock(t, offset)
+	if !ok {
 		return t.AppendFormat(dst, time.RFC3339Nano)
-	}
-	sec := u + int64(offset)
-	if sec < firstSec || sec > lastSec {
-		return t.AppendFormat(dst, time.RFC3339Nano)
-	}
-	day := sec / 86400
-	if sec%86400 < 0 {
-		day--
-	}
-	clock := int(sec - day*86400)
-	if !d.set || d.day != day {
-		year, month, mday := t.Date()
-		d.date = [10]byte{
-			byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-',
-			byte('0' + month/10), byte('0' + month%10), '-',
-			byte('0' + mday/10), byte('0' + mday%10),
-		}
-		d.day, d.set = day, true
 	}
 	// 2006-01-02T15:04:05.999999999-07:00, built in place and appended once.
 	var b [35]byte
+	d.fill(t, day)
 	copy(b[:], d.date[:])
 	b[10], b[13], b[16] = 'T', ':', ':'
 	put2(b[11:13], clock/3600)
@@ -117,15 +159,21 @@ func AppendRFC3339Nano(dst []byte, t time.Time, d *Day) []byte {
 		b[n] = 'Z'
 		return append(dst, b[:n+1]...)
 	}
-	zone := offset / 60
-	b[n] = '+'
-	if zone < 0 {
-		b[n] = '-'
-		zone = -zone
+	return append(dst, appendZone(b[:n], offset)...)
+}
+
+// fill makes d hold the date of day, the day t falls on in its zone.
+func (d *Day) fill(t time.Time, day int64) {
+	if d.set && d.day == day {
+		return
 	}
-	h, m := zone/60, zone%60
-	b[n+1], b[n+2], b[n+3], b[n+4], b[n+5] = byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10)
-	return append(dst, b[:n+6]...)
+	year, month, mday := t.Date()
+	d.date = [10]byte{
+		byte('0' + year/1000), byte('0' + year/100%10), byte('0' + year/10%10), byte('0' + year%10), '-',
+		byte('0' + month/10), byte('0' + month%10), '-',
+		byte('0' + mday/10), byte('0' + mday%10),
+	}
+	d.day, d.set = day, true
 }
 
 // digits2 is "00" to "99", two bytes each.

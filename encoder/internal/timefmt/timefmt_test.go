@@ -53,13 +53,16 @@ func TestAppendRFC3339Micro(t *testing.T) {
 		{"local truncates too", time.Date(2025, 12, 31, 23, 59, 59, 999999999, pdt), false, "2025-12-31T23:59:59.999999-07:00"},
 		{"local seconds in offset dropped", time.Date(1880, 1, 1, 0, 0, 0, 0, time.FixedZone("LMT", -(4*60*60+56*60+2))), false, "1880-01-01T00:00:00.000000-04:56"},
 	}
+	var shared Day // one Day through every case: each day's date replaces the last
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := string(AppendRFC3339Micro(nil, tt.t, tt.utc)); got != tt.want {
-				t.Errorf("AppendRFC3339Micro(%v, %v) = %q, want %q", tt.t, tt.utc, got, tt.want)
-			}
-			if got := string(AppendRFC3339Micro([]byte(`"time":"`), tt.t, tt.utc)); got != `"time":"`+tt.want {
-				t.Errorf("AppendRFC3339Micro(prefix, %v, %v) = %q, want %q", tt.t, tt.utc, got, `"time":"`+tt.want)
+			for _, d := range []*Day{nil, new(Day), &shared} {
+				if got := string(AppendRFC3339Micro(nil, tt.t, tt.utc, d)); got != tt.want {
+					t.Errorf("AppendRFC3339Micro(%v, %v, Day %v) = %q, want %q", tt.t, tt.utc, d != nil, got, tt.want)
+				}
+				if got := string(AppendRFC3339Micro([]byte(`"time":"`), tt.t, tt.utc, d)); got != `"time":"`+tt.want {
+					t.Errorf("AppendRFC3339Micro(prefix, %v, %v, Day %v) = %q, want %q", tt.t, tt.utc, d != nil, got, `"time":"`+tt.want)
+				}
 			}
 		})
 	}
@@ -73,13 +76,19 @@ func TestAppendRFC3339MicroMatchesFormat(t *testing.T) {
 	// Years 1..9999, where time.Format's year is four digits like ours.
 	lo := time.Date(1, 1, 2, 0, 0, 0, 0, time.UTC).Unix()
 	hi := time.Date(9999, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
-	for range 20000 {
+	var shared Day // one Day for all, as an encoder's pooled buffer keeps one
+	for i := range 40000 {
 		tm := time.Unix(lo+rng.Int64N(hi-lo), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
-		if got, want := string(AppendRFC3339Micro(nil, tm, true)), tm.UTC().Format("2006-01-02T15:04:05.000000Z"); got != want {
-			t.Fatalf("AppendRFC3339Micro(%v, true) = %q, time.Format gives %q", tm, got, want)
+		if i%2 == 1 { // runs within a few days, where the cached date is used
+			tm = time.Unix(1764900000+rng.Int64N(3*86400), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
 		}
-		if got, want := string(AppendRFC3339Micro(nil, tm, false)), tm.Format("2006-01-02T15:04:05.000000-07:00"); got != want {
-			t.Fatalf("AppendRFC3339Micro(%v, false) = %q, time.Format gives %q", tm, got, want)
+		for _, d := range []*Day{nil, &shared} {
+			if got, want := string(AppendRFC3339Micro(nil, tm, true, d)), tm.UTC().Format("2006-01-02T15:04:05.000000Z"); got != want {
+				t.Fatalf("AppendRFC3339Micro(%v, true, Day %v) = %q, time.Format gives %q", tm, d != nil, got, want)
+			}
+			if got, want := string(AppendRFC3339Micro(nil, tm, false, d)), tm.Format("2006-01-02T15:04:05.000000-07:00"); got != want {
+				t.Fatalf("AppendRFC3339Micro(%v, false, Day %v) = %q, time.Format gives %q", tm, d != nil, got, want)
+			}
 		}
 	}
 }
@@ -116,9 +125,11 @@ func TestAppendVLLM(t *testing.T) {
 func TestAppendAllocs(t *testing.T) {
 	dst := make([]byte, 0, 64)
 	tm := golden.In(ist)
+	var d Day
 	allocs := testing.AllocsPerRun(100, func() {
-		dst = AppendRFC3339Micro(dst[:0], tm, true)
-		dst = AppendRFC3339Micro(dst, tm, false)
+		dst = AppendRFC3339Micro(dst[:0], tm, true, nil)
+		dst = AppendRFC3339Micro(dst, tm, false, &d)
+		dst = AppendRFC3339Nano(dst, tm, &d)
 		dst = AppendVLLM(dst, tm)
 	})
 	if allocs != 0 {
@@ -173,6 +184,22 @@ func TestAppendRFC3339Nano(t *testing.T) {
 			}
 		}
 	}
+}
+
+func BenchmarkAppendRFC3339Micro(b *testing.B) {
+	tm := time.Unix(1764900000, 123456789)
+	buf := make([]byte, 0, 64)
+	b.Run("nil", func(b *testing.B) {
+		for b.Loop() {
+			buf = AppendRFC3339Micro(buf[:0], tm, true, nil)
+		}
+	})
+	b.Run("day", func(b *testing.B) {
+		var d Day
+		for b.Loop() {
+			buf = AppendRFC3339Micro(buf[:0], tm, true, &d)
+		}
+	})
 }
 
 func BenchmarkAppendRFC3339Nano(b *testing.B) {
