@@ -93,6 +93,10 @@ type jsonlEncoder struct {
 
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
 	order  []int32                       // scratch: kvs's indexes in key order
+	// headDay is the date of the last line's own time, kept apart from
+	// the values' (vals.day): a line's time and its values' are often of
+	// different days.
+	headDay timefmt.Day
 }
 
 var _ zapcore.Encoder = (*jsonlEncoder)(nil)
@@ -459,9 +463,9 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 	out, b := startLine(n)
 	b = append(b, `{"time":"`...)
 	if f.cfg.loc == nil {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.vals.day)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.headDay)
 	} else {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false, &f.vals.day)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(f.cfg.loc), false, &f.headDay)
 	}
 	b = append(b, `","level":"`...)
 	b = append(b, levels.DynamoName(ent.Level)...)

@@ -19,6 +19,9 @@ type readableEncoder struct {
 	// The context, fields of With already rendered. Embedded: the encoder
 	// is its own zapcore.ObjectEncoder, so zap's With adds to it.
 	textFields
+	// headDay is the date of the last line's own time (see the JSONL
+	// encoder's).
+	headDay timefmt.Day
 }
 
 var _ zapcore.Encoder = (*readableEncoder)(nil)
@@ -82,9 +85,9 @@ func (e *readableEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut 
 		b = append(b, ansiDim...)
 	}
 	if e.cfg.loc == nil {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.textFields.w.day)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time, true, &f.headDay)
 	} else {
-		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(e.cfg.loc), false, &f.textFields.w.day)
+		b = timefmt.AppendRFC3339Micro(b, ent.Time.In(e.cfg.loc), false, &f.headDay)
 	}
 	if color {
 		b = append(b, ansiReset...)
