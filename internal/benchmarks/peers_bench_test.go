@@ -137,6 +137,12 @@ var peers = []peer{
 	{"dynlog-jsonl", func(tb testing.TB, w io.Writer) calls {
 		return zapCalls(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl"))
 	}},
+	// dynlog-jsonl without the caller (zap.WithCaller(false)), for
+	// information: beside zap and zap-nocaller it shows what zap's caller
+	// lookup leaves a dynlog line, the floor of Static beside zap.
+	{"dynlog-jsonl-nocaller", func(tb testing.TB, w io.Writer) calls {
+		return zapCalls(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "jsonl").WithOptions(zap.WithCaller(false)))
+	}},
 	{"dynlog-readable", func(tb testing.TB, w io.Writer) calls {
 		return zapCalls(newDynlog(tb, core.New, w, "DYN_LOGGING_CONSOLE_FORMAT", "readable"))
 	}},
