@@ -6,6 +6,7 @@ import (
 
 	"github.com/dynlog/dynlog/core/config"
 	"github.com/dynlog/dynlog/encoder"
+	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/tracing/calltrace"
@@ -145,7 +146,11 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 	}
 	// The tracing core (and OTLP log export, when asked for) as in logger,
 	// then DYN_LOG on top, the config's own level deciding the rest.
-	zopts = append(zopts, zap.WrapCore(b.around(st)))
+	var gate zapcore.Core
+	zopts = append(zopts, zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		gate = b.around(st)(c)
+		return gate
+	}))
 	logger, err := zc.Build(zopts...)
 	if err != nil {
 		if opened != nil {
@@ -155,6 +160,11 @@ func (b *builder) vllmFromFile() (*zap.Logger, error) {
 			_ = st.close()
 		}
 		return nil, fmt.Errorf("VLLM_LOGGING_CONFIG_PATH: %s: %s", outside.Text(path), outside.Text(err.Error()))
+	}
+	// Changes of the filter from outside are written to the cores beneath
+	// it, as New's loggers write them.
+	if u, ok := gate.(vocab.Unwrapper); ok {
+		b.auditChanges(st.filter, u.Unwrap())
 	}
 	b.reportRanks(logger, s.RankProblems)
 	return logger, nil

@@ -315,3 +315,32 @@ func TestVLLMProcessNameControlCharacters(t *testing.T) {
 		t.Errorf("error output\n got %q\nwant %q", errOut.String(), report)
 	}
 }
+
+// TestVLLMConfigFileAudit: a change of the filter from outside (here a
+// Reload) is written as one INFO line of target dynlog to a
+// VLLM_LOGGING_CONFIG_PATH logger's outputs, as to New's loggers.
+func TestVLLMConfigFileAudit(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "vllm.json", `{"encoding": "vllm", "level": "debug"}`)
+	var out, errOut bytes.Buffer
+	vars := map[string]string{"VLLM_LOGGING_CONFIG_PATH": path, "DYN_LOG": "info"}
+	opts := vllmOptions(vars, &out, &errOut)
+	_, line := coretest.Here()
+	log, err := core.NewVLLM(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars["DYN_LOG"] = "warn"
+	if err := core.Reload(log, opts...); err != nil {
+		t.Fatal(err)
+	}
+	log.Info("not printed")
+	log.Warn("printed")
+	want := "INFO 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line+1) + `] filter replaced by core.Reload: 1 directive added, 1 removed; added warn; removed info from="env DYN_LOG, built-in"` + "\n" +
+		"WARNING 01-02 03:04:05 [vllm_test.go:" + strconv.Itoa(line+10) + "] printed\n"
+	if out.String() != want {
+		t.Errorf("\n got %q\nwant %q", out.String(), want)
+	}
+	if errOut.Len() > 0 {
+		t.Errorf("error output %q", errOut.String())
+	}
+}
