@@ -66,13 +66,11 @@ func TestWarningsSources(t *testing.T) {
 // a person can read: at most eight targets named, at most eight misspelt
 // levels, a spec cut to 512 bytes.
 func TestWarningsBounded(t *testing.T) {
-	var targets, typos, offs []string
+	var targets, offs []string
+	typos := []string{"dbug", "inf", "eror", "warnign", "trce", "debg", "infoo", "errr", "wrn", "tace", "deug"}
 	for i := range 1000 {
 		targets = append(targets, fmt.Sprintf("app%03d=debug", i))
 		offs = append(offs, fmt.Sprintf("app%03d=off", i))
-	}
-	for _, w := range []string{"dbug", "inf", "eror", "warnign", "trce", "debg", "infoo", "errr", "wrn", "tace", "deug"} {
-		typos = append(typos, w)
 	}
 	for _, tc := range []struct {
 		spec string
