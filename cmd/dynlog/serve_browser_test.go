@@ -10,7 +10,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
@@ -223,11 +222,7 @@ func strconvQuote(s string) string {
 // until the test ends, returning its base URL.
 func startServeCommand(t *testing.T, files []string, flags ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	oldCtx, oldListening := serveContext, serveListening
-	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	serveListening = func(a string) { addr <- a }
+	addr, cancel := hookServe(t, false)
 	done := make(chan int)
 	var errOut bytes.Buffer
 	go func() {
@@ -237,7 +232,6 @@ func startServeCommand(t *testing.T, files []string, flags ...string) string {
 	t.Cleanup(func() {
 		cancel()
 		<-done
-		serveContext, serveListening = oldCtx, oldListening
 	})
 	select {
 	case a := <-addr:

@@ -71,6 +71,27 @@ const hostileLines = `{"time":"2030-01-01T00:00:00Z","level":"WARN","target":"<s
 
 // startServe serves files as dynlog serve does, over real HTTP on
 // loopback.
+// hookServe makes serve (and demo --serve) run under a context that
+// cancel, or the end of the test, ends, and sends each address it listens
+// on to addr; with stopOnListen the context ends as soon as it listens.
+func hookServe(t *testing.T, stopOnListen bool) (addr <-chan string, cancel context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan string, 4)
+	oldCtx, oldListening := serveContext, serveListening
+	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
+	serveListening = func(a string) {
+		ch <- a
+		if stopOnListen {
+			cancel()
+		}
+	}
+	t.Cleanup(func() {
+		cancel()
+		serveContext, serveListening = oldCtx, oldListening
+	})
+	return ch, cancel
+}
+
 func startServe(t *testing.T, files []string, token string) *httptest.Server {
 	t.Helper()
 	files, err := serve.Expand(files, nil)
@@ -656,12 +677,7 @@ func TestServeBackupsAndPaging(t *testing.T) {
 // TestDemoServe: demo --serve serves the three services' files, in which
 // the demo's request has its lines and its trace.
 func TestDemoServe(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	oldCtx, oldListening := serveContext, serveListening
-	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	serveListening = func(a string) { addr <- a }
-	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	addr, cancel := hookServe(t, false)
 	done := make(chan int)
 	var out, errOut bytes.Buffer
 	go func() {
@@ -886,12 +902,7 @@ func TestServeDirLinks(t *testing.T) {
 func TestServeEveryInterface(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "a.jsonl")
 	os.WriteFile(file, nil, 0o644)
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	oldCtx, oldListening := serveContext, serveListening
-	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	serveListening = func(a string) { addr <- a; cancel() }
-	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	addr, _ := hookServe(t, true)
 	var out, errOut bytes.Buffer
 	if code := run([]string{"serve", "--addr", "0.0.0.0:0", "--token", "t", file}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
@@ -985,12 +996,7 @@ func TestServeTokenFile(t *testing.T) {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	oldCtx, oldListening := serveContext, serveListening
-	serveContext = func() (context.Context, context.CancelFunc) { return ctx, cancel }
-	serveListening = func(a string) { addr <- a }
-	defer func() { serveContext, serveListening = oldCtx, oldListening }()
+	addr, cancel := hookServe(t, false)
 	done := make(chan int)
 	var errOut bytes.Buffer
 	go func() {
