@@ -3,9 +3,9 @@ package filter
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dynlog/dynlog/internal/levels"
+	"github.com/dynlog/dynlog/internal/outside"
 )
 
 // levelWords are the level words a target is compared with to catch a
@@ -13,13 +13,10 @@ import (
 // words, whose order breaks ties.
 var levelWords = levels.DynLogWords()
 
-// A warning names at most maxListed targets or directives and shows at
-// most maxSpecShown bytes of a spec: a filter may hold up to
+// A warning names at most maxListed targets or directives, and shows a
+// spec quoted and cut as outside.Quote cuts text: a filter may hold up to
 // MaxDirectives, and a warning is read by a person.
-const (
-	maxListed    = 8
-	maxSpecShown = 512
-)
+const maxListed = 8
 
 // maxTypoDistance is the largest edit distance between a target and a
 // level word at which the target is taken for a misspelt level.
@@ -76,7 +73,7 @@ func (f *Filter) check() []string {
 		out = append(out, fmt.Sprintf("filter: %d more directives read a misspelt level as a target", typos-maxListed))
 	}
 	if userAllOff {
-		spec := shorten(f.userSpec(), maxSpecShown)
+		spec := f.userSpec()
 		but := ""
 		if builtinPrints {
 			but = "; only the built-in directives (such as h2=error) still print"
@@ -84,7 +81,7 @@ func (f *Filter) check() []string {
 		if spec == "" {
 			return append(out, "filter: no directive sets a level, so every line is off"+but)
 		}
-		return append(out, fmt.Sprintf("filter: %q turns every line off%s", spec, but))
+		return append(out, fmt.Sprintf("filter: %s turns every line off%s", outside.Quote(spec), but))
 	}
 	if !f.hasDef && len(out) == 0 && len(named) > 0 {
 		var quoted []string
@@ -98,19 +95,6 @@ func (f *Filter) check() []string {
 			strings.Join(quoted, ", ")))
 	}
 	return out
-}
-
-// shorten is s cut to at most max bytes, at a character boundary, with a
-// marker that says how many bytes were cut.
-func shorten(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	i := max
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return s[:i] + fmt.Sprintf("…[%d bytes cut]", len(s)-i)
 }
 
 // userSpec is the filter as a spec, built-in directives left out.

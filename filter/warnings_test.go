@@ -77,7 +77,7 @@ func TestWarningsBounded(t *testing.T) {
 		want []string
 	}{
 		{strings.Join(targets, ","), []string{`filter: no directive sets a default level (a bare level such as "info"), so only lines of "app000", "app001", "app002", "app003", "app004", "app005", "app006", "app007", 992 more print and every other target's are off`}},
-		{strings.Join(offs, ","), []string{`filter: "` + strings.Join(offs, ",")[:512] + fmt.Sprintf("…[%d bytes cut]", len(strings.Join(offs, ","))-512) + `" turns every line off`}},
+		{strings.Join(offs, ","), []string{`filter: "` + strings.Join(offs, ",")[:512] + `"` + fmt.Sprintf("…[%d bytes cut]", len(strings.Join(offs, ","))-512) + ` turns every line off`}},
 	} {
 		f, err := filter.Parse(tc.spec)
 		if err != nil {
