@@ -114,12 +114,12 @@ func serveCmd(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if *token != "" {
 			return commandUsageError(stderr, "serve", "give --token or --token-file, not both")
 		}
-		t, err := readTokenFile(*tokenFile)
+		t, perm, err := readTokenFile(*tokenFile)
 		if err != nil {
 			return commandUsageError(stderr, "serve", err.Error())
 		}
-		if fi, err := os.Stat(*tokenFile); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			fmt.Fprintf(stderr, "dynlog serve: --token-file %s can be read by other users (mode %04o): chmod 600 it\n", outside.Text(*tokenFile), fi.Mode().Perm())
+		if perm&0o077 != 0 {
+			fmt.Fprintf(stderr, "dynlog serve: --token-file %s can be read by other users (mode %04o): chmod 600 it\n", outside.Text(*tokenFile), perm)
 		}
 		*token = t
 	}
@@ -205,26 +205,30 @@ func newServer(files []string, token, jaeger, victoria string, stderr io.Writer)
 }
 
 // readTokenFile reads a token from the first line of path, at most 4 KiB,
-// trimmed of spaces, not empty.
-func readTokenFile(path string) (string, error) {
+// trimmed of spaces, not empty; with the file's permission bits.
+func readTokenFile(path string) (string, os.FileMode, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("--token-file: %w", err)
+		return "", 0, fmt.Errorf("--token-file: %w", err)
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", 0, fmt.Errorf("--token-file: %w", err)
+	}
 	b, err := io.ReadAll(io.LimitReader(f, 4<<10+1))
 	if err != nil {
-		return "", fmt.Errorf("--token-file: %w", err)
+		return "", 0, fmt.Errorf("--token-file: %w", err)
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	if len(line) > 4<<10 {
-		return "", fmt.Errorf("--token-file: %s: the first line is longer than 4 KiB", path)
+		return "", 0, fmt.Errorf("--token-file: %s: the first line is longer than 4 KiB", path)
 	}
 	t := strings.TrimSpace(line)
 	if t == "" {
-		return "", fmt.Errorf("--token-file: %s: the first line is empty", path)
+		return "", 0, fmt.Errorf("--token-file: %s: the first line is empty", path)
 	}
-	return t, nil
+	return t, fi.Mode().Perm(), nil
 }
 
 // checkToken reports a token that the page's cookie could not carry: a
