@@ -187,9 +187,9 @@ func writeCallerFloor(w io.Writer, o *benchOutput) {
 		}
 		fmt.Fprintln(w)
 		writeWrapped(w, fmt.Sprintf("Static, %s: the caller costs a dynlog-jsonl line %s ns (dynlog-jsonl %s less "+
-			"dynlog-jsonl-nocaller %s), most of it zap's lookup (runtime.Callers and runtime.CallersFrames), which zap "+
-			"makes after the cores' Check from the logger's own settings (WithCaller, AddCallerSkip) that no core can "+
-			"see. 0.6× zap is %s ns, which would leave %s ns for the rest of the line, beside the %s it costs now: "+
+			"dynlog-jsonl-nocaller %s): zap's lookup (runtime.Callers and runtime.CallersFrames), which zap makes "+
+			"after the cores' Check from the logger's own settings (WithCaller, AddCallerSkip) that no core can see, "+
+			"and the file and line printed. 0.6× zap is %s ns, which would leave %s ns for the rest of the line, beside the %s it costs now: "+
 			"the target needs a cheaper lookup in zap.",
 			m.label, formatNs(d-dnc), formatNs(d), formatNs(dnc), formatNs(0.6*z), formatNs(0.6*z-(d-dnc)), formatNs(dnc)))
 	}
