@@ -583,26 +583,77 @@ func TestReportEscapesPath(t *testing.T) {
 // TestPlantedHardLink: a log path that is one of several hard links to a
 // file (one that another user could make where fs.protected_hardlinks is
 // off, to a file of root's) is refused with a report, the lines go to
-// stderr, and the file is not touched.
+// stderr, and the file is not touched: in a sticky directory, and in one
+// another user owns (as root, for real).
 func TestPlantedHardLink(t *testing.T) {
 	shape := newLineShape(t)
-	v := newVictim(t)
+	for _, tc := range []struct {
+		name string
+		make func(t *testing.T, dir string)
+	}{
+		{"sticky directory", stickyDir},
+		{"another user's directory", func(t *testing.T, dir string) {
+			if err := os.Mkdir(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if os.Geteuid() == 0 {
+				if err := os.Chown(dir, otherUser(), otherUser()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v := newVictim(t)
+			dir := filepath.Join(t.TempDir(), "logs")
+			tc.make(t, dir)
+			path := filepath.Join(dir, "app.log")
+			if err := os.Link(v.path, path); err != nil {
+				t.Fatal(err)
+			}
+			var errOut, fallback logtest.Buffer
+			s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
+			logLines(s, 0, 10)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			want := "dynlog: cannot open " + path + ": the path is one of 2 hard links to one file, which may be a file this process must not write; not writing to it; remove the other names to let it be opened; writing log lines to stderr and retrying the file\n"
+			if errOut.String() != want {
+				t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
+			}
+			wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 0, 10, "stderr")
+			v.unchanged(t)
+		})
+	}
+}
+
+// TestPlantedStaleTemp: a file of another user's with the name of a
+// compression's temporary file, in a directory they can write, is not the
+// sink's: the clean-up that removes its own stale ones leaves it alone.
+func TestPlantedStaleTemp(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "logs")
 	stickyDir(t, dir)
 	path := filepath.Join(dir, "app.log")
-	if err := os.Link(v.path, path); err != nil {
+	backup := filepath.Join(dir, "app-2026-12-05T01-00-00.000.log")
+	if err := os.WriteFile(backup, []byte("x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var errOut, fallback logtest.Buffer
-	s := newSink(Config{Path: path, ErrorOutput: &errOut, fallback: &fallback})
-	logLines(s, 0, 10)
+	p := &planter{t: t}
+	planted := filepath.Join(dir, ".app-2026-12-05T01-00-00.000.log.gz.654321.tmp")
+	p.file(planted, "theirs\n")
+	var errOut logtest.Buffer
+	s := newSink(p.config(Config{Path: path, Compress: true, ErrorOutput: &errOut}))
+	lineLogger(s).Info("line")
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	want := "dynlog: cannot open " + path + ": the path is one of 2 hard links to one file, which may be a file this process must not write; not writing to it; remove the other names to let it be opened; writing log lines to stderr and retrying the file\n"
-	if errOut.String() != want {
-		t.Errorf("error output\n got %q\nwant %q", errOut.String(), want)
+	if b, err := os.ReadFile(planted); err != nil || string(b) != "theirs\n" {
+		t.Errorf("another user's file: %q, %v; want it left as it was", b, err)
 	}
-	wantSequence(t, shape, readLines(t, writeTemp(t, fallback.String())), 0, 10, "stderr")
-	v.unchanged(t)
+	if _, err := os.Lstat(backup + compressSuffix); err != nil {
+		t.Errorf("backup not compressed: %v", err)
+	}
+	if errOut.String() != "" {
+		t.Errorf("error output %q", errOut.String())
+	}
 }
