@@ -35,7 +35,9 @@ const maxTypoDistance = 2
 //   - that the filter turns every line off.
 //
 // Directives whose Source is [SourceBuiltin] are never the subject of a
-// warning.
+// warning. A warning names at most eight targets, and at most eight
+// misspelt levels are warned of, then one line counts the rest: a filter
+// may hold [MaxDirectives].
 func (f *Filter) Warnings() []string { return f.warnings }
 
 // check computes Warnings.
