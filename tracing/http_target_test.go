@@ -45,18 +45,7 @@ func TestMiddlewareTarget(t *testing.T) {
 			if tt.loggerName != "" {
 				log = log.Named(tt.loggerName)
 			}
-			h := tracing.MiddlewareWith(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), tt.opts...)
-			req := httptest.NewRequest("GET", "/health", nil)
-			h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log)))
-			lines := sl.lines(t)
-			if len(lines) != 2 {
-				t.Fatalf("%d lines, want SPAN_FIRST_ENTRY and SPAN_CLOSED: %v", len(lines), lines)
-			}
-			for _, l := range lines {
-				if l["target"] != tt.want {
-					t.Errorf("%v: target %v, want %q", l["message"], l["target"], tt.want)
-				}
-			}
+			wantSpanTarget(t, sl, log, tt.want, tt.opts...)
 		})
 	}
 }
@@ -75,18 +64,26 @@ func TestMiddlewareServiceNameWrapped(t *testing.T) {
 			sl := &serviceLog{}
 			core := zapcore.NewCore(encoder.NewJSONL(), sl, zapcore.DebugLevel)
 			log := zap.New(tracing.NewCore(core, tracing.WithSpanEvents(tracing.EventsDynamo), tracing.WithServiceName("frontend"))).WithOptions(opt)
-			h := tracing.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-			req := httptest.NewRequest("GET", "/health", nil)
-			h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log)))
-			lines := sl.lines(t)
-			if len(lines) != 2 {
-				t.Fatalf("%d lines, want SPAN_FIRST_ENTRY and SPAN_CLOSED: %v", len(lines), lines)
-			}
-			for _, l := range lines {
-				if l["target"] != "frontend" {
-					t.Errorf("%v: target %v, want frontend", l["message"], l["target"])
-				}
-			}
+			wantSpanTarget(t, sl, log, "frontend")
 		})
+	}
+}
+
+// wantSpanTarget serves one request through MiddlewareWith(opts) with log
+// as the context logger, and wants its two span events, read from sl, of
+// target want.
+func wantSpanTarget(t *testing.T, sl *serviceLog, log *zap.Logger, want string, opts ...tracing.MiddlewareOption) {
+	t.Helper()
+	h := tracing.MiddlewareWith(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), opts...)
+	req := httptest.NewRequest("GET", "/health", nil)
+	h.ServeHTTP(httptest.NewRecorder(), req.WithContext(tracing.WithLogger(context.Background(), log)))
+	lines := sl.lines(t)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines, want SPAN_FIRST_ENTRY and SPAN_CLOSED: %v", len(lines), lines)
+	}
+	for _, l := range lines {
+		if l["target"] != want {
+			t.Errorf("%v: target %v, want %q", l["message"], l["target"], want)
+		}
 	}
 }
