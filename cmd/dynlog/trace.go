@@ -19,7 +19,7 @@ import (
 const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N] [FILE...]
 
 Reads the Dynamo JSONL logs of one or more services (stdin if no FILE, or
-"-"), joins their lines by trace_id, rebuilds the span trees from the
+"-"; a NAME.gz through gzip), joins their lines by trace_id, rebuilds the span trees from the
 SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED lines (span_id, parent_id) and draws each
 trace as a waterfall: one row per span, indented by its depth, with its
 service (target), its start in the trace, a bar scaled to the trace's

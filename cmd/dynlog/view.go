@@ -28,8 +28,8 @@ import (
 
 const viewUsage = `Usage: dynlog view [flags] [FILE...]
 
-Prints Dynamo JSONL from each FILE (stdin if none, or "-") in
-the Dynamo readable layout or vLLM's, coloured when stdout is a
+Prints Dynamo JSONL from each FILE (stdin if none, or "-"; a NAME.gz
+through gzip) in the Dynamo readable layout or vLLM's, coloured when stdout is a
 terminal. Lines that are not JSON objects pass through, whatever the
 filters, so mixed output stays readable.
 
