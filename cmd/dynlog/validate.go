@@ -23,8 +23,8 @@ import (
 const validateUsage = `Usage: dynlog validate [--strict] [FILE...]
 
 Checks every line of each FILE (stdin if none, or "-"; a NAME.gz through
-gzip) against the line
-schema of the Dynamo JSONL layout (cmd/dynlog/schema/line.schema.json):
+gzip) against the line schema of the Dynamo JSONL layout
+(cmd/dynlog/schema/line.schema.json):
 time (RFC 3339), level (TRACE, DEBUG, INFO, WARN or ERROR), target and
 message required; file and line together, and neither when target is "log";
 span_id and parent_id 16 and trace_id 32 lowercase hex digits; time.*_us
