@@ -42,25 +42,35 @@ var (
 	_ zapcore.ArrayEncoder  = (*jsonWriter)(nil)
 )
 
-func (w *jsonWriter) separator() {
+func (w *jsonWriter) separator() { w.b = w.sep() }
+
+// sep returns w.b with the separator the next value takes. Writers append
+// to the slice it returns and store it back once: each store to w.b is a
+// pointer write, which costs a write barrier while the GC runs.
+func (w *jsonWriter) sep() []byte {
+	b := w.b
 	if w.fresh {
 		w.fresh = false
-		return
+		return b
 	}
-	if n := len(w.b); n > 0 {
-		switch w.b[n-1] {
+	if n := len(b); n > 0 {
+		switch b[n-1] {
 		case '{', '[', ':', ',':
-			return
+			return b
 		}
-		w.b = append(w.b, ',')
+		b = append(b, ',')
 	}
+	return b
 }
 
-func (w *jsonWriter) key(k string) {
-	w.separator()
-	w.b = jsonfmt.AppendString(w.b, k)
-	w.b = append(w.b, ':')
+// keyed returns w.b with the separator and key k written, ready for k's
+// value, without storing it (see sep).
+func (w *jsonWriter) keyed(k string) []byte {
+	b := jsonfmt.AppendString(w.sep(), k)
+	return append(b, ':')
 }
+
+func (w *jsonWriter) key(k string) { w.b = w.keyed(k) }
 
 // closeNamespaces closes what OpenNamespace opened since the last call.
 func (w *jsonWriter) closeNamespaces() {
@@ -83,25 +93,25 @@ func (w *jsonWriter) AddObject(k string, v zapcore.ObjectMarshaler) error {
 
 func (w *jsonWriter) AddBinary(k string, v []byte)          { w.key(k); w.appendBinary(v) }
 func (w *jsonWriter) AddByteString(k string, v []byte)      { w.key(k); w.AppendByteString(v) }
-func (w *jsonWriter) AddBool(k string, v bool)              { w.key(k); w.AppendBool(v) }
+func (w *jsonWriter) AddBool(k string, v bool)              { w.b = strconv.AppendBool(w.keyed(k), v) }
 func (w *jsonWriter) AddComplex128(k string, v complex128)  { w.key(k); w.AppendComplex128(v) }
 func (w *jsonWriter) AddComplex64(k string, v complex64)    { w.key(k); w.AppendComplex64(v) }
 func (w *jsonWriter) AddDuration(k string, v time.Duration) { w.key(k); w.AppendDuration(v) }
-func (w *jsonWriter) AddFloat64(k string, v float64)        { w.key(k); w.AppendFloat64(v) }
+func (w *jsonWriter) AddFloat64(k string, v float64)        { w.b = jsonfmt.AppendFloat64(w.keyed(k), v) }
 func (w *jsonWriter) AddFloat32(k string, v float32)        { w.key(k); w.AppendFloat32(v) }
-func (w *jsonWriter) AddInt(k string, v int)                { w.key(k); w.AppendInt64(int64(v)) }
-func (w *jsonWriter) AddInt64(k string, v int64)            { w.key(k); w.AppendInt64(v) }
-func (w *jsonWriter) AddInt32(k string, v int32)            { w.key(k); w.AppendInt64(int64(v)) }
-func (w *jsonWriter) AddInt16(k string, v int16)            { w.key(k); w.AppendInt64(int64(v)) }
-func (w *jsonWriter) AddInt8(k string, v int8)              { w.key(k); w.AppendInt64(int64(v)) }
-func (w *jsonWriter) AddString(k, v string)                 { w.key(k); w.AppendString(v) }
+func (w *jsonWriter) AddInt(k string, v int)                { w.AddInt64(k, int64(v)) }
+func (w *jsonWriter) AddInt64(k string, v int64)            { w.b = strconv.AppendInt(w.keyed(k), v, 10) }
+func (w *jsonWriter) AddInt32(k string, v int32)            { w.AddInt64(k, int64(v)) }
+func (w *jsonWriter) AddInt16(k string, v int16)            { w.AddInt64(k, int64(v)) }
+func (w *jsonWriter) AddInt8(k string, v int8)              { w.AddInt64(k, int64(v)) }
+func (w *jsonWriter) AddString(k, v string)                 { w.b = jsonfmt.AppendString(w.keyed(k), v) }
 func (w *jsonWriter) AddTime(k string, v time.Time)         { w.key(k); w.AppendTime(v) }
-func (w *jsonWriter) AddUint(k string, v uint)              { w.key(k); w.AppendUint64(uint64(v)) }
-func (w *jsonWriter) AddUint64(k string, v uint64)          { w.key(k); w.AppendUint64(v) }
-func (w *jsonWriter) AddUint32(k string, v uint32)          { w.key(k); w.AppendUint64(uint64(v)) }
-func (w *jsonWriter) AddUint16(k string, v uint16)          { w.key(k); w.AppendUint64(uint64(v)) }
-func (w *jsonWriter) AddUint8(k string, v uint8)            { w.key(k); w.AppendUint64(uint64(v)) }
-func (w *jsonWriter) AddUintptr(k string, v uintptr)        { w.key(k); w.AppendUint64(uint64(v)) }
+func (w *jsonWriter) AddUint(k string, v uint)              { w.AddUint64(k, uint64(v)) }
+func (w *jsonWriter) AddUint64(k string, v uint64)          { w.b = strconv.AppendUint(w.keyed(k), v, 10) }
+func (w *jsonWriter) AddUint32(k string, v uint32)          { w.AddUint64(k, uint64(v)) }
+func (w *jsonWriter) AddUint16(k string, v uint16)          { w.AddUint64(k, uint64(v)) }
+func (w *jsonWriter) AddUint8(k string, v uint8)            { w.AddUint64(k, uint64(v)) }
+func (w *jsonWriter) AddUintptr(k string, v uintptr)        { w.AddUint64(k, uint64(v)) }
 
 func (w *jsonWriter) AddReflected(k string, v any) error {
 	w.key(k)
@@ -117,8 +127,7 @@ func (w *jsonWriter) OpenNamespace(k string) {
 // ArrayEncoder.
 
 func (w *jsonWriter) AppendArray(v zapcore.ArrayMarshaler) error {
-	w.separator()
-	w.b = append(w.b, '[')
+	w.b = append(w.sep(), '[')
 	err := v.MarshalLogArray(w)
 	w.b = append(w.b, ']')
 	return err
@@ -127,8 +136,7 @@ func (w *jsonWriter) AppendArray(v zapcore.ArrayMarshaler) error {
 func (w *jsonWriter) AppendObject(v zapcore.ObjectMarshaler) error {
 	outer := w.openNamespaces
 	w.openNamespaces = 0
-	w.separator()
-	w.b = append(w.b, '{')
+	w.b = append(w.sep(), '{')
 	err := v.MarshalLogObject(w)
 	w.closeNamespaces()
 	w.b = append(w.b, '}')
@@ -136,15 +144,9 @@ func (w *jsonWriter) AppendObject(v zapcore.ObjectMarshaler) error {
 	return err
 }
 
-func (w *jsonWriter) AppendBool(v bool) {
-	w.separator()
-	w.b = strconv.AppendBool(w.b, v)
-}
+func (w *jsonWriter) AppendBool(v bool) { w.b = strconv.AppendBool(w.sep(), v) }
 
-func (w *jsonWriter) AppendByteString(v []byte) {
-	w.separator()
-	w.b = jsonfmt.AppendBytes(w.b, v)
-}
+func (w *jsonWriter) AppendByteString(v []byte) { w.b = jsonfmt.AppendBytes(w.sep(), v) }
 
 func (w *jsonWriter) appendBinary(v []byte) {
 	w.separator()
@@ -188,25 +190,15 @@ func appendDurationText(b []byte, v time.Duration) []byte {
 	return append(b, v.String()...)
 }
 
-func (w *jsonWriter) AppendFloat64(v float64) {
-	w.separator()
-	w.b = jsonfmt.AppendFloat64(w.b, v)
-}
-
-func (w *jsonWriter) AppendFloat32(v float32) {
-	w.separator()
-	w.b = jsonfmt.AppendFloat32(w.b, v)
-}
+func (w *jsonWriter) AppendFloat64(v float64) { w.b = jsonfmt.AppendFloat64(w.sep(), v) }
+func (w *jsonWriter) AppendFloat32(v float32) { w.b = jsonfmt.AppendFloat32(w.sep(), v) }
 
 func (w *jsonWriter) AppendInt(v int)     { w.AppendInt64(int64(v)) }
 func (w *jsonWriter) AppendInt32(v int32) { w.AppendInt64(int64(v)) }
 func (w *jsonWriter) AppendInt16(v int16) { w.AppendInt64(int64(v)) }
 func (w *jsonWriter) AppendInt8(v int8)   { w.AppendInt64(int64(v)) }
 
-func (w *jsonWriter) AppendInt64(v int64) {
-	w.separator()
-	w.b = strconv.AppendInt(w.b, v, 10)
-}
+func (w *jsonWriter) AppendInt64(v int64) { w.b = strconv.AppendInt(w.sep(), v, 10) }
 
 func (w *jsonWriter) AppendUint(v uint)       { w.AppendUint64(uint64(v)) }
 func (w *jsonWriter) AppendUint32(v uint32)   { w.AppendUint64(uint64(v)) }
@@ -214,23 +206,15 @@ func (w *jsonWriter) AppendUint16(v uint16)   { w.AppendUint64(uint64(v)) }
 func (w *jsonWriter) AppendUint8(v uint8)     { w.AppendUint64(uint64(v)) }
 func (w *jsonWriter) AppendUintptr(v uintptr) { w.AppendUint64(uint64(v)) }
 
-func (w *jsonWriter) AppendUint64(v uint64) {
-	w.separator()
-	w.b = strconv.AppendUint(w.b, v, 10)
-}
-
-func (w *jsonWriter) AppendString(v string) {
-	w.separator()
-	w.b = jsonfmt.AppendString(w.b, v)
-}
+func (w *jsonWriter) AppendUint64(v uint64) { w.b = strconv.AppendUint(w.sep(), v, 10) }
+func (w *jsonWriter) AppendString(v string) { w.b = jsonfmt.AppendString(w.sep(), v) }
 
 // AppendTime writes a time as a string in RFC 3339 with nanoseconds, in the
 // time's own location.
 func (w *jsonWriter) AppendTime(v time.Time) {
-	w.separator()
-	w.b = append(w.b, '"')
-	w.b = timefmt.AppendRFC3339Nano(w.b, v, &w.day)
-	w.b = append(w.b, '"')
+	b := append(w.sep(), '"')
+	b = timefmt.AppendRFC3339Nano(b, v, &w.day)
+	w.b = append(b, '"')
 }
 
 // AppendReflected writes v through encoding/json with HTML escaping off.
