@@ -103,7 +103,12 @@ func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore
 		}
 		return ce.AddCore(ent, c.deferred)
 	}
-	lv := f.levelsOf(ent.LoggerName)
+	// levelsOf, with its cache's half written out: it is this call's
+	// cost for a named logger.
+	lv, ok := f.recentLevels(ent.LoggerName)
+	if !ok {
+		lv = f.lookupLevels(ent.LoggerName)
+	}
 	if ent.Level >= lv.own {
 		return c.inner.Check(ent, ce)
 	}

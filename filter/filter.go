@@ -123,20 +123,35 @@ func (f *Filter) Level(target string) zapcore.Level {
 // levelsOf is target's targetLevels: from recent when the same string
 // took its slot, else from the index.
 func (f *Filter) levelsOf(target string) targetLevels {
+	if lv, ok := f.recentLevels(target); ok {
+		return lv
+	}
+	return f.lookupLevels(target)
+}
+
+// recentLevels is target's targetLevels when the same string took its
+// slot in recent. It makes no call, so that it inlines into the cores'
+// Check, where an unbound logger's call is decided.
+func (f *Filter) recentLevels(target string) (targetLevels, bool) {
 	p := unsafe.StringData(target)
 	// Heap strings are 8-byte aligned: the bits above those pick the slot.
-	slot := &f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)]
-	e := slot.Load()
+	e := f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)].Load()
 	if e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
 		// Same bytes at the same address: the same string, as strings
 		// are immutable and e keeps these bytes alive.
-		return e.targetLevels
+		return e.targetLevels, true
 	}
+	return targetLevels{}, false
+}
+
+// lookupLevels is target's targetLevels from the index. The first name at
+// an address keeps its slot in recent: at most recentSlots entries per
+// filter, none made per call.
+func (f *Filter) lookupLevels(target string) targetLevels {
 	m := f.index.lookup(target)
 	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
-	if e == nil {
-		// The first name at an address keeps its slot: at most
-		// recentSlots entries per filter, none made per call.
+	slot := &f.recent[uintptr(unsafe.Pointer(unsafe.StringData(target)))>>3&(recentSlots-1)]
+	if slot.Load() == nil {
 		slot.CompareAndSwap(nil, &cachedLevels{name: target, targetLevels: lvl})
 	}
 	return lvl
