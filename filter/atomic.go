@@ -32,6 +32,10 @@ var epoch = func() *atomic.Uint64 {
 // A nil *Atomic holds no filter: Load returns nil and ServeHTTP answers 503.
 type Atomic struct {
 	p atomic.Pointer[Filter] // in force: override, else configured
+	// min is p's lowest level, stored after p: a core's Enabled reads this
+	// one word instead of following p. A call racing a change may see the
+	// old min; Check, which reads p, still decides it.
+	min atomic.Int32
 
 	mu         sync.Mutex // serialises changes and their callbacks
 	configured *Filter
@@ -72,6 +76,7 @@ func NewAtomic(f *Filter) *Atomic {
 	}
 	a := &Atomic{configured: f}
 	a.p.Store(f)
+	a.min.Store(int32(f.min))
 	return a
 }
 
@@ -183,6 +188,7 @@ func (a *Atomic) changeLocked(by string, outside bool, edit func()) {
 		in = a.override
 	}
 	a.p.Store(in)
+	a.min.Store(int32(in.min))
 	epoch.Add(1) // after the store: whoever sees the new epoch sees it
 	ch := Change{Old: old, New: in, Configured: a.configured, Overridden: a.override != nil, By: by, OldConfigured: oldConfigured, Outside: outside}
 	for _, fn := range a.onChange {

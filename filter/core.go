@@ -62,7 +62,9 @@ func (c *filterCore) Enabled(lvl zapcore.Level) bool {
 	if c.bound != nil {
 		return lvl >= c.bound.enabled(c.filter) && c.inner.Enabled(lvl)
 	}
-	return lvl >= max(c.filter.Load().min, suppressedBelow()) && c.inner.Enabled(lvl)
+	// The filter's floor first: a call below it, the usual disabled one,
+	// reads nothing else.
+	return int32(lvl) >= c.filter.min.Load() && lvl >= suppressedBelow() && c.inner.Enabled(lvl)
 }
 
 func (c *filterCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
