@@ -68,13 +68,36 @@ const (
 // (the trace context, which differs per request while the line does not)
 // are not part of it.
 func (k *keyBuilder) entry(name string, lvl zapcore.Level, msg string, fields []zapcore.Field) {
-	k.b = k.b[:0]
-	k.str(name)
-	k.b = append(k.b, byte(lvl))
-	k.str(msg)
+	// The head and the common field types are written to a local slice,
+	// stored back once: this is the cost of every repeated once-only call.
+	b := appendStr(k.b[:0], name)
+	b = append(b, byte(lvl))
+	b = appendStr(b, msg)
 	for i := range fields {
-		k.field(&fields[i])
+		switch f := &fields[i]; f.Type {
+		case zapcore.StringType:
+			b = appendStr(append(b, kindString|keyed), f.Key)
+			b = appendStr(b, f.String)
+		case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
+			b = appendStr(append(b, kindInt|keyed), f.Key)
+			b = binary.LittleEndian.AppendUint64(b, uint64(f.Integer))
+		default:
+			k.b = b
+			k.field(f)
+			b = k.b
+		}
 	}
+	k.b = b
+}
+
+// appendStr appends s after its length as a uvarint, as str does.
+func appendStr(b []byte, s string) []byte {
+	if len(s) < 0x80 {
+		b = append(b, byte(len(s)))
+	} else {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+	}
+	return append(b, s...)
 }
 
 func (k *keyBuilder) field(f *zapcore.Field) {
@@ -131,10 +154,7 @@ func (k *keyBuilder) token(kind byte, key string) {
 	k.str(key)
 }
 
-func (k *keyBuilder) str(s string) {
-	k.b = binary.AppendUvarint(k.b, uint64(len(s)))
-	k.b = append(k.b, s...)
-}
+func (k *keyBuilder) str(s string) { k.b = appendStr(k.b, s) }
 
 func (k *keyBuilder) bytes(p []byte) {
 	k.b = binary.AppendUvarint(k.b, uint64(len(p)))
