@@ -9,7 +9,7 @@ var dedupSection = section{
 	sources: []string{"dedup/dedup_bench_test.go"},
 	prefix:  "Benchmark",
 	intro: []string{
-		"From dedup/dedup_bench_test.go, in the same run. Ratio is the median ns/op",
+		"From dedup/dedup_bench_test.go, in the same run. Ratio is the ns/op",
 		"over the baseline's; a bound in allocs/op is on the worst run.",
 	},
 	targets: []target{

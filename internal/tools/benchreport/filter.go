@@ -12,7 +12,7 @@ var filterSection = section{
 	prefix:  "BenchmarkFilter/",
 	intro: []string{
 		"From filter/filter_bench_test.go (and core/new_bench_test.go for the call",
-		"through core.New's logger). Ratio is the filter's median ns/op over",
+		"through core.New's logger). Ratio is the filter's ns/op over",
 		"plain zap's, same call, same inner core.",
 	},
 	targets: []target{

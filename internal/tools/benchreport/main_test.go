@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -201,6 +202,46 @@ func TestMedian(t *testing.T) {
 	for _, tt := range tests {
 		if got := median(tt.in); got != tt.want {
 			t.Errorf("median(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// In make bench's rounds a ratio is the median of the ratios within each
+// round; with go test -count, whose runs of a benchmark come one after
+// another, the ratio of the medians.
+func TestRoundRatio(t *testing.T) {
+	line := func(name string, ns float64) string {
+		return fmt.Sprintf("%s-2\t1000\t%g ns/op\n", name, ns)
+	}
+	const first, ours, base = "BenchmarkA/first", "BenchmarkA/ours", "BenchmarkA/base"
+	// Round 2 ran slow for both: 300 beside 280.
+	rounds := [][2]float64{{100, 90}, {300, 280}, {105, 100}}
+	var inRounds, counted strings.Builder
+	for _, r := range rounds {
+		inRounds.WriteString(line(first, 1) + line(ours, r[0]) + line(base, r[1]))
+	}
+	for range rounds {
+		counted.WriteString(line(first, 1))
+	}
+	for _, r := range rounds {
+		counted.WriteString(line(ours, r[0]))
+	}
+	for _, r := range rounds {
+		counted.WriteString(line(base, r[1]))
+	}
+	for _, tc := range []struct {
+		name, input string
+		want        float64
+	}{
+		{"rounds", inRounds.String(), 300.0 / 280}, // median of 1.11, 1.07, 1.05
+		{"-count", counted.String(), 105.0 / 100},  // median 105 over median 100
+	} {
+		o, err := parse(strings.NewReader(tc.input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := roundRatio(o.lookup(ours), o.lookup(base)); !approx(got, tc.want) {
+			t.Errorf("%s: ratio = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

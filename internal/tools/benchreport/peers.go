@@ -135,7 +135,7 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w)
 	writeMedians(w, o, "Context", contextRows, contextWays, func(r, way string) string { return "BenchmarkContextLogger/" + r + "/" + way })
 	fmt.Fprintln(w)
-	writeWrapped(w, "Ratio is the first logger's median ns/op over the other's, same scenario, "+
+	writeWrapped(w, "Ratio is the first logger's ns/op over the other's, same scenario, "+
 		"same run: every benchmark runs once per round, in rounds, so that each is measured "+
 		"beside its baseline in every round. A target not met fails `make bench-peers` and "+
 		"`make bench`, after this file is written.")

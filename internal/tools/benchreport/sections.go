@@ -32,7 +32,7 @@ var sections = []section{filterSection, tracingSection, dedupSection, outputsSec
 type measure int
 
 const (
-	nsRatio     measure = iota // median ns/op over a baseline's median ns/op
+	nsRatio     measure = iota // ns/op over a baseline's (roundRatio)
 	allocsWorst                // allocs/op of the worst run
 )
 
@@ -46,7 +46,7 @@ type target struct {
 	max      float64 // a ratio or allocs/op
 }
 
-// ratioAtMost is a target of ours' median ns/op at most max times baseline's.
+// ratioAtMost is a target of ours' ns/op at most max times baseline's.
 func ratioAtMost(label, ours, baseline string, max float64) target {
 	return target{label: label, measure: nsRatio, ours: ours, baseline: baseline, max: max}
 }
@@ -90,7 +90,7 @@ func (r targetResult) measured() bool {
 func (r targetResult) value() float64 {
 	switch r.measure {
 	case nsRatio:
-		return median(r.oursBench.ns()) / median(r.baselineBench.ns())
+		return roundRatio(r.oursBench, r.baselineBench)
 	default:
 		return slices.Max(r.oursBench.allocs())
 	}

@@ -12,7 +12,7 @@ var tracingSection = section{
 	prefix:  "Benchmark",
 	intro: []string{
 		"From tracing/tracing_bench_test.go and tracing/calltrace/call_bench_test.go,",
-		"each target beside its baseline in the same run. Ratio is the median ns/op",
+		"each target beside its baseline in the same run. Ratio is the ns/op",
 		"over the baseline's; a bound in allocs/op is on the worst run.",
 	},
 	targets: []target{

@@ -284,7 +284,7 @@ func TestJoinList(t *testing.T) {
 const wantTracingSection = "## Tracing\n" +
 	"\n" +
 	"From tracing/tracing_bench_test.go and tracing/calltrace/call_bench_test.go,\n" +
-	"each target beside its baseline in the same run. Ratio is the median ns/op\n" +
+	"each target beside its baseline in the same run. Ratio is the ns/op\n" +
 	"over the baseline's; a bound in allocs/op is on the worst run.\n" +
 	"\n" +
 	"| Target | Benchmark | Baseline | ns/op | Baseline ns/op | Ratio | Bound | Result |\n" +
