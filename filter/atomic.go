@@ -37,6 +37,8 @@ type Atomic struct {
 	// old min; Check, which reads p, still decides it.
 	min atomic.Int32
 
+	limit changeLimit // the HTTP handler's changes (ratelimit.go)
+
 	mu         sync.Mutex // serialises changes and their callbacks
 	configured *Filter
 	override   *Filter // nil: none

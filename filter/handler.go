@@ -7,7 +7,9 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dynlog/dynlog/internal/outside"
 	"github.com/dynlog/dynlog/internal/unwrap"
@@ -72,6 +74,11 @@ type errorJSON struct {
 //   - DELETE removes the runtime override, putting the configured filter
 //     back in force, and answers as GET does.
 //
+// PUT, PATCH and DELETE are limited to [ChangeBurst] at once and
+// [ChangesPerSecond] a second after that, refused or not; one more is
+// answered 429 with Retry-After, and the filter in force stays. GET is not
+// limited.
+//
 // Every change is reported to the OnChange callbacks as made by
 // "HTTP PUT from ADDR", "HTTP PATCH from ADDR" or "HTTP DELETE from ADDR",
 // ADDR being the request's remote address, escaped and cut as
@@ -84,6 +91,17 @@ func (a *Atomic) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		writeJSON(w, http.StatusServiceUnavailable, errorJSON{ErrNoFilter.Error()})
 		return
+	}
+	switch r.Method {
+	case http.MethodPut, http.MethodPatch, http.MethodDelete:
+		if wait, ok := a.limit.take(); !ok {
+			secs := int64((wait + time.Second - 1) / time.Second)
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+			writeJSON(w, http.StatusTooManyRequests, errorJSON{fmt.Sprintf(
+				"filter: too many changes: the handler takes %d at once and %d a second after; retry in %ds; the filter in force stays",
+				ChangeBurst, ChangesPerSecond, secs)})
+			return
+		}
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

@@ -3,9 +3,13 @@ package filter_test
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dynlog/dynlog/filter"
 )
@@ -138,5 +142,79 @@ func TestChangeStringBounded(t *testing.T) {
 	want = `filter replaced by x: 2 directives added, 2 removed; added ` + strings.Repeat(`\x01`, 128) + `…[478 bytes cut], … (1 more); removed [a\nb]=trace, [\u{202e}x]=debug`
 	if got != want {
 		t.Errorf("change:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// The handler takes ChangeBurst changes at once, refused ones included;
+// the next PUT, PATCH or DELETE is answered 429 with Retry-After, reaches
+// no OnChange callback (so core's loggers write no audit line for it) and
+// leaves the filter in force; GET still answers. Time passing refills the
+// limit at ChangesPerSecond, up to ChangeBurst.
+func TestHandlerChangeLimit(t *testing.T) {
+	a := filter.NewAtomic(mustParse(t, "info"))
+	// A clock that moves only when told, so that a slow run refills nothing.
+	// Atomic: the server's goroutines read it.
+	var now atomic.Int64
+	now.Store(time.Unix(1_700_000_000, 0).UnixNano())
+	filter.SetChangeClock(a, func() time.Time { return time.Unix(0, now.Load()) })
+	var changes atomic.Int32
+	a.OnChange(func(filter.Change) { changes.Add(1) })
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	if status, body := do(t, "PUT", srv.URL, "", "x=loud"); status != 400 {
+		t.Fatalf("PUT of a bad spec: %d %s", status, body)
+	}
+	for i := 1; i < filter.ChangeBurst; i++ {
+		if status, body := do(t, "PUT", srv.URL, "", fmt.Sprintf("info,t%d=debug", i)); status != 200 {
+			t.Fatalf("change %d of %d: %d %s", i+1, filter.ChangeBurst, status, body)
+		}
+	}
+	last := fmt.Sprintf("info,t%d=debug", filter.ChangeBurst-1)
+	for _, method := range []string{"PUT", "PATCH", "DELETE"} {
+		req, err := http.NewRequest(method, srv.URL, strings.NewReader("warn"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		want := `{"error":"filter: too many changes: the handler takes 16 at once and 2 a second after; retry in 1s; the filter in force stays"}` + "\n"
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" || string(body) != want {
+			t.Errorf("%s past the burst: %d, Retry-After %q, %q; want 429, Retry-After 1, %q",
+				method, resp.StatusCode, resp.Header.Get("Retry-After"), body, want)
+		}
+	}
+	if got := a.Load().String(); got != last {
+		t.Errorf("filter in force after the refused changes: %q, want %q", got, last)
+	}
+	if n := changes.Load(); n != filter.ChangeBurst-1 {
+		t.Errorf("%d changes reported, want %d (the refused ones reach no callback)", n, filter.ChangeBurst-1)
+	}
+	if status, body := do(t, "GET", srv.URL, "", ""); status != 200 {
+		t.Errorf("GET past the change limit: %d %s", status, body)
+	}
+
+	// The time of one change gives one change, not two.
+	perChange := time.Second / time.Duration(filter.ChangesPerSecond)
+	now.Add(int64(perChange))
+	if status, body := do(t, "PUT", srv.URL, "", "warn"); status != 200 {
+		t.Errorf("PUT %v after the limit: %d %s", perChange, status, body)
+	}
+	if status, _ := do(t, "PUT", srv.URL, "", "error"); status != http.StatusTooManyRequests {
+		t.Errorf("second PUT after one refill: %d, want 429", status)
+	}
+	// An hour refills the burst, no more.
+	now.Add(int64(time.Hour))
+	for i := range filter.ChangeBurst {
+		if status, body := do(t, "DELETE", srv.URL, "", ""); status != 200 {
+			t.Fatalf("DELETE %d after an hour: %d %s", i+1, status, body)
+		}
+	}
+	if status, _ := do(t, "DELETE", srv.URL, "", ""); status != http.StatusTooManyRequests {
+		t.Errorf("DELETE past the refilled burst: %d, want 429", status)
 	}
 }
