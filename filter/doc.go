@@ -130,7 +130,9 @@
 // says how many it skipped ([ErrTooManyDirectives]), so DYN_LOG loses only
 // what is past the bound. The handler refuses, keeping the filter in
 // force, a longer spec whole and a PATCH that would grow the filter past
-// the bound with 400, and a body over 64 KiB with 413.
+// the bound with 400, and a body over 64 KiB with 413. It takes at most
+// [ChangeBurst] changes at once and [ChangesPerSecond] a second after
+// that, and answers one more 429: each change writes an audit line.
 //
 // A change's [Change.String], the message of core's audit line, says who
 // made it and which directives it added and removed, by target, span and
