@@ -27,7 +27,8 @@ import (
 	"golang.org/x/term"
 )
 
-const demoUsage = `Usage: dynlog demo [--format jsonl|readable|vllm] [--export] [--width N] [--serve [--addr HOST:PORT]]
+const demoUsage = `Usage: dynlog demo [--format jsonl|readable|vllm] [--export] [--width N]
+                   [--serve [--addr HOST:PORT]]
        dynlog demo --layouts
 
 Starts three services on loopback, as in Dynamo's disaggregated serving: a

@@ -24,7 +24,8 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-const serveUsage = `Usage: dynlog serve [--addr HOST:PORT] [--token T | --token-file F] [--jaeger URL] [--victorialogs URL] FILE|DIR...
+const serveUsage = `Usage: dynlog serve [--addr HOST:PORT] [--token T | --token-file F]
+                    [--jaeger URL] [--victorialogs URL] FILE|DIR...
 
 Serves the lines of the log files to a browser, and the waterfall of
 any request traced in them, with nothing else installed: the page
@@ -33,11 +34,11 @@ readable layout prints them, newest at the bottom, merged across files
 by time; filters them as view does (a DYN_LOG directive box, the level,
 trace_id, x_request_id; but a line that is not a record, which view
 passes through, shows only while none of these is set) and by text;
-keeps its state in its address,
-so a view can be linked; shows new lines as the files grow and are
-rotated, as view -f follows them; and, clicking a line with a
-trace_id, draws its trace as dynlog trace computes it (from every
-file, compressed backups too), each span's lines a click away.
+keeps its state in its address, so a view can be linked; shows new
+lines as the files grow and are rotated, as view -f follows them; and,
+clicking a line with a trace_id, draws its trace as dynlog trace
+computes it (from every file, compressed backups too), each span's
+lines a click away.
 
 A FILE is read with its rotated backups (NAME-TIME.EXT and
 NAME-TIME.EXT.gz beside it), oldest first; a DIR stands for the

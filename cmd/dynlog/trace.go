@@ -16,7 +16,8 @@ import (
 	"github.com/dynlog/dynlog/internal/outside"
 )
 
-const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N] [FILE...]
+const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N]
+                    [FILE...]
 
 Reads the Dynamo JSONL logs of one or more services (stdin if no FILE, or
 "-"; a NAME.gz through gzip), joins their lines by trace_id, rebuilds the span trees from the
