@@ -26,6 +26,12 @@ import (
 // apply on top, with the built-in defaults; its bare level, when present,
 // replaces VLLM_LOGGING_LEVEL as the default.
 //
+// The level is one filter, as a zap logger's is: a program that lowers it
+// ([filter.Atomic.Store], the level handler) gets the lower lines. vLLM
+// keeps VLLM_LOGGING_LEVEL on its handler too, so there a
+// logger.setLevel(logging.DEBUG) alone prints nothing more; a Go program
+// has no handler level, and one that sets debug means to see debug lines.
+//
 // The error is for values vLLM itself refuses: an unknown level or stream,
 // a VLLM_CONFIGURE_LOGGING that is not an integer, or 0 together with a
 // configuration file, and a configuration file that cannot be used. A rank
