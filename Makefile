@@ -35,9 +35,9 @@ test:
 # -count, which runs each benchmark BENCHCOUNT times in a row), so that a
 # benchmark and its baseline are measured side by side in every round and a
 # shared machine's drift over minutes weighs on both alike. Every target is
-# a ratio of medians of this run, never a bound in ns (a machine's speed
-# changes from day to day); benchreport fails, after writing the file, when
-# one is not met.
+# a ratio of this run (the median of the ratios within each round), never a
+# bound in ns (a machine's speed changes from day to day); benchreport
+# fails, after writing the file, when one is not met.
 BENCHPKGS := ./encoder/ ./filter/ ./tracing/ ./tracing/calltrace/ ./dedup/ ./core/ ./core/output/
 bench:
 	@rm -f bench.out

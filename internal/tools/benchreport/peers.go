@@ -41,7 +41,7 @@ var (
 	contextWays = []string{"ctx-field", "context-logger"}
 )
 
-// peersSection holds the peers' targets, every one a ratio of medians of
+// peersSection holds the peers' targets, every one a ratio (roundRatio) of
 // the same run, on one goroutine and under RunParallel alike: dynlog's
 // Dynamo JSONL at most as slow as plain zap JSON with the caller in every
 // scenario that prints a line, at most 0.6× it in Static, at most 1.3×
