@@ -10,8 +10,8 @@ import "time"
 // fractional digits, truncated (never rounded). With utc it is converted to
 // UTC and ends in a literal "Z" (2025-09-02T16:38:06.656503Z); otherwise t is
 // printed in its own location with a ±HH:MM offset, "+00:00" for UTC
-// (2025-09-02T09:38:06.656503-07:00). The date comes from d, when it is
-// not nil and t falls on the day d last printed.
+// (2025-09-02T09:38:06.656503-07:00). The date comes from d when t falls
+// on the day d last printed.
 func AppendRFC3339Micro(dst []byte, t time.Time, utc bool, d *Day) []byte {
 	if utc {
 		t = t.UTC()
@@ -21,17 +21,13 @@ func AppendRFC3339Micro(dst []byte, t time.Time, utc bool, d *Day) []byte {
 		_, offset = t.Zone()
 	}
 	day, clock, ok := dayClock(t, offset)
-	if d == nil || !ok {
+	if !ok {
 		return appendRFC3339Micro(dst, t, utc, offset)
 	}
 	// 2006-01-02T15:04:05.999999-07:00, built in place and appended once.
 	var b [32]byte
-	d.fill(t, day)
-	copy(b[:], d.date[:])
-	b[10], b[13], b[16], b[19] = 'T', ':', ':', '.'
-	put2(b[11:13], clock/3600)
-	put2(b[14:16], clock/60%60)
-	put2(b[17:19], clock%60)
+	d.put(b[:19], t, day, clock)
+	b[19] = '.'
 	us := t.Nanosecond() / 1000
 	put2(b[24:26], us%100)
 	put2(b[22:24], us/100%100)
@@ -43,7 +39,7 @@ func AppendRFC3339Micro(dst []byte, t time.Time, utc bool, d *Day) []byte {
 	return append(dst, appendZone(b[:26], offset)...)
 }
 
-// appendRFC3339Micro is AppendRFC3339Micro without a Day, for any year.
+// appendRFC3339Micro is AppendRFC3339Micro for any year and offset.
 func appendRFC3339Micro(dst []byte, t time.Time, utc bool, offset int) []byte {
 	year, month, day := t.Date()
 	hour, min, sec := t.Clock()
@@ -136,12 +132,7 @@ func AppendRFC3339Nano(dst []byte, t time.Time, d *Day) []byte {
 	}
 	// 2006-01-02T15:04:05.999999999-07:00, built in place and appended once.
 	var b [35]byte
-	d.fill(t, day)
-	copy(b[:], d.date[:])
-	b[10], b[13], b[16] = 'T', ':', ':'
-	put2(b[11:13], clock/3600)
-	put2(b[14:16], clock/60%60)
-	put2(b[17:19], clock%60)
+	d.put(b[:19], t, day, clock)
 	n := 19
 	if ns := t.Nanosecond(); ns != 0 {
 		b[19] = '.'
@@ -160,6 +151,18 @@ func AppendRFC3339Nano(dst []byte, t time.Time, d *Day) []byte {
 		return append(dst, b[:n+1]...)
 	}
 	return append(dst, appendZone(b[:n], offset)...)
+}
+
+// put writes "2006-01-02T15:04:05" into b[0:19] for t, which falls on day
+// (dayClock's) at clock seconds into it; the date from d when d holds day.
+func (d *Day) put(b []byte, t time.Time, day int64, clock int) {
+	_ = b[18]
+	d.fill(t, day)
+	copy(b, d.date[:])
+	b[10], b[13], b[16] = 'T', ':', ':'
+	put2(b[11:13], clock/3600)
+	put2(b[14:16], clock/60%60)
+	put2(b[17:19], clock%60)
 }
 
 // fill makes d hold the date of day, the day t falls on in its zone.

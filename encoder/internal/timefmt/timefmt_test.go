@@ -56,12 +56,12 @@ func TestAppendRFC3339Micro(t *testing.T) {
 	var shared Day // one Day through every case: each day's date replaces the last
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, d := range []*Day{nil, new(Day), &shared} {
+			for _, d := range []*Day{new(Day), &shared} {
 				if got := string(AppendRFC3339Micro(nil, tt.t, tt.utc, d)); got != tt.want {
-					t.Errorf("AppendRFC3339Micro(%v, %v, Day %v) = %q, want %q", tt.t, tt.utc, d != nil, got, tt.want)
+					t.Errorf("AppendRFC3339Micro(%v, %v, shared Day %v) = %q, want %q", tt.t, tt.utc, d == &shared, got, tt.want)
 				}
 				if got := string(AppendRFC3339Micro([]byte(`"time":"`), tt.t, tt.utc, d)); got != `"time":"`+tt.want {
-					t.Errorf("AppendRFC3339Micro(prefix, %v, %v, Day %v) = %q, want %q", tt.t, tt.utc, d != nil, got, `"time":"`+tt.want)
+					t.Errorf("AppendRFC3339Micro(prefix, %v, %v, shared Day %v) = %q, want %q", tt.t, tt.utc, d == &shared, got, `"time":"`+tt.want)
 				}
 			}
 		})
@@ -82,12 +82,12 @@ func TestAppendRFC3339MicroMatchesFormat(t *testing.T) {
 		if i%2 == 1 { // runs within a few days, where the cached date is used
 			tm = time.Unix(1764900000+rng.Int64N(3*86400), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))])
 		}
-		for _, d := range []*Day{nil, &shared} {
+		for _, d := range []*Day{new(Day), &shared} {
 			if got, want := string(AppendRFC3339Micro(nil, tm, true, d)), tm.UTC().Format("2006-01-02T15:04:05.000000Z"); got != want {
-				t.Fatalf("AppendRFC3339Micro(%v, true, Day %v) = %q, time.Format gives %q", tm, d != nil, got, want)
+				t.Fatalf("AppendRFC3339Micro(%v, true, shared Day %v) = %q, time.Format gives %q", tm, d == &shared, got, want)
 			}
 			if got, want := string(AppendRFC3339Micro(nil, tm, false, d)), tm.Format("2006-01-02T15:04:05.000000-07:00"); got != want {
-				t.Fatalf("AppendRFC3339Micro(%v, false, Day %v) = %q, time.Format gives %q", tm, d != nil, got, want)
+				t.Fatalf("AppendRFC3339Micro(%v, false, shared Day %v) = %q, time.Format gives %q", tm, d == &shared, got, want)
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func TestAppendAllocs(t *testing.T) {
 	tm := golden.In(ist)
 	var d Day
 	allocs := testing.AllocsPerRun(100, func() {
-		dst = AppendRFC3339Micro(dst[:0], tm, true, nil)
+		dst = AppendRFC3339Micro(dst[:0], tm, true, &d)
 		dst = AppendRFC3339Micro(dst, tm, false, &d)
 		dst = AppendRFC3339Nano(dst, tm, &d)
 		dst = AppendVLLM(dst, tm)
@@ -189,9 +189,10 @@ func TestAppendRFC3339Nano(t *testing.T) {
 func BenchmarkAppendRFC3339Micro(b *testing.B) {
 	tm := time.Unix(1764900000, 123456789)
 	buf := make([]byte, 0, 64)
-	b.Run("nil", func(b *testing.B) {
+	b.Run("new-day", func(b *testing.B) { // every time the first of its day
 		for b.Loop() {
-			buf = AppendRFC3339Micro(buf[:0], tm, true, nil)
+			var d Day
+			buf = AppendRFC3339Micro(buf[:0], tm, true, &d)
 		}
 	})
 	b.Run("day", func(b *testing.B) {
