@@ -133,15 +133,19 @@ func (f *Filter) levelsOf(target string) targetLevels {
 // slot in recent. It makes no call, so that it inlines into the cores'
 // Check, where an unbound logger's call is decided.
 func (f *Filter) recentLevels(target string) (targetLevels, bool) {
-	p := unsafe.StringData(target)
-	// Heap strings are 8-byte aligned: the bits above those pick the slot.
-	e := f.recent[uintptr(unsafe.Pointer(p))>>3&(recentSlots-1)].Load()
-	if e != nil && unsafe.StringData(e.name) == p && len(e.name) == len(target) {
+	e := f.slotOf(target).Load()
+	if e != nil && unsafe.StringData(e.name) == unsafe.StringData(target) && len(e.name) == len(target) {
 		// Same bytes at the same address: the same string, as strings
 		// are immutable and e keeps these bytes alive.
 		return e.targetLevels, true
 	}
 	return targetLevels{}, false
+}
+
+// slotOf is target's slot in recent, picked by where its bytes are: heap
+// strings are 8-byte aligned, so the bits above those.
+func (f *Filter) slotOf(target string) *atomic.Pointer[cachedLevels] {
+	return &f.recent[uintptr(unsafe.Pointer(unsafe.StringData(target)))>>3&(recentSlots-1)]
 }
 
 // lookupLevels is target's targetLevels from the index. The first name at
@@ -150,8 +154,7 @@ func (f *Filter) recentLevels(target string) (targetLevels, bool) {
 func (f *Filter) lookupLevels(target string) targetLevels {
 	m := f.index.lookup(target)
 	lvl := targetLevels{own: f.levelOf(m), span: m.spanFloor}
-	slot := &f.recent[uintptr(unsafe.Pointer(unsafe.StringData(target)))>>3&(recentSlots-1)]
-	if slot.Load() == nil {
+	if slot := f.slotOf(target); slot.Load() == nil {
 		slot.CompareAndSwap(nil, &cachedLevels{name: target, targetLevels: lvl})
 	}
 	return lvl
