@@ -37,12 +37,13 @@ ports, traced through tracing.Middleware and tracing.Transport. It sends
 three chat-completion requests to the frontend (the first with x-request-id
 ` + demoRequestID + `), which routes each to the
 prefill worker, then to the decode worker. The services log to stdout,
-SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED included; then the demo prints the waterfall
-of the first request's spans, rebuilt from their JSONL lines as
-"dynlog trace" does from files, and exits. With --serve it then writes the
-services' JSONL lines to a file each, in a new temporary directory, and
-serves them with "dynlog serve" until interrupted: the lines, the filters
-and each request's waterfall in a browser.
+SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED included; then the
+demo prints the waterfall of the first request's spans, rebuilt from
+their JSONL lines as "dynlog trace" does from files, and exits. With
+--serve it then writes the services' JSONL lines to a file each, in a
+new temporary directory, and serves them with "dynlog serve" until
+interrupted: the lines, the filters and each request's waterfall in a
+browser.
 
 Flags:
 `

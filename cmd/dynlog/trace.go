@@ -19,19 +19,20 @@ import (
 const traceUsage = `Usage: dynlog trace [--trace ID] [--request-id ID] [--json] [--width N]
                     [FILE...]
 
-Reads the Dynamo JSONL logs of one or more services (stdin if no FILE, or
-"-"; a NAME.gz through gzip), joins their lines by trace_id, rebuilds the span trees from the
-SPAN_FIRST_ENTRY (or SPAN_CREATED) and SPAN_CLOSED lines (span_id, parent_id) and draws each
-trace as a waterfall: one row per span, indented by its depth, with its
-service (target), its start in the trace, a bar scaled to the trace's
-duration, its duration and its busy and idle times. A span with no
-SPAN_CLOSED is drawn to the end of the trace and marked open; a span whose
-parent is in no file given is drawn as a root and says so. Parent links
-that loop (a span its own parent, or A's parent B and B's A, which only a
-broken or hostile file has) are cut at the loop's span that starts first,
-drawn as a root with "(parent ID loops back to this span: drawn as a
-root)" (in --json, "parent_loop": true). Lines that are not JSON are
-skipped and counted on stderr.
+Reads the Dynamo JSONL logs of one or more services (stdin if no FILE,
+or "-"; a NAME.gz through gzip), joins their lines by trace_id, rebuilds
+the span trees from the SPAN_FIRST_ENTRY (or SPAN_CREATED) and
+SPAN_CLOSED lines (span_id, parent_id) and draws each trace as a
+waterfall: one row per span, indented by its depth, with its service
+(target), its start in the trace, a bar scaled to the trace's duration,
+its duration and its busy and idle times. A span with no SPAN_CLOSED is
+drawn to the end of the trace and marked open; a span whose parent is in
+no file given is drawn as a root and says so. Parent links that loop (a
+span its own parent, or A's parent B and B's A, which only a broken or
+hostile file has) are cut at the loop's span that starts first, drawn as
+a root with "(parent ID loops back to this span: drawn as a root)" (in
+--json, "parent_loop": true). Lines that are not JSON are skipped and
+counted on stderr.
 
 Memory grows with the spans drawn, not with the input: --trace keeps only
 the traces it names; --request-id, when every input is a file, reads

@@ -29,9 +29,9 @@ import (
 const viewUsage = `Usage: dynlog view [flags] [FILE...]
 
 Prints Dynamo JSONL from each FILE (stdin if none, or "-"; a NAME.gz
-through gzip) in the Dynamo readable layout or vLLM's, coloured when stdout is a
-terminal. Lines that are not JSON objects pass through, whatever the
-filters, so mixed output stays readable.
+through gzip) in the Dynamo readable layout or vLLM's, coloured when
+stdout is a terminal. Lines that are not JSON objects pass through,
+whatever the filters, so mixed output stays readable.
 
 A record comes out as the readable layout printed it live, but for what
 JSONL does not keep: the chain of spans and the fields of the outer ones
