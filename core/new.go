@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"os/signal"
 	"slices"
@@ -265,7 +264,7 @@ func (b *builder) logger(enc zapcore.Encoder, out zapcore.WriteSyncer, closeFile
 	st := &state{filter: filter.NewAtomic(b.cfg.Filter), layout: enc.Clone(), jsonl: b.cfg.JSONL.Value,
 		vllm: b.cfg.Preset == config.VLLM, site: b.site, closeFile: closeFile}
 	b.diag.useLayout(enc.Clone(), b.site)
-	gate := b.around(st)(newSinkCore(enc, out, zapcore.Level(math.MinInt8)))
+	gate := b.around(st)(newSinkCore(enc, out, openLevel))
 	log := zap.New(gate, append(b.zapOptions(), zap.AddCaller())...)
 	b.auditChanges(st.filter, gate.(vocab.Unwrapper).Unwrap())
 	b.reportRanks(log, b.cfg.RankProblems)

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"time"
 
@@ -123,6 +124,11 @@ func (c *heldCore) Held() *unwrap.Held { return c.held }
 // Level is the level of the core inside.
 func (c *heldCore) Level() zapcore.Level { return zapcore.LevelOf(c.Core) }
 
+// Open reports whether the sink is this package's own at the lowest
+// level, which the builders give it (levels are the filter's), and so
+// enabled at every level ([unwrap.Stage]).
+func (c *heldCore) Open() bool { return c.sink != nil && c.sink.LevelEnabler == openLevel }
+
 // Unwrap is the core inside ([vocab.Unwrapper]).
 func (c *heldCore) Unwrap() zapcore.Core { return c.Core }
 
@@ -136,6 +142,10 @@ type sinkCore struct {
 	enc zapcore.Encoder
 	out zapcore.WriteSyncer
 }
+
+// openLevel is the sink's level when the filter outside decides the
+// levels: every level passes it.
+const openLevel = zapcore.Level(math.MinInt8)
 
 func newSinkCore(enc zapcore.Encoder, out zapcore.WriteSyncer, lvl zapcore.LevelEnabler) *sinkCore {
 	return &sinkCore{LevelEnabler: lvl, enc: enc, out: out}

@@ -13,6 +13,8 @@ import (
 	"github.com/dynlog/dynlog/core"
 	"github.com/dynlog/dynlog/core/internal/coretest"
 	"github.com/dynlog/dynlog/dedup"
+	"github.com/dynlog/dynlog/filter"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
 
@@ -342,5 +344,35 @@ func TestVLLMConfigFileAudit(t *testing.T) {
 	}
 	if errOut.Len() > 0 {
 		t.Errorf("error output %q", errOut.String())
+	}
+}
+
+// TestVLLMConfigFileLevelEnabled: a VLLM_LOGGING_CONFIG_PATH file's level
+// holds in the logger's Enabled as in what it prints, under a DYN_LOG that
+// prints lower: the core's Enabled asks the file's core, which New's own
+// loggers need not (their sink takes every level).
+func TestVLLMConfigFileLevelEnabled(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "vllm.json", `{"encoding": "vllm", "level": "warn"}`)
+	var out, errOut bytes.Buffer
+	log, err := core.NewVLLM(vllmOptions(map[string]string{"VLLM_LOGGING_CONFIG_PATH": path, "DYN_LOG": "debug"}, &out, &errOut)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*zap.Logger{log, log.With(zap.Int("n", 1)), log.Named("a"), filter.Named(log, "a")} {
+		if c := l.Core(); c.Enabled(zapcore.InfoLevel) || !c.Enabled(zapcore.WarnLevel) {
+			t.Errorf("logger %q: Enabled(info) %v, Enabled(warn) %v; want false, true", l.Name(), c.Enabled(zapcore.InfoLevel), c.Enabled(zapcore.WarnLevel))
+		}
+		l.Info("not printed")
+	}
+	if out.Len() != 0 || errOut.Len() != 0 {
+		t.Errorf("output %q, error output %q, want none", out.String(), errOut.String())
+	}
+	// New's logger at the same DYN_LOG is enabled at debug.
+	dyn, err := core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOG": "debug"})), core.WithOutput(zapcore.AddSync(&out)), core.WithSystemConfig(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dyn.Core().Enabled(zapcore.DebugLevel) {
+		t.Error("New's logger at DYN_LOG=debug: Enabled(debug) false")
 	}
 }

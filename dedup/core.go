@@ -77,6 +77,9 @@ func (c *onceCore) Held() *unwrap.Held { return c.state.held }
 
 func (c *onceCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
 
+// Open is the stage inside's answer ([unwrap.Stage]).
+func (c *onceCore) Open() bool { return c.next != nil && c.next.Open() }
+
 func (c *onceCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 // With shares the memory: a once-only line logged through any logger of the

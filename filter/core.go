@@ -26,16 +26,50 @@ type filterCore struct {
 	nested bool
 	// held is what this core and the stages inside it hold.
 	held *unwrap.Held
+	// face is the core a logger holds: this one, or the openCore whose
+	// part it is.
+	face zapcore.Core
 }
 
-// derive returns a core like c over inner, bound to b, holding held.
+// openCore is an unbound filter core whose inner core is enabled at every
+// level ([unwrap.Stage.Open]): the cores package core builds. Its Enabled
+// is the filter's alone and calls nothing, so that a disabled call costs
+// what zap's costs over a core that is never enabled.
+type openCore struct{ filterCore }
+
+// derive returns a core like c over inner, bound to b, holding held: an
+// openCore's part when it can be one.
 func (c *filterCore) derive(inner zapcore.Core, b *binding, held *unwrap.Held) *filterCore {
-	d := &filterCore{inner: inner, next: unwrap.StageOf(inner), filter: c.filter, bound: b, spans: c.spans, nested: c.nested, held: held}
+	next := unwrap.StageOf(inner)
+	var d *filterCore
+	var face zapcore.Core
+	if b == nil && next != nil && next.Open() {
+		o := new(openCore)
+		d, face = &o.filterCore, o
+	} else {
+		d = new(filterCore)
+		face = d
+	}
+	*d = filterCore{inner: inner, next: next, filter: c.filter, bound: b, spans: c.spans, nested: c.nested, held: held, face: face}
 	d.deferred = &deferredCore{d}
 	return d
 }
 
-var _ unwrap.Stage = (*filterCore)(nil)
+// gateOf is c as a filter core, whichever face it shows.
+func gateOf(c zapcore.Core) (*filterCore, bool) {
+	switch g := c.(type) {
+	case *filterCore:
+		return g, true
+	case *openCore:
+		return &g.filterCore, true
+	}
+	return nil, false
+}
+
+var (
+	_ unwrap.Stage = (*filterCore)(nil)
+	_ unwrap.Stage = (*openCore)(nil)
+)
 
 // NewCore returns a core that passes to inner only the entries f allows for
 // their target (the logger's name, or for unnamed loggers the caller's
@@ -48,7 +82,7 @@ func NewCore(inner zapcore.Core, f *Filter) zapcore.Core {
 // NewAtomicCore is [NewCore] with a filter that can be replaced at run time
 // through a.
 func NewAtomicCore(inner zapcore.Core, a *Atomic) zapcore.Core {
-	return (&filterCore{filter: a}).derive(inner, nil, unwrap.Collect(unwrap.Held{Filter: a}, inner))
+	return (&filterCore{filter: a}).derive(inner, nil, unwrap.Collect(unwrap.Held{Filter: a}, inner)).face
 }
 
 // Held is what this core and the stages inside it hold ([unwrap.Stage]).
@@ -67,6 +101,15 @@ func (c *filterCore) Enabled(lvl zapcore.Level) bool {
 	return int32(lvl) >= c.filter.min.Load() && lvl >= suppressedBelow() && c.inner.Enabled(lvl)
 }
 
+// Enabled is the filter core's with the inner core left out: it is
+// enabled at every level.
+func (c *openCore) Enabled(lvl zapcore.Level) bool {
+	return int32(lvl) >= c.filter.min.Load() && lvl >= suppressedBelow()
+}
+
+// Open is false: the filter core is the gate ([unwrap.Stage]).
+func (c *filterCore) Open() bool { return false }
+
 func (c *filterCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
@@ -74,7 +117,7 @@ func (c *filterCore) With(fields []zapcore.Field) zapcore.Core {
 	if !d.nested {
 		d.spans, d.nested = scanSpans(fields, d.spans)
 	}
-	return d
+	return d.face
 }
 
 func (c *filterCore) Check(ent zapcore.Entry, ce *zapcore.CheckedEntry) *zapcore.CheckedEntry {
@@ -273,14 +316,14 @@ func Named(l *zap.Logger, name string) *zap.Logger {
 	nl := l.Named(name)
 	full := nl.Name()
 	return nl.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
-		if fc, ok := c.(*filterCore); ok {
-			return fc.derive(fc.inner, &binding{target: full}, fc.held)
+		if fc, ok := gateOf(c); ok {
+			return fc.derive(fc.inner, &binding{target: full}, fc.held).face
 		}
 		// Behind a foreign wrapper: the walk, once per Named call.
-		fc, ok := unwrap.As[*filterCore](c)
+		fc, ok := unwrap.Find(c, gateOf)
 		if !ok {
 			return c
 		}
-		return fc.derive(c, &binding{target: full}, unwrap.Collect(unwrap.Held{Filter: fc.filter}, c))
+		return fc.derive(c, &binding{target: full}, unwrap.Collect(unwrap.Held{Filter: fc.filter}, c)).face
 	}))
 }

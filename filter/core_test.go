@@ -8,9 +8,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/dynlog/dynlog/dedup"
 	"github.com/dynlog/dynlog/encoder"
 	"github.com/dynlog/dynlog/encoder/vocab"
 	"github.com/dynlog/dynlog/filter"
+	"github.com/dynlog/dynlog/tracing"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -479,6 +481,30 @@ func TestRejectedCallsDoNotAllocate(t *testing.T) {
 			}
 			if n := testing.AllocsPerRun(100, func() { log.Debug("dropped", x) }); n > zapAllocs {
 				t.Errorf("%q, %q: %v allocations per rejected call in a span, zap's disabled call %v", spec, log.Name(), n, zapAllocs)
+			}
+		}
+	}
+}
+
+// TestEnabledAsksInnerCore: Enabled answers true only for a level the
+// inner core is enabled for too, directly inside or behind this module's
+// once-only and tracing cores, bound by Named or not, after With too. The
+// filter prints debug here; the inner core starts at warn.
+func TestEnabledAsksInnerCore(t *testing.T) {
+	sink := func() zapcore.Core {
+		return zapcore.NewCore(encoder.NewJSONL(), zapcore.AddSync(io.Discard), zapcore.WarnLevel)
+	}
+	inners := map[string]zapcore.Core{
+		"core":                  sink(),
+		"once-only and tracing": dedup.NewCore(tracing.NewCore(sink())),
+	}
+	for name, inner := range inners {
+		root := zap.New(filter.NewCore(inner, mustParse(t, "debug")))
+		for _, log := range []*zap.Logger{root, root.With(zap.Int("n", 1)), filter.Named(root, "a"), root.Named("a")} {
+			c := log.Core()
+			if c.Enabled(zapcore.InfoLevel) || !c.Enabled(zapcore.WarnLevel) {
+				t.Errorf("%s, logger %q: Enabled(info) %v, Enabled(warn) %v; want false, true", name, log.Name(),
+					c.Enabled(zapcore.InfoLevel), c.Enabled(zapcore.WarnLevel))
 			}
 		}
 	}

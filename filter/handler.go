@@ -219,7 +219,7 @@ func AtomicOf(c zapcore.Core) *Atomic {
 		a, _ := h.Filter.(*Atomic)
 		return a
 	}
-	if fc, ok := unwrap.As[*filterCore](c); ok {
+	if fc, ok := unwrap.Find(c, gateOf); ok {
 		return fc.filter
 	}
 	return nil

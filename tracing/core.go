@@ -117,6 +117,9 @@ func (c *tracingCore) Held() *unwrap.Held { return c.held }
 
 func (c *tracingCore) Enabled(lvl zapcore.Level) bool { return c.inner.Enabled(lvl) }
 
+// Open is the stage inside's answer ([unwrap.Stage]).
+func (c *tracingCore) Open() bool { return c.next != nil && c.next.Open() }
+
 func (c *tracingCore) Level() zapcore.Level { return zapcore.LevelOf(c.inner) }
 
 func (c *tracingCore) With(fields []zapcore.Field) zapcore.Core {

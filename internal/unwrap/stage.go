@@ -27,6 +27,11 @@ type Stage interface {
 	// Held is what this stage and the stages inside it hold, the same for
 	// every core derived from it with With.
 	Held() *Held
+	// Open reports whether Enabled is true at every level, for this core
+	// and every core derived from it with With: a stage that passes
+	// Enabled on to the stage inside says what that one says. The filter
+	// core then leaves the inner core out of its own Enabled.
+	Open() bool
 }
 
 // StageOf is c as a stage, nil if it is not one. A stage keeps its inner
