@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 )
@@ -62,7 +63,7 @@ const lenPrefix = 4
 // to its own key's. Inserts and evictions are serialised by mu.
 type cache struct {
 	seed   maphash.Seed
-	hash   func(maphash.Seed, []byte) uint64 // maphash.Bytes; tests force collisions
+	mask   uint64 // the hash bits kept: all, but in tests that force collisions
 	table  atomic.Pointer[table]
 	ring   atomic.Pointer[ring]
 	oldest atomic.Uint32           // sequence number of the oldest key remembered
@@ -111,7 +112,7 @@ func newCache(maxKeys, maxBytes int) *cache {
 	}
 	return &cache{
 		seed:      maphash.MakeSeed(),
-		hash:      maphash.Bytes,
+		mask:      math.MaxUint64,
 		dir:       make([]atomic.Pointer[chunk], dir),
 		chunkSize: chunkSize,
 		maxKeys:   maxKeys,
@@ -133,7 +134,11 @@ func tagOf(h uint64) uint64 {
 func live(seq, oldest uint32) bool { return int32(seq-oldest) >= 0 }
 
 // seen reports whether key is remembered.
-func (c *cache) seen(key []byte) bool { return c.lookup(c.hash(c.seed, key), key) }
+func (c *cache) seen(key []byte) bool { return c.lookup(c.hash(key), key) }
+
+// hash is key's hash, maphash's with c.mask's bits. A method, not a
+// function value, so that key stays where the caller made it.
+func (c *cache) hash(key []byte) uint64 { return maphash.Bytes(c.seed, key) & c.mask }
 
 func (c *cache) lookup(h uint64, key []byte) bool {
 	t := c.table.Load()
@@ -177,7 +182,7 @@ func (c *cache) equalAt(loc uint64, key []byte) bool {
 // inserting the same key at once, exactly one is told it was. A key longer
 // than the byte bound allows is not remembered and is always new.
 func (c *cache) insert(key []byte) bool {
-	h := c.hash(c.seed, key)
+	h := c.hash(key)
 	if c.lookup(h, key) {
 		return false
 	}

@@ -121,11 +121,15 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
 		return nil
 	}
-	k := getKey()
-	k.entry(ent.LoggerName, ent.Level, ent.Message, fields)
-	first := c.state.cache.insert(k.b)
-	putKey(k)
-	if !first {
+	var buf [keyBufSize]byte
+	key, ok := keyOf(buf[:], ent.LoggerName, ent.Level, ent.Message, fields)
+	if !ok {
+		k := getKey()
+		defer putKey(k)
+		k.entry(ent.LoggerName, ent.Level, ent.Message, fields)
+		key = k.b
+	}
+	if !c.state.cache.insert(key) {
 		return nil
 	}
 	return c.pass(ent, withoutMarkers(fields, i))

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"hash/maphash"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -539,12 +539,9 @@ func TestCacheLen(t *testing.T) {
 // Keys whose 64-bit hashes are equal are still told apart, inserted,
 // forgotten and moved with the arena.
 func TestCacheCollisions(t *testing.T) {
-	for _, hash := range []func(maphash.Seed, []byte) uint64{
-		func(maphash.Seed, []byte) uint64 { return 42 },
-		func(_ maphash.Seed, b []byte) uint64 { return uint64(len(b) % 3) },
-	} {
+	for _, mask := range []uint64{0, 3} { // one hash for all keys; four
 		c := newCache(50, 6000)
-		c.hash = hash
+		c.mask = mask
 		key := func(i int) []byte { return []byte(fmt.Sprintf("key-%d", i)) }
 		for round := range 2 {
 			for i := range 40 {
@@ -559,7 +556,7 @@ func TestCacheCollisions(t *testing.T) {
 			}
 		}
 		if c.seen([]byte("key-99")) {
-			t.Error("an absent key with the same hash is seen")
+			t.Error("an absent key is seen")
 		}
 		// Past the cap the oldest go, and the rest stay exact.
 		for i := 40; i < 200; i++ {
@@ -618,14 +615,14 @@ func TestCacheChunks(t *testing.T) {
 func TestCacheConcurrent(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		hash func(maphash.Seed, []byte) uint64
+		mask uint64
 	}{
-		{"maphash", maphash.Bytes},
-		{"three hashes", func(_ maphash.Seed, b []byte) uint64 { return uint64(b[len(b)-1] % 3) }},
+		{"maphash", math.MaxUint64},
+		{"four hashes", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCache(64, 2000)
-			c.hash = tc.hash
+			c.mask = tc.mask
 			var wg sync.WaitGroup
 			for g := range 8 {
 				wg.Go(func() {
@@ -642,7 +639,7 @@ func TestCacheConcurrent(t *testing.T) {
 			wg.Wait()
 
 			fits := newCache(1000, 1<<20)
-			fits.hash = tc.hash
+			fits.mask = tc.mask
 			var firsts sync.Map
 			for g := range 8 {
 				wg.Go(func() {
@@ -717,5 +714,46 @@ func TestHelpersThroughWrappers(t *testing.T) {
 				t.Errorf("%d lines from two loggers with a once-only core each, want 2", printed)
 			}
 		})
+	}
+}
+
+// keyOf writes the key a keyBuilder's entry writes, within its buffer,
+// for names, messages and string and integer fields; a key that does not
+// fit, or a field of another type, is left to entry.
+func TestKeyOfIsEntry(t *testing.T) {
+	long := strings.Repeat("x", keyBufSize)
+	cases := []struct {
+		name, msg string
+		fields    []zap.Field
+		fits      bool
+	}{
+		{"n", "m", nil, true},
+		{"", "", []zap.Field{zap.String("", "")}, true},
+		{"dynamo_llm::kv_router", "fell back", []zap.Field{zap.String("model", "Qwen/Qwen3-0.6B"), zap.Int64("worker_id", 7), zap.Int32("a", -1), zap.Int16("b", 2), zap.Int8("c", 3)}, true},
+		{"n", "m", []zap.Field{zap.String(strings.Repeat("k", 60), strings.Repeat("v", 130))}, true}, // a length of two varint bytes
+		{"n", long, nil, false},
+		{long, "m", nil, false},
+		{"n", "m", []zap.Field{zap.String("a", long)}, false},
+		{"n", "m", []zap.Field{zap.String("a", strings.Repeat("v", keyBufSize-28)), zap.Int("b", 1)}, false}, // the string fits, the int not
+		{"n", "m", []zap.Field{zap.Uint("a", 1)}, false},
+		{"n", "m", []zap.Field{zap.Int("a", 1), zap.Bool("b", true)}, false},
+		{"n", "m", []zap.Field{Once(), zap.String("a", "b")}, false},
+	}
+	for i, tc := range cases {
+		k := getKey()
+		k.entry(tc.name, zapcore.WarnLevel, tc.msg, tc.fields)
+		want := string(k.b)
+		putKey(k)
+		var buf [keyBufSize]byte
+		got, ok := keyOf(buf[:], tc.name, zapcore.WarnLevel, tc.msg, tc.fields)
+		if ok != tc.fits {
+			t.Errorf("case %d: keyOf ok = %v, want %v", i, ok, tc.fits)
+		}
+		if ok && string(got) != want {
+			t.Errorf("case %d: keyOf\n %q\nentry\n %q", i, got, want)
+		}
+		if ok && &got[:1][0] != &buf[0] {
+			t.Errorf("case %d: keyOf wrote outside its buffer", i)
+		}
 	}
 }

@@ -64,30 +64,73 @@ const (
 	keyed byte = 0x80
 )
 
+// keyBufSize is the buffer on the caller's stack that keyOf writes a key
+// to; a longer key takes a pooled keyBuilder.
+const keyBufSize = 256
+
+// keyOf is the key of a line, written in buf's space when it fits there and
+// every field is of a type putField writes; ok is false otherwise, and the
+// key is a keyBuilder's entry (the same bytes). This is the cost of every
+// repeated once-only call: no pool, and the bytes stay on the stack.
+func keyOf(buf []byte, name string, lvl zapcore.Level, msg string, fields []zapcore.Field) (_ []byte, ok bool) {
+	b, ok := putHead(buf[:0], name, lvl, msg)
+	for i := 0; ok && i < len(fields); i++ {
+		b, ok = putField(b, &fields[i])
+	}
+	return b, ok
+}
+
 // entry sets k to the key of a line. Markers, zap.Skip and the spans field
 // (the trace context, which differs per request while the line does not)
 // are not part of it.
 func (k *keyBuilder) entry(name string, lvl zapcore.Level, msg string, fields []zapcore.Field) {
 	// The head and the common field types are written to a local slice,
-	// stored back once: this is the cost of every repeated once-only call.
-	b := appendStr(k.b[:0], name)
-	b = append(b, byte(lvl))
-	b = appendStr(b, msg)
+	// stored back once.
+	b := appendHead(k.b[:0], name, lvl, msg)
 	for i := range fields {
-		switch f := &fields[i]; f.Type {
-		case zapcore.StringType:
-			b = appendStr(append(b, kindString|keyed), f.Key)
-			b = appendStr(b, f.String)
-		case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
-			b = appendStr(append(b, kindInt|keyed), f.Key)
-			b = binary.LittleEndian.AppendUint64(b, uint64(f.Integer))
-		default:
+		var ok bool
+		if b, ok = putField(b, &fields[i]); !ok {
 			k.b = b
-			k.field(f)
+			k.field(&fields[i])
 			b = k.b
 		}
 	}
 	k.b = b
+}
+
+// appendHead appends the logger name, the level and the message.
+func appendHead(b []byte, name string, lvl zapcore.Level, msg string) []byte {
+	return appendStr(append(appendStr(b, name), byte(lvl)), msg)
+}
+
+// putHead is appendHead within b's capacity; ok is false, and b as it was,
+// when it does not fit.
+func putHead(b []byte, name string, lvl zapcore.Level, msg string) (_ []byte, ok bool) {
+	if len(b)+2*binary.MaxVarintLen64+1+len(name)+len(msg) > cap(b) {
+		return b, false
+	}
+	return appendHead(b, name, lvl, msg), true
+}
+
+// putField appends a string or signed integer field, as field would,
+// within b's capacity; ok is false, and b as it was, for another type or
+// when it does not fit.
+func putField(b []byte, f *zapcore.Field) (_ []byte, ok bool) {
+	switch f.Type {
+	case zapcore.StringType:
+		if len(b)+1+2*binary.MaxVarintLen64+len(f.Key)+len(f.String) > cap(b) {
+			return b, false
+		}
+		b = appendStr(append(b, kindString|keyed), f.Key)
+		return appendStr(b, f.String), true
+	case zapcore.Int64Type, zapcore.Int32Type, zapcore.Int16Type, zapcore.Int8Type:
+		if len(b)+1+binary.MaxVarintLen64+len(f.Key)+8 > cap(b) {
+			return b, false
+		}
+		b = appendStr(append(b, kindInt|keyed), f.Key)
+		return binary.LittleEndian.AppendUint64(b, uint64(f.Integer)), true
+	}
+	return b, false
 }
 
 // appendStr appends s after its length as a uvarint, as str does.

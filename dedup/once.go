@@ -129,10 +129,15 @@ func logOnce(l *zap.Logger, lvl zapcore.Level, msg string, fields []zap.Field) {
 		return
 	}
 
-	k := getKey()
-	defer putKey(k)
-	k.entry(l.Name(), lvl, msg, fields)
-	if c.seen(k.b) {
+	var buf [keyBufSize]byte
+	key, ok := keyOf(buf[:], l.Name(), lvl, msg, fields)
+	if !ok {
+		k := getKey()
+		defer putKey(k)
+		k.entry(l.Name(), lvl, msg, fields)
+		key = k.b
+	}
+	if c.seen(key) {
 		return
 	}
 	ce := l.WithOptions(helperSkip).Check(lvl, msg)
@@ -156,7 +161,7 @@ func logOnce(l *zap.Logger, lvl zapcore.Level, msg string, fields []zap.Field) {
 	}
 	// No once-only core: the helper remembers the line once zap's Check
 	// has accepted it.
-	if c.insert(k.b) {
+	if c.insert(key) {
 		ce.Write(out...)
 	}
 }
