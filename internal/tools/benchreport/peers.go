@@ -170,9 +170,10 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, peersEnd)
 }
 
-// writeCallerFloor says, for each mode, what the caller costs a
-// dynlog-jsonl Static line (dynlog-jsonl less dynlog-jsonl-nocaller) and
-// what 0.6× zap would leave for the rest of the line.
+// writeCallerFloor says, for each mode whose Static line is over 0.6× zap
+// (by the medians), what the caller costs a dynlog-jsonl Static line
+// (dynlog-jsonl less dynlog-jsonl-nocaller) and what 0.6× zap would leave
+// for the rest of the line.
 func writeCallerFloor(w io.Writer, o *benchOutput) {
 	for _, m := range peerModes {
 		static := func(logger string) float64 {
@@ -182,16 +183,20 @@ func writeCallerFloor(w io.Writer, o *benchOutput) {
 			return 0
 		}
 		z, d, dnc := static("zap"), static("dynlog-jsonl"), static("dynlog-jsonl-nocaller")
-		if z == 0 || d == 0 || dnc == 0 {
+		if z == 0 || d == 0 || dnc == 0 || d <= 0.6*z {
 			continue
+		}
+		caller, bound := d-dnc, 0.6*z
+		left := fmt.Sprintf("which would leave %s ns for the rest of the line, beside the %s it costs now", formatNs(bound-caller), formatNs(dnc))
+		if caller >= bound {
+			left = "less than the caller alone costs"
 		}
 		fmt.Fprintln(w)
 		writeWrapped(w, fmt.Sprintf("Static, %s: the caller costs a dynlog-jsonl line %s ns (dynlog-jsonl %s less "+
 			"dynlog-jsonl-nocaller %s): zap's lookup (runtime.Callers and runtime.CallersFrames), which zap makes "+
 			"after the cores' Check from the logger's own settings (WithCaller, AddCallerSkip) that no core can see, "+
-			"and the file and line printed. 0.6× zap is %s ns, which would leave %s ns for the rest of the line, beside the %s it costs now: "+
-			"the target needs a cheaper lookup in zap.",
-			m.label, formatNs(d-dnc), formatNs(d), formatNs(dnc), formatNs(0.6*z), formatNs(0.6*z-(d-dnc)), formatNs(dnc)))
+			"and the file and line printed. 0.6× zap is %s ns, %s: the target needs a cheaper lookup in zap.",
+			m.label, formatNs(caller), formatNs(d), formatNs(dnc), formatNs(bound), left))
 	}
 }
 

@@ -64,13 +64,13 @@ func TestWritePeers(t *testing.T) {
 			t.Errorf("peers section lacks %q; got:\n%s", want, out)
 		}
 	}
-	// The caller costs 650−300 = 350 ns; 0.6× zap is 300, leaving −50.
+	// The caller costs 650−300 = 350 ns, more than 0.6× zap, 300.
 	// The paragraph is wrapped, so compared with its lines joined.
 	joined := strings.ReplaceAll(out, "\n", " ")
 	for _, mode := range []string{"one goroutine", "RunParallel"} {
 		want := "Static, " + mode + ": the caller costs a dynlog-jsonl line 350 ns (dynlog-jsonl 650 less " +
 			"dynlog-jsonl-nocaller 300): zap's lookup"
-		want2 := "0.6× zap is 300 ns, which would leave -50.0 ns for the rest of the line, beside the 300 it costs now"
+		want2 := "0.6× zap is 300 ns, less than the caller alone costs: the target needs a cheaper lookup in zap."
 		if !strings.Contains(joined, want) || !strings.Contains(joined, want2) {
 			t.Errorf("peers section lacks %q or %q; got:\n%s", want, want2, out)
 		}
@@ -81,6 +81,39 @@ func TestWritePeers(t *testing.T) {
 	perMode := len(lineScenarios) + 2 + len(disabledScenarios)
 	if got, want := len(peersSection.evaluate(o)), len(peerModes)*perMode+len(lineScenarios)+len(contextRows); got != want {
 		t.Errorf("%d peer targets, want %d", got, want)
+	}
+}
+
+// TestCallerFloor: the paragraph on the caller's cost says what 0.6× zap
+// leaves for the rest of a Static line, says when the caller alone costs
+// more, and is left out when the line is within 0.6× zap.
+func TestCallerFloor(t *testing.T) {
+	for _, tc := range []struct {
+		dynlog, nocaller float64
+		want             string // "" for no paragraph
+	}{
+		{650, 300, "0.6× zap is 600 ns, which would leave 250 ns for the rest of the line, beside the 300 it costs now:"},
+		{1000, 300, "0.6× zap is 600 ns, less than the caller alone costs:"},
+		{600, 300, ""},
+	} {
+		o, err := parse(strings.NewReader(peersInput(map[string]float64{"zap": 1000, "dynlog-jsonl": tc.dynlog, "dynlog-jsonl-nocaller": tc.nocaller})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		writeCallerFloor(&b, o)
+		got := strings.ReplaceAll(b.String(), "\n", " ")
+		if tc.want == "" {
+			if got != "" {
+				t.Errorf("dynlog-jsonl %v: a paragraph where the target is met: %q", tc.dynlog, got)
+			}
+			continue
+		}
+		for _, mode := range []string{"one goroutine", "RunParallel"} {
+			if !strings.Contains(got, "Static, "+mode+": ") || !strings.Contains(got, tc.want) {
+				t.Errorf("dynlog-jsonl %v, %s: got %q, want %q", tc.dynlog, mode, got, tc.want)
+			}
+		}
 	}
 }
 
