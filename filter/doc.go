@@ -66,7 +66,10 @@
 // with the number of directives.
 //
 // Enabled, which zap calls before building an entry, is the cheapest superset
-// of the decision: the lowest level any directive, target or span, prints at.
+// of the decision: the lowest level any directive, target or span, prints at,
+// and a level the inner core is enabled for. Over the cores package core
+// builds, whose sink takes every level, it leaves the inner core out: there
+// it is two loads and a comparison, and calls nothing.
 // For a logger made with [Named] it is that logger's own level (or its
 // children's, if a directive names a longer target, or a span directive's, if
 // one can match its target), computed once per change of filter and read with
