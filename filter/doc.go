@@ -69,7 +69,8 @@
 // of the decision: the lowest level any directive, target or span, prints at,
 // and a level the inner core is enabled for. Over the cores package core
 // builds, whose sink takes every level, it leaves the inner core out: there
-// it is two loads and a comparison, and calls nothing.
+// it reads the filter's lowest level and the suppression level, and calls
+// nothing.
 // For a logger made with [Named] it is that logger's own level (or its
 // children's, if a directive names a longer target, or a span directive's, if
 // one can match its target), computed once per change of filter and read with
