@@ -121,15 +121,14 @@ func (c *onceCore) Write(ent zapcore.Entry, fields []zapcore.Field) error {
 	if !ranksFor(c.state.ranks).Prints(Scope(fields[i].Integer)) {
 		return nil
 	}
-	var buf [keyBufSize]byte
-	key, ok := keyOf(buf[:], ent.LoggerName, ent.Level, ent.Message, fields)
-	if !ok {
-		k := getKey()
-		defer putKey(k)
-		k.entry(ent.LoggerName, ent.Level, ent.Message, fields)
-		key = k.b
-	}
-	if !c.state.cache.insert(key) {
+	// The pooled builder, not keyOf's buffer on the stack: in this frame,
+	// below which the line is encoded and written, the buffer made a
+	// first-time line slower, where it made a repeated helper call faster.
+	k := getKey()
+	k.entry(ent.LoggerName, ent.Level, ent.Message, fields)
+	first := c.state.cache.insert(k.b)
+	putKey(k)
+	if !first {
 		return nil
 	}
 	return c.pass(ent, withoutMarkers(fields, i))
