@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dynlog/dynlog/internal/outside"
@@ -55,14 +55,17 @@ type errorJSON struct {
 //   - PUT sets the runtime override: the whole filter (defaults included:
 //     edit what GET shows and send it back), in force until DELETE, whatever
 //     a reload does to the configured filter meanwhile. The body is the spec
-//     as text, or with Content-Type application/json an object
-//     {"filter": "<spec>"}. A spec with any directive that does not parse
-//     is refused with 400 and the parser's message, and so is a spec with no
-//     directive at all (an empty body, or only spaces and commas: "off"
-//     turns every line off), or with more than [MaxDirectives]
-//     directives; a body over 64 KiB is refused with 413. A refused PUT
-//     leaves the filter in force as it was. The answer is GET's, with
-//     "warnings": the filter's Warnings, if any.
+//     as text, or an object {"filter": "<spec>"}, read as JSON when the
+//     Content-Type is application/json or the body starts with '{' after
+//     any white space (as no sensible spec does; curl -d labels a body a
+//     form). zap's level handler's {"level": ...} is refused with 400. A
+//     spec with any directive that does not parse is refused with 400 and
+//     the parser's message, and so is a spec with no directive at all (an
+//     empty body, or only spaces and commas: "off" turns every line off),
+//     or with more than [MaxDirectives] directives; a body over 64 KiB is
+//     refused with 413. A refused PUT leaves the filter in force as it
+//     was. The answer is GET's, with "warnings": the filter's Warnings, if
+//     any.
 //   - PATCH merges directives into the filter in force and sets the result
 //     as the runtime override: a directive whose target and span are
 //     already there replaces that one's level, the others stay, built-in
@@ -167,21 +170,34 @@ func readSpec(w http.ResponseWriter, r *http.Request) (string, int, error) {
 		}
 		return "", http.StatusBadRequest, fmt.Errorf("filter: reading body: %v", err)
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
-		var req struct {
-			Filter *string `json:"filter"`
-		}
-		dec := json.NewDecoder(strings.NewReader(string(body)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&req); err != nil {
-			return "", http.StatusBadRequest, fmt.Errorf("filter: body is not a JSON object {\"filter\": \"<spec>\"}: %v", err)
-		}
-		if req.Filter == nil {
-			return "", http.StatusBadRequest, errors.New(`filter: JSON body has no "filter" key`)
-		}
-		return *req.Filter, 0, nil
+	// A body that opens an object is JSON whatever its type says: curl -d
+	// sends a form's type, and read as a spec, zap's {"level":"debug"}
+	// would be one target at trace and every other line off.
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" && !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
+		return string(body), 0, nil
 	}
-	return string(body), 0, nil
+	var req struct {
+		Filter *string `json:"filter"`
+		Level  *string `json:"level"` // zap's AtomicLevel body, refused with a hint
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	err = dec.Decode(&req)
+	if err == nil {
+		if _, end := dec.Token(); end != io.EOF {
+			err = errors.New("data after the object")
+		}
+	}
+	switch {
+	case err != nil:
+		return "", http.StatusBadRequest, fmt.Errorf("filter: body is not a JSON object {\"filter\": \"<spec>\"}: %v", err)
+	case req.Level != nil:
+		return "", http.StatusBadRequest, errors.New(`filter: JSON body has "level", as zap's level handler takes; this one takes {"filter": "<spec>"} (PATCH {"filter": "debug"} sets the default level alone)`)
+	case req.Filter == nil:
+		return "", http.StatusBadRequest, errors.New(`filter: JSON body has no "filter" key`)
+	}
+	return *req.Filter, 0, nil
 }
 
 // state is GET's answer.

@@ -64,6 +64,11 @@ func TestHandler(t *testing.T) {
 		t.Errorf("after PUT the loggers printed %v", got)
 	}
 
+	// curl -d's type on a JSON body: read as JSON, by its brace.
+	status, body = do(t, "PUT", srv.URL, "application/x-www-form-urlencoded", "\n {\"filter\":\"warn\"}\n")
+	if status != 200 || !strings.HasPrefix(body, `{"filter":"warn",`) {
+		t.Fatalf("PUT json as a form: %d %q", status, body)
+	}
 	status, body = do(t, "PUT", srv.URL, "application/json; charset=utf-8", `{"filter":"error"}`)
 	if status != 200 || !strings.HasPrefix(body, `{"filter":"error",`) {
 		t.Fatalf("PUT json: %d %q", status, body)
@@ -88,9 +93,15 @@ func TestHandler(t *testing.T) {
 			`{"error":"filter: spec \" , ,\\n\" holds no directive (send \"off\" to turn every line off, DELETE to go back to the configured filter); the filter in force stays"}`},
 		{"empty JSON filter", "PUT", "application/json", `{"filter":""}`, 400,
 			`{"error":"filter: spec \"\" holds no directive (send \"off\" to turn every line off, DELETE to go back to the configured filter); the filter in force stays"}`},
-		{"JSON without filter", "PUT", "application/json", `{"level":"info"}`, 400,
-			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: json: unknown field \"level\""}`},
+		{"JSON without filter", "PUT", "application/json", `{"spec":"info"}`, 400,
+			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: json: unknown field \"spec\""}`},
 		{"JSON missing key", "PUT", "application/json", `{}`, 400, `{"error":"filter: JSON body has no \"filter\" key"}`},
+		{"zap's level body", "PUT", "application/x-www-form-urlencoded", ` {"level":"debug"}`, 400,
+			`{"error":"filter: JSON body has \"level\", as zap's level handler takes; this one takes {\"filter\": \"\u003cspec\u003e\"} (PATCH {\"filter\": \"debug\"} sets the default level alone)"}`},
+		{"JSON by its brace, bad", "PATCH", "", `{"filter":"info"`, 400,
+			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: unexpected EOF"}`},
+		{"JSON with data after it", "PUT", "application/json", `{"filter":"info"} x`, 400,
+			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: data after the object"}`},
 		{"not JSON", "PUT", "application/json", `info`, 400,
 			`{"error":"filter: body is not a JSON object {\"filter\": \"\u003cspec\u003e\"}: invalid character 'i' looking for beginning of value"}`},
 		{"too large", "PUT", "", strings.Repeat("a=info,", 10000), 413, `{"error":"filter: body larger than 65536 bytes"}`},
