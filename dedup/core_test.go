@@ -757,3 +757,33 @@ func TestKeyOfIsEntry(t *testing.T) {
 		}
 	}
 }
+
+type panicJSON struct{}
+
+func (panicJSON) MarshalJSON() ([]byte, error) { panic("json boom") }
+
+// panicking is a marshaler that writes a field, then panics with msg.
+func panicking(msg string) zapcore.ObjectMarshalerFunc {
+	return func(e zapcore.ObjectEncoder) error {
+		e.AddString("a", "b")
+		panic(msg)
+	}
+}
+
+// A once-only line whose marshalers panic neither panics nor prints twice:
+// its key holds what they wrote and the panic, so two panics apart are two
+// lines, and the encoder writes each value as a panic.
+func TestOnceMarshalerPanics(t *testing.T) {
+	log, buf := bareLogger()
+	arr := zapcore.ArrayMarshalerFunc(func(zapcore.ArrayEncoder) error { panic("arr") })
+	for range 3 {
+		log.Info("o", Once(), zap.Object("o", panicking("x")))
+		log.Info("o", Once(), zap.Object("o", panicking("y")))
+		InfoOnce(log, "h", zap.Array("a", arr), zap.Inline(panicking("x")), zap.Reflect("r", panicJSON{}))
+	}
+	want := []string{`o o=null oError="PANIC=x"`, `o o=null oError="PANIC=y"`,
+		`h a=null aError="PANIC=arr" Error="PANIC=x" r=null rError="PANIC=json boom"`}
+	if got := buf.Lines(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -60,6 +60,7 @@ const (
 	kindObject
 	kindEnd
 	kindNamespace
+	kindPanic
 
 	keyed byte = 0x80
 )
@@ -168,9 +169,18 @@ func (k *keyBuilder) field(f *zapcore.Field) {
 			return
 		}
 		f.AddTo(k)
+	case zapcore.InlineMarshalerType:
+		k.inline(f)
 	default:
 		f.AddTo(k)
 	}
+}
+
+// inline is f.AddTo(k) for zap.Inline, whose marshaler writes into the
+// key directly (see recovered).
+func (k *keyBuilder) inline(f *zapcore.Field) {
+	defer func() { k.recovered(recover()) }()
+	f.AddTo(k)
 }
 
 // errorText is the error's Error(), which is what the encoders print; the
@@ -216,6 +226,7 @@ func (k *keyBuilder) time(t time.Time) {
 }
 
 func (k *keyBuilder) reflected(v any) {
+	defer func() { k.recovered(recover()) }()
 	if j, err := json.Marshal(v); err == nil {
 		k.b = append(k.b, 0)
 		k.bytes(j)
@@ -229,16 +240,31 @@ func (k *keyBuilder) reflected(v any) {
 
 func (k *keyBuilder) AddArray(key string, v zapcore.ArrayMarshaler) error {
 	k.token(kindArray, key)
-	err := v.MarshalLogArray(k)
-	k.b = append(k.b, kindEnd)
-	return err
+	defer k.end()
+	return v.MarshalLogArray(k)
 }
 
 func (k *keyBuilder) AddObject(key string, v zapcore.ObjectMarshaler) error {
 	k.token(kindObject, key)
-	err := v.MarshalLogObject(k)
+	defer k.end()
+	return v.MarshalLogObject(k)
+}
+
+// end, deferred by a value that runs the caller's code (a marshaler),
+// closes it, after the panic's text if that code panicked (recovered).
+func (k *keyBuilder) end() {
+	k.recovered(recover())
 	k.b = append(k.b, kindEnd)
-	return err
+}
+
+// recovered writes r, a panic of the caller's code that was writing into
+// the key, if there was one: the key then says so, and the line goes on to
+// the encoder, which writes the panic as the field's error.
+func (k *keyBuilder) recovered(r any) {
+	if r != nil {
+		k.b = append(k.b, kindPanic)
+		k.str(fmt.Sprint(r))
+	}
 }
 
 func (k *keyBuilder) AddBinary(key string, v []byte)     { k.token(kindBinary, key); k.bytes(v) }
@@ -355,16 +381,14 @@ func (k *keyBuilder) AppendTime(v time.Time) {
 
 func (k *keyBuilder) AppendArray(v zapcore.ArrayMarshaler) error {
 	k.b = append(k.b, kindArray)
-	err := v.MarshalLogArray(k)
-	k.b = append(k.b, kindEnd)
-	return err
+	defer k.end()
+	return v.MarshalLogArray(k)
 }
 
 func (k *keyBuilder) AppendObject(v zapcore.ObjectMarshaler) error {
 	k.b = append(k.b, kindObject)
-	err := v.MarshalLogObject(k)
-	k.b = append(k.b, kindEnd)
-	return err
+	defer k.end()
+	return v.MarshalLogObject(k)
 }
 
 func (k *keyBuilder) AppendReflected(v any) error {

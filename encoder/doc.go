@@ -109,6 +109,15 @@ package encoder
 //     those layouts must not print raw.
 //   - zap.Any on a value with no zap marshaler goes through encoding/json,
 //     whose number and escaping rules then apply inside that value.
+//   - A field whose value runs the caller's code (zap.Object, zap.Array,
+//     zap.Inline, zap.Any through a MarshalJSON) and panics there, at the
+//     top or inside another value, costs that field alone: it is written
+//     null (zap.Inline writes nothing) with "PANIC=…" beside it as
+//     <key>Error, as zap writes a panicking Error or String method, and the
+//     line goes on. zap's own encoders let such a panic through; a logging
+//     call should not take the program down for a bug in a value. Not
+//     caught: a zap.Inline given to With (zap hands it to its marshaler
+//     directly).
 //   - Durations print as Go writes them ("1.5s"), quoted in JSONL and bare
 //     in the text layouts; times as RFC 3339 with nanoseconds.
 //   - Text layouts: strings are quoted as Rust's {:?} of a str: \" \\ \n

@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"sync"
@@ -90,6 +91,9 @@ type jsonlEncoder struct {
 	// cut: the line's own string values are cut to a line cap
 	// (WithMaxLineBytes), while set.
 	cut *lineCut
+	// guarded: addFields is adding the line's fields, and recovers from
+	// a panic in the caller's code; the value writers leave it to it.
+	guarded bool
 
 	frozen atomic.Pointer[frozenContext] // set on first use as a context
 	order  []int32                       // scratch: kvs's indexes in key order
@@ -152,15 +156,92 @@ func (e *jsonlEncoder) begin(k string) {
 	e.vals.fresh = true
 }
 
-func (e *jsonlEncoder) AddArray(k string, v zapcore.ArrayMarshaler) error {
+// addFields adds a line's fields from fields[i] on and returns the index
+// of the next one to add: len(fields), or the one after a field whose value
+// ran the caller's code (a marshaler, a MarshalJSON) and panicked. That
+// field costs itself alone: what it wrote is cut and it is written as zap
+// writes a field whose marshaler failed, null (nothing, for zap.Inline)
+// with the panic beside it as <key>Error, "PANIC=…", as zap writes a
+// panicking Error or String method. A bug in the caller's code costs one
+// value, not the line or the program. One deferred call per line, not per
+// value.
+func (e *jsonlEncoder) addFields(fields []zapcore.Field, i int) (next int) {
+	var m jsonlMark
+	defer func() {
+		if r := recover(); r != nil {
+			e.restore(m)
+			e.panicked(&fields[next], r)
+			next++
+		}
+	}()
+	for next = i; next < len(fields); next++ {
+		switch fld := &fields[next]; fld.Type {
+		case zapcore.StringType:
+			addText(e, fld.Key, fld.String, true)
+		case zapcore.ByteStringType:
+			addBytes(e, fld.Key, fld.Interface.([]byte), true)
+		case zapcore.ObjectMarshalerType, zapcore.ArrayMarshalerType, zapcore.InlineMarshalerType, zapcore.ReflectType:
+			m = e.mark()
+			fld.AddTo(e)
+		default:
+			fld.AddTo(e)
+		}
+	}
+	return next
+}
+
+// jsonlMark is what a field's value can change in an encoder: the state to
+// go back to when the caller's code panics while writing it.
+type jsonlMark struct {
+	kvs, vals, nsOpen, namespaces int
+	fresh                         bool
+	spans                         *vocab.Spans
+}
+
+func (e *jsonlEncoder) mark() jsonlMark {
+	return jsonlMark{len(e.kvs), len(e.vals.b), e.nsOpen, e.vals.openNamespaces, e.vals.fresh, e.spans}
+}
+
+func (e *jsonlEncoder) restore(m jsonlMark) {
+	e.kvs, e.vals.b, e.nsOpen = e.kvs[:m.kvs], e.vals.b[:m.vals], m.nsOpen
+	e.vals.openNamespaces, e.vals.fresh, e.spans = m.namespaces, m.fresh, m.spans
+}
+
+// panicked writes fld, whose value panicked with r, as addFields says.
+func (e *jsonlEncoder) panicked(fld *zapcore.Field, r any) {
+	if fld.Type != zapcore.InlineMarshalerType {
+		_ = e.AddReflected(fld.Key, nil)
+	}
+	e.AddString(fld.Key+"Error", fmt.Sprintf("PANIC=%v", r))
+}
+
+// recovered, deferred by a value added outside addFields (a context's
+// field, from With), does the same for it: what it wrote is cut, the value
+// is null, and the panic is the error, which zap's Field.AddTo writes as
+// <key>Error.
+func (e *jsonlEncoder) recovered(m jsonlMark, k string, err *error) {
+	if r := recover(); r != nil {
+		e.restore(m)
+		_ = e.AddReflected(k, nil)
+		*err = fmt.Errorf("PANIC=%v", r)
+	}
+}
+
+func (e *jsonlEncoder) AddArray(k string, v zapcore.ArrayMarshaler) (err error) {
+	if !e.guarded {
+		defer e.recovered(e.mark(), k, &err)
+	}
 	e.begin(k)
 	return e.vals.AppendArray(v)
 }
 
-func (e *jsonlEncoder) AddObject(k string, v zapcore.ObjectMarshaler) error {
+func (e *jsonlEncoder) AddObject(k string, v zapcore.ObjectMarshaler) (err error) {
 	if s, ok := v.(*vocab.Spans); ok && k == vocab.SpansKey && e.nsOpen == 0 {
 		e.spans = s
 		return nil
+	}
+	if !e.guarded {
+		defer e.recovered(e.mark(), k, &err)
 	}
 	e.begin(k)
 	return e.vals.AppendObject(v)
@@ -242,7 +323,10 @@ func embedJSON[S ~string | ~[]byte](e *jsonlEncoder, k string, v S, embed bool) 
 	return ok
 }
 
-func (e *jsonlEncoder) AddReflected(k string, v any) error {
+func (e *jsonlEncoder) AddReflected(k string, v any) (err error) {
+	if v != nil && !e.guarded {
+		defer e.recovered(e.mark(), k, &err)
+	}
 	e.begin(k)
 	return e.vals.AppendReflected(v)
 }
@@ -417,16 +501,11 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 		f.vals.b = append(f.vals.b, ctx.openBytes...)
 		f.nsOpen = ctx.nsOpen
 	}
-	for i := range fields {
-		switch fld := &fields[i]; fld.Type {
-		case zapcore.StringType:
-			addText(f, fld.Key, fld.String, true)
-		case zapcore.ByteStringType:
-			addBytes(f, fld.Key, fld.Interface.([]byte), true)
-		default:
-			fld.AddTo(f)
-		}
+	f.guarded = true
+	for i := 0; i < len(fields); {
+		i = f.addFields(fields, i)
 	}
+	f.guarded = false
 	f.cut = nil
 	f.closeNamespaces()
 	if ent.Stack != "" {

@@ -3,6 +3,7 @@ package encoder
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,6 +38,7 @@ type textFields struct {
 	nsPrefix  string     // "a.b." after zap.Namespace("a"), zap.Namespace("b")
 	errorKey  string     // the next AddString of this key is Display text
 	inError   bool       // (an error's or a Stringer's), while inError
+	guarded   bool       // addFields recovers from a panic in the caller's code
 	// cut: the line's own string values are cut to a line cap
 	// (WithMaxLineBytes), while set.
 	cut *lineCut
@@ -55,16 +57,77 @@ var _ zapcore.ObjectEncoder = (*textFields)(nil)
 // &dyn Error and %value, Display) so that their text is written unquoted
 // while zap's own handling (panicking methods, verbose and grouped errors)
 // still applies.
+//
+// A field whose value runs the caller's code and panics costs itself
+// alone, as in the JSONL layout (jsonlEncoder.addFields): written null
+// (nothing, for zap.Inline) with the panic as <key>Error, "PANIC=…".
 func (t *textFields) addFields(fields []zapcore.Field) {
-	for i := range fields {
-		f := &fields[i]
-		if f.Type == zapcore.ErrorType || f.Type == zapcore.StringerType {
+	t.guarded = true
+	for i := 0; i < len(fields); {
+		i = t.addFieldsFrom(fields, i)
+	}
+	t.guarded = false
+}
+
+func (t *textFields) addFieldsFrom(fields []zapcore.Field, i int) (next int) {
+	var m textMark
+	defer func() {
+		if r := recover(); r != nil {
+			t.restore(m)
+			t.panicked(&fields[next], r)
+			next++
+		}
+	}()
+	for next = i; next < len(fields); next++ {
+		f := &fields[next]
+		switch f.Type {
+		case zapcore.ErrorType, zapcore.StringerType:
 			t.errorKey, t.inError = f.Key, true
 			f.AddTo(t)
 			t.errorKey, t.inError = "", false
-			continue
+		case zapcore.ObjectMarshalerType, zapcore.ArrayMarshalerType, zapcore.InlineMarshalerType, zapcore.ReflectType:
+			m = t.mark()
+			f.AddTo(t)
+		default:
+			f.AddTo(t)
 		}
-		f.AddTo(t)
+	}
+	return next
+}
+
+// textMark is what a field's value can change in t (an inline marshaler's
+// any of its fields but the buffer's bytes): the state to go back to when
+// the caller's code panics while writing it.
+type textMark struct {
+	t textFields
+	n int
+}
+
+func (t *textFields) mark() textMark { return textMark{*t, len(t.w.b)} }
+
+func (t *textFields) restore(m textMark) {
+	b := t.w.b[:m.n]
+	*t = m.t
+	t.w.b = b
+}
+
+// panicked writes f, whose value panicked with r.
+func (t *textFields) panicked(f *zapcore.Field, r any) {
+	if f.Type != zapcore.InlineMarshalerType {
+		_ = t.AddReflected(f.Key, nil)
+	}
+	t.AddString(f.Key+"Error", fmt.Sprintf("PANIC=%v", r))
+}
+
+// recovered, deferred by a value added outside addFields (a context's
+// field, from With), cuts what it wrote when it panicked, writes it null,
+// and makes the panic the error, which zap's Field.AddTo writes as
+// <key>Error.
+func (t *textFields) recovered(m textMark, k string, err *error) {
+	if r := recover(); r != nil {
+		t.restore(m)
+		_ = t.AddReflected(k, nil)
+		*err = fmt.Errorf("PANIC=%v", r)
 	}
 }
 
@@ -173,30 +236,39 @@ func (t *textFields) hidden(k string) bool {
 	return t.nsPrefix == "" && len(k) > 4 && k[:4] == "log."
 }
 
-func (t *textFields) AddArray(k string, v zapcore.ArrayMarshaler) error {
+func (t *textFields) AddArray(k string, v zapcore.ArrayMarshaler) (err error) {
+	if !t.guarded {
+		defer t.recovered(t.mark(), k, &err)
+	}
 	t.key(k)
 	start := len(t.w.b)
-	err := t.w.AppendArray(v)
+	err = t.w.AppendArray(v)
 	t.w.b = escapeJSONControls(t.w.b, start)
 	return err
 }
 
-func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) error {
+func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) (err error) {
 	if s, ok := v.(*vocab.Spans); ok && k == vocab.SpansKey && t.nsPrefix == "" {
 		t.spans = s
 		return nil
 	}
+	if !t.guarded {
+		defer t.recovered(t.mark(), k, &err)
+	}
 	t.key(k)
 	start := len(t.w.b)
-	err := t.w.AppendObject(v)
+	err = t.w.AppendObject(v)
 	t.w.b = escapeJSONControls(t.w.b, start)
 	return err
 }
 
-func (t *textFields) AddReflected(k string, v any) error {
+func (t *textFields) AddReflected(k string, v any) (err error) {
+	if v != nil && !t.guarded {
+		defer t.recovered(t.mark(), k, &err)
+	}
 	t.key(k)
 	start := len(t.w.b)
-	err := t.w.AppendReflected(v)
+	err = t.w.AppendReflected(v)
 	t.w.b = escapeJSONControls(t.w.b, start)
 	return err
 }
