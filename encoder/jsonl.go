@@ -170,7 +170,7 @@ func (e *jsonlEncoder) addFields(fields []zapcore.Field, i int) (next int) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.restore(m)
-			e.panicked(&fields[next], r)
+			writePanicked(e, &fields[next], r)
 			next++
 		}
 	}()
@@ -207,12 +207,14 @@ func (e *jsonlEncoder) restore(m jsonlMark) {
 	e.vals.openNamespaces, e.vals.fresh, e.spans = m.namespaces, m.fresh, m.spans
 }
 
-// panicked writes fld, whose value panicked with r, as addFields says.
-func (e *jsonlEncoder) panicked(fld *zapcore.Field, r any) {
-	if fld.Type != zapcore.InlineMarshalerType {
-		_ = e.AddReflected(fld.Key, nil)
+// writePanicked writes f, whose value panicked with r, to enc as
+// jsonlEncoder.addFields says: null (nothing for zap.Inline), and the panic
+// as <key>Error.
+func writePanicked(enc zapcore.ObjectEncoder, f *zapcore.Field, r any) {
+	if f.Type != zapcore.InlineMarshalerType {
+		_ = enc.AddReflected(f.Key, nil)
 	}
-	e.AddString(fld.Key+"Error", fmt.Sprintf("PANIC=%v", r))
+	enc.AddString(f.Key+"Error", fmt.Sprintf("PANIC=%v", r))
 }
 
 // recovered, deferred by a value added outside addFields (a context's

@@ -74,7 +74,7 @@ func (t *textFields) addFieldsFrom(fields []zapcore.Field, i int) (next int) {
 	defer func() {
 		if r := recover(); r != nil {
 			t.restore(m)
-			t.panicked(&fields[next], r)
+			writePanicked(t, &fields[next], r)
 			next++
 		}
 	}()
@@ -109,14 +109,6 @@ func (t *textFields) restore(m textMark) {
 	b := t.w.b[:m.n]
 	*t = m.t
 	t.w.b = b
-}
-
-// panicked writes f, whose value panicked with r.
-func (t *textFields) panicked(f *zapcore.Field, r any) {
-	if f.Type != zapcore.InlineMarshalerType {
-		_ = t.AddReflected(f.Key, nil)
-	}
-	t.AddString(f.Key+"Error", fmt.Sprintf("PANIC=%v", r))
 }
 
 // recovered, deferred by a value added outside addFields (a context's
