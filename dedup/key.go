@@ -72,7 +72,8 @@ const keyBufSize = 256
 // keyOf is the key of a line, written in buf's space when it fits there and
 // every field is of a type putField writes; ok is false otherwise, and the
 // key is a keyBuilder's entry (the same bytes). This is the cost of every
-// repeated once-only call: no pool, and the bytes stay on the stack.
+// repeated helper call (InfoOnce and its kin): no pool, and the bytes stay
+// on the stack.
 func keyOf(buf []byte, name string, lvl zapcore.Level, msg string, fields []zapcore.Field) (_ []byte, ok bool) {
 	b, ok := putHead(buf[:0], name, lvl, msg)
 	for i := 0; ok && i < len(fields); i++ {
