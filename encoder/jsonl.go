@@ -156,16 +156,24 @@ func (e *jsonlEncoder) begin(k string) {
 	e.vals.fresh = true
 }
 
-// addFields adds a line's fields from fields[i] on and returns the index
-// of the next one to add: len(fields), or the one after a field whose value
-// ran the caller's code (a marshaler, a MarshalJSON) and panicked. That
-// field costs itself alone: what it wrote is cut and it is written as zap
-// writes a field whose marshaler failed, null (nothing, for zap.Inline)
-// with the panic beside it as <key>Error, "PANIC=…", as zap writes a
-// panicking Error or String method. A bug in the caller's code costs one
-// value, not the line or the program. One deferred call per line, not per
-// value.
-func (e *jsonlEncoder) addFields(fields []zapcore.Field, i int) (next int) {
+// addFields adds a line's fields. A field whose value runs the caller's
+// code (a marshaler, a MarshalJSON) and panics costs itself alone: what it
+// wrote is cut and it is written as zap writes a field whose marshaler
+// failed, null (nothing, for zap.Inline) with the panic beside it as
+// <key>Error, "PANIC=…", as zap writes a panicking Error or String method.
+// A bug in the caller's code costs one value, not the line or the program.
+// One deferred call per line, not per value (addFieldsFrom).
+func (e *jsonlEncoder) addFields(fields []zapcore.Field) {
+	e.guarded = true
+	for i := 0; i < len(fields); {
+		i = e.addFieldsFrom(fields, i)
+	}
+	e.guarded = false
+}
+
+// addFieldsFrom adds fields[i:] and returns the index of the next field
+// to add: len(fields), or the one after a field that panicked.
+func (e *jsonlEncoder) addFieldsFrom(fields []zapcore.Field, i int) (next int) {
 	var m jsonlMark
 	defer func() {
 		if r := recover(); r != nil {
@@ -326,7 +334,7 @@ func embedJSON[S ~string | ~[]byte](e *jsonlEncoder, k string, v S, embed bool) 
 }
 
 func (e *jsonlEncoder) AddReflected(k string, v any) (err error) {
-	if v != nil && !e.guarded {
+	if !e.guarded {
 		defer e.recovered(e.mark(), k, &err)
 	}
 	e.begin(k)
@@ -503,11 +511,7 @@ func (e *jsonlEncoder) encode(ent zapcore.Entry, fields []zapcore.Field, cut *li
 		f.vals.b = append(f.vals.b, ctx.openBytes...)
 		f.nsOpen = ctx.nsOpen
 	}
-	f.guarded = true
-	for i := 0; i < len(fields); {
-		i = f.addFields(fields, i)
-	}
-	f.guarded = false
+	f.addFields(fields)
 	f.cut = nil
 	f.closeNamespaces()
 	if ent.Stack != "" {

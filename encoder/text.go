@@ -69,6 +69,8 @@ func (t *textFields) addFields(fields []zapcore.Field) {
 	t.guarded = false
 }
 
+// addFieldsFrom adds fields[i:] and returns the index of the next field
+// to add: len(fields), or the one after a field that panicked.
 func (t *textFields) addFieldsFrom(fields []zapcore.Field, i int) (next int) {
 	var m textMark
 	defer func() {
@@ -255,7 +257,7 @@ func (t *textFields) AddObject(k string, v zapcore.ObjectMarshaler) (err error) 
 }
 
 func (t *textFields) AddReflected(k string, v any) (err error) {
-	if v != nil && !t.guarded {
+	if !t.guarded {
 		defer t.recovered(t.mark(), k, &err)
 	}
 	t.key(k)
