@@ -170,22 +170,19 @@ func writePeers(w io.Writer, o *benchOutput, m machine) {
 	fmt.Fprintln(w, peersEnd)
 }
 
-// writeCallerFloor says, for each mode whose Static line is over 0.6× zap
-// (by the medians), what the caller costs a dynlog-jsonl Static line
-// (dynlog-jsonl less dynlog-jsonl-nocaller) and what 0.6× zap would leave
+// writeCallerFloor says, for each mode whose Static target (dynlog-jsonl
+// ≤ 0.6× zap, by roundRatio as the table states it) is not met, what the
+// caller costs a dynlog-jsonl Static line (dynlog-jsonl less
+// dynlog-jsonl-nocaller, by their medians) and what 0.6× zap would leave
 // for the rest of the line.
 func writeCallerFloor(w io.Writer, o *benchOutput) {
 	for _, m := range peerModes {
-		static := func(logger string) float64 {
-			if b := o.lookup("Benchmark" + m.bench + "/Static/" + logger); b != nil {
-				return median(b.ns())
-			}
-			return 0
-		}
-		z, d, dnc := static("zap"), static("dynlog-jsonl"), static("dynlog-jsonl-nocaller")
-		if z == 0 || d == 0 || dnc == 0 || d <= 0.6*z {
+		static := func(logger string) *benchmark { return o.lookup("Benchmark" + m.bench + "/Static/" + logger) }
+		zb, db, nb := static("zap"), static("dynlog-jsonl"), static("dynlog-jsonl-nocaller")
+		if zb == nil || db == nil || nb == nil || roundRatio(db, zb) <= 0.6 {
 			continue
 		}
+		z, d, dnc := median(zb.ns()), median(db.ns()), median(nb.ns())
 		caller, bound := d-dnc, 0.6*z
 		left := fmt.Sprintf("which would leave %s ns for the rest of the line, beside the %s it costs now", formatNs(bound-caller), formatNs(dnc))
 		if caller >= bound {

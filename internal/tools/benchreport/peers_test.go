@@ -117,6 +117,28 @@ func TestCallerFloor(t *testing.T) {
 	}
 }
 
+// TestCallerFloorByRounds: the paragraph follows the Static target as
+// the table states it, by the ratios within rounds. Here they are 0.50 and
+// 0.68 (median 0.59, met) while the medians give 930 / 1500 = 0.62: no
+// paragraph.
+func TestCallerFloorByRounds(t *testing.T) {
+	var in strings.Builder
+	for _, r := range [][3]float64{{1000, 500, 200}, {2000, 1360, 400}} {
+		for i, l := range []string{"zap", "dynlog-jsonl", "dynlog-jsonl-nocaller"} {
+			fmt.Fprintf(&in, "BenchmarkPeers/Static/%s-2 \t 1000\t %g ns/op\n", l, r[i])
+		}
+	}
+	o, err := parse(strings.NewReader(in.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	writeCallerFloor(&b, o)
+	if b.Len() != 0 {
+		t.Errorf("a paragraph where the target is met by the rounds: %q", b.String())
+	}
+}
+
 // TestPeersTargetsAtBounds: each of the peers' targets is met at its bound
 // and not just above it, on one goroutine and under RunParallel alike.
 func TestPeersTargetsAtBounds(t *testing.T) {
