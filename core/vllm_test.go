@@ -376,3 +376,28 @@ func TestVLLMConfigFileLevelEnabled(t *testing.T) {
 		t.Error("New's logger at DYN_LOG=debug: Enabled(debug) false")
 	}
 }
+
+// TestNewEnabledFollowsFilter: the Enabled of New's loggers, which leaves
+// the sink out (it takes every level), follows the filter in force and
+// filter.Suppress, for the logger and a With child.
+func TestNewEnabledFollowsFilter(t *testing.T) {
+	log, err := core.New(core.WithEnv(coretest.Env(map[string]string{"DYN_LOG": "info"})), core.WithOutput(zapcore.AddSync(io.Discard)), core.WithSystemConfig(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string, debug, info bool) {
+		t.Helper()
+		for _, l := range []*zap.Logger{log, log.With(zap.Int("n", 1))} {
+			if c := l.Core(); c.Enabled(zapcore.DebugLevel) != debug || c.Enabled(zapcore.InfoLevel) != info {
+				t.Errorf("%s: Enabled(debug) %v, Enabled(info) %v; want %v, %v", when, c.Enabled(zapcore.DebugLevel), c.Enabled(zapcore.InfoLevel), debug, info)
+			}
+		}
+	}
+	check("DYN_LOG=info", false, true)
+	filter.AtomicOf(log.Core()).Store(filter.New(filter.Directive{Level: zapcore.DebugLevel}))
+	check("after a Store of debug", true, true)
+	restore := filter.Suppress(zapcore.InfoLevel)
+	check("under Suppress(info)", false, false)
+	restore()
+	check("after the Suppress", true, true)
+}
