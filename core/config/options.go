@@ -122,8 +122,11 @@ func WithClock(clock zapcore.Clock) Option {
 // layout.
 func (c config) warn(line string) { *c.reports = append(*c.reports, line) }
 
-// getenv is the variable name, "" when it is not set.
+// getenv is the variable name, "" when it is not set (whatever a lookup
+// of WithEnv returns beside false).
 func (c config) getenv(name string) string {
-	v, _ := c.lookup(name)
-	return v
+	if v, ok := c.lookup(name); ok {
+		return v
+	}
+	return ""
 }

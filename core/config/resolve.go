@@ -52,10 +52,7 @@ type resolver struct {
 
 func (r *resolver) env(name string) (string, bool) { return r.c.lookup(name) }
 
-func (r *resolver) getenv(name string) string {
-	v, _ := r.c.lookup(name)
-	return v
-}
+func (r *resolver) getenv(name string) string { return r.c.getenv(name) }
 
 // flag is the boolean variable name under Dynamo's rule (env.Bool), and
 // whether it is set. A value the rule does not name is reported, once,

@@ -224,3 +224,22 @@ func TestLogFiltersBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestUnsetVariableValueIgnored: a WithEnv lookup that answers "not set"
+// with a value beside it is read as not set, everywhere, as
+// os.LookupEnv's "" would be.
+func TestUnsetVariableValueIgnored(t *testing.T) {
+	for _, load := range []func(...Option) (*Config, error){Load, LoadVLLM} {
+		want, err := load(WithEnv(func(string) (string, bool) { return "", false }), WithSystemConfig(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := load(WithEnv(func(string) (string, bool) { return "1", false }), WithSystemConfig(""))
+		if err != nil {
+			t.Fatalf("a lookup of unset variables with values: %v", err)
+		}
+		if g, w := fmt.Sprint(sourcesOf(got)), fmt.Sprint(sourcesOf(want)); g != w {
+			t.Errorf("sources %s, want %s", g, w)
+		}
+	}
+}
